@@ -1,0 +1,17 @@
+/*
+ * nestguard.h - umbrella header: include this one.
+ *
+ * nestguard is a C11 parser-safety toolkit: a growable-stack task runtime
+ * (nestguard/stack.h) and parsers whose every operation survives any nesting
+ * depth (nestguard/json.h). See docs/architecture.md.
+ */
+#ifndef NESTGUARD_H
+#define NESTGUARD_H
+
+#include "nestguard/version.h"
+#include "nestguard/error.h"
+#include "nestguard/alloc.h"
+#include "nestguard/arena.h"
+#include "nestguard/limits.h"
+
+#endif /* NESTGUARD_H */

@@ -1,0 +1,61 @@
+/*
+ * lib/internal.h - helpers shared by every module; never installed.
+ *
+ * Internal non-static names carry the ng__ prefix.
+ */
+#ifndef NG_LIB_INTERNAL_H
+#define NG_LIB_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "nestguard.h"
+
+/* Branch hints for hot paths. */
+#if defined(__GNUC__) || defined(__clang__)
+#define NG_LIKELY(x) __builtin_expect(!!(x), 1)
+#define NG_UNLIKELY(x) __builtin_expect(!!(x), 0)
+#define NG_NOINLINE __attribute__((noinline))
+#define NG_INLINE static inline __attribute__((always_inline))
+#else
+#define NG_LIKELY(x) (x)
+#define NG_UNLIKELY(x) (x)
+#define NG_NOINLINE
+#define NG_INLINE static inline
+#endif
+
+/*
+ * Allocation through an ng_alloc that may be NULL (libc). These are the only
+ * allocation calls module code makes, so one hook sees every allocation.
+ */
+void *ng__malloc(const ng_alloc *alc, size_t size);
+void *ng__realloc(const ng_alloc *alc, void *ptr, size_t old_size,
+                  size_t size);
+void ng__free(const ng_alloc *alc, void *ptr, size_t size);
+
+/*
+ * Fills *err (which may be NULL) for an error found at byte `offset` of
+ * input[0..len): computes line and column by scanning input once, so the
+ * success path never tracks lines. msg may be NULL (the code's text is used);
+ * it is copied, truncated to fit. Returns code, so callers can write
+ * `return ng__error_at(...)`.
+ */
+int ng__error_at(ng_error *err, int code, const char *input, size_t len,
+                 size_t offset, size_t depth, const char *msg);
+
+/* Overflow-checked size arithmetic: returns 0 and stores on success. */
+static inline int ng__size_mul(size_t a, size_t b, size_t *out) {
+  if (b != 0 && a > SIZE_MAX / b)
+    return NG_ENOMEM;
+  *out = a * b;
+  return NG_OK;
+}
+
+static inline int ng__size_add(size_t a, size_t b, size_t *out) {
+  if (a > SIZE_MAX - b)
+    return NG_ENOMEM;
+  *out = a + b;
+  return NG_OK;
+}
+
+#endif /* NG_LIB_INTERNAL_H */
