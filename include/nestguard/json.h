@@ -1,0 +1,219 @@
+/*
+ * nestguard/json.h - strict JSON (RFC 8259) parsing into a depth-safe DOM.
+ *
+ * Four engines give identical results: the same DOM, or the same error code
+ * at the same byte offset. Every DOM operation here (free, copy, equal,
+ * write, pointer lookup, walk) uses O(1) machine stack whatever the nesting
+ * depth: nodes carry parent links, so walks are loops, not recursion.
+ *
+ * Thread-safety: a document may be read from several threads at once;
+ * parsing and freeing touch only the objects passed in.
+ */
+#ifndef NESTGUARD_JSON_H
+#define NESTGUARD_JSON_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "alloc.h"
+#include "error.h"
+#include "limits.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ------------------------------------------------------------ the DOM */
+
+typedef enum ng_json_type {
+  NG_JSON_NULL = 1,
+  NG_JSON_BOOL,   /* as.b */
+  NG_JSON_INT,    /* as.i: an integer literal that fits int64_t */
+  NG_JSON_UINT,   /* as.u: an integer literal > INT64_MAX that fits uint64 */
+  NG_JSON_DOUBLE, /* as.d: fraction, exponent, "-0", or a big integer */
+  NG_JSON_STRING, /* as.s: UTF-8, NUL-terminated, may contain U+0000 */
+  NG_JSON_ARRAY,  /* as.c: children in order */
+  NG_JSON_OBJECT  /* as.c: members in input order; key in each child */
+} ng_json_type;
+
+typedef struct ng_json_value ng_json_value;
+
+/*
+ * One node. Nodes live in their document's arena; treat them as read-only.
+ * Containers link their children through `next`; each child points back to
+ * its container through `parent` (NULL for the root). A member of an object
+ * carries its key in key/key_len; other nodes have key == NULL.
+ */
+struct ng_json_value {
+  ng_json_type type;
+  union {
+    bool b;
+    int64_t i;
+    uint64_t u;
+    double d;
+    struct {
+      const char *ptr; /* NUL-terminated; len excludes the terminator */
+      size_t len;
+    } s;
+    struct {
+      ng_json_value *head; /* first child, NULL when empty */
+      ng_json_value *tail; /* last child, NULL when empty */
+      size_t n;            /* number of children */
+    } c;
+  } as;
+  ng_json_value *next;   /* next sibling in the parent, or NULL */
+  ng_json_value *parent; /* containing array/object, NULL for the root */
+  const char *key;       /* member key (NUL-terminated), or NULL */
+  size_t key_len;        /* key length in bytes, excluding the NUL */
+};
+
+/* A parsed document: an arena owning every node and string, and the root. */
+typedef struct ng_json_doc ng_json_doc;
+
+/* The root value; never NULL for a document returned by a parse. */
+ng_json_value *ng_json_doc_root(const ng_json_doc *doc);
+
+/* Bytes the document holds from its allocator. */
+size_t ng_json_doc_memory(const ng_json_doc *doc);
+
+/* Frees the document and every node in it, in O(chunks). NULL is a no-op. */
+void ng_json_doc_free(ng_json_doc *doc);
+
+/* ------------------------------------------------------------ options */
+
+typedef enum ng_json_engine {
+  NG_JSON_ITERATIVE = 0, /* explicit heap stack (default, fastest) */
+  NG_JSON_RECURSIVE,     /* recursive descent on the growable stack */
+  NG_JSON_TRAMPOLINE,    /* continuations run by a driver loop */
+  NG_JSON_LALR           /* lemon LALR(1) tables */
+} ng_json_engine;
+
+#define NG_JSON_ENGINE_COUNT 4
+
+/* Name of an engine ("iterative", ...), or NULL for an invalid value. */
+const char *ng_json_engine_name(ng_json_engine e);
+
+/* Engine for a name; returns NG_EINVAL for an unknown name. */
+int ng_json_engine_from_name(const char *name, ng_json_engine *out);
+
+/* What to do with an object holding the same key twice. */
+typedef enum ng_json_dupkeys {
+  NG_JSON_DUP_KEEP = 0, /* keep every member, in order (default) */
+  NG_JSON_DUP_REJECT,   /* fail with NG_EDUPKEY at the second key */
+  NG_JSON_DUP_LAST      /* keep one member: the last value wins */
+} ng_json_dupkeys;
+
+/* Flags for ng_json_options.flags. */
+#define NG_JSON_BIGINT_REJECT 0x1u /* integer beyond uint64: NG_EBIGNUM
+                                      instead of the nearest double */
+#define NG_JSON_ALLOW_LONE_SURROGATES 0x2u /* decode \uD800 alone as
+                                              WTF-8 instead of failing */
+
+typedef struct ng_json_options {
+  ng_json_engine engine;   /* which engine parses */
+  ng_json_dupkeys dupkeys; /* duplicate key policy */
+  unsigned flags;          /* NG_JSON_* flags */
+  ng_limits limits;        /* depth, stack, input, string, memory caps */
+  const ng_alloc *alc;     /* NULL: libc */
+} ng_json_options;
+
+/* Fills *opt with the defaults: iterative, DUP_KEEP, ng_limits_default(). */
+void ng_json_options_default(ng_json_options *opt);
+
+/* ------------------------------------------------------------- parsing */
+
+/*
+ * Parses data[0..len) (not NUL-terminated; NUL bytes are data) into a new
+ * document. opt NULL means defaults. On success returns NG_OK and stores
+ * the document in *out; on failure returns the code, fills *err (may be
+ * NULL) with position and message, stores NULL in *out and leaks nothing.
+ * The input buffer is never written and may be freed after the call.
+ */
+int ng_json_parse(const char *data, size_t len, const ng_json_options *opt,
+                  ng_json_doc **out, ng_error *err);
+
+/*
+ * Event (SAX) interface. Every callback may be NULL (event ignored). A
+ * callback returns 0 to continue or nonzero to stop: the parse then ends
+ * with NG_ECANCELED at the offset of the event's token. Strings passed to
+ * callbacks are valid only during the call. `scalar` receives a transient
+ * node of type NULL, BOOL, INT, UINT, DOUBLE or STRING (no parent, no key).
+ */
+typedef struct ng_json_events {
+  int (*start_object)(void *ud);
+  int (*end_object)(void *ud);
+  int (*start_array)(void *ud);
+  int (*end_array)(void *ud);
+  int (*key)(void *ud, const char *key, size_t len);
+  int (*scalar)(void *ud, const ng_json_value *v);
+  void *ud; /* passed to every callback */
+} ng_json_events;
+
+/* Parses with events instead of a DOM; same limits, errors and engines. */
+int ng_json_parse_events(const char *data, size_t len,
+                         const ng_json_options *opt,
+                         const ng_json_events *ev, ng_error *err);
+
+/* ------------------------------------------------------ DOM operations */
+
+/* Child count of an array/object; 0 for scalars. */
+size_t ng_json_size(const ng_json_value *v);
+
+/* The i-th child of an array/object (O(i)), or NULL. */
+ng_json_value *ng_json_at(const ng_json_value *v, size_t i);
+
+/* First member of object v with key[0..len), or NULL (O(members)). */
+ng_json_value *ng_json_get(const ng_json_value *v, const char *key,
+                           size_t len);
+
+/*
+ * RFC 6901 JSON Pointer lookup: ptr[0..len) like "/a/0/b~1c". "" is the
+ * root itself. Returns NG_OK and *out, NG_ENOTFOUND, or NG_EINVAL for a
+ * malformed pointer (not starting with '/', bad ~ escape).
+ */
+int ng_json_pointer(const ng_json_value *root, const char *ptr, size_t len,
+                    const ng_json_value **out);
+
+/*
+ * Structural equality: same types, values and child order (so an object's
+ * member order matters). INT/UINT/DOUBLE compare by type and value; strings
+ * and keys by bytes. Iterative: any depth.
+ */
+bool ng_json_equal(const ng_json_value *a, const ng_json_value *b);
+
+/*
+ * Deep copy of v (any depth) into a new document allocated through alc
+ * (NULL: libc). Returns NG_OK, NG_ENOMEM.
+ */
+int ng_json_copy(const ng_json_value *v, const ng_alloc *alc,
+                 ng_json_doc **out);
+
+/* Walk callbacks: enter is called for every node in document order, leave
+ * after a container's children. Return nonzero to stop (that value is
+ * returned by ng_json_walk). */
+typedef int (*ng_json_visit)(void *ud, const ng_json_value *v, size_t depth);
+int ng_json_walk(const ng_json_value *root, ng_json_visit enter,
+                 ng_json_visit leave, void *ud);
+
+/* Writer flags. */
+#define NG_JSON_WRITE_PRETTY 0x1u /* two-space indent, one member a line */
+
+/*
+ * Serializes v. Output re-parses to an equal DOM; doubles are written with
+ * the shortest digits that round-trip. ng_json_write returns a malloc'd
+ * (through alc) NUL-terminated buffer in *out with its length in *len; free
+ * it with alc->free(ctx, out, len + 1) or free() when alc is NULL.
+ * ng_json_write_cb streams to sink (nonzero from sink stops the write with
+ * NG_ECANCELED).
+ */
+int ng_json_write(const ng_json_value *v, unsigned flags, const ng_alloc *alc,
+                  char **out, size_t *len);
+int ng_json_write_cb(const ng_json_value *v, unsigned flags,
+                     int (*sink)(void *ud, const char *data, size_t len),
+                     void *ud);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* NESTGUARD_JSON_H */
