@@ -1,0 +1,38 @@
+# bench/bench.mk - the benchmark binary; run as
+#   make -f bench/bench.mk BUILD=build/release BENCH_DIR=build/bench bench-run
+# (the top-level `make bench` does). Reuses the library rules of the main
+# Makefile in a release tree; peer libraries are linked here and nowhere in
+# the library.
+
+OPT := -O2 -DNDEBUG
+include Makefile
+
+BENCH_DIR ?= build/bench
+BENCH_C   := $(wildcard bench/*.c)
+BENCH_CXX := $(wildcard bench/peers/*.cc)
+BENCH_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(BENCH_C)) \
+             $(patsubst %.cc,$(BUILD)/obj/%.o,$(BENCH_CXX))
+BENCH_BIN := $(BUILD)/bench/nestguard-bench
+
+# Peers' headers are system headers: our warnings do not apply to them.
+PEER_PKGS   := libcjson jansson json-c simdjson libxml-2.0 expat pugixml
+PEER_CFLAGS := $(patsubst -I%,-isystem %,$(shell pkg-config --cflags $(PEER_PKGS)))
+PEER_LIBS   := $(shell pkg-config --libs $(PEER_PKGS))
+
+$(BUILD)/obj/bench/%.o: CPPFLAGS += -Ibench -Iparsers $(PEER_CFLAGS)
+
+$(BUILD)/obj/bench/%.o: bench/%.cc
+	@mkdir -p $(@D)
+	$(CXX) -std=c++17 $(OPT) -Wall -Wextra -Werror $(CPPFLAGS) $(DEPFLAGS) \
+	  -c $< -o $@
+
+$(BENCH_BIN): $(BENCH_OBJ) $(LIB_A)
+	@mkdir -p $(@D)
+	$(CXX) -o $@ $^ $(PEER_LIBS) $(LDLIBS)
+
+.PHONY: bench-run
+bench-run: $(BENCH_BIN)
+	@mkdir -p $(BENCH_DIR)
+	@$(BENCH_BIN) -o $(BENCH_DIR) $(SUITES) | tee $(BENCH_DIR)/results.md
+	@sh bench/chart.sh $(BENCH_DIR)
+	@echo "bench: results in $(BENCH_DIR)/results.tsv, tables in $(BENCH_DIR)/results.md, charts $(BENCH_DIR)/*.svg *.png"
