@@ -144,7 +144,7 @@ check-asan: deps
 	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 NG_SANITIZED=1 \
 	  NG_BUILD=build/asan sh tests/run.sh $(patsubst $(BUILD)/%,build/asan/%,$(TEST_BIN))
 
-VALGRIND := valgrind -q --error-exitcode=99 --leak-check=full \
+VALGRIND := valgrind -q --error-exitcode=99 --leak-check=full --trace-children=yes \
             --errors-for-leak-kinds=definite,indirect --track-origins=no
 check-valgrind: deps
 	@$(MAKE) --no-print-directory tests cli

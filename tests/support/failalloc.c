@@ -1,8 +1,9 @@
 /*
  * tests/support/failalloc.c - see failalloc.h.
  *
- * Blocks carry a hidden header with their requested size so that frees and
- * reallocs naming a wrong old size are caught (the ng_alloc contract).
+ * Blocks carry a hidden header with their requested size, so that frees and
+ * reallocs naming a wrong old size are caught (the ng_alloc contract), and
+ * links, so that the sweep can release what a leaky operation left behind.
  */
 #include "failalloc.h"
 
@@ -10,7 +11,29 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define HDR 16 /* keeps the user block 16-byte aligned */
+typedef struct blk {
+  struct blk *prev, *next;
+  size_t size;
+  size_t pad; /* keeps the user block 16-byte aligned */
+} blk;
+#define HDR sizeof(blk)
+
+static void link_blk(ng_failalloc *fa, blk *b) {
+  b->prev = NULL;
+  b->next = fa->blocks;
+  if (fa->blocks)
+    fa->blocks->prev = b;
+  fa->blocks = b;
+}
+
+static void unlink_blk(ng_failalloc *fa, blk *b) {
+  if (b->prev)
+    b->prev->next = b->next;
+  else
+    fa->blocks = b->next;
+  if (b->next)
+    b->next->prev = b->prev;
+}
 
 static int should_fail(ng_failalloc *fa) {
   fa->calls++;
@@ -30,48 +53,62 @@ static void account(ng_failalloc *fa, size_t add, size_t sub) {
 
 static void *fa_malloc(void *ctx, size_t size) {
   ng_failalloc *fa = ctx;
-  char *p;
+  blk *b;
 
   if (should_fail(fa) || size > (size_t)-1 - HDR)
     return NULL;
-  p = malloc(size + HDR);
-  if (p == NULL)
+  b = malloc(size + HDR);
+  if (b == NULL)
     return NULL;
-  memcpy(p, &size, sizeof size);
+  b->size = size;
+  link_blk(fa, b);
   fa->live_blocks++;
   account(fa, size, 0);
-  return p + HDR;
+  return (char *)b + HDR;
 }
 
 static void *fa_realloc(void *ctx, void *ptr, size_t old_size, size_t size) {
   ng_failalloc *fa = ctx;
-  char *p = (char *)ptr - HDR, *q;
-  size_t recorded;
+  blk *b = (blk *)(void *)((char *)ptr - HDR), *nb;
+  size_t recorded = b->size;
 
-  memcpy(&recorded, p, sizeof recorded);
   if (recorded != old_size)
     fa->size_mismatch = 1;
   if (should_fail(fa) || size > (size_t)-1 - HDR)
     return NULL;
-  q = realloc(p, size + HDR);
-  if (q == NULL)
+  unlink_blk(fa, b);
+  nb = realloc(b, size + HDR);
+  if (nb == NULL) {
+    link_blk(fa, b);
     return NULL;
-  memcpy(q, &size, sizeof size);
+  }
+  nb->size = size;
+  link_blk(fa, nb);
   account(fa, size, recorded);
-  return q + HDR;
+  return (char *)nb + HDR;
 }
 
 static void fa_free(void *ctx, void *ptr, size_t size) {
   ng_failalloc *fa = ctx;
-  char *p = (char *)ptr - HDR;
-  size_t recorded;
+  blk *b = (blk *)(void *)((char *)ptr - HDR);
 
-  memcpy(&recorded, p, sizeof recorded);
-  if (recorded != size)
+  if (b->size != size)
     fa->size_mismatch = 1;
+  unlink_blk(fa, b);
   fa->live_blocks--;
-  account(fa, 0, recorded);
-  free(p);
+  account(fa, 0, b->size);
+  free(b);
+}
+
+void ng_failalloc_release_all(ng_failalloc *fa) {
+  blk *b, *next;
+  for (b = fa->blocks; b != NULL; b = next) {
+    next = b->next;
+    free(b);
+  }
+  fa->blocks = NULL;
+  fa->live_blocks = 0;
+  fa->live_bytes = 0;
 }
 
 void ng_failalloc_init(ng_failalloc *fa, size_t fail_at) {
@@ -95,6 +132,7 @@ long ng_failalloc_sweep(int (*op)(void *arg, const ng_alloc *alc), void *arg,
     if (fa.live_blocks != 0 || fa.size_mismatch) {
       fprintf(stderr, "failalloc: run %zu: %zu live blocks, mismatch %d\n", n,
               fa.live_blocks, fa.size_mismatch);
+      ng_failalloc_release_all(&fa);
       return -1;
     }
     if (fa.failed == 0)

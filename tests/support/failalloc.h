@@ -24,10 +24,14 @@ typedef struct ng_failalloc {
   size_t live_bytes;  /* bytes in those blocks, by requested size */
   size_t peak_bytes;  /* high-water mark of live_bytes */
   int size_mismatch;  /* set when free/realloc named a wrong size */
+  struct blk *blocks; /* live blocks, newest first (private) */
 } ng_failalloc;
 
 /* Resets counters and arms failure at the fail_at-th allocation (0: none). */
 void ng_failalloc_init(ng_failalloc *fa, size_t fail_at);
+
+/* Frees every block still live (after a leak was detected and reported). */
+void ng_failalloc_release_all(ng_failalloc *fa);
 
 /*
  * Runs op(arg, alc) with the N-th allocation failing, for N = 1, 2, ... until
