@@ -1,0 +1,172 @@
+/*
+ * parsers/json/engine.h - what every JSON engine shares: the parse context,
+ * the grammar's "expect" states with their one error decision, and the
+ * emit helpers that check limits and call the sink.
+ *
+ * An engine is only a control structure (recursion, explicit stack,
+ * continuations, LALR tables) over these pieces. Identical results across
+ * engines follow from three rules every engine keeps:
+ *
+ *  1. Tokens are read strictly one at a time with ng__json_advance(); the
+ *     next token is read only after the current one is fully handled
+ *     (checked and its event emitted). No lookahead.
+ *  2. When the current token is not acceptable, the engine calls
+ *     ng__json_unexpected(p, want) with the expect state it was in; that
+ *     function alone picks code, offset and message (lexer error, EEOF,
+ *     EEMPTY, ETRAILING, ESYNTAX).
+ *  3. Events go through ng__json_emit_open/close/key/scalar while their
+ *     token is current: they apply the depth limit and report sink errors
+ *     at the token.
+ *
+ * An engine returns NG_OK after the single top-level value and an EOF token
+ * (ng__json_finish), or the recorded error code. It must free everything it
+ * allocated on every path, and must not touch the sink after an error.
+ *
+ * Engine entry points (one file each; api.c dispatches on opt->engine):
+ *   iterative.c   ng__json_run_iterative
+ *   trampoline.c  ng__json_run_trampoline
+ *   recursive.c   ng__json_run_recursive
+ *   lalr.y + its driver (lalr.c)  ng__json_run_lalr
+ * api.c finds recursive.c and lalr.c with __has_include and falls back to
+ * a stub returning NG_ENOTSUP while a file is missing. After adding one of
+ * those files, `touch parsers/json/api.c` (or make clean) so api.o is
+ * rebuilt and links the real engine.
+ */
+#ifndef NG_PARSERS_JSON_ENGINE_H
+#define NG_PARSERS_JSON_ENGINE_H
+
+#include <stddef.h>
+
+#include "../common/depth.h"
+#include "../common/errors.h"
+#include "../common/sink.h"
+#include "lexer.h"
+
+/* ------------------------------------------------------ the parse context */
+
+typedef struct ng__json_parser {
+  ng__json_lexer lx;          /* token source */
+  ng__json_token tok;         /* the current token */
+  ng__sink sink;              /* DOM builder or user events */
+  ng__depth depth;            /* open containers vs max_depth */
+  ng__perr perr;              /* first error of the parse */
+  const ng_json_options *opt; /* resolved options (never NULL) */
+  const ng_alloc *alc;        /* allocator for engine stacks; NULL: libc */
+  size_t max_stack;           /* recursive engine: machine-stack ceiling in
+                                 bytes (opt->limits.max_stack clamped) */
+} ng__json_parser;
+
+/* Engine entry points. Preconditions: lexer at the start of input, no
+ * token read yet, depth 0, sink ready, no error recorded. */
+int ng__json_run_iterative(ng__json_parser *p);
+int ng__json_run_trampoline(ng__json_parser *p);
+int ng__json_run_recursive(ng__json_parser *p);
+int ng__json_run_lalr(ng__json_parser *p);
+
+/* --------------------------------------------------------- expect states
+ * Where in the grammar an engine is, i.e. which tokens it accepts next.
+ * Every engine names its position with one of these when it rejects a token,
+ * so that all of them produce the same error.
+ */
+typedef enum ng__jexp {
+  NG__JX_VALUE,        /* a value: top level, after ':' or after ',' in
+                          an array */
+  NG__JX_VALUE_OR_END, /* after '[': a value or ']' */
+  NG__JX_ARRAY_NEXT,   /* after an array element: ',' or ']' */
+  NG__JX_KEY_OR_END,   /* after '{': a string key or '}' */
+  NG__JX_KEY,          /* after ',' in an object: a string key */
+  NG__JX_COLON,        /* after a key: ':' */
+  NG__JX_OBJECT_NEXT,  /* after a member value: ',' or '}' */
+  NG__JX_EOF           /* after the top-level value: end of input */
+} ng__jexp;
+
+#define NG__JX_COUNT 8
+
+/* Bit (1u << kind) is set in ng__json_expect_mask[want] when token kind is
+ * acceptable in state want. */
+extern const unsigned ng__json_expect_mask[NG__JX_COUNT];
+
+/* True when the current token is acceptable in state want. */
+static inline int ng__json_accepts(const ng__json_parser *p, ng__jexp want) {
+  return (ng__json_expect_mask[want] >> p->tok.kind) & 1u;
+}
+
+/*
+ * Records and returns the error for the current token, which is not
+ * acceptable in state `want`. The decision, in order:
+ *   ERROR token              -> its code at its offset (lexical error);
+ *   EOF, want VALUE, depth 0 -> NG_EEMPTY at len (nothing but whitespace);
+ *   EOF                      -> NG_EEOF at len;
+ *   want EOF                 -> NG_ETRAILING at the token;
+ *   otherwise                -> NG_ESYNTAX at the token, "expected X".
+ * Depth in the record is the number of open containers.
+ */
+int ng__json_unexpected(ng__json_parser *p, ng__jexp want);
+
+/* Records a failure of `code` at the current token (sink and limit errors,
+ * NG_ESTACK in the recursive engine). Returns the first recorded code. */
+int ng__json_fail_here(ng__json_parser *p, int code, const char *msg);
+
+/* ------------------------------------------------------------ token flow */
+
+/* Reads the next token into p->tok; returns its kind. */
+static inline int ng__json_advance(ng__json_parser *p) {
+  return ng__json_next(&p->lx, &p->tok);
+}
+
+/*
+ * The current token is '[' (kind NG__SINK_ARRAY) or '{' (NG__SINK_OBJECT)
+ * and was accepted: enters one level (NG_EDEPTH at the token past
+ * max_depth) and emits start. Returns NG_OK or the recorded error.
+ */
+static inline int ng__json_emit_open(ng__json_parser *p, int kind) {
+  int rc;
+  if (NG_UNLIKELY(ng__depth_push(&p->depth) != NG_OK))
+    return ng__json_fail_here(p, NG_EDEPTH, NULL);
+  rc = p->sink.ops->start(p->sink.self, kind, &p->tok);
+  if (NG_UNLIKELY(rc != NG_OK))
+    return ng__json_fail_here(p, rc, NULL);
+  return NG_OK;
+}
+
+/* The current token is ']' or '}' closing a container of `kind`: emits
+ * end and leaves the level. */
+static inline int ng__json_emit_close(ng__json_parser *p, int kind) {
+  int rc = p->sink.ops->end(p->sink.self, kind, &p->tok);
+  if (NG_UNLIKELY(rc != NG_OK))
+    return ng__json_fail_here(p, rc, NULL);
+  ng__depth_pop(&p->depth);
+  return NG_OK;
+}
+
+/* The current token is a STRING in key position: emits key. */
+static inline int ng__json_emit_key(ng__json_parser *p) {
+  int rc = p->sink.ops->key(p->sink.self, &p->tok);
+  if (NG_UNLIKELY(rc != NG_OK))
+    return ng__json_fail_here(p, rc, NULL);
+  return NG_OK;
+}
+
+/* The current token is a STRING, NUMBER, TRUE, FALSE or NULL in value
+ * position: emits scalar. */
+static inline int ng__json_emit_scalar(ng__json_parser *p) {
+  int rc = p->sink.ops->scalar(p->sink.self, &p->tok);
+  if (NG_UNLIKELY(rc != NG_OK))
+    return ng__json_fail_here(p, rc, NULL);
+  return NG_OK;
+}
+
+/* After the top-level value: reads the next token, which must be EOF
+ * (else NG_ETRAILING, or the lexical error of that token). */
+static inline int ng__json_finish(ng__json_parser *p) {
+  if (ng__json_advance(p) != NG__JT_EOF)
+    return ng__json_unexpected(p, NG__JX_EOF);
+  return NG_OK;
+}
+
+/* Token kinds that start a scalar value (bit per kind). */
+#define NG__JSON_SCALAR_MASK                                                  \
+  ((1u << NG__JT_STRING) | (1u << NG__JT_NUMBER) | (1u << NG__JT_TRUE) |     \
+   (1u << NG__JT_FALSE) | (1u << NG__JT_NULL))
+
+#endif /* NG_PARSERS_JSON_ENGINE_H */

@@ -1,0 +1,158 @@
+/*
+ * parsers/json/lexer.h - the JSON lexer shared by every engine.
+ *
+ * Strict RFC 8259 / ECMA-404. The token grammar is an re2c specification
+ * (parsers/json/lexer.re, generated into build/gen/parsers/json/lexer.c);
+ * hand-written loops beside it take the hot paths (whitespace, string
+ * bodies, digits) and must agree with it (tests/test_json_lexer.c checks
+ * ng__json_next against ng__json_lex on every corpus and generated input).
+ *
+ * Input is (pointer, length): the buffer has no padding and no terminator,
+ * is never read at or past `end` and never written; NUL bytes are data (and,
+ * being invalid everywhere in JSON, always an error).
+ *
+ * The lexer does all the checking that belongs to single tokens, so errors
+ * are identical whatever engine drives it:
+ *  - strings: escapes (all of \" \\ \/ \b \f \n \r \t \uXXXX), surrogate
+ *    pairs (a lone surrogate is NG_ESURROGATE unless
+ *    NG_JSON_ALLOW_LONE_SURROGATES), UTF-8 validity (overlongs, encoded
+ *    surrogates, > U+10FFFF, truncated sequences: NG_EUTF8), raw bytes
+ *    0x00-0x1F (NG_ECTRL), max_string on the decoded length (NG_ESTRLIMIT);
+ *  - numbers: the exact grammar (NG_ENUMBER for -01, 2., .5, 1e, +1, -),
+ *    conversion to INT / UINT / DOUBLE (correctly rounded), doubles beyond
+ *    the finite range and, with NG_JSON_BIGINT_REJECT, integers beyond
+ *    uint64 are NG_EBIGNUM;
+ *  - literals true / false / null exactly; anything else that cannot start
+ *    a token is NG_ESYNTAX.
+ * A token cut short by the end of input is NG_EEOF at offset `len`.
+ *
+ * Usage, one token at a time (no lookahead is ever needed):
+ *
+ *   ng__json_lexer lx;
+ *   ng__json_token t;
+ *   ng__json_lexer_init(&lx, data, len, opt->flags, max_string);
+ *   while (ng__json_next(&lx, &t) > NG__JT_EOF && t.kind != NG__JT_ERROR)
+ *     ...;
+ *
+ * After an ERROR token the lexer position is unspecified: stop. After EOF,
+ * further calls return EOF again.
+ */
+#ifndef NG_PARSERS_JSON_LEXER_H
+#define NG_PARSERS_JSON_LEXER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "nestguard/json.h"
+#include "internal.h"
+
+/* ----------------------------------------------------------- token kinds
+ * Stable order: the LALR engine maps them to lemon's TK_* codes, and
+ * NG__JT_EOF is 0 as lemon's end-of-input is 0.
+ */
+typedef enum ng__jtok {
+  NG__JT_EOF = 0,   /* end of input; off == len */
+  NG__JT_LBRACE,    /* { */
+  NG__JT_RBRACE,    /* } */
+  NG__JT_LBRACKET,  /* [ */
+  NG__JT_RBRACKET,  /* ] */
+  NG__JT_COLON,     /* : */
+  NG__JT_COMMA,     /* , */
+  NG__JT_STRING,    /* "..." valid; slen and flags describe the decoding */
+  NG__JT_NUMBER,    /* valid and converted: ntype and num */
+  NG__JT_TRUE,      /* true */
+  NG__JT_FALSE,     /* false */
+  NG__JT_NULL,      /* null */
+  NG__JT_ERROR      /* lexical error: code, off (the offending byte), msg */
+} ng__jtok;
+
+#define NG__JT_COUNT 13
+
+/* Token flags. */
+#define NG__JTF_ESCAPED 0x1u /* STRING: has escapes; the decoded bytes
+                                differ from the raw body */
+
+/*
+ * One token. Offsets are byte offsets from the start of input. For a STRING
+ * the token spans both quotes: the raw body is input[off+1 .. off+len-1)
+ * and decodes to exactly slen bytes (slen == len - 2 when not ESCAPED).
+ */
+typedef struct ng__json_token {
+  int kind;       /* an ng__jtok */
+  unsigned flags; /* NG__JTF_* */
+  size_t off;     /* first byte of the token; ERROR: the offending byte;
+                     EOF: the input length */
+  size_t len;     /* bytes the token spans in the input (EOF/ERROR: 0) */
+  size_t slen;    /* STRING: decoded length in bytes, without a NUL */
+  ng_json_type ntype; /* NUMBER: NG_JSON_INT, NG_JSON_UINT or NG_JSON_DOUBLE */
+  union {
+    int64_t i;
+    uint64_t u;
+    double d;
+  } num;            /* NUMBER: the value, per ntype */
+  int code;         /* ERROR: the NG_E* code */
+  const char *msg;  /* ERROR: static text for ng_error.msg */
+} ng__json_token;
+
+/* ----------------------------------------------------------- the lexer */
+
+typedef struct ng__json_lexer {
+  const unsigned char *beg; /* input start */
+  const unsigned char *cur; /* next byte to read */
+  const unsigned char *end; /* one past the last byte; never read */
+  unsigned flags;           /* NG_JSON_BIGINT_REJECT,
+                               NG_JSON_ALLOW_LONE_SURROGATES */
+  size_t max_string;        /* decoded bytes allowed in one string */
+} ng__json_lexer;
+
+/*
+ * Starts lexing data[0..len). flags: the ng_json_options flags (only the
+ * ones above matter). max_string: the raw option value, 0 = unlimited.
+ * data may be NULL when len is 0.
+ */
+void ng__json_lexer_init(ng__json_lexer *lx, const char *data, size_t len,
+                         unsigned flags, size_t max_string);
+
+/*
+ * Lexes the next token into *t with the re2c automaton only (reference
+ * path; slower). Returns t->kind. Skips whitespace (space, \t, \n, \r).
+ */
+int ng__json_lex(ng__json_lexer *lx, ng__json_token *t);
+
+/*
+ * Lexes the next token into *t. Identical results to ng__json_lex, faster:
+ * whitespace and punctuation inline, strings and numbers through
+ * hand-written loops with the automaton as fallback. Returns t->kind.
+ */
+int ng__json_next(ng__json_lexer *lx, ng__json_token *t);
+
+/*
+ * Writes the decoded bytes of STRING token t to dst[0..t->slen) and a NUL
+ * at dst[t->slen]: dst needs t->slen + 1 bytes. Cannot fail (the lexer has
+ * validated the token). A lone surrogate allowed by the flag becomes its
+ * 3-byte generalized UTF-8 (WTF-8) form.
+ */
+void ng__json_decode_string(const ng__json_lexer *lx,
+                            const ng__json_token *t, char *dst);
+
+/* The raw body of STRING token t (between the quotes), len - 2 bytes. */
+static inline const char *ng__json_string_raw(const ng__json_lexer *lx,
+                                              const ng__json_token *t) {
+  return (const char *)lx->beg + t->off + 1;
+}
+
+/*
+ * Converts the number text p[0..n), which must match the JSON number
+ * grammar, with the lexer's rules: an integer that fits int64 is INT, one
+ * that fits uint64 is UINT, anything else (fraction, exponent, "-0", larger
+ * integers) is DOUBLE, correctly rounded. Stores ntype/num in *t and returns
+ * NG_OK, or NG_EBIGNUM (a double that would be infinite; an integer beyond
+ * uint64 under NG_JSON_BIGINT_REJECT). Exposed for tests.
+ */
+int ng__json_number(const char *p, size_t n, unsigned flags,
+                    ng__json_token *t);
+
+/* Short name of a token kind for messages: "'{'", "string", "end of input". */
+const char *ng__json_token_name(int kind);
+
+#endif /* NG_PARSERS_JSON_LEXER_H */
