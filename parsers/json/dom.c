@@ -1,0 +1,458 @@
+/*
+ * parsers/json/dom.c - the document, node constructors and every read-side
+ * DOM operation: size/at/get, JSON Pointer, equality, deep copy, walk.
+ *
+ * Depth safety: no function here recurses. A subtree is walked in document
+ * order with the nodes' own links: descend to `head`, move to `next`, climb
+ * through `parent`; the walk ends when it climbs back to the subtree's root.
+ * Machine stack use is O(1) and there is no heap side stack either, so a
+ * 10,000,000-deep document costs exactly what a flat one of the same size
+ * does.
+ */
+#include <math.h>
+#include <string.h>
+
+#include "internal.h"
+#include "dom.h"
+
+/* ------------------------------------------------------------ document */
+
+ng_json_doc *ng__json_doc_new(const ng_alloc *alc, size_t max_memory) {
+  ng_json_doc *doc = ng__malloc(alc, sizeof *doc);
+
+  if (doc == NULL)
+    return NULL;
+  ng_arena_init(&doc->arena, alc, max_memory);
+  doc->root = NULL;
+  doc->alc = alc;
+  return doc;
+}
+
+ng_json_value *ng_json_doc_root(const ng_json_doc *doc) {
+  return doc != NULL ? doc->root : NULL;
+}
+
+/* The doc struct plus every arena chunk. */
+size_t ng_json_doc_memory(const ng_json_doc *doc) {
+  if (doc == NULL)
+    return 0;
+  return sizeof *doc + ng_arena_sys(&doc->arena);
+}
+
+/* O(chunks): nodes are never visited. */
+void ng_json_doc_free(ng_json_doc *doc) {
+  if (doc == NULL)
+    return;
+  ng_arena_free(&doc->arena);
+  ng__free(doc->alc, doc, sizeof *doc);
+}
+
+/* --------------------------------------------------------- constructors */
+
+ng_json_value *ng__json_node(ng_json_doc *doc, ng_json_type type) {
+  ng_json_value *v =
+      ng_arena_alloc(&doc->arena, sizeof *v, _Alignof(ng_json_value));
+
+  if (v == NULL)
+    return NULL;
+  memset(v, 0, sizeof *v);
+  v->type = type;
+  return v;
+}
+
+char *ng__json_strdup(ng_json_doc *doc, const char *s, size_t len) {
+  char *p;
+
+  if (len == SIZE_MAX) {
+    doc->arena.err = NG_ENOMEM;
+    return NULL;
+  }
+  p = ng_arena_alloc(&doc->arena, len + 1, 1);
+  if (p == NULL)
+    return NULL;
+  if (len != 0)
+    memcpy(p, s, len);
+  p[len] = '\0';
+  return p;
+}
+
+ng_json_value *ng__json_new_null(ng_json_doc *doc) {
+  return ng__json_node(doc, NG_JSON_NULL);
+}
+
+ng_json_value *ng__json_new_bool(ng_json_doc *doc, bool b) {
+  ng_json_value *v = ng__json_node(doc, NG_JSON_BOOL);
+
+  if (v != NULL)
+    v->as.b = b;
+  return v;
+}
+
+ng_json_value *ng__json_new_int(ng_json_doc *doc, int64_t i) {
+  ng_json_value *v = ng__json_node(doc, NG_JSON_INT);
+
+  if (v != NULL)
+    v->as.i = i;
+  return v;
+}
+
+ng_json_value *ng__json_new_uint(ng_json_doc *doc, uint64_t u) {
+  ng_json_value *v = ng__json_node(doc, NG_JSON_UINT);
+
+  if (v != NULL)
+    v->as.u = u;
+  return v;
+}
+
+ng_json_value *ng__json_new_double(ng_json_doc *doc, double d) {
+  ng_json_value *v = ng__json_node(doc, NG_JSON_DOUBLE);
+
+  if (v != NULL)
+    v->as.d = d;
+  return v;
+}
+
+ng_json_value *ng__json_new_string(ng_json_doc *doc, const char *s,
+                                   size_t len) {
+  ng_json_value *v = ng__json_node(doc, NG_JSON_STRING);
+  char *p;
+
+  if (v == NULL)
+    return NULL;
+  p = ng__json_strdup(doc, s, len);
+  if (p == NULL)
+    return NULL; /* the node stays in the arena, unreachable: harmless */
+  v->as.s.ptr = p;
+  v->as.s.len = len;
+  return v;
+}
+
+int ng__json_set_key(ng_json_doc *doc, ng_json_value *v, const char *key,
+                     size_t len) {
+  char *p = ng__json_strdup(doc, key, len);
+
+  if (p == NULL)
+    return ng__json_doc_err(doc);
+  v->key = p;
+  v->key_len = len;
+  return NG_OK;
+}
+
+/* ------------------------------------------------------------ accessors */
+
+static bool is_container(const ng_json_value *v) {
+  return v->type == NG_JSON_ARRAY || v->type == NG_JSON_OBJECT;
+}
+
+size_t ng_json_size(const ng_json_value *v) {
+  if (v == NULL || !is_container(v))
+    return 0;
+  return v->as.c.n;
+}
+
+ng_json_value *ng_json_at(const ng_json_value *v, size_t i) {
+  ng_json_value *c;
+
+  if (v == NULL || !is_container(v) || i >= v->as.c.n)
+    return NULL;
+  for (c = v->as.c.head; c != NULL && i != 0; c = c->next)
+    i--;
+  return c;
+}
+
+ng_json_value *ng_json_get(const ng_json_value *v, const char *key,
+                           size_t len) {
+  ng_json_value *c;
+
+  if (v == NULL || v->type != NG_JSON_OBJECT || (key == NULL && len != 0))
+    return NULL;
+  for (c = v->as.c.head; c != NULL; c = c->next) {
+    if (c->key_len == len && (len == 0 || memcmp(c->key, key, len) == 0))
+      return c;
+  }
+  return NULL;
+}
+
+/* --------------------------------------------------------- JSON Pointer */
+
+/* A pointer is "" or '/'-separated tokens in which '~' is always followed
+ * by '0' or '1' (RFC 6901 section 3). */
+static bool pointer_valid(const char *p, size_t len) {
+  const char *t, *end = p + len;
+
+  if (len == 0)
+    return true;
+  if (p[0] != '/')
+    return false;
+  for (t = memchr(p, '~', len); t != NULL;
+       t = memchr(t, '~', (size_t)(end - t))) {
+    if (t + 1 == end || (t[1] != '0' && t[1] != '1'))
+      return false;
+    t += 2;
+  }
+  return true;
+}
+
+/* Array index token: "0" or [1-9][0-9]*, no sign, no leading zero, in
+ * range. "-" (past the end) and everything else are not found. */
+static bool pointer_index(const char *t, size_t n, size_t *out) {
+  size_t i, v = 0;
+
+  if (n == 0 || (t[0] == '0' && n > 1))
+    return false;
+  for (i = 0; i < n; i++) {
+    unsigned d = (unsigned)(unsigned char)t[i] - '0';
+    if (d > 9 || v > (SIZE_MAX - d) / 10)
+      return false;
+    v = v * 10 + d;
+  }
+  *out = v;
+  return true;
+}
+
+/* Does the escaped token t[0..n) decode to key[0..klen)? */
+static bool pointer_key_match(const ng_json_value *m, const char *t,
+                              size_t n) {
+  size_t i = 0, j = 0;
+
+  while (j < n) {
+    char c = t[j++];
+    if (c == '~')
+      c = t[j++] == '0' ? '~' : '/'; /* validated by pointer_valid */
+    if (i == m->key_len || m->key[i] != c)
+      return false;
+    i++;
+  }
+  return i == m->key_len;
+}
+
+static const ng_json_value *pointer_step(const ng_json_value *v,
+                                         const char *t, size_t n) {
+  const ng_json_value *c;
+  size_t idx;
+
+  if (v->type == NG_JSON_ARRAY)
+    return pointer_index(t, n, &idx) ? ng_json_at(v, idx) : NULL;
+  if (v->type != NG_JSON_OBJECT)
+    return NULL;
+  for (c = v->as.c.head; c != NULL; c = c->next) {
+    if (c->key != NULL && pointer_key_match(c, t, n))
+      return c;
+  }
+  return NULL;
+}
+
+int ng_json_pointer(const ng_json_value *root, const char *ptr, size_t len,
+                    const ng_json_value **out) {
+  const ng_json_value *v = root;
+  size_t i = 0;
+
+  if (out != NULL)
+    *out = NULL;
+  if (root == NULL || out == NULL || (ptr == NULL && len != 0))
+    return NG_EINVAL;
+  if (!pointer_valid(ptr, len))
+    return NG_EINVAL;
+  while (i < len) { /* ptr[i] == '/' */
+    const char *t = ptr + i + 1, *slash;
+    size_t n = len - i - 1;
+
+    slash = memchr(t, '/', n);
+    if (slash != NULL)
+      n = (size_t)(slash - t);
+    v = pointer_step(v, t, n);
+    if (v == NULL)
+      return NG_ENOTFOUND;
+    i += n + 1;
+  }
+  *out = v;
+  return NG_OK;
+}
+
+/* ------------------------------------------------------------- equality */
+
+/* Doubles are equal when they are the same value: -0.0 differs from 0.0
+ * and NaN equals NaN, so equality is reflexive even for copies of values
+ * no parse produces. */
+static bool double_same(double a, double b) {
+  if (isnan(a))
+    return isnan(b);
+  return a == b && !signbit(a) == !signbit(b);
+}
+
+/* Compares what a node holds itself: type, scalar value, child count. */
+static bool node_equal(const ng_json_value *a, const ng_json_value *b) {
+  if (a->type != b->type)
+    return false;
+  switch (a->type) {
+  case NG_JSON_BOOL:
+    return a->as.b == b->as.b;
+  case NG_JSON_INT:
+    return a->as.i == b->as.i;
+  case NG_JSON_UINT:
+    return a->as.u == b->as.u;
+  case NG_JSON_DOUBLE:
+    return double_same(a->as.d, b->as.d);
+  case NG_JSON_STRING:
+    return a->as.s.len == b->as.s.len &&
+           (a->as.s.len == 0 ||
+            memcmp(a->as.s.ptr, b->as.s.ptr, a->as.s.len) == 0);
+  case NG_JSON_ARRAY:
+  case NG_JSON_OBJECT:
+    return a->as.c.n == b->as.c.n;
+  default:
+    return true; /* NG_JSON_NULL */
+  }
+}
+
+static bool key_equal(const ng_json_value *a, const ng_json_value *b) {
+  if (a->key_len != b->key_len)
+    return false;
+  return a->key_len == 0 || memcmp(a->key, b->key, a->key_len) == 0;
+}
+
+/*
+ * Lock-step walk of both trees. Keys are compared for members of objects
+ * only (the roots' own keys are not part of their value). A shared node
+ * (x == y) is equal to itself without a visit.
+ */
+bool ng_json_equal(const ng_json_value *a, const ng_json_value *b) {
+  const ng_json_value *x = a, *y = b;
+
+  if (a == NULL || b == NULL)
+    return a == b;
+  for (;;) {
+    if (!node_equal(x, y))
+      return false;
+    if (x != a && x->parent->type == NG_JSON_OBJECT && !key_equal(x, y))
+      return false;
+    if (x != y && is_container(x) && x->as.c.head != NULL) {
+      if (y->as.c.head == NULL)
+        return false;
+      x = x->as.c.head;
+      y = y->as.c.head;
+      continue;
+    }
+    while (x != a && x->next == NULL) {
+      if (y->next != NULL)
+        return false;
+      x = x->parent;
+      y = y->parent;
+    }
+    if (x == a)
+      return true;
+    if (y->next == NULL)
+      return false;
+    x = x->next;
+    y = y->next;
+  }
+}
+
+/* ----------------------------------------------------------------- copy */
+
+/* A detached copy of x's own content (type, scalar, string); containers
+ * come back empty. */
+static ng_json_value *copy_node(ng_json_doc *doc, const ng_json_value *x) {
+  ng_json_value *n;
+
+  if (x->type == NG_JSON_STRING)
+    return ng__json_new_string(doc, x->as.s.ptr, x->as.s.len);
+  n = ng__json_node(doc, x->type);
+  if (n != NULL && !is_container(x))
+    n->as = x->as;
+  return n;
+}
+
+/*
+ * Preorder walk of the source; `dp` is the copy of the current source
+ * node's parent, so climbing one level in the source climbs one in the
+ * copy. Any failure frees the whole new document at once.
+ */
+int ng_json_copy(const ng_json_value *v, const ng_alloc *alc,
+                 ng_json_doc **out) {
+  const ng_json_value *x = v;
+  ng_json_value *dp = NULL, *n;
+  ng_json_doc *doc;
+  int rc;
+
+  if (out == NULL)
+    return NG_EINVAL;
+  *out = NULL;
+  if (v == NULL)
+    return NG_EINVAL;
+  doc = ng__json_doc_new(alc, 0);
+  if (doc == NULL)
+    return NG_ENOMEM;
+  for (;;) {
+    n = copy_node(doc, x);
+    if (n == NULL)
+      goto fail_alloc;
+    if (dp == NULL) {
+      doc->root = n;
+    } else {
+      if (dp->type == NG_JSON_OBJECT &&
+          ng__json_set_key(doc, n, x->key, x->key_len) != NG_OK)
+        goto fail_alloc;
+      ng__json_append(dp, n);
+    }
+    if (is_container(x) && x->as.c.head != NULL) {
+      dp = n;
+      x = x->as.c.head;
+      continue;
+    }
+    while (x != v && x->next == NULL) {
+      x = x->parent;
+      dp = dp->parent;
+    }
+    if (x == v)
+      break;
+    x = x->next;
+  }
+  *out = doc;
+  return NG_OK;
+
+fail_alloc:
+  rc = ng__json_doc_err(doc);
+  ng_json_doc_free(doc);
+  return rc;
+}
+
+/* ----------------------------------------------------------------- walk */
+
+/* Calls leave for container v when it is set; returns its verdict. */
+static int walk_leave(ng_json_visit leave, void *ud, const ng_json_value *v,
+                      size_t depth) {
+  return leave != NULL ? leave(ud, v, depth) : 0;
+}
+
+int ng_json_walk(const ng_json_value *root, ng_json_visit enter,
+                 ng_json_visit leave, void *ud) {
+  const ng_json_value *v = root;
+  size_t depth = 0;
+  int rc;
+
+  if (root == NULL)
+    return NG_EINVAL;
+  for (;;) {
+    if (enter != NULL && (rc = enter(ud, v, depth)) != 0)
+      return rc;
+    if (is_container(v)) {
+      if (v->as.c.head != NULL) {
+        v = v->as.c.head;
+        depth++;
+        continue;
+      }
+      if ((rc = walk_leave(leave, ud, v, depth)) != 0)
+        return rc;
+    }
+    while (v != root && v->next == NULL) {
+      v = v->parent;
+      depth--;
+      if ((rc = walk_leave(leave, ud, v, depth)) != 0)
+        return rc;
+    }
+    if (v == root)
+      return NG_OK;
+    v = v->next;
+  }
+}

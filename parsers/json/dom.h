@@ -1,0 +1,65 @@
+/*
+ * parsers/json/dom.h - node construction inside a document (internal).
+ *
+ * Shared by the DOM operations (dom.c: copy) and by anything that builds a
+ * document (the builder, tests). Every node and string comes from the
+ * document's arena, so a failed build is undone by ng_json_doc_free() alone.
+ *
+ * Contract of every constructor: on success the node is zeroed except for
+ * what the constructor sets (no parent, no next, no key, empty container);
+ * on failure it returns NULL (or an error code) and the arena's error,
+ * read with ng__json_doc_err(), says NG_ENOMEM or NG_EMEMLIMIT. Nothing
+ * here links a node into a tree except ng__json_append().
+ */
+#ifndef NG_JSON_DOM_H
+#define NG_JSON_DOM_H
+
+#include <stddef.h>
+
+#include "doc.h"
+
+/* The error of the arena's last failed allocation: NG_ENOMEM or
+ * NG_EMEMLIMIT. */
+static inline int ng__json_doc_err(const ng_json_doc *doc) {
+  return doc->arena.err;
+}
+
+/* A zeroed node of the given type, or NULL. */
+ng_json_value *ng__json_node(ng_json_doc *doc, ng_json_type type);
+
+/* Copies s[0..len) into the arena and appends a NUL; NULL on failure. s
+ * may be NULL when len is 0. */
+char *ng__json_strdup(ng_json_doc *doc, const char *s, size_t len);
+
+/* Typed constructors: a scalar node holding the value, or NULL. The string
+ * constructor copies s[0..len) (which may contain NUL bytes). */
+ng_json_value *ng__json_new_null(ng_json_doc *doc);
+ng_json_value *ng__json_new_bool(ng_json_doc *doc, bool b);
+ng_json_value *ng__json_new_int(ng_json_doc *doc, int64_t i);
+ng_json_value *ng__json_new_uint(ng_json_doc *doc, uint64_t u);
+ng_json_value *ng__json_new_double(ng_json_doc *doc, double d);
+ng_json_value *ng__json_new_string(ng_json_doc *doc, const char *s,
+                                   size_t len);
+
+/* Copies key[0..len) into the arena as v's member key. Returns NG_OK or
+ * the arena's error. */
+int ng__json_set_key(ng_json_doc *doc, ng_json_value *v, const char *key,
+                     size_t len);
+
+/*
+ * Links child (fresh: no parent, no next) as the last child of the array or
+ * object parent. O(1). The caller sets the child's key first for objects.
+ */
+static inline void ng__json_append(ng_json_value *parent,
+                                   ng_json_value *child) {
+  child->parent = parent;
+  child->next = NULL;
+  if (parent->as.c.tail != NULL)
+    parent->as.c.tail->next = child;
+  else
+    parent->as.c.head = child;
+  parent->as.c.tail = child;
+  parent->as.c.n++;
+}
+
+#endif /* NG_JSON_DOM_H */
