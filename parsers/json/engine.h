@@ -94,10 +94,12 @@ static inline int ng__json_accepts(const ng__json_parser *p, ng__jexp want) {
 /*
  * Records and returns the error for the current token, which is not
  * acceptable in state `want`. The decision, in order:
- *   ERROR token              -> its code at its offset (lexical error);
+ *   want EOF                 -> NG_ETRAILING at the token's first byte
+ *                               (also for a malformed trailing token:
+ *                               "123\0" is ETRAILING at 3);
+ *   ERROR token              -> its code at err_off (lexical error);
  *   EOF, want VALUE, depth 0 -> NG_EEMPTY at len (nothing but whitespace);
  *   EOF                      -> NG_EEOF at len;
- *   want EOF                 -> NG_ETRAILING at the token;
  *   otherwise                -> NG_ESYNTAX at the token, "expected X".
  * Depth in the record is the number of open containers.
  */

@@ -63,7 +63,7 @@ typedef enum ng__jtok {
   NG__JT_TRUE,      /* true */
   NG__JT_FALSE,     /* false */
   NG__JT_NULL,      /* null */
-  NG__JT_ERROR      /* lexical error: code, off (the offending byte), msg */
+  NG__JT_ERROR      /* lexical error: code, err_off, msg */
 } ng__jtok;
 
 #define NG__JT_COUNT 13
@@ -80,9 +80,10 @@ typedef enum ng__jtok {
 typedef struct ng__json_token {
   int kind;       /* an ng__jtok */
   unsigned flags; /* NG__JTF_* */
-  size_t off;     /* first byte of the token; ERROR: the offending byte;
-                     EOF: the input length */
+  size_t off;     /* first byte of the token (EOF: the input length) */
   size_t len;     /* bytes the token spans in the input (EOF/ERROR: 0) */
+  size_t err_off; /* ERROR: the offending byte (>= off), where the error
+                     is reported; len when input ended inside the token */
   size_t slen;    /* STRING: decoded length in bytes, without a NUL */
   ng_json_type ntype; /* NUMBER: NG_JSON_INT, NG_JSON_UINT or NG_JSON_DOUBLE */
   union {

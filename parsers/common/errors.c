@@ -1,0 +1,24 @@
+/*
+ * parsers/common/errors.c - the first-error record of one parse.
+ */
+#include "errors.h"
+
+#include "internal.h"
+
+void ng__perr_init(ng__perr *pe, ng_error *err, const char *input,
+                   size_t len) {
+  pe->err = err;
+  pe->input = input;
+  pe->len = len;
+  pe->code = NG_OK;
+  ng_error_clear(err);
+}
+
+int ng__perr_at(ng__perr *pe, int code, size_t offset, size_t depth,
+                const char *msg) {
+  if (pe->code != NG_OK)
+    return pe->code;
+  pe->code = code;
+  ng__error_at(pe->err, code, pe->input, pe->len, offset, depth, msg);
+  return code;
+}

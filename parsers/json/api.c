@@ -1,0 +1,225 @@
+/*
+ * parsers/json/api.c - ng_json_parse, ng_json_parse_events, options, and
+ * the error decisions every engine shares (see engine.h).
+ *
+ * A parse: check arguments and max_input, set up the lexer, the sink
+ * (DOM builder or user events) and the parse context, run the chosen
+ * engine, and on failure free whatever was built.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "builder.h"
+#include "engine.h"
+
+/* Engines in files owned elsewhere are linked only once their file exists;
+ * until then the engine reports NG_ENOTSUP (see engine.h). */
+#if defined(__has_include)
+#if __has_include("recursive.c")
+#define NG__HAVE_RECURSIVE 1
+#endif
+#if __has_include("lalr_driver.c") || __has_include("lalr.c")
+#define NG__HAVE_LALR 1
+#endif
+#endif
+
+/* ------------------------------------------------------------- options */
+
+void ng_json_options_default(ng_json_options *opt) {
+  memset(opt, 0, sizeof *opt);
+  opt->engine = NG_JSON_ITERATIVE;
+  opt->dupkeys = NG_JSON_DUP_KEEP;
+  opt->flags = 0;
+  ng_limits_default(&opt->limits);
+  opt->alc = NULL;
+}
+
+static const char *const engine_names[NG_JSON_ENGINE_COUNT] = {
+    "iterative", "recursive", "trampoline", "lalr"};
+
+const char *ng_json_engine_name(ng_json_engine e) {
+  if ((unsigned)e >= NG_JSON_ENGINE_COUNT)
+    return NULL;
+  return engine_names[e];
+}
+
+int ng_json_engine_from_name(const char *name, ng_json_engine *out) {
+  unsigned i;
+
+  if (name == NULL || out == NULL)
+    return NG_EINVAL;
+  for (i = 0; i < NG_JSON_ENGINE_COUNT; i++)
+    if (strcmp(name, engine_names[i]) == 0) {
+      *out = (ng_json_engine)i;
+      return NG_OK;
+    }
+  return NG_EINVAL;
+}
+
+/* ------------------------------------------------------ shared decisions */
+
+#define B(k) (1u << (k))
+#define NG__VALUE_MASK (NG__JSON_SCALAR_MASK | B(NG__JT_LBRACE) | B(NG__JT_LBRACKET))
+
+const unsigned ng__json_expect_mask[NG__JX_COUNT] = {
+    NG__VALUE_MASK,                      /* VALUE */
+    NG__VALUE_MASK | B(NG__JT_RBRACKET), /* VALUE_OR_END */
+    B(NG__JT_COMMA) | B(NG__JT_RBRACKET), /* ARRAY_NEXT */
+    B(NG__JT_STRING) | B(NG__JT_RBRACE),  /* KEY_OR_END */
+    B(NG__JT_STRING),                     /* KEY */
+    B(NG__JT_COLON),                      /* COLON */
+    B(NG__JT_COMMA) | B(NG__JT_RBRACE),   /* OBJECT_NEXT */
+    B(NG__JT_EOF),                        /* EOF */
+};
+
+#undef B
+
+static const char *const expect_text[NG__JX_COUNT] = {
+    "a value",
+    "a value or ']'",
+    "',' or ']' after an array element",
+    "a string key or '}'",
+    "a string key after ','",
+    "':' after an object key",
+    "',' or '}' after an object member",
+    "end of input",
+};
+
+int ng__json_unexpected(ng__json_parser *p, ng__jexp want) {
+  const ng__json_token *t = &p->tok;
+  size_t depth = p->depth.cur;
+  char msg[96];
+
+  if (want == NG__JX_EOF)
+    return ng__perr_at(&p->perr, NG_ETRAILING, t->off, depth, NULL);
+  if (t->kind == NG__JT_ERROR)
+    return ng__perr_at(&p->perr, t->code, t->err_off, depth, t->msg);
+  if (t->kind == NG__JT_EOF)
+    return ng__perr_at(&p->perr,
+                       want == NG__JX_VALUE && depth == 0 ? NG_EEMPTY
+                                                          : NG_EEOF,
+                       t->off, depth, NULL);
+  snprintf(msg, sizeof msg, "expected %s, found %s", expect_text[want],
+           ng__json_token_name(t->kind));
+  return ng__perr_at(&p->perr, NG_ESYNTAX, t->off, depth, msg);
+}
+
+int ng__json_fail_here(ng__json_parser *p, int code, const char *msg) {
+  return ng__perr_at(&p->perr, code, p->tok.off, p->depth.cur, msg);
+}
+
+/* -------------------------------------------------------------- engines */
+
+#ifndef NG__HAVE_RECURSIVE
+int ng__json_run_recursive(ng__json_parser *p) {
+  return ng__perr_at(&p->perr, NG_ENOTSUP, 0, 0,
+                     "recursive engine not built");
+}
+#endif
+
+#ifndef NG__HAVE_LALR
+int ng__json_run_lalr(ng__json_parser *p) {
+  return ng__perr_at(&p->perr, NG_ENOTSUP, 0, 0, "lalr engine not built");
+}
+#endif
+
+static int run_engine(ng__json_parser *p) {
+  switch (p->opt->engine) {
+  case NG_JSON_ITERATIVE:
+    return ng__json_run_iterative(p);
+  case NG_JSON_RECURSIVE:
+    return ng__json_run_recursive(p);
+  case NG_JSON_TRAMPOLINE:
+    return ng__json_run_trampoline(p);
+  case NG_JSON_LALR:
+    return ng__json_run_lalr(p);
+  }
+  return ng__perr_at(&p->perr, NG_EINVAL, 0, 0, "unknown engine");
+}
+
+/*
+ * Checks the arguments common to both entry points and sets up p (lexer,
+ * limits, error record). Returns NG_OK or the recorded error.
+ */
+static int setup(ng__json_parser *p, const char *data, size_t len,
+                 const ng_json_options *opt, ng_error *err) {
+  memset(p, 0, sizeof *p);
+  ng__perr_init(&p->perr, err, data, len);
+  p->opt = opt;
+  if (data == NULL && len != 0)
+    return ng__perr_at(&p->perr, NG_EINVAL, 0, 0, "NULL input");
+  if ((unsigned)opt->engine >= NG_JSON_ENGINE_COUNT)
+    return ng__perr_at(&p->perr, NG_EINVAL, 0, 0, "unknown engine");
+  if ((unsigned)opt->dupkeys > NG_JSON_DUP_LAST)
+    return ng__perr_at(&p->perr, NG_EINVAL, 0, 0, "unknown dupkeys");
+  if (opt->limits.max_input != 0 && len > opt->limits.max_input)
+    return ng__perr_at(&p->perr, NG_EINPUTLIMIT, opt->limits.max_input, 0,
+                       "input longer than max_input");
+  ng__json_lexer_init(&p->lx, data, len, opt->flags,
+                      opt->limits.max_string);
+  ng__depth_init(&p->depth, opt->limits.max_depth);
+  p->alc = opt->alc;
+  p->max_stack = ng_limit_clamp(opt->limits.max_stack, NG_MAX_STACK);
+  return NG_OK;
+}
+
+/* ------------------------------------------------------------- parsing */
+
+int ng_json_parse(const char *data, size_t len, const ng_json_options *opt,
+                  ng_json_doc **out, ng_error *err) {
+  ng_json_options def;
+  ng__json_parser p;
+  ng__json_builder b;
+  ng_json_doc *doc;
+  int rc;
+
+  if (opt == NULL) {
+    ng_json_options_default(&def);
+    opt = &def;
+  }
+  if (out == NULL) {
+    ng_error_clear(err);
+    return ng__error_at(err, NG_EINVAL, NULL, 0, 0, 0, "NULL out");
+  }
+  *out = NULL;
+  rc = setup(&p, data, len, opt, err);
+  if (rc != NG_OK)
+    return rc;
+  doc = ng__json_doc_new(opt->alc, opt->limits.max_memory);
+  if (doc == NULL)
+    return ng__perr_at(&p.perr, NG_ENOMEM, 0, 0, NULL);
+  ng__json_builder_init(&b, doc, &p.lx, opt->dupkeys, opt->alc);
+  p.sink = ng__json_builder_sink(&b);
+  rc = run_engine(&p);
+  ng__json_builder_free(&b);
+  if (rc != NG_OK) {
+    ng_json_doc_free(doc);
+    return rc;
+  }
+  *out = doc;
+  return NG_OK;
+}
+
+int ng_json_parse_events(const char *data, size_t len,
+                         const ng_json_options *opt,
+                         const ng_json_events *ev, ng_error *err) {
+  static const ng_json_events none = {NULL, NULL, NULL, NULL,
+                                      NULL, NULL, NULL};
+  ng_json_options def;
+  ng__json_parser p;
+  ng__json_evsink s;
+  int rc;
+
+  if (opt == NULL) {
+    ng_json_options_default(&def);
+    opt = &def;
+  }
+  rc = setup(&p, data, len, opt, err);
+  if (rc != NG_OK)
+    return rc;
+  ng__json_evsink_init(&s, ev != NULL ? ev : &none, &p.lx, opt->alc);
+  p.sink = ng__json_evsink_sink(&s);
+  rc = run_engine(&p);
+  ng__json_evsink_free(&s);
+  return rc;
+}

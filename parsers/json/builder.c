@@ -1,0 +1,333 @@
+/*
+ * parsers/json/builder.c - the sink that turns events into a DOM.
+ *
+ * Nodes and decoded strings come from the document's arena; the builder
+ * only remembers the innermost open container (`cur`) and climbs back up
+ * through parent links, so it needs no stack of its own at any depth.
+ *
+ * Duplicate keys (ng_json_dupkeys): KEEP costs nothing. REJECT and LAST
+ * look each key up among the object's members: a linear scan while the
+ * object is small, then a hash index (one table for the whole parse, keyed
+ * by object and key) once it has NG__DUP_SCAN_MAX members, so an object of
+ * n members costs O(n) expected, not O(n^2). LAST keeps the first
+ * member's place and overwrites its value in place (as JavaScript's
+ * JSON.parse orders keys); the old value becomes unreachable arena memory.
+ */
+#include <string.h>
+
+#include "builder.h"
+#include "dom.h"
+
+/* Members scanned linearly before an object gets indexed. */
+#define NG__DUP_SCAN_MAX 16
+
+struct ng__json_dupidx {
+  ng_json_value **slot; /* open addressing; NULL = empty */
+  size_t cap;           /* power of two */
+  size_t n;             /* members stored */
+};
+
+void ng__json_builder_init(ng__json_builder *b, ng_json_doc *doc,
+                           const ng__json_lexer *lx, ng_json_dupkeys dupkeys,
+                           const ng_alloc *alc) {
+  memset(b, 0, sizeof *b);
+  b->doc = doc;
+  b->lx = lx;
+  b->dupkeys = dupkeys;
+  b->alc = alc;
+}
+
+void ng__json_builder_free(ng__json_builder *b) {
+  if (b->idx == NULL)
+    return;
+  ng__free(b->alc, b->idx->slot, b->idx->cap * sizeof *b->idx->slot);
+  ng__free(b->alc, b->idx, sizeof *b->idx);
+  b->idx = NULL;
+}
+
+/* --------------------------------------------------------- node helpers */
+
+NG_INLINE ng_json_value *new_node(ng__json_builder *b) {
+  return ng_arena_alloc(&b->doc->arena, sizeof(ng_json_value),
+                        _Alignof(ng_json_value));
+}
+
+/*
+ * The node that receives the next value: a fresh node appended to the open
+ * container (with the pending key), the root, or under DUP_LAST the earlier
+ * member being overwritten. Sets only the links; the caller fills type and
+ * value. NULL on arena failure.
+ */
+NG_INLINE ng_json_value *value_slot(ng__json_builder *b) {
+  ng_json_value *v, *c = b->cur;
+
+  if (NG_UNLIKELY(b->dup != NULL)) {
+    v = b->dup;
+    b->dup = NULL;
+    return v;
+  }
+  v = new_node(b);
+  if (NG_UNLIKELY(v == NULL))
+    return NULL;
+  v->next = NULL;
+  v->key = b->key;
+  v->key_len = b->key_len;
+  b->key = NULL;
+  v->parent = c;
+  if (c == NULL) {
+    b->doc->root = v;
+    return v;
+  }
+  if (c->as.c.tail != NULL)
+    c->as.c.tail->next = v;
+  else
+    c->as.c.head = v;
+  c->as.c.tail = v;
+  c->as.c.n++;
+  return v;
+}
+
+/* Decodes STRING token t into the arena; NULL on failure. */
+static char *decode(ng__json_builder *b, const ng__json_token *t) {
+  char *s = ng_arena_alloc(&b->doc->arena, t->slen + 1, 1);
+
+  if (s != NULL)
+    ng__json_decode_string(b->lx, t, s);
+  return s;
+}
+
+/* -------------------------------------------------------- the dup index */
+
+static size_t key_hash(const ng_json_value *obj, const char *k, size_t n) {
+  uint64_t h = (uint64_t)(uintptr_t)obj * 0x9E3779B97F4A7C15u;
+  size_t i;
+
+  for (i = 0; i < n; i++)
+    h = (h ^ (unsigned char)k[i]) * 0x100000001B3u;
+  return (size_t)(h ^ (h >> 29));
+}
+
+static int same_key(const ng_json_value *m, const char *k, size_t n) {
+  return m->key_len == n && memcmp(m->key, k, n) == 0;
+}
+
+static void idx_put(ng__json_dupidx *x, ng_json_value *m) {
+  size_t i = key_hash(m->parent, m->key, m->key_len) & (x->cap - 1);
+
+  while (x->slot[i] != NULL)
+    i = (i + 1) & (x->cap - 1);
+  x->slot[i] = m;
+  x->n++;
+}
+
+/* Makes room for one more member. NG_OK or NG_ENOMEM. */
+static int idx_reserve(ng__json_builder *b) {
+  ng__json_dupidx *x = b->idx;
+  ng_json_value **old;
+  size_t cap, i, old_cap;
+
+  if (x == NULL) {
+    x = ng__malloc(b->alc, sizeof *x);
+    if (x == NULL)
+      return NG_ENOMEM;
+    memset(x, 0, sizeof *x);
+    b->idx = x;
+  }
+  if ((x->n + 1) * 2 <= x->cap)
+    return NG_OK;
+  cap = x->cap == 0 ? 64 : x->cap * 2;
+  if (cap > SIZE_MAX / sizeof *x->slot)
+    return NG_ENOMEM;
+  old = x->slot;
+  old_cap = x->cap;
+  x->slot = ng__malloc(b->alc, cap * sizeof *x->slot);
+  if (x->slot == NULL) {
+    x->slot = old;
+    return NG_ENOMEM;
+  }
+  memset(x->slot, 0, cap * sizeof *x->slot);
+  x->cap = cap;
+  x->n = 0;
+  for (i = 0; i < old_cap; i++)
+    if (old[i] != NULL)
+      idx_put(x, old[i]);
+  ng__free(b->alc, old, old_cap * sizeof *old);
+  return NG_OK;
+}
+
+static ng_json_value *idx_get(const ng__json_dupidx *x,
+                              const ng_json_value *obj, const char *k,
+                              size_t n) {
+  size_t i = key_hash(obj, k, n) & (x->cap - 1);
+
+  for (; x->slot[i] != NULL; i = (i + 1) & (x->cap - 1))
+    if (x->slot[i]->parent == obj && same_key(x->slot[i], k, n))
+      return x->slot[i];
+  return NULL;
+}
+
+/*
+ * Finds a member of the open object with key k[0..n): a linear scan while
+ * the object is small, the index once it has been indexed. Stores the
+ * member or NULL in *found.
+ */
+static void find_member(const ng__json_builder *b, const char *k, size_t n,
+                        ng_json_value **found) {
+  const ng_json_value *obj = b->cur;
+  ng_json_value *m;
+
+  *found = NULL;
+  if (obj->as.c.n >= NG__DUP_SCAN_MAX) {
+    *found = idx_get(b->idx, obj, k, n);
+    return;
+  }
+  for (m = obj->as.c.head; m != NULL; m = m->next)
+    if (same_key(m, k, n)) {
+      *found = m;
+      return;
+    }
+}
+
+/*
+ * A member m was just appended to an object under REJECT or LAST: the
+ * object is indexed as a whole when it reaches NG__DUP_SCAN_MAX members,
+ * and each later member on arrival. NG_OK or NG_ENOMEM.
+ */
+static int index_new_member(ng__json_builder *b, ng_json_value *m) {
+  ng_json_value *obj = m->parent, *it;
+
+  if (obj == NULL || obj->type != NG_JSON_OBJECT ||
+      obj->as.c.n < NG__DUP_SCAN_MAX)
+    return NG_OK;
+  if (obj->as.c.n > NG__DUP_SCAN_MAX) {
+    if (idx_reserve(b) != NG_OK)
+      return NG_ENOMEM;
+    idx_put(b->idx, m);
+    return NG_OK;
+  }
+  for (it = obj->as.c.head; it != NULL; it = it->next) {
+    if (idx_reserve(b) != NG_OK)
+      return NG_ENOMEM;
+    idx_put(b->idx, it);
+  }
+  return NG_OK;
+}
+
+/* -------------------------------------------------------------- events */
+
+static int b_start(void *self, int kind, const void *tok) {
+  ng__json_builder *b = self;
+  int reused = b->dup != NULL;
+  ng_json_value *v = value_slot(b);
+
+  (void)tok;
+  if (NG_UNLIKELY(v == NULL))
+    return ng__json_doc_err(b->doc);
+  v->type = kind == NG__SINK_ARRAY ? NG_JSON_ARRAY : NG_JSON_OBJECT;
+  v->as.c.head = v->as.c.tail = NULL;
+  v->as.c.n = 0;
+  b->cur = v;
+  if (NG_UNLIKELY(b->dupkeys != NG_JSON_DUP_KEEP) && !reused)
+    return index_new_member(b, v);
+  return NG_OK;
+}
+
+static int b_end(void *self, int kind, const void *tok) {
+  ng__json_builder *b = self;
+
+  (void)kind;
+  (void)tok;
+  b->cur = b->cur->parent;
+  return NG_OK;
+}
+
+static int b_key(void *self, const void *tok) {
+  ng__json_builder *b = self;
+  const ng__json_token *t = tok;
+  ng_json_value *m;
+  char *k;
+
+  if (NG_UNLIKELY(b->dupkeys != NG_JSON_DUP_KEEP)) {
+    char small[64], *tmp = small;
+    /* Decode to compare; store only if new. */
+    if (t->slen >= sizeof small) {
+      k = decode(b, t);
+      if (k == NULL)
+        return ng__json_doc_err(b->doc);
+      tmp = k;
+    } else {
+      ng__json_decode_string(b->lx, t, small);
+      k = NULL;
+    }
+    find_member(b, tmp, t->slen, &m);
+    if (m != NULL) {
+      if (b->dupkeys == NG_JSON_DUP_REJECT)
+        return NG_EDUPKEY;
+      b->dup = m; /* LAST: the value overwrites m; m keeps its key */
+      return NG_OK;
+    }
+    if (k == NULL) {
+      k = ng_arena_alloc(&b->doc->arena, t->slen + 1, 1);
+      if (k == NULL)
+        return ng__json_doc_err(b->doc);
+      memcpy(k, small, t->slen + 1);
+    }
+  } else {
+    k = decode(b, t);
+    if (NG_UNLIKELY(k == NULL))
+      return ng__json_doc_err(b->doc);
+  }
+  b->key = k;
+  b->key_len = t->slen;
+  return NG_OK;
+}
+
+static int b_scalar(void *self, const void *tok) {
+  ng__json_builder *b = self;
+  const ng__json_token *t = tok;
+  int reused = b->dup != NULL;
+  ng_json_value *v = value_slot(b);
+
+  if (NG_UNLIKELY(v == NULL))
+    return ng__json_doc_err(b->doc);
+  switch (t->kind) {
+  case NG__JT_STRING:
+    v->type = NG_JSON_STRING;
+    v->as.s.ptr = decode(b, t);
+    if (NG_UNLIKELY(v->as.s.ptr == NULL)) {
+      v->type = NG_JSON_NULL; /* keep the tree well-formed */
+      return ng__json_doc_err(b->doc);
+    }
+    v->as.s.len = t->slen;
+    break;
+  case NG__JT_NUMBER:
+    v->type = t->ntype;
+    if (t->ntype == NG_JSON_DOUBLE)
+      v->as.d = t->num.d;
+    else if (t->ntype == NG_JSON_INT)
+      v->as.i = t->num.i;
+    else
+      v->as.u = t->num.u;
+    break;
+  case NG__JT_TRUE:
+  case NG__JT_FALSE:
+    v->type = NG_JSON_BOOL;
+    v->as.b = t->kind == NG__JT_TRUE;
+    break;
+  default:
+    v->type = NG_JSON_NULL;
+    break;
+  }
+  if (NG_UNLIKELY(b->dupkeys != NG_JSON_DUP_KEEP) && !reused)
+    return index_new_member(b, v);
+  return NG_OK;
+}
+
+static const ng__sink_ops builder_ops = {b_start, b_end, b_key, b_scalar};
+
+ng__sink ng__json_builder_sink(ng__json_builder *b) {
+  ng__sink s;
+  s.ops = &builder_ops;
+  s.self = b;
+  return s;
+}

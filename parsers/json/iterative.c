@@ -1,0 +1,117 @@
+/*
+ * parsers/json/iterative.c - the iterative engine: an explicit heap stack,
+ * no recursion, the fast reference engine.
+ *
+ * The stack holds one byte per open container (its kind), so 10,000,000
+ * levels cost 10 MB of stack memory besides the document. Everything else
+ * (tokens, checks, errors, events) comes from engine.h, which is why this
+ * engine and the others agree to the byte.
+ *
+ * This is a state machine written with goto, one label per grammar
+ * position, as yyjson's reader is: it reads better than a loop over a state
+ * variable and lets the compiler keep the hot path in registers.
+ */
+#include "../common/gstack.h"
+#include "engine.h"
+
+int ng__json_run_iterative(ng__json_parser *p) {
+  unsigned char inl[256];
+  unsigned char *top;
+  ng__gstack st;
+  ng__jexp want = NG__JX_VALUE;
+  int kind, rc;
+
+  ng__gstack_init(&st, p->alc, inl, sizeof inl);
+
+value: /* a value is expected; read its first token */
+  kind = ng__json_advance(p);
+value_tok: /* the current token must start a value (or close, per want) */
+  switch (kind) {
+  case NG__JT_LBRACKET:
+    if ((rc = ng__json_emit_open(p, NG__SINK_ARRAY)) != NG_OK)
+      goto fail;
+    if ((top = ng__gstack_push(&st, 1)) == NULL)
+      goto oom;
+    *top = NG__SINK_ARRAY;
+    kind = ng__json_advance(p);
+    if (kind == NG__JT_RBRACKET)
+      goto close;
+    want = NG__JX_VALUE_OR_END;
+    goto value_tok;
+  case NG__JT_LBRACE:
+    if ((rc = ng__json_emit_open(p, NG__SINK_OBJECT)) != NG_OK)
+      goto fail;
+    if ((top = ng__gstack_push(&st, 1)) == NULL)
+      goto oom;
+    *top = NG__SINK_OBJECT;
+    kind = ng__json_advance(p);
+    if (kind == NG__JT_STRING)
+      goto key;
+    if (kind == NG__JT_RBRACE)
+      goto close;
+    rc = ng__json_unexpected(p, NG__JX_KEY_OR_END);
+    goto fail;
+  case NG__JT_STRING:
+  case NG__JT_NUMBER:
+  case NG__JT_TRUE:
+  case NG__JT_FALSE:
+  case NG__JT_NULL:
+    if ((rc = ng__json_emit_scalar(p)) != NG_OK)
+      goto fail;
+    goto next;
+  default:
+    rc = ng__json_unexpected(p, want);
+    goto fail;
+  }
+
+key: /* the current token is a member key */
+  if ((rc = ng__json_emit_key(p)) != NG_OK)
+    goto fail;
+  if (ng__json_advance(p) != NG__JT_COLON) {
+    rc = ng__json_unexpected(p, NG__JX_COLON);
+    goto fail;
+  }
+  want = NG__JX_VALUE;
+  goto value;
+
+next: /* a value is complete: what follows depends on its container */
+  if (ng__gstack_empty(&st))
+    goto done;
+  kind = ng__json_advance(p);
+  if (*(unsigned char *)ng__gstack_peek(&st, 1) == NG__SINK_ARRAY) {
+    if (kind == NG__JT_COMMA) {
+      want = NG__JX_VALUE;
+      goto value;
+    }
+    if (kind == NG__JT_RBRACKET)
+      goto close;
+    rc = ng__json_unexpected(p, NG__JX_ARRAY_NEXT);
+    goto fail;
+  }
+  if (kind == NG__JT_COMMA) {
+    if (ng__json_advance(p) == NG__JT_STRING)
+      goto key;
+    rc = ng__json_unexpected(p, NG__JX_KEY);
+    goto fail;
+  }
+  if (kind == NG__JT_RBRACE)
+    goto close;
+  rc = ng__json_unexpected(p, NG__JX_OBJECT_NEXT);
+  goto fail;
+
+close: /* the current token closes the innermost container */
+  top = ng__gstack_pop(&st, 1);
+  if ((rc = ng__json_emit_close(p, *top)) != NG_OK)
+    goto fail;
+  goto next;
+
+done:
+  ng__gstack_free(&st);
+  return ng__json_finish(p);
+
+oom:
+  rc = ng__json_fail_here(p, NG_ENOMEM, NULL);
+fail:
+  ng__gstack_free(&st);
+  return rc;
+}

@@ -1,0 +1,542 @@
+/*
+ * parsers/json/lexer.re - the JSON lexer (re2c specification).
+ *
+ * Generated at build time into build/gen/parsers/json/lexer.c. The token
+ * grammar lives in the re2c blocks below; two kinds of hand-written code
+ * sit beside them:
+ *   - fast loops (whitespace, the plain ASCII run of a string body, the
+ *     number scan) used by ng__json_next; ng__json_lex uses the automaton
+ *     alone, and the tests require both to give identical tokens;
+ *   - diagnosis helpers that run only after a rule has failed, to name the
+ *     exact error: which byte, and whether the input merely ended early
+ *     (NG_EEOF at len) or holds a wrong byte.
+ *
+ * Bounds: the input has no sentinel. YYPEEK returns 0 at the end without
+ * reading, and re2c's end-of-input rule ($, re2c:eof = 0) tells the real end
+ * apart from a NUL byte (which is data, and invalid everywhere in JSON).
+ * The automaton never advances past `lim`.
+ */
+#include <string.h>
+
+#include "lexer.h"
+
+/*!re2c
+  re2c:api = custom;
+  re2c:api:style = free-form;
+  re2c:define:YYCTYPE = "unsigned char";
+  re2c:define:YYPEEK = "(cur < lim ? *cur : 0)";
+  re2c:define:YYSKIP = "++cur;";
+  re2c:define:YYBACKUP = "mar = cur;";
+  re2c:define:YYRESTORE = "cur = mar;";
+  re2c:define:YYLESSTHAN = "lim <= cur";
+  re2c:yyfill:enable = 0;
+  re2c:eof = 0;
+
+  hex   = [0-9a-fA-F];
+  hi    = "\\u" [dD] [89abAB] hex hex;
+  lo    = "\\u" [dD] [c-fC-F] hex hex;
+  u1    = "\\u" "00" [0-7] hex;
+  u2    = "\\u" "00" [89a-fA-F] hex | "\\u" "0" [1-7] hex hex;
+  u3    = "\\u" "0" [89a-fA-F] hex hex
+        | "\\u" ([1-9a-cA-CeEfF] hex | [dD] [0-7]) hex hex;
+
+  utf8  = [\xC2-\xDF] [\x80-\xBF]
+        | "\xE0" [\xA0-\xBF] [\x80-\xBF]
+        | [\xE1-\xEC\xEE\xEF] [\x80-\xBF] [\x80-\xBF]
+        | "\xED" [\x80-\x9F] [\x80-\xBF]
+        | "\xF0" [\x90-\xBF] [\x80-\xBF] [\x80-\xBF]
+        | [\xF1-\xF3] [\x80-\xBF] [\x80-\xBF] [\x80-\xBF]
+        | "\xF4" [\x80-\x8F] [\x80-\xBF] [\x80-\xBF];
+
+  plain = [\x20-\x21\x23-\x5B\x5D-\x7F];
+
+  int   = "-"? ("0" | [1-9] [0-9]*);
+  frac  = "." [0-9]+;
+  exp   = [eE] [+-]? [0-9]+;
+*/
+
+void ng__json_lexer_init(ng__json_lexer *lx, const char *data, size_t len,
+                         unsigned flags, size_t max_string) {
+  lx->beg = (const unsigned char *)data;
+  lx->cur = lx->beg;
+  lx->end = data == NULL ? lx->beg : lx->beg + len;
+  lx->flags = flags;
+  lx->max_string = ng_limit_clamp(max_string, SIZE_MAX);
+}
+
+/* ---------------------------------------------------------- token setup */
+
+static inline int tok_simple(ng__json_lexer *lx, ng__json_token *t, int kind,
+                             const unsigned char *start,
+                             const unsigned char *cur) {
+  t->kind = kind;
+  t->flags = 0;
+  t->off = (size_t)(start - lx->beg);
+  t->len = (size_t)(cur - start);
+  lx->cur = cur;
+  return kind;
+}
+
+/* An ERROR token for the token at `start`, failing at byte `at`. */
+static int tok_error(ng__json_lexer *lx, ng__json_token *t,
+                     const unsigned char *start, const unsigned char *at,
+                     int code, const char *msg) {
+  t->kind = NG__JT_ERROR;
+  t->flags = 0;
+  t->off = (size_t)(start - lx->beg);
+  t->len = 0;
+  t->err_off = (size_t)(at - lx->beg);
+  t->code = code;
+  t->msg = msg;
+  lx->cur = at;
+  return NG__JT_ERROR;
+}
+
+/* The token could not be completed at byte `at`: NG_EEOF when that is the
+ * end of input, else `code`. */
+static int tok_cut(ng__json_lexer *lx, ng__json_token *t,
+                   const unsigned char *start, const unsigned char *at,
+                   int code, const char *msg) {
+  if (at >= lx->end)
+    return tok_error(lx, t, start, lx->end, NG_EEOF, NULL);
+  return tok_error(lx, t, start, at, code, msg);
+}
+
+/* ------------------------------------------------------------ diagnosis */
+
+static inline int is_hex(unsigned char c) {
+  return (unsigned)(c - '0') < 10u || (unsigned)((c | 0x20) - 'a') < 6u;
+}
+
+static unsigned hex4(const unsigned char *p) {
+  unsigned v = 0, i, c;
+  for (i = 0; i < 4; i++) {
+    c = p[i];
+    v = v * 16 + (c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10);
+  }
+  return v;
+}
+
+/*
+ * The escape at p (a backslash) matched no valid rule. Finds the first byte
+ * that breaks it: end of input there -> EEOF; a bad escape character or hex
+ * digit -> EESCAPE at p; a surrogate that is not part of a valid pair ->
+ * ESURROGATE at p.
+ */
+static int diagnose_escape(ng__json_lexer *lx, ng__json_token *t,
+                           const unsigned char *start,
+                           const unsigned char *p) {
+  const unsigned char *lim = lx->end;
+  unsigned i, cp;
+
+  if (p + 1 >= lim)
+    return tok_cut(lx, t, start, lim, 0, NULL);
+  if (p[1] != 'u')
+    return tok_error(lx, t, start, p, NG_EESCAPE, "invalid escape");
+  for (i = 2; i < 6; i++) {
+    if (p + i >= lim)
+      return tok_cut(lx, t, start, lim, 0, NULL);
+    if (!is_hex(p[i]))
+      return tok_error(lx, t, start, p, NG_EESCAPE,
+                       "invalid \\u escape: expected 4 hex digits");
+  }
+  cp = hex4(p + 2);
+  if (cp >= 0xD800 && cp <= 0xDBFF) {
+    /* A high surrogate needs \u DC00-DFFF right after it. */
+    static const char want[] = "\\u";
+    for (i = 6; i < 12; i++) {
+      int ok;
+      if (p + i >= lim)
+        return tok_cut(lx, t, start, lim, 0, NULL);
+      if (i < 8)
+        ok = p[i] == (unsigned char)want[i - 6];
+      else if (i == 8)
+        ok = (p[i] | 0x20) == 'd';
+      else if (i == 9)
+        ok = (unsigned)((p[i] | 0x20) - 'c') < 4u;
+      else
+        ok = is_hex(p[i]);
+      if (!ok)
+        break;
+    }
+    return tok_error(lx, t, start, p, NG_ESURROGATE,
+                     "high surrogate without a low surrogate");
+  }
+  return tok_error(lx, t, start, p, NG_ESURROGATE,
+                   "low surrogate without a high surrogate");
+}
+
+/*
+ * The byte at p (>= 0x80) starts no valid UTF-8 sequence. If every byte up
+ * to the end of input is a valid continuation, the input just ended early
+ * (EEOF); otherwise EUTF8 at p.
+ */
+static int diagnose_utf8(ng__json_lexer *lx, ng__json_token *t,
+                         const unsigned char *start,
+                         const unsigned char *p) {
+  const unsigned char *lim = lx->end;
+  unsigned c = p[0], n, i, lo2 = 0x80, hi2 = 0xBF;
+
+  if (c >= 0xC2 && c <= 0xDF)
+    n = 2;
+  else if (c >= 0xE0 && c <= 0xEF)
+    n = 3;
+  else if (c >= 0xF0 && c <= 0xF4)
+    n = 4;
+  else
+    return tok_error(lx, t, start, p, NG_EUTF8, "invalid UTF-8 lead byte");
+  if (c == 0xE0)
+    lo2 = 0xA0;
+  else if (c == 0xED)
+    hi2 = 0x9F;
+  else if (c == 0xF0)
+    lo2 = 0x90;
+  else if (c == 0xF4)
+    hi2 = 0x8F;
+  for (i = 1; i < n; i++) {
+    unsigned lo = i == 1 ? lo2 : 0x80, hi = i == 1 ? hi2 : 0xBF;
+    if (p + i >= lim)
+      return tok_cut(lx, t, start, lim, 0, NULL);
+    if (p[i] < lo || p[i] > hi)
+      break;
+  }
+  return tok_error(lx, t, start, p, NG_EUTF8,
+                   c == 0xED ? "UTF-8 encoded surrogate"
+                   : c == 0xE0 || c == 0xF0 ? "overlong UTF-8"
+                   : c == 0xF4 ? "UTF-8 beyond U+10FFFF"
+                               : "invalid UTF-8 continuation");
+}
+
+/* ------------------------------------------------------------- strings */
+
+/* Little-endian SWAR: which of 8 bytes are '"', '\\', < 0x20 or >= 0x80;
+ * the lowest flagged byte is always a real one. */
+#define NG__ONES ((uint64_t)0x0101010101010101u)
+#define NG__HIGHS ((uint64_t)0x8080808080808080u)
+
+static inline uint64_t special8(uint64_t v) {
+  uint64_t q = v ^ (NG__ONES * '"'), b = v ^ (NG__ONES * '\\');
+  uint64_t zq = (q - NG__ONES) & ~q, zb = (b - NG__ONES) & ~b;
+  uint64_t ctl = (v - NG__ONES * 0x20) & ~v;
+  return (zq | zb | ctl | v) & NG__HIGHS;
+}
+
+/* Skips plain string bytes (0x20-0x7F but '"' and '\\') from p. */
+static inline const unsigned char *skip_plain(const unsigned char *p,
+                                              const unsigned char *lim) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ &&  \
+    (defined(__GNUC__) || defined(__clang__))
+  while (lim - p >= 8) {
+    uint64_t v, m;
+    memcpy(&v, p, 8);
+    m = special8(v);
+    if (m != 0)
+      return p + (__builtin_ctzll(m) >> 3);
+    p += 8;
+  }
+#endif
+  while (p < lim && *p >= 0x20 && *p < 0x80 && *p != '"' && *p != '\\')
+    p++;
+  return p;
+}
+
+/*
+ * Lexes a string whose opening quote is at `start`. `fast` selects the
+ * hand-written plain-run loop; the automaton also accepts plain runs, so
+ * both give the same token. The decoded length is the raw length minus
+ * what each escape saves ("shrink").
+ */
+static int lex_string(ng__json_lexer *lx, ng__json_token *t,
+                      const unsigned char *start, int fast) {
+  const unsigned char *cur = start + 1, *lim = lx->end, *mar, *seq;
+  size_t shrink = 0;
+  unsigned flags = 0;
+
+  for (;;) {
+    if (fast)
+      cur = skip_plain(cur, lim);
+    seq = cur;
+    /*!re2c
+      ["]        { break; }
+      plain+     { continue; }
+      utf8       { continue; }
+      "\\" ["\\/bfnrt] { shrink += 1; flags = NG__JTF_ESCAPED; continue; }
+      u1         { shrink += 5; flags = NG__JTF_ESCAPED; continue; }
+      u2         { shrink += 4; flags = NG__JTF_ESCAPED; continue; }
+      u3         { shrink += 3; flags = NG__JTF_ESCAPED; continue; }
+      hi lo      { shrink += 8; flags = NG__JTF_ESCAPED; continue; }
+      hi | lo    {
+        if (!(lx->flags & NG_JSON_ALLOW_LONE_SURROGATES))
+          return diagnose_escape(lx, t, start, seq);
+        shrink += 3;
+        flags = NG__JTF_ESCAPED;
+        continue;
+      }
+      "\\"       { return diagnose_escape(lx, t, start, seq); }
+      [\x00-\x1F] {
+        return tok_error(lx, t, start, seq, NG_ECTRL,
+                         "raw control character in string");
+      }
+      [\x80-\xFF] { return diagnose_utf8(lx, t, start, seq); }
+      $          { return tok_cut(lx, t, start, lim, 0, NULL); }
+    */
+  }
+  tok_simple(lx, t, NG__JT_STRING, start, cur);
+  t->flags = flags;
+  t->slen = t->len - 2 - shrink;
+  if (t->slen > lx->max_string)
+    return tok_error(lx, t, start, start, NG_ESTRLIMIT,
+                     "string longer than max_string");
+  return NG__JT_STRING;
+}
+
+/* ------------------------------------------------------------- numbers */
+
+/* A number token spans [start, cur): converts it. */
+static int number_done(ng__json_lexer *lx, ng__json_token *t,
+                       const unsigned char *start,
+                       const unsigned char *cur) {
+  int rc = ng__json_number((const char *)start, (size_t)(cur - start),
+                           lx->flags, t);
+  if (rc != NG_OK)
+    return tok_error(lx, t, start, start, rc,
+                     "number out of range");
+  return tok_simple(lx, t, NG__JT_NUMBER, start, cur);
+}
+
+/* ------------------------------------------------------- the automaton */
+
+int ng__json_lex(ng__json_lexer *lx, ng__json_token *t) {
+  const unsigned char *cur = lx->cur, *lim = lx->end, *start;
+
+  for (;;) {
+    start = cur;
+    /*!re2c
+      [ \t\n\r]+ { continue; }
+      "{"        { return tok_simple(lx, t, NG__JT_LBRACE, start, cur); }
+      "}"        { return tok_simple(lx, t, NG__JT_RBRACE, start, cur); }
+      "["        { return tok_simple(lx, t, NG__JT_LBRACKET, start, cur); }
+      "]"        { return tok_simple(lx, t, NG__JT_RBRACKET, start, cur); }
+      ":"        { return tok_simple(lx, t, NG__JT_COLON, start, cur); }
+      ","        { return tok_simple(lx, t, NG__JT_COMMA, start, cur); }
+      "true"     { return tok_simple(lx, t, NG__JT_TRUE, start, cur); }
+      "false"    { return tok_simple(lx, t, NG__JT_FALSE, start, cur); }
+      "null"     { return tok_simple(lx, t, NG__JT_NULL, start, cur); }
+      ["]        { return lex_string(lx, t, start, 0); }
+      int frac? exp? { return number_done(lx, t, start, cur); }
+
+      "t" "r"? "u"? | "f" ("a" ("l" "s"?)?)? | "n" ("u" "l"?)? {
+        return tok_cut(lx, t, start, cur, NG_ESYNTAX,
+                       "invalid literal (expected true, false or null)");
+      }
+      "-"? "0" [0-9] {
+        return tok_error(lx, t, start, cur - 1, NG_ENUMBER,
+                         "leading zero in number");
+      }
+      "-"        {
+        return tok_cut(lx, t, start, cur, NG_ENUMBER,
+                       "expected a digit after '-'");
+      }
+      int "."    {
+        return tok_cut(lx, t, start, cur, NG_ENUMBER,
+                       "expected a digit after '.'");
+      }
+      int frac? [eE] [+-]? {
+        return tok_cut(lx, t, start, cur, NG_ENUMBER,
+                       "expected a digit in the exponent");
+      }
+      [+.] [0-9] {
+        return tok_error(lx, t, start, start, NG_ENUMBER,
+                         "number must start with '-' or a digit");
+      }
+      *          {
+        return tok_error(lx, t, start, start, NG_ESYNTAX,
+                         "unexpected character");
+      }
+      $          {
+        t->kind = NG__JT_EOF;
+        t->flags = 0;
+        t->off = (size_t)(lim - lx->beg);
+        t->len = 0;
+        lx->cur = lim;
+        return NG__JT_EOF;
+      }
+    */
+  }
+}
+
+/* ------------------------------------------------------- the fast path */
+
+/*
+ * Number scan by hand: accepts exactly the grammar `int frac? exp?`; on any
+ * deviation it returns 0 and the caller lets the automaton lex (and name
+ * the error of) the same token.
+ */
+static inline const unsigned char *scan_number(const unsigned char *p,
+                                               const unsigned char *lim) {
+#define NG__DIGIT(q) ((q) < lim && (unsigned)(*(q) - '0') < 10u)
+  if (*p == '-')
+    p++;
+  if (!NG__DIGIT(p))
+    return NULL;
+  if (*p++ == '0') {
+    if (NG__DIGIT(p))
+      return NULL;
+  } else {
+    while (NG__DIGIT(p))
+      p++;
+  }
+  if (p < lim && *p == '.') {
+    if (!NG__DIGIT(p + 1))
+      return NULL;
+    for (p += 2; NG__DIGIT(p); p++)
+      ;
+  }
+  if (p < lim && (*p | 0x20) == 'e') {
+    p++;
+    if (p < lim && (*p == '+' || *p == '-'))
+      p++;
+    if (!NG__DIGIT(p))
+      return NULL;
+    while (NG__DIGIT(p))
+      p++;
+  }
+  return p;
+#undef NG__DIGIT
+}
+
+/* Whitespace bytes: space, \t, \n, \r. */
+static inline int is_ws(unsigned char c) {
+  return c <= ' ' && (c == ' ' || c == '\n' || c == '\r' || c == '\t');
+}
+
+int ng__json_next(ng__json_lexer *lx, ng__json_token *t) {
+  const unsigned char *cur = lx->cur, *lim = lx->end, *e;
+
+  while (cur < lim && is_ws(*cur))
+    cur++;
+  if (NG_UNLIKELY(cur == lim)) {
+    lx->cur = cur;
+    return ng__json_lex(lx, t);
+  }
+  switch (*cur) {
+  case '"':
+    return lex_string(lx, t, cur, 1);
+  case ',':
+    return tok_simple(lx, t, NG__JT_COMMA, cur, cur + 1);
+  case ':':
+    return tok_simple(lx, t, NG__JT_COLON, cur, cur + 1);
+  case '[':
+    return tok_simple(lx, t, NG__JT_LBRACKET, cur, cur + 1);
+  case ']':
+    return tok_simple(lx, t, NG__JT_RBRACKET, cur, cur + 1);
+  case '{':
+    return tok_simple(lx, t, NG__JT_LBRACE, cur, cur + 1);
+  case '}':
+    return tok_simple(lx, t, NG__JT_RBRACE, cur, cur + 1);
+  case '-': case '0': case '1': case '2': case '3': case '4':
+  case '5': case '6': case '7': case '8': case '9':
+    e = scan_number(cur, lim);
+    if (e != NULL)
+      return number_done(lx, t, cur, e);
+    break;
+  case 't':
+    if (lim - cur >= 4 && memcmp(cur, "true", 4) == 0)
+      return tok_simple(lx, t, NG__JT_TRUE, cur, cur + 4);
+    break;
+  case 'f':
+    if (lim - cur >= 5 && memcmp(cur, "false", 5) == 0)
+      return tok_simple(lx, t, NG__JT_FALSE, cur, cur + 5);
+    break;
+  case 'n':
+    if (lim - cur >= 4 && memcmp(cur, "null", 4) == 0)
+      return tok_simple(lx, t, NG__JT_NULL, cur, cur + 4);
+    break;
+  default:
+    break;
+  }
+  lx->cur = cur;
+  return ng__json_lex(lx, t);
+}
+
+/* ------------------------------------------------------------ decoding */
+
+static char *put_utf8(char *d, unsigned cp) {
+  if (cp < 0x80) {
+    *d++ = (char)cp;
+  } else if (cp < 0x800) {
+    *d++ = (char)(0xC0 | cp >> 6);
+    *d++ = (char)(0x80 | (cp & 0x3F));
+  } else if (cp < 0x10000) { /* lone surrogates too (WTF-8) */
+    *d++ = (char)(0xE0 | cp >> 12);
+    *d++ = (char)(0x80 | (cp >> 6 & 0x3F));
+    *d++ = (char)(0x80 | (cp & 0x3F));
+  } else {
+    *d++ = (char)(0xF0 | cp >> 18);
+    *d++ = (char)(0x80 | (cp >> 12 & 0x3F));
+    *d++ = (char)(0x80 | (cp >> 6 & 0x3F));
+    *d++ = (char)(0x80 | (cp & 0x3F));
+  }
+  return d;
+}
+
+/* Decodes the escape at s (a backslash, validated) into d; advances both. */
+static const unsigned char *decode_escape(const unsigned char *s,
+                                          const unsigned char *end,
+                                          char **dp) {
+  unsigned cp, lo;
+  char *d = *dp;
+
+  switch (s[1]) {
+  case 'b': *d++ = '\b'; break;
+  case 'f': *d++ = '\f'; break;
+  case 'n': *d++ = '\n'; break;
+  case 'r': *d++ = '\r'; break;
+  case 't': *d++ = '\t'; break;
+  case 'u':
+    cp = hex4(s + 2);
+    s += 6;
+    if (cp >= 0xD800 && cp <= 0xDBFF && end - s >= 6 && s[0] == '\\' &&
+        s[1] == 'u' && (lo = hex4(s + 2)) >= 0xDC00 && lo <= 0xDFFF) {
+      cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+      s += 6;
+    }
+    *dp = put_utf8(d, cp);
+    return s;
+  default: /* '"', '\\', '/' stand for themselves */
+    *d++ = (char)s[1];
+    break;
+  }
+  *dp = d;
+  return s + 2;
+}
+
+void ng__json_decode_string(const ng__json_lexer *lx,
+                            const ng__json_token *t, char *dst) {
+  const unsigned char *s = lx->beg + t->off + 1, *end = s + t->len - 2, *bs;
+  size_t n;
+
+  if (!(t->flags & NG__JTF_ESCAPED)) {
+    memcpy(dst, s, t->len - 2);
+    dst[t->len - 2] = '\0';
+    return;
+  }
+  while (s < end) {
+    bs = memchr(s, '\\', (size_t)(end - s));
+    n = (size_t)((bs == NULL ? end : bs) - s);
+    memcpy(dst, s, n);
+    dst += n;
+    if (bs == NULL)
+      break;
+    s = decode_escape(bs, end, &dst);
+  }
+  *dst = '\0';
+}
+
+const char *ng__json_token_name(int kind) {
+  static const char *const names[NG__JT_COUNT] = {
+      "end of input", "'{'",   "'}'",    "'['",  "']'",
+      "':'",          "','",   "string", "number", "'true'",
+      "'false'",      "'null'", "invalid token"};
+  return kind >= 0 && kind < NG__JT_COUNT ? names[kind] : "token";
+}

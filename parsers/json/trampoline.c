@@ -1,0 +1,194 @@
+/*
+ * parsers/json/trampoline.c - the trampoline engine.
+ *
+ * Recursive descent turned inside out: every step of the grammar is a small
+ * function that does one thing and returns the next step to run, and a
+ * driver loop runs steps until one returns "stop". Where recursive descent
+ * would call itself for a nested value and later return into the middle of
+ * its caller, a step here pushes that "rest of the caller" (a continuation:
+ * the step to resume with) onto a heap stack and returns the step for the
+ * nested value; when a value is complete, the step that finished it pops
+ * the continuation and returns it. The machine stack never grows beyond
+ * the driver plus one step, whatever the nesting depth.
+ *
+ * Steps only decide control flow; checks, errors and events come from
+ * engine.h, so results match the other engines exactly.
+ */
+#include "../common/gstack.h"
+#include "engine.h"
+
+typedef struct tramp tramp;
+
+/* A step: runs against the state and returns the next step (fn NULL:
+ * stop; then t->rc holds the result). The struct wrapper lets a function
+ * return a pointer to its own type. */
+typedef struct step {
+  struct step (*fn)(tramp *t);
+} step;
+
+typedef step (*step_fn)(tramp *t);
+
+/* A frame: the continuation to run when the nested value completes. */
+typedef struct frame {
+  step_fn k;
+} frame;
+
+struct tramp {
+  ng__json_parser *p; /* the parse */
+  ng__gstack frames;  /* continuations of open containers */
+  ng__jexp want;      /* what the value step accepts (for its error) */
+  int rc;             /* result when stopping */
+};
+
+static step s_value(tramp *t);
+static step s_value_tok(tramp *t);
+static step s_key(tramp *t);
+static step s_array_next(tramp *t);
+static step s_object_next(tramp *t);
+static step s_finish(tramp *t);
+
+static step go(step_fn fn) {
+  step s;
+  s.fn = fn;
+  return s;
+}
+
+static step stop(tramp *t, int rc) {
+  t->rc = rc;
+  return go(NULL);
+}
+
+/* A value has been completed: resume the innermost continuation, or
+ * finish the document at top level. */
+static step ret(tramp *t) {
+  if (ng__gstack_empty(&t->frames))
+    return go(s_finish);
+  return go(NG__GSTACK_PEEK(&t->frames, frame)->k);
+}
+
+/* Opens a container (current token) whose elements continue with k. */
+static int enter(tramp *t, int kind, step_fn k) {
+  frame *f;
+  int rc = ng__json_emit_open(t->p, kind);
+
+  if (rc != NG_OK)
+    return rc;
+  f = NG__GSTACK_PUSH(&t->frames, frame);
+  if (f == NULL)
+    return ng__json_fail_here(t->p, NG_ENOMEM, NULL);
+  f->k = k;
+  return NG_OK;
+}
+
+/* Closes the innermost container at the current token, then returns. */
+static step leave(tramp *t, int kind) {
+  int rc;
+
+  NG__GSTACK_POP(&t->frames, frame);
+  rc = ng__json_emit_close(t->p, kind);
+  if (rc != NG_OK)
+    return stop(t, rc);
+  return ret(t);
+}
+
+/* Reads the first token of a value. */
+static step s_value(tramp *t) {
+  ng__json_advance(t->p);
+  return go(s_value_tok);
+}
+
+/* The current token starts a value (or, per t->want, closes an array). */
+static step s_value_tok(tramp *t) {
+  ng__json_parser *p = t->p;
+  int rc;
+
+  switch (p->tok.kind) {
+  case NG__JT_LBRACKET:
+    if ((rc = enter(t, NG__SINK_ARRAY, s_array_next)) != NG_OK)
+      return stop(t, rc);
+    if (ng__json_advance(p) == NG__JT_RBRACKET)
+      return leave(t, NG__SINK_ARRAY);
+    t->want = NG__JX_VALUE_OR_END;
+    return go(s_value_tok);
+  case NG__JT_LBRACE:
+    if ((rc = enter(t, NG__SINK_OBJECT, s_object_next)) != NG_OK)
+      return stop(t, rc);
+    if (ng__json_advance(p) == NG__JT_RBRACE)
+      return leave(t, NG__SINK_OBJECT);
+    if (p->tok.kind != NG__JT_STRING)
+      return stop(t, ng__json_unexpected(p, NG__JX_KEY_OR_END));
+    return go(s_key);
+  case NG__JT_STRING:
+  case NG__JT_NUMBER:
+  case NG__JT_TRUE:
+  case NG__JT_FALSE:
+  case NG__JT_NULL:
+    if ((rc = ng__json_emit_scalar(p)) != NG_OK)
+      return stop(t, rc);
+    return ret(t);
+  default:
+    return stop(t, ng__json_unexpected(p, t->want));
+  }
+}
+
+/* The current token is a member key: emit it, then ':' and a value. */
+static step s_key(tramp *t) {
+  ng__json_parser *p = t->p;
+  int rc = ng__json_emit_key(p);
+
+  if (rc != NG_OK)
+    return stop(t, rc);
+  if (ng__json_advance(p) != NG__JT_COLON)
+    return stop(t, ng__json_unexpected(p, NG__JX_COLON));
+  t->want = NG__JX_VALUE;
+  return go(s_value);
+}
+
+/* Continuation of an array after an element. */
+static step s_array_next(tramp *t) {
+  ng__json_parser *p = t->p;
+
+  switch (ng__json_advance(p)) {
+  case NG__JT_COMMA:
+    t->want = NG__JX_VALUE;
+    return go(s_value);
+  case NG__JT_RBRACKET:
+    return leave(t, NG__SINK_ARRAY);
+  default:
+    return stop(t, ng__json_unexpected(p, NG__JX_ARRAY_NEXT));
+  }
+}
+
+/* Continuation of an object after a member's value. */
+static step s_object_next(tramp *t) {
+  ng__json_parser *p = t->p;
+
+  switch (ng__json_advance(p)) {
+  case NG__JT_COMMA:
+    if (ng__json_advance(p) != NG__JT_STRING)
+      return stop(t, ng__json_unexpected(p, NG__JX_KEY));
+    return go(s_key);
+  case NG__JT_RBRACE:
+    return leave(t, NG__SINK_OBJECT);
+  default:
+    return stop(t, ng__json_unexpected(p, NG__JX_OBJECT_NEXT));
+  }
+}
+
+/* The top-level value is complete: only end of input may follow. */
+static step s_finish(tramp *t) { return stop(t, ng__json_finish(t->p)); }
+
+int ng__json_run_trampoline(ng__json_parser *p) {
+  frame inl[32];
+  tramp t;
+  step s;
+
+  t.p = p;
+  t.want = NG__JX_VALUE;
+  t.rc = NG_OK;
+  ng__gstack_init(&t.frames, p->alc, inl, sizeof inl);
+  for (s = go(s_value); s.fn != NULL;)
+    s = s.fn(&t);
+  ng__gstack_free(&t.frames);
+  return t.rc;
+}
