@@ -1,0 +1,129 @@
+/*
+ * parsers/json/lalr_driver.c - the LALR engine: lemon's tables (lalr.y)
+ * fed by the shared lexer.
+ *
+ * Per token: the lexer's kind goes to lemon as is (token codes equal
+ * ng__jtok values); lemon either shifts it (the input so far is a valid
+ * prefix) or rejects it through %syntax_error, which asks
+ * ng__json_unexpected() for the shared error. After a shift the driver
+ * emits the token's event while the token is still current, as every
+ * engine does (parsers/json/engine.h), and only then reads the next one.
+ *
+ * Bounds: each open container costs one lemon stack entry and the driver
+ * stops at max_depth (ng__json_emit_open), so lemon's stack never holds
+ * more than max_depth + 5 entries; it grows on demand from 100 entries
+ * through the parse's allocator and is released on every path by
+ * ng__lalrFinalize().
+ */
+#include <limits.h>
+#include <stddef.h>
+
+#include "lalr_driver.h"
+#include "parsers/json/lalr.h"
+
+_Static_assert(TK_LBRACE == NG__JT_LBRACE && TK_RBRACE == NG__JT_RBRACE &&
+                   TK_LBRACKET == NG__JT_LBRACKET &&
+                   TK_RBRACKET == NG__JT_RBRACKET &&
+                   TK_COLON == NG__JT_COLON && TK_COMMA == NG__JT_COMMA &&
+                   TK_STRING == NG__JT_STRING && TK_NUMBER == NG__JT_NUMBER &&
+                   TK_TRUE == NG__JT_TRUE && TK_FALSE == NG__JT_FALSE &&
+                   TK_NULL == NG__JT_NULL && TK_ERROR == NG__JT_ERROR,
+               "lalr.y %token order must follow ng__jtok");
+
+void *ng__lalr_stack_resize(ng__lalr_ctx *lc, void *q, size_t n) {
+  void *r;
+  if (n > lc->stk_max) {
+    lc->oom = 1;
+    return NULL;
+  }
+  if (q == NULL)
+    r = ng__malloc(lc->alc, n);
+  else
+    r = ng__realloc(lc->alc, q, lc->stk_bytes, n);
+  if (r == NULL) {
+    lc->oom = 1;
+    return NULL;
+  }
+  lc->stk_bytes = n;
+  return r;
+}
+
+void ng__lalr_stack_free(ng__lalr_ctx *lc, void *q) {
+  ng__free(lc->alc, q, lc->stk_bytes);
+  lc->stk_bytes = 0;
+}
+
+/* Emits the event of the token just accepted (see sink.h for timing). */
+static int lalr_emit(ng__json_parser *p, const void *parser, int kind) {
+  switch (kind) {
+  case NG__JT_LBRACKET:
+    return ng__json_emit_open(p, NG__SINK_ARRAY);
+  case NG__JT_LBRACE:
+    return ng__json_emit_open(p, NG__SINK_OBJECT);
+  case NG__JT_RBRACKET:
+    return ng__json_emit_close(p, NG__SINK_ARRAY);
+  case NG__JT_RBRACE:
+    return ng__json_emit_close(p, NG__SINK_OBJECT);
+  case NG__JT_STRING:
+    if (ng__lalr_top_is_key(parser))
+      return ng__json_emit_key(p);
+    return ng__json_emit_scalar(p);
+  case NG__JT_NUMBER:
+  case NG__JT_TRUE:
+  case NG__JT_FALSE:
+  case NG__JT_NULL:
+    return ng__json_emit_scalar(p);
+  default: /* ':' and ',' carry no event */
+    return NG_OK;
+  }
+}
+
+/* The token loop: returns NG_OK after the document and its EOF, or the
+ * recorded error. */
+static int lalr_loop(ng__json_parser *p, void *parser, ng__lalr_ctx *lc) {
+  int kind, rc;
+  for (;;) {
+    kind = ng__json_advance(p);
+    ng__lalr(parser, kind, 0);
+    if (NG_UNLIKELY(lc->rc != NG_OK))
+      return lc->rc;
+    if (lc->accepted) {
+      /* lemon accepts only at EOF for this grammar; stay safe anyway. */
+      return kind == NG__JT_EOF ? NG_OK
+                                : ng__json_unexpected(p, NG__JX_EOF);
+    }
+    if (NG_UNLIKELY(kind == NG__JT_EOF || kind == NG__JT_ERROR))
+      return ng__json_unexpected(p, NG__JX_EOF); /* not reached */
+    rc = lalr_emit(p, parser, kind);
+    if (NG_UNLIKELY(rc != NG_OK))
+      return rc;
+    lc->prev = kind;
+  }
+}
+
+int ng__json_run_lalr(ng__json_parser *p) {
+  union {
+    max_align_t align;
+    unsigned char bytes[NG__LALR_PARSER_BYTES];
+  } mem;
+  ng__lalr_ctx lc;
+  int rc;
+
+  lc.p = p;
+  lc.alc = p->alc;
+  lc.stk_bytes = 0;
+  /* lempar sizes its stack in int entries, growing to 2n + 100. */
+  lc.stk_max = (size_t)((INT_MAX - 100) / 2) * ng__lalr_stack_entry_size();
+  lc.prev = -1;
+  lc.rc = NG_OK;
+  lc.oom = 0;
+  lc.accepted = 0;
+
+  ng__lalrInit(&mem, &lc);
+  if (NG_UNLIKELY(lc.oom)) /* no token read yet: report at offset 0 */
+    rc = ng__perr_at(&p->perr, NG_ENOMEM, 0, 0, "parser stack");
+  else
+    rc = lalr_loop(p, &mem, &lc);
+  ng__lalrFinalize(&mem);
+  return rc;
+}
