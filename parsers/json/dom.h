@@ -62,4 +62,22 @@ static inline void ng__json_append(ng_json_value *parent,
   parent->as.c.n++;
 }
 
+/* ------------------------------------------------- number formatting */
+
+/* Bytes any of the formatters below may write (no NUL is written). */
+#define NG__JSON_NUM_MAX 32
+
+/*
+ * Writes the shortest decimal that reads back as d (nearest of that length,
+ * ties to even), always in a form that parses as a double: "0.1", "2.0",
+ * "-0.0", "1e300", "5e-324", "1.7976931348623157e308". Plain notation for
+ * 1e-4 <= |d| < 1e16, scientific otherwise. Locale-independent. Returns
+ * the length, or 0 for NaN and infinities (no JSON text exists).
+ */
+size_t ng__json_dtoa(double d, char *buf);
+
+/* Decimal integers, exact; return the length. */
+size_t ng__json_itoa(int64_t v, char *buf);
+size_t ng__json_utoa(uint64_t v, char *buf);
+
 #endif /* NG_JSON_DOM_H */

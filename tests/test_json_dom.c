@@ -1,0 +1,1306 @@
+/*
+ * tests/test_json_dom.c - DOM operations: accessors, JSON Pointer,
+ * equality, copy, walk, writer, double formatting; each at 10,000,000
+ * nesting levels on an 8 MiB thread stack; allocation failure sweeps.
+ *
+ * Documents are built by hand through the internal constructors
+ * (parsers/json/dom.h), so these tests do not depend on any parser.
+ * NG_VALGRIND=1 scales the deep tests to 1e5 levels, NG_SANITIZED=1 to 1e6.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <math.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "nestguard.h"
+#include "nestguard/json.h"
+#include "support/failalloc.h"
+#include "../parsers/json/dom.h"
+
+/* ------------------------------------------------------------ helpers */
+
+/* Aborts the test (cmocka-style) when a constructor fails. */
+static ng_json_value *ok_node(ng_json_value *v) {
+  assert_non_null(v);
+  return v;
+}
+
+static ng_json_value *add(ng_json_value *parent, ng_json_value *child) {
+  ng__json_append(parent, child);
+  return child;
+}
+
+static ng_json_value *add_member(ng_json_doc *doc, ng_json_value *obj,
+                                 const char *key, size_t klen,
+                                 ng_json_value *child) {
+  assert_int_equal(ng__json_set_key(doc, child, key, klen), NG_OK);
+  return add(obj, child);
+}
+
+#define KEY(s) s, sizeof(s) - 1
+#define STR(doc, s) ok_node(ng__json_new_string(doc, s, sizeof(s) - 1))
+
+/*
+ * {"a": [1, -2, 18446744073709551615, 0.5, true, false, null],
+ *  "s": "x\"\\\n\u0000y", "": {}, "e": [], "d": -0.0, "b": {"c": "é"}}
+ */
+static ng_json_doc *make_sample(const ng_alloc *alc) {
+  ng_json_doc *doc = ng__json_doc_new(alc, 0);
+  ng_json_value *root, *a, *b;
+
+  assert_non_null(doc);
+  root = ok_node(ng__json_node(doc, NG_JSON_OBJECT));
+  doc->root = root;
+  a = add_member(doc, root, KEY("a"),
+                 ok_node(ng__json_node(doc, NG_JSON_ARRAY)));
+  add(a, ok_node(ng__json_new_int(doc, 1)));
+  add(a, ok_node(ng__json_new_int(doc, -2)));
+  add(a, ok_node(ng__json_new_uint(doc, UINT64_MAX)));
+  add(a, ok_node(ng__json_new_double(doc, 0.5)));
+  add(a, ok_node(ng__json_new_bool(doc, true)));
+  add(a, ok_node(ng__json_new_bool(doc, false)));
+  add(a, ok_node(ng__json_new_null(doc)));
+  add_member(doc, root, KEY("s"), STR(doc, "x\"\\\n\0y"));
+  add_member(doc, root, KEY(""), ok_node(ng__json_node(doc, NG_JSON_OBJECT)));
+  add_member(doc, root, KEY("e"), ok_node(ng__json_node(doc, NG_JSON_ARRAY)));
+  add_member(doc, root, KEY("d"), ok_node(ng__json_new_double(doc, -0.0)));
+  b = add_member(doc, root, KEY("b"),
+                 ok_node(ng__json_node(doc, NG_JSON_OBJECT)));
+  add_member(doc, b, KEY("c"), STR(doc, "\xc3\xa9"));
+  return doc;
+}
+
+static const char sample_compact[] =
+    "{\"a\":[1,-2,18446744073709551615,0.5,true,false,null],"
+    "\"s\":\"x\\\"\\\\\\n\\u0000y\",\"\":{},\"e\":[],\"d\":-0.0,"
+    "\"b\":{\"c\":\"\xc3\xa9\"}}";
+
+static const char sample_pretty[] = "{\n"
+                                    "  \"a\": [\n"
+                                    "    1,\n"
+                                    "    -2,\n"
+                                    "    18446744073709551615,\n"
+                                    "    0.5,\n"
+                                    "    true,\n"
+                                    "    false,\n"
+                                    "    null\n"
+                                    "  ],\n"
+                                    "  \"s\": \"x\\\"\\\\\\n\\u0000y\",\n"
+                                    "  \"\": {},\n"
+                                    "  \"e\": [],\n"
+                                    "  \"d\": -0.0,\n"
+                                    "  \"b\": {\n"
+                                    "    \"c\": \"\xc3\xa9\"\n"
+                                    "  }\n"
+                                    "}";
+
+/* Writes v with ng_json_write (libc) and compares with the expected text;
+ * also checks that ng_json_write_cb produces the same bytes. */
+typedef struct membuf {
+  char *p;
+  size_t len, cap;
+  size_t calls;      /* sink calls */
+  size_t stop_after; /* nonzero: the sink fails at this call */
+} membuf;
+
+static int mem_sink(void *ud, const char *data, size_t len) {
+  membuf *m = ud;
+
+  m->calls++;
+  if (m->stop_after != 0 && m->calls >= m->stop_after)
+    return 1;
+  if (m->len + len > m->cap) {
+    size_t cap = (m->len + len) * 2;
+    char *p = realloc(m->p, cap);
+    if (p == NULL)
+      return 1;
+    m->p = p;
+    m->cap = cap;
+  }
+  memcpy(m->p + m->len, data, len);
+  m->len += len;
+  return 0;
+}
+
+static void expect_text(const ng_json_value *v, unsigned flags,
+                        const char *want, size_t want_len) {
+  membuf m = {0};
+  char *out;
+  size_t len;
+
+  assert_int_equal(ng_json_write(v, flags, NULL, &out, &len), NG_OK);
+  assert_int_equal(len, want_len);
+  assert_memory_equal(out, want, want_len);
+  assert_int_equal(out[len], '\0');
+  free(out);
+  assert_int_equal(ng_json_write_cb(v, flags, mem_sink, &m), NG_OK);
+  assert_int_equal(m.len, want_len);
+  assert_memory_equal(m.p, want, want_len);
+  free(m.p);
+}
+
+#define EXPECT_TEXT(v, flags, lit) expect_text(v, flags, lit, sizeof(lit) - 1)
+
+/* ------------------------------------------------ document, accessors */
+
+static void test_doc_basics(void **state) {
+  ng_failalloc fa;
+  ng_json_doc *doc;
+  size_t before;
+  (void)state;
+  assert_null(ng_json_doc_root(NULL));
+  assert_int_equal(ng_json_doc_memory(NULL), 0);
+  ng_json_doc_free(NULL);
+
+  ng_failalloc_init(&fa, 0);
+  doc = ng__json_doc_new(&fa.alc, 0);
+  assert_non_null(doc);
+  assert_null(ng_json_doc_root(doc));
+  before = ng_json_doc_memory(doc);
+  assert_true(before > 0);
+  assert_int_equal(before, fa.live_bytes); /* only the struct so far */
+  doc->root = ok_node(ng__json_new_int(doc, 7));
+  assert_ptr_equal(ng_json_doc_root(doc), doc->root);
+  assert_int_equal(ng_json_doc_memory(doc), fa.live_bytes);
+  assert_true(ng_json_doc_memory(doc) > before);
+  ng_json_doc_free(doc);
+  assert_int_equal(fa.live_blocks, 0);
+  assert_false(fa.size_mismatch);
+
+  /* Allocation failure of the struct itself. */
+  ng_failalloc_init(&fa, 1);
+  assert_null(ng__json_doc_new(&fa.alc, 0));
+  assert_int_equal(fa.live_blocks, 0);
+}
+
+/* A memory cap makes constructors fail with NG_EMEMLIMIT, not NG_ENOMEM. */
+static void test_doc_memory_cap(void **state) {
+  ng_json_doc *doc = ng__json_doc_new(NULL, 8192);
+  ng_json_value *arr;
+  size_t i;
+  (void)state;
+  assert_non_null(doc);
+  arr = doc->root = ok_node(ng__json_node(doc, NG_JSON_ARRAY));
+  for (i = 0; i < 1000; i++) {
+    ng_json_value *v = ng__json_new_int(doc, (int64_t)i);
+    if (v == NULL)
+      break;
+    add(arr, v);
+  }
+  assert_true(i < 1000);
+  assert_int_equal(ng__json_doc_err(doc), NG_EMEMLIMIT);
+  assert_true(ng_json_doc_memory(doc) <= 8192 + sizeof(struct ng_json_doc));
+  assert_null(ng__json_new_string(doc, "abcdefgh", 8));
+  {
+    static char big[5000];
+    assert_int_equal(ng__json_set_key(doc, arr, big, sizeof big),
+                     NG_EMEMLIMIT);
+  }
+  ng_json_doc_free(doc);
+}
+
+static void test_accessors(void **state) {
+  ng_json_doc *doc = make_sample(NULL);
+  ng_json_value *root = doc->root, *a, *v;
+  (void)state;
+  assert_int_equal(ng_json_size(root), 6);
+  assert_int_equal(ng_json_size(NULL), 0);
+  a = ng_json_get(root, KEY("a"));
+  assert_non_null(a);
+  assert_int_equal(a->type, NG_JSON_ARRAY);
+  assert_ptr_equal(a->parent, root);
+  assert_int_equal(ng_json_size(a), 7);
+  assert_int_equal(ng_json_at(a, 0)->as.i, 1);
+  assert_int_equal(ng_json_at(a, 2)->as.u, UINT64_MAX);
+  assert_int_equal(ng_json_at(a, 6)->type, NG_JSON_NULL);
+  assert_null(ng_json_at(a, 7));
+  assert_null(ng_json_at(a, SIZE_MAX));
+  assert_null(ng_json_at(NULL, 0));
+  assert_int_equal(ng_json_size(ng_json_at(a, 0)), 0); /* scalar */
+  assert_null(ng_json_at(ng_json_at(a, 0), 0));
+  /* Members are children in order; at() works on objects too. */
+  assert_ptr_equal(ng_json_at(root, 0), a);
+  v = ng_json_get(root, KEY(""));
+  assert_non_null(v);
+  assert_int_equal(v->type, NG_JSON_OBJECT);
+  assert_int_equal(ng_json_size(v), 0);
+  assert_int_equal(ng_json_get(root, KEY("s"))->as.s.len, 6);
+  assert_null(ng_json_get(root, KEY("zz")));
+  assert_ptr_equal(ng_json_get(root, "a", 0), v); /* the key "" */
+  assert_null(ng_json_get(a, KEY("a")));  /* not an object */
+  assert_null(ng_json_get(NULL, KEY("a")));
+  assert_null(ng_json_get(root, NULL, 1));
+  ng_json_doc_free(doc);
+}
+
+/* ------------------------------------------------------- JSON Pointer */
+
+/* The example document of RFC 6901 section 5, plus a NUL-byte key and
+ * a duplicate key. */
+static ng_json_doc *make_rfc6901(void) {
+  ng_json_doc *doc = ng__json_doc_new(NULL, 0);
+  ng_json_value *root, *foo;
+  static const char *const keys[] = {"",    "a/b", "c%d", "e^f", "g|h",
+                                     "i\\j", "k\"l", " ",   "m~n"};
+  size_t i;
+
+  assert_non_null(doc);
+  root = doc->root = ok_node(ng__json_node(doc, NG_JSON_OBJECT));
+  foo = add_member(doc, root, KEY("foo"),
+                   ok_node(ng__json_node(doc, NG_JSON_ARRAY)));
+  add(foo, STR(doc, "bar"));
+  add(foo, STR(doc, "baz"));
+  for (i = 0; i < sizeof keys / sizeof keys[0]; i++)
+    add_member(doc, root, keys[i], strlen(keys[i]),
+               ok_node(ng__json_new_int(doc, (int64_t)i)));
+  add_member(doc, root, KEY("n\0ul"), ok_node(ng__json_new_int(doc, 100)));
+  add_member(doc, root, KEY("~1"), ok_node(ng__json_new_int(doc, 101)));
+  add_member(doc, root, KEY("foo"), ok_node(ng__json_new_int(doc, 102)));
+  return doc;
+}
+
+static const ng_json_value *ptr_ok(const ng_json_value *root,
+                                   const char *p, size_t len) {
+  const ng_json_value *out = NULL;
+
+  assert_int_equal(ng_json_pointer(root, p, len, &out), NG_OK);
+  assert_non_null(out);
+  return out;
+}
+
+static int ptr_rc(const ng_json_value *root, const char *p, size_t len) {
+  const ng_json_value *out = root;
+  int rc = ng_json_pointer(root, p, len, &out);
+
+  assert_null(out); /* cleared on failure */
+  return rc;
+}
+
+#define PTR(root, lit) ptr_ok(root, lit, sizeof(lit) - 1)
+#define PTR_RC(root, lit) ptr_rc(root, lit, sizeof(lit) - 1)
+
+static void test_pointer_rfc6901(void **state) {
+  ng_json_doc *doc = make_rfc6901();
+  const ng_json_value *r = doc->root, *foo = ng_json_get(r, KEY("foo"));
+  (void)state;
+  assert_ptr_equal(PTR(r, ""), r);
+  assert_ptr_equal(PTR(r, "/foo"), foo); /* first of duplicate keys */
+  assert_string_equal(PTR(r, "/foo/0")->as.s.ptr, "bar");
+  assert_string_equal(PTR(r, "/foo/1")->as.s.ptr, "baz");
+  assert_int_equal(PTR(r, "/")->as.i, 0);
+  assert_int_equal(PTR(r, "/a~1b")->as.i, 1);
+  assert_int_equal(PTR(r, "/c%d")->as.i, 2);
+  assert_int_equal(PTR(r, "/e^f")->as.i, 3);
+  assert_int_equal(PTR(r, "/g|h")->as.i, 4);
+  assert_int_equal(PTR(r, "/i\\j")->as.i, 5);
+  assert_int_equal(PTR(r, "/k\"l")->as.i, 6);
+  assert_int_equal(PTR(r, "/ ")->as.i, 7);
+  assert_int_equal(PTR(r, "/m~0n")->as.i, 8);
+  assert_int_equal(PTR(r, "/n\0ul")->as.i, 100); /* NUL is data */
+  /* "~01" is "~1" literally: ~0 first, never a second unescape. */
+  assert_int_equal(PTR(r, "/~01")->as.i, 101);
+  /* Pointers relative to a subtree. */
+  assert_string_equal(PTR(foo, "/1")->as.s.ptr, "baz");
+  assert_ptr_equal(PTR(foo, ""), foo);
+  ng_json_doc_free(doc);
+}
+
+static void test_pointer_errors(void **state) {
+  ng_json_doc *doc = make_rfc6901();
+  const ng_json_value *r = doc->root, *out = NULL;
+  (void)state;
+  /* Malformed: no leading '/', bad or truncated escapes. */
+  assert_int_equal(PTR_RC(r, "foo"), NG_EINVAL);
+  assert_int_equal(PTR_RC(r, "#/foo"), NG_EINVAL);
+  assert_int_equal(PTR_RC(r, "/~2"), NG_EINVAL);
+  assert_int_equal(PTR_RC(r, "/m~"), NG_EINVAL);
+  assert_int_equal(PTR_RC(r, "/foo/~"), NG_EINVAL);
+  /* Malformed even past a missing member: checked before lookup. */
+  assert_int_equal(PTR_RC(r, "/nope/~x"), NG_EINVAL);
+  /* Array indices: decimal, no leading zeros or signs, in range. */
+  assert_int_equal(PTR_RC(r, "/foo/01"), NG_ENOTFOUND);
+  assert_int_equal(PTR_RC(r, "/foo/00"), NG_ENOTFOUND);
+  assert_int_equal(PTR_RC(r, "/foo/-"), NG_ENOTFOUND);
+  assert_int_equal(PTR_RC(r, "/foo/2"), NG_ENOTFOUND);
+  assert_int_equal(PTR_RC(r, "/foo/-1"), NG_ENOTFOUND);
+  assert_int_equal(PTR_RC(r, "/foo/+1"), NG_ENOTFOUND);
+  assert_int_equal(PTR_RC(r, "/foo/ 1"), NG_ENOTFOUND);
+  assert_int_equal(PTR_RC(r, "/foo/1 "), NG_ENOTFOUND);
+  assert_int_equal(PTR_RC(r, "/foo/"), NG_ENOTFOUND);
+  assert_int_equal(PTR_RC(r, "/foo/1e0"), NG_ENOTFOUND);
+  assert_int_equal(PTR_RC(r, "/foo/99999999999999999999999999"),
+                   NG_ENOTFOUND);
+  assert_int_equal(PTR_RC(r, "/foo/0/x"), NG_ENOTFOUND); /* into a string */
+  assert_int_equal(PTR_RC(r, "/nope"), NG_ENOTFOUND);
+  assert_int_equal(PTR_RC(r, "/m~1n"), NG_ENOTFOUND); /* "m/n" */
+  assert_int_equal(PTR_RC(r, "/n"), NG_ENOTFOUND);    /* prefix of "n\0ul" */
+  assert_int_equal(PTR_RC(r, "//"), NG_ENOTFOUND);    /* "" is an int */
+  /* Bad arguments. */
+  assert_int_equal(ng_json_pointer(NULL, "", 0, &out), NG_EINVAL);
+  assert_int_equal(ng_json_pointer(r, "", 0, NULL), NG_EINVAL);
+  assert_int_equal(ng_json_pointer(r, NULL, 1, &out), NG_EINVAL);
+  assert_int_equal(ng_json_pointer(r, NULL, 0, &out), NG_OK);
+  assert_ptr_equal(out, r);
+  ng_json_doc_free(doc);
+}
+
+/* ----------------------------------------------------------- equality */
+
+static void test_equal_scalars(void **state) {
+  ng_json_doc *doc = ng__json_doc_new(NULL, 0);
+  ng_json_value *i1, *u1, *d1, *z, *nz, *nan1, *nan2, *s1, *s2, *s3, *t, *f,
+      *n;
+  (void)state;
+  assert_non_null(doc);
+  i1 = ok_node(ng__json_new_int(doc, 1));
+  u1 = ok_node(ng__json_new_uint(doc, 1));
+  d1 = ok_node(ng__json_new_double(doc, 1.0));
+  z = ok_node(ng__json_new_double(doc, 0.0));
+  nz = ok_node(ng__json_new_double(doc, -0.0));
+  nan1 = ok_node(ng__json_new_double(doc, NAN));
+  nan2 = ok_node(ng__json_new_double(doc, -NAN));
+  s1 = ok_node(ng__json_new_string(doc, "a\0b", 3));
+  s2 = ok_node(ng__json_new_string(doc, "a\0c", 3));
+  s3 = ok_node(ng__json_new_string(doc, "a", 1));
+  t = ok_node(ng__json_new_bool(doc, true));
+  f = ok_node(ng__json_new_bool(doc, false));
+  n = ok_node(ng__json_new_null(doc));
+  /* Numbers compare by type and value. */
+  assert_false(ng_json_equal(i1, u1));
+  assert_false(ng_json_equal(i1, d1));
+  assert_true(ng_json_equal(i1, ok_node(ng__json_new_int(doc, 1))));
+  assert_false(ng_json_equal(i1, ok_node(ng__json_new_int(doc, 2))));
+  assert_true(ng_json_equal(d1, ok_node(ng__json_new_double(doc, 1.0))));
+  /* -0.0 is not 0.0; NaN is itself (reflexive, for copies). */
+  assert_false(ng_json_equal(z, nz));
+  assert_true(ng_json_equal(nz, ok_node(ng__json_new_double(doc, -0.0))));
+  assert_true(ng_json_equal(nan1, nan1));
+  assert_true(ng_json_equal(nan1, nan2));
+  assert_false(ng_json_equal(nan1, z));
+  /* Strings by bytes, NUL included; length counts. */
+  assert_false(ng_json_equal(s1, s2));
+  assert_false(ng_json_equal(s1, s3));
+  assert_true(ng_json_equal(s1, ok_node(ng__json_new_string(doc, "a\0b", 3))));
+  assert_false(ng_json_equal(t, f));
+  assert_false(ng_json_equal(n, f));
+  assert_true(ng_json_equal(n, ok_node(ng__json_new_null(doc))));
+  assert_true(ng_json_equal(NULL, NULL));
+  assert_false(ng_json_equal(n, NULL));
+  assert_false(ng_json_equal(NULL, n));
+  ng_json_doc_free(doc);
+}
+
+static void test_equal_trees(void **state) {
+  ng_json_doc *a = make_sample(NULL), *b = make_sample(NULL), *c;
+  ng_json_value *ra = a->root, *rb = b->root, *x, *y;
+  (void)state;
+  assert_true(ng_json_equal(ra, rb));
+  assert_true(ng_json_equal(ra, ra));
+  /* A leaf changes deep inside. */
+  x = ng_json_at(ng_json_get(rb, KEY("a")), 3);
+  x->as.d = 0.25;
+  assert_false(ng_json_equal(ra, rb));
+  x->as.d = 0.5;
+  assert_true(ng_json_equal(ra, rb));
+  /* A key changes (same length, same value). */
+  x = ng_json_get(ng_json_get(rb, KEY("b")), KEY("c"));
+  x->key = "C";
+  assert_false(ng_json_equal(ra, rb));
+  x->key = "c";
+  /* Member order matters. */
+  c = ng__json_doc_new(NULL, 0);
+  assert_non_null(c);
+  x = c->root = ok_node(ng__json_node(c, NG_JSON_OBJECT));
+  add_member(c, x, KEY("p"), ok_node(ng__json_new_int(c, 1)));
+  add_member(c, x, KEY("q"), ok_node(ng__json_new_int(c, 2)));
+  y = ok_node(ng__json_node(c, NG_JSON_OBJECT));
+  add_member(c, y, KEY("q"), ok_node(ng__json_new_int(c, 2)));
+  add_member(c, y, KEY("p"), ok_node(ng__json_new_int(c, 1)));
+  assert_false(ng_json_equal(x, y));
+  /* Arrays and objects with the same children differ; so does a child
+   * count, and a missing tail even when the count lies. */
+  x = ok_node(ng__json_node(c, NG_JSON_ARRAY));
+  add(x, ok_node(ng__json_new_int(c, 1)));
+  y = ok_node(ng__json_node(c, NG_JSON_OBJECT));
+  add_member(c, y, KEY("0"), ok_node(ng__json_new_int(c, 1)));
+  assert_false(ng_json_equal(x, y));
+  y = ok_node(ng__json_node(c, NG_JSON_ARRAY));
+  add(y, ok_node(ng__json_new_int(c, 1)));
+  assert_true(ng_json_equal(x, y));
+  add(y, ok_node(ng__json_new_int(c, 1)));
+  assert_false(ng_json_equal(x, y));
+  assert_false(ng_json_equal(y, x));
+  y->as.c.n = 1; /* corrupt count: the links still decide */
+  assert_false(ng_json_equal(x, y));
+  assert_false(ng_json_equal(y, x));
+  /* [[]] vs [[1]]: same top count, different depth below. */
+  x = ok_node(ng__json_node(c, NG_JSON_ARRAY));
+  add(x, ok_node(ng__json_node(c, NG_JSON_ARRAY)));
+  y = ok_node(ng__json_node(c, NG_JSON_ARRAY));
+  add(add(y, ok_node(ng__json_node(c, NG_JSON_ARRAY))),
+      ok_node(ng__json_new_int(c, 1)));
+  assert_false(ng_json_equal(x, y));
+  assert_false(ng_json_equal(y, x));
+  /* A member subtree equals an equal root: its own key is not compared. */
+  x = ng_json_get(ra, KEY("b"));
+  y = ok_node(ng__json_node(c, NG_JSON_OBJECT));
+  add_member(c, y, KEY("c"), STR(c, "\xc3\xa9"));
+  assert_true(ng_json_equal(x, y));
+  assert_true(ng_json_equal(y, x));
+  ng_json_doc_free(a);
+  ng_json_doc_free(b);
+  ng_json_doc_free(c);
+}
+
+/* --------------------------------------------------------------- copy */
+
+static void test_copy(void **state) {
+  ng_json_doc *src = make_sample(NULL), *dst = NULL, *sub = NULL;
+  ng_failalloc fa;
+  ng_json_value *b;
+  (void)state;
+  ng_failalloc_init(&fa, 0);
+  assert_int_equal(ng_json_copy(src->root, &fa.alc, &dst), NG_OK);
+  assert_non_null(dst);
+  assert_true(ng_json_equal(src->root, dst->root));
+  assert_ptr_not_equal(src->root, dst->root);
+  assert_null(dst->root->parent);
+  assert_int_equal(ng_json_doc_memory(dst), fa.live_bytes);
+  /* The copy owns its strings: the source can go first. */
+  b = ng_json_get(src->root, KEY("b"));
+  assert_int_equal(ng_json_copy(b, NULL, &sub), NG_OK);
+  ng_json_doc_free(src);
+  assert_null(sub->root->key); /* a copied member becomes a plain root */
+  assert_null(sub->root->parent);
+  EXPECT_TEXT(sub->root, 0, "{\"c\":\"\xc3\xa9\"}");
+  EXPECT_TEXT(dst->root, 0, sample_compact);
+  ng_json_doc_free(dst);
+  ng_json_doc_free(sub);
+  assert_int_equal(fa.live_blocks, 0);
+  assert_false(fa.size_mismatch);
+  /* Scalars, and bad arguments. */
+  src = ng__json_doc_new(NULL, 0);
+  assert_non_null(src);
+  src->root = ok_node(ng__json_new_double(src, NAN));
+  assert_int_equal(ng_json_copy(src->root, NULL, &dst), NG_OK);
+  assert_true(ng_json_equal(src->root, dst->root));
+  ng_json_doc_free(dst);
+  dst = (ng_json_doc *)src;
+  assert_int_equal(ng_json_copy(NULL, NULL, &dst), NG_EINVAL);
+  assert_null(dst);
+  assert_int_equal(ng_json_copy(src->root, NULL, NULL), NG_EINVAL);
+  ng_json_doc_free(src);
+}
+
+/* --------------------------------------------------------------- walk */
+
+typedef struct trace {
+  char s[256];
+  size_t n;
+  size_t stop_at; /* nonzero: enter returns 42 at this node */
+  size_t nodes;
+} trace;
+
+static int tr_enter(void *ud, const ng_json_value *v, size_t depth) {
+  trace *t = ud;
+  static const char tc[] = "?nbiudsao";
+
+  t->nodes++;
+  t->n += (size_t)snprintf(t->s + t->n, sizeof t->s - t->n, "%c%zu",
+                           tc[v->type], depth);
+  return t->nodes == t->stop_at ? 42 : 0;
+}
+
+static int tr_leave(void *ud, const ng_json_value *v, size_t depth) {
+  trace *t = ud;
+
+  t->n += (size_t)snprintf(t->s + t->n, sizeof t->s - t->n, "%c%zu",
+                           v->type == NG_JSON_ARRAY ? ']' : '}', depth);
+  return 0;
+}
+
+static void test_walk(void **state) {
+  ng_json_doc *doc = make_sample(NULL);
+  trace t = {0};
+  (void)state;
+  assert_int_equal(ng_json_walk(doc->root, tr_enter, tr_leave, &t), 0);
+  assert_string_equal(t.s, "o0a1i2i2u2d2b2b2n2]1s1o1}1a1]1d1o1s2}1}0");
+  /* Enter only; leave only; stop early with the callback's value. */
+  memset(&t, 0, sizeof t);
+  assert_int_equal(ng_json_walk(doc->root, tr_enter, NULL, &t), 0);
+  assert_int_equal(t.nodes, 15);
+  memset(&t, 0, sizeof t);
+  assert_int_equal(ng_json_walk(doc->root, NULL, tr_leave, &t), 0);
+  assert_string_equal(t.s, "]1}1]1}1}0");
+  memset(&t, 0, sizeof t);
+  t.stop_at = 3;
+  assert_int_equal(ng_json_walk(doc->root, tr_enter, tr_leave, &t), 42);
+  assert_string_equal(t.s, "o0a1i2");
+  /* A subtree walk stays inside it and starts at depth 0. */
+  memset(&t, 0, sizeof t);
+  assert_int_equal(
+      ng_json_walk(ng_json_get(doc->root, KEY("b")), tr_enter, tr_leave, &t),
+      0);
+  assert_string_equal(t.s, "o0s1}0");
+  memset(&t, 0, sizeof t);
+  assert_int_equal(ng_json_walk(ng_json_get(doc->root, KEY("s")), tr_enter,
+                                tr_leave, &t),
+                   0);
+  assert_string_equal(t.s, "s0");
+  assert_int_equal(ng_json_walk(NULL, tr_enter, tr_leave, &t), NG_EINVAL);
+  ng_json_doc_free(doc);
+}
+
+/* ------------------------------------------------------------- writer */
+
+static void test_write_sample(void **state) {
+  ng_json_doc *doc = make_sample(NULL);
+  (void)state;
+  EXPECT_TEXT(doc->root, 0, sample_compact);
+  EXPECT_TEXT(doc->root, NG_JSON_WRITE_PRETTY, sample_pretty);
+  /* A member subtree is written without its key. */
+  EXPECT_TEXT(ng_json_get(doc->root, KEY("a")), 0,
+              "[1,-2,18446744073709551615,0.5,true,false,null]");
+  EXPECT_TEXT(ng_json_get(doc->root, KEY("")), NG_JSON_WRITE_PRETTY, "{}");
+  ng_json_doc_free(doc);
+}
+
+static void test_write_strings(void **state) {
+  ng_json_doc *doc = ng__json_doc_new(NULL, 0);
+  char all[32], want[300];
+  size_t i, n = 0;
+  (void)state;
+  assert_non_null(doc);
+  /* Every control character, in order. */
+  for (i = 0; i < 32; i++)
+    all[i] = (char)i;
+  want[n++] = '"';
+  for (i = 0; i < 32; i++) {
+    static const char *const sh[] = {
+        [8] = "\\b", [9] = "\\t", [10] = "\\n", [12] = "\\f", [13] = "\\r"};
+    if (i < 14 && sh[i] != NULL)
+      n += (size_t)sprintf(want + n, "%s", sh[i]);
+    else
+      n += (size_t)sprintf(want + n, "\\u%04zx", i);
+  }
+  want[n++] = '"';
+  expect_text(ok_node(ng__json_new_string(doc, all, 32)), 0, want, n);
+  /* Quote, backslash, slash (not escaped), DEL, UTF-8 kept as is. */
+  EXPECT_TEXT(STR(doc, "\"\\/\x7f\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80"), 0,
+              "\"\\\"\\\\/\x7f\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80\"");
+  EXPECT_TEXT(STR(doc, ""), 0, "\"\"");
+  /* U+D55C (ED 95 9C) is an ordinary character; ED A0 80 (U+D800) and
+   * ED BF BF (U+DFFF) are surrogates in WTF-8 and get escaped; a
+   * truncated ED at the end stays a byte. */
+  EXPECT_TEXT(STR(doc, "\xed\x95\x9c|\xed\xa0\x80|\xed\xbf\xbf|\xed"), 0,
+              "\"\xed\x95\x9c|\\ud800|\\udfff|\xed\"");
+  /* Keys are escaped the same way. */
+  {
+    ng_json_value *o = ok_node(ng__json_node(doc, NG_JSON_OBJECT));
+    add_member(doc, o, KEY("k\n\"\0"), ok_node(ng__json_new_null(doc)));
+    EXPECT_TEXT(o, 0, "{\"k\\n\\\"\\u0000\":null}");
+    EXPECT_TEXT(o, NG_JSON_WRITE_PRETTY, "{\n  \"k\\n\\\"\\u0000\": null\n}");
+  }
+  ng_json_doc_free(doc);
+}
+
+/* Strings and runs longer than the stream buffer (512 bytes) go straight
+ * to the sink; the result is the same. */
+static void test_write_long_string(void **state) {
+  ng_json_doc *doc = ng__json_doc_new(NULL, 0);
+  size_t n = 100000, i, k = 0;
+  char *s = malloc(n), *want = malloc(n * 2 + 2);
+  (void)state;
+  assert_non_null(doc);
+  assert_non_null(s);
+  assert_non_null(want);
+  want[k++] = '"';
+  for (i = 0; i < n; i++) {
+    s[i] = (i % 1000 == 999) ? '\n' : (char)('a' + i % 26);
+    if (s[i] == '\n') {
+      want[k++] = '\\';
+      want[k++] = 'n';
+    } else {
+      want[k++] = s[i];
+    }
+  }
+  want[k++] = '"';
+  expect_text(ok_node(ng__json_new_string(doc, s, n)), 0, want, k);
+  free(s);
+  free(want);
+  ng_json_doc_free(doc);
+}
+
+static void test_write_numbers(void **state) {
+  ng_json_doc *doc = ng__json_doc_new(NULL, 0);
+  (void)state;
+  assert_non_null(doc);
+  EXPECT_TEXT(ok_node(ng__json_new_int(doc, 0)), 0, "0");
+  EXPECT_TEXT(ok_node(ng__json_new_int(doc, INT64_MIN)), 0,
+              "-9223372036854775808");
+  EXPECT_TEXT(ok_node(ng__json_new_int(doc, INT64_MAX)), 0,
+              "9223372036854775807");
+  EXPECT_TEXT(ok_node(ng__json_new_uint(doc, 9223372036854775808u)), 0,
+              "9223372036854775808");
+  EXPECT_TEXT(ok_node(ng__json_new_uint(doc, UINT64_MAX)), 0,
+              "18446744073709551615");
+#define D(x, lit) EXPECT_TEXT(ok_node(ng__json_new_double(doc, x)), 0, lit)
+  D(0.0, "0.0");
+  D(-0.0, "-0.0");
+  D(2.0, "2.0");
+  D(-2.0, "-2.0");
+  D(0.1, "0.1");
+  D(0.5, "0.5");
+  D(1.0 / 3, "0.3333333333333333");
+  D(100.0, "100.0");
+  D(123.456, "123.456");
+  D(1e15, "1000000000000000.0");
+  D(9007199254740992.0, "9007199254740992.0");
+  D(1e16, "1e16");
+  D(1.2345678901234568e17, "1.2345678901234568e17");
+  D(1e300, "1e300");
+  D(1e23, "1e23");
+  D(0.0001, "0.0001");
+  D(0.00001, "1e-5");
+  D(1.5e-7, "1.5e-7");
+  D(1.7976931348623157e308, "1.7976931348623157e308");
+  D(2.2250738585072014e-308, "2.2250738585072014e-308");
+  D(1e-320, "1e-320");
+  D(5e-324, "5e-324");
+  D(-5e-324, "-5e-324");
+#undef D
+  ng_json_doc_free(doc);
+}
+
+/* Non-finite doubles have no JSON text: NG_EINVAL, nothing returned. */
+static void test_write_nonfinite(void **state) {
+  ng_json_doc *doc = ng__json_doc_new(NULL, 0);
+  ng_json_value *a;
+  double bad[] = {NAN, INFINITY, -INFINITY};
+  char *out = (char *)"x";
+  size_t len = 9, i;
+  membuf m = {0};
+  (void)state;
+  assert_non_null(doc);
+  for (i = 0; i < 3; i++) {
+    a = ok_node(ng__json_node(doc, NG_JSON_ARRAY));
+    add(a, ok_node(ng__json_new_int(doc, 1)));
+    add(a, ok_node(ng__json_new_double(doc, bad[i])));
+    assert_int_equal(ng_json_write(a, 0, NULL, &out, &len), NG_EINVAL);
+    assert_null(out);
+    assert_int_equal(len, 0);
+    assert_int_equal(ng_json_write_cb(a, NG_JSON_WRITE_PRETTY, mem_sink, &m),
+                     NG_EINVAL);
+  }
+  free(m.p);
+  ng_json_doc_free(doc);
+}
+
+static void test_write_args_and_cancel(void **state) {
+  ng_json_doc *doc = make_sample(NULL);
+  char *out;
+  size_t len;
+  membuf m = {0};
+  ng_json_value bogus;
+  (void)state;
+  assert_int_equal(ng_json_write(NULL, 0, NULL, &out, &len), NG_EINVAL);
+  assert_int_equal(ng_json_write(doc->root, 0, NULL, NULL, &len), NG_EINVAL);
+  assert_int_equal(ng_json_write(doc->root, 0x80, NULL, &out, &len),
+                   NG_EINVAL);
+  assert_int_equal(ng_json_write_cb(doc->root, 0, NULL, NULL), NG_EINVAL);
+  assert_int_equal(ng_json_write_cb(NULL, 0, mem_sink, &m), NG_EINVAL);
+  assert_int_equal(ng_json_write_cb(doc->root, 2, mem_sink, &m), NG_EINVAL);
+  /* len may be NULL. */
+  assert_int_equal(ng_json_write(doc->root, 0, NULL, &out, NULL), NG_OK);
+  assert_string_equal(out, "{\"a\":[1,-2,18446744073709551615,0.5,true,"
+                           "false,null],\"s\":\"x\\\"\\\\\\n\\u0000y\","
+                           "\"\":{},\"e\":[],\"d\":-0.0,\"b\":{\"c\":"
+                           "\"\xc3\xa9\"}}");
+  free(out);
+  /* The sink stops the write: the first call already. */
+  m.stop_after = 1;
+  assert_int_equal(ng_json_write_cb(doc->root, 0, mem_sink, &m),
+                   NG_ECANCELED);
+  assert_int_equal(m.calls, 1);
+  free(m.p);
+  /* An invalid node type is refused. */
+  memset(&bogus, 0, sizeof bogus);
+  bogus.type = (ng_json_type)99;
+  assert_int_equal(ng_json_write(&bogus, 0, NULL, &out, &len), NG_EINVAL);
+  ng_json_doc_free(doc);
+}
+
+/* A sink that stops after n calls, over a long output (many flushes). */
+static void test_write_cancel_midway(void **state) {
+  ng_json_doc *doc = ng__json_doc_new(NULL, 0);
+  ng_json_value *a;
+  membuf m = {0};
+  size_t i;
+  (void)state;
+  assert_non_null(doc);
+  a = doc->root = ok_node(ng__json_node(doc, NG_JSON_ARRAY));
+  for (i = 0; i < 5000; i++)
+    add(a, ok_node(ng__json_new_double(doc, (double)i / 7)));
+  m.stop_after = 10;
+  assert_int_equal(ng_json_write_cb(a, NG_JSON_WRITE_PRETTY, mem_sink, &m),
+                   NG_ECANCELED);
+  assert_int_equal(m.calls, 10);
+  assert_true(m.len > 9 * 256); /* nine full-ish buffers went out */
+  free(m.p);
+  ng_json_doc_free(doc);
+}
+
+/* -------------------------------------------------------------- dtoa */
+
+static uint64_t rng_state = 0x9e3779b97f4a7c15u;
+
+static uint64_t rng(void) {
+  rng_state ^= rng_state << 13;
+  rng_state ^= rng_state >> 7;
+  rng_state ^= rng_state << 17;
+  return rng_state;
+}
+
+/* Significant digits of a decimal text, and the exponent of the first. */
+static size_t sig_digits(const char *s, char *dig, int *ex) {
+  const char *e = strpbrk(s, "eE");
+  size_t n = 0, before = 0;
+  int lead = 0, seen_point = 0;
+
+  for (; *s != '\0' && s != e; s++) {
+    if (*s == '.') {
+      seen_point = 1;
+    } else if (*s >= '0' && *s <= '9') {
+      if (n == 0 && *s == '0') {
+        lead += seen_point;
+        continue;
+      }
+      dig[n++] = *s;
+      before += !seen_point;
+    }
+  }
+  while (n > 1 && dig[n - 1] == '0')
+    n--;
+  dig[n] = '\0';
+  *ex = (before > 0 ? (int)before - 1 : -lead - 1) + (e ? atoi(e + 1) : 0);
+  return n;
+}
+
+/*
+ * Checks ng__json_dtoa(d) against printf/strtod: it reads back as d, it
+ * re-parses as a double (has '.' or 'e'), and it is no longer than the
+ * shortest correctly rounded %.{p}e that reads back; when as long, it has
+ * the same digits (the nearest; both round ties to even).
+ */
+static void check_dtoa(double d) {
+  char buf[NG__JSON_NUM_MAX + 1], ref[40], md[24], od[24];
+  size_t n = ng__json_dtoa(d, buf), mn, on;
+  int p, me, oe;
+  double back;
+
+  assert_true(n > 0 && n <= NG__JSON_NUM_MAX);
+  buf[n] = '\0';
+  back = strtod(buf, NULL);
+  if (memcmp(&back, &d, sizeof d) != 0)
+    fail_msg("%a wrote %s which reads back as %a", d, buf, back);
+  if (strpbrk(buf, ".e") == NULL)
+    fail_msg("%s does not read back as a double", buf);
+  if (d == 0)
+    return;
+  for (p = 1; p < 17; p++) {
+    snprintf(ref, sizeof ref, "%.*e", p - 1, d);
+    if (strtod(ref, NULL) == d)
+      break;
+  }
+  snprintf(ref, sizeof ref, "%.*e", p - 1, d);
+  mn = sig_digits(buf, md, &me);
+  on = sig_digits(ref, od, &oe);
+  if (mn > on || (mn == on && (strcmp(md, od) != 0 || me != oe)))
+    fail_msg("%a: wrote %s, shortest is %s", d, buf, ref);
+}
+
+static void test_dtoa(void **state) {
+  static const double fixed[] = {
+      0.1, 0.2, 0.3, 1e-320, 1.7976931348623157e308, 5e-324, 1e300, 2.0,
+      1e23, 9007199254740993.0, 1e16, 1e15, 1e21, 1e22, 0.0001, 0.00001,
+      2.2250738585072014e-308, 2.225073858507201e-308, 1.0 / 3, 9.5, 5e-310,
+      4.35e-322, 123456789012345678.0, 0.3e-7, 299792458.0, 6.02214076e23};
+  size_t i, n = getenv("NG_VALGRIND") != NULL ? 20000 : 200000;
+  int e;
+  (void)state;
+  for (i = 0; i < sizeof fixed / sizeof fixed[0]; i++) {
+    check_dtoa(fixed[i]);
+    check_dtoa(-fixed[i]);
+  }
+  /* Every binade edge and its neighbours (irregular spacing at 2^e). */
+  for (e = -1074; e <= 1023; e++) {
+    double d = ldexp(1.0, e);
+    check_dtoa(d);
+    check_dtoa(nextafter(d, 0));
+    if (e < 1023)
+      check_dtoa(nextafter(d, INFINITY));
+  }
+  /* The smallest subnormals, one by one. */
+  for (i = 1; i < 2000; i++) {
+    uint64_t b = i;
+    double d;
+    memcpy(&d, &b, sizeof d);
+    check_dtoa(d);
+  }
+  /* Random bit patterns (all exponents), and short decimals. */
+  for (i = 0; i < n; i++) {
+    uint64_t b = rng();
+    double d;
+    char s[40];
+    memcpy(&d, &b, sizeof d);
+    if (isfinite(d))
+      check_dtoa(d);
+    snprintf(s, sizeof s, "%llue%d", (unsigned long long)(rng() % 10000000),
+             (int)(rng() % 600) - 300);
+    check_dtoa(strtod(s, NULL));
+  }
+  /* Integers: exact below 2^53, shortest above. */
+  for (i = 0; i < n / 10; i++) {
+    check_dtoa((double)(rng() >> (rng() % 64)));
+  }
+}
+
+static void test_itoa(void **state) {
+  char buf[NG__JSON_NUM_MAX + 1], ref[32];
+  size_t i, n;
+  (void)state;
+  for (i = 0; i < 100000; i++) {
+    int64_t v = (int64_t)(rng() >> (rng() % 64));
+    if (i & 1)
+      v = -v;
+    n = ng__json_itoa(v, buf);
+    buf[n] = '\0';
+    snprintf(ref, sizeof ref, "%lld", (long long)v);
+    assert_string_equal(buf, ref);
+  }
+  n = ng__json_itoa(INT64_MIN, buf);
+  buf[n] = '\0';
+  assert_string_equal(buf, "-9223372036854775808");
+  n = ng__json_utoa(0, buf);
+  buf[n] = '\0';
+  assert_string_equal(buf, "0");
+}
+
+/* ------------------------------------------------- failure injection */
+
+/* A document whose copy and text need many allocations: 400 members,
+ * strings, nested arrays. */
+static ng_json_doc *make_wide(void) {
+  ng_json_doc *doc = ng__json_doc_new(NULL, 0);
+  ng_json_value *root, *a;
+  char key[32];
+  size_t i;
+
+  assert_non_null(doc);
+  root = doc->root = ok_node(ng__json_node(doc, NG_JSON_OBJECT));
+  for (i = 0; i < 400; i++) {
+    snprintf(key, sizeof key, "member-%zu", i);
+    a = add_member(doc, root, key, strlen(key),
+                   ok_node(ng__json_node(doc, NG_JSON_ARRAY)));
+    add(a, ok_node(ng__json_new_double(doc, (double)i / 3)));
+    add(a, STR(doc, "a string with \"escapes\"\t and some length"));
+    add(add(a, ok_node(ng__json_node(doc, NG_JSON_ARRAY))),
+        ok_node(ng__json_new_int(doc, -(int64_t)i)));
+  }
+  return doc;
+}
+
+static int op_copy(void *arg, const ng_alloc *alc) {
+  const ng_json_value *src = arg;
+  static ng_json_doc sentinel;
+  ng_json_doc *doc = &sentinel; /* must be reset to NULL on failure */
+  int rc = ng_json_copy(src, alc, &doc);
+
+  if (rc != NG_OK)
+    return doc == NULL ? rc : -1;
+  rc = ng_json_equal(src, doc->root) ? 0 : -1;
+  ng_json_doc_free(doc);
+  return rc;
+}
+
+static int op_write(void *arg, const ng_alloc *alc, unsigned flags) {
+  const ng_json_value *v = arg;
+  char *out, *ref;
+  size_t len, ref_len;
+  int rc = ng_json_write(v, flags, alc, &out, &len);
+
+  if (rc != NG_OK)
+    return out == NULL && len == 0 ? rc : -1;
+  /* Same bytes as an unconstrained write. */
+  if (ng_json_write(v, flags, NULL, &ref, &ref_len) != NG_OK)
+    return -1;
+  rc = (len == ref_len && memcmp(out, ref, len) == 0) ? 0 : -1;
+  free(ref);
+  alc->free(alc->ctx, out, len + 1); /* the documented size */
+  return rc;
+}
+
+static int op_write_compact(void *arg, const ng_alloc *alc) {
+  return op_write(arg, alc, 0);
+}
+
+static int op_write_pretty(void *arg, const ng_alloc *alc) {
+  return op_write(arg, alc, NG_JSON_WRITE_PRETTY);
+}
+
+static void test_failalloc(void **state) {
+  ng_json_doc *doc = make_wide();
+  long runs;
+  (void)state;
+  runs = ng_failalloc_sweep(op_copy, doc->root, 1000);
+  assert_true(runs >= 5); /* the doc struct and several arena chunks */
+  runs = ng_failalloc_sweep(op_write_compact, doc->root, 1000);
+  assert_true(runs >= 5); /* first buffer, growths, the final shrink */
+  runs = ng_failalloc_sweep(op_write_pretty, doc->root, 1000);
+  assert_true(runs >= 5);
+  ng_json_doc_free(doc);
+}
+
+/* ------------------------------------------------------ 1e7 nesting */
+
+/*
+ * The deep tests run in a thread with an explicit 8 MiB stack: any
+ * recursion over 10^7 levels would overflow it at once (8 bytes a level
+ * already needs 80 MB). cmocka's assertions cannot longjmp across threads,
+ * so the thread records its first failure and the test reports it.
+ */
+typedef enum shape { SHAPE_ARRAYS, SHAPE_OBJECTS, SHAPE_MIXED } shape;
+
+typedef struct deep {
+  shape sh;
+  size_t depth;      /* containers in the chain; the leaf is 1 deeper */
+  int fail_line;     /* 0: all good */
+  char what[128];    /* failure text */
+  double ms[8];      /* timings, for the report */
+} deep;
+
+#define DCHECK(d, cond)                                                       \
+  do {                                                                        \
+    if (!(cond)) {                                                            \
+      (d)->fail_line = __LINE__;                                              \
+      snprintf((d)->what, sizeof (d)->what, "%s", #cond);                     \
+      goto out;                                                               \
+    }                                                                         \
+  } while (0)
+
+static size_t deep_levels(void) {
+  if (getenv("NG_VALGRIND") != NULL)
+    return 100000;
+  if (getenv("NG_SANITIZED") != NULL)
+    return 1000000;
+  return 10000000;
+}
+
+static double now_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+/* Container i (0-based from the root) of a shape. */
+static ng_json_type level_type(shape sh, size_t i) {
+  if (sh == SHAPE_ARRAYS)
+    return NG_JSON_ARRAY;
+  if (sh == SHAPE_OBJECTS)
+    return NG_JSON_OBJECT;
+  return (i & 1) ? NG_JSON_OBJECT : NG_JSON_ARRAY;
+}
+
+/* depth containers, each the only child of the previous one (member "k"
+ * in objects), and the integer 1 innermost. NULL on failure. */
+static ng_json_doc *build_chain(shape sh, size_t depth) {
+  double t0 = now_ms();
+  ng_json_doc *doc = ng__json_doc_new(NULL, 0);
+  ng_json_value *p = NULL, *v;
+  size_t i;
+
+  if (doc == NULL)
+    return NULL;
+  for (i = 0; i <= depth; i++) {
+    v = i < depth ? ng__json_node(doc, level_type(sh, i))
+                  : ng__json_new_int(doc, 1);
+    if (v == NULL)
+      goto fail;
+    if (p == NULL) {
+      doc->root = v;
+    } else {
+      if (p->type == NG_JSON_OBJECT && ng__json_set_key(doc, v, "k", 1) != 0)
+        goto fail;
+      ng__json_append(p, v);
+    }
+    p = v;
+  }
+  if (getenv("NG_DOM_VERBOSE"))
+    fprintf(stderr, "build %.0f ms\n", now_ms() - t0);
+  return doc;
+fail:
+  ng_json_doc_free(doc);
+  return NULL;
+}
+
+/*
+ * A checksum of a byte stream that catches any changed, missing, extra or
+ * moved byte with near certainty: the length, the sum of the bytes, and
+ * their sum weighted by position (mod 2^32, which vectorizes). The sink
+ * side sees every byte (~1.3 GB of pretty text at 10^7 levels); the
+ * expected side adds runs of equal bytes (the indents) in closed form.
+ */
+typedef struct hash {
+  uint32_t h;   /* sum of (byte + 1) * position */
+  uint32_t sum; /* sum of (byte + 1) */
+  size_t n;     /* bytes seen */
+} hash;
+
+static void hash_bytes(hash *s, const char *p, size_t n) {
+  uint32_t h = 0, sum = 0, pos = (uint32_t)s->n;
+  size_t i;
+  for (i = 0; i < n; i++) {
+    uint32_t c = (uint32_t)(unsigned char)p[i] + 1u;
+    sum += c;
+    h += c * (pos + (uint32_t)i);
+  }
+  s->h += h;
+  s->sum += sum;
+  s->n += n;
+}
+
+/* n copies of byte b, as hash_bytes would see them. */
+static void hash_run(hash *s, char b, size_t n) {
+  uint64_t c = (uint64_t)(unsigned char)b + 1u, p = s->n;
+  s->h += (uint32_t)(c * (n * p + (uint64_t)n * (n - 1) / 2));
+  s->sum += (uint32_t)(c * n);
+  s->n += n;
+}
+
+static int hash_sink(void *ud, const char *p, size_t n) {
+  hash_bytes(ud, p, n);
+  return 0;
+}
+
+static void hash_nl(hash *s, size_t depth) {
+  hash_run(s, '\n', 1);
+  hash_run(s, ' ', 2 * (depth < 32 ? depth : 32));
+}
+
+/* The text the writer must produce for build_chain(sh, depth). */
+static hash expected_chain(shape sh, size_t depth, bool pretty) {
+  hash s = {0, 0, 0};
+  size_t i;
+
+  for (i = 0; i <= depth; i++) {
+    if (i > 0 && level_type(sh, i - 1) == NG_JSON_OBJECT)
+      hash_bytes(&s, pretty ? "\"k\": " : "\"k\":", pretty ? 5 : 4);
+    if (i == depth) {
+      hash_bytes(&s, "1", 1);
+      break;
+    }
+    hash_bytes(&s, level_type(sh, i) == NG_JSON_ARRAY ? "[" : "{", 1);
+    if (pretty)
+      hash_nl(&s, i + 1);
+  }
+  for (i = depth; i-- > 0;) {
+    if (pretty)
+      hash_nl(&s, i);
+    hash_bytes(&s, level_type(sh, i) == NG_JSON_ARRAY ? "]" : "}", 1);
+  }
+  return s;
+}
+
+/* "/0/k/0/k..." down to the leaf. */
+static char *chain_pointer(shape sh, size_t depth, size_t *len) {
+  char *p = malloc(2 * depth + 1);
+  size_t i;
+
+  if (p == NULL)
+    return NULL;
+  for (i = 0; i < depth; i++) {
+    p[2 * i] = '/';
+    p[2 * i + 1] = level_type(sh, i) == NG_JSON_ARRAY ? '0' : 'k';
+  }
+  *len = 2 * depth;
+  return p;
+}
+
+typedef struct walk_count {
+  size_t enters, leaves, max_depth, leaf_depth;
+} walk_count;
+
+static int wc_enter(void *ud, const ng_json_value *v, size_t depth) {
+  walk_count *c = ud;
+  c->enters++;
+  if (depth > c->max_depth)
+    c->max_depth = depth;
+  if (v->type == NG_JSON_INT)
+    c->leaf_depth = depth;
+  return 0;
+}
+
+static int wc_leave(void *ud, const ng_json_value *v, size_t depth) {
+  walk_count *c = ud;
+  (void)v;
+  (void)depth;
+  c->leaves++;
+  return 0;
+}
+
+static ng_json_value *chain_leaf(ng_json_value *v) {
+  while (v->type == NG_JSON_ARRAY || v->type == NG_JSON_OBJECT)
+    v = v->as.c.head;
+  return v;
+}
+
+/* Every DOM operation on one deep chain. */
+static void *deep_main(void *arg) {
+  deep *d = arg;
+  ng_json_doc *doc = build_chain(d->sh, d->depth), *cp = NULL;
+  ng_json_value *leaf, *mid;
+  const ng_json_value *found;
+  walk_count wc = {0};
+  hash want, got;
+  char *text = NULL, *ptr = NULL;
+  size_t len, plen;
+  double t;
+
+  DCHECK(d, doc != NULL);
+  leaf = chain_leaf(doc->root);
+  DCHECK(d, leaf->type == NG_JSON_INT);
+  /* size / at / get at the bottom. */
+  mid = leaf->parent;
+  DCHECK(d, ng_json_size(mid) == 1);
+  DCHECK(d, ng_json_at(mid, 0) == leaf);
+  DCHECK(d, ng_json_get(mid, "k", 1) ==
+                (mid->type == NG_JSON_OBJECT ? leaf : NULL));
+  /* Pointer to the leaf. */
+  ptr = chain_pointer(d->sh, d->depth, &plen);
+  DCHECK(d, ptr != NULL);
+  t = now_ms();
+  DCHECK(d, ng_json_pointer(doc->root, ptr, plen, &found) == NG_OK);
+  d->ms[0] = now_ms() - t;
+  DCHECK(d, found == leaf);
+  ptr[plen - 1] = '1'; /* the last step misses */
+  DCHECK(d, ng_json_pointer(doc->root, ptr, plen, &found) == NG_ENOTFOUND);
+  /* Walk. */
+  t = now_ms();
+  DCHECK(d, ng_json_walk(doc->root, wc_enter, wc_leave, &wc) == 0);
+  d->ms[1] = now_ms() - t;
+  DCHECK(d, wc.enters == d->depth + 1 && wc.leaves == d->depth);
+  DCHECK(d, wc.max_depth == d->depth && wc.leaf_depth == d->depth);
+  /* Copy, then equality against the copy (a real lock-step walk). */
+  t = now_ms();
+  DCHECK(d, ng_json_copy(doc->root, NULL, &cp) == NG_OK);
+  d->ms[2] = now_ms() - t;
+  t = now_ms();
+  DCHECK(d, ng_json_equal(doc->root, cp->root));
+  d->ms[3] = now_ms() - t;
+  chain_leaf(cp->root)->as.i = 2;
+  DCHECK(d, !ng_json_equal(doc->root, cp->root));
+  DCHECK(d, !ng_json_equal(cp->root, doc->root));
+  chain_leaf(cp->root)->as.i = 1;
+  DCHECK(d, ng_json_equal(cp->root, doc->root));
+  /* Compact text into memory, checked byte for byte via the hash. */
+  t = now_ms();
+  DCHECK(d, ng_json_write(cp->root, 0, NULL, &text, &len) == NG_OK);
+  d->ms[4] = now_ms() - t;
+  want = expected_chain(d->sh, d->depth, false);
+  memset(&got, 0, sizeof got);
+  hash_bytes(&got, text, len);
+  DCHECK(d, got.n == want.n && got.h == want.h && got.sum == want.sum);
+  /* Pretty text streamed (about 66 bytes a level with the capped indent). */
+  want = expected_chain(d->sh, d->depth, true);
+  memset(&got, 0, sizeof got);
+  t = now_ms();
+  DCHECK(d, ng_json_write_cb(doc->root, NG_JSON_WRITE_PRETTY, hash_sink,
+                             &got) == NG_OK);
+  d->ms[5] = now_ms() - t;
+  DCHECK(d, got.n == want.n && got.h == want.h && got.sum == want.sum);
+  /* Free: O(chunks). */
+  t = now_ms();
+  ng_json_doc_free(cp);
+  cp = NULL;
+  d->ms[6] = now_ms() - t;
+out:
+  free(text);
+  free(ptr);
+  ng_json_doc_free(cp);
+  ng_json_doc_free(doc);
+  return NULL;
+}
+
+static void run_deep(shape sh) {
+  static const char *const names[] = {"arrays", "objects", "mixed"};
+  pthread_attr_t attr;
+  pthread_t th;
+  deep d;
+
+  memset(&d, 0, sizeof d);
+  d.sh = sh;
+  d.depth = deep_levels();
+  assert_int_equal(pthread_attr_init(&attr), 0);
+  assert_int_equal(pthread_attr_setstacksize(&attr, (size_t)8 << 20), 0);
+  assert_int_equal(pthread_create(&th, &attr, deep_main, &d), 0);
+  assert_int_equal(pthread_join(th, NULL), 0);
+  pthread_attr_destroy(&attr);
+  if (d.fail_line != 0)
+    fail_msg("%s, %zu levels: line %d: %s", names[sh], d.depth, d.fail_line,
+             d.what);
+  print_message("%s x %zu: pointer %.0f ms, walk %.0f ms, copy %.0f ms, "
+                "equal %.0f ms, write %.0f ms, pretty %.0f ms, free %.1f ms\n",
+                names[sh], d.depth, d.ms[0], d.ms[1], d.ms[2], d.ms[3],
+                d.ms[4], d.ms[5], d.ms[6]);
+}
+
+static void test_deep_arrays(void **state) {
+  (void)state;
+  run_deep(SHAPE_ARRAYS);
+}
+
+static void test_deep_objects(void **state) {
+  (void)state;
+  run_deep(SHAPE_OBJECTS);
+}
+
+static void test_deep_mixed(void **state) {
+  (void)state;
+  run_deep(SHAPE_MIXED);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_doc_basics),
+      cmocka_unit_test(test_doc_memory_cap),
+      cmocka_unit_test(test_accessors),
+      cmocka_unit_test(test_pointer_rfc6901),
+      cmocka_unit_test(test_pointer_errors),
+      cmocka_unit_test(test_equal_scalars),
+      cmocka_unit_test(test_equal_trees),
+      cmocka_unit_test(test_copy),
+      cmocka_unit_test(test_walk),
+      cmocka_unit_test(test_write_sample),
+      cmocka_unit_test(test_write_strings),
+      cmocka_unit_test(test_write_long_string),
+      cmocka_unit_test(test_write_numbers),
+      cmocka_unit_test(test_write_nonfinite),
+      cmocka_unit_test(test_write_args_and_cancel),
+      cmocka_unit_test(test_write_cancel_midway),
+      cmocka_unit_test(test_dtoa),
+      cmocka_unit_test(test_itoa),
+      cmocka_unit_test(test_failalloc),
+      cmocka_unit_test(test_deep_arrays),
+      cmocka_unit_test(test_deep_objects),
+      cmocka_unit_test(test_deep_mixed),
+  };
+  return cmocka_run_group_tests_name("json_dom", tests, NULL, NULL);
+}
