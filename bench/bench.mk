@@ -8,16 +8,17 @@ OPT := -O2 -DNDEBUG
 include Makefile
 
 BENCH_DIR ?= build/bench
-BENCH_C   := $(wildcard bench/*.c)
+BENCH_C   := $(wildcard bench/*.c bench/peers/*.c)
 BENCH_CXX := $(wildcard bench/peers/*.cc)
 BENCH_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(BENCH_C)) \
              $(patsubst %.cc,$(BUILD)/obj/%.o,$(BENCH_CXX))
 BENCH_BIN := $(BUILD)/bench/nestguard-bench
 
 # Peers' headers are system headers: our warnings do not apply to them.
-PEER_PKGS   := libcjson jansson json-c simdjson libxml-2.0 expat pugixml
+PEER_PKGS   := libcjson jansson simdjson libxml-2.0 expat pugixml
 PEER_CFLAGS := $(patsubst -I%,-isystem %,$(shell pkg-config --cflags $(PEER_PKGS)))
-PEER_LIBS   := $(shell pkg-config --libs $(PEER_PKGS))
+PEER_LIBS   := $(shell pkg-config --libs $(PEER_PKGS)) -ldl
+# json-c is dlopen'ed (see bench/peers/json_c_peers.c), not linked.
 
 $(BUILD)/obj/bench/%.o: CPPFLAGS += -Ibench -Iparsers $(PEER_CFLAGS)
 
