@@ -153,6 +153,15 @@ static inline const char *ng__json_string_raw(const ng__json_lexer *lx,
 int ng__json_number(const char *p, size_t n, unsigned flags,
                     ng__json_token *t);
 
+/*
+ * The double nearest to (neg ? -1 : 1) * w * 10^q, for a number whose text
+ * p[0..n) has at most 19 significant digits, all of them in w. Stores a
+ * DOUBLE in *t; NG_OK or NG_EBIGNUM (infinite). The text is the fallback's
+ * input when the fast paths cannot decide. Used by the lexer's fused scan.
+ */
+int ng__json_decimal(uint64_t w, long q, int neg, const char *p, size_t n,
+                     ng__json_token *t);
+
 /* Short name of a token kind for messages: "'{'", "string", "end of input". */
 const char *ng__json_token_name(int kind);
 

@@ -367,42 +367,115 @@ int ng__json_lex(ng__json_lexer *lx, ng__json_token *t) {
 
 /* ------------------------------------------------------- the fast path */
 
-/*
- * Number scan by hand: accepts exactly the grammar `int frac? exp?`; on any
- * deviation it returns 0 and the caller lets the automaton lex (and name
- * the error of) the same token.
- */
-static inline const unsigned char *scan_number(const unsigned char *p,
-                                               const unsigned char *lim) {
-#define NG__DIGIT(q) ((q) < lim && (unsigned)(*(q) - '0') < 10u)
-  if (*p == '-')
-    p++;
-  if (!NG__DIGIT(p))
-    return NULL;
-  if (*p++ == '0') {
-    if (NG__DIGIT(p))
-      return NULL;
-  } else {
-    while (NG__DIGIT(p))
-      p++;
+/* Eight ASCII digits at once (little-endian loads): is every byte a digit,
+ * and their value. Pairs, then quads, then the whole: three multiplies. */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define NG__SWAR_DIGITS 1
+static inline int all_digits8(uint64_t v) {
+  uint64_t hi = NG__ONES * 0xF0;
+  return (v & hi) == NG__ONES * 0x30 &&
+         ((v + NG__ONES * 0x06) & hi) == NG__ONES * 0x30;
+}
+
+static inline uint64_t value8(uint64_t v) {
+  v -= NG__ONES * '0';                             /* bytes d0..d7 */
+  v = ((v * 10) + (v >> 8)) & 0x00FF00FF00FF00FFu; /* 2-digit lanes */
+  v = ((v * 100) + (v >> 16)) & 0x0000FFFF0000FFFFu; /* 4-digit lanes */
+  return (v & 0xFFFFFFFFu) * 10000 + (v >> 32);
+}
+#endif
+
+/* Accumulates the digits at p into *w (wrapping past 19 digits: the caller
+ * counts digits and redoes long numbers carefully); returns the end. */
+static inline const unsigned char *digits(const unsigned char *p,
+                                          const unsigned char *lim,
+                                          uint64_t *w) {
+  uint64_t acc = *w;
+#ifdef NG__SWAR_DIGITS
+  uint64_t v;
+  while (lim - p >= 8) {
+    memcpy(&v, p, 8);
+    if (!all_digits8(v))
+      break;
+    acc = acc * 100000000u + value8(v);
+    p += 8;
   }
+#endif
+  for (; p < lim && (unsigned)(*p - '0') < 10u; p++)
+    acc = acc * 10 + (unsigned)(*p - '0');
+  *w = acc;
+  return p;
+}
+
+/*
+ * Number scan and conversion by hand, in one pass: accepts exactly the
+ * grammar `int frac? exp?`, accumulating the significand. On any deviation
+ * it lets the automaton lex (and name the error of) the same token; beyond
+ * 19 digits, or with an exponent over 9 digits, it lets ng__json_number
+ * convert the text. Returns the token kind, or -1 for "use the automaton".
+ */
+static inline int lex_number(ng__json_lexer *lx, ng__json_token *t,
+                             const unsigned char *start) {
+  const unsigned char *p = start, *lim = lx->end, *d0;
+  uint64_t w = 0;
+  long q = 0, e = 0;
+  int neg = 0, nd, rc, is_int = 1;
+
+#define NG__DIGIT(x) ((x) < lim && (unsigned)(*(x) - '0') < 10u)
+  if (*p == '-') {
+    neg = 1;
+    p++;
+  }
+  if (!NG__DIGIT(p))
+    return -1;
+  d0 = p;
+  if (*p == '0') {
+    if (NG__DIGIT(p + 1))
+      return -1;
+    p++;
+  } else {
+    p = digits(p, lim, &w);
+  }
+  nd = (int)(p - d0);
   if (p < lim && *p == '.') {
-    if (!NG__DIGIT(p + 1))
-      return NULL;
-    for (p += 2; NG__DIGIT(p); p++)
-      ;
+    const unsigned char *f = ++p;
+    if (!NG__DIGIT(p))
+      return -1;
+    p = digits(p, lim, &w);
+    q = -(long)(p - f);
+    nd += (int)(p - f);
+    is_int = 0;
   }
   if (p < lim && (*p | 0x20) == 'e') {
+    const unsigned char *x;
+    int eneg = 0;
     p++;
     if (p < lim && (*p == '+' || *p == '-'))
-      p++;
+      eneg = *p++ == '-';
     if (!NG__DIGIT(p))
-      return NULL;
-    while (NG__DIGIT(p))
-      p++;
+      return -1;
+    for (x = p; NG__DIGIT(p); p++)
+      e = e * 10 + (*p - '0');
+    if (p - x > 9)
+      nd = 99; /* huge exponent: leave it to the careful path */
+    q += eneg ? -e : e;
+    is_int = 0;
   }
-  return p;
 #undef NG__DIGIT
+  if (nd > 19 || (is_int && (nd > 18 || (neg && w == 0)))) {
+    rc = ng__json_number((const char *)start, (size_t)(p - start),
+                         lx->flags, t);
+  } else if (is_int) {
+    t->ntype = NG_JSON_INT;
+    t->num.i = neg ? -(int64_t)w : (int64_t)w;
+    rc = NG_OK;
+  } else {
+    rc = ng__json_decimal(w, q, neg, (const char *)start,
+                          (size_t)(p - start), t);
+  }
+  if (NG_UNLIKELY(rc != NG_OK))
+    return tok_error(lx, t, start, start, rc, "number out of range");
+  return tok_simple(lx, t, NG__JT_NUMBER, start, p);
 }
 
 /* Whitespace bytes: space, \t, \n, \r. */
@@ -411,7 +484,8 @@ static inline int is_ws(unsigned char c) {
 }
 
 int ng__json_next(ng__json_lexer *lx, ng__json_token *t) {
-  const unsigned char *cur = lx->cur, *lim = lx->end, *e;
+  const unsigned char *cur = lx->cur, *lim = lx->end;
+  int kind;
 
   while (cur < lim && is_ws(*cur))
     cur++;
@@ -436,9 +510,8 @@ int ng__json_next(ng__json_lexer *lx, ng__json_token *t) {
     return tok_simple(lx, t, NG__JT_RBRACE, cur, cur + 1);
   case '-': case '0': case '1': case '2': case '3': case '4':
   case '5': case '6': case '7': case '8': case '9':
-    e = scan_number(cur, lim);
-    if (e != NULL)
-      return number_done(lx, t, cur, e);
+    if ((kind = lex_number(lx, t, cur)) >= 0)
+      return kind;
     break;
   case 't':
     if (lim - cur >= 4 && memcmp(cur, "true", 4) == 0)

@@ -241,11 +241,27 @@ static int integer(const char *p, size_t n, unsigned flags,
   return set_double(t, slow_double(p, n), neg);
 }
 
+int ng__json_decimal(uint64_t w, long q, int neg, const char *p, size_t n,
+                     ng__json_token *t) {
+  uint64_t bits;
+
+  if (w == 0)
+    return set_double(t, 0.0, neg);
+  if (w <= (uint64_t)1 << 53 && q >= -22 && q <= 22) {
+    double d = (double)w;
+    d = q < 0 ? d / ng__exact_pow10[-q] : d * ng__exact_pow10[q];
+    return set_double(t, d, neg);
+  }
+  if (eisel_lemire(w, q, &bits))
+    return set_double(t, bits_to_double(bits), neg);
+  return set_double(t, slow_double(p, n), neg);
+}
+
 int ng__json_number(const char *p, size_t n, unsigned flags,
                     ng__json_token *t) {
   size_t i = p[0] == '-';
   int neg = (int)i, nd = 0, trunc = 0;
-  uint64_t w = 0, bits;
+  uint64_t w = 0;
   long q = 0, e = 0;
   int esign = 1;
 
@@ -282,14 +298,5 @@ int ng__json_number(const char *p, size_t n, unsigned flags,
   q += esign * e;
   if (trunc)
     return set_double(t, slow_double(p, n), neg);
-  if (w == 0)
-    return set_double(t, 0.0, neg);
-  if (w <= (uint64_t)1 << 53 && q >= -22 && q <= 22) {
-    double d = (double)w;
-    d = q < 0 ? d / ng__exact_pow10[-q] : d * ng__exact_pow10[q];
-    return set_double(t, d, neg);
-  }
-  if (eisel_lemire(w, q, &bits))
-    return set_double(t, bits_to_double(bits), neg);
-  return set_double(t, slow_double(p, n), neg);
+  return ng__json_decimal(w, q, neg, p, n, t);
 }
