@@ -21,6 +21,8 @@
 
 /* Prototypes of the AFL++ custom mutator API (docs/custom_mutators.md). */
 void *afl_custom_init(void *afl, unsigned int seed);
+uint32_t afl_custom_fuzz_count(void *data, const uint8_t *buf,
+                               size_t buf_size);
 size_t afl_custom_fuzz(void *data, uint8_t *buf, size_t buf_size,
                        uint8_t **out_buf, uint8_t *add_buf,
                        size_t add_buf_size, size_t max_size);
@@ -52,6 +54,23 @@ void *afl_custom_init(void *afl, unsigned int seed) {
     return NULL;
   }
   return a;
+}
+
+/*
+ * Without this hook AFL++ runs the custom stage as long as havoc, so half
+ * of all executions would be nesting edits, most of them large inputs.
+ * NESTMUT_COUNT edits per corpus entry (default 64), a quarter of that for
+ * entries over 64 KiB, keep nesting edits a steady minority.
+ */
+uint32_t afl_custom_fuzz_count(void *data, const uint8_t *buf,
+                               size_t buf_size) {
+  afl_nestmut *a = data;
+  size_t n = ng_nestmut_config_of(a->m)->count;
+
+  (void)buf;
+  if (buf_size > 65536)
+    n = n / 4 + 1;
+  return n > UINT32_MAX ? UINT32_MAX : (uint32_t)n;
 }
 
 size_t afl_custom_fuzz(void *data, uint8_t *buf, size_t buf_size,

@@ -62,6 +62,7 @@ static void config_base(ng_nestmut_config *c) {
   c->depth[0] = 10000;
   c->ndepths = 1;
   c->max_repeat = 100000;
+  c->count = 64;
 }
 
 void ng_nestmut_config_json(ng_nestmut_config *c) {
@@ -234,6 +235,11 @@ int ng_nestmut_config_env(ng_nestmut_config *c, char *err, size_t errlen) {
     if (end == v || *end != '\0' || c->max_repeat < 2)
       ENV_FAIL("NESTMUT_MAX_REPEAT (>= 2)");
   }
+  if ((v = getenv("NESTMUT_COUNT")) != NULL) {
+    c->count = (size_t)strtoull(v, &end, 10);
+    if (end == v || *end != '\0' || c->count == 0)
+      ENV_FAIL("NESTMUT_COUNT (>= 1)");
+  }
   return 0;
 }
 
@@ -277,6 +283,10 @@ void ng_nestmut_free(ng_nestmut *m) {
 
 const char *ng_nestmut_describe(const ng_nestmut *m) { return m->desc; }
 
+const ng_nestmut_config *ng_nestmut_config_of(const ng_nestmut *m) {
+  return &m->cfg;
+}
+
 /* --------------------------------------------------------------- rng */
 
 static uint64_t rnd(ng_nestmut *m) {
@@ -294,36 +304,44 @@ static size_t below(ng_nestmut *m, size_t n) {
   return (size_t)(rnd(m) % n);
 }
 
+/* Log-uniform in [lo, hi] (lo >= 1): each power of two equally likely. */
+static size_t log_uniform(ng_nestmut *m, size_t lo, size_t hi) {
+  size_t blo = 0, bhi = 0, b, k;
+
+  if (hi <= lo)
+    return lo;
+  while (((size_t)2 << blo) <= lo)
+    blo++;
+  while (((size_t)2 << bhi) <= hi)
+    bhi++;
+  b = blo + below(m, bhi - blo + 1);
+  k = ((size_t)1 << b) + below(m, (size_t)1 << b);
+  return k < lo ? lo : k > hi ? hi : k;
+}
+
 /*
- * A repeat count in [1, cap]: small counts sometimes, powers of two +-1
- * sometimes (segment and buffer boundaries), otherwise log-uniform from 10
- * up to max_repeat, so x10, x1000 and x100000 are equally likely.
+ * A repeat count in [1, cap]. Most counts are small, because every byte
+ * of a fuzz input costs time on every later execution of it; a steady
+ * share is large (x1024 up to max_repeat, log-uniform, so x10,000 and
+ * x100,000 both occur), and some are powers of two +-1 (segment and buffer
+ * boundaries).
  */
 static size_t repeat_count(ng_nestmut *m, size_t cap) {
-  size_t hi = m->cfg.max_repeat, k, lo, bits;
-  unsigned r = (unsigned)below(m, 10);
+  size_t hi = m->cfg.max_repeat, k, r = below(m, 100);
 
   if (cap < hi)
     hi = cap;
   if (hi == 0)
     return 0;
-  if (r < 2) {
-    k = 1 + below(m, 9);
-  } else if (r == 2) {
+  if (r < 45)
+    k = 1 + below(m, 16);
+  else if (r < 75)
+    k = log_uniform(m, 16, 1024);
+  else if (r < 90)
+    k = log_uniform(m, 1024, m->cfg.max_repeat);
+  else
     k = ((size_t)1 << (4 + below(m, 14))) + below(m, 3) - 1;
-  } else {
-    for (bits = 3; bits < 8 * sizeof(size_t) - 1 &&
-                   ((size_t)1 << (bits + 1)) <= m->cfg.max_repeat;
-         bits++)
-      ;
-    lo = 3 + below(m, bits - 2); /* 8 .. max_repeat, log-uniform */
-    k = ((size_t)1 << lo) + below(m, (size_t)1 << lo);
-    if (k < 10)
-      k = 10;
-  }
-  if (k > hi)
-    k = hi;
-  return k == 0 ? 1 : k;
+  return k > hi ? hi : k;
 }
 
 /* -------------------------------------------------------------- scan */

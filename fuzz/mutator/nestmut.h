@@ -59,6 +59,8 @@ typedef struct ng_nestmut_config {
                                           edit aims at each one -1, 0, +1 */
   size_t ndepths;      /* entries in depth */
   size_t max_repeat;   /* largest repeat / wrap count (default 100,000) */
+  size_t count;        /* edits per corpus entry the AFL++ glue asks for
+                          (afl_custom_fuzz_count; default 64) */
 } ng_nestmut_config;
 
 /* Presets. JSON: [ ] and { } (wrap {"":), sep ",", quote '"', escape '\',
@@ -102,5 +104,8 @@ size_t ng_nestmut_mutate(ng_nestmut *m, const uint8_t *in, size_t len,
 
 /* Short name of the last edit, e.g. "nest-wrap-x4096". */
 const char *ng_nestmut_describe(const ng_nestmut *m);
+
+/* The configuration m runs with. */
+const ng_nestmut_config *ng_nestmut_config_of(const ng_nestmut *m);
 
 #endif /* NG_FUZZ_NESTMUT_H */

@@ -1,0 +1,571 @@
+/*
+ * fuzz/fuzz.c - shared harness helpers (see fuzz.h).
+ *
+ * Everything here is an oracle or a decoder: nothing may hide a failure of
+ * the code under test. Walks over documents use ng_json_walk (iterative),
+ * so checks work at any depth the parsers accept.
+ */
+#include "fuzz.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+unsigned long ng_fuzz_failures;
+
+void ng_fuzz_fail(const char *fmt, ...) {
+  va_list ap;
+
+  fputs("nestguard-fuzz: ", stderr);
+  va_start(ap, fmt);
+  vfprintf(stderr, fmt, ap);
+  va_end(ap);
+  fputc('\n', stderr);
+  fflush(stderr);
+#ifdef NG_FUZZ_NO_ABORT
+  ng_fuzz_failures++;
+#else
+  abort();
+#endif
+}
+
+const char *ng_fuzz_chars(const uint8_t *data, size_t size) {
+  return size == 0 || data == NULL ? "" : (const char *)data;
+}
+
+int ng_fuzz_engine_ok(ng_json_engine e) {
+  static int known[NG_JSON_ENGINE_COUNT]; /* 0 unknown, 1 yes, 2 no */
+  ng_json_options opt;
+  ng_json_doc *doc = NULL;
+  int rc;
+
+  if ((unsigned)e >= NG_JSON_ENGINE_COUNT)
+    return 0;
+  if (known[e] == 0) {
+    ng_json_options_default(&opt);
+    opt.engine = e;
+    rc = ng_json_parse("[1]", 3, &opt, &doc, NULL);
+    ng_json_doc_free(doc);
+    known[e] = rc == NG_ENOTSUP ? 2 : 1;
+  }
+  return known[e] == 1;
+}
+
+const char *ng_fuzz_error_str(const ng_error *e, char *buf, size_t n) {
+  snprintf(buf, n, "%s@%zu (line %zu col %zu depth %zu: %s)",
+           ng_err_name(e->code), e->offset, e->line, e->column, e->depth,
+           e->msg);
+  return buf;
+}
+
+int ng_fuzz_same_error(const ng_error *a, const ng_error *b) {
+  return a->code == b->code && a->offset == b->offset &&
+         a->line == b->line && a->column == b->column && a->depth == b->depth;
+}
+
+/* Line and column of offset as error.h defines them. */
+static void line_col(const uint8_t *d, size_t off, size_t *line,
+                     size_t *col) {
+  size_t i, start = 0;
+
+  *line = 1;
+  for (i = 0; i < off; i++)
+    if (d[i] == '\n') {
+      (*line)++;
+      start = i + 1;
+    }
+  *col = off - start + 1;
+}
+
+int ng_fuzz_check_result(const char *who, const uint8_t *data, size_t size,
+                         int rc, const ng_json_doc *doc, const ng_error *err) {
+  size_t line, col;
+  char b[160];
+
+  if (rc == NG_OK) {
+    if (doc == NULL || ng_json_doc_root(doc) == NULL) {
+      ng_fuzz_fail("%s: NG_OK without a document/root", who);
+      return -1;
+    }
+    if (err != NULL && err->code != NG_OK) {
+      ng_fuzz_fail("%s: NG_OK but err says %s", who,
+                   ng_fuzz_error_str(err, b, sizeof b));
+      return -1;
+    }
+    return 0;
+  }
+  if (doc != NULL) {
+    ng_fuzz_fail("%s: error %s but a document was returned", who,
+                 ng_err_name(rc));
+    return -1;
+  }
+  if (strcmp(ng_err_name(rc), "UNKNOWN") == 0) {
+    ng_fuzz_fail("%s: unknown error code %d", who, rc);
+    return -1;
+  }
+  if (err == NULL)
+    return 0;
+  if (err->code != rc || err->offset > size) {
+    ng_fuzz_fail("%s: returned %s, err says %s (input %zu bytes)", who,
+                 ng_err_name(rc), ng_fuzz_error_str(err, b, sizeof b), size);
+    return -1;
+  }
+  line_col(data, err->offset, &line, &col);
+  if (err->line != line || err->column != col) {
+    ng_fuzz_fail("%s: %s but offset %zu is line %zu col %zu", who,
+                 ng_fuzz_error_str(err, b, sizeof b), err->offset, line, col);
+    return -1;
+  }
+  return 0;
+}
+
+int ng_fuzz_check_alloc(const char *who, const ng_failalloc *fa) {
+  if (fa->live_blocks != 0 || fa->size_mismatch) {
+    ng_fuzz_fail("%s: %zu blocks (%zu bytes) leaked, size mismatch %d", who,
+                 fa->live_blocks, fa->live_bytes, fa->size_mismatch);
+    return -1;
+  }
+  return 0;
+}
+
+/* ------------------------------------------------------ document walks */
+
+static int stat_enter(void *ud, const ng_json_value *v, size_t depth) {
+  ng_fuzz_docstat *st = ud;
+
+  st->nodes++;
+  if (v->key != NULL)
+    st->members++;
+  if (v->key != NULL && v->key_len > st->max_string)
+    st->max_string = v->key_len;
+  if (v->type == NG_JSON_STRING && v->as.s.len > st->max_string)
+    st->max_string = v->as.s.len;
+  if (v->type == NG_JSON_ARRAY || v->type == NG_JSON_OBJECT) {
+    st->containers++;
+    if (depth + 1 > st->depth)
+      st->depth = depth + 1;
+  }
+  return 0;
+}
+
+void ng_fuzz_doc_stat(const ng_json_value *root, ng_fuzz_docstat *st) {
+  memset(st, 0, sizeof *st);
+  (void)ng_json_walk(root, stat_enter, NULL, st);
+}
+
+/* A growable byte buffer for pointer paths. */
+typedef struct fz_buf {
+  char *p;
+  size_t n, cap;
+} fz_buf;
+
+static int fz_put(fz_buf *b, const char *s, size_t n) {
+  size_t cap = b->cap ? b->cap : 64;
+  char *q;
+
+  if (n <= b->cap - b->n)
+    goto copy;
+  while (cap - b->n < n)
+    cap *= 2;
+  q = realloc(b->p, cap);
+  if (q == NULL)
+    return -1;
+  b->p = q;
+  b->cap = cap;
+copy:
+  if (n > 0)
+    memcpy(b->p + b->n, s, n);
+  b->n += n;
+  return 0;
+}
+
+/* Appends "/token" for child c of p, escaping ~ and / in keys. */
+static int path_step(fz_buf *b, const ng_json_value *p,
+                     const ng_json_value *c) {
+  const ng_json_value *s;
+  char num[32];
+  size_t i = 0;
+
+  if (fz_put(b, "/", 1) != 0)
+    return -1;
+  if (p->type == NG_JSON_ARRAY) {
+    for (s = p->as.c.head; s != NULL && s != c; s = s->next)
+      i++;
+    snprintf(num, sizeof num, "%zu", i);
+    return fz_put(b, num, strlen(num));
+  }
+  for (i = 0; i < c->key_len; i++) {
+    const char *esc = c->key[i] == '~' ? "~0" : c->key[i] == '/' ? "~1" : 0;
+    if (esc ? fz_put(b, esc, 2) : fz_put(b, c->key + i, 1))
+      return -1;
+  }
+  return 0;
+}
+
+/* 1 when member c of object p has an earlier sibling with the same key:
+ * a pointer through c then resolves to that sibling (RFC 6901 leaves
+ * duplicates open; nestguard takes the first), so c is not addressable. */
+static int shadowed(const ng_json_value *p, const ng_json_value *c) {
+  const ng_json_value *s;
+
+  if (p->type != NG_JSON_OBJECT)
+    return 0;
+  for (s = p->as.c.head; s != NULL && s != c; s = s->next)
+    if (s->key_len == c->key_len && memcmp(s->key, c->key, c->key_len) == 0)
+      return 1;
+  return 0;
+}
+
+/*
+ * Builds v's pointer into b: ancestors collected, then written root-down.
+ * Returns 0, 1 if v sits below a shadowed duplicate key, -1 on no memory.
+ */
+static int path_of(fz_buf *b, const ng_json_value *v) {
+  const ng_json_value **chain = NULL, *x;
+  size_t n = 0, i;
+  int rc = 0;
+
+  for (x = v; x->parent != NULL; x = x->parent)
+    n++;
+  b->n = 0;
+  if (n == 0)
+    return 0;
+  chain = malloc(n * sizeof *chain);
+  if (chain == NULL)
+    return -1;
+  for (i = n, x = v; x->parent != NULL; x = x->parent)
+    chain[--i] = x;
+  for (i = 0; i < n && rc == 0; i++)
+    rc = shadowed(chain[i]->parent, chain[i])
+             ? 1
+             : path_step(b, chain[i]->parent, chain[i]);
+  free(chain);
+  return rc;
+}
+
+typedef struct ptr_walk {
+  const ng_json_value *root;
+  size_t every, seen, checked, max;
+  fz_buf buf;
+  int bad;
+} ptr_walk;
+
+static int ptr_enter(void *ud, const ng_json_value *v, size_t depth) {
+  ptr_walk *w = ud;
+  const ng_json_value *r = NULL;
+  int rc;
+
+  (void)depth;
+  if (w->seen++ % w->every != 0 || w->checked >= w->max)
+    return 0;
+  w->checked++;
+  if (path_of(&w->buf, v) != 0)
+    return 0; /* shadowed by a duplicate key, or no memory: skip */
+  rc = ng_json_pointer(w->root, w->buf.n ? w->buf.p : "", w->buf.n, &r);
+  if (rc != NG_OK || r != v) {
+    ng_fuzz_fail("pointer \"%.*s\": %s, found %p, want %p",
+                 (int)(w->buf.n > 200 ? 200 : w->buf.n),
+                 w->buf.n ? w->buf.p : "", ng_err_name(rc), (const void *)r,
+                 (const void *)v);
+    w->bad = 1;
+    return 1;
+  }
+  return 0;
+}
+
+int ng_fuzz_check_pointers(const ng_json_value *root, size_t max) {
+  ng_fuzz_docstat st;
+  ptr_walk w;
+
+  ng_fuzz_doc_stat(root, &st);
+  memset(&w, 0, sizeof w);
+  w.root = root;
+  w.max = max;
+  w.every = st.nodes / (max ? max : 1) + 1;
+  (void)ng_json_walk(root, ptr_enter, NULL, &w);
+  free(w.buf.p);
+  return w.bad ? -1 : 0;
+}
+
+/* -------------------------------------------------------- byte decoding */
+
+uint8_t ng_fuzz_byte(ng_fuzz_reader *r) {
+  uint8_t b;
+
+  if (r->n == 0)
+    return 0;
+  b = r->p[0];
+  r->p++;
+  r->n--;
+  return b;
+}
+
+size_t ng_fuzz_limit(uint8_t b, size_t unit) {
+  size_t m = b & 63u, e = b >> 6;
+
+  if (b == 0)
+    return 0;
+  if (m == 0)
+    m = 64;
+  return m * ((size_t)1 << (4 * e)) * unit;
+}
+
+/*
+ * Header layout (NG_FUZZ_SETTINGS_BYTES = 8):
+ *   [0] bits 0-1 engine, 2-3 dupkeys (3 -> keep), 4-5 flags,
+ *       6 event API, 7 fail every allocation from fail_at on
+ *   [1] max_depth   [2] max_stack (x4 KiB)   [3] max_input
+ *   [4] max_string  [5] max_memory (x1 KiB)  [6..7] fail_at, little endian
+ */
+void ng_fuzz_decode_settings(ng_fuzz_reader *r, ng_fuzz_settings *s) {
+  uint8_t b0 = ng_fuzz_byte(r), lo, hi;
+  ng_limits *l = &s->opt.limits;
+
+  memset(s, 0, sizeof *s);
+  ng_json_options_default(&s->opt);
+  s->opt.engine = (ng_json_engine)(b0 & 3u);
+  s->opt.dupkeys = (ng_json_dupkeys)(((b0 >> 2) & 3u) % 3u);
+  s->opt.flags = (b0 >> 4) & 3u;
+  s->events = (b0 >> 6) & 1u;
+  s->fail_after = (b0 >> 7) & 1u;
+  l->max_depth = ng_fuzz_limit(ng_fuzz_byte(r), 1);
+  l->max_stack = ng_fuzz_limit(ng_fuzz_byte(r), 4096);
+  l->max_input = ng_fuzz_limit(ng_fuzz_byte(r), 1);
+  l->max_string = ng_fuzz_limit(ng_fuzz_byte(r), 1);
+  l->max_memory = ng_fuzz_limit(ng_fuzz_byte(r), 1024);
+  lo = ng_fuzz_byte(r);
+  hi = ng_fuzz_byte(r);
+  s->fail_at = (size_t)lo | ((size_t)hi << 8);
+}
+
+/* --------------------------------------------------------- event checks */
+
+#define EV_OBJ 1u /* the level is an object */
+#define EV_KEY 2u /* object level: a key was seen, its value is due */
+
+static int ev_bad(ng_fuzz_events *ev, const char *why) {
+  if (!ev->bad)
+    snprintf(ev->why, sizeof ev->why, "%s (event %zu)", why, ev->count);
+  ev->bad = 1;
+  return 0; /* keep going: the parse result is checked too */
+}
+
+/* Common bookkeeping: counts and the stop_at request. */
+static int ev_tick(ng_fuzz_events *ev) {
+  ev->count++;
+  return ev->stop_at != 0 && ev->count == ev->stop_at;
+}
+
+/* A value (scalar or container start) arrives at the current level. */
+static void ev_value(ng_fuzz_events *ev) {
+  unsigned char *top;
+
+  if (ev->sp == 0)
+    return;
+  top = &ev->stk[ev->sp - 1];
+  if (*top & EV_OBJ) {
+    if (!(*top & EV_KEY))
+      ev_bad(ev, "value in an object without a key");
+    *top &= (unsigned char)~EV_KEY;
+  }
+}
+
+static int ev_start(ng_fuzz_events *ev, unsigned kind) {
+  unsigned char *q;
+  size_t cap;
+
+  ev->starts++;
+  ev_value(ev);
+  if (ev->sp == ev->cap) {
+    cap = ev->cap ? ev->cap * 2 : 64;
+    q = realloc(ev->stk, cap);
+    if (q == NULL)
+      return ev_bad(ev, "harness out of memory");
+    ev->stk = q;
+    ev->cap = cap;
+  }
+  ev->stk[ev->sp++] = (unsigned char)kind;
+  return ev_tick(ev);
+}
+
+static int ev_end(ng_fuzz_events *ev, unsigned kind) {
+  ev->ends++;
+  if (ev->sp == 0) {
+    ev_bad(ev, "end without start");
+    return ev_tick(ev);
+  }
+  if ((ev->stk[ev->sp - 1] & EV_OBJ) != kind)
+    ev_bad(ev, "end of the wrong kind");
+  if (ev->stk[ev->sp - 1] & EV_KEY)
+    ev_bad(ev, "object ends after a key");
+  ev->sp--;
+  return ev_tick(ev);
+}
+
+static int ev_start_object(void *ud) { return ev_start(ud, EV_OBJ); }
+static int ev_start_array(void *ud) { return ev_start(ud, 0); }
+static int ev_end_object(void *ud) { return ev_end(ud, EV_OBJ); }
+static int ev_end_array(void *ud) { return ev_end(ud, 0); }
+
+static int ev_key(void *ud, const char *key, size_t len) {
+  ng_fuzz_events *ev = ud;
+
+  ev->keys++;
+  if (key == NULL && len > 0)
+    ev_bad(ev, "NULL key");
+  if (ev->sp == 0 || !(ev->stk[ev->sp - 1] & EV_OBJ) ||
+      (ev->stk[ev->sp - 1] & EV_KEY))
+    ev_bad(ev, "key outside an object or twice");
+  else
+    ev->stk[ev->sp - 1] |= EV_KEY;
+  return ev_tick(ev);
+}
+
+static int ev_scalar(void *ud, const ng_json_value *v) {
+  ng_fuzz_events *ev = ud;
+
+  ev->scalars++;
+  ev_value(ev);
+  if (v == NULL || v->type < NG_JSON_NULL || v->type > NG_JSON_STRING)
+    ev_bad(ev, "scalar of a bad type");
+  else if (v->type == NG_JSON_STRING && v->as.s.ptr[v->as.s.len] != '\0')
+    ev_bad(ev, "string not NUL-terminated");
+  return ev_tick(ev);
+}
+
+void ng_fuzz_events_init(ng_fuzz_events *ev, ng_json_events *cb,
+                         size_t stop_at) {
+  memset(ev, 0, sizeof *ev);
+  ev->stop_at = stop_at;
+  cb->start_object = ev_start_object;
+  cb->end_object = ev_end_object;
+  cb->start_array = ev_start_array;
+  cb->end_array = ev_end_array;
+  cb->key = ev_key;
+  cb->scalar = ev_scalar;
+  cb->ud = ev;
+}
+
+void ng_fuzz_events_free(ng_fuzz_events *ev) {
+  free(ev->stk);
+  ev->stk = NULL;
+}
+
+/* ------------------------------------------------------ per-engine oracle */
+
+/* Events of a parsed document must match its DOM, count for count. */
+static int events_match_dom(const char *who, const ng_fuzz_events *ev,
+                            const ng_json_value *root) {
+  ng_fuzz_docstat st;
+
+  ng_fuzz_doc_stat(root, &st);
+  if (ev->starts != st.containers || ev->ends != st.containers ||
+      ev->scalars != st.nodes - st.containers || ev->keys != st.members ||
+      ev->sp != 0) {
+    ng_fuzz_fail("%s: events %zu starts %zu ends %zu scalars %zu keys, DOM "
+                 "%zu containers %zu nodes %zu members", who, ev->starts,
+                 ev->ends, ev->scalars, ev->keys, st.containers, st.nodes,
+                 st.members);
+    return -1;
+  }
+  return 0;
+}
+
+/* Parses through the event API and compares with the DOM parse. */
+static int engine_events(const char *who, const ng_json_options *opt,
+                         const uint8_t *data, size_t size, int rc_dom,
+                         const ng_error *err_dom, const ng_json_doc *doc) {
+  ng_fuzz_events ev;
+  ng_json_events cb;
+  ng_error err;
+  char a[160], b[160];
+  int rc, ret = 0;
+
+  ng_fuzz_events_init(&ev, &cb, 0);
+  rc = ng_json_parse_events(ng_fuzz_chars(data, size), size, opt, &cb, &err);
+  if (ev.bad) {
+    ng_fuzz_fail("%s: malformed events: %s", who, ev.why);
+    ret = -1;
+  } else if (rc != rc_dom || (rc != NG_OK && !ng_fuzz_same_error(&err, err_dom))) {
+    ng_fuzz_fail("%s: events gave %s, DOM gave %s", who,
+                 rc == NG_OK ? "OK" : ng_fuzz_error_str(&err, a, sizeof a),
+                 rc_dom == NG_OK ? "OK"
+                                 : ng_fuzz_error_str(err_dom, b, sizeof b));
+    ret = -1;
+  } else if (rc == NG_OK) {
+    ret = events_match_dom(who, &ev, ng_json_doc_root(doc));
+  }
+  ng_fuzz_events_free(&ev);
+  return ret;
+}
+
+/* Unlimited-depth parse of an input that passed the default max_depth. */
+static int engine_deep(const char *who, ng_json_options *opt,
+                       const uint8_t *data, size_t size,
+                       const ng_error *edepth) {
+  ng_json_doc *doc = NULL;
+  ng_fuzz_docstat st;
+  ng_error err;
+  char a[160];
+  int rc, ret = 0;
+
+  opt->limits.max_depth = 0;
+  rc = ng_json_parse(ng_fuzz_chars(data, size), size, opt, &doc, &err);
+  if (ng_fuzz_check_result(who, data, size, rc, doc, &err) != 0)
+    ret = -1;
+  else if (rc == NG_EDEPTH ||
+           (rc != NG_OK && err.offset < edepth->offset)) {
+    ng_fuzz_fail("%s: unlimited depth gave %s after EDEPTH@%zu", who,
+                 ng_fuzz_error_str(&err, a, sizeof a), edepth->offset);
+    ret = -1;
+  } else if (rc == NG_OK) {
+    ng_fuzz_doc_stat(ng_json_doc_root(doc), &st);
+    if (st.depth <= NG_DEFAULT_MAX_DEPTH) {
+      ng_fuzz_fail("%s: EDEPTH by default, but the document is only %zu "
+                   "deep", who, st.depth);
+      ret = -1;
+    }
+  }
+  ng_json_doc_free(doc);
+  return ret;
+}
+
+int ng_fuzz_json_engine(ng_json_engine e, const uint8_t *data, size_t size) {
+  const char *who = ng_json_engine_name(e);
+  ng_json_options opt;
+  ng_json_doc *doc = NULL;
+  ng_fuzz_docstat st;
+  ng_failalloc fa;
+  ng_error err;
+  int rc, ret = 0;
+
+  if (!ng_fuzz_engine_ok(e))
+    return 0;
+  ng_failalloc_init(&fa, 0);
+  ng_json_options_default(&opt);
+  opt.engine = e;
+  opt.alc = &fa.alc;
+  rc = ng_json_parse(ng_fuzz_chars(data, size), size, &opt, &doc, &err);
+  if (ng_fuzz_check_result(who, data, size, rc, doc, &err) != 0)
+    ret = -1;
+  if (ret == 0 && rc == NG_OK) {
+    ng_fuzz_doc_stat(ng_json_doc_root(doc), &st);
+    if (st.depth > NG_DEFAULT_MAX_DEPTH) {
+      ng_fuzz_fail("%s: document %zu deep passed max_depth %d", who,
+                   st.depth, NG_DEFAULT_MAX_DEPTH);
+      ret = -1;
+    } else if (!ng_json_equal(ng_json_doc_root(doc), ng_json_doc_root(doc))) {
+      ng_fuzz_fail("%s: document not equal to itself", who);
+      ret = -1;
+    }
+  }
+  if (ret == 0)
+    ret = engine_events(who, &opt, data, size, rc, &err, doc);
+  ng_json_doc_free(doc);
+  if (ret == 0)
+    ret = ng_fuzz_check_alloc(who, &fa);
+  if (ret == 0 && rc == NG_EDEPTH)
+    ret = engine_deep(who, &opt, data, size, &err);
+  return ret == 0 ? ng_fuzz_check_alloc(who, &fa) : ret;
+}

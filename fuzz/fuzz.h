@@ -1,0 +1,178 @@
+/*
+ * fuzz/fuzz.h - what every fuzz harness shares.
+ *
+ * A harness is one file fuzz/<format>_<target>.c defining
+ *
+ *   int ng_fuzz_<target>(const uint8_t *data, size_t size);
+ *   NG_FUZZ_ENTRY(ng_fuzz_<target>)
+ *
+ * NG_FUZZ_ENTRY expands to LLVMFuzzerTestOneInput, which libFuzzer (and
+ * OSS-Fuzz, ClusterFuzzLite) call directly; fuzz/afl_main.c drives it in
+ * AFL++ persistent mode (__AFL_LOOP) and fuzz/replay.c over files. With
+ * NG_FUZZ_NO_ENTRY defined the entry point is left out, so several
+ * harnesses can be compiled into one program: tests/test_regressions.c
+ * does that to replay corpus/regressions/ through every target inside
+ * `make check`, with no fuzzer installed.
+ *
+ * Oracles report a violation with ng_fuzz_fail(), which prints the reason
+ * and calls abort() (the crash a fuzzer records). With NG_FUZZ_NO_ABORT
+ * defined (the regression test) it counts the failure in ng_fuzz_failures
+ * and returns instead, so harness code must return after calling it.
+ */
+#ifndef NG_FUZZ_FUZZ_H
+#define NG_FUZZ_FUZZ_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "nestguard.h"
+#include "nestguard/json.h"
+
+#include "../tests/support/failalloc.h"
+
+/* -------------------------------------------------------- entry points */
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+#ifdef NG_FUZZ_NO_ENTRY
+#define NG_FUZZ_ENTRY(fn)
+#else
+#define NG_FUZZ_ENTRY(fn)                                                     \
+  int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {              \
+    (void)fn(data, size);                                                     \
+    return 0;                                                                 \
+  }
+#endif
+
+/* Harness functions, so several can be compiled into one program. */
+int ng_fuzz_json_iterative(const uint8_t *data, size_t size);
+int ng_fuzz_json_recursive(const uint8_t *data, size_t size);
+int ng_fuzz_json_trampoline(const uint8_t *data, size_t size);
+int ng_fuzz_json_lalr(const uint8_t *data, size_t size);
+int ng_fuzz_json_differential(const uint8_t *data, size_t size);
+int ng_fuzz_json_roundtrip(const uint8_t *data, size_t size);
+int ng_fuzz_json_options(const uint8_t *data, size_t size);
+
+/* ------------------------------------------------------------- oracles */
+
+/* Violations seen so far (only counted with NG_FUZZ_NO_ABORT). */
+extern unsigned long ng_fuzz_failures;
+
+/* Reports an oracle violation: prints "nestguard-fuzz: <msg>" to stderr,
+ * then abort()s, or counts it with NG_FUZZ_NO_ABORT. */
+#if defined(__GNUC__) || defined(__clang__)
+__attribute__((format(printf, 1, 2)))
+#endif
+void ng_fuzz_fail(const char *fmt, ...);
+
+/* Non-NULL pointer for an empty input (parsers may want data != NULL). */
+const char *ng_fuzz_chars(const uint8_t *data, size_t size);
+
+/* 1 when engine e is implemented (probed once; NG_ENOTSUP means no). */
+int ng_fuzz_engine_ok(ng_json_engine e);
+
+/*
+ * Checks the parse contract of one result: on NG_OK a document with a
+ * root; on failure no document, err->code == rc, offset <= size, line and
+ * column matching the offset, a known code. Returns 0 or -1 (reported).
+ */
+int ng_fuzz_check_result(const char *who, const uint8_t *data, size_t size,
+                         int rc, const ng_json_doc *doc, const ng_error *err);
+
+/* 1 if two failed parses report the same error (code, offset, line,
+ * column and depth). */
+int ng_fuzz_same_error(const ng_error *a, const ng_error *b);
+
+/* Formats an error as "EDEPTH@123 (line 1 col 124 depth 10001)". */
+const char *ng_fuzz_error_str(const ng_error *e, char *buf, size_t n);
+
+/* Statistics of a document gathered in one walk. */
+typedef struct ng_fuzz_docstat {
+  size_t nodes;      /* values, containers included */
+  size_t depth;      /* deepest container nesting ("[[]]" is 2) */
+  size_t max_string; /* longest string or key, bytes */
+  size_t containers; /* arrays + objects */
+  size_t members;    /* object members (nodes with a key) */
+} ng_fuzz_docstat;
+
+void ng_fuzz_doc_stat(const ng_json_value *root, ng_fuzz_docstat *st);
+
+/*
+ * Checks ng_json_pointer against the tree for up to `max` nodes: builds
+ * each node's RFC 6901 path and looks it up. Returns 0 or -1 (reported).
+ */
+int ng_fuzz_check_pointers(const ng_json_value *root, size_t max);
+
+/*
+ * Checks that the allocator saw no leak and no size mismatch after every
+ * object made with it was freed. Returns 0 or -1 (reported).
+ */
+int ng_fuzz_check_alloc(const char *who, const ng_failalloc *fa);
+
+/* ------------------------------------------------------- event checks */
+
+/*
+ * Event callbacks that check the stream is well formed (containers close
+ * with their own kind; in an object every value follows a key) and count
+ * it. stop_at > 0 makes the stop_at-th event return nonzero (the parse
+ * must then end with NG_ECANCELED).
+ */
+typedef struct ng_fuzz_events {
+  size_t starts, ends, keys, scalars; /* counts */
+  size_t count, stop_at;              /* events so far / when to stop */
+  unsigned char *stk;                 /* per level: kind | key pending */
+  size_t sp, cap;                     /* stack size / capacity */
+  int bad;                            /* 1 after a malformed event */
+  char why[96];                       /* what was malformed */
+} ng_fuzz_events;
+
+/* Sets up ev (zeroed, stop_at) and fills *cb to call into it. */
+void ng_fuzz_events_init(ng_fuzz_events *ev, ng_json_events *cb,
+                         size_t stop_at);
+void ng_fuzz_events_free(ng_fuzz_events *ev);
+
+/*
+ * The per-engine oracle behind json_<engine>.c: parses with engine e
+ * (default limits, a counting allocator), checks the result contract, the
+ * event API against the DOM, DOM statistics against the limits, and no
+ * leak; inputs past the default depth are parsed again unlimited so deep
+ * paths run too. Returns 0, or -1 after reporting.
+ */
+int ng_fuzz_json_engine(ng_json_engine e, const uint8_t *data, size_t size);
+
+/* ------------------------------------------------------- byte decoding */
+
+/*
+ * Harnesses that take settings from the input read them from its first
+ * bytes, so the fuzzer learns them like any other input bytes and a saved
+ * reproducer carries its settings. A reader hands out bytes (0 when the
+ * input ran out) and leaves the rest as the document.
+ */
+typedef struct ng_fuzz_reader {
+  const uint8_t *p; /* unread bytes */
+  size_t n;         /* how many */
+} ng_fuzz_reader;
+
+uint8_t ng_fuzz_byte(ng_fuzz_reader *r);
+
+/*
+ * A limit value from one byte: 0 means "not set" (unlimited); otherwise
+ * small values are dense (1..63) and larger ones spread over powers of
+ * sixteen times `unit`, so exact small depths and big caps both occur.
+ */
+size_t ng_fuzz_limit(uint8_t b, size_t unit);
+
+/* Settings the options harness decodes (see json_options.c). */
+typedef struct ng_fuzz_settings {
+  ng_json_options opt; /* engine, dupkeys, flags, limits (no allocator) */
+  size_t fail_at;      /* allocation to fail (1-based); 0 none */
+  int fail_after;      /* 1: fail every allocation from fail_at on */
+  int events;          /* 1: parse through the event API */
+} ng_fuzz_settings;
+
+/* Header bytes ng_fuzz_decode_settings consumes. */
+#define NG_FUZZ_SETTINGS_BYTES 8
+
+void ng_fuzz_decode_settings(ng_fuzz_reader *r, ng_fuzz_settings *s);
+
+#endif /* NG_FUZZ_FUZZ_H */

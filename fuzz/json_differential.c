@@ -1,0 +1,173 @@
+/*
+ * fuzz/json_differential.c - every engine must give the same answer.
+ *
+ * The input is parsed by each implemented engine (NG_ENOTSUP ones are
+ * skipped) under three option sets: the defaults; duplicate keys rejected
+ * with big integers rejected; last-wins duplicates with lone surrogates
+ * allowed. The engines must agree on the DOM (ng_json_equal) or on the
+ * error: code, offset, line, column and depth. Inputs that break the
+ * default max_depth are compared again with max_depth=0, so the engines'
+ * deep paths (growable stack, heap stacks, lemon's stack) are compared
+ * too. For a valid document the event API is stopped at an event chosen
+ * from the input's hash: every engine must end with NG_ECANCELED at the
+ * same place. Any disagreement abort()s with both results printed.
+ */
+#include "fuzz.h"
+
+#include <stdio.h>
+#include <string.h>
+
+typedef struct diff_result {
+  int rc;           /* parse result */
+  ng_json_doc *doc; /* document on NG_OK */
+  ng_error err;     /* error on failure */
+} diff_result;
+
+static const char *diff_rc_str(const diff_result *r, char *buf, size_t n) {
+  if (r->rc == NG_OK)
+    return "OK";
+  return ng_fuzz_error_str(&r->err, buf, n);
+}
+
+/* Compares engine e's result with the reference; 0 when they agree. */
+static int diff_agree(const char *set, ng_json_engine ref_e,
+                      const diff_result *ref, ng_json_engine e,
+                      const diff_result *r) {
+  char a[160], b[160];
+  int same;
+
+  if (ref->rc != r->rc)
+    same = 0;
+  else if (r->rc == NG_OK)
+    same = ng_json_equal(ng_json_doc_root(ref->doc), ng_json_doc_root(r->doc));
+  else
+    same = ng_fuzz_same_error(&ref->err, &r->err);
+  if (same)
+    return 0;
+  ng_fuzz_fail("differential (%s options): %s says %s, %s says %s%s", set,
+               ng_json_engine_name(ref_e), diff_rc_str(ref, a, sizeof a),
+               ng_json_engine_name(e), diff_rc_str(r, b, sizeof b),
+               ref->rc == NG_OK && r->rc == NG_OK ? " (DOMs differ)" : "");
+  return -1;
+}
+
+/*
+ * Parses with every engine under opt; the first implemented engine is the
+ * reference, kept in *ref (caller frees ref->doc). Returns 0 or -1.
+ */
+static int diff_run(const uint8_t *data, size_t size, ng_json_options *opt,
+                    const char *set, diff_result *ref) {
+  ng_json_engine e, ref_e = NG_JSON_ITERATIVE;
+  diff_result r;
+  int have_ref = 0, ret = 0;
+
+  memset(ref, 0, sizeof *ref);
+  for (e = 0; e < NG_JSON_ENGINE_COUNT && ret == 0; e++) {
+    if (!ng_fuzz_engine_ok(e))
+      continue;
+    opt->engine = e;
+    memset(&r, 0, sizeof r);
+    r.rc = ng_json_parse(ng_fuzz_chars(data, size), size, opt, &r.doc,
+                         &r.err);
+    if (ng_fuzz_check_result(ng_json_engine_name(e), data, size, r.rc, r.doc,
+                             &r.err) != 0) {
+      ret = -1;
+    } else if (!have_ref) {
+      *ref = r;
+      ref_e = e;
+      have_ref = 1;
+      continue;
+    } else {
+      ret = diff_agree(set, ref_e, ref, e, &r);
+    }
+    ng_json_doc_free(r.doc);
+  }
+  return ret;
+}
+
+static uint64_t diff_hash(const uint8_t *d, size_t n) {
+  uint64_t h = 1469598103934665603ull;
+  size_t i;
+
+  for (i = 0; i < n; i++)
+    h = (h ^ d[i]) * 1099511628211ull;
+  return h;
+}
+
+/* Stops the event API at the same event in every engine. */
+static int diff_cancel(const uint8_t *data, size_t size,
+                       const ng_json_value *root) {
+  ng_fuzz_docstat st;
+  ng_fuzz_events ev;
+  ng_json_events cb;
+  ng_json_options opt;
+  ng_json_engine e;
+  ng_error err, first;
+  size_t total, k;
+  int rc, have = 0, ret = 0;
+  char a[160], b[160];
+
+  ng_fuzz_doc_stat(root, &st);
+  total = st.nodes + st.containers + st.members;
+  k = 1 + (size_t)(diff_hash(data, size) % total);
+  ng_json_options_default(&opt);
+  for (e = 0; e < NG_JSON_ENGINE_COUNT && ret == 0; e++) {
+    if (!ng_fuzz_engine_ok(e))
+      continue;
+    opt.engine = e;
+    ng_fuzz_events_init(&ev, &cb, k);
+    rc = ng_json_parse_events(ng_fuzz_chars(data, size), size, &opt, &cb,
+                              &err);
+    ng_fuzz_events_free(&ev);
+    if (rc != NG_ECANCELED || ev.count != k) {
+      ng_fuzz_fail("differential: %s stopped at event %zu of %zu gave %s "
+                   "after %zu events", ng_json_engine_name(e), k, total,
+                   rc == NG_OK ? "OK" : ng_fuzz_error_str(&err, a, sizeof a),
+                   ev.count);
+      ret = -1;
+    } else if (have && !ng_fuzz_same_error(&first, &err)) {
+      ng_fuzz_fail("differential: stop at event %zu: %s vs %s by %s", k,
+                   ng_fuzz_error_str(&first, a, sizeof a),
+                   ng_fuzz_error_str(&err, b, sizeof b),
+                   ng_json_engine_name(e));
+      ret = -1;
+    }
+    first = err;
+    have = 1;
+  }
+  return ret;
+}
+
+int ng_fuzz_json_differential(const uint8_t *data, size_t size) {
+  ng_json_options opt;
+  diff_result ref;
+  int ret;
+
+  ng_json_options_default(&opt);
+  ret = diff_run(data, size, &opt, "default", &ref);
+  if (ret == 0 && ref.rc == NG_OK)
+    ret = diff_cancel(data, size, ng_json_doc_root(ref.doc));
+  ng_json_doc_free(ref.doc);
+  if (ret == 0 && ref.rc == NG_EDEPTH) {
+    opt.limits.max_depth = 0;
+    ret = diff_run(data, size, &opt, "max_depth=0", &ref);
+    ng_json_doc_free(ref.doc);
+  }
+  if (ret == 0) {
+    ng_json_options_default(&opt);
+    opt.dupkeys = NG_JSON_DUP_REJECT;
+    opt.flags = NG_JSON_BIGINT_REJECT;
+    ret = diff_run(data, size, &opt, "reject", &ref);
+    ng_json_doc_free(ref.doc);
+  }
+  if (ret == 0) {
+    ng_json_options_default(&opt);
+    opt.dupkeys = NG_JSON_DUP_LAST;
+    opt.flags = NG_JSON_ALLOW_LONE_SURROGATES;
+    ret = diff_run(data, size, &opt, "last-wins", &ref);
+    ng_json_doc_free(ref.doc);
+  }
+  return ret;
+}
+
+NG_FUZZ_ENTRY(ng_fuzz_json_differential)

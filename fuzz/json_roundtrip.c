@@ -1,0 +1,192 @@
+/*
+ * fuzz/json_roundtrip.c - parse -> write -> parse must give the same DOM.
+ *
+ * For every input the default engine accepts:
+ *   - compact output re-parses to an equal DOM, and writing that DOM again
+ *     gives the same bytes (the writer is a fixed point after one pass);
+ *   - pretty output re-parses to an equal DOM and its compact form is the
+ *     same as the first compact output;
+ *   - the streaming writer (ng_json_write_cb) produces the same bytes;
+ *   - a deep copy is equal, and copying through a counting allocator
+ *     leaks nothing;
+ *   - JSON Pointer lookup finds sampled nodes by their RFC 6901 paths.
+ * Numbers must round-trip with their type (INT/UINT/DOUBLE) and value,
+ * which is what ng_json_equal compares.
+ */
+#include "fuzz.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct rt_sink {
+  char *p;
+  size_t n, cap;
+  int oom;
+} rt_sink;
+
+static int rt_collect(void *ud, const char *data, size_t len) {
+  rt_sink *s = ud;
+  size_t cap = s->cap ? s->cap : 256;
+  char *q;
+
+  if (len > s->cap - s->n) {
+    while (cap - s->n < len)
+      cap *= 2;
+    q = realloc(s->p, cap);
+    if (q == NULL) {
+      s->oom = 1;
+      return 1;
+    }
+    s->p = q;
+    s->cap = cap;
+  }
+  memcpy(s->p + s->n, data, len);
+  s->n += len;
+  return 0;
+}
+
+/* Re-parses text and checks it equals root; returns the new doc or NULL. */
+static ng_json_doc *rt_reparse(const char *what, const char *text,
+                               size_t len, const ng_json_value *root) {
+  ng_json_options opt;
+  ng_json_doc *doc = NULL;
+  ng_error err;
+  char e[160];
+  int rc;
+
+  ng_json_options_default(&opt);
+  opt.limits.max_depth = 0; /* pretty output is no deeper, but be sure */
+  rc = ng_json_parse(text, len, &opt, &doc, &err);
+  if (rc != NG_OK) {
+    ng_fuzz_fail("roundtrip: %s output does not parse: %s; output starts "
+                 "\"%.*s\"", what, ng_fuzz_error_str(&err, e, sizeof e),
+                 (int)(len > 200 ? 200 : len), text);
+    return NULL;
+  }
+  if (!ng_json_equal(root, ng_json_doc_root(doc))) {
+    ng_fuzz_fail("roundtrip: %s output parses to a different DOM; output "
+                 "starts \"%.*s\"", what, (int)(len > 200 ? 200 : len),
+                 text);
+    ng_json_doc_free(doc);
+    return NULL;
+  }
+  return doc;
+}
+
+static int rt_same(const char *what, const char *a, size_t na,
+                   const char *b, size_t nb) {
+  if (na == nb && memcmp(a, b, na) == 0)
+    return 0;
+  ng_fuzz_fail("roundtrip: %s: %zu bytes \"%.*s\" vs %zu bytes \"%.*s\"",
+               what, na, (int)(na > 120 ? 120 : na), a, nb,
+               (int)(nb > 120 ? 120 : nb), b);
+  return -1;
+}
+
+/* Compact: re-parse, fixed point, streaming writer. */
+static int rt_compact(const ng_json_value *root, char **out, size_t *len) {
+  ng_json_doc *again;
+  rt_sink sink = {NULL, 0, 0, 0};
+  char *out2 = NULL;
+  size_t len2 = 0;
+  int rc, ret = -1;
+
+  rc = ng_json_write(root, 0, NULL, out, len);
+  if (rc != NG_OK) {
+    ng_fuzz_fail("roundtrip: compact write failed: %s", ng_err_name(rc));
+    *out = NULL;
+    return -1;
+  }
+  again = rt_reparse("compact", *out, *len, root);
+  if (again == NULL)
+    return -1;
+  rc = ng_json_write(ng_json_doc_root(again), 0, NULL, &out2, &len2);
+  if (rc != NG_OK)
+    ng_fuzz_fail("roundtrip: second write failed: %s", ng_err_name(rc));
+  else if (rt_same("write(parse(write(x))) != write(x)", *out, *len, out2,
+                   len2) == 0) {
+    rc = ng_json_write_cb(root, 0, rt_collect, &sink);
+    if (rc != NG_OK && !sink.oom)
+      ng_fuzz_fail("roundtrip: write_cb failed: %s", ng_err_name(rc));
+    else if (rc != NG_OK ||
+             rt_same("write_cb != write", *out, *len, sink.p, sink.n) == 0)
+      ret = 0;
+  }
+  free(sink.p);
+  free(out2);
+  ng_json_doc_free(again);
+  return ret;
+}
+
+/* Pretty: re-parse, and its compact form equals the compact output. */
+static int rt_pretty(const ng_json_value *root, const char *compact,
+                     size_t clen) {
+  ng_json_doc *again;
+  char *out = NULL, *out2 = NULL;
+  size_t len = 0, len2 = 0;
+  int rc, ret = -1;
+
+  rc = ng_json_write(root, NG_JSON_WRITE_PRETTY, NULL, &out, &len);
+  if (rc != NG_OK) {
+    ng_fuzz_fail("roundtrip: pretty write failed: %s", ng_err_name(rc));
+    return -1;
+  }
+  again = rt_reparse("pretty", out, len, root);
+  if (again != NULL) {
+    rc = ng_json_write(ng_json_doc_root(again), 0, NULL, &out2, &len2);
+    if (rc != NG_OK)
+      ng_fuzz_fail("roundtrip: compact of pretty failed: %s",
+                   ng_err_name(rc));
+    else
+      ret = rt_same("compact(parse(pretty)) != compact", compact, clen, out2,
+                    len2);
+  }
+  free(out);
+  free(out2);
+  ng_json_doc_free(again);
+  return ret;
+}
+
+/* Deep copy through a counting allocator: equal, and freed completely. */
+static int rt_copy(const ng_json_value *root) {
+  ng_json_doc *copy = NULL;
+  ng_failalloc fa;
+  int rc, ret = 0;
+
+  ng_failalloc_init(&fa, 0);
+  rc = ng_json_copy(root, &fa.alc, &copy);
+  if (rc != NG_OK) {
+    ng_fuzz_fail("roundtrip: copy failed: %s", ng_err_name(rc));
+    ret = -1;
+  } else if (!ng_json_equal(root, ng_json_doc_root(copy))) {
+    ng_fuzz_fail("roundtrip: copy differs from the original");
+    ret = -1;
+  }
+  ng_json_doc_free(copy);
+  return ret == 0 ? ng_fuzz_check_alloc("copy", &fa) : ret;
+}
+
+int ng_fuzz_json_roundtrip(const uint8_t *data, size_t size) {
+  ng_json_doc *doc = NULL;
+  const ng_json_value *root;
+  char *compact = NULL;
+  size_t clen = 0;
+  int rc, ret;
+
+  rc = ng_json_parse(ng_fuzz_chars(data, size), size, NULL, &doc, NULL);
+  if (rc != NG_OK)
+    return 0; /* json_<engine> and json_differential check failures */
+  root = ng_json_doc_root(doc);
+  ret = rt_compact(root, &compact, &clen);
+  if (ret == 0)
+    ret = rt_pretty(root, compact, clen);
+  if (ret == 0)
+    ret = rt_copy(root);
+  if (ret == 0)
+    ret = ng_fuzz_check_pointers(root, 16);
+  free(compact);
+  ng_json_doc_free(doc);
+  return ret;
+}
+
+NG_FUZZ_ENTRY(ng_fuzz_json_roundtrip)

@@ -1,0 +1,231 @@
+/*
+ * tests/test_regressions.c - fuzz reproducers and oracles, no fuzzer needed.
+ *
+ * Every file in corpus/regressions/ (written there by fuzz/run triage, or
+ * by hand) runs through every fuzz harness: the per-engine oracles, the
+ * differential, round-trip and options targets. The harness sources are
+ * compiled into this binary (NG_FUZZ_NO_ENTRY drops their libFuzzer entry
+ * points; NG_FUZZ_NO_ABORT makes a violated oracle count a failure instead
+ * of abort()ing), so `make check` checks exactly what the fuzzers check.
+ * The fuzz seed corpus and generated nestings at the default depth limit
+ * replay the same way, and a test proves the oracles can fail.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define NG_FUZZ_NO_ENTRY
+#define NG_FUZZ_NO_ABORT
+#include "../fuzz/fuzz.c"
+#include "../fuzz/json_differential.c"
+#include "../fuzz/json_iterative.c"
+#include "../fuzz/json_lalr.c"
+#include "../fuzz/json_options.c"
+#include "../fuzz/json_recursive.c"
+#include "../fuzz/json_roundtrip.c"
+#include "../fuzz/json_trampoline.c"
+
+#define NG_GEN_NO_MAIN
+#include "../fuzz/gen/gen_nesting.c"
+
+#include "support/corpus.h"
+
+typedef struct harness {
+  const char *name;
+  int (*fn)(const uint8_t *data, size_t size);
+} harness;
+
+static const harness harnesses[] = {
+    {"json_iterative", ng_fuzz_json_iterative},
+    {"json_recursive", ng_fuzz_json_recursive},
+    {"json_trampoline", ng_fuzz_json_trampoline},
+    {"json_lalr", ng_fuzz_json_lalr},
+    {"json_differential", ng_fuzz_json_differential},
+    {"json_roundtrip", ng_fuzz_json_roundtrip},
+    {"json_options", ng_fuzz_json_options},
+};
+
+#define NHARNESS (sizeof harnesses / sizeof harnesses[0])
+
+/*
+ * Runs data through every harness from an exactly-sized heap copy (so a
+ * sanitizer sees a read past the end). Returns the number of harnesses
+ * whose oracles failed, after printing which.
+ */
+static int replay_one(const char *name, const char *data, size_t len) {
+  uint8_t *copy = malloc(len ? len : 1);
+  unsigned long before;
+  size_t h;
+  int bad = 0;
+
+  assert_non_null(copy);
+  if (len > 0)
+    memcpy(copy, data, len);
+  for (h = 0; h < NHARNESS; h++) {
+    before = ng_fuzz_failures;
+    (void)harnesses[h].fn(copy, len);
+    if (ng_fuzz_failures != before) {
+      print_error("%s: %s oracle failed\n", name, harnesses[h].name);
+      bad++;
+    }
+  }
+  free(copy);
+  return bad;
+}
+
+/* Replays every regular file of dir; returns failures, or -1 if absent. */
+static int replay_dir(const char *dir, size_t *count) {
+  ng_corpus c;
+  size_t i;
+  int bad = 0;
+
+  *count = 0;
+  if (ng_corpus_load(&c, dir) != 0)
+    return -1;
+  for (i = 0; i < c.n; i++) {
+    if (strncmp(c.files[i].name, "README", 6) == 0)
+      continue;
+    bad += replay_one(c.files[i].name, c.files[i].data, c.files[i].len);
+    (*count)++;
+  }
+  ng_corpus_free(&c);
+  return bad;
+}
+
+static void test_regressions(void **state) {
+  size_t n;
+  int bad;
+
+  (void)state;
+  bad = replay_dir("corpus/regressions", &n);
+  if (bad < 0) {
+    print_message("corpus/regressions not found: run from the source root\n");
+    fail();
+  }
+  print_message("%zu reproducers x %zu harnesses\n", n, (size_t)NHARNESS);
+  assert_int_equal(bad, 0);
+}
+
+/* The fuzz seed corpus and the shared JSON corpus, same oracles. */
+static void test_seed_corpora(void **state) {
+  static const char *const dirs[] = {"fuzz/corpus/json", "corpus/json"};
+  size_t d, n, total = 0;
+  int bad;
+
+  (void)state;
+  for (d = 0; d < sizeof dirs / sizeof dirs[0]; d++) {
+    bad = replay_dir(dirs[d], &n);
+    if (bad < 0)
+      continue;
+    assert_int_equal(bad, 0);
+    total += n;
+  }
+  print_message("%zu seed files x %zu harnesses\n", total, (size_t)NHARNESS);
+  assert_true(total > 0);
+}
+
+/*
+ * Generated nestings at the default max_depth (10,000): one level under,
+ * at and over it, every kind; over the limit the engine harnesses and the
+ * differential re-parse with max_depth=0, so deep paths of every engine
+ * run and are compared.
+ */
+static void test_generated_limits(void **state) {
+  static const size_t depths[] = {NG_DEFAULT_MAX_DEPTH - 1,
+                                  NG_DEFAULT_MAX_DEPTH,
+                                  NG_DEFAULT_MAX_DEPTH + 1};
+  ng_gen_spec s;
+  char *doc, name[96];
+  size_t len, d;
+  int k, bad = 0;
+
+  (void)state;
+  memset(&s, 0, sizeof s);
+  for (k = 0; k < NG_GEN_KIND_COUNT; k++) {
+    for (d = 0; d < 3; d++) {
+      s.kind = (ng_gen_kind)k;
+      s.depth = depths[d];
+      s.width = k == NG_GEN_WIDE_DEEP ? 2 : 3;
+      s.strlen = 100;
+      assert_int_equal(ng_gen_nesting(&s, &doc, &len), 0);
+      snprintf(name, sizeof name, "%s/%zu", ng_gen_kind_name(s.kind),
+               s.depth);
+      bad += replay_one(name, doc, len);
+      free(doc);
+    }
+  }
+  assert_int_equal(bad, 0);
+}
+
+/* The oracles must be able to fail, or the replays above prove nothing. */
+static void test_oracles_fail(void **state) {
+  unsigned long before = ng_fuzz_failures;
+  ng_error e1, e2;
+  ng_failalloc fa;
+  void *p;
+
+  (void)state;
+  memset(&e1, 0, sizeof e1);
+  /* NG_OK without a document. */
+  assert_int_equal(ng_fuzz_check_result("t", (const uint8_t *)"1", 1, NG_OK,
+                                        NULL, &e1), -1);
+  /* An error whose line/column do not match its offset. */
+  e1.code = NG_ESYNTAX;
+  e1.offset = 2;
+  e1.line = 1;
+  e1.column = 1;
+  assert_int_equal(ng_fuzz_check_result("t", (const uint8_t *)"[\n]", 3,
+                                        NG_ESYNTAX, NULL, &e1), -1);
+  /* Errors differing only in depth are different errors. */
+  e2 = e1;
+  e2.depth = 1;
+  assert_false(ng_fuzz_same_error(&e1, &e2));
+  /* A leaked block. */
+  ng_failalloc_init(&fa, 0);
+  p = fa.alc.malloc(fa.alc.ctx, 8);
+  assert_int_equal(ng_fuzz_check_alloc("t", &fa), -1);
+  fa.alc.free(fa.alc.ctx, p, 8);
+  assert_int_equal(ng_fuzz_check_alloc("t", &fa), 0);
+  assert_int_equal(ng_fuzz_failures - before, 3);
+  ng_fuzz_failures = before;
+}
+
+/* The options header decoder: documented layout, limits as documented. */
+static void test_settings_decoder(void **state) {
+  static const uint8_t hdr[NG_FUZZ_SETTINGS_BYTES + 2] = {
+      0xC5, 0x03, 0x41, 0x00, 0x80, 0x01, 0x05, 0x01, '[', ']'};
+  ng_fuzz_reader r = {hdr, sizeof hdr};
+  ng_fuzz_settings s;
+
+  (void)state;
+  ng_fuzz_decode_settings(&r, &s);
+  assert_int_equal(s.opt.engine, NG_JSON_RECURSIVE); /* 0xC5 & 3 */
+  assert_int_equal(s.opt.dupkeys, NG_JSON_DUP_REJECT);
+  assert_int_equal(s.events, 1);
+  assert_int_equal(s.fail_after, 1);
+  assert_int_equal(s.opt.limits.max_depth, 3);
+  assert_int_equal(s.opt.limits.max_stack, 16 * 4096);
+  assert_int_equal(s.opt.limits.max_input, 0);
+  assert_int_equal(s.opt.limits.max_string, 64 * 256);
+  assert_int_equal(s.opt.limits.max_memory, 1024);
+  assert_int_equal(s.fail_at, 0x105);
+  assert_int_equal(r.n, 2);
+  assert_int_equal(ng_fuzz_limit(0, 7), 0);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_oracles_fail),
+      cmocka_unit_test(test_settings_decoder),
+      cmocka_unit_test(test_regressions),
+      cmocka_unit_test(test_seed_corpora),
+      cmocka_unit_test(test_generated_limits),
+  };
+  return cmocka_run_group_tests_name("regressions", tests, NULL, NULL);
+}
