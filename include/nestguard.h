@@ -13,5 +13,6 @@
 #include "nestguard/alloc.h"
 #include "nestguard/arena.h"
 #include "nestguard/limits.h"
+#include "nestguard/stack.h"
 
 #endif /* NESTGUARD_H */

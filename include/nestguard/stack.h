@@ -1,16 +1,21 @@
 /*
  * nestguard/stack.h - growable stacks for C (Go's stack model).
  *
- * CONTRACT STUB: the signatures below are fixed so that parsers can be
- * written against them; lib/stack implements them and extends this header
- * (tasks, scheduler, stats) without changing these.
- *
  * Recursive code calls its children through ng_stack_call(). While the
- * current stack segment has more than NG_STACK_RED_ZONE bytes free, that is
- * a direct call; otherwise the child runs on a new (or cached) segment whose
- * size doubles, and the call returns NG_ESTACK instead when the ceiling
- * (max_stack) would be passed. Works inside ng_stack_run(), inside a task,
- * and on an ordinary thread stack.
+ * current stack has more than NG_STACK_RED_ZONE bytes free, that is a
+ * direct call (one compare against a thread-local limit); otherwise the
+ * child runs on a new (or cached) segment whose size doubles, and the call
+ * returns NG_ESTACK instead when the ceiling (max_stack) would be passed.
+ * Works inside ng_stack_run(), inside a task, and on an ordinary thread
+ * stack. See docs/runtime.md for the design and its limits.
+ *
+ * The contract every function run on a growable stack keeps: its own frame
+ * and everything it calls directly (not through ng_stack_call) fit in
+ * NG_STACK_RED_ZONE bytes. Library calls with unknown stack needs (printf,
+ * qsort, getaddrinfo...) go through ng_stack_call_system().
+ *
+ * Thread safety: every function acts on the calling thread's state, except
+ * ng_stack_set_max/ng_stack_get_max, which are process-wide and atomic.
  */
 #ifndef NESTGUARD_STACK_H
 #define NESTGUARD_STACK_H
@@ -38,21 +43,130 @@ typedef struct ng_stack_opts {
  * fn's result; or NG_ESTACK if the run needed more than max_stack bytes
  * (fn's recursion unwound by its own error returns); or NG_ENOMEM. All
  * segments of the run are released before return. opts NULL: defaults.
+ *
+ * "Fresh" is about accounting: the run starts on the stack it is called on
+ * and only switches to segments when that stack runs short, so a shallow
+ * run allocates nothing. Its max_stack counts from the call point down,
+ * plus every segment it holds. Runs nest; a run inside a task grows from
+ * the task's stack.
  */
 int ng_stack_run(int (*fn)(void *arg), void *arg, const ng_stack_opts *opts);
+
+/* What one run used; filled by ng_stack_run_info(). */
+typedef struct ng_stack_run_stats {
+  size_t peak;     /* high-water bytes: base stack used when the run first
+                      left it plus the segments held at the deepest point;
+                      0 when the run never needed a segment */
+  size_t segments; /* segments allocated by the run */
+  uint64_t grows;  /* switches onto a deeper segment */
+} ng_stack_run_stats;
+
+/* ng_stack_run that also reports what the run used (stats may be NULL). */
+int ng_stack_run_info(int (*fn)(void *arg), void *arg,
+                      const ng_stack_opts *opts, ng_stack_run_stats *stats);
 
 /*
  * Calls fn(arg) with at least NG_STACK_RED_ZONE bytes of stack, growing
  * onto a new segment when needed. Returns fn's result, NG_ESTACK (fn not
  * called: the ceiling would be passed) or NG_ENOMEM (fn not called).
+ *
+ * The macro below inlines the common case; (ng_stack_call)(fn, arg) or a
+ * pointer to it reaches the same code out of line.
  */
 int ng_stack_call(int (*fn)(void *arg), void *arg);
 
 /*
+ * Cheap probe for code that cannot be shaped as fn(arg) calls: NG_OK when
+ * at least NG_STACK_RED_ZONE bytes of the current stack (segment, task
+ * stack or thread stack) are free below the caller, NG_ESTACK otherwise.
+ * It does not grow the stack: a stack can only grow at a call made through
+ * ng_stack_call, because C frames cannot move.
+ */
+int ng_stack_check(void);
+
+/*
+ * Runs fn(arg) on the thread's own (system) stack, below the point where
+ * the thread left it for a segment or task, and returns fn's result. A
+ * direct call when already on the system stack. This is the way to call
+ * libc and other code with unknown stack needs from a task or a small
+ * segment (Go's systemstack). Inside fn the system stack is not growable:
+ * ng_stack_call there returns NG_ESTACK when it runs low.
+ */
+int ng_stack_call_system(int (*fn)(void *arg), void *arg);
+
+/*
  * Sets the process-wide default ceiling (Go's debug.SetMaxStack) and
- * returns the previous one. Clamped to [4096, NG_MAX_STACK].
+ * returns the previous one. Clamped to [4096, NG_MAX_STACK]. Runs and
+ * tasks read it when they start; the thread-stack context of plain
+ * ng_stack_call reads it at each growth.
  */
 size_t ng_stack_set_max(size_t bytes);
+
+/* The current process-wide default ceiling. */
+size_t ng_stack_get_max(void);
+
+/*
+ * Runtime statistics, like Go's runtime.MemStats stack fields. Counters
+ * are per thread (ng_stack_thread_stats: plain ng_stack_call and runs) or
+ * per scheduler (ng_sched_stats: its tasks). Byte counts are sizes of
+ * allocations made by the runtime for stacks.
+ */
+typedef struct ng_stack_stats {
+  size_t stack_inuse;     /* bytes of segments on active chains, saved
+                             task stacks and private task bases */
+  size_t stack_sys;       /* bytes held from the allocator for stacks:
+                             in use + cached + pooled + shared stacks */
+  size_t segments;        /* segments held (active, cached, pooled) */
+  size_t segments_pooled; /* of which idle in the scheduler's pool */
+  size_t peak_stack;      /* high-water of stack_inuse */
+  uint64_t seg_allocs;    /* segments obtained from the allocator */
+  uint64_t seg_frees;     /* segments returned to the allocator */
+  uint64_t grows;         /* switches onto a deeper segment */
+  uint64_t shrinks;       /* segments released on unwind or park */
+  uint64_t overflows;     /* NG_ESTACK returned by the ceiling */
+  size_t tasks_live;      /* tasks spawned and not yet joined/freed */
+  size_t tasks_parked;    /* of which parked */
+  size_t tasks_peak;      /* high-water of tasks_live */
+  uint64_t tasks_spawned; /* tasks ever spawned */
+  uint64_t switches;      /* context switches */
+  uint64_t copied_bytes;  /* bytes copied out of / into shared stacks */
+  size_t saved_bytes;     /* bytes of parked stacks copied out now */
+} ng_stack_stats;
+
+/* Fills *st with the calling thread's counters (never NULL). */
+void ng_stack_thread_stats(ng_stack_stats *st);
+
+/* ---------------------------------------------------------- inline part */
+
+/*
+ * The calling thread's fast-path limit: the lowest frame address at which
+ * a direct call still leaves NG_STACK_RED_ZONE bytes (plus the runtime's
+ * own reserve). UINTPTR_MAX until the thread's first slow path, so that
+ * call initialises the thread. Internal; do not write.
+ */
+extern __thread uintptr_t ng__stack_limit
+    __attribute__((tls_model("initial-exec")));
+
+int ng__stack_call_slow(int (*fn)(void *arg), void *arg);
+int ng__stack_check_slow(void);
+
+static inline __attribute__((always_inline)) int
+ng__stack_call_inline(int (*fn)(void *arg), void *arg) {
+  if (__builtin_expect(
+          (uintptr_t)__builtin_frame_address(0) > ng__stack_limit, 1))
+    return fn(arg);
+  return ng__stack_call_slow(fn, arg);
+}
+
+static inline __attribute__((always_inline)) int ng__stack_check_inline(void) {
+  if (__builtin_expect(
+          (uintptr_t)__builtin_frame_address(0) > ng__stack_limit, 1))
+    return NG_OK;
+  return ng__stack_check_slow();
+}
+
+#define ng_stack_call(fn, arg) ng__stack_call_inline((fn), (arg))
+#define ng_stack_check() ng__stack_check_inline()
 
 #ifdef __cplusplus
 }
