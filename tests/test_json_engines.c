@@ -93,9 +93,9 @@ static int parse_bare(const buf *b, const ng_json_options *o, ng_error *e) {
   return ng_json_parse_events(b->p, b->n, o, &ev, e);
 }
 
-static const ng_json_engine mine[] = {NG_JSON_LALR};
-static const ng_json_engine all[] = {NG_JSON_ITERATIVE, NG_JSON_TRAMPOLINE,
-                                     NG_JSON_LALR};
+static const ng_json_engine mine[] = {NG_JSON_RECURSIVE, NG_JSON_LALR};
+static const ng_json_engine all[] = {NG_JSON_ITERATIVE, NG_JSON_RECURSIVE,
+                                     NG_JSON_TRAMPOLINE, NG_JSON_LALR};
 #define N_MINE (sizeof mine / sizeof mine[0])
 #define N_ALL (sizeof all / sizeof all[0])
 
@@ -106,16 +106,17 @@ static int same_error(const ng_error *a, const ng_error *b) {
          a->depth == b->depth && strcmp(a->msg, b->msg) == 0;
 }
 
-/* Parses s[0..n) with the iterative engine and with e; fails the test
- * (printing the input) unless results are identical. */
-static void expect_same(const char *s, size_t n, ng_json_engine e,
-                        size_t max_depth) {
-  ng_json_options o;
+/* Parses s[0..n) with base's options, once with the iterative engine and
+ * once with e; fails the test (printing the input) unless the results are
+ * identical. */
+static void expect_same_opt(const char *s, size_t n,
+                            const ng_json_options *base, ng_json_engine e) {
+  ng_json_options o = *base;
   ng_json_doc *d1 = NULL, *d2 = NULL;
   ng_error e1, e2;
   int r1, r2, same;
 
-  opts(&o, NG_JSON_ITERATIVE, max_depth, NULL);
+  o.engine = NG_JSON_ITERATIVE;
   r1 = ng_json_parse(s, n, &o, &d1, &e1);
   o.engine = e;
   r2 = ng_json_parse(s, n, &o, &d2, &e2);
@@ -133,7 +134,20 @@ static void expect_same(const char *s, size_t n, ng_json_engine e,
   assert_true(same);
 }
 
+static void expect_same(const char *s, size_t n, ng_json_engine e,
+                        size_t max_depth) {
+  ng_json_options o;
+  opts(&o, NG_JSON_ITERATIVE, max_depth, NULL);
+  expect_same_opt(s, n, &o, e);
+}
+
 /* ------------------------------------------------- agreement (both) */
+
+/* Atoms for generated inputs: every token kind, lexical errors, space. */
+static const char *const atoms[] = {
+    "[", "]", "{", "}", ",", ":", "\"k\"", "1", "true", "null",
+    "x", "\"\x01\"", "-", " \n", "\"\\u00e9\"", "0.5"};
+#define N_ATOMS (sizeof atoms / sizeof atoms[0])
 
 /*
  * Every string of up to 4 (valgrind: 3) atoms over an alphabet that
@@ -143,10 +157,8 @@ static void expect_same(const char *s, size_t n, ng_json_engine e,
  * max_depth 2 and unlimited.
  */
 static void test_exhaustive_short_inputs(void **state) {
-  static const char *const atom[] = {
-      "[", "]", "{", "}", ",", ":", "\"k\"", "1", "true", "null",
-      "x", "\"\x01\"", "-", " \n", "\"\\u00e9\"", "0.5"};
-  const size_t na = sizeof atom / sizeof atom[0];
+  const char *const *atom = atoms;
+  const size_t na = N_ATOMS;
   size_t len, maxlen = under_valgrind() ? 3 : 4, idx[4], i, k, n;
   char s[64];
   (void)state;
@@ -167,6 +179,35 @@ static void test_exhaustive_short_inputs(void **state) {
         break;
     }
   }
+}
+
+/*
+ * Every grammar position (a prefix reaching it) followed by every atom,
+ * then by nothing, by a valid continuation, or by garbage: covers each
+ * parser state with each kind of next token, including the states that
+ * need more than four tokens to reach.
+ */
+static void test_every_state_every_token(void **state) {
+  static const char *const prefix[] = {
+      "", "[", "[1", "[1,", "{", "{\"a\"", "{\"a\":", "{\"a\":1",
+      "{\"a\":1,", "{\"a\":1,\"b\"", "{\"a\":1,\"b\":", "{\"a\":1,\"b\":2",
+      "[[", "[{", "{\"a\":[", "{\"a\":{", "[1,[2,{\"c\":[]}]", "1", "[]",
+      "{}", "[[],{}", "{\"a\":{},\"b\":[]"};
+  static const char *const suffix[] = {"", "]", "}", "]}", "1]", "\"z\":0}",
+                                       "\x80"};
+  char s[128];
+  size_t i, a, x, k, n;
+  (void)state;
+  for (i = 0; i < sizeof prefix / sizeof prefix[0]; i++)
+    for (a = 0; a < N_ATOMS; a++)
+      for (x = 0; x < sizeof suffix / sizeof suffix[0]; x++) {
+        n = (size_t)snprintf(s, sizeof s, "%s%s%s", prefix[i], atoms[a],
+                             suffix[x]);
+        for (k = 0; k < N_MINE; k++) {
+          expect_same(s, n, mine[k], 0);
+          expect_same(s, n, mine[k], 1);
+        }
+      }
 }
 
 /* Hand-picked inputs: each expect state with a wrong token, a lexical
@@ -193,6 +234,87 @@ static void test_error_cases_match(void **state) {
     expect_same("[\0]", 3, mine[k], 0);
     expect_same("\0", 1, mine[k], 0);
     expect_same("\"a\0\"", 4, mine[k], 0);
+  }
+}
+
+/* ---------------------------------------------- random documents */
+
+static uint64_t rng_state;
+
+static unsigned rng(unsigned n) {
+  rng_state ^= rng_state << 13;
+  rng_state ^= rng_state >> 7;
+  rng_state ^= rng_state << 17;
+  return (unsigned)(rng_state % n);
+}
+
+static void emit(char *out, size_t *n, size_t cap, const char *s) {
+  size_t l = strlen(s);
+  if (*n + l < cap) {
+    memcpy(out + *n, s, l);
+    *n += l;
+  }
+}
+
+/* A random value: nested containers, repeated keys, escapes, numbers of
+ * every kind (including ones beyond uint64 and beyond double). */
+static void gen_value(char *out, size_t *n, size_t cap, int depth) {
+  static const char *const scalars[] = {
+      "0", "-1", "1.5e3", "18446744073709551615", "18446744073709551616",
+      "1e400", "-0", "true", "false", "null", "\"\"", "\"abc\"",
+      "\"\\u00e9\\n\"", "\"\\ud83d\\ude00\"", "\"long string value\""};
+  static const char *const keys[] = {"\"a\"", "\"b\"", "\"a\"", "\"\\u0061\""};
+  unsigned i, k = rng(4);
+  if (depth > 6 || (depth > 0 && rng(3) == 0)) {
+    emit(out, n, cap, scalars[rng(sizeof scalars / sizeof scalars[0])]);
+    return;
+  }
+  emit(out, n, cap, k & 1 ? "{" : "[");
+  for (i = 0; i < k; i++) {
+    if (i)
+      emit(out, n, cap, rng(2) ? "," : " , ");
+    if (k & 1) {
+      emit(out, n, cap, keys[rng(4)]);
+      emit(out, n, cap, ":");
+    }
+    gen_value(out, n, cap, depth + 1);
+  }
+  emit(out, n, cap, k & 1 ? "}" : "]");
+}
+
+/*
+ * Random documents, every truncation of each and a byte changed at every
+ * position, under option sets that exercise each limit and policy: the
+ * same result as the iterative engine every time.
+ */
+static void test_random_documents(void **state) {
+  ng_json_options base[7];
+  size_t ndocs = under_valgrind() ? 10 : 150, d, i, b, k, n;
+  char doc[512], mut[512];
+  (void)state;
+  for (i = 0; i < 7; i++)
+    opts(&base[i], NG_JSON_ITERATIVE, 0, NULL);
+  base[1].dupkeys = NG_JSON_DUP_REJECT;
+  base[2].dupkeys = NG_JSON_DUP_LAST;
+  base[2].flags = NG_JSON_BIGINT_REJECT;
+  base[3].limits.max_string = 3;
+  base[4].limits.max_memory = 1500;
+  base[5].limits.max_depth = 3;
+  base[6].flags = NG_JSON_ALLOW_LONE_SURROGATES;
+  rng_state = 0x9E3779B97F4A7C15ull;
+  for (d = 0; d < ndocs; d++) {
+    n = 0;
+    gen_value(doc, &n, sizeof doc, 0);
+    for (i = 0; i < 7; i++)
+      for (k = 0; k < N_MINE; k++)
+        for (b = 0; b <= n; b++)
+          expect_same_opt(doc, b, &base[i], mine[k]);
+    for (b = 0; b < n; b++) {
+      memcpy(mut, doc, n);
+      mut[b] = "[]{},:\"0\\ \x01\xff"[rng(13)];
+      for (k = 0; k < N_MINE; k++)
+        expect_same_opt(mut, n, &base[0], mine[k]);
+    }
   }
 }
 
@@ -437,10 +559,14 @@ static void sweep_engine(ng_json_engine engine, size_t deep) {
   a.in = &in;
   a.bare = 0;
   runs = ng_failalloc_sweep(sweep_op, &a, 100000);
+  print_message("%s: %ld allocations failed in turn (DOM)\n",
+                ng_json_engine_name(engine), runs);
   assert_true(runs > 2);
+  /* Bare: only the engine's own memory (lemon's stack; stack segments
+   * when the input is deeper than the thread's stack). */
   a.bare = 1;
   runs = ng_failalloc_sweep(sweep_op, &a, 100000);
-  assert_true(runs >= 1);
+  assert_true(runs >= (engine == NG_JSON_LALR ? 1 : 0));
   free(in.p);
 }
 
@@ -482,10 +608,170 @@ static void test_lalr_1e7_levels(void **state) {
   deep_engine(NG_JSON_LALR);
 }
 
+/* ------------------------------------------------- recursive engine */
+
+static void test_recursive_1e7_levels(void **state) {
+  (void)state;
+  deep_engine(NG_JSON_RECURSIVE);
+}
+
+/* Machine-stack addresses of successive start_array events. */
+typedef struct frames {
+  uintptr_t *at;
+  size_t n, cap;
+} frames;
+
+static int ev_frame(void *ud) {
+  frames *f = ud;
+  volatile char here = 0;
+  if (f->n < f->cap)
+    f->at[f->n++] = (uintptr_t)&here;
+  return here;
+}
+
+/*
+ * Bytes of machine stack per nesting level, measured: the distance
+ * between the callbacks of two successive levels, which run at the same
+ * offset within their level. The most frequent distance is the frame;
+ * the rare larger ones are moves onto a new segment.
+ */
+static size_t recursive_frame_bytes(const char *unit, size_t unit_len,
+                                    size_t levels) {
+  ng_json_events ev;
+  ng_json_options o;
+  frames f;
+  size_t i, best = 0, best_n = 0, j, n;
+  size_t *d;
+  char *in = malloc(unit_len * levels);
+  assert_non_null(in);
+  for (i = 0; i < levels; i++)
+    memcpy(in + i * unit_len, unit, unit_len);
+  memset(&ev, 0, sizeof ev);
+  ev.start_array = ev_frame;
+  ev.start_object = ev_frame;
+  f.at = calloc(levels, sizeof *f.at);
+  f.n = 0;
+  f.cap = levels;
+  ev.ud = &f;
+  opts(&o, NG_JSON_RECURSIVE, 0, NULL);
+  assert_int_equal(ng_json_parse_events(in, unit_len * levels, &o, &ev,
+                                        NULL),
+                   NG_EEOF);
+  assert_int_equal(f.n, levels);
+  d = calloc(levels, sizeof *d);
+  for (i = 0; i + 1 < levels; i++)
+    d[i] = f.at[i] > f.at[i + 1] ? f.at[i] - f.at[i + 1] : 0;
+  for (i = 0; i + 1 < levels; i++) {
+    if (d[i] == 0 || d[i] > 4096)
+      continue;
+    for (n = 0, j = 0; j + 1 < levels; j++)
+      n += d[j] == d[i];
+    if (n > best_n) {
+      best_n = n;
+      best = d[i];
+    }
+    if (best_n > levels / 2)
+      break;
+  }
+  free(d);
+  free(f.at);
+  free(in);
+  return best;
+}
+
+/* Well under 100 bytes a level, so 1e7 levels fit in the default 1 GiB
+ * ceiling (measured: printed). */
+static void test_recursive_frame_size(void **state) {
+  size_t arr = recursive_frame_bytes("[", 1, 20000);
+  size_t obj = recursive_frame_bytes("{\"a\":", 5, 20000);
+  (void)state;
+  print_message("recursive: %zu bytes/level (arrays), %zu (objects)\n", arr,
+                obj);
+  assert_true(arr > 0 && arr <= 64);
+  assert_true(obj > 0 && obj <= 64);
+}
+
+/*
+ * A lowered max_stack stops a deep input with NG_ESTACK at an opening
+ * token (reported with the depth reached), deeper for a higher ceiling;
+ * nothing leaks, with a DOM or without.
+ */
+static void test_recursive_estack(void **state) {
+  static const size_t ceil[] = {(size_t)64 << 10, (size_t)256 << 10,
+                                (size_t)1 << 20, (size_t)4 << 20,
+                                (size_t)16 << 20};
+  const size_t levels = 2000000;
+  buf arr = nest_arrays(levels, 0), obj = nest_objects(levels);
+  ng_json_options o;
+  ng_json_doc *d;
+  ng_failalloc fa;
+  ng_error e;
+  size_t i, prev = 0;
+  (void)state;
+  obj.n = 5 * levels;
+  for (i = 0; i < sizeof ceil / sizeof ceil[0]; i++) {
+    ng_failalloc_init(&fa, 0);
+    opts(&o, NG_JSON_RECURSIVE, 0, &fa.alc);
+    o.limits.max_stack = ceil[i];
+    assert_int_equal(parse_bare(&arr, &o, &e), NG_ESTACK);
+    print_message("recursive: max_stack %zu KiB: NG_ESTACK at depth %zu "
+                  "(%.1f bytes/level)\n",
+                  ceil[i] >> 10, e.depth, (double)ceil[i] / (double)e.depth);
+    assert_int_equal(e.depth, e.offset + 1);
+    assert_true(e.offset > prev);
+    assert_true(e.depth * 100 >= ceil[i] / 2);
+    assert_true(e.depth * 16 <= ceil[i]);
+    prev = e.offset;
+    /* With a DOM: the same place give or take a few levels (the frames
+     * below the run and the builder's callbacks differ a little). */
+    assert_int_equal(ng_json_parse(arr.p, arr.n, &o, &d, &e), NG_ESTACK);
+    assert_null(d);
+    assert_true(e.offset + 64 >= prev && e.offset <= prev + 64);
+    assert_int_equal(e.depth, e.offset + 1);
+    assert_int_equal(parse_bare(&obj, &o, &e), NG_ESTACK);
+    assert_int_equal(e.offset % 5, 0);
+    assert_int_equal(e.depth, e.offset / 5 + 1);
+    assert_int_equal(fa.live_blocks, 0);
+    assert_false(fa.size_mismatch);
+  }
+  /* The same input within a ceiling it fits: EEOF (input is unclosed). */
+  opts(&o, NG_JSON_RECURSIVE, 0, NULL);
+  o.limits.max_stack = (size_t)256 << 20;
+  assert_int_equal(parse_bare(&arr, &o, &e), NG_EEOF);
+  free(arr.p);
+  free(obj.p);
+}
+
+/* max_depth applies before the stack: with room for the stack, depth
+ * max_depth + 1 is NG_EDEPTH, not NG_ESTACK; with a tiny ceiling and a
+ * large max_depth, NG_ESTACK. */
+static void test_recursive_depth_before_stack(void **state) {
+  buf b = nest_arrays(100000, 1);
+  ng_json_options o;
+  ng_error e;
+  (void)state;
+  opts(&o, NG_JSON_RECURSIVE, 50000, NULL);
+  assert_int_equal(parse_bare(&b, &o, &e), NG_EDEPTH);
+  assert_int_equal(e.offset, 50000);
+  o.limits.max_stack = (size_t)64 << 10;
+  assert_int_equal(parse_bare(&b, &o, &e), NG_ESTACK);
+  assert_true(e.offset < 50000);
+  free(b.p);
+}
+
+static void test_recursive_failalloc_sweep(void **state) {
+  (void)state;
+  /* Deeper than the 8 MiB thread stack, so segments are allocated (and
+   * fail) too. */
+  sweep_engine(NG_JSON_RECURSIVE, under_valgrind() ? 3000 : 400000);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_exhaustive_short_inputs),
+      cmocka_unit_test(test_every_state_every_token),
       cmocka_unit_test(test_error_cases_match),
+      cmocka_unit_test(test_random_documents),
       cmocka_unit_test(test_events_cancel_match),
       cmocka_unit_test(test_max_depth_exact),
       cmocka_unit_test(test_lalr_beyond_default_stack),
@@ -493,6 +779,11 @@ int main(void) {
       cmocka_unit_test(test_lalr_releases_on_every_path),
       cmocka_unit_test(test_lalr_failalloc_sweep),
       cmocka_unit_test(test_lalr_1e7_levels),
+      cmocka_unit_test(test_recursive_frame_size),
+      cmocka_unit_test(test_recursive_estack),
+      cmocka_unit_test(test_recursive_depth_before_stack),
+      cmocka_unit_test(test_recursive_failalloc_sweep),
+      cmocka_unit_test(test_recursive_1e7_levels),
   };
   return cmocka_run_group_tests_name("json_engines", tests, NULL, NULL);
 }
