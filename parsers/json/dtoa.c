@@ -808,22 +808,43 @@ static const char digit_pairs[201] =
     "34353637383940414243444546474849505152535455565758596061626364656667"
     "6869707172737475767778798081828384858687888990919293949596979899";
 
-/* Writes the decimal digits of v (no leading zeros; "0" for 0) ending just
+/* Writes the digits of v < 10^8 (no leading zeros; "0" for 0) ending just
  * before `end`; returns the first digit. */
-static char *u64_digits(uint64_t v, char *end) {
+static char *u32_digits(uint32_t v, char *end) {
   while (v >= 100) {
-    unsigned d = (unsigned)(v % 100) * 2;
+    uint32_t d = v % 100 * 2;
     v /= 100;
-    *--end = digit_pairs[d + 1];
-    *--end = digit_pairs[d];
+    end -= 2;
+    memcpy(end, digit_pairs + d, 2);
   }
   if (v >= 10) {
-    *--end = digit_pairs[v * 2 + 1];
-    *--end = digit_pairs[v * 2];
+    end -= 2;
+    memcpy(end, digit_pairs + v * 2, 2);
   } else {
     *--end = (char)('0' + v);
   }
   return end;
+}
+
+/* Exactly eight digits of v < 10^8 at p; the four pairs are independent,
+ * which keeps the dependency chains short. */
+static void put8(char *p, uint32_t v) {
+  uint32_t hi = v / 10000, lo = v % 10000;
+
+  memcpy(p, digit_pairs + hi / 100 * 2, 2);
+  memcpy(p + 2, digit_pairs + hi % 100 * 2, 2);
+  memcpy(p + 4, digit_pairs + lo / 100 * 2, 2);
+  memcpy(p + 6, digit_pairs + lo % 100 * 2, 2);
+}
+
+/* As u32_digits for any uint64_t: in chunks of eight digits. */
+static char *u64_digits(uint64_t v, char *end) {
+  while (v >= 100000000) {
+    end -= 8;
+    put8(end, (uint32_t)(v % 100000000));
+    v /= 100000000;
+  }
+  return u32_digits((uint32_t)v, end);
 }
 
 size_t ng__json_utoa(uint64_t v, char *buf) {
@@ -910,11 +931,11 @@ size_t ng__json_dtoa(double d, char *buf) {
     return i + 3;
   }
   r = to_decimal(bits & ~((uint64_t)1 << 63));
-  while (r.f % 10 == 0) { /* trailing zeros belong in the exponent */
-    r.f /= 10;
-    r.e++;
-  }
   dig = u64_digits(r.f, tmp + sizeof tmp);
   n = (size_t)(tmp + sizeof tmp - dig);
+  while (dig[n - 1] == '0') { /* trailing zeros belong in the exponent */
+    n--;
+    r.e++;
+  }
   return i + layout(buf + i, dig, n, r.e + (int)n - 1);
 }
