@@ -166,6 +166,29 @@ static size_t escape(const unsigned char *p, size_t n, char *out,
   return 6;
 }
 
+/* Broadcast byte, and SWAR tests on 8 bytes at once: "some byte is zero"
+ * and "some byte is below b" (b <= 0x80). They may flag a byte after a
+ * real hit (borrows), never miss one; callers only use them to skip clean
+ * blocks. */
+#define NG__B8(b) ((uint64_t)0x0101010101010101u * (b))
+#define NG__HASZERO(x) (((x) - NG__B8(1)) & ~(x) & NG__B8(0x80))
+#define NG__HASLESS(x, b) (((x) - NG__B8(b)) & ~(x) & NG__B8(0x80))
+
+/* Length of the prefix of p[0..n) free of bytes flagged in esc_byte,
+ * rounded down to whole 8-byte blocks; the byte loop does the rest. */
+static size_t clean_blocks(const unsigned char *p, size_t n) {
+  size_t i = 0;
+
+  for (; i + 8 <= n; i += 8) {
+    uint64_t x;
+    memcpy(&x, p + i, 8);
+    if ((NG__HASLESS(x, 0x20) | NG__HASZERO(x ^ NG__B8('"')) |
+         NG__HASZERO(x ^ NG__B8('\\')) | NG__HASZERO(x ^ NG__B8(0xED))) != 0)
+      break;
+  }
+  return i;
+}
+
 /* Writes s[0..n) as a quoted JSON string; verbatim runs are copied whole. */
 static int w_string(writer *w, const char *s, size_t n) {
   const unsigned char *p = (const unsigned char *)s;
@@ -178,10 +201,11 @@ static int w_string(writer *w, const char *s, size_t n) {
   if ((rc = w_byte(w, '"')) != NG_OK)
     return rc;
   while (i < n) {
-    if (NG_LIKELY(!esc_byte[p[i]])) {
+    i += clean_blocks(p + i, n - i);
+    while (i < n && !esc_byte[p[i]])
       i++;
-      continue;
-    }
+    if (i == n)
+      break;
     k = escape(p + i, n - i, e, &used);
     if (k == 0) { /* 0xED starting an ordinary character */
       i++;
