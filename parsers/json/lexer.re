@@ -455,7 +455,8 @@ static inline int lex_number(ng__json_lexer *lx, ng__json_token *t,
     if (!NG__DIGIT(p))
       return -1;
     for (x = p; NG__DIGIT(p); p++)
-      e = e * 10 + (*p - '0');
+      if (e < 100000000) /* saturate; long exponents go the careful way */
+        e = e * 10 + (*p - '0');
     if (p - x > 9)
       nd = 99; /* huge exponent: leave it to the careful path */
     q += eneg ? -e : e;
