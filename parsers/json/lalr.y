@@ -15,8 +15,11 @@
  * prefix of a container is folded into one nonterminal as soon as it is
  * complete (`ahead` = "[" or "[ ... ,", `okey` = "{ key :" or
  * "{ ... , key :"), so the stack holds one `ahead` or `okey` per open
- * container plus at most four entries of the innermost member. The driver
- * caps open containers at max_depth, which bounds the stack.
+ * container plus at most three entries of the innermost member ("value ,
+ * key" before its ':'). lempar's fixed-size default would stop at 100
+ * entries; here the driver caps open containers at max_depth, which bounds
+ * the stack. (The naive grammar, `members ::= members , member`, costs 3
+ * to 5 entries per object level.)
  *
  * Memory. The stack is lempar's dynamic one (YYSTACKDEPTH 0: grows as
  * 2n + 100 entries from 100). lempar.c calls malloc/realloc/free itself;
@@ -146,8 +149,6 @@ static int lalr_want(const struct yyParser *pp, int prev) {
   return NG__JX_VALUE;
 }
 
-size_t ng__lalr_parser_size(void) { return sizeof(yyParser); }
-
 /* Whether the STRING just accepted is a member key. A key is shifted
  * into a real state (it waits for ':'); a value is a shift-reduce, which
  * lempar stores as a pending reduce action in the entry's stateno. */
@@ -156,15 +157,6 @@ int ng__lalr_top_is_key(const void *parser) {
   return pp->yytos->major == TK_STRING && pp->yytos->stateno <= YY_MAX_SHIFT;
 }
 
-/* Entries in use and allocated, for tests and statistics. */
-size_t ng__lalr_stack_used(const void *parser) {
-  const yyParser *pp = (const yyParser *)parser;
-  return (size_t)(pp->yytos - pp->yystack);
-}
-
-size_t ng__lalr_stack_cap(const void *parser) {
-  return (size_t)((const yyParser *)parser)->yystksz;
-}
-
+/* Bytes of one stack entry (the driver's size cap; tests' bounds). */
 size_t ng__lalr_stack_entry_size(void) { return sizeof(yyStackEntry); }
 }

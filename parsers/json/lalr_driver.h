@@ -39,15 +39,10 @@ void ng__lalrFinalize(void *parser);
 
 /* ----------------------------------------- helpers in lalr.y's %code */
 
-/* sizeof lemon's parser object. */
-size_t ng__lalr_parser_size(void);
-
 /* True when the STRING token just accepted is a member key. */
 int ng__lalr_top_is_key(const void *parser);
 
-/* Stack entries in use / allocated, and the size of one entry. */
-size_t ng__lalr_stack_used(const void *parser);
-size_t ng__lalr_stack_cap(const void *parser);
+/* Bytes of one lemon stack entry. */
 size_t ng__lalr_stack_entry_size(void);
 
 /* ------------------------------------- lemon's stack memory (driver) */
