@@ -240,6 +240,54 @@ static inline const unsigned char *skip_plain(const unsigned char *p,
   return p;
 }
 
+/* Length of the valid UTF-8 sequence at p (lead byte >= 0x80), or 0 when
+ * it is invalid or cut by the end (the automaton then names the error). */
+static inline size_t utf8_len(const unsigned char *p,
+                              const unsigned char *lim) {
+  unsigned c = p[0], lo = 0x80, hi = 0xBF;
+  size_t n, i;
+
+  if (c >= 0xC2 && c <= 0xDF)
+    n = 2;
+  else if (c >= 0xE0 && c <= 0xEF)
+    n = 3;
+  else if (c >= 0xF0 && c <= 0xF4)
+    n = 4;
+  else
+    return 0;
+  if ((size_t)(lim - p) < n)
+    return 0;
+  if (c == 0xE0)
+    lo = 0xA0;
+  else if (c == 0xED)
+    hi = 0x9F;
+  else if (c == 0xF0)
+    lo = 0x90;
+  else if (c == 0xF4)
+    hi = 0x8F;
+  if (p[1] < lo || p[1] > hi)
+    return 0;
+  for (i = 2; i < n; i++)
+    if ((p[i] & 0xC0) != 0x80)
+      return 0;
+  return n;
+}
+
+/* Skips string bytes that need no decoding: plain ASCII and valid UTF-8
+ * sequences. Stops at a quote, backslash, control byte, invalid UTF-8 or
+ * the end, which the automaton handles. */
+static inline const unsigned char *skip_text(const unsigned char *p,
+                                             const unsigned char *lim) {
+  size_t n;
+
+  for (;;) {
+    p = skip_plain(p, lim);
+    if (p == lim || *p < 0x80 || (n = utf8_len(p, lim)) == 0)
+      return p;
+    p += n;
+  }
+}
+
 /*
  * Lexes a string whose opening quote is at `start`. `fast` selects the
  * hand-written plain-run loop; the automaton also accepts plain runs, so
@@ -254,7 +302,7 @@ static int lex_string(ng__json_lexer *lx, ng__json_token *t,
 
   for (;;) {
     if (fast)
-      cur = skip_plain(cur, lim);
+      cur = skip_text(cur, lim);
     seq = cur;
     /*!re2c
       ["]        { break; }
@@ -484,12 +532,35 @@ static inline int is_ws(unsigned char c) {
   return c <= ' ' && (c == ' ' || c == '\n' || c == '\r' || c == '\t');
 }
 
+/* Skips whitespace; indentation (runs of spaces) 8 bytes at a time. */
+static inline const unsigned char *skip_ws(const unsigned char *p,
+                                           const unsigned char *lim) {
+  uint64_t v;
+
+  while (p < lim && *p <= ' ') {
+    if (*p == ' ') {
+      while (lim - p >= 8) {
+        memcpy(&v, p, 8);
+        if (v != NG__ONES * ' ')
+          break;
+        p += 8;
+      }
+      if (p < lim && *p == ' ')
+        p++;
+    } else if (is_ws(*p)) {
+      p++;
+    } else {
+      break;
+    }
+  }
+  return p;
+}
+
 int ng__json_next(ng__json_lexer *lx, ng__json_token *t) {
   const unsigned char *cur = lx->cur, *lim = lx->end;
   int kind;
 
-  while (cur < lim && is_ws(*cur))
-    cur++;
+  cur = skip_ws(cur, lim);
   if (NG_UNLIKELY(cur == lim)) {
     lx->cur = cur;
     return ng__json_lex(lx, t);
