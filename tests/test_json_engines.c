@@ -14,6 +14,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -759,6 +761,41 @@ static void test_recursive_depth_before_stack(void **state) {
   free(b.p);
 }
 
+/* A thread with a 64 KiB stack: the recursive engine grows off it onto
+ * segments, the LALR engine never needs it; both parse 200,000 levels. */
+typedef struct thread_job {
+  int rc[2];
+} thread_job;
+
+static void *small_stack_parse(void *arg) {
+  thread_job *job = arg;
+  ng_json_options o;
+  buf b = nest_arrays(200000, 1);
+  opts(&o, NG_JSON_RECURSIVE, 0, NULL);
+  job->rc[0] = parse_bare(&b, &o, NULL);
+  o.engine = NG_JSON_LALR;
+  job->rc[1] = parse_bare(&b, &o, NULL);
+  free(b.p);
+  return NULL;
+}
+
+static void test_small_thread_stack(void **state) {
+  pthread_attr_t attr;
+  pthread_t th;
+  thread_job job = {{-1, -1}};
+  size_t size = (size_t)64 << 10;
+  (void)state;
+  if (size < (size_t)PTHREAD_STACK_MIN)
+    size = (size_t)PTHREAD_STACK_MIN;
+  assert_int_equal(pthread_attr_init(&attr), 0);
+  assert_int_equal(pthread_attr_setstacksize(&attr, size), 0);
+  assert_int_equal(pthread_create(&th, &attr, small_stack_parse, &job), 0);
+  assert_int_equal(pthread_join(th, NULL), 0);
+  pthread_attr_destroy(&attr);
+  assert_int_equal(job.rc[0], NG_OK);
+  assert_int_equal(job.rc[1], NG_OK);
+}
+
 static void test_recursive_failalloc_sweep(void **state) {
   (void)state;
   /* Deeper than the 8 MiB thread stack, so segments are allocated (and
@@ -783,6 +820,7 @@ int main(void) {
       cmocka_unit_test(test_recursive_estack),
       cmocka_unit_test(test_recursive_depth_before_stack),
       cmocka_unit_test(test_recursive_failalloc_sweep),
+      cmocka_unit_test(test_small_thread_stack),
       cmocka_unit_test(test_recursive_1e7_levels),
   };
   return cmocka_run_group_tests_name("json_engines", tests, NULL, NULL);
