@@ -122,10 +122,47 @@ int ng__json_lex(ng__json_lexer *lx, ng__json_token *t);
 
 /*
  * Lexes the next token into *t. Identical results to ng__json_lex, faster:
- * whitespace and punctuation inline, strings and numbers through
- * hand-written loops with the automaton as fallback. Returns t->kind.
+ * punctuation right at the cursor inline (below), whitespace, strings and
+ * numbers through hand-written loops in ng__json_next_slow, with the
+ * automaton as fallback for everything else. Returns t->kind.
  */
-int ng__json_next(ng__json_lexer *lx, ng__json_token *t);
+int ng__json_next_slow(ng__json_lexer *lx, ng__json_token *t);
+
+static inline int ng__json_next(ng__json_lexer *lx, ng__json_token *t) {
+  const unsigned char *p = lx->cur;
+  int kind;
+
+  if (NG_UNLIKELY(p >= lx->end))
+    return ng__json_next_slow(lx, t);
+  switch (*p) {
+  case ',':
+    kind = NG__JT_COMMA;
+    break;
+  case ':':
+    kind = NG__JT_COLON;
+    break;
+  case ']':
+    kind = NG__JT_RBRACKET;
+    break;
+  case '}':
+    kind = NG__JT_RBRACE;
+    break;
+  case '[':
+    kind = NG__JT_LBRACKET;
+    break;
+  case '{':
+    kind = NG__JT_LBRACE;
+    break;
+  default:
+    return ng__json_next_slow(lx, t);
+  }
+  t->kind = kind;
+  t->flags = 0;
+  t->off = (size_t)(p - lx->beg);
+  t->len = 1;
+  lx->cur = p + 1;
+  return kind;
+}
 
 /*
  * Writes the decoded bytes of STRING token t to dst[0..t->slen) and a NUL

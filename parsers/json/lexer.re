@@ -57,9 +57,15 @@
 
 void ng__json_lexer_init(ng__json_lexer *lx, const char *data, size_t len,
                          unsigned flags, size_t max_string) {
+  static const unsigned char empty[1] = {0};
+
+  if (data == NULL) { /* keeps pointer arithmetic within one object */
+    data = (const char *)empty;
+    len = 0;
+  }
   lx->beg = (const unsigned char *)data;
   lx->cur = lx->beg;
-  lx->end = data == NULL ? lx->beg : lx->beg + len;
+  lx->end = lx->beg + len;
   lx->flags = flags;
   lx->max_string = ng_limit_clamp(max_string, SIZE_MAX);
 }
@@ -556,7 +562,7 @@ static inline const unsigned char *skip_ws(const unsigned char *p,
   return p;
 }
 
-int ng__json_next(ng__json_lexer *lx, ng__json_token *t) {
+int ng__json_next_slow(ng__json_lexer *lx, ng__json_token *t) {
   const unsigned char *cur = lx->cur, *lim = lx->end;
   int kind;
 
