@@ -26,9 +26,10 @@
  *   iterative.c   ng__json_run_iterative
  *   trampoline.c  ng__json_run_trampoline
  *   recursive.c   ng__json_run_recursive
- *   lalr.y + its driver (lalr.c)  ng__json_run_lalr
- * api.c finds recursive.c and lalr.c with __has_include and falls back to
- * a stub returning NG_ENOTSUP while a file is missing. After adding one of
+ *   lalr.y + its driver (lalr_driver.c)  ng__json_run_lalr
+ * api.c finds recursive.c and lalr_driver.c with __has_include and falls
+ * back to a stub returning NG_ENOTSUP while a file is missing. After adding
+ * one of
  * those files, `touch parsers/json/api.c` (or make clean) so api.o is
  * rebuilt and links the real engine.
  */
@@ -159,7 +160,7 @@ static inline int ng__json_emit_scalar(ng__json_parser *p) {
 }
 
 /* After the top-level value: reads the next token, which must be EOF
- * (else NG_ETRAILING, or the lexical error of that token). */
+ * (else NG_ETRAILING at that token, whatever it is). */
 static inline int ng__json_finish(ng__json_parser *p) {
   if (ng__json_advance(p) != NG__JT_EOF)
     return ng__json_unexpected(p, NG__JX_EOF);
