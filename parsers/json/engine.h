@@ -29,9 +29,8 @@
  *   lalr.y + its driver (lalr_driver.c)  ng__json_run_lalr
  * api.c finds recursive.c and lalr_driver.c with __has_include and falls
  * back to a stub returning NG_ENOTSUP while a file is missing. After adding
- * one of
- * those files, `touch parsers/json/api.c` (or make clean) so api.o is
- * rebuilt and links the real engine.
+ * one of those files, `touch parsers/json/api.c` (or make clean) so api.o
+ * is rebuilt and links the real engine.
  */
 #ifndef NG_PARSERS_JSON_ENGINE_H
 #define NG_PARSERS_JSON_ENGINE_H
