@@ -1,0 +1,148 @@
+/*
+ * tests/test_corpus.c - replays every file under corpus/<format>/ through
+ * every engine and checks what the file name promises:
+ *   y_*  must be accepted,
+ *   n_*  must be rejected with a parse error (not a resource error),
+ *   i_*  implementation-defined: either, but every engine must agree.
+ * For every file, all engines must return the same code at the same offset.
+ * An engine that answers NG_ENOTSUP is not built yet and is skipped.
+ * Run from the repository root (make check does).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "nestguard.h"
+#include "nestguard/json.h"
+#include "support/corpus.h"
+
+typedef struct result {
+  int code;
+  size_t offset;
+} result;
+
+static result parse_json(const char *data, size_t len, ng_json_engine e) {
+  ng_json_options opt;
+  ng_json_doc *doc = NULL;
+  ng_error err;
+  result r;
+
+  ng_json_options_default(&opt);
+  opt.engine = e;
+  r.code = ng_json_parse(data, len, &opt, &doc, &err);
+  r.offset = r.code == NG_OK ? 0 : err.offset;
+  if (r.code == NG_OK && doc == NULL)
+    r.code = -1; /* success must produce a document */
+  if (r.code != NG_OK && doc != NULL)
+    r.code = -2; /* failure must not leave a document */
+  ng_json_doc_free(doc);
+  return r;
+}
+
+/* 0 if the file's outcome is as its name promises; prints why not. */
+static int check_expectation(const char *name, const char *engine, result r) {
+  if (r.code < 0) {
+    printf("  %s [%s]: document/return code mismatch\n", name, engine);
+    return 1;
+  }
+  if (name[0] == 'y' && r.code != NG_OK) {
+    printf("  %s [%s]: rejected (%s at %zu), expected accept\n", name,
+           engine, ng_err_name(r.code), r.offset);
+    return 1;
+  }
+  if (name[0] == 'n' && (r.code == NG_OK || r.code == NG_ENOMEM)) {
+    printf("  %s [%s]: %s, expected a parse error\n", name, engine,
+           r.code == NG_OK ? "accepted" : "out of memory");
+    return 1;
+  }
+  return 0;
+}
+
+/* Every engine on one file; returns the number of problems. */
+static int replay_json_file(const ng_corpus_file *f, size_t *engines_run) {
+  result first = {0, 0}, r;
+  int problems = 0, have_first = 0, e;
+
+  for (e = 0; e < NG_JSON_ENGINE_COUNT; e++) {
+    const char *ename = ng_json_engine_name((ng_json_engine)e);
+    r = parse_json(f->data, f->len, (ng_json_engine)e);
+    if (r.code == NG_ENOTSUP)
+      continue;
+    (*engines_run)++;
+    problems += check_expectation(f->name, ename, r);
+    if (!have_first) {
+      first = r;
+      have_first = 1;
+    } else if (r.code != first.code || r.offset != first.offset) {
+      printf("  %s [%s]: %s at %zu, but another engine said %s at %zu\n",
+             f->name, ename, ng_err_name(r.code), r.offset,
+             ng_err_name(first.code), first.offset);
+      problems++;
+    }
+  }
+  if (!have_first) {
+    printf("  %s: no engine implemented\n", f->name);
+    problems++;
+  }
+  return problems;
+}
+
+static void test_json_corpus(void **state) {
+  ng_corpus c;
+  size_t i, engines_run = 0, y = 0, n = 0;
+  int problems = 0;
+  (void)state;
+
+  assert_int_equal(ng_corpus_load(&c, "corpus/json"), 0);
+  for (i = 0; i < c.n; i++) {
+    problems += replay_json_file(&c.files[i], &engines_run);
+    y += c.files[i].name[0] == 'y';
+    n += c.files[i].name[0] == 'n';
+  }
+  printf("  json corpus: %zu files (%zu y_, %zu n_), %zu engine runs\n", c.n,
+         y, n, engines_run);
+  ng_corpus_free(&c);
+  assert_int_equal(problems, 0);
+  /* The corpus must exercise both sides. */
+  assert_true(y > 0);
+  assert_true(n > 0);
+}
+
+/* Every corpus file name says what it expects. */
+static void test_corpus_names(void **state) {
+  static const char *const dirs[] = {"corpus/json", "corpus/regressions"};
+  ng_corpus c;
+  size_t d, i;
+  int bad = 0;
+  (void)state;
+
+  for (d = 0; d < sizeof dirs / sizeof dirs[0]; d++) {
+    if (ng_corpus_load(&c, dirs[d]) != 0)
+      continue; /* a folder may not exist yet */
+    for (i = 0; i < c.n; i++) {
+      const char *s = c.files[i].name;
+      if (strncmp(s, "y_", 2) != 0 && strncmp(s, "n_", 2) != 0 &&
+          strncmp(s, "i_", 2) != 0) {
+        printf("  %s/%s: name must start with y_, n_ or i_\n", dirs[d], s);
+        bad++;
+      }
+    }
+    ng_corpus_free(&c);
+  }
+  assert_int_equal(bad, 0);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_corpus_names),
+      cmocka_unit_test(test_json_corpus),
+  };
+  return cmocka_run_group_tests_name("corpus", tests, NULL, NULL);
+}
