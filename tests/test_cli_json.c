@@ -106,8 +106,8 @@ static void test_check_options(void **state) {
   assert_int_equal(r.status, 1);
   assert_non_null(strstr(r.err, "EDEPTH"));
   assert_int_equal(run(NULL, "check", big, NULL, NULL, NULL).status, 0);
-  assert_int_equal(run(NULL, "check", "--bigint-reject", big, NULL, NULL).status,
-                   1);
+  assert_int_equal(
+      run(NULL, "check", "--bigint-reject", big, NULL, NULL).status, 1);
   assert_int_equal(run(NULL, "check", lone, NULL, NULL, NULL).status, 1);
   assert_int_equal(
       run(NULL, "check", "--allow-lone-surrogates", lone, NULL, NULL).status,
@@ -128,7 +128,8 @@ static void test_usage_and_io_errors(void **state) {
   assert_non_null(strstr(r.err, "usage:"));
   assert_int_equal(run(NULL, "check", "--engine=quick", ok, NULL, NULL).status,
                    2);
-  assert_int_equal(run(NULL, "check", "--format=xml", ok, NULL, NULL).status, 2);
+  assert_int_equal(run(NULL, "check", "--format=xml", ok, NULL, NULL).status,
+                   2);
   assert_int_equal(run(NULL, "check", "--max-depth=x", ok, NULL, NULL).status,
                    2);
   assert_int_equal(run(NULL, "check", "--max-depth=-1", ok, NULL, NULL).status,
@@ -161,9 +162,9 @@ static void test_parse_prints(void **state) {
 /* A deep file with --max-depth=0 passes with every engine; with the
  * default limit it is rejected, never a crash. */
 static void test_deep_every_engine(void **state) {
-  static const char *const engines[] = {
-      "--engine=iterative", "--engine=trampoline", "--engine=lalr",
-      "--engine=recursive"};
+  static const char *const engines[] = {"--engine=iterative",
+                                        "--engine=trampoline", "--engine=lalr",
+                                        "--engine=recursive"};
   size_t n = getenv("NG_VALGRIND") ? 100000 : 1000000, i;
   char *b = malloc(2 * n);
   const char *path;
@@ -174,8 +175,8 @@ static void test_deep_every_engine(void **state) {
   path = write_file("deep.json", b, 2 * n);
   free(b);
   for (i = 0; i < sizeof engines / sizeof engines[0]; i++) {
-    ng_spawn_result r = run(NULL, "check", engines[i], "--max-depth=0", path,
-                            NULL);
+    ng_spawn_result r =
+        run(NULL, "check", engines[i], "--max-depth=0", path, NULL);
     /* 2: the engine is not built yet (NG_ENOTSUP). */
     if (r.status == 2 && strstr(r.err, "not built") != NULL)
       continue;

@@ -64,10 +64,24 @@ static void gen_ws(text *t) {
 }
 
 static void gen_string(text *t) {
-  static const char *const parts[] = {
-      "a", "key", " ", "\\n", "\\\"", "\\\\", "\\/", "\\u0041", "\\u00e9",
-      "\\u20ac", "\\ud83d\\ude00", "\\u0000", "\xC3\xA9", "\xE2\x82\xAC",
-      "\xF0\x9F\x98\x80", "0123456789abcdef", "\\t", "\x7F"};
+  static const char *const parts[] = {"a",
+                                      "key",
+                                      " ",
+                                      "\\n",
+                                      "\\\"",
+                                      "\\\\",
+                                      "\\/",
+                                      "\\u0041",
+                                      "\\u00e9",
+                                      "\\u20ac",
+                                      "\\ud83d\\ude00",
+                                      "\\u0000",
+                                      "\xC3\xA9",
+                                      "\xE2\x82\xAC",
+                                      "\xF0\x9F\x98\x80",
+                                      "0123456789abcdef",
+                                      "\\t",
+                                      "\x7F"};
   size_t n = rn(6), i;
   put(t, "\"", 1);
   for (i = 0; i < n; i++)
@@ -76,20 +90,32 @@ static void gen_string(text *t) {
 }
 
 static void gen_number(text *t) {
-  static const char *const fixed[] = {
-      "0", "-0", "1", "-1", "0.5", "1e10", "1E-10", "-2.5e+3",
-      "9223372036854775807", "-9223372036854775808", "18446744073709551615",
-      "18446744073709551616", "123456789012345678901234567890",
-      "1.7976931348623157e308", "5e-324", "1e-400", "3.141592653589793",
-      "-65.613616999999977", "0.30000000000000004"};
+  static const char *const fixed[] = {"0",
+                                      "-0",
+                                      "1",
+                                      "-1",
+                                      "0.5",
+                                      "1e10",
+                                      "1E-10",
+                                      "-2.5e+3",
+                                      "9223372036854775807",
+                                      "-9223372036854775808",
+                                      "18446744073709551615",
+                                      "18446744073709551616",
+                                      "123456789012345678901234567890",
+                                      "1.7976931348623157e308",
+                                      "5e-324",
+                                      "1e-400",
+                                      "3.141592653589793",
+                                      "-65.613616999999977",
+                                      "0.30000000000000004"};
   char b[64];
   if (rnd() & 1) {
     puts_(t, fixed[rn(sizeof fixed / sizeof fixed[0])]);
     return;
   }
   snprintf(b, sizeof b, "%s%llu%s", (rnd() & 1) ? "-" : "",
-           (unsigned long long)(rnd() >> rn(64)),
-           (rnd() & 1) ? ".25e-7" : "");
+           (unsigned long long)(rnd() >> rn(64)), (rnd() & 1) ? ".25e-7" : "");
   puts_(t, b);
 }
 
@@ -181,10 +207,22 @@ static void mix(evhash *e, const void *p, size_t n) {
     e->h = (e->h ^ b[i]) * 0x100000001B3u;
   e->n++;
 }
-static int eh_so(void *ud) { mix(ud, "{", 1); return 0; }
-static int eh_eo(void *ud) { mix(ud, "}", 1); return 0; }
-static int eh_sa(void *ud) { mix(ud, "[", 1); return 0; }
-static int eh_ea(void *ud) { mix(ud, "]", 1); return 0; }
+static int eh_so(void *ud) {
+  mix(ud, "{", 1);
+  return 0;
+}
+static int eh_eo(void *ud) {
+  mix(ud, "}", 1);
+  return 0;
+}
+static int eh_sa(void *ud) {
+  mix(ud, "[", 1);
+  return 0;
+}
+static int eh_ea(void *ud) {
+  mix(ud, "]", 1);
+  return 0;
+}
 static int eh_key(void *ud, const char *k, size_t n) {
   mix(ud, "k", 1);
   mix(ud, k, n);
@@ -244,16 +282,15 @@ static void report(const char *what, unsigned e, const char *s, size_t n,
           "%s: engine %s differs on %zu bytes \"%.*s\": ref %s@%zu d%zu, "
           "got %s@%zu d%zu (events ref %s@%zu got %s@%zu)\n",
           what, ng_json_engine_name((ng_json_engine)e), n,
-          (int)(n < 120 ? n : 120), s, ng_err_name(ref->rc),
-          ref->err.offset, ref->err.depth, ng_err_name(got->rc),
-          got->err.offset, got->err.depth, ng_err_name(ref->ev_rc),
-          ref->ev_err.offset, ng_err_name(got->ev_rc), got->ev_err.offset);
+          (int)(n < 120 ? n : 120), s, ng_err_name(ref->rc), ref->err.offset,
+          ref->err.depth, ng_err_name(got->rc), got->err.offset, got->err.depth,
+          ng_err_name(ref->ev_rc), ref->ev_err.offset, ng_err_name(got->ev_rc),
+          got->ev_err.offset);
 }
 
 static int same_error(const ng_error *a, const ng_error *b) {
-  return a->code == b->code && a->offset == b->offset &&
-         a->depth == b->depth && a->line == b->line &&
-         a->column == b->column;
+  return a->code == b->code && a->offset == b->offset && a->depth == b->depth &&
+         a->line == b->line && a->column == b->column;
 }
 
 /* Every built engine agrees with the iterative one on s[0..n). */
@@ -367,8 +404,7 @@ static void test_every_truncation(void **state) {
 }
 
 /* Deep, wide and mixed nestings, complete and truncated, around limits. */
-static void nest_text(text *t, size_t depth, const char *pattern,
-                      int close) {
+static void nest_text(text *t, size_t depth, const char *pattern, int close) {
   size_t i, np = strlen(pattern);
   t->n = 0;
   for (i = 0; i < depth; i++)

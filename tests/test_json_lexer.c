@@ -97,10 +97,10 @@ static size_t compare_paths(const char *data, size_t n, unsigned flags,
 
 static void test_punctuation_and_literals(void **state) {
   static const char in[] = " {\t}\n[\r]:, true false null ";
-  static const int kinds[] = {
-      NG__JT_LBRACE, NG__JT_RBRACE, NG__JT_LBRACKET, NG__JT_RBRACKET,
-      NG__JT_COLON,  NG__JT_COMMA,  NG__JT_TRUE,     NG__JT_FALSE,
-      NG__JT_NULL,   NG__JT_EOF};
+  static const int kinds[] = {NG__JT_LBRACE,   NG__JT_RBRACE, NG__JT_LBRACKET,
+                              NG__JT_RBRACKET, NG__JT_COLON,  NG__JT_COMMA,
+                              NG__JT_TRUE,     NG__JT_FALSE,  NG__JT_NULL,
+                              NG__JT_EOF};
   static const size_t offs[] = {1, 3, 5, 7, 8, 9, 11, 16, 22, 27};
   ng__json_lexer lx;
   ng__json_token t;
@@ -144,9 +144,9 @@ static void check_errors(const err_case *c, size_t n, unsigned flags) {
     ng__json_token t = lex1(c[i].in, len, flags);
     if (t.kind != NG__JT_ERROR || t.code != c[i].code ||
         t.err_off != c[i].err_off) {
-      fprintf(stderr, "case %zu: kind %d code %s at %zu, want %s at %zu\n",
-              i, t.kind, ng_err_name(t.code), t.err_off,
-              ng_err_name(c[i].code), c[i].err_off);
+      fprintf(stderr, "case %zu: kind %d code %s at %zu, want %s at %zu\n", i,
+              t.kind, ng_err_name(t.code), t.err_off, ng_err_name(c[i].code),
+              c[i].err_off);
       fail();
     }
     assert_non_null(t.msg != NULL || t.code == NG_EEOF ? "" : NULL);
@@ -156,14 +156,14 @@ static void check_errors(const err_case *c, size_t n, unsigned flags) {
 
 static void test_bad_tokens(void **state) {
   static const err_case cases[] = {
-      {"tru", 0, NG_EEOF, 3},        {"trux", 0, NG_ESYNTAX, 3},
-      {"t", 0, NG_EEOF, 1},          {"nul", 0, NG_EEOF, 3},
-      {"nulL", 0, NG_ESYNTAX, 3},    {"fals", 0, NG_EEOF, 4},
-      {"falsy", 0, NG_ESYNTAX, 4},   {"True", 0, NG_ESYNTAX, 0},
-      {"NaN", 0, NG_ESYNTAX, 0},     {"Infinity", 0, NG_ESYNTAX, 0},
-      {"'a'", 0, NG_ESYNTAX, 0},     {"\x00", 1, NG_ESYNTAX, 0},
+      {"tru", 0, NG_EEOF, 3},         {"trux", 0, NG_ESYNTAX, 3},
+      {"t", 0, NG_EEOF, 1},           {"nul", 0, NG_EEOF, 3},
+      {"nulL", 0, NG_ESYNTAX, 3},     {"fals", 0, NG_EEOF, 4},
+      {"falsy", 0, NG_ESYNTAX, 4},    {"True", 0, NG_ESYNTAX, 0},
+      {"NaN", 0, NG_ESYNTAX, 0},      {"Infinity", 0, NG_ESYNTAX, 0},
+      {"'a'", 0, NG_ESYNTAX, 0},      {"\x00", 1, NG_ESYNTAX, 0},
       {"  \x00 1", 5, NG_ESYNTAX, 2}, {"\xC3\xA9", 0, NG_ESYNTAX, 0},
-      {"/* c */", 0, NG_ESYNTAX, 0}, {"\f1", 0, NG_ESYNTAX, 0},
+      {"/* c */", 0, NG_ESYNTAX, 0},  {"\f1", 0, NG_ESYNTAX, 0},
   };
   (void)state;
   check_errors(cases, sizeof cases / sizeof cases[0], 0);
@@ -172,10 +172,10 @@ static void test_bad_tokens(void **state) {
 /* ------------------------------------------------------------- strings */
 
 typedef struct str_case {
-  const char *in;   /* the JSON string token */
-  size_t in_len;    /* 0: strlen */
-  const char *out;  /* decoded bytes */
-  size_t out_len;   /* 0: strlen */
+  const char *in;  /* the JSON string token */
+  size_t in_len;   /* 0: strlen */
+  const char *out; /* decoded bytes */
+  size_t out_len;  /* 0: strlen */
 } str_case;
 
 static void check_strings(const str_case *c, size_t n, unsigned flags) {
@@ -196,7 +196,8 @@ static void check_strings(const str_case *c, size_t n, unsigned flags) {
     assert_int_equal(t.off, 0);
     assert_int_equal(t.len, len);
     assert_int_equal(t.slen, olen);
-    assert_int_equal(!!(t.flags & NG__JTF_ESCAPED), memchr(c[i].in, '\\', len) != NULL);
+    assert_int_equal(!!(t.flags & NG__JTF_ESCAPED),
+                     memchr(c[i].in, '\\', len) != NULL);
     dst = malloc(t.slen + 1);
     assert_non_null(dst);
     memset(dst, 0x55, t.slen + 1);
@@ -237,10 +238,16 @@ static void test_lone_surrogates_allowed(void **state) {
   static const str_case cases[] = {
       {"\"\\uD800\"", 0, "\xED\xA0\x80", 0},
       {"\"\\uDFFF\"", 0, "\xED\xBF\xBF", 0},
-      {"\"a\\uD800b\"", 0, "a\xED\xA0\x80" "b", 0},
+      {"\"a\\uD800b\"", 0,
+       "a\xED\xA0\x80"
+       "b",
+       0},
       {"\"\\uD800\\uD800\"", 0, "\xED\xA0\x80\xED\xA0\x80", 0},
       {"\"\\uDC00\\uD800\"", 0, "\xED\xB0\x80\xED\xA0\x80", 0},
-      {"\"\\uD800\\u0041\"", 0, "\xED\xA0\x80" "A", 0},
+      {"\"\\uD800\\u0041\"", 0,
+       "\xED\xA0\x80"
+       "A",
+       0},
       {"\"\\uD83D\\uDE00\"", 0, "\xF0\x9F\x98\x80", 0},
   };
   static const err_case still_bad[] = {
@@ -292,19 +299,21 @@ static void test_string_errors(void **state) {
       /* UTF-8 */
       {"\"\x80\"", 0, NG_EUTF8, 1},
       {"\"\xBF\"", 0, NG_EUTF8, 1},
-      {"\"\xC0\x80\"", 0, NG_EUTF8, 1},      /* overlong NUL */
-      {"\"\xC1\xBF\"", 0, NG_EUTF8, 1},      /* overlong */
-      {"\"\xE0\x80\x80\"", 0, NG_EUTF8, 1},  /* overlong */
-      {"\"\xE0\x9F\xBF\"", 0, NG_EUTF8, 1},  /* overlong */
+      {"\"\xC0\x80\"", 0, NG_EUTF8, 1},         /* overlong NUL */
+      {"\"\xC1\xBF\"", 0, NG_EUTF8, 1},         /* overlong */
+      {"\"\xE0\x80\x80\"", 0, NG_EUTF8, 1},     /* overlong */
+      {"\"\xE0\x9F\xBF\"", 0, NG_EUTF8, 1},     /* overlong */
       {"\"\xF0\x80\x80\x80\"", 0, NG_EUTF8, 1}, /* overlong */
       {"\"\xF0\x8F\xBF\xBF\"", 0, NG_EUTF8, 1}, /* overlong */
-      {"\"\xED\xA0\x80\"", 0, NG_EUTF8, 1},  /* encoded surrogate */
-      {"\"\xED\xBF\xBF\"", 0, NG_EUTF8, 1},  /* encoded surrogate */
+      {"\"\xED\xA0\x80\"", 0, NG_EUTF8, 1},     /* encoded surrogate */
+      {"\"\xED\xBF\xBF\"", 0, NG_EUTF8, 1},     /* encoded surrogate */
       {"\"\xF4\x90\x80\x80\"", 0, NG_EUTF8, 1}, /* > U+10FFFF */
       {"\"\xF5\x80\x80\x80\"", 0, NG_EUTF8, 1},
       {"\"\xFF\"", 0, NG_EUTF8, 1},
-      {"\"\xC3\"", 0, NG_EUTF8, 1},          /* truncated, not at end */
-      {"\"\xC3" "A\"", 0, NG_EUTF8, 1},
+      {"\"\xC3\"", 0, NG_EUTF8, 1}, /* truncated, not at end */
+      {"\"\xC3"
+       "A\"",
+       0, NG_EUTF8, 1},
       {"\"\xE2\x82\"", 0, NG_EUTF8, 1},
       {"\"abc\xE2\x28\xA1\"", 0, NG_EUTF8, 4},
       {"\"abcdefghij\xF0\x9F\x98\"", 0, NG_EUTF8, 11},
@@ -381,10 +390,14 @@ static void test_number_values(void **state) {
       {"9007199254740995.0", NG_JSON_DOUBLE, 0, 0, 9007199254740996.0},
       {"1.7976931348623157e308", NG_JSON_DOUBLE, 0, 0, 1.7976931348623157e308},
       {"1.7976931348623158e308", NG_JSON_DOUBLE, 0, 0, 1.7976931348623157e308},
-      {"2.2250738585072014e-308", NG_JSON_DOUBLE, 0, 0, 2.2250738585072014e-308},
-      {"2.2250738585072011e-308", NG_JSON_DOUBLE, 0, 0, 2.2250738585072011e-308},
-      {"4.9406564584124654e-324", NG_JSON_DOUBLE, 0, 0, 4.9406564584124654e-324},
-      {"2.4703282292062328e-324", NG_JSON_DOUBLE, 0, 0, 4.9406564584124654e-324},
+      {"2.2250738585072014e-308", NG_JSON_DOUBLE, 0, 0,
+       2.2250738585072014e-308},
+      {"2.2250738585072011e-308", NG_JSON_DOUBLE, 0, 0,
+       2.2250738585072011e-308},
+      {"4.9406564584124654e-324", NG_JSON_DOUBLE, 0, 0,
+       4.9406564584124654e-324},
+      {"2.4703282292062328e-324", NG_JSON_DOUBLE, 0, 0,
+       4.9406564584124654e-324},
       {"2.4703282292062327e-324", NG_JSON_DOUBLE, 0, 0, 0.0},
       {"1e-400", NG_JSON_DOUBLE, 0, 0, 0.0},
       {"-1e-400", NG_JSON_DOUBLE, 0, 0, -0.0},
@@ -447,16 +460,26 @@ static void test_number_long_digits(void **state) {
 
 static void test_number_errors(void **state) {
   static const err_case cases[] = {
-      {"-", 0, NG_EEOF, 1},          {"-x", 0, NG_ENUMBER, 1},
-      {"- 1", 0, NG_ENUMBER, 1},     {"01", 0, NG_ENUMBER, 1},
-      {"-01", 0, NG_ENUMBER, 2},     {"00", 0, NG_ENUMBER, 1},
-      {"2.", 0, NG_EEOF, 2},         {"2.x", 0, NG_ENUMBER, 2},
-      {"2.e3", 0, NG_ENUMBER, 2},    {".5", 0, NG_ENUMBER, 0},
-      {"+1", 0, NG_ENUMBER, 0},      {"1e", 0, NG_EEOF, 2},
-      {"1e+", 0, NG_EEOF, 3},        {"1ex", 0, NG_ENUMBER, 2},
-      {"1.5E-", 0, NG_EEOF, 5},      {"1.5E-a", 0, NG_ENUMBER, 5},
-      {"-.5", 0, NG_ENUMBER, 1},     {"1e400", 0, NG_EBIGNUM, 0},
-      {"-1e400", 0, NG_EBIGNUM, 0},  {"1.8e308", 0, NG_EBIGNUM, 0},
+      {"-", 0, NG_EEOF, 1},
+      {"-x", 0, NG_ENUMBER, 1},
+      {"- 1", 0, NG_ENUMBER, 1},
+      {"01", 0, NG_ENUMBER, 1},
+      {"-01", 0, NG_ENUMBER, 2},
+      {"00", 0, NG_ENUMBER, 1},
+      {"2.", 0, NG_EEOF, 2},
+      {"2.x", 0, NG_ENUMBER, 2},
+      {"2.e3", 0, NG_ENUMBER, 2},
+      {".5", 0, NG_ENUMBER, 0},
+      {"+1", 0, NG_ENUMBER, 0},
+      {"1e", 0, NG_EEOF, 2},
+      {"1e+", 0, NG_EEOF, 3},
+      {"1ex", 0, NG_ENUMBER, 2},
+      {"1.5E-", 0, NG_EEOF, 5},
+      {"1.5E-a", 0, NG_ENUMBER, 5},
+      {"-.5", 0, NG_ENUMBER, 1},
+      {"1e400", 0, NG_EBIGNUM, 0},
+      {"-1e400", 0, NG_EBIGNUM, 0},
+      {"1.8e308", 0, NG_EBIGNUM, 0},
       {" 123e99999999999999", 0, NG_EBIGNUM, 1},
   };
   static const err_case bigint[] = {
@@ -467,8 +490,7 @@ static void test_number_errors(void **state) {
   ng__json_token w;
   (void)state;
   check_errors(cases, sizeof cases / sizeof cases[0], 0);
-  check_errors(bigint, sizeof bigint / sizeof bigint[0],
-               NG_JSON_BIGINT_REJECT);
+  check_errors(bigint, sizeof bigint / sizeof bigint[0], NG_JSON_BIGINT_REJECT);
   /* The flag leaves integers in range and doubles alone. */
   memset(&w, 0, sizeof w);
   w.ntype = NG_JSON_UINT;
@@ -532,10 +554,10 @@ static void test_number_random_vs_strtod(void **state) {
       len = snprintf(buf, sizeof buf, "%.24Le",
                      ((long double)d + (long double)up) / 2);
     } else {
-      len = snprintf(buf, sizeof buf, "%llu.%llue%d",
-                     (unsigned long long)(rnd() >> (rnd() % 64)),
-                     (unsigned long long)(rnd() % 1000),
-                     (int)(rnd() % 40) - 20);
+      len =
+          snprintf(buf, sizeof buf, "%llu.%llue%d",
+                   (unsigned long long)(rnd() >> (rnd() % 64)),
+                   (unsigned long long)(rnd() % 1000), (int)(rnd() % 40) - 20);
     }
     ref = strtod(buf, NULL);
     t = lex1(buf, (size_t)len, 0);
@@ -587,7 +609,8 @@ static void test_never_reads_past_end(void **state) {
       "[1,2.5e10,-0,\"ab\\u00e9\\ud83d\\ude00\",true,false,null,{\"k\":[]}]",
       "\"\xF0\x9F\x98\x80\xE2\x82\xAC\xC3\xA9 abcdefghijklmnop\"",
       "123456789012345678901234567890.123456789e-12",
-      "\"\\uD800\\uDC00\" tru fals nul -", "  \t\r\n  \"0123456789abcdef",
+      "\"\\uD800\\uDC00\" tru fals nul -",
+      "  \t\r\n  \"0123456789abcdef",
   };
   long page = sysconf(_SC_PAGESIZE);
   char *map;
@@ -613,12 +636,45 @@ static void test_never_reads_past_end(void **state) {
 
 /* Random byte soup biased towards JSON: both paths agree on every token. */
 static void test_paths_agree_random(void **state) {
-  static const char *const atoms[] = {
-      "[", "]", "{", "}", ":", ",", " ", "\n", "true", "false", "null", "tru",
-      "\"", "\\", "\\u", "D83D", "DE00", "\\n", "0", "-", "1", ".", "e", "E",
-      "+", "9", "00", "\xC3\xA9", "\xE2\x82\xAC", "\xF0\x9F\x98\x80", "\xC3",
-      "\x80", "\xED\xA0\x80", "\x01", "\x00", "abcdefgh", "12345678",
-      "123456789012345678901", "\xF4\x90\x80\x80"};
+  static const char *const atoms[] = {"[",
+                                      "]",
+                                      "{",
+                                      "}",
+                                      ":",
+                                      ",",
+                                      " ",
+                                      "\n",
+                                      "true",
+                                      "false",
+                                      "null",
+                                      "tru",
+                                      "\"",
+                                      "\\",
+                                      "\\u",
+                                      "D83D",
+                                      "DE00",
+                                      "\\n",
+                                      "0",
+                                      "-",
+                                      "1",
+                                      ".",
+                                      "e",
+                                      "E",
+                                      "+",
+                                      "9",
+                                      "00",
+                                      "\xC3\xA9",
+                                      "\xE2\x82\xAC",
+                                      "\xF0\x9F\x98\x80",
+                                      "\xC3",
+                                      "\x80",
+                                      "\xED\xA0\x80",
+                                      "\x01",
+                                      "\x00",
+                                      "abcdefgh",
+                                      "12345678",
+                                      "123456789012345678901",
+                                      "\xF4\x90\x80\x80"};
   size_t na = sizeof atoms / sizeof atoms[0];
   long n = slow_build() ? 3000 : 60000, k;
   char buf[256];
@@ -641,7 +697,8 @@ static void test_paths_agree_random(void **state) {
 
 /* Every corpus file and the benchmark documents (when present). */
 static void test_paths_agree_files(void **state) {
-  static const char *const dirs[] = {"corpus/json", "../shared/bench-data/json"};
+  static const char *const dirs[] = {"corpus/json",
+                                     "../shared/bench-data/json"};
   size_t d, i, total = 0;
   (void)state;
   for (d = 0; d < 2; d++) {

@@ -50,9 +50,9 @@ static int engine_ok(ng_json_engine e) {
   return rc != NG_ENOTSUP;
 }
 
-#define FOR_EACH_ENGINE(e)                                                    \
-  for ((e) = NG_JSON_ITERATIVE; (unsigned)(e) < NG_JSON_ENGINE_COUNT;         \
-       (e) = (ng_json_engine)((e) + 1))                                       \
+#define FOR_EACH_ENGINE(e)                                                     \
+  for ((e) = NG_JSON_ITERATIVE; (unsigned)(e) < NG_JSON_ENGINE_COUNT;          \
+       (e) = (ng_json_engine)((e) + 1))                                        \
     if (engine_ok(e))
 
 static int parse_with(ng_json_engine e, const char *s, size_t n,
@@ -191,18 +191,17 @@ static const expect n_files[] = {
 /* Every i_ file: what nestguard does with default options (docs/json.md,
  * "Conformance decisions"). */
 static const expect i_files[] = {
-    {"i_number_huge_int.json", NG_OK, 0},          /* nearest double */
-    {"i_number_neg_zero.json", NG_OK, 0},          /* DOUBLE -0.0 */
-    {"i_number_uint64_overflow.json", NG_OK, 0},   /* nearest double */
-    {"i_number_underflow.json", NG_OK, 0},         /* 0.0 */
+    {"i_number_huge_int.json", NG_OK, 0},        /* nearest double */
+    {"i_number_neg_zero.json", NG_OK, 0},        /* DOUBLE -0.0 */
+    {"i_number_uint64_overflow.json", NG_OK, 0}, /* nearest double */
+    {"i_number_underflow.json", NG_OK, 0},       /* 0.0 */
     {"i_number_very_long_fraction.json", NG_OK, 0},
-    {"i_object_duplicate_key.json", NG_OK, 0},     /* DUP_KEEP */
+    {"i_object_duplicate_key.json", NG_OK, 0}, /* DUP_KEEP */
     {"i_string_lone_surrogate.json", NG_ESURROGATE, 2},
-    {"i_structure_utf8_bom.json", NG_ESYNTAX, 0},  /* BOM not skipped */
+    {"i_structure_utf8_bom.json", NG_ESYNTAX, 0}, /* BOM not skipped */
 };
 
-static const expect *find_expect(const expect *t, size_t n,
-                                 const char *name) {
+static const expect *find_expect(const expect *t, size_t n, const char *name) {
   size_t i;
   for (i = 0; i < n; i++)
     if (strcmp(t[i].name, name) == 0)
@@ -249,8 +248,7 @@ static void test_corpus_expectations(void **state) {
         int rc = ng_json_parse(f->data, f->len, &o, &d, &err);
         if (rc != NG_OK) {
           fprintf(stderr, "%s (%s): %s at %zu: %s\n", f->name,
-                  ng_json_engine_name(e), ng_err_name(rc), err.offset,
-                  err.msg);
+                  ng_json_engine_name(e), ng_err_name(rc), err.offset, err.msg);
           fail();
         }
         assert_non_null(ng_json_doc_root(d));
@@ -552,29 +550,27 @@ static void test_events(void **state) {
     memset(&r, 0, sizeof r);
     r.stop_at = -1;
     ev.ud = &r;
-    assert_int_equal(
-        ng_json_parse_events(in, sizeof in - 1, &o, &ev, &err), NG_OK);
+    assert_int_equal(ng_json_parse_events(in, sizeof in - 1, &o, &ev, &err),
+                     NG_OK);
     assert_string_equal(r.out, want);
     assert_int_equal((size_t)r.events, nev);
     /* Stopping at each event: NG_ECANCELED at that event's token. */
     for (i = 0; i < nev; i++) {
       memset(&r, 0, sizeof r);
       r.stop_at = (int)i;
-      assert_int_equal(
-          ng_json_parse_events(in, sizeof in - 1, &o, &ev, &err),
-          NG_ECANCELED);
+      assert_int_equal(ng_json_parse_events(in, sizeof in - 1, &o, &ev, &err),
+                       NG_ECANCELED);
       assert_int_equal(err.code, NG_ECANCELED);
       assert_int_equal(err.offset, ev_off[i]);
       assert_int_equal(r.events, (int)i + 1);
     }
     /* No callbacks at all, and NULL events: a validator. */
     memset(&ev, 0, sizeof ev);
-    assert_int_equal(
-        ng_json_parse_events(in, sizeof in - 1, &o, &ev, NULL), NG_OK);
-    assert_int_equal(
-        ng_json_parse_events(in, sizeof in - 1, &o, NULL, NULL), NG_OK);
-    assert_int_equal(ng_json_parse_events("[1,", 3, &o, NULL, &err),
-                     NG_EEOF);
+    assert_int_equal(ng_json_parse_events(in, sizeof in - 1, &o, &ev, NULL),
+                     NG_OK);
+    assert_int_equal(ng_json_parse_events(in, sizeof in - 1, &o, NULL, NULL),
+                     NG_OK);
+    assert_int_equal(ng_json_parse_events("[1,", 3, &o, NULL, &err), NG_EEOF);
     assert_int_equal(err.offset, 3);
   }
 }
@@ -933,8 +929,8 @@ static void test_deep_timing(void **state) {
   clock_gettime(CLOCK_MONOTONIC, &t1);
   ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 +
        (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
-  fprintf(stderr, "iterative: %zu nested arrays parsed+freed in %.0f ms\n",
-          n, ms);
+  fprintf(stderr, "iterative: %zu nested arrays parsed+freed in %.0f ms\n", n,
+          ms);
   if (!under_valgrind() && !sanitized())
     assert_true(ms < 5000);
   free(b);

@@ -21,11 +21,12 @@ typedef struct ng_cli_cmd {
  * Subcommands defined in the other tools/ source files, added to the table in
  * nestguard.c. Each entry ends with a comma.
  */
-#define NG_CLI_EXTRA_COMMANDS                                                 \
-  {"check", "validate a document: check [--format=json] [OPTIONS] FILE|-",    \
-   ng_cli_check},                                                             \
-  {"parse", "parse and pretty-print: parse [--format=json] [OPTIONS] FILE|-", \
-   ng_cli_parse},
+#define NG_CLI_EXTRA_COMMANDS                                                  \
+  {"check", "validate a document: check [--format=json] [OPTIONS] FILE|-",     \
+   ng_cli_check},                                                              \
+      {"parse",                                                                \
+       "parse and pretty-print: parse [--format=json] [OPTIONS] FILE|-",       \
+       ng_cli_parse},
 
 /* tools/cli_json.c: `check` and `parse` (JSON; --format picks the parser). */
 int ng_cli_check(int argc, char **argv);

@@ -64,6 +64,7 @@ def main():
     out.append("#define NG__POW5_MIN (%d)" % QMIN)
     out.append("#define NG__POW5_MAX %d" % QMAX)
     out.append("")
+    out.append("/* clang-format off */")
     out.append("static const uint64_t ng__pow5[%d][2] = {" % (QMAX - QMIN + 1))
     for q in range(QMIN, QMAX + 1):
         m = entry(q)
@@ -81,6 +82,7 @@ def main():
     if row:
         out.append("    " + " ".join(row))
     out.append("};")
+    out.append("/* clang-format on */")
     out.append("")
     out.append("#endif /* NG_PARSERS_JSON_POW5_H */")
     print("\n".join(out))

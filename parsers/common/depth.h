@@ -16,8 +16,8 @@
 #include "nestguard/limits.h"
 
 typedef struct ng__depth {
-  size_t cur; /* containers open now */
-  size_t max; /* effective limit, already clamped to NG_MAX_DEPTH */
+  size_t cur;  /* containers open now */
+  size_t max;  /* effective limit, already clamped to NG_MAX_DEPTH */
   size_t peak; /* deepest nesting reached (statistics) */
 } ng__depth;
 

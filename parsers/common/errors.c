@@ -5,8 +5,7 @@
 
 #include "internal.h"
 
-void ng__perr_init(ng__perr *pe, ng_error *err, const char *input,
-                   size_t len) {
+void ng__perr_init(ng__perr *pe, ng_error *err, const char *input, size_t len) {
   pe->err = err;
   pe->input = input;
   pe->len = len;

@@ -22,8 +22,7 @@ typedef struct ng__perr {
 } ng__perr;
 
 /* Prepares the record; clears *err (if any) to the success state. */
-void ng__perr_init(ng__perr *pe, ng_error *err, const char *input,
-                   size_t len);
+void ng__perr_init(ng__perr *pe, ng_error *err, const char *input, size_t len);
 
 /*
  * Records a failure found at byte `offset` with `depth` containers open.

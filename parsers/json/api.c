@@ -59,11 +59,12 @@ int ng_json_engine_from_name(const char *name, ng_json_engine *out) {
 /* ------------------------------------------------------ shared decisions */
 
 #define B(k) (1u << (k))
-#define NG__VALUE_MASK (NG__JSON_SCALAR_MASK | B(NG__JT_LBRACE) | B(NG__JT_LBRACKET))
+#define NG__VALUE_MASK                                                         \
+  (NG__JSON_SCALAR_MASK | B(NG__JT_LBRACE) | B(NG__JT_LBRACKET))
 
 const unsigned ng__json_expect_mask[NG__JX_COUNT] = {
-    NG__VALUE_MASK,                      /* VALUE */
-    NG__VALUE_MASK | B(NG__JT_RBRACKET), /* VALUE_OR_END */
+    NG__VALUE_MASK,                       /* VALUE */
+    NG__VALUE_MASK | B(NG__JT_RBRACKET),  /* VALUE_OR_END */
     B(NG__JT_COMMA) | B(NG__JT_RBRACKET), /* ARRAY_NEXT */
     B(NG__JT_STRING) | B(NG__JT_RBRACE),  /* KEY_OR_END */
     B(NG__JT_STRING),                     /* KEY */
@@ -96,8 +97,7 @@ int ng__json_unexpected(ng__json_parser *p, ng__jexp want) {
     return ng__perr_at(&p->perr, t->code, t->err_off, depth, t->msg);
   if (t->kind == NG__JT_EOF)
     return ng__perr_at(&p->perr,
-                       want == NG__JX_VALUE && depth == 0 ? NG_EEMPTY
-                                                          : NG_EEOF,
+                       want == NG__JX_VALUE && depth == 0 ? NG_EEMPTY : NG_EEOF,
                        t->off, depth, NULL);
   snprintf(msg, sizeof msg, "expected %s, found %s", expect_text[want],
            ng__json_token_name(t->kind));
@@ -112,8 +112,7 @@ int ng__json_fail_here(ng__json_parser *p, int code, const char *msg) {
 
 #ifndef NG__HAVE_RECURSIVE
 int ng__json_run_recursive(ng__json_parser *p) {
-  return ng__perr_at(&p->perr, NG_ENOTSUP, 0, 0,
-                     "recursive engine not built");
+  return ng__perr_at(&p->perr, NG_ENOTSUP, 0, 0, "recursive engine not built");
 }
 #endif
 
@@ -155,8 +154,7 @@ static int setup(ng__json_parser *p, const char *data, size_t len,
   if (opt->limits.max_input != 0 && len > opt->limits.max_input)
     return ng__perr_at(&p->perr, NG_EINPUTLIMIT, opt->limits.max_input, 0,
                        "input longer than max_input");
-  ng__json_lexer_init(&p->lx, data, len, opt->flags,
-                      opt->limits.max_string);
+  ng__json_lexer_init(&p->lx, data, len, opt->flags, opt->limits.max_string);
   ng__depth_init(&p->depth, opt->limits.max_depth);
   p->alc = opt->alc;
   p->max_stack = ng_limit_clamp(opt->limits.max_stack, NG_MAX_STACK);
@@ -201,10 +199,9 @@ int ng_json_parse(const char *data, size_t len, const ng_json_options *opt,
 }
 
 int ng_json_parse_events(const char *data, size_t len,
-                         const ng_json_options *opt,
-                         const ng_json_events *ev, ng_error *err) {
-  static const ng_json_events none = {NULL, NULL, NULL, NULL,
-                                      NULL, NULL, NULL};
+                         const ng_json_options *opt, const ng_json_events *ev,
+                         ng_error *err) {
+  static const ng_json_events none = {NULL, NULL, NULL, NULL, NULL, NULL, NULL};
   ng_json_options def;
   ng__json_parser p;
   ng__json_evsink s;

@@ -14,15 +14,15 @@
 typedef struct ng__json_dupidx ng__json_dupidx;
 
 typedef struct ng__json_builder {
-  ng_json_doc *doc;          /* the document being built (not owned) */
-  const ng__json_lexer *lx;  /* decodes string tokens */
-  ng_json_value *cur;        /* innermost open container; NULL: top level */
-  const char *key;           /* key of the next member (arena), or NULL */
-  size_t key_len;            /* its length */
-  ng_json_value *dup;        /* DUP_LAST: member the next value overwrites */
-  ng_json_dupkeys dupkeys;   /* duplicate key policy */
-  ng__json_dupidx *idx;      /* hash index of big objects' keys, or NULL */
-  const ng_alloc *alc;       /* allocator of idx; NULL: libc */
+  ng_json_doc *doc;         /* the document being built (not owned) */
+  const ng__json_lexer *lx; /* decodes string tokens */
+  ng_json_value *cur;       /* innermost open container; NULL: top level */
+  const char *key;          /* key of the next member (arena), or NULL */
+  size_t key_len;           /* its length */
+  ng_json_value *dup;       /* DUP_LAST: member the next value overwrites */
+  ng_json_dupkeys dupkeys;  /* duplicate key policy */
+  ng__json_dupidx *idx;     /* hash index of big objects' keys, or NULL */
+  const ng_alloc *alc;      /* allocator of idx; NULL: libc */
 } ng__json_builder;
 
 /*
@@ -42,11 +42,11 @@ ng__sink ng__json_builder_sink(ng__json_builder *b);
 /* ------------------------------------------------------ the event sink */
 
 typedef struct ng__json_evsink {
-  const ng_json_events *ev;  /* user callbacks (never NULL) */
-  const ng__json_lexer *lx;  /* decodes string tokens */
-  char *buf;                 /* scratch for decoded strings, or NULL */
-  size_t cap;                /* bytes at buf */
-  const ng_alloc *alc;       /* allocator of buf */
+  const ng_json_events *ev; /* user callbacks (never NULL) */
+  const ng__json_lexer *lx; /* decodes string tokens */
+  char *buf;                /* scratch for decoded strings, or NULL */
+  size_t cap;               /* bytes at buf */
+  const ng_alloc *alc;      /* allocator of buf */
 } ng__json_evsink;
 
 void ng__json_evsink_init(ng__json_evsink *s, const ng_json_events *ev,

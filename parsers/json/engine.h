@@ -167,8 +167,8 @@ static inline int ng__json_finish(ng__json_parser *p) {
 }
 
 /* Token kinds that start a scalar value (bit per kind). */
-#define NG__JSON_SCALAR_MASK                                                  \
-  ((1u << NG__JT_STRING) | (1u << NG__JT_NUMBER) | (1u << NG__JT_TRUE) |     \
+#define NG__JSON_SCALAR_MASK                                                   \
+  ((1u << NG__JT_STRING) | (1u << NG__JT_NUMBER) | (1u << NG__JT_TRUE) |       \
    (1u << NG__JT_FALSE) | (1u << NG__JT_NULL))
 
 #endif /* NG_PARSERS_JSON_ENGINE_H */

@@ -51,26 +51,26 @@
  * NG__JT_EOF is 0 as lemon's end-of-input is 0.
  */
 typedef enum ng__jtok {
-  NG__JT_EOF = 0,   /* end of input; off == len */
-  NG__JT_LBRACE,    /* { */
-  NG__JT_RBRACE,    /* } */
-  NG__JT_LBRACKET,  /* [ */
-  NG__JT_RBRACKET,  /* ] */
-  NG__JT_COLON,     /* : */
-  NG__JT_COMMA,     /* , */
-  NG__JT_STRING,    /* "..." valid; slen and flags describe the decoding */
-  NG__JT_NUMBER,    /* valid and converted: ntype and num */
-  NG__JT_TRUE,      /* true */
-  NG__JT_FALSE,     /* false */
-  NG__JT_NULL,      /* null */
-  NG__JT_ERROR      /* lexical error: code, err_off, msg */
+  NG__JT_EOF = 0,  /* end of input; off == len */
+  NG__JT_LBRACE,   /* { */
+  NG__JT_RBRACE,   /* } */
+  NG__JT_LBRACKET, /* [ */
+  NG__JT_RBRACKET, /* ] */
+  NG__JT_COLON,    /* : */
+  NG__JT_COMMA,    /* , */
+  NG__JT_STRING,   /* "..." valid; slen and flags describe the decoding */
+  NG__JT_NUMBER,   /* valid and converted: ntype and num */
+  NG__JT_TRUE,     /* true */
+  NG__JT_FALSE,    /* false */
+  NG__JT_NULL,     /* null */
+  NG__JT_ERROR     /* lexical error: code, err_off, msg */
 } ng__jtok;
 
 #define NG__JT_COUNT 13
 
 /* Token flags. */
-#define NG__JTF_ESCAPED 0x1u /* STRING: has escapes; the decoded bytes
-                                differ from the raw body */
+/* STRING: has escapes, so the decoded bytes differ from the raw body. */
+#define NG__JTF_ESCAPED 0x1u
 
 /*
  * One token. Offsets are byte offsets from the start of input. For a STRING
@@ -78,21 +78,21 @@ typedef enum ng__jtok {
  * and decodes to exactly slen bytes (slen == len - 2 when not ESCAPED).
  */
 typedef struct ng__json_token {
-  int kind;       /* an ng__jtok */
-  unsigned flags; /* NG__JTF_* */
-  size_t off;     /* first byte of the token (EOF: the input length) */
-  size_t len;     /* bytes the token spans in the input (EOF/ERROR: 0) */
-  size_t err_off; /* ERROR: the offending byte (>= off), where the error
-                     is reported; len when input ended inside the token */
-  size_t slen;    /* STRING: decoded length in bytes, without a NUL */
+  int kind;           /* an ng__jtok */
+  unsigned flags;     /* NG__JTF_* */
+  size_t off;         /* first byte of the token (EOF: the input length) */
+  size_t len;         /* bytes the token spans in the input (EOF/ERROR: 0) */
+  size_t err_off;     /* ERROR: the offending byte (>= off), where the error
+                         is reported; len when input ended inside the token */
+  size_t slen;        /* STRING: decoded length in bytes, without a NUL */
   ng_json_type ntype; /* NUMBER: NG_JSON_INT, NG_JSON_UINT or NG_JSON_DOUBLE */
   union {
     int64_t i;
     uint64_t u;
     double d;
-  } num;            /* NUMBER: the value, per ntype */
-  int code;         /* ERROR: the NG_E* code */
-  const char *msg;  /* ERROR: static text for ng_error.msg */
+  } num;           /* NUMBER: the value, per ntype */
+  int code;        /* ERROR: the NG_E* code */
+  const char *msg; /* ERROR: static text for ng_error.msg */
 } ng__json_token;
 
 /* ----------------------------------------------------------- the lexer */
@@ -170,8 +170,8 @@ static inline int ng__json_next(ng__json_lexer *lx, ng__json_token *t) {
  * validated the token). A lone surrogate allowed by the flag becomes its
  * 3-byte generalized UTF-8 (WTF-8) form.
  */
-void ng__json_decode_string(const ng__json_lexer *lx,
-                            const ng__json_token *t, char *dst);
+void ng__json_decode_string(const ng__json_lexer *lx, const ng__json_token *t,
+                            char *dst);
 
 /* The raw body of STRING token t (between the quotes), len - 2 bytes. */
 static inline const char *ng__json_string_raw(const ng__json_lexer *lx,
@@ -187,8 +187,7 @@ static inline const char *ng__json_string_raw(const ng__json_lexer *lx,
  * NG_OK, or NG_EBIGNUM (a double that would be infinite; an integer beyond
  * uint64 under NG_JSON_BIGINT_REJECT). Exposed for tests.
  */
-int ng__json_number(const char *p, size_t n, unsigned flags,
-                    ng__json_token *t);
+int ng__json_number(const char *p, size_t n, unsigned flags, ng__json_token *t);
 
 /*
  * The double nearest to (neg ? -1 : 1) * w * 10^q, for a number whose text

@@ -39,7 +39,9 @@ static const double ng__exact_pow10[23] = {
 
 /* ------------------------------------------------------------ helpers */
 
-static inline int is_digit(unsigned char c) { return (unsigned)(c - '0') < 10u; }
+static inline int is_digit(unsigned char c) {
+  return (unsigned)(c - '0') < 10u;
+}
 
 static inline unsigned clz64(uint64_t x) {
 #if defined(__GNUC__) || defined(__clang__)
@@ -55,8 +57,7 @@ static inline unsigned clz64(uint64_t x) {
 }
 
 /* Full 64x64 -> 128-bit product. */
-static inline void mul128(uint64_t a, uint64_t b, uint64_t *hi,
-                          uint64_t *lo) {
+static inline void mul128(uint64_t a, uint64_t b, uint64_t *hi, uint64_t *lo) {
 #if defined(__SIZEOF_INT128__)
   unsigned __int128 r = (unsigned __int128)a * b;
   *hi = (uint64_t)(r >> 64);
@@ -112,8 +113,7 @@ static int eisel_lemire(uint64_t w, long q, uint64_t *bits) {
   upper = (unsigned)(hi >> 63);
   shift = upper + 9;
   mant = hi >> shift; /* 53 bits and a rounding bit */
-  p2 = (long)ng__pow10_exp2[q - NG__POW5_MIN] + (long)upper - (long)lz +
-       1023;
+  p2 = (long)ng__pow10_exp2[q - NG__POW5_MIN] + (long)upper - (long)lz + 1023;
   if (p2 <= 0)
     return 0; /* subnormal: leave it to strtod */
   /* A tie (round bit set, nothing below) rounds to even. Exact ties only
@@ -206,8 +206,7 @@ static int set_double(ng__json_token *t, double d, int neg) {
 }
 
 /* An integer literal: exact int64/uint64, or beyond. */
-static int integer(const char *p, size_t n, unsigned flags,
-                   ng__json_token *t) {
+static int integer(const char *p, size_t n, unsigned flags, ng__json_token *t) {
   size_t i = p[0] == '-';
   int neg = (int)i;
   uint64_t u = 0;

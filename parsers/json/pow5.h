@@ -15,6 +15,7 @@
 #define NG__POW5_MIN (-342)
 #define NG__POW5_MAX 308
 
+/* clang-format off */
 static const uint64_t ng__pow5[651][2] = {
     {0xeef453d6923bd65au, 0x113faa2906a13b3fu}, /* -342 */
     {0x9558b4661b6565f8u, 0x4ac7ca59a424c507u}, /* -341 */
@@ -737,5 +738,6 @@ static const int16_t ng__pow10_exp2[651] = {
     1052, 1056, 1059, 1062, 1066, 1069, 1072, 1076, 1079, 1082,
     1086,
 };
+/* clang-format on */
 
 #endif /* NG_PARSERS_JSON_POW5_H */
