@@ -136,6 +136,143 @@ typedef struct ng_stack_stats {
 /* Fills *st with the calling thread's counters (never NULL). */
 void ng_stack_thread_stats(ng_stack_stats *st);
 
+/* -------------------------------------------------------- tasks */
+
+/*
+ * Tasks: functions that run on their own growable stack and can be
+ * suspended (yield, park) and resumed, scheduled M:1 by one scheduler per
+ * thread. A task starts on a small base (2 KiB of checked stack) and grows
+ * by segments exactly like ng_stack_call does elsewhere.
+ *
+ * By default the base lives on one of a few stacks shared by the
+ * scheduler's tasks (libaco's model): when another task needs the shared
+ * stack, a suspended task's live bytes are copied out to an exact-size
+ * buffer and copied back, to the same addresses, before it resumes. This is
+ * what makes an idle task cost well under 1 KB. The price: while a task is
+ * suspended, other tasks must not use pointers into its base stack frames
+ * (segments are never moved). A task spawned with NG_TASK_PRIVATE has its
+ * own base instead and no such restriction.
+ *
+ * Every task function and every scheduler call must be made on the thread
+ * that created the scheduler.
+ */
+typedef struct ng_sched ng_sched;
+typedef struct ng_task ng_task;
+
+typedef struct ng_sched_opts {
+  const ng_alloc *alc;    /* tasks, stacks, segments; NULL: libc */
+  size_t max_stack;       /* default ceiling per task; 0: global max */
+  size_t max_tasks;       /* budget of live tasks; 0: unlimited */
+  size_t max_stack_bytes; /* budget of stack_inuse bytes; 0: unlimited */
+  size_t pool_bytes;      /* idle segments kept for reuse; 0: 8 MiB */
+  unsigned shared_stacks; /* shared base stacks; 0: 4 */
+  size_t shared_size;     /* bytes of each shared stack; 0: 64 KiB */
+  int no_sigaltstack;     /* nonzero: do not install a sigaltstack */
+} ng_sched_opts;
+
+/*
+ * Creates a scheduler bound to the calling thread. Unless opts says
+ * otherwise, installs an alternate signal stack on the thread if it has
+ * none (signal handlers installed with SA_ONSTACK then never run on a
+ * small task stack; see ng_stack_signal_check). opts NULL: defaults.
+ * Returns NG_OK, NG_ENOMEM, NG_EBUSY (the thread already has one).
+ */
+int ng_sched_new(ng_sched **out, const ng_sched_opts *opts);
+
+/*
+ * Destroys the scheduler. Tasks still alive are destroyed without running
+ * further (what they allocated themselves is not freed). Must not be
+ * called from a task. NULL is allowed.
+ */
+void ng_sched_free(ng_sched *s);
+
+/*
+ * Runs tasks until none is runnable (all done or parked). Returns NG_OK,
+ * NG_ESTATE when called from a task, or NG_ENOMEM when a suspended task's
+ * stack could not be copied out (tasks are intact; call again later).
+ */
+int ng_sched_run(ng_sched *s);
+
+/* Counters of s and its tasks. */
+void ng_sched_stats(const ng_sched *s, ng_stack_stats *st);
+
+#define NG_TASK_PRIVATE 1u /* own base stack: locals stay addressable */
+#define NG_TASK_WAIT 2u    /* at the budget, wait instead of NG_EBUSY */
+
+typedef struct ng_task_opts {
+  size_t max_stack; /* ceiling of this task; 0: the scheduler's */
+  unsigned flags;   /* NG_TASK_* */
+} ng_task_opts;
+
+/*
+ * Creates a task that will run fn(arg), runnable at once (it first runs
+ * when the spawner yields, parks or runs the scheduler). With out non-NULL
+ * the task is joinable and *out must be given to ng_task_join; with out
+ * NULL it is detached and freed when it returns.
+ *
+ * Returns NG_OK, NG_ENOMEM, or NG_EBUSY when the scheduler's budget of
+ * live tasks or stack bytes is used up. With NG_TASK_WAIT, a spawn at the
+ * budget waits instead: inside a task it parks until a task ends; outside
+ * it runs the scheduler until the budget frees (NG_EBUSY if nothing is
+ * left to run).
+ */
+int ng_task_spawn(ng_sched *s, ng_task **out, int (*fn)(void *arg),
+                  void *arg, const ng_task_opts *opts);
+
+/*
+ * Lets other runnable tasks run, then returns. NG_OK, NG_ESTATE outside a
+ * task or inside ng_stack_call_system, NG_ENOMEM (could not switch: the
+ * task keeps running).
+ */
+int ng_task_yield(void);
+
+/*
+ * Suspends the running task until ng_task_wake(). A wake that came first
+ * is remembered (one permit, like Rust's thread::park), so park/wake never
+ * lose a wake-up. Segments cached below the running one are released.
+ * Returns NG_OK, NG_ESTATE or NG_ENOMEM as ng_task_yield.
+ */
+int ng_task_park(void);
+
+/*
+ * Makes a parked task runnable (or gives a running one a permit). Callable
+ * from tasks and from outside them, on the scheduler's thread. Returns
+ * NG_OK, or NG_ESTATE if t has finished.
+ */
+int ng_task_wake(ng_task *t);
+
+/*
+ * Waits for t to finish, stores its result in *result (may be NULL) and
+ * frees t. From a task: parks until t ends. From outside: runs the
+ * scheduler until t ends, NG_ESTATE if it cannot (t parked forever; t is
+ * then not freed). One joiner per task.
+ */
+int ng_task_join(ng_task *t, int *result);
+
+/* The running task, or NULL outside tasks. */
+ng_task *ng_task_self(void);
+
+/* Stack use of one task (runtime.StackSize-like). */
+typedef struct ng_task_stats {
+  size_t stack_bytes; /* held now: live base bytes + segments */
+  size_t peak;        /* high-water of base use + active segments */
+  size_t segments;    /* segments held now */
+  uint64_t grows;     /* switches onto a deeper segment */
+} ng_task_stats;
+
+/* Fills *st for t (not yet joined). */
+void ng_task_stats_get(const ng_task *t, ng_task_stats *st);
+
+/*
+ * Signal safety: a handler that runs on a small segment can overflow it.
+ * Handlers must be installed with SA_ONSTACK (Go's rule for cgo), so they
+ * run on the alternate stack that ng_sched_new installs. Returns NG_OK when
+ * every installed handler has SA_ONSTACK, else NG_EINVAL with the first
+ * offending signal number in *signo. signo may be NULL; if *signo > 0 on
+ * entry, only that signal is checked.
+ */
+int ng_stack_signal_check(int *signo);
+
 /* ---------------------------------------------------------- inline part */
 
 /*

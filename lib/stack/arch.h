@@ -98,6 +98,11 @@ _Static_assert(offsetof(ng__ctx, r15) == NG__X64_R15, "ctx layout");
 _Static_assert(offsetof(ng__ctx, mxcsr) == NG__X64_MXCSR, "ctx layout");
 _Static_assert(offsetof(ng__ctx, fpucw) == NG__X64_FPUCW, "ctx layout");
 _Static_assert(sizeof(ng__ctx) == NG__X64_SIZE, "ctx layout");
+/* A suspended context's stack pointer: its live stack is [sp, top). */
+#define NG__CTX_HAS_SP 1
+static inline uintptr_t ng__ctx_sp(const ng__ctx *c) {
+  return (uintptr_t)c->rsp;
+}
 #elif NG__ARCH_AARCH64
 typedef struct ng__ctx {
   void *sp;        /* stack pointer after the switch returns */
@@ -114,11 +119,22 @@ _Static_assert(offsetof(ng__ctx, fp) == NG__A64_X29, "ctx layout");
 _Static_assert(offsetof(ng__ctx, d) == NG__A64_D8, "ctx layout");
 _Static_assert(offsetof(ng__ctx, fpcr) == NG__A64_FPCR, "ctx layout");
 _Static_assert(sizeof(ng__ctx) == NG__A64_SIZE, "ctx layout");
+#define NG__CTX_HAS_SP 1
+static inline uintptr_t ng__ctx_sp(const ng__ctx *c) {
+  return (uintptr_t)c->sp;
+}
 #else
 #include <ucontext.h>
 typedef struct ng__ctx {
   ucontext_t uc; /* the whole machine context, kept by libc */
 } ng__ctx;
+/* The stack pointer is not portably readable from a ucontext_t: tasks
+ * then get private stacks only (nothing is ever copied). */
+#define NG__CTX_HAS_SP 0
+static inline uintptr_t ng__ctx_sp(const ng__ctx *c) {
+  (void)c;
+  return 0;
+}
 #endif
 
 /*

@@ -45,41 +45,65 @@ static int pool_class(size_t size) {
   return k < NG__POOL_CLASSES ? k : -1;
 }
 
-typedef struct seg_req {
+typedef struct mem_req {
   const ng_alloc *alc;
   size_t size;
-  ng__seg *g;
-} seg_req;
+  void *p;
+  int seg; /* a segment (header set up) rather than plain bytes */
+} mem_req;
 
 static int alloc_tramp(void *arg) {
-  seg_req *r = arg;
-  r->g = ng__seg_alloc(r->alc, r->size);
+  mem_req *r = arg;
+  r->p = r->seg ? (void *)ng__seg_alloc(r->alc, r->size)
+                : ng__malloc(r->alc, r->size);
   return 0;
 }
 
 static int free_tramp(void *arg) {
-  seg_req *r = arg;
-  ng__seg_free(r->alc, r->g);
+  mem_req *r = arg;
+  if (r->seg)
+    ng__seg_free(r->alc, r->p);
+  else
+    ng__free(r->alc, r->p, r->size);
   return 0;
 }
 
-/* Allocator calls, on the system stack unless the thread is already on
- * it (a system call cannot fail for want of stack on that path). */
-static ng__seg *seg_new(ng__thr *t, const ng_alloc *alc, size_t size) {
-  seg_req r = {alc, size, NULL};
+/* Allocator calls run on the system stack unless the thread is already
+ * on it (allocators have unknown stack needs). */
+static void *sys_alloc(ng__thr *t, const ng_alloc *alc, size_t size,
+                       int seg) {
+  mem_req r = {alc, size, NULL, seg};
   if (t->on_sys)
     alloc_tramp(&r);
   else
     ng__sys_call(t, alloc_tramp, &r);
-  return r.g;
+  return r.p;
 }
 
-static void seg_delete(ng__thr *t, const ng_alloc *alc, ng__seg *g) {
-  seg_req r = {alc, g->size, g};
+static void sys_free(ng__thr *t, const ng_alloc *alc, void *p, size_t size,
+                     int seg) {
+  mem_req r = {alc, size, p, seg};
   if (t->on_sys)
     free_tramp(&r);
   else
     ng__sys_call(t, free_tramp, &r);
+}
+
+void *ng__sys_malloc(ng__thr *t, const ng_alloc *alc, size_t size) {
+  return sys_alloc(t, alc, size, 0);
+}
+
+void ng__sys_free(ng__thr *t, const ng_alloc *alc, void *p, size_t size) {
+  if (p != NULL)
+    sys_free(t, alc, p, size, 0);
+}
+
+static ng__seg *seg_new(ng__thr *t, const ng_alloc *alc, size_t size) {
+  return sys_alloc(t, alc, size, 1);
+}
+
+static void seg_delete(ng__thr *t, const ng_alloc *alc, ng__seg *g) {
+  sys_free(t, alc, g, g->size, 1);
 }
 
 static ng__seg *pool_take(ng__segpool *p, size_t size) {
@@ -98,20 +122,20 @@ static ng__seg *pool_take(ng__segpool *p, size_t size) {
 }
 
 int ng__seg_get(ng__thr *t, ng__stk *s, size_t size, ng__seg **out) {
-  const ng_alloc *alc = s->pool ? s->pool->alc : s->alc;
+  const ng__env *e = s->env;
   ng__seg *g = NULL;
 
-  if (s->budget != 0 && s->st->stack_inuse + size > s->budget)
+  if (e->budget != 0 && e->st->stack_inuse + size > e->budget)
     return NG_ESTACK;
-  if (s->pool != NULL)
-    g = pool_take(s->pool, size);
+  if (e->pool != NULL)
+    g = pool_take(e->pool, size);
   if (g == NULL) {
-    g = seg_new(t, alc, size);
+    g = seg_new(t, e->alc, size);
     if (g == NULL)
       return NG_ENOMEM;
-    s->st->seg_allocs++;
-    s->st->segments++;
-    s->st->stack_sys += size;
+    e->st->seg_allocs++;
+    e->st->segments++;
+    e->st->stack_sys += size;
     s->nsegs++;
   }
   *out = g;
@@ -127,10 +151,11 @@ static void seg_destroy(ng__thr *t, const ng_alloc *alc, ng_stack_stats *st,
 }
 
 void ng__seg_put(ng__thr *t, ng__stk *s, ng__seg *g) {
-  ng__segpool *p = s->pool;
+  const ng__env *e = s->env;
+  ng__segpool *p = e->pool;
   int k = pool_class(g->size);
 
-  s->st->shrinks++;
+  e->st->shrinks++;
   if (p != NULL && k >= 0 && p->bytes + g->size <= p->cap) {
     g->prev = NULL;
     g->next = p->free[k];
@@ -139,7 +164,7 @@ void ng__seg_put(ng__thr *t, ng__stk *s, ng__seg *g) {
     p->st->segments_pooled++;
     return;
   }
-  seg_destroy(t, p ? p->alc : s->alc, s->st, g);
+  seg_destroy(t, e->alc, e->st, g);
 }
 
 void ng__segpool_drain(ng__thr *t, ng__segpool *p) {

@@ -59,10 +59,12 @@ static void thr_init(ng__thr *t) {
    * back to it looks like a frame being popped. */
   t->sys_vg_id = ng__tool_stack_add((void *)lo, (void *)hi);
   t->on_sys = 1;
-  ng__stk_init(&t->main, hi, 0, NULL, &t->st);
+  t->env_main.st = &t->st;
+  t->env_main.growable = 1;
+  t->env_sys.st = &t->st;
+  ng__stk_init(&t->main, hi, 0, &t->env_main);
   t->main.base_limit = lo + slack + NG__RED + NG__RESERVE;
-  t->main.growable = 1;
-  ng__stk_init(&t->sys, hi, 0, NULL, &t->st);
+  ng__stk_init(&t->sys, hi, 0, &t->env_sys);
   t->sys.base_limit = t->main.base_limit;
   t->cur = &t->main;
   ng__stack_limit = t->main.base_limit;
@@ -92,8 +94,7 @@ void ng_stack_thread_stats(ng_stack_stats *st) { *st = ng__thr_get()->st; }
 
 /* ------------------------------------------------------------ segments */
 
-void ng__stk_init(ng__stk *s, uintptr_t top, size_t max, const ng_alloc *alc,
-                  ng_stack_stats *st) {
+void ng__stk_init(ng__stk *s, uintptr_t top, size_t max, const ng__env *env) {
   s->seg = NULL;
   s->first = NULL;
   s->base_top = top;
@@ -104,11 +105,7 @@ void ng__stk_init(ng__stk *s, uintptr_t top, size_t max, const ng_alloc *alc,
   s->peak = 0;
   s->nsegs = 0;
   s->grows = 0;
-  s->alc = alc;
-  s->pool = NULL;
-  s->st = st;
-  s->budget = 0;
-  s->growable = 1;
+  s->env = env;
 }
 
 /* Gives back g and every segment cached below it. */
@@ -192,22 +189,27 @@ static int seg_enter(ng__thr *t, ng__stk *s, ng__seg *g, size_t base_used,
                      int (*fn)(void *), void *arg) {
   ng__seg *prev = s->seg;
   uintptr_t old_limit = ng__stack_limit, old_sys_sp = t->sys_sp;
+  uintptr_t here = NG__HERE();
   int was_sys = t->on_sys, rc;
+  /* Leaving a task's base: its live bytes there end below this frame. */
+  int was_home = here - t->home_lo < t->home_hi - t->home_lo;
 
   if (prev == NULL)
     s->base_used = base_used;
   s->seg = g;
   s->seg_bytes += g->size;
   s->grows++;
-  s->st->grows++;
-  ng__stat_inuse(s->st, g->size, 0);
+  s->env->st->grows++;
+  ng__stat_inuse(s->env->st, g->size, 0);
   if (s->base_used + s->seg_bytes > s->peak)
     s->peak = s->base_used + s->seg_bytes;
   if (was_sys) {
     /* Leaving the thread stack: system calls will run below here. */
-    t->sys_sp = (NG__HERE() - NG__RESERVE) & ~(uintptr_t)15;
+    t->sys_sp = (here - NG__RESERVE) & ~(uintptr_t)15;
     t->on_sys = 0;
   }
+  if (was_home)
+    t->home_left = (here - NG__RESERVE) & ~(uintptr_t)15;
   ng__stack_limit = g->limit;
   rc = call_on(fn, arg, (uintptr_t)(g + 1), ng__seg_top(g));
   ng__stack_limit = old_limit;
@@ -215,9 +217,11 @@ static int seg_enter(ng__thr *t, ng__stk *s, ng__seg *g, size_t base_used,
     t->on_sys = 1;
     t->sys_sp = old_sys_sp;
   }
+  if (was_home)
+    t->home_left = 0;
   s->seg = prev;
   s->seg_bytes -= g->size;
-  ng__stat_inuse(s->st, 0, g->size);
+  ng__stat_inuse(s->env->st, 0, g->size);
   /* Shrink with hysteresis: keep g cached, release what lies beyond. */
   chain_put(t, s, g->next);
   g->next = NULL;
@@ -242,7 +246,7 @@ int ng__stk_grow_call(ng__thr *t, ng__stk *s, int (*fn)(void *), void *arg,
   ng__seg *g;
   int rc;
 
-  if (!s->growable)
+  if (!s->env->growable)
     goto fail_ceiling;
   base_used = s->seg != NULL  ? s->base_used
               : s->base_top > sp ? s->base_top - sp
@@ -268,7 +272,7 @@ int ng__stk_grow_call(ng__thr *t, ng__stk *s, int (*fn)(void *), void *arg,
   return seg_enter(t, s, g, base_used, fn, arg);
 
 fail_ceiling:
-  s->st->overflows++;
+  s->env->st->overflows++;
   return NG_ESTACK;
 }
 
@@ -326,13 +330,19 @@ int ng_stack_run_info(int (*fn)(void *), void *arg, const ng_stack_opts *opts,
                       ng_stack_run_stats *stats) {
   ng__thr *t = ng__thr_get();
   ng__stk r, *outer = t->cur;
+  ng__env env;
   uintptr_t old_limit = ng__stack_limit, top = NG__HERE();
   size_t max = opts != NULL && opts->max_stack != 0 ? opts->max_stack
                                                     : ng_stack_get_max();
   int rc;
 
   max = clamp_max(max);
-  ng__stk_init(&r, top, max, opts != NULL ? opts->alc : NULL, &t->st);
+  env.alc = opts != NULL ? opts->alc : NULL;
+  env.pool = NULL;
+  env.st = &t->st;
+  env.budget = 0;
+  env.growable = 1;
+  ng__stk_init(&r, top, max, &env);
   /* Base bytes may use the ceiling less what leaving the base needs. */
   r.base_limit = top - max + NG__RED + NG__RESERVE;
   if (top < max || r.base_limit < old_limit)

@@ -64,6 +64,16 @@ struct ng__seg {
 
 typedef struct ng__segpool ng__segpool;
 
+/* Where a stack's segments come from and what they are charged to; shared
+ * by every stack of a thread, a run or a scheduler. */
+typedef struct ng__env {
+  const ng_alloc *alc; /* segment allocator when there is no pool */
+  ng__segpool *pool;   /* segment cache of a scheduler, or NULL */
+  ng_stack_stats *st;  /* counters to update */
+  size_t budget;       /* cap on st->stack_inuse; 0: none */
+  int growable;        /* 0: growth fails (the system stack in a call) */
+} ng__env;
+
 typedef struct ng__stk {
   ng__seg *seg;         /* segment running now; NULL: on the base */
   ng__seg *first;       /* first segment; cached while on the base */
@@ -75,11 +85,7 @@ typedef struct ng__stk {
   size_t peak;          /* high-water of base_used + seg_bytes */
   size_t nsegs;         /* segments allocated for this stack */
   uint64_t grows;       /* switches onto a deeper segment */
-  const ng_alloc *alc;  /* segment allocator when there is no pool */
-  ng__segpool *pool;    /* segment cache of a scheduler, or NULL */
-  ng_stack_stats *st;   /* counters to update */
-  size_t budget;        /* cap on st->stack_inuse; 0: none */
-  int growable;         /* 0: growth fails (the system stack in a call) */
+  const ng__env *env;   /* segment source and counters */
 } ng__stk;
 
 /* Per-thread state. */
@@ -91,10 +97,16 @@ typedef struct ng__thr {
   uintptr_t sys_hi;
   uintptr_t sys_sp;     /* where system calls start while off it */
   unsigned sys_vg_id;   /* the thread stack's valgrind stack id */
+  uintptr_t home_lo;    /* base stack of the running task; 0 outside */
+  uintptr_t home_hi;
+  uintptr_t home_left;  /* where the running task left its base for a
+                           segment; 0 while it runs on the base */
   ng__stk *cur;         /* growable stack running now */
   ng__stk main;         /* the thread stack as a growable stack */
   ng__stk sys;          /* the system stack inside a system call */
-  void *sched;          /* scheduler bound to this thread, if any */
+  ng__env env_main;     /* libc segments, thread counters */
+  ng__env env_sys;      /* the same, not growable */
+  struct ng_sched *sched; /* scheduler bound to this thread, if any */
   ng_stack_stats st;    /* counters of main and of runs */
 } ng__thr;
 
@@ -108,9 +120,8 @@ int ng__thread_bounds(uintptr_t *lo, uintptr_t *hi);
 void ng__thread_at_exit(ng__thr *t);
 void ng__thr_exit(ng__thr *t);
 
-/* Zeroes s and sets its origin, allocator and counters. */
-void ng__stk_init(ng__stk *s, uintptr_t top, size_t max, const ng_alloc *alc,
-                  ng_stack_stats *st);
+/* Zeroes s and sets its origin, ceiling and environment. */
+void ng__stk_init(ng__stk *s, uintptr_t top, size_t max, const ng__env *env);
 
 /* Grows s onto its next segment and runs fn(arg) there. sp: the caller's
  * frame address. Returns fn's result, NG_ESTACK or NG_ENOMEM. */
@@ -130,6 +141,16 @@ int ng__sys_call(ng__thr *t, int (*fn)(void *), void *arg);
  * stack. Counters in s->st are updated. */
 int ng__seg_get(ng__thr *t, ng__stk *s, size_t size, ng__seg **out);
 void ng__seg_put(ng__thr *t, ng__stk *s, ng__seg *g);
+
+/* Plain allocations, on the system stack when off it. */
+void *ng__sys_malloc(ng__thr *t, const ng_alloc *alc, size_t size);
+void ng__sys_free(ng__thr *t, const ng_alloc *alc, void *p, size_t size);
+
+/* Alternate signal stack for a scheduler thread: installs one of `size`
+ * bytes from alc unless the thread has one; *mem is NULL when none was
+ * installed. ng__altstack_remove undoes it. */
+int ng__altstack_install(const ng_alloc *alc, size_t size, void **mem);
+void ng__altstack_remove(const ng_alloc *alc, size_t size, void *mem);
 
 /* Scheduler segment cache: free lists by power-of-two size class. */
 #define NG__POOL_CLASSES 16

@@ -1,0 +1,746 @@
+/*
+ * lib/stack/sched.c - tasks and the M:1 scheduler of a thread.
+ *
+ * Contexts. The run loop is itself a context (s->loop, on the thread
+ * stack); every switch is from one context to another through switch_to(),
+ * which also moves the thread's stack state (t->cur, the fast-path limit,
+ * the task's base bounds) so that ng_stack_call keeps working in tasks.
+ *
+ * Shared base stacks (libaco's model). A task's base is one of s->homes;
+ * home->owner is the task whose bytes are on it. Before a task resumes,
+ * make_resident() copies the owner's live bytes out (evict) and the task's
+ * saved bytes back in, at the same addresses. A task suspended on a
+ * segment has its base live bytes above t->home_left; otherwise above its
+ * saved stack pointer. Switching between two tasks of the same home cannot
+ * copy under the running task's feet, so it goes through the loop.
+ *
+ * Lifecycle: RUNNABLE (in the run queue) -> RUNNING -> PARKED or RUNNABLE
+ * ... -> DONE. An exiting task switches to the loop, which releases its
+ * stacks (reap); a joinable task's struct then waits for ng_task_join.
+ */
+#include <string.h>
+
+#include "stack/stack_int.h"
+
+#define TASK_BASE ((size_t)2048) /* checked bytes on a shared base */
+#define HOMES_DEFAULT 4u
+#define HOME_SIZE_DEFAULT ((size_t)64 * 1024)
+#define POOL_DEFAULT ((size_t)8 << 20)
+#define ALTSTACK_SIZE ((size_t)64 * 1024)
+
+/* T_WAITING: parked in spawn for the budget; only the budget wakes it
+ * (ng_task_wake just leaves a permit), so the waiter list stays intact. */
+enum { T_RUNNABLE, T_RUNNING, T_PARKED, T_WAITING, T_DONE };
+
+typedef struct ng__home {
+  uintptr_t lo;      /* usable bytes [lo, top) */
+  uintptr_t top;
+  ng_task *owner;    /* task whose bytes are on it; NULL: none */
+  void *mem;         /* the allocation */
+  unsigned vg_id;    /* valgrind stack id */
+} ng__home;
+
+struct ng_task {
+  ng__ctx ctx;          /* registers while suspended */
+  ng__stk stk;          /* its growable stack */
+  ng__stk *cur;         /* t->cur while suspended (runs may nest) */
+  uintptr_t home_left;  /* t->home_left while suspended */
+  ng_task *next;        /* run queue or budget waiters */
+  ng_task *all_prev;    /* every task of the scheduler */
+  ng_task *all_next;
+  ng_task *joiner;      /* task waiting in ng_task_join */
+  int (*fn)(void *);    /* body */
+  void *arg;
+  ng__home *home;       /* shared base stack, or NULL */
+  ng__seg *priv;        /* private base stack, or NULL */
+  unsigned char *save;  /* live base bytes, copied out */
+  uint32_t save_len;    /* bytes in save; 0: resident or not started */
+  uint32_t save_cap;    /* bytes allocated for save */
+  int result;           /* fn's return value once DONE */
+  unsigned char state;  /* T_* */
+  unsigned char permit; /* a wake arrived while not parked */
+  unsigned char detached; /* freed when it ends */
+  unsigned char started;  /* has run at least once */
+#if NG__TOOL_ASAN
+  void *fake;           /* ASan fake stack while suspended */
+  const void *as_lo;    /* stack bounds ASan last saw for this context */
+  size_t as_size;
+#endif
+};
+
+struct ng_sched {
+  ng_task loop;         /* the run loop's context */
+  ng_task *run;         /* context running now: a task or &loop */
+  ng_task *prev;        /* context that switched to run */
+  ng_task *rq_head;     /* run queue, FIFO */
+  ng_task *rq_tail;
+  ng_task *waiters;     /* tasks waiting in spawn for the budget */
+  ng_task *zombie;      /* ended task for the loop to reap */
+  ng_task *all;         /* every live task */
+  ng__home *homes;      /* shared base stacks */
+  unsigned nhomes;
+  unsigned next_home;   /* round-robin assignment */
+  size_t home_size;     /* bytes of each home allocation */
+  size_t max_stack;     /* default task ceiling; 0: global */
+  size_t max_tasks;     /* live-task budget; 0: none */
+  int loop_on_sys;      /* t->on_sys of the loop while it is switched out */
+  uintptr_t loop_sys_sp; /* t->sys_sp of the loop likewise */
+  ng__thr *thr;         /* owning thread */
+  const ng_alloc *alc;
+  void *alt_mem;        /* sigaltstack we installed, or NULL */
+  ng__segpool pool;     /* idle segments */
+  ng__env env;          /* segment source of the tasks */
+  ng_stack_stats st;
+};
+
+/* ----------------------------------------------------------- queues */
+
+static void rq_push(ng_sched *s, ng_task *a) {
+  a->next = NULL;
+  if (s->rq_tail != NULL)
+    s->rq_tail->next = a;
+  else
+    s->rq_head = a;
+  s->rq_tail = a;
+}
+
+static ng_task *rq_pop(ng_sched *s) {
+  ng_task *a = s->rq_head;
+  if (a != NULL) {
+    s->rq_head = a->next;
+    if (s->rq_head == NULL)
+      s->rq_tail = NULL;
+    a->next = NULL;
+  }
+  return a;
+}
+
+static void make_runnable(ng_sched *s, ng_task *a) {
+  if (a->state == T_PARKED || a->state == T_WAITING)
+    s->st.tasks_parked--;
+  a->state = T_RUNNABLE;
+  rq_push(s, a);
+}
+
+/* ------------------------------------------------------ base stacks */
+
+static void base_bounds(const ng_task *a, uintptr_t *lo, uintptr_t *hi) {
+  if (a->home != NULL) {
+    *lo = a->home->lo;
+    *hi = a->home->top;
+  } else if (a->priv != NULL) {
+    *lo = (uintptr_t)(a->priv + 1);
+    *hi = ng__seg_top(a->priv);
+  } else {
+    *lo = *hi = 0; /* the loop */
+  }
+}
+
+/* Start of a suspended task's live bytes on its home. */
+static uintptr_t live_lo(const ng_task *a) {
+  return a->home_left != 0 ? a->home_left : ng__ctx_sp(&a->ctx);
+}
+
+static void save_release(ng__thr *t, ng_sched *s, ng_task *a) {
+  if (a->save == NULL)
+    return;
+  s->st.saved_bytes -= a->save_len;
+  s->st.stack_inuse -= a->save_cap;
+  s->st.stack_sys -= a->save_cap;
+  ng__sys_free(t, s->alc, a->save, a->save_cap);
+  a->save = NULL;
+  a->save_len = a->save_cap = 0;
+}
+
+/* Copies the live bytes of c (suspended, owner of its home) out. */
+static int evict(ng__thr *t, ng_sched *s, ng_task *c) {
+  uintptr_t lo = live_lo(c);
+  size_t len = c->home->top - lo;
+
+  if (len > c->save_cap) {
+    unsigned char *p = ng__sys_malloc(t, s->alc, len);
+    if (p == NULL)
+      return NG_ENOMEM;
+    save_release(t, s, c);
+    c->save = p;
+    c->save_cap = (uint32_t)len;
+    s->st.stack_inuse += len;
+    s->st.stack_sys += len;
+    if (s->st.stack_inuse > s->st.peak_stack)
+      s->st.peak_stack = s->st.stack_inuse;
+  }
+  ng__tool_stack_save((void *)lo, len);
+  memcpy(c->save, (const void *)lo, len);
+  c->save_len = (uint32_t)len;
+  s->st.saved_bytes += len;
+  s->st.copied_bytes += len;
+  c->home->owner = NULL;
+  return NG_OK;
+}
+
+/* Makes b's bytes the ones on its home. Must not run on that home. */
+static int make_resident(ng__thr *t, ng_sched *s, ng_task *b) {
+  ng__home *h = b->home;
+  int rc;
+
+  if (h == NULL || h->owner == b)
+    return NG_OK;
+  if (h->owner != NULL) {
+    rc = evict(t, s, h->owner);
+    if (rc != NG_OK)
+      return rc;
+  }
+  if (b->save_len != 0) {
+    /* Stale ASan poison and valgrind's idea of the old frames go. */
+    ng__tool_stack_restore((void *)h->lo, h->top - h->lo);
+    memcpy((void *)(h->top - b->save_len), b->save, b->save_len);
+    s->st.saved_bytes -= b->save_len;
+    s->st.copied_bytes += b->save_len;
+    b->save_len = 0;
+  }
+  h->owner = b;
+  return NG_OK;
+}
+
+/* ------------------------------------------------------- switching */
+
+static void tool_bounds(const ng_task *b, const void **lo, size_t *size) {
+#if NG__TOOL_ASAN
+  if (b->as_size != 0) {
+    *lo = b->as_lo;
+    *size = b->as_size;
+    return;
+  }
+#endif
+  {
+    uintptr_t l, h;
+    base_bounds(b, &l, &h);
+    *lo = (const void *)l;
+    *size = h - l;
+  }
+}
+
+static void tool_arrived(ng_sched *s, void *fake) {
+#if NG__TOOL_ASAN
+  ng__tool_switch_finish(fake, &s->prev->as_lo, &s->prev->as_size);
+#else
+  (void)s;
+  (void)fake;
+#endif
+}
+
+/* Moves the thread's stack state from a to b, before the register swap. */
+static void state_to(ng__thr *t, ng_sched *s, ng_task *a, ng_task *b) {
+  a->cur = t->cur;
+  a->home_left = t->home_left;
+  if (a == &s->loop) {
+    s->loop_on_sys = t->on_sys;
+    s->loop_sys_sp = t->sys_sp;
+    if (t->on_sys) /* tasks' system calls run below the loop */
+      t->sys_sp = (NG__HERE() - NG__RESERVE) & ~(uintptr_t)15;
+    t->on_sys = 0;
+  } else if (a->stk.seg == NULL && a->cur == &a->stk) {
+    /* Task peak: base depth at a switch counts too. */
+    size_t depth = a->stk.base_top - NG__HERE();
+    if (depth > a->stk.peak)
+      a->stk.peak = depth;
+  }
+  if (b == &s->loop) {
+    t->on_sys = s->loop_on_sys;
+    t->sys_sp = s->loop_sys_sp;
+  }
+  t->cur = b->cur;
+  ng__stack_limit = b->cur->seg != NULL ? b->cur->seg->limit
+                                        : b->cur->base_limit;
+  t->home_left = b->home_left;
+  base_bounds(b, &t->home_lo, &t->home_hi);
+  s->prev = a;
+  s->run = b;
+  b->state = b == &s->loop ? b->state : T_RUNNING;
+  b->started = 1;
+  s->st.switches++;
+}
+
+static void switch_to(ng__thr *t, ng_sched *s, ng_task *a, ng_task *b) {
+  const void *lo;
+  size_t size;
+  void **fake = NULL;
+
+  state_to(t, s, a, b);
+  tool_bounds(b, &lo, &size);
+#if NG__TOOL_ASAN
+  fake = &a->fake;
+#endif
+  ng__tool_switch_start(fake, lo, size);
+  ng__ctx_swap(&a->ctx, &b->ctx);
+  tool_arrived(s, fake != NULL ? *fake : NULL);
+}
+
+/*
+ * a stops running (it is already queued, parked or waiting): switch to the
+ * next runnable task directly when that is safe, else to the loop.
+ */
+static void leave(ng__thr *t, ng_sched *s, ng_task *a) {
+  ng_task *b = s->rq_head;
+
+  if (b != NULL && (b->home == NULL || b->home != a->home) &&
+      make_resident(t, s, b) == NG_OK) {
+    rq_pop(s);
+    switch_to(t, s, a, b);
+    return;
+  }
+  switch_to(t, s, a, &s->loop);
+}
+
+/* ---------------------------------------------------------- the loop */
+
+static void reap(ng__thr *t, ng_sched *s, ng_task *a);
+
+/* Runs the first runnable task until control returns to the loop.
+ * Returns 1 if one ran, 0 if none is runnable, or -code. */
+static int loop_once(ng__thr *t, ng_sched *s) {
+  ng_task *b = s->rq_head, *z;
+  int rc;
+
+  if (b == NULL)
+    return 0;
+  rc = make_resident(t, s, b);
+  if (rc != NG_OK)
+    return -rc;
+  rq_pop(s);
+  switch_to(t, s, &s->loop, b);
+  z = s->zombie;
+  if (z != NULL) {
+    s->zombie = NULL;
+    reap(t, s, z);
+  }
+  return 1;
+}
+
+int ng_sched_run(ng_sched *s) {
+  ng__thr *t = ng__thr_get();
+  int rc;
+
+  if (s == NULL || s->thr != t)
+    return NG_EINVAL;
+  if (s->run != &s->loop)
+    return NG_ESTATE;
+  while ((rc = loop_once(t, s)) > 0)
+    ;
+  return -rc;
+}
+
+/* --------------------------------------------------- task lifecycle */
+
+static void wake_waiter(ng_sched *s) {
+  ng_task *w = s->waiters;
+  if (w != NULL) {
+    s->waiters = w->next;
+    w->next = NULL;
+    make_runnable(s, w);
+  }
+}
+
+static void unlink_all(ng_sched *s, ng_task *a) {
+  if (a->all_prev != NULL)
+    a->all_prev->all_next = a->all_next;
+  else
+    s->all = a->all_next;
+  if (a->all_next != NULL)
+    a->all_next->all_prev = a->all_prev;
+}
+
+static void task_free(ng__thr *t, ng_sched *s, ng_task *a) {
+  unlink_all(s, a);
+  s->st.tasks_live--;
+  ng__free(s->alc, a, sizeof *a);
+  wake_waiter(s);
+  (void)t;
+}
+
+/* Releases every stack resource of a (ended, or being destroyed). */
+static void release_stacks(ng__thr *t, ng_sched *s, ng_task *a) {
+  if (a->stk.seg != NULL) { /* destroyed while suspended on a segment */
+    ng__stat_inuse(&s->st, 0, a->stk.seg_bytes);
+    a->stk.seg = NULL;
+    a->stk.seg_bytes = 0;
+  }
+  ng__stk_release(t, &a->stk);
+  save_release(t, s, a);
+  if (a->home != NULL && a->home->owner == a)
+    a->home->owner = NULL;
+  if (a->priv != NULL) {
+    ng__stat_inuse(&s->st, 0, a->priv->size);
+    ng__seg_put(t, &a->stk, a->priv);
+    s->st.shrinks--; /* a base, not a shrink */
+    a->priv = NULL;
+  }
+}
+
+static void reap(ng__thr *t, ng_sched *s, ng_task *a) {
+  release_stacks(t, s, a);
+  if (a->detached)
+    task_free(t, s, a);
+  else
+    wake_waiter(s);
+}
+
+static void task_exit(ng__thr *t, ng_sched *s, ng_task *a, int rc) {
+  const void *lo;
+  size_t size;
+
+  a->result = rc;
+  a->state = T_DONE;
+  if (a->joiner != NULL && a->joiner->state == T_PARKED)
+    make_runnable(s, a->joiner);
+  s->zombie = a;
+  state_to(t, s, a, &s->loop);
+  tool_bounds(&s->loop, &lo, &size);
+  ng__tool_switch_start(NULL, lo, size); /* this stack ends for good */
+  ng__ctx_swap(&a->ctx, &s->loop.ctx);
+}
+
+/* First frame of every task. */
+static void task_entry(void *p) {
+  ng_task *a = p;
+  ng__thr *t = ng__thr_get();
+  ng_sched *s = t->sched;
+
+  tool_arrived(s, NULL);
+  task_exit(t, s, a, a->fn(a->arg));
+}
+
+static int in_task(const ng_sched *s) {
+  return s != NULL && s->run != &s->loop;
+}
+
+/* Waits until the budget lets one more task in (see ng_task_spawn). */
+static int spawn_budget(ng__thr *t, ng_sched *s, unsigned flags) {
+  int rc;
+
+  while ((s->max_tasks != 0 && s->st.tasks_live >= s->max_tasks) ||
+         (s->env.budget != 0 && s->st.stack_inuse >= s->env.budget)) {
+    if (!(flags & NG_TASK_WAIT))
+      return NG_EBUSY;
+    if (in_task(s)) {
+      ng_task *a = s->run;
+      if (t->on_sys)
+        return NG_ESTATE;
+      a->next = s->waiters;
+      s->waiters = a;
+      a->state = T_WAITING;
+      s->st.tasks_parked++;
+      leave(t, s, a);
+      continue;
+    }
+    rc = loop_once(t, s);
+    if (rc == 0)
+      return NG_EBUSY;
+    if (rc < 0)
+      return -rc;
+  }
+  return NG_OK;
+}
+
+/* Gives a its base: a private segment or a home. */
+static int task_base(ng__thr *t, ng_sched *s, ng_task *a, unsigned flags,
+                     uintptr_t *lo, uintptr_t *top) {
+  int rc;
+
+  if ((flags & NG_TASK_PRIVATE) || s->nhomes == 0) {
+    rc = ng__seg_get(t, &a->stk, NG__SEG_FIRST, &a->priv);
+    if (rc != NG_OK)
+      return rc == NG_ESTACK ? NG_EBUSY : rc;
+    ng__stat_inuse(&s->st, a->priv->size, 0);
+    *lo = (uintptr_t)(a->priv + 1);
+    *top = ng__seg_top(a->priv);
+    a->stk.base_limit = a->priv->limit;
+  } else {
+    a->home = &s->homes[s->next_home++ % s->nhomes];
+    *lo = a->home->lo;
+    *top = a->home->top;
+    a->stk.base_limit = *top - TASK_BASE;
+  }
+  a->stk.base_top = *top;
+  return NG_OK;
+}
+
+int ng_task_spawn(ng_sched *s, ng_task **out, int (*fn)(void *), void *arg,
+                  const ng_task_opts *opts) {
+  ng__thr *t = ng__thr_get();
+  unsigned flags = opts != NULL ? opts->flags : 0;
+  size_t max = opts != NULL && opts->max_stack != 0 ? opts->max_stack
+                                                     : s->max_stack;
+  uintptr_t lo, top;
+  ng_task *a;
+  int rc;
+
+  if (s == NULL || fn == NULL || s->thr != t)
+    return NG_EINVAL;
+  rc = spawn_budget(t, s, flags);
+  if (rc != NG_OK)
+    return rc;
+  a = ng__sys_malloc(t, s->alc, sizeof *a);
+  if (a == NULL)
+    return NG_ENOMEM;
+  memset(a, 0, sizeof *a);
+  ng__stk_init(&a->stk, 0, max, &s->env);
+  rc = task_base(t, s, a, flags, &lo, &top);
+  if (rc != NG_OK) {
+    ng__sys_free(t, s->alc, a, sizeof *a);
+    return rc;
+  }
+  a->fn = fn;
+  a->arg = arg;
+  a->cur = &a->stk;
+  a->detached = out == NULL;
+  ng__ctx_init(&a->ctx, (void *)lo, (void *)top, task_entry, a);
+  a->all_next = s->all;
+  if (s->all != NULL)
+    s->all->all_prev = a;
+  s->all = a;
+  if (++s->st.tasks_live > s->st.tasks_peak)
+    s->st.tasks_peak = s->st.tasks_live;
+  s->st.tasks_spawned++;
+  a->state = T_RUNNABLE;
+  rq_push(s, a);
+  if (out != NULL)
+    *out = a;
+  return NG_OK;
+}
+
+/* The running task, or NULL; NG_ESTATE cases of yield and park. */
+static ng_task *current(ng__thr **tp, ng_sched **sp) {
+  ng__thr *t = ng__thr_get();
+  ng_sched *s = t->sched;
+
+  *tp = t;
+  *sp = s;
+  if (!in_task(s) || t->on_sys)
+    return NULL;
+  return s->run;
+}
+
+int ng_task_yield(void) {
+  ng__thr *t;
+  ng_sched *s;
+  ng_task *a = current(&t, &s);
+
+  if (a == NULL)
+    return NG_ESTATE;
+  if (s->rq_head == NULL)
+    return NG_OK; /* nobody else to run */
+  a->state = T_RUNNABLE;
+  rq_push(s, a);
+  leave(t, s, a);
+  return NG_OK;
+}
+
+int ng_task_park(void) {
+  ng__thr *t;
+  ng_sched *s;
+  ng_task *a = current(&t, &s);
+
+  if (a == NULL)
+    return NG_ESTATE;
+  if (a->permit) {
+    a->permit = 0;
+    return NG_OK;
+  }
+  a->state = T_PARKED;
+  s->st.tasks_parked++;
+  ng__stk_trim(t, t->cur); /* shrink: a parked task keeps no cache */
+  leave(t, s, a);
+  return NG_OK;
+}
+
+int ng_task_wake(ng_task *b) {
+  ng_sched *s = ng__thr_get()->sched;
+
+  if (b == NULL || s == NULL)
+    return NG_EINVAL;
+  if (b->state == T_DONE)
+    return NG_ESTATE;
+  if (b->state == T_PARKED)
+    make_runnable(s, b);
+  else
+    b->permit = 1;
+  return NG_OK;
+}
+
+int ng_task_join(ng_task *b, int *result) {
+  ng__thr *t = ng__thr_get();
+  ng_sched *s = t->sched;
+  int rc;
+
+  if (b == NULL || s == NULL || b->detached)
+    return NG_EINVAL;
+  if (b->joiner != NULL && b->joiner != s->run)
+    return NG_EBUSY;
+  while (b->state != T_DONE) {
+    if (in_task(s)) {
+      if (b == s->run)
+        return NG_ESTATE;
+      b->joiner = s->run;
+      rc = ng_task_park();
+    } else {
+      rc = loop_once(t, s);
+      rc = rc == 0 ? NG_ESTATE : rc < 0 ? -rc : NG_OK;
+    }
+    if (rc != NG_OK)
+      return rc;
+  }
+  if (s->zombie == b) { /* ended, loop not back yet: reap now */
+    s->zombie = NULL;
+    release_stacks(t, s, b);
+  }
+  if (result != NULL)
+    *result = b->result;
+  task_free(t, s, b);
+  return NG_OK;
+}
+
+ng_task *ng_task_self(void) {
+  ng_sched *s = ng__thr_get()->sched;
+  return in_task(s) ? s->run : NULL;
+}
+
+void ng_task_stats_get(const ng_task *a, ng_task_stats *st) {
+  const ng__seg *g;
+  size_t segs = 0, bytes = 0;
+
+  for (g = a->stk.first; g != NULL; g = g->next) {
+    segs++;
+    bytes += g->size;
+  }
+  st->segments = segs;
+  st->stack_bytes = bytes + a->save_len;
+  if (a->priv != NULL)
+    st->stack_bytes += a->priv->size;
+  else if (a->home != NULL && a->home->owner == a && a->state != T_RUNNING)
+    st->stack_bytes += a->home->top - live_lo(a);
+  st->peak = a->stk.peak;
+  st->grows = a->stk.grows;
+}
+
+/* ------------------------------------------------------- scheduler */
+
+/* Frees the first s->nhomes homes and the array of n entries. */
+static void homes_free(ng_sched *s, unsigned n) {
+  unsigned i;
+  for (i = 0; i < s->nhomes; i++) {
+    ng__tool_stack_drop(s->homes[i].vg_id);
+    ng__free(s->alc, s->homes[i].mem, s->home_size);
+    s->st.stack_sys -= s->home_size;
+  }
+  ng__free(s->alc, s->homes, sizeof *s->homes * n);
+  s->homes = NULL;
+  s->nhomes = 0;
+}
+
+static int homes_new(ng_sched *s, unsigned n) {
+  unsigned i;
+
+  if (!NG__CTX_HAS_SP)
+    return NG_OK; /* copying needs the saved stack pointer */
+  s->homes = ng__malloc(s->alc, sizeof *s->homes * n);
+  if (s->homes == NULL)
+    return NG_ENOMEM;
+  for (i = 0; i < n; i++) {
+    ng__home *h = &s->homes[i];
+    h->mem = ng__malloc(s->alc, s->home_size);
+    if (h->mem == NULL) {
+      homes_free(s, n);
+      return NG_ENOMEM;
+    }
+    h->lo = ((uintptr_t)h->mem + 15) & ~(uintptr_t)15;
+    h->top = ((uintptr_t)h->mem + s->home_size) & ~(uintptr_t)15;
+    h->owner = NULL;
+    h->vg_id = ng__tool_stack_add((void *)h->lo, (void *)h->top);
+    s->nhomes = i + 1;
+    s->st.stack_sys += s->home_size;
+  }
+  return NG_OK;
+}
+
+static void sched_opts(ng_sched *s, const ng_sched_opts *o) {
+  s->alc = o->alc;
+  s->max_stack = o->max_stack;
+  s->max_tasks = o->max_tasks;
+  s->home_size = o->shared_size != 0 ? o->shared_size : HOME_SIZE_DEFAULT;
+  if (s->home_size < 2 * TASK_BASE + NG__RED + NG__RESERVE)
+    s->home_size = 2 * TASK_BASE + NG__RED + NG__RESERVE;
+  s->pool.cap = o->pool_bytes != 0 ? o->pool_bytes : POOL_DEFAULT;
+  s->pool.alc = o->alc;
+  s->pool.st = &s->st;
+  s->env.alc = o->alc;
+  s->env.pool = &s->pool;
+  s->env.st = &s->st;
+  s->env.budget = o->max_stack_bytes;
+  s->env.growable = 1;
+}
+
+int ng_sched_new(ng_sched **out, const ng_sched_opts *opts) {
+  static const ng_sched_opts defaults;
+  const ng_sched_opts *o = opts != NULL ? opts : &defaults;
+  ng__thr *t = ng__thr_get();
+  ng_sched *s;
+  int rc;
+
+  *out = NULL;
+  if (t->sched != NULL)
+    return NG_EBUSY;
+  s = ng__malloc(o->alc, sizeof *s);
+  if (s == NULL)
+    return NG_ENOMEM;
+  memset(s, 0, sizeof *s);
+  sched_opts(s, o);
+  rc = homes_new(s, o->shared_stacks != 0 ? o->shared_stacks : HOMES_DEFAULT);
+  if (rc != NG_OK)
+    goto fail_homes;
+  if (!o->no_sigaltstack) {
+    rc = ng__altstack_install(o->alc, ALTSTACK_SIZE, &s->alt_mem);
+    if (rc != NG_OK && rc != NG_ENOTSUP)
+      goto fail_alt;
+  }
+  s->run = &s->loop;
+  s->loop.cur = t->cur;
+  s->loop.state = T_RUNNING;
+  s->thr = t;
+  t->sched = s;
+  *out = s;
+  return NG_OK;
+
+fail_alt:
+  homes_free(s, s->nhomes);
+fail_homes:
+  ng__free(o->alc, s, sizeof *s);
+  return rc;
+}
+
+void ng_sched_free(ng_sched *s) {
+  ng__thr *t = ng__thr_get();
+
+  if (s == NULL || s->thr != t || in_task(s))
+    return;
+  if (s->zombie != NULL) {
+    reap(t, s, s->zombie);
+    s->zombie = NULL;
+  }
+  while (s->all != NULL) {
+    ng_task *a = s->all;
+    if (a->state == T_PARKED || a->state == T_WAITING)
+      s->st.tasks_parked--;
+    release_stacks(t, s, a);
+    unlink_all(s, a);
+    s->st.tasks_live--;
+    ng__free(s->alc, a, sizeof *a);
+  }
+  ng__segpool_drain(t, &s->pool);
+  homes_free(s, s->nhomes);
+  ng__altstack_remove(s->alc, ALTSTACK_SIZE, s->alt_mem);
+  t->sched = NULL;
+  ng__free(s->alc, s, sizeof *s);
+}
+
+void ng_sched_stats(const ng_sched *s, ng_stack_stats *st) { *st = s->st; }

@@ -1,0 +1,756 @@
+/*
+ * tests/test_task.c - tasks and the scheduler: spawn, yield, park/wake,
+ * join, growth inside tasks, per-task ceilings, budgets, a million parked
+ * tasks, shared-stack copying, signals, allocation failures.
+ */
+#define _GNU_SOURCE /* pthread_kill, sigaltstack */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <fenv.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "nestguard.h"
+#include "support/failalloc.h"
+
+static int slow_env(void) {
+  return getenv("NG_VALGRIND") != NULL || getenv("NG_SANITIZED") != NULL;
+}
+
+/* Current RSS in bytes from /proc/self/statm. */
+static size_t rss_now(void) {
+  unsigned long size = 0, res = 0;
+  FILE *f = fopen("/proc/self/statm", "r");
+  if (f == NULL)
+    return 0;
+  if (fscanf(f, "%lu %lu", &size, &res) != 2)
+    res = 0;
+  fclose(f);
+  return (size_t)res * 4096;
+}
+
+/* Recursion of ~256-byte frames through ng_stack_call. */
+typedef struct rec {
+  size_t depth, target, max_depth;
+  int park_at_bottom;
+} rec;
+
+static int recurse(void *p) {
+  rec *r = p;
+  volatile char pad[200];
+  int rc;
+
+  pad[0] = (char)r->depth;
+  if (r->depth > r->max_depth)
+    r->max_depth = r->depth;
+  if (r->depth == r->target) {
+    if (r->park_at_bottom)
+      return ng_task_park();
+    return 0;
+  }
+  r->depth++;
+  rc = ng_stack_call(recurse, r);
+  r->depth--;
+  return rc + (pad[0] - (char)r->depth);
+}
+
+/* ---------------------------------------------------------------- basics */
+
+static int ret_arg(void *p) { return (int)(intptr_t)p; }
+
+static void test_spawn_join(void **state) {
+  ng_sched *s, *s2;
+  ng_task *a, *b;
+  int res = -1;
+  ng_stack_stats st;
+  (void)state;
+
+  assert_int_equal(ng_sched_new(&s, NULL), NG_OK);
+  assert_int_equal(ng_sched_new(&s2, NULL), NG_EBUSY); /* one per thread */
+  assert_int_equal(ng_task_spawn(s, &a, ret_arg, (void *)7, NULL), NG_OK);
+  assert_int_equal(ng_task_spawn(s, &b, ret_arg, (void *)9, NULL), NG_OK);
+  assert_int_equal(ng_task_spawn(s, NULL, ret_arg, (void *)1, NULL), NG_OK);
+  assert_null(ng_task_self());
+  assert_int_equal(ng_task_yield(), NG_ESTATE);
+  assert_int_equal(ng_task_park(), NG_ESTATE);
+  assert_int_equal(ng_task_join(b, &res), NG_OK);
+  assert_int_equal(res, 9);
+  assert_int_equal(ng_sched_run(s), NG_OK);
+  assert_int_equal(ng_task_join(a, &res), NG_OK);
+  assert_int_equal(res, 7);
+  ng_sched_stats(s, &st);
+  assert_int_equal(st.tasks_live, 0);
+  assert_int_equal(st.tasks_spawned, 3);
+  assert_int_equal(st.tasks_peak, 3);
+  ng_sched_free(s);
+}
+
+/* Two tasks alternate strictly through yield. */
+typedef struct pingpong {
+  char log[64];
+  size_t n;
+} pingpong;
+
+static int ping(void *p) {
+  pingpong *pp = p;
+  int i;
+  for (i = 0; i < 5; i++) {
+    pp->log[pp->n++] = 'a';
+    assert_int_equal(ng_task_yield(), NG_OK);
+  }
+  return 0;
+}
+
+static int pong(void *p) {
+  pingpong *pp = p;
+  int i;
+  for (i = 0; i < 5; i++) {
+    pp->log[pp->n++] = 'b';
+    assert_int_equal(ng_task_yield(), NG_OK);
+  }
+  return 0;
+}
+
+static void run_pingpong(const ng_sched_opts *o, unsigned flags) {
+  ng_task_opts to = {0, flags};
+  ng_sched *s;
+  pingpong pp;
+
+  memset(&pp, 0, sizeof pp);
+  assert_int_equal(ng_sched_new(&s, o), NG_OK);
+  assert_int_equal(ng_task_spawn(s, NULL, ping, &pp, &to), NG_OK);
+  assert_int_equal(ng_task_spawn(s, NULL, pong, &pp, &to), NG_OK);
+  assert_int_equal(ng_sched_run(s), NG_OK);
+  assert_string_equal(pp.log, "ababababab");
+  ng_sched_free(s);
+}
+
+static void test_yield_alternates(void **state) {
+  ng_sched_opts one = {0};
+  (void)state;
+  run_pingpong(NULL, 0);
+  run_pingpong(NULL, NG_TASK_PRIVATE);
+  one.shared_stacks = 1; /* both tasks on one shared stack: copying */
+  run_pingpong(&one, 0);
+}
+
+/* Park/wake, including a wake that comes before the park. */
+typedef struct parker {
+  int stage;
+} parker;
+
+static int park_twice(void *p) {
+  parker *k = p;
+  k->stage = 1;
+  assert_int_equal(ng_task_park(), NG_OK);
+  k->stage = 2;
+  assert_int_equal(ng_task_park(), NG_OK); /* permit: returns at once */
+  k->stage = 3;
+  return 5;
+}
+
+static void test_park_wake(void **state) {
+  ng_sched *s;
+  ng_task *a;
+  parker k = {0};
+  ng_stack_stats st;
+  int res;
+  (void)state;
+
+  assert_int_equal(ng_sched_new(&s, NULL), NG_OK);
+  assert_int_equal(ng_task_spawn(s, &a, park_twice, &k, NULL), NG_OK);
+  assert_int_equal(ng_sched_run(s), NG_OK);
+  assert_int_equal(k.stage, 1);
+  ng_sched_stats(s, &st);
+  assert_int_equal(st.tasks_parked, 1);
+  /* Joining a parked task nobody wakes cannot finish. */
+  assert_int_equal(ng_task_join(a, &res), NG_ESTATE);
+  assert_int_equal(ng_task_wake(a), NG_OK);
+  assert_int_equal(ng_task_wake(a), NG_OK); /* permit for the 2nd park */
+  assert_int_equal(ng_sched_run(s), NG_OK);
+  assert_int_equal(k.stage, 3);
+  assert_int_equal(ng_task_wake(a), NG_ESTATE); /* finished */
+  assert_int_equal(ng_task_join(a, &res), NG_OK);
+  assert_int_equal(res, 5);
+  ng_sched_free(s);
+}
+
+/* Join from inside a task; spawn from inside a task. */
+static int child(void *p) {
+  int i;
+  for (i = 0; i < 3; i++)
+    ng_task_yield();
+  return (int)(intptr_t)p * 2;
+}
+
+static int parent(void *p) {
+  ng_sched *s = p;
+  ng_task *c[4];
+  int i, sum = 0, r;
+  for (i = 0; i < 4; i++)
+    if (ng_task_spawn(s, &c[i], child, (void *)(intptr_t)(i + 1), NULL))
+      return -1;
+  for (i = 0; i < 4; i++) {
+    if (ng_task_join(c[i], &r) != NG_OK)
+      return -2;
+    sum += r;
+  }
+  return sum;
+}
+
+static void test_join_in_task(void **state) {
+  ng_sched *s;
+  ng_task *a;
+  int res;
+  (void)state;
+  assert_int_equal(ng_sched_new(&s, NULL), NG_OK);
+  assert_int_equal(ng_task_spawn(s, &a, parent, s, NULL), NG_OK);
+  assert_int_equal(ng_task_join(a, &res), NG_OK);
+  assert_int_equal(res, 2 * (1 + 2 + 3 + 4));
+  ng_sched_free(s);
+}
+
+/* ---------------------------------------------------------- stacks */
+
+/* Deep recursion in tasks, parked at the bottom: segments stay put while
+ * other tasks use the shared stacks; memory comes back after. */
+static int deep_task(void *p) { return ng_stack_call(recurse, p); }
+
+static void test_task_growth(void **state) {
+  ng_sched *s;
+  ng_task *a[3];
+  rec r[3];
+  ng_task_stats ts;
+  ng_stack_stats st;
+  int i, res;
+  (void)state;
+
+  assert_int_equal(ng_sched_new(&s, NULL), NG_OK);
+  for (i = 0; i < 3; i++) {
+    memset(&r[i], 0, sizeof r[i]);
+    r[i].target = 10000; /* 2.5 MB each */
+    r[i].park_at_bottom = 1;
+    assert_int_equal(ng_task_spawn(s, &a[i], deep_task, &r[i], NULL),
+                     NG_OK);
+  }
+  assert_int_equal(ng_sched_run(s), NG_OK);
+  for (i = 0; i < 3; i++) {
+    assert_int_equal(r[i].max_depth, 10000);
+    ng_task_stats_get(a[i], &ts);
+    assert_true(ts.segments >= 8);
+    assert_true(ts.stack_bytes >= 10000 * 200);
+    assert_true(ts.peak >= 10000 * 200);
+  }
+  ng_sched_stats(s, &st);
+  assert_true(st.stack_inuse >= 3 * 10000 * 200);
+  for (i = 0; i < 3; i++)
+    assert_int_equal(ng_task_wake(a[i]), NG_OK);
+  for (i = 0; i < 3; i++) {
+    assert_int_equal(ng_task_join(a[i], &res), NG_OK);
+    assert_int_equal(res, 0);
+  }
+  ng_sched_stats(s, &st);
+  assert_true(st.stack_inuse < 64 * 1024);
+  assert_int_equal(st.segments, st.segments_pooled); /* all idle */
+  ng_sched_free(s);
+}
+
+/* One task hits its ceiling: NG_ESTACK; the others keep running. */
+typedef struct counter {
+  int n;
+} counter;
+
+static int count_yield(void *p) {
+  counter *c = p;
+  int i;
+  for (i = 0; i < 100; i++) {
+    c->n++;
+    ng_task_yield();
+  }
+  return 0;
+}
+
+static int runaway(void *p) {
+  rec *r = p;
+  r->target = SIZE_MAX;
+  return ng_stack_call(recurse, r);
+}
+
+static void test_task_ceiling_isolated(void **state) {
+  ng_task_opts small = {256 * 1024, 0};
+  ng_sched *s;
+  ng_task *bad, *good;
+  counter c = {0};
+  rec r;
+  int res;
+  (void)state;
+
+  memset(&r, 0, sizeof r);
+  assert_int_equal(ng_sched_new(&s, NULL), NG_OK);
+  assert_int_equal(ng_task_spawn(s, &good, count_yield, &c, NULL), NG_OK);
+  assert_int_equal(ng_task_spawn(s, &bad, runaway, &r, &small), NG_OK);
+  assert_int_equal(ng_task_join(bad, &res), NG_OK);
+  assert_int_equal(res, NG_ESTACK);
+  assert_true(r.max_depth * 200 <= 256 * 1024);
+  assert_true(r.max_depth * 256 > 256 * 1024 / 2);
+  assert_int_equal(ng_task_join(good, &res), NG_OK);
+  assert_int_equal(res, 0);
+  assert_int_equal(c.n, 100);
+  ng_sched_free(s);
+}
+
+/* Private stacks: locals may be shared while the owner is parked. */
+typedef struct mailbox {
+  int *slot;
+  ng_task *owner;
+} mailbox;
+
+static int owner_task(void *p) {
+  mailbox *m = p;
+  int local = 11;
+  m->slot = &local;
+  m->owner = ng_task_self();
+  ng_task_park();
+  return local;
+}
+
+static int writer_task(void *p) {
+  mailbox *m = p;
+  *m->slot += 31;
+  ng_task_wake(m->owner);
+  return 0;
+}
+
+static void test_private_stack_locals(void **state) {
+  ng_task_opts priv = {0, NG_TASK_PRIVATE};
+  ng_sched *s;
+  ng_task *a, *b;
+  mailbox m = {NULL, NULL};
+  int res;
+  (void)state;
+  assert_int_equal(ng_sched_new(&s, NULL), NG_OK);
+  assert_int_equal(ng_task_spawn(s, &a, owner_task, &m, &priv), NG_OK);
+  assert_int_equal(ng_task_spawn(s, &b, writer_task, &m, &priv), NG_OK);
+  assert_int_equal(ng_task_join(a, &res), NG_OK);
+  assert_int_equal(res, 42);
+  assert_int_equal(ng_task_join(b, NULL), NG_OK);
+  ng_sched_free(s);
+}
+
+/* Shared stacks copy bytes out and back: many tasks on one stack, each
+ * checking its own locals across switches. */
+static int checker(void *p) {
+  volatile int mine[16];
+  int i, k, id = (int)(intptr_t)p;
+  for (k = 0; k < 16; k++)
+    mine[k] = id * 100 + k;
+  for (i = 0; i < 20; i++) {
+    ng_task_yield();
+    for (k = 0; k < 16; k++)
+      if (mine[k] != id * 100 + k)
+        return -1;
+  }
+  return id;
+}
+
+static void test_shared_stack_copying(void **state) {
+  ng_sched_opts o = {0};
+  ng_sched *s;
+  ng_task *a[50];
+  ng_stack_stats st;
+  int i, res;
+  (void)state;
+  o.shared_stacks = 2;
+  assert_int_equal(ng_sched_new(&s, &o), NG_OK);
+  for (i = 0; i < 50; i++)
+    assert_int_equal(
+        ng_task_spawn(s, &a[i], checker, (void *)(intptr_t)i, NULL), NG_OK);
+  assert_int_equal(ng_sched_run(s), NG_OK);
+  for (i = 0; i < 50; i++) {
+    assert_int_equal(ng_task_join(a[i], &res), NG_OK);
+    assert_int_equal(res, i);
+  }
+  ng_sched_stats(s, &st);
+  assert_true(st.copied_bytes > 0);
+  assert_int_equal(st.saved_bytes, 0);
+  ng_sched_free(s);
+}
+
+/* Floating-point modes are per task. */
+static int fp_up(void *p) {
+  (void)p;
+  fesetround(FE_UPWARD);
+  ng_task_yield();
+  return fegetround() == FE_UPWARD ? 0 : -1;
+}
+
+static int fp_near(void *p) {
+  (void)p;
+  return fegetround() == FE_TONEAREST ? 0 : -1;
+}
+
+static void test_fp_state_per_task(void **state) {
+  ng_sched *s;
+  ng_task *a, *b;
+  int ra, rb;
+  (void)state;
+  assert_int_equal(ng_sched_new(&s, NULL), NG_OK);
+  assert_int_equal(ng_task_spawn(s, &a, fp_up, NULL, NULL), NG_OK);
+  assert_int_equal(ng_task_spawn(s, &b, fp_near, NULL, NULL), NG_OK);
+  assert_int_equal(ng_sched_run(s), NG_OK);
+  assert_int_equal(ng_task_join(a, &ra), NG_OK);
+  assert_int_equal(ng_task_join(b, &rb), NG_OK);
+  assert_int_equal(ra, 0);
+  assert_int_equal(rb, 0);
+  assert_int_equal(fegetround(), FE_TONEAREST);
+  ng_sched_free(s);
+}
+
+/* A run inside a task parks inside; system calls from a task. */
+static int run_body(void *p) {
+  rec *r = p;
+  return ng_stack_call(recurse, r);
+}
+
+static int big_frame(void *p) {
+  volatile char buf[60000];
+  size_t i;
+  for (i = 0; i < sizeof buf; i += 512)
+    buf[i] = 1;
+  (void)p;
+  return buf[512] - 1;
+}
+
+static int nested_task(void *p) {
+  ng_stack_opts o = {8 << 20, NULL};
+  rec *r = p;
+  int rc;
+  r->target = 3000;
+  r->park_at_bottom = 1;
+  rc = ng_stack_run(run_body, r, &o);
+  if (rc != 0)
+    return rc;
+  assert_int_equal(ng_task_yield(), NG_OK);
+  return ng_stack_call_system(big_frame, NULL) + 3;
+}
+
+static void test_run_and_syscall_in_task(void **state) {
+  ng_sched *s;
+  ng_task *a;
+  rec r;
+  int res;
+  (void)state;
+  memset(&r, 0, sizeof r);
+  assert_int_equal(ng_sched_new(&s, NULL), NG_OK);
+  assert_int_equal(ng_task_spawn(s, &a, nested_task, &r, NULL), NG_OK);
+  assert_int_equal(ng_sched_run(s), NG_OK);
+  assert_int_equal(r.max_depth, 3000);
+  assert_int_equal(ng_task_wake(a), NG_OK);
+  assert_int_equal(ng_task_join(a, &res), NG_OK);
+  assert_int_equal(res, 3);
+  ng_sched_free(s);
+}
+
+/* --------------------------------------------------------- budgets */
+
+static int park_once(void *p) {
+  (void)p;
+  return ng_task_park();
+}
+
+static int spawner(void *p) {
+  ng_sched *s = p;
+  ng_task_opts wait = {0, NG_TASK_WAIT};
+  int i;
+  for (i = 0; i < 20; i++)
+    if (ng_task_spawn(s, NULL, ret_arg, NULL, &wait) != NG_OK)
+      return -1;
+  return 0;
+}
+
+static void test_budgets(void **state) {
+  ng_sched_opts o = {0};
+  ng_task_opts priv = {0, NG_TASK_PRIVATE};
+  ng_sched *s;
+  ng_task *a[4], *sp;
+  ng_stack_stats st;
+  int i, res;
+  (void)state;
+
+  o.max_tasks = 4;
+  assert_int_equal(ng_sched_new(&s, &o), NG_OK);
+  for (i = 0; i < 3; i++)
+    assert_int_equal(ng_task_spawn(s, &a[i], park_once, NULL, NULL), NG_OK);
+  /* The 4th task spawns 20 more with WAIT: at most 4 live at a time. */
+  assert_int_equal(ng_task_spawn(s, &sp, spawner, s, NULL), NG_OK);
+  assert_int_equal(ng_task_spawn(s, NULL, ret_arg, NULL, NULL), NG_EBUSY);
+  assert_int_equal(ng_sched_run(s), NG_OK);
+  ng_sched_stats(s, &st);
+  assert_true(st.tasks_peak <= 4);
+  /* The spawner waits: the three parked tasks hold the budget. */
+  for (i = 0; i < 3; i++)
+    assert_int_equal(ng_task_wake(a[i]), NG_OK);
+  for (i = 0; i < 3; i++)
+    assert_int_equal(ng_task_join(a[i], &res), NG_OK);
+  assert_int_equal(ng_task_join(sp, &res), NG_OK);
+  assert_int_equal(res, 0);
+  assert_int_equal(ng_sched_run(s), NG_OK);
+  ng_sched_stats(s, &st);
+  assert_int_equal(st.tasks_spawned, 24);
+  assert_true(st.tasks_peak <= 4);
+  assert_int_equal(st.tasks_live, 0);
+  ng_sched_free(s);
+
+  /* Stack-byte budget: private bases count; growth past it fails. */
+  memset(&o, 0, sizeof o);
+  o.max_stack_bytes = 64 * 1024;
+  assert_int_equal(ng_sched_new(&s, &o), NG_OK);
+  for (i = 0; i < 64; i++) {
+    int rc = ng_task_spawn(s, NULL, park_once, NULL, &priv);
+    if (rc != NG_OK) {
+      assert_int_equal(rc, NG_EBUSY);
+      break;
+    }
+  }
+  assert_true(i >= 4 && i < 64);
+  ng_sched_free(s);
+}
+
+static void test_budget_growth(void **state) {
+  ng_sched_opts o = {0};
+  ng_sched *s;
+  ng_task *a;
+  rec r;
+  int res;
+  (void)state;
+  memset(&r, 0, sizeof r);
+  o.max_stack_bytes = 512 * 1024;
+  assert_int_equal(ng_sched_new(&s, &o), NG_OK);
+  assert_int_equal(ng_task_spawn(s, &a, runaway, &r, NULL), NG_OK);
+  assert_int_equal(ng_task_join(a, &res), NG_OK);
+  assert_int_equal(res, NG_ESTACK);
+  assert_true(r.max_depth * 200 <= 512 * 1024);
+  ng_sched_free(s);
+}
+
+/* ------------------------------------------------- a million tasks */
+
+static int park_then_exit(void *p) {
+  (void)p;
+  return ng_task_park();
+}
+
+static void test_million_parked(void **state) {
+  size_t n = getenv("NG_VALGRIND") ? 20000
+             : getenv("NG_SANITIZED") ? 100000
+                                      : 1000000,
+         i;
+  ng_sched *s;
+  ng_task **t;
+  ng_stack_stats st;
+  size_t rss0, rss1;
+  double per;
+  int res;
+  (void)state;
+
+  t = malloc(n * sizeof *t);
+  assert_non_null(t);
+  assert_int_equal(ng_sched_new(&s, NULL), NG_OK);
+  rss0 = rss_now();
+  for (i = 0; i < n; i++)
+    assert_int_equal(ng_task_spawn(s, &t[i], park_then_exit, NULL, NULL),
+                     NG_OK);
+  assert_int_equal(ng_sched_run(s), NG_OK);
+  rss1 = rss_now();
+  ng_sched_stats(s, &st);
+  assert_int_equal(st.tasks_live, n);
+  assert_int_equal(st.tasks_parked, n);
+  per = (double)(rss1 - rss0) / (double)n;
+  print_message("      %zu parked tasks: %.0f bytes each (RSS delta)\n", n,
+                per);
+  if (!slow_env())
+    assert_true(per <= 1024.0);
+  for (i = 0; i < n; i++)
+    assert_int_equal(ng_task_wake(t[i]), NG_OK);
+  assert_int_equal(ng_sched_run(s), NG_OK);
+  for (i = 0; i < n; i++) {
+    assert_int_equal(ng_task_join(t[i], &res), NG_OK);
+    assert_int_equal(res, 0);
+  }
+  ng_sched_stats(s, &st);
+  assert_int_equal(st.tasks_live, 0);
+  assert_int_equal(st.saved_bytes, 0);
+  ng_sched_free(s);
+  free(t);
+}
+
+/* ---------------------------------------------------------- signals */
+
+static volatile uintptr_t handler_addr;
+static volatile int handler_hits;
+
+static void on_usr1(int sig) {
+  char here;
+  (void)sig;
+  handler_addr = (uintptr_t)&here;
+  handler_hits++;
+}
+
+static int signal_at_bottom(void *p) {
+  (void)p;
+  return pthread_kill(pthread_self(), SIGUSR1);
+}
+
+typedef struct sig_rec {
+  rec r;
+} sig_rec;
+
+static int sig_recurse(void *p) {
+  rec *r = p;
+  volatile char pad[200];
+  int rc;
+  pad[0] = 0;
+  if (r->depth == r->target)
+    return ng_stack_call_system(signal_at_bottom, NULL) == 0 ? 0 : -1;
+  r->depth++;
+  rc = ng_stack_call(sig_recurse, r);
+  r->depth--;
+  return rc + pad[0];
+}
+
+static int sig_task(void *p) { return ng_stack_call(sig_recurse, p); }
+
+static void test_signals_on_altstack(void **state) {
+  struct sigaction sa, old;
+  stack_t ss, before;
+  ng_sched *s;
+  ng_task *a;
+  rec r;
+  int res, signo = 0;
+  (void)state;
+
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = on_usr1;
+  sigemptyset(&sa.sa_mask);
+  sa.sa_flags = 0; /* without SA_ONSTACK: the check must object */
+  assert_int_equal(sigaction(SIGUSR1, &sa, &old), 0);
+  assert_int_equal(ng_stack_signal_check(NULL), NG_EINVAL);
+  signo = SIGUSR1;
+  assert_int_equal(ng_stack_signal_check(&signo), NG_EINVAL);
+  assert_int_equal(signo, SIGUSR1);
+  sa.sa_flags = SA_ONSTACK;
+  assert_int_equal(sigaction(SIGUSR1, &sa, NULL), 0);
+  assert_int_equal(ng_stack_signal_check(&signo), NG_OK);
+
+  /* ASan installs its own alternate stack; the scheduler keeps any. */
+  assert_int_equal(sigaltstack(NULL, &before), 0);
+  assert_int_equal(ng_sched_new(&s, NULL), NG_OK);
+  assert_int_equal(sigaltstack(NULL, &ss), 0);
+  assert_false(ss.ss_flags & SS_DISABLE);
+  if (!(before.ss_flags & SS_DISABLE))
+    assert_ptr_equal(ss.ss_sp, before.ss_sp);
+  memset(&r, 0, sizeof r);
+  r.target = 100; /* on a small segment */
+  assert_int_equal(ng_task_spawn(s, &a, sig_task, &r, NULL), NG_OK);
+  assert_int_equal(ng_task_join(a, &res), NG_OK);
+  assert_int_equal(res, 0);
+  assert_int_equal(handler_hits, 1);
+  assert_true(handler_addr >= (uintptr_t)ss.ss_sp &&
+              handler_addr < (uintptr_t)ss.ss_sp + ss.ss_size);
+  ng_sched_free(s);
+  assert_int_equal(sigaltstack(NULL, &ss), 0);
+  if (before.ss_flags & SS_DISABLE)
+    assert_true(ss.ss_flags & SS_DISABLE); /* ours, removed again */
+  else
+    assert_ptr_equal(ss.ss_sp, before.ss_sp);
+  sigaction(SIGUSR1, &old, NULL);
+}
+
+/* ------------------------------------------------ allocation failure */
+
+static int grow_and_park(void *p) {
+  rec r;
+  int rc;
+  memset(&r, 0, sizeof r);
+  r.target = 1500;
+  rc = ng_stack_call(recurse, &r);
+  if (rc != 0)
+    return rc;
+  rc = ng_task_park();
+  if (rc != 0)
+    return rc;
+  r.target = 1500;
+  r.park_at_bottom = 0;
+  return ng_stack_call(recurse, &r) + (int)(intptr_t)p;
+}
+
+static int sched_op(void *arg, const ng_alloc *alc) {
+  ng_sched_opts o = {0};
+  ng_sched *s;
+  ng_task *a[3];
+  int i, rc, res, n = 0, failed = 0;
+  (void)arg;
+
+  o.alc = alc;
+  o.shared_stacks = 1;
+  o.no_sigaltstack = 1;
+  rc = ng_sched_new(&s, &o);
+  if (rc != NG_OK)
+    return rc;
+  for (i = 0; i < 3; i++) {
+    rc = ng_task_spawn(s, &a[i], grow_and_park, NULL, NULL);
+    if (rc != NG_OK) {
+      failed = 1;
+      break;
+    }
+    n++;
+  }
+  if (ng_sched_run(s) != NG_OK)
+    failed = 1;
+  for (i = 0; i < n; i++)
+    ng_task_wake(a[i]);
+  if (ng_sched_run(s) != NG_OK)
+    failed = 1;
+  for (i = 0; i < n; i++) {
+    rc = ng_task_join(a[i], &res);
+    if (rc != NG_OK || res != 0)
+      failed = 1;
+  }
+  ng_sched_free(s);
+  return failed ? NG_ENOMEM : NG_OK;
+}
+
+static void test_failalloc_tasks(void **state) {
+  long runs;
+  (void)state;
+  runs = ng_failalloc_sweep(sched_op, NULL, 400);
+  assert_true(runs >= 10);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_spawn_join),
+      cmocka_unit_test(test_yield_alternates),
+      cmocka_unit_test(test_park_wake),
+      cmocka_unit_test(test_join_in_task),
+      cmocka_unit_test(test_task_growth),
+      cmocka_unit_test(test_task_ceiling_isolated),
+      cmocka_unit_test(test_private_stack_locals),
+      cmocka_unit_test(test_shared_stack_copying),
+      cmocka_unit_test(test_fp_state_per_task),
+      cmocka_unit_test(test_run_and_syscall_in_task),
+      cmocka_unit_test(test_budgets),
+      cmocka_unit_test(test_budget_growth),
+      cmocka_unit_test(test_million_parked),
+      cmocka_unit_test(test_signals_on_altstack),
+      cmocka_unit_test(test_failalloc_tasks),
+  };
+  return cmocka_run_group_tests_name("task", tests, NULL, NULL);
+}
