@@ -970,6 +970,24 @@ static void test_failalloc(void **state) {
   ng_json_doc_free(doc);
 }
 
+static ng_json_doc *build_chain(int sh, size_t depth);
+
+/* The same over a 100,000-deep chain: failures deep inside a copy or a
+ * write unwind without any per-level state to release. */
+static void test_failalloc_deep(void **state) {
+  ng_json_doc *doc = build_chain(2, 100000);
+  long runs;
+  (void)state;
+  assert_non_null(doc);
+  runs = ng_failalloc_sweep(op_copy, doc->root, 1000);
+  assert_true(runs >= 10);
+  runs = ng_failalloc_sweep(op_write_compact, doc->root, 1000);
+  assert_true(runs >= 10);
+  runs = ng_failalloc_sweep(op_write_pretty, doc->root, 1000);
+  assert_true(runs >= 10);
+  ng_json_doc_free(doc);
+}
+
 /* ------------------------------------------- round trips via the parser */
 
 /* Parses text[0..len) with every limit lifted; fails the test on error. */
@@ -1330,7 +1348,7 @@ static double now_ms(void) {
 }
 
 /* Container i (0-based from the root) of a shape. */
-static ng_json_type level_type(shape sh, size_t i) {
+static ng_json_type level_type(int sh, size_t i) {
   if (sh == SHAPE_ARRAYS)
     return NG_JSON_ARRAY;
   if (sh == SHAPE_OBJECTS)
@@ -1340,7 +1358,7 @@ static ng_json_type level_type(shape sh, size_t i) {
 
 /* depth containers, each the only child of the previous one (member "k"
  * in objects), and the integer 1 innermost. NULL on failure. */
-static ng_json_doc *build_chain(shape sh, size_t depth) {
+static ng_json_doc *build_chain(int sh, size_t depth) {
   double t0 = now_ms();
   ng_json_doc *doc = ng__json_doc_new(NULL, 0);
   ng_json_value *p = NULL, *v;
@@ -1689,6 +1707,7 @@ int main(void) {
       cmocka_unit_test(test_dtoa),
       cmocka_unit_test(test_itoa),
       cmocka_unit_test(test_failalloc),
+      cmocka_unit_test(test_failalloc_deep),
       cmocka_unit_test(test_roundtrip_texts),
       cmocka_unit_test(test_roundtrip_lone_surrogate),
       cmocka_unit_test(test_roundtrip_numbers),
