@@ -213,6 +213,13 @@ static void test_string_decoding(void **state) {
   static const str_case cases[] = {
       {"\"\"", 0, "", 0},
       {"\"abc\"", 0, "abc", 0},
+      {"\"abcd\"", 0, "abcd", 0},
+      {"\"abcdefg\"", 0, "abcdefg", 0},
+      {"\"abcdefgh\"", 0, "abcdefgh", 0},
+      {"\"abcdefghi\"", 0, "abcdefghi", 0},
+      {"\"abcdefghijklmno\"", 0, "abcdefghijklmno", 0},
+      {"\"abcdefghijklmnop\"", 0, "abcdefghijklmnop", 0},
+      {"\"abcdefghijklmnopq\"", 0, "abcdefghijklmnopq", 0},
       {"\"\\\"\\\\\\/\\b\\f\\n\\r\\t\"", 0, "\"\\/\b\f\n\r\t", 0},
       {"\"\\u0041\\u00e9\\u20AC\"", 0, "A\xC3\xA9\xE2\x82\xAC", 0},
       {"\"\\u0000x\"", 0, "\0x", 2},
