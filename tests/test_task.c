@@ -673,6 +673,72 @@ static void test_signals_on_altstack(void **state) {
   sigaction(SIGUSR1, &old, NULL);
 }
 
+/* ------------------------------------------------------------- pool */
+
+typedef struct job_arg {
+  rec r;
+  int ret;
+  int *done;
+} job_arg;
+
+static int pool_job(void *p) {
+  job_arg *j = p;
+  int rc = ng_stack_call(recurse, &j->r);
+  (*j->done)++;
+  return rc != 0 ? rc : j->ret;
+}
+
+static int pool_in_task(void *p) {
+  ng_pool *pool = p;
+  static job_arg more[10];
+  static int done;
+  int i;
+  for (i = 0; i < 10; i++) {
+    memset(&more[i], 0, sizeof more[i]);
+    more[i].r.target = 100;
+    more[i].done = &done;
+    if (ng_pool_submit(pool, pool_job, &more[i]) != NG_OK)
+      return -1;
+  }
+  if (ng_pool_wait(pool) != NG_OK)
+    return -2;
+  return done;
+}
+
+static void test_pool(void **state) {
+  ng_sched *s;
+  ng_pool *pool;
+  ng_task *a;
+  static job_arg jobs[100];
+  ng_stack_stats st;
+  int i, done = 0, res;
+  (void)state;
+
+  assert_int_equal(ng_sched_new(&s, NULL), NG_OK);
+  assert_int_equal(ng_pool_new(&pool, s, 0, NULL), NG_EINVAL);
+  assert_int_equal(ng_pool_new(&pool, s, 4, NULL), NG_OK);
+  for (i = 0; i < 100; i++) {
+    memset(&jobs[i], 0, sizeof jobs[i]);
+    jobs[i].r.target = 2000; /* grows past the base in every worker */
+    jobs[i].ret = i == 37 ? 7 : 0;
+    jobs[i].done = &done;
+    assert_int_equal(ng_pool_submit(pool, pool_job, &jobs[i]), NG_OK);
+  }
+  assert_int_equal(ng_pool_wait(pool), 7); /* the first failure */
+  assert_int_equal(done, 100);
+  assert_int_equal(ng_pool_wait(pool), NG_OK); /* reported once */
+  ng_sched_stats(s, &st);
+  assert_int_equal(st.tasks_live, 4); /* memory bounded by workers */
+  /* Submitting and waiting from a task. */
+  assert_int_equal(ng_task_spawn(s, &a, pool_in_task, pool, NULL), NG_OK);
+  assert_int_equal(ng_task_join(a, &res), NG_OK);
+  assert_int_equal(res, 10);
+  ng_pool_free(pool);
+  ng_sched_stats(s, &st);
+  assert_int_equal(st.tasks_live, 0);
+  ng_sched_free(s);
+}
+
 /* ------------------------------------------------ allocation failure */
 
 static int grow_and_park(void *p) {
@@ -689,6 +755,25 @@ static int grow_and_park(void *p) {
   r.target = 1500;
   r.park_at_bottom = 0;
   return ng_stack_call(recurse, &r) + (int)(intptr_t)p;
+}
+
+static int ret0(void *p) {
+  (void)p;
+  return 0;
+}
+
+static int pool_op(ng_sched *s) {
+  ng_pool *pool;
+  int i, rc;
+  rc = ng_pool_new(&pool, s, 2, NULL);
+  if (rc != NG_OK)
+    return rc;
+  for (i = 0; i < 100 && rc == NG_OK; i++) /* the ring grows once */
+    rc = ng_pool_submit(pool, ret0, NULL);
+  if (rc == NG_OK)
+    rc = ng_pool_wait(pool);
+  ng_pool_free(pool);
+  return rc;
 }
 
 static int sched_op(void *arg, const ng_alloc *alc) {
@@ -723,6 +808,8 @@ static int sched_op(void *arg, const ng_alloc *alc) {
     if (rc != NG_OK || res != 0)
       failed = 1;
   }
+  if (pool_op(s) != NG_OK)
+    failed = 1;
   ng_sched_free(s);
   return failed ? NG_ENOMEM : NG_OK;
 }
@@ -750,6 +837,7 @@ int main(void) {
       cmocka_unit_test(test_budget_growth),
       cmocka_unit_test(test_million_parked),
       cmocka_unit_test(test_signals_on_altstack),
+      cmocka_unit_test(test_pool),
       cmocka_unit_test(test_failalloc_tasks),
   };
   return cmocka_run_group_tests_name("task", tests, NULL, NULL);

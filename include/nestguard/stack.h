@@ -264,6 +264,38 @@ typedef struct ng_task_stats {
 void ng_task_stats_get(const ng_task *t, ng_task_stats *st);
 
 /*
+ * Worker pool: a fixed set of tasks of one scheduler running submitted
+ * jobs in FIFO order, the alternative to a task per job. A pool bounds
+ * memory to `workers` stacks however many jobs are queued, at the cost of
+ * jobs waiting for a free worker (and a job that parks holding a worker).
+ * docs/runtime.md has the measured trade-off.
+ */
+typedef struct ng_pool ng_pool;
+
+/* Creates a pool of `workers` (>= 1) tasks on s; topts for the workers
+ * (ceiling, NG_TASK_PRIVATE) may be NULL. NG_OK, NG_EINVAL, NG_ENOMEM,
+ * NG_EBUSY (scheduler budget). */
+int ng_pool_new(ng_pool **out, ng_sched *s, unsigned workers,
+                const ng_task_opts *topts);
+
+/* Queues fn(arg). NG_OK or NG_ENOMEM (not queued). */
+int ng_pool_submit(ng_pool *p, int (*fn)(void *arg), void *arg);
+
+/*
+ * Waits until every job submitted so far has run: from a task by parking,
+ * from outside by running the scheduler. Returns NG_OK when every job
+ * returned 0, else the first nonzero job result (then forgotten); or
+ * NG_ESTATE when the jobs cannot finish (workers parked for good).
+ */
+int ng_pool_wait(ng_pool *p);
+
+/* Destroys the workers and frees p; call ng_pool_wait first: jobs not
+ * yet run are dropped, and a job suspended in a worker (parked) is
+ * abandoned like a task at ng_sched_free. Not from one of p's own jobs.
+ * NULL is allowed. */
+void ng_pool_free(ng_pool *p);
+
+/*
  * Signal safety: a handler that runs on a small segment can overflow it.
  * Handlers must be installed with SA_ONSTACK (Go's rule for cgo), so they
  * run on the alternate stack that ng_sched_new installs. Returns NG_OK when

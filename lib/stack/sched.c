@@ -744,3 +744,42 @@ void ng_sched_free(ng_sched *s) {
 }
 
 void ng_sched_stats(const ng_sched *s, ng_stack_stats *st) { *st = s->st; }
+
+const ng_alloc *ng__sched_alc(const ng_sched *s) { return s->alc; }
+
+/* Removes a from the run queue or the budget waiters, wherever it is. */
+static void unqueue(ng_sched *s, ng_task *a) {
+  ng_task **pp, *last = NULL;
+
+  for (pp = &s->rq_head; *pp != NULL; pp = &(*pp)->next) {
+    if (*pp == a) {
+      *pp = a->next;
+      break;
+    }
+    last = *pp;
+  }
+  if (s->rq_tail == a)
+    s->rq_tail = last;
+  for (pp = &s->waiters; *pp != NULL; pp = &(*pp)->next) {
+    if (*pp == a) {
+      *pp = a->next;
+      break;
+    }
+  }
+  a->next = NULL;
+}
+
+void ng__task_destroy(ng_task *a) {
+  ng__thr *t = ng__thr_get();
+  ng_sched *s = t->sched;
+
+  if (s == NULL || a == s->run)
+    return;
+  if (s->zombie == a)
+    s->zombie = NULL;
+  if (a->state == T_PARKED || a->state == T_WAITING)
+    s->st.tasks_parked--;
+  unqueue(s, a);
+  release_stacks(t, s, a);
+  task_free(t, s, a);
+}

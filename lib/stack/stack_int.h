@@ -152,6 +152,13 @@ void ng__sys_free(ng__thr *t, const ng_alloc *alc, void *p, size_t size);
 int ng__altstack_install(const ng_alloc *alc, size_t size, void **mem);
 void ng__altstack_remove(const ng_alloc *alc, size_t size, void *mem);
 
+/* Frees a task of the calling thread's scheduler without running it
+ * further (it must not be the running one). Needs no allocation. */
+void ng__task_destroy(struct ng_task *a);
+
+/* The allocator a scheduler was created with. */
+const ng_alloc *ng__sched_alc(const struct ng_sched *s);
+
 /* Scheduler segment cache: free lists by power-of-two size class. */
 #define NG__POOL_CLASSES 16
 struct ng__segpool {
