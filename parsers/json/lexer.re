@@ -273,6 +273,24 @@ static inline size_t utf8_len(const unsigned char *p,
   unsigned c = p[0], lo = 0x80, hi = 0xBF;
   size_t n, i;
 
+#ifdef NG__VECTORS /* little-endian GNU C: one 4-byte load, no loop */
+  if (lim - p >= 4) {
+    uint32_t v, x;
+    memcpy(&v, p, 4);
+    if ((v & 0xC0E0u) == 0x80C0u) /* 110xxxxx 10xxxxxx */
+      return c >= 0xC2 ? 2 : 0;
+    if ((v & 0xC0C0F0u) == 0x8080E0u) { /* 1110xxxx 10xxxxxx 10xxxxxx */
+      x = (v & 0x0Fu) << 6 | (v >> 8 & 0x3Fu); /* code point >> 6 */
+      return x >= 0x20 && (x < 0x360 || x >= 0x380) ? 3 : 0;
+    }
+    if ((v & 0xC0C0C0F8u) == 0x808080F0u) { /* 11110xxx + 3 x 10xxxxxx */
+      x = (v & 0x07u) << 6 | (v >> 8 & 0x3Fu); /* code point >> 12 */
+      return x >= 0x10 && x <= 0x10F ? 4 : 0;
+    }
+    return 0;
+  }
+#endif
+
   if (c >= 0xC2 && c <= 0xDF)
     n = 2;
   else if (c >= 0xE0 && c <= 0xEF)
