@@ -796,6 +796,80 @@ static void test_small_thread_stack(void **state) {
   assert_int_equal(job.rc[1], NG_OK);
 }
 
+/* Event callbacks that need 40 KiB of stack each. */
+typedef struct hungry {
+  size_t events;
+  unsigned sum;
+  int rc;
+} hungry;
+
+static unsigned hungry_work(hungry *h) {
+  volatile unsigned char big[40 << 10];
+  size_t i;
+  unsigned sum = 0;
+  for (i = 0; i < sizeof big; i += 512)
+    big[i] = (unsigned char)(h->events + i);
+  for (i = 0; i < sizeof big; i += 512)
+    sum += big[i];
+  h->events++;
+  return sum;
+}
+
+static int hungry_start(void *ud) {
+  hungry *h = ud;
+  h->sum += hungry_work(h);
+  return 0;
+}
+
+static int hungry_scalar(void *ud, const ng_json_value *v) {
+  (void)v;
+  return hungry_start(ud);
+}
+
+static void *hungry_parse(void *arg) {
+  hungry *h = arg;
+  const size_t levels = 20000;
+  ng_json_events ev;
+  ng_json_options o;
+  size_t i;
+  buf b;
+  b.n = 4 * levels - 1;
+  b.p = malloc(b.n + 1);
+  assert_non_null(b.p);
+  /* [1,[1,[1, ... [1] ... ]]] */
+  for (i = 0; i < levels; i++)
+    memcpy(b.p + 3 * i, "[1,", 3);
+  b.p[3 * levels - 1] = ']';
+  memset(b.p + 3 * levels, ']', levels - 1);
+  memset(&ev, 0, sizeof ev);
+  ev.start_array = hungry_start;
+  ev.scalar = hungry_scalar;
+  ev.ud = h;
+  opts(&o, NG_JSON_RECURSIVE, 0, NULL);
+  h->rc = ng_json_parse_events(b.p, b.n, &o, &ev, NULL);
+  free(b.p);
+  return NULL;
+}
+
+/*
+ * Out-calls get room: on a 256 KiB thread, 20,000 levels put the
+ * recursion on small segments, yet every event callback can use 40 KiB
+ * of stack (it runs where REC_OUT_ROOM is free, or on the thread stack).
+ */
+static void test_recursive_out_calls_have_room(void **state) {
+  pthread_attr_t attr;
+  pthread_t th;
+  hungry h = {0, 0, -1};
+  (void)state;
+  assert_int_equal(pthread_attr_init(&attr), 0);
+  assert_int_equal(pthread_attr_setstacksize(&attr, (size_t)256 << 10), 0);
+  assert_int_equal(pthread_create(&th, &attr, hungry_parse, &h), 0);
+  assert_int_equal(pthread_join(th, NULL), 0);
+  pthread_attr_destroy(&attr);
+  assert_int_equal(h.rc, NG_OK);
+  assert_int_equal(h.events, 2 * 20000);
+}
+
 static void test_recursive_failalloc_sweep(void **state) {
   (void)state;
   /* Deeper than the 8 MiB thread stack, so segments are allocated (and
@@ -821,6 +895,7 @@ int main(void) {
       cmocka_unit_test(test_recursive_depth_before_stack),
       cmocka_unit_test(test_recursive_failalloc_sweep),
       cmocka_unit_test(test_small_thread_stack),
+      cmocka_unit_test(test_recursive_out_calls_have_room),
       cmocka_unit_test(test_recursive_1e7_levels),
   };
   return cmocka_run_group_tests_name("json_engines", tests, NULL, NULL);

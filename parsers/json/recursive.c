@@ -1,26 +1,38 @@
 /*
  * parsers/json/recursive.c - recursive descent on the growable stack.
  *
- * The textbook parser: one C call per nesting level. It is safe at any
- * depth because (1) the whole parse runs inside ng_stack_run() with the
- * parse's max_stack as ceiling, and (2) every nesting level is entered
- * through ng_stack_call(), which moves the callee to a bigger stack
- * segment when the current one is nearly full, and returns NG_ESTACK
- * (reported at the opening token) when the ceiling would be passed.
- * max_depth is applied first, by ng__json_emit_open().
+ * One C call per nesting level. It is safe at any depth because (1) the
+ * whole parse runs inside ng_stack_run() with the parse's max_stack as
+ * ceiling, and (2) every nesting level is entered through ng_stack_call(),
+ * which moves the callee to a bigger stack segment when the current one is
+ * nearly full, and returns NG_ESTACK (reported at the opening token) when
+ * the ceiling would be passed. max_depth is applied first, by
+ * ng__json_emit_open().
  *
- * Frame economy: a level is rec_array() or rec_object() plus
- * ng_stack_call(). Each keeps only the parser pointer live across the
- * call (the container kind is the function itself; the expect state of a
- * value is a constant at each call site), so a level costs a return
- * address, one saved register and ng_stack_call's own frame. Tests and
- * the benchmark measure it (ng__json_recursive_frame()).
+ * Shape. A level (rec_array, rec_object) only recurses: it asks a scanner
+ * (scan_array, scan_object) to read tokens up to the next nested
+ * container or its own end, enters the nested container through
+ * ng_stack_call, and repeats. Only the context pointer stays live across
+ * the recursive call, so a level costs a return address, the frame
+ * pointer and one saved register: 32 bytes on x86-64, measured by
+ * tests/test_json_engines.c. The scanners, which do all the work, are not
+ * on the recursion path: their frames are gone before the next level.
+ *
+ * Out-calls. The growable-stack contract (nestguard/stack.h) is that a
+ * function and everything it calls directly fit in NG_STACK_RED_ZONE
+ * bytes. The lexer (its strtod fallback), the DOM builder (malloc), user
+ * callbacks of the event API and error formatting (snprintf) promise no
+ * such bound. So the scanners run each of those calls where the stack has
+ * REC_OUT_ROOM bytes free, and otherwise on the thread stack through
+ * ng_stack_call_system(): in practice a direct call everywhere except near
+ * the end of each segment of a very deep parse.
  *
  * Token flow and errors are those of every engine (parsers/json/engine.h):
  * one token at a time, events emitted while their token is current,
  * rejections through ng__json_unexpected() with the expect state.
  */
 #include <stddef.h>
+#include <stdint.h>
 
 #include "engine.h"
 #include "nestguard/stack.h"
@@ -31,121 +43,272 @@ _Static_assert(NG__JT_NUMBER == NG__JT_STRING + 1 &&
                    NG__JT_NULL == NG__JT_STRING + 4,
                "scalar token kinds must be contiguous");
 
-static int rec_array(void *arg);
-static int rec_object(void *arg);
+/* The engine's context: the parse, and the pending far out-call. */
+typedef struct rec {
+  ng__json_parser *p;
+  int op;  /* an rec_op, for rec_do */
+  int arg; /* its argument: container kind, expect state or code */
+} rec;
+
+/* A scanner's result besides NG_OK (the container closed) and an error
+ * code (positive): a nested container was opened and must be parsed. */
+enum { REC_ENTER_ARRAY = -1, REC_ENTER_OBJECT = -2 };
+
+/* ---------------------------------------------------------- out-calls */
 
 /*
- * Parses the value whose first token is current, in expect state `want`
- * (the state that names the error if the token cannot start a value).
- * Containers open here and are parsed one level down, on the growable
- * stack. Returns NG_OK with the value's last token current.
+ * Stack an out-call is given: at least this much room below the caller,
+ * else it runs on the thread stack. 64 KiB, the slack the runtime itself
+ * keeps for libc and signal handlers; sanitizers make frames about four
+ * times larger.
  */
-NG_INLINE int rec_value(ng__json_parser *p, ng__jexp want) {
-  int kind = p->tok.kind, rc;
-  /* STRING..NULL are contiguous (lexer.h). A range test rather than the
-   * bit mask: gcc turns `mask >> kind & 1` into `bt`, which valgrind
-   * emulates with a store below the stack pointer, a false "invalid
-   * write" at every fresh stack page of a deep recursion. */
-  if (NG_LIKELY((unsigned)(kind - NG__JT_STRING) <=
-                (unsigned)(NG__JT_NULL - NG__JT_STRING)))
-    return ng__json_emit_scalar(p);
-  if (kind == NG__JT_LBRACKET) {
-    if ((rc = ng__json_emit_open(p, NG__SINK_ARRAY)) != NG_OK)
-      return rc;
-    rc = ng_stack_call(rec_array, p);
-  } else if (kind == NG__JT_LBRACE) {
-    if ((rc = ng__json_emit_open(p, NG__SINK_OBJECT)) != NG_OK)
-      return rc;
-    rc = ng_stack_call(rec_object, p);
-  } else {
-    return ng__json_unexpected(p, want);
+#if defined(__SANITIZE_ADDRESS__)
+#define REC_OUT_ROOM ((uintptr_t)256 << 10)
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define REC_OUT_ROOM ((uintptr_t)256 << 10)
+#endif
+#endif
+#ifndef REC_OUT_ROOM
+#define REC_OUT_ROOM ((uintptr_t)64 << 10)
+#endif
+
+/* Out-calls by number, for the far path. NEXT returns the new token's
+ * kind; the others NG_OK or the recorded error. */
+enum rec_op {
+  OP_NEXT,       /* ng__json_advance */
+  OP_OPEN,       /* ng__json_emit_open(kind) */
+  OP_CLOSE,      /* ng__json_emit_close(kind) */
+  OP_KEY,        /* ng__json_emit_key */
+  OP_SCALAR,     /* ng__json_emit_scalar */
+  OP_UNEXPECTED, /* ng__json_unexpected(want) */
+  OP_FAIL,       /* ng__json_fail_here(code) */
+  OP_FINISH      /* ng__json_finish */
+};
+
+static int rec_do(void *arg) {
+  rec *r = (rec *)arg;
+  switch (r->op) {
+  case OP_NEXT:
+    return ng__json_advance(r->p);
+  case OP_OPEN:
+    return ng__json_emit_open(r->p, r->arg);
+  case OP_CLOSE:
+    return ng__json_emit_close(r->p, r->arg);
+  case OP_KEY:
+    return ng__json_emit_key(r->p);
+  case OP_SCALAR:
+    return ng__json_emit_scalar(r->p);
+  case OP_UNEXPECTED:
+    return ng__json_unexpected(r->p, (ng__jexp)r->arg);
+  case OP_FAIL:
+    return ng__json_fail_here(r->p, r->arg, NULL);
+  default:
+    return ng__json_finish(r->p);
   }
-  /* NG_ESTACK / NG_ENOMEM from ng_stack_call itself are new failures at
-   * the opening token, still current; a failure inside the callee is
-   * already recorded, and the first record wins. */
-  if (NG_UNLIKELY(rc != NG_OK))
-    return ng__json_fail_here(p, rc, NULL);
-  return NG_OK;
 }
 
-/* After '[' (opened): elements until ']'. */
-static int rec_array(void *arg) {
-  ng__json_parser *p = (ng__json_parser *)arg;
+/* Out-call op(arg) on the thread stack. */
+static NG_NOINLINE int rec_far(rec *r, int op, int arg) {
+  r->op = op;
+  r->arg = arg;
+  return ng_stack_call_system(rec_do, r);
+}
+
+/*
+ * Whether an out-call may run right here: the current stack has
+ * REC_OUT_ROOM bytes above its checked limit, the one ng_stack_call
+ * compares with (nestguard/stack.h exposes it as ng__stack_limit for its
+ * inline fast path). True on the thread stack of any shallow parse and on
+ * most of each segment.
+ */
+NG_INLINE int rec_roomy(void) {
+  uintptr_t here = (uintptr_t)__builtin_frame_address(0);
+  return here > ng__stack_limit && here - ng__stack_limit >= REC_OUT_ROOM;
+}
+
+NG_INLINE int rec_next(rec *r) {
+  return rec_roomy() ? ng__json_advance(r->p) : rec_far(r, OP_NEXT, 0);
+}
+NG_INLINE int rec_open(rec *r, int kind) {
+  return rec_roomy() ? ng__json_emit_open(r->p, kind)
+                     : rec_far(r, OP_OPEN, kind);
+}
+NG_INLINE int rec_close(rec *r, int kind) {
+  return rec_roomy() ? ng__json_emit_close(r->p, kind)
+                     : rec_far(r, OP_CLOSE, kind);
+}
+NG_INLINE int rec_key(rec *r) {
+  return rec_roomy() ? ng__json_emit_key(r->p) : rec_far(r, OP_KEY, 0);
+}
+NG_INLINE int rec_scalar(rec *r) {
+  return rec_roomy() ? ng__json_emit_scalar(r->p) : rec_far(r, OP_SCALAR, 0);
+}
+/* Rejections and failures are rare: always far. */
+NG_INLINE int rec_unexpected(rec *r, ng__jexp want) {
+  return rec_far(r, OP_UNEXPECTED, (int)want);
+}
+
+/* ----------------------------------------------------------- scanners */
+
+/*
+ * The value whose first token is current, in expect state `want`: emits a
+ * scalar (NG_OK), or opens a container (REC_ENTER_*), or rejects the
+ * token.
+ */
+NG_INLINE int scan_value(rec *r, ng__jexp want) {
+  int kind = r->p->tok.kind, rc;
+  /* STRING..NULL are contiguous. A range test rather than the bit mask:
+   * gcc turns `mask >> kind & 1` into `bt`, which valgrind emulates with a
+   * store below the stack pointer, a false "invalid write" at every fresh
+   * stack page of a deep recursion. */
+  if (NG_LIKELY((unsigned)(kind - NG__JT_STRING) <=
+                (unsigned)(NG__JT_NULL - NG__JT_STRING)))
+    return rec_scalar(r);
+  if (kind == NG__JT_LBRACKET)
+    return (rc = rec_open(r, NG__SINK_ARRAY)) != NG_OK ? rc
+                                                        : REC_ENTER_ARRAY;
+  if (kind == NG__JT_LBRACE)
+    return (rc = rec_open(r, NG__SINK_OBJECT)) != NG_OK ? rc
+                                                         : REC_ENTER_OBJECT;
+  return rec_unexpected(r, want);
+}
+
+/*
+ * Reads array elements until a nested container opens (REC_ENTER_*) or
+ * the array closes (NG_OK), or an error. `first`: right after '['; else
+ * right after a nested container closed.
+ */
+static NG_NOINLINE int scan_array(rec *r, int first) {
   int rc;
-  if (ng__json_advance(p) == NG__JT_RBRACKET)
-    return ng__json_emit_close(p, NG__SINK_ARRAY);
-  if ((rc = rec_value(p, NG__JX_VALUE_OR_END)) != NG_OK)
-    return rc;
+  if (first) {
+    if (rec_next(r) == NG__JT_RBRACKET)
+      return rec_close(r, NG__SINK_ARRAY);
+    if ((rc = scan_value(r, NG__JX_VALUE_OR_END)) != NG_OK)
+      return rc;
+  }
   for (;;) {
-    switch (ng__json_advance(p)) {
+    switch (rec_next(r)) {
     case NG__JT_COMMA:
       break;
     case NG__JT_RBRACKET:
-      return ng__json_emit_close(p, NG__SINK_ARRAY);
+      return rec_close(r, NG__SINK_ARRAY);
     default:
-      return ng__json_unexpected(p, NG__JX_ARRAY_NEXT);
+      return rec_unexpected(r, NG__JX_ARRAY_NEXT);
     }
-    ng__json_advance(p);
-    if ((rc = rec_value(p, NG__JX_VALUE)) != NG_OK)
+    rec_next(r);
+    if ((rc = scan_value(r, NG__JX_VALUE)) != NG_OK)
       return rc;
   }
 }
 
 /* The current token, in state `want` (KEY_OR_END or KEY), must be a key:
- * emits it and consumes its ':'. */
-static int rec_key(ng__json_parser *p, ng__jexp want) {
+ * emits it, consumes its ':' and reads the value's first token. */
+NG_INLINE int scan_key(rec *r, ng__jexp want) {
   int rc;
-  if (p->tok.kind != NG__JT_STRING)
-    return ng__json_unexpected(p, want);
-  if ((rc = ng__json_emit_key(p)) != NG_OK)
+  if (r->p->tok.kind != NG__JT_STRING)
+    return rec_unexpected(r, want);
+  if ((rc = rec_key(r)) != NG_OK)
     return rc;
-  if (ng__json_advance(p) != NG__JT_COLON)
-    return ng__json_unexpected(p, NG__JX_COLON);
-  ng__json_advance(p);
+  if (rec_next(r) != NG__JT_COLON)
+    return rec_unexpected(r, NG__JX_COLON);
+  rec_next(r);
   return NG_OK;
 }
 
-/* After '{' (opened): members until '}'. */
-static int rec_object(void *arg) {
-  ng__json_parser *p = (ng__json_parser *)arg;
+/* scan_array's twin for objects: members until a nested container opens
+ * or the object closes. */
+static NG_NOINLINE int scan_object(rec *r, int first) {
   int rc;
-  if (ng__json_advance(p) == NG__JT_RBRACE)
-    return ng__json_emit_close(p, NG__SINK_OBJECT);
-  if ((rc = rec_key(p, NG__JX_KEY_OR_END)) != NG_OK ||
-      (rc = rec_value(p, NG__JX_VALUE)) != NG_OK)
-    return rc;
+  if (first) {
+    if (rec_next(r) == NG__JT_RBRACE)
+      return rec_close(r, NG__SINK_OBJECT);
+    if ((rc = scan_key(r, NG__JX_KEY_OR_END)) != NG_OK ||
+        (rc = scan_value(r, NG__JX_VALUE)) != NG_OK)
+      return rc;
+  }
   for (;;) {
-    switch (ng__json_advance(p)) {
+    switch (rec_next(r)) {
     case NG__JT_COMMA:
       break;
     case NG__JT_RBRACE:
-      return ng__json_emit_close(p, NG__SINK_OBJECT);
+      return rec_close(r, NG__SINK_OBJECT);
     default:
-      return ng__json_unexpected(p, NG__JX_OBJECT_NEXT);
+      return rec_unexpected(r, NG__JX_OBJECT_NEXT);
     }
-    ng__json_advance(p);
-    if ((rc = rec_key(p, NG__JX_KEY)) != NG_OK ||
-        (rc = rec_value(p, NG__JX_VALUE)) != NG_OK)
+    rec_next(r);
+    if ((rc = scan_key(r, NG__JX_KEY)) != NG_OK ||
+        (rc = scan_value(r, NG__JX_VALUE)) != NG_OK)
       return rc;
   }
 }
 
+/* -------------------------------------------------------------- levels */
+
+static int rec_array(void *arg);
+static int rec_object(void *arg);
+
+/*
+ * Enters the container a scanner opened (rc is REC_ENTER_*), one level
+ * down through ng_stack_call. NG_ESTACK / NG_ENOMEM from ng_stack_call
+ * itself are new failures at the opening token, still current; a failure
+ * inside the callee is already recorded, and the first record wins.
+ */
+NG_INLINE int rec_enter(rec *r, int rc) {
+  rc = rc == REC_ENTER_ARRAY ? ng_stack_call(rec_array, r)
+                             : ng_stack_call(rec_object, r);
+  if (NG_UNLIKELY(rc != NG_OK))
+    return rec_far(r, OP_FAIL, rc);
+  return NG_OK;
+}
+
+/* A level: after '[' (opened), until its ']'. */
+static int rec_array(void *arg) {
+  rec *r = (rec *)arg;
+  int rc = scan_array(r, 1);
+  while (rc < 0) {
+    if ((rc = rec_enter(r, rc)) != NG_OK)
+      return rc;
+    rc = scan_array(r, 0);
+  }
+  return rc;
+}
+
+/* A level: after '{' (opened), until its '}'. */
+static int rec_object(void *arg) {
+  rec *r = (rec *)arg;
+  int rc = scan_object(r, 1);
+  while (rc < 0) {
+    if ((rc = rec_enter(r, rc)) != NG_OK)
+      return rc;
+    rc = scan_object(r, 0);
+  }
+  return rc;
+}
+
 /* The document: one value, then end of input. Runs on the new stack. */
 static int rec_document(void *arg) {
-  ng__json_parser *p = (ng__json_parser *)arg;
+  rec *r = (rec *)arg;
   int rc;
-  ng__json_advance(p);
-  if ((rc = rec_value(p, NG__JX_VALUE)) != NG_OK)
+  rec_next(r);
+  rc = scan_value(r, NG__JX_VALUE);
+  if (rc < 0)
+    rc = rec_enter(r, rc);
+  if (rc != NG_OK)
     return rc;
-  return ng__json_finish(p);
+  return rec_far(r, OP_FINISH, 0);
 }
 
 int ng__json_run_recursive(ng__json_parser *p) {
   ng_stack_opts so;
+  rec r;
   int rc;
+  r.p = p;
+  r.op = OP_NEXT;
+  r.arg = 0;
   so.max_stack = p->max_stack;
   so.alc = p->alc;
-  rc = ng_stack_run(rec_document, p, &so);
+  rc = ng_stack_run(rec_document, &r, &so);
   /* A run that could not start (no first segment, ceiling below one
    * segment) has read no token: report it at the start of input. */
   if (NG_UNLIKELY(rc != NG_OK) && p->perr.code == NG_OK)
