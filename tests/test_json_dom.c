@@ -22,6 +22,7 @@
 
 #include "nestguard.h"
 #include "nestguard/json.h"
+#include "nestguard/stack.h"
 #include "support/corpus.h"
 #include "support/failalloc.h"
 #include "../parsers/json/dom.h"
@@ -613,7 +614,7 @@ static void test_write_strings(void **state) {
   ng_json_doc_free(doc);
 }
 
-/* Strings and runs longer than the stream buffer (512 bytes) go straight
+/* Strings and runs longer than the stream buffer (256 bytes) go straight
  * to the sink; the result is the same. */
 static void test_write_long_string(void **state) {
   ng_json_doc *doc = ng__json_doc_new(NULL, 0);
@@ -754,7 +755,7 @@ static void test_write_cancel_midway(void **state) {
   assert_int_equal(ng_json_write_cb(a, NG_JSON_WRITE_PRETTY, mem_sink, &m),
                    NG_ECANCELED);
   assert_int_equal(m.calls, 10);
-  assert_true(m.len > 9 * 256); /* nine full-ish buffers went out */
+  assert_true(m.len > 9 * 128); /* nine full-ish buffers went out */
   free(m.p);
   ng_json_doc_free(doc);
 }
@@ -1671,6 +1672,113 @@ static void run_deep(shape sh) {
   assert_true(peak <= small_peak + 512); /* slack: libc paths may vary */
 }
 
+/* ------------------------------------------- inside a smallest task */
+
+/*
+ * Every DOM operation inside a lib/stack task with the smallest ceiling
+ * (4 KiB; the task base has 2 KiB of checked stack). The operations never
+ * call ng_stack_call, so the task must never grow; each callback (walk
+ * enter/leave, write sink) checks with ng_stack_check that it still runs
+ * within the checked base, and records how deep below the task function
+ * it is.
+ */
+typedef struct task_job {
+  ng_json_doc *doc;
+  size_t depth;
+  size_t low_stack; /* callbacks that found less than the red zone */
+  size_t calls;
+  uintptr_t entry;  /* frame address of task_main */
+  uintptr_t lowest; /* lowest frame address of a callback */
+  int fail_line;
+} task_job;
+
+static int tj_visit(void *ud, const ng_json_value *v, size_t depth) {
+  task_job *j = ud;
+  (void)v;
+  (void)depth;
+  uintptr_t here = (uintptr_t)__builtin_frame_address(0);
+  j->calls++;
+  if (here < j->lowest)
+    j->lowest = here;
+  if (ng_stack_check() != NG_OK)
+    j->low_stack++;
+  return 0;
+}
+
+static int tj_sink(void *ud, const char *p, size_t n) {
+  (void)p;
+  (void)n;
+  return tj_visit(ud, NULL, 0);
+}
+
+#define TCHECK(j, cond)                                                       \
+  do {                                                                        \
+    if (!(cond)) {                                                            \
+      (j)->fail_line = __LINE__;                                              \
+      goto out;                                                               \
+    }                                                                         \
+  } while (0)
+
+static int task_main(void *arg) {
+  task_job *j = arg;
+  const ng_json_value *root = j->doc->root, *found;
+  ng_json_doc *cp = NULL;
+  char *text = NULL, *ptr = NULL;
+  size_t len, plen;
+
+  j->entry = j->lowest = (uintptr_t)__builtin_frame_address(0);
+  TCHECK(j, ng_json_walk(root, tj_visit, tj_visit, j) == 0);
+  TCHECK(j, ng_json_copy(root, NULL, &cp) == NG_OK);
+  TCHECK(j, ng_json_equal(root, cp->root));
+  TCHECK(j, ng_json_write(root, 0, NULL, &text, &len) == NG_OK);
+  TCHECK(j, len == 2 * j->depth + 1 + 4 * (j->depth / 2));
+  TCHECK(j, ng_json_write_cb(cp->root, NG_JSON_WRITE_PRETTY, tj_sink, j) ==
+                NG_OK);
+  ptr = chain_pointer(SHAPE_MIXED, j->depth, &plen);
+  TCHECK(j, ptr != NULL);
+  TCHECK(j, ng_json_pointer(root, ptr, plen, &found) == NG_OK);
+  TCHECK(j, found == chain_leaf(j->doc->root));
+out:
+  free(ptr);
+  free(text);
+  ng_json_doc_free(cp);
+  return j->fail_line;
+}
+
+static void test_deep_in_small_task(void **state) {
+  ng_task_opts topts = {4096, 0};
+  ng_task_stats st;
+  ng_sched *s = NULL;
+  ng_task *t = NULL;
+  task_job j;
+  int result = -1;
+  (void)state;
+  memset(&j, 0, sizeof j);
+  j.depth = deep_levels() / 10;
+  j.doc = build_chain(SHAPE_MIXED, j.depth);
+  assert_non_null(j.doc);
+  assert_int_equal(ng_sched_new(&s, NULL), NG_OK);
+  assert_int_equal(ng_task_spawn(s, &t, task_main, &j, &topts), NG_OK);
+  assert_int_equal(ng_sched_run(s), NG_OK);
+  ng_task_stats_get(t, &st);
+  assert_int_equal(ng_task_join(t, &result), NG_OK);
+  ng_sched_free(s);
+  ng_json_doc_free(j.doc);
+  if (result != 0)
+    fail_msg("task failed at line %d", result);
+  assert_true(j.calls > j.depth);  /* the callbacks ran */
+  assert_int_equal(j.low_stack, 0); /* always a red zone to spare */
+  assert_int_equal(st.grows, 0);    /* never left the 2 KiB base */
+  assert_int_equal(st.segments, 0);
+  /* The deepest callback frame (walk/write_cb + the callback) sits less
+   * than 1 KiB below the task function (more under sanitizers). */
+  assert_true(j.entry - j.lowest <
+              (getenv("NG_SANITIZED") != NULL ? 4096u : 1024u));
+  print_message("task, %zu levels: %zu callbacks within the 2 KiB task "
+                "base; deepest callback %zu bytes below the task function\n",
+                j.depth, j.calls, (size_t)(j.entry - j.lowest));
+}
+
 static void test_deep_arrays(void **state) {
   (void)state;
   run_deep(SHAPE_ARRAYS);
@@ -1718,6 +1826,7 @@ int main(void) {
       cmocka_unit_test(test_deep_arrays),
       cmocka_unit_test(test_deep_objects),
       cmocka_unit_test(test_deep_mixed),
+      cmocka_unit_test(test_deep_in_small_task),
   };
   return cmocka_run_group_tests_name("json_dom", tests, NULL, NULL);
 }

@@ -29,7 +29,7 @@
 #include "internal.h"
 #include "dom.h"
 
-#define NG__WRITE_STREAM_BUF 512 /* stack buffer of ng_json_write_cb */
+#define NG__WRITE_STREAM_BUF 256 /* stack buffer of ng_json_write_cb */
 #define NG__WRITE_HEAP_FIRST 256 /* first heap buffer of ng_json_write */
 #define NG__PRETTY_MAX_LEVELS 32 /* indent cap: 64 columns */
 
