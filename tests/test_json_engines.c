@@ -103,9 +103,9 @@ static const ng_json_engine all[] = {NG_JSON_ITERATIVE, NG_JSON_RECURSIVE,
 
 /* Same outcome, field by field, for the same input. */
 static int same_error(const ng_error *a, const ng_error *b) {
-  return a->code == b->code && a->offset == b->offset &&
-         a->line == b->line && a->column == b->column &&
-         a->depth == b->depth && strcmp(a->msg, b->msg) == 0;
+  return a->code == b->code && a->offset == b->offset && a->line == b->line &&
+         a->column == b->column && a->depth == b->depth &&
+         strcmp(a->msg, b->msg) == 0;
 }
 
 /* Parses s[0..n) with base's options, once with the iterative engine and
@@ -128,9 +128,9 @@ static void expect_same_opt(const char *s, size_t n,
   if (!same)
     print_error("%s differs on [%.*s]: iterative %s@%zu '%s', %s %s@%zu "
                 "'%s'\n",
-                ng_json_engine_name(e), (int)n, s, ng_err_name(r1),
-                e1.offset, e1.msg, ng_json_engine_name(e), ng_err_name(r2),
-                e2.offset, e2.msg);
+                ng_json_engine_name(e), (int)n, s, ng_err_name(r1), e1.offset,
+                e1.msg, ng_json_engine_name(e), ng_err_name(r2), e2.offset,
+                e2.msg);
   ng_json_doc_free(d1);
   ng_json_doc_free(d2);
   assert_true(same);
@@ -147,8 +147,8 @@ static void expect_same(const char *s, size_t n, ng_json_engine e,
 
 /* Atoms for generated inputs: every token kind, lexical errors, space. */
 static const char *const atoms[] = {
-    "[", "]", "{", "}", ",", ":", "\"k\"", "1", "true", "null",
-    "x", "\"\x01\"", "-", " \n", "\"\\u00e9\"", "0.5"};
+    "[",    "]",    "{", "}",        ",", ":",   "\"k\"",       "1",
+    "true", "null", "x", "\"\x01\"", "-", " \n", "\"\\u00e9\"", "0.5"};
 #define N_ATOMS (sizeof atoms / sizeof atoms[0])
 
 /*
@@ -190,13 +190,30 @@ static void test_exhaustive_short_inputs(void **state) {
  * need more than four tokens to reach.
  */
 static void test_every_state_every_token(void **state) {
-  static const char *const prefix[] = {
-      "", "[", "[1", "[1,", "{", "{\"a\"", "{\"a\":", "{\"a\":1",
-      "{\"a\":1,", "{\"a\":1,\"b\"", "{\"a\":1,\"b\":", "{\"a\":1,\"b\":2",
-      "[[", "[{", "{\"a\":[", "{\"a\":{", "[1,[2,{\"c\":[]}]", "1", "[]",
-      "{}", "[[],{}", "{\"a\":{},\"b\":[]"};
-  static const char *const suffix[] = {"", "]", "}", "]}", "1]", "\"z\":0}",
-                                       "\x80"};
+  static const char *const prefix[] = {"",
+                                       "[",
+                                       "[1",
+                                       "[1,",
+                                       "{",
+                                       "{\"a\"",
+                                       "{\"a\":",
+                                       "{\"a\":1",
+                                       "{\"a\":1,",
+                                       "{\"a\":1,\"b\"",
+                                       "{\"a\":1,\"b\":",
+                                       "{\"a\":1,\"b\":2",
+                                       "[[",
+                                       "[{",
+                                       "{\"a\":[",
+                                       "{\"a\":{",
+                                       "[1,[2,{\"c\":[]}]",
+                                       "1",
+                                       "[]",
+                                       "{}",
+                                       "[[],{}",
+                                       "{\"a\":{},\"b\":[]"};
+  static const char *const suffix[] = {"",   "]",        "}",   "]}",
+                                       "1]", "\"z\":0}", "\x80"};
   char s[128];
   size_t i, a, x, k, n;
   (void)state;
@@ -215,14 +232,42 @@ static void test_every_state_every_token(void **state) {
 /* Hand-picked inputs: each expect state with a wrong token, a lexical
  * error and end of input; trailing data; NUL bytes; empty input. */
 static void test_error_cases_match(void **state) {
-  static const char *const cases[] = {
-      "", " ", "[", "[1", "[1,", "{", "{\"a\"", "{\"a\":", "{\"a\":1",
-      "{\"a\":1,", "[}", "[1}", "[1,]", "{]", "{1:2}", "{\"a\" 1}",
-      "{\"a\":1]", "{\"a\":1,}", "1 2", "[] []", "{}x", "[\"\x01\"]",
-      "{\"a\":-}", "[01]", "[1.]", "[tru]", "{\"\\x\":1}", "\"\\ud800\"",
-      "[1,\n 2,\n x]", "{\"a\":{\"b\":[1,{\"c\":}]}}", "[[[[[]]]]]",
-      "{\"a\":[{\"b\":null}]}", "   [ 1 , 2 ]   ", "[\"a\",\"b\"]",
-      "{\"\":\"\"}", "[{}, [], {\"a\":[]}]"};
+  static const char *const cases[] = {"",
+                                      " ",
+                                      "[",
+                                      "[1",
+                                      "[1,",
+                                      "{",
+                                      "{\"a\"",
+                                      "{\"a\":",
+                                      "{\"a\":1",
+                                      "{\"a\":1,",
+                                      "[}",
+                                      "[1}",
+                                      "[1,]",
+                                      "{]",
+                                      "{1:2}",
+                                      "{\"a\" 1}",
+                                      "{\"a\":1]",
+                                      "{\"a\":1,}",
+                                      "1 2",
+                                      "[] []",
+                                      "{}x",
+                                      "[\"\x01\"]",
+                                      "{\"a\":-}",
+                                      "[01]",
+                                      "[1.]",
+                                      "[tru]",
+                                      "{\"\\x\":1}",
+                                      "\"\\ud800\"",
+                                      "[1,\n 2,\n x]",
+                                      "{\"a\":{\"b\":[1,{\"c\":}]}}",
+                                      "[[[[[]]]]]",
+                                      "{\"a\":[{\"b\":null}]}",
+                                      "   [ 1 , 2 ]   ",
+                                      "[\"a\",\"b\"]",
+                                      "{\"\":\"\"}",
+                                      "[{}, [], {\"a\":[]}]"};
   size_t i, k;
   (void)state;
   for (i = 0; i < sizeof cases / sizeof cases[0]; i++)
@@ -261,10 +306,21 @@ static void emit(char *out, size_t *n, size_t cap, const char *s) {
 /* A random value: nested containers, repeated keys, escapes, numbers of
  * every kind (including ones beyond uint64 and beyond double). */
 static void gen_value(char *out, size_t *n, size_t cap, int depth) {
-  static const char *const scalars[] = {
-      "0", "-1", "1.5e3", "18446744073709551615", "18446744073709551616",
-      "1e400", "-0", "true", "false", "null", "\"\"", "\"abc\"",
-      "\"\\u00e9\\n\"", "\"\\ud83d\\ude00\"", "\"long string value\""};
+  static const char *const scalars[] = {"0",
+                                        "-1",
+                                        "1.5e3",
+                                        "18446744073709551615",
+                                        "18446744073709551616",
+                                        "1e400",
+                                        "-0",
+                                        "true",
+                                        "false",
+                                        "null",
+                                        "\"\"",
+                                        "\"abc\"",
+                                        "\"\\u00e9\\n\"",
+                                        "\"\\ud83d\\ude00\"",
+                                        "\"long string value\""};
   static const char *const keys[] = {"\"a\"", "\"b\"", "\"a\"", "\"\\u0061\""};
   unsigned i, k = rng(4);
   if (depth > 6 || (depth > 0 && rng(3) == 0)) {
@@ -344,7 +400,7 @@ static int ev_scalar(void *ud, const ng_json_value *v) {
 static void test_events_cancel_match(void **state) {
   static const char doc[] =
       "{\"a\": [1, {\"b\": [true, \"x\", {}], \"c\": null}, []], \"d\": 2}";
-  ng_json_events ev = {ev_count, ev_count, ev_count, ev_count,
+  ng_json_events ev = {ev_count, ev_count,  ev_count, ev_count,
                        ev_key,   ev_scalar, NULL};
   ng_json_options o;
   ng_error ref, got;
@@ -489,10 +545,14 @@ static void test_lalr_stack_bounded_by_max_depth(void **state) {
 /* Whatever the outcome (success, syntax error, lexical error, limit,
  * cancel), lemon's stack is released and sized correctly. */
 static void test_lalr_releases_on_every_path(void **state) {
-  static const char *const cases[] = {
-      "[[[[1]]]]", "[[[[1]]]", "[[[[1]]]]]", "[[[\"\x01\"]]]", "[[[{]]]",
-      "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]",
-      ""};
+  static const char *const cases[] = {"[[[[1]]]]",
+                                      "[[[[1]]]",
+                                      "[[[[1]]]]]",
+                                      "[[[\"\x01\"]]]",
+                                      "[[[{]]]",
+                                      "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]"
+                                      "]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]",
+                                      ""};
   ng_json_options o;
   ng_json_doc *d;
   ng_failalloc fa;
@@ -656,8 +716,7 @@ static size_t recursive_frame_bytes(const char *unit, size_t unit_len,
   f.cap = levels;
   ev.ud = &f;
   opts(&o, NG_JSON_RECURSIVE, 0, NULL);
-  assert_int_equal(ng_json_parse_events(in, unit_len * levels, &o, &ev,
-                                        NULL),
+  assert_int_equal(ng_json_parse_events(in, unit_len * levels, &o, &ev, NULL),
                    NG_EEOF);
   assert_int_equal(f.n, levels);
   d = calloc(levels, sizeof *d);

@@ -23,11 +23,11 @@
 
 _Static_assert(TK_LBRACE == NG__JT_LBRACE && TK_RBRACE == NG__JT_RBRACE &&
                    TK_LBRACKET == NG__JT_LBRACKET &&
-                   TK_RBRACKET == NG__JT_RBRACKET &&
-                   TK_COLON == NG__JT_COLON && TK_COMMA == NG__JT_COMMA &&
-                   TK_STRING == NG__JT_STRING && TK_NUMBER == NG__JT_NUMBER &&
-                   TK_TRUE == NG__JT_TRUE && TK_FALSE == NG__JT_FALSE &&
-                   TK_NULL == NG__JT_NULL && TK_ERROR == NG__JT_ERROR,
+                   TK_RBRACKET == NG__JT_RBRACKET && TK_COLON == NG__JT_COLON &&
+                   TK_COMMA == NG__JT_COMMA && TK_STRING == NG__JT_STRING &&
+                   TK_NUMBER == NG__JT_NUMBER && TK_TRUE == NG__JT_TRUE &&
+                   TK_FALSE == NG__JT_FALSE && TK_NULL == NG__JT_NULL &&
+                   TK_ERROR == NG__JT_ERROR,
                "lalr.y %token order must follow ng__jtok");
 
 void *ng__lalr_stack_resize(ng__lalr_ctx *lc, void *q, size_t n) {
@@ -89,8 +89,7 @@ static int lalr_loop(ng__json_parser *p, void *parser, ng__lalr_ctx *lc) {
       return lc->rc;
     if (lc->accepted) {
       /* lemon accepts only at EOF for this grammar; stay safe anyway. */
-      return kind == NG__JT_EOF ? NG_OK
-                                : ng__json_unexpected(p, NG__JX_EOF);
+      return kind == NG__JT_EOF ? NG_OK : ng__json_unexpected(p, NG__JX_EOF);
     }
     if (NG_UNLIKELY(kind == NG__JT_EOF || kind == NG__JT_ERROR))
       return ng__json_unexpected(p, NG__JX_EOF); /* not reached */

@@ -17,15 +17,15 @@
 /* Per-parse state shared by the driver and the grammar's callbacks
  * (lemon's %extra_context). */
 typedef struct ng__lalr_ctx {
-  ng__json_parser *p;   /* the parse: tokens, sink, depth, errors */
-  const ng_alloc *alc;  /* allocator of lemon's stack; NULL: libc */
-  size_t stk_bytes;     /* bytes of lemon's heap stack block (0: none) */
-  size_t stk_max;       /* largest block allowed (keeps lempar's int
-                           stack size from overflowing) */
-  int prev;             /* kind of the last token accepted; -1: none */
-  int rc;               /* error recorded from inside lemon, or NG_OK */
-  int oom;              /* a stack allocation failed */
-  int accepted;         /* lemon accepted the input */
+  ng__json_parser *p;  /* the parse: tokens, sink, depth, errors */
+  const ng_alloc *alc; /* allocator of lemon's stack; NULL: libc */
+  size_t stk_bytes;    /* bytes of lemon's heap stack block (0: none) */
+  size_t stk_max;      /* largest block allowed (keeps lempar's int
+                          stack size from overflowing) */
+  int prev;            /* kind of the last token accepted; -1: none */
+  int rc;              /* error recorded from inside lemon, or NG_OK */
+  int oom;             /* a stack allocation failed */
+  int accepted;        /* lemon accepted the input */
 } ng__lalr_ctx;
 
 /* Bytes reserved for lemon's parser object (checked by a static assert in

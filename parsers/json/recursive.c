@@ -166,11 +166,9 @@ NG_INLINE int scan_value(rec *r, ng__jexp want) {
                 (unsigned)(NG__JT_NULL - NG__JT_STRING)))
     return rec_scalar(r);
   if (kind == NG__JT_LBRACKET)
-    return (rc = rec_open(r, NG__SINK_ARRAY)) != NG_OK ? rc
-                                                        : REC_ENTER_ARRAY;
+    return (rc = rec_open(r, NG__SINK_ARRAY)) != NG_OK ? rc : REC_ENTER_ARRAY;
   if (kind == NG__JT_LBRACE)
-    return (rc = rec_open(r, NG__SINK_OBJECT)) != NG_OK ? rc
-                                                         : REC_ENTER_OBJECT;
+    return (rc = rec_open(r, NG__SINK_OBJECT)) != NG_OK ? rc : REC_ENTER_OBJECT;
   return rec_unexpected(r, want);
 }
 
