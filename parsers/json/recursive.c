@@ -127,22 +127,23 @@ NG_INLINE int rec_roomy(void) {
   return here > ng__stack_limit && here - ng__stack_limit >= REC_OUT_ROOM;
 }
 
-NG_INLINE int rec_next(rec *r) {
-  return rec_roomy() ? ng__json_advance(r->p) : rec_far(r, OP_NEXT, 0);
+/* The out-calls: run here when `near` (rec_roomy() held where the
+ * scanner started; a scanner's frame depth and the limit do not change
+ * while it runs), else far. */
+NG_INLINE int rec_next(rec *r, int near) {
+  return near ? ng__json_advance(r->p) : rec_far(r, OP_NEXT, 0);
 }
-NG_INLINE int rec_open(rec *r, int kind) {
-  return rec_roomy() ? ng__json_emit_open(r->p, kind)
-                     : rec_far(r, OP_OPEN, kind);
+NG_INLINE int rec_open(rec *r, int kind, int near) {
+  return near ? ng__json_emit_open(r->p, kind) : rec_far(r, OP_OPEN, kind);
 }
-NG_INLINE int rec_close(rec *r, int kind) {
-  return rec_roomy() ? ng__json_emit_close(r->p, kind)
-                     : rec_far(r, OP_CLOSE, kind);
+NG_INLINE int rec_close(rec *r, int kind, int near) {
+  return near ? ng__json_emit_close(r->p, kind) : rec_far(r, OP_CLOSE, kind);
 }
-NG_INLINE int rec_key(rec *r) {
-  return rec_roomy() ? ng__json_emit_key(r->p) : rec_far(r, OP_KEY, 0);
+NG_INLINE int rec_key(rec *r, int near) {
+  return near ? ng__json_emit_key(r->p) : rec_far(r, OP_KEY, 0);
 }
-NG_INLINE int rec_scalar(rec *r) {
-  return rec_roomy() ? ng__json_emit_scalar(r->p) : rec_far(r, OP_SCALAR, 0);
+NG_INLINE int rec_scalar(rec *r, int near) {
+  return near ? ng__json_emit_scalar(r->p) : rec_far(r, OP_SCALAR, 0);
 }
 /* Rejections and failures are rare: always far. */
 NG_INLINE int rec_unexpected(rec *r, ng__jexp want) {
@@ -156,7 +157,7 @@ NG_INLINE int rec_unexpected(rec *r, ng__jexp want) {
  * scalar (NG_OK), or opens a container (REC_ENTER_*), or rejects the
  * token.
  */
-NG_INLINE int scan_value(rec *r, ng__jexp want) {
+NG_INLINE int scan_value(rec *r, ng__jexp want, int near) {
   int kind = r->p->tok.kind, rc;
   /* STRING..NULL are contiguous. A range test rather than the bit mask:
    * gcc turns `mask >> kind & 1` into `bt`, which valgrind emulates with a
@@ -164,11 +165,14 @@ NG_INLINE int scan_value(rec *r, ng__jexp want) {
    * stack page of a deep recursion. */
   if (NG_LIKELY((unsigned)(kind - NG__JT_STRING) <=
                 (unsigned)(NG__JT_NULL - NG__JT_STRING)))
-    return rec_scalar(r);
+    return rec_scalar(r, near);
   if (kind == NG__JT_LBRACKET)
-    return (rc = rec_open(r, NG__SINK_ARRAY)) != NG_OK ? rc : REC_ENTER_ARRAY;
+    return (rc = rec_open(r, NG__SINK_ARRAY, near)) != NG_OK ? rc
+                                                             : REC_ENTER_ARRAY;
   if (kind == NG__JT_LBRACE)
-    return (rc = rec_open(r, NG__SINK_OBJECT)) != NG_OK ? rc : REC_ENTER_OBJECT;
+    return (rc = rec_open(r, NG__SINK_OBJECT, near)) != NG_OK
+               ? rc
+               : REC_ENTER_OBJECT;
   return rec_unexpected(r, want);
 }
 
@@ -177,68 +181,79 @@ NG_INLINE int scan_value(rec *r, ng__jexp want) {
  * the array closes (NG_OK), or an error. `first`: right after '['; else
  * right after a nested container closed.
  */
-static NG_NOINLINE int scan_array(rec *r, int first) {
+NG_INLINE int scan_array_in(rec *r, int first, int near) {
   int rc;
   if (first) {
-    if (rec_next(r) == NG__JT_RBRACKET)
-      return rec_close(r, NG__SINK_ARRAY);
-    if ((rc = scan_value(r, NG__JX_VALUE_OR_END)) != NG_OK)
+    if (rec_next(r, near) == NG__JT_RBRACKET)
+      return rec_close(r, NG__SINK_ARRAY, near);
+    if ((rc = scan_value(r, NG__JX_VALUE_OR_END, near)) != NG_OK)
       return rc;
   }
   for (;;) {
-    switch (rec_next(r)) {
+    switch (rec_next(r, near)) {
     case NG__JT_COMMA:
       break;
     case NG__JT_RBRACKET:
-      return rec_close(r, NG__SINK_ARRAY);
+      return rec_close(r, NG__SINK_ARRAY, near);
     default:
       return rec_unexpected(r, NG__JX_ARRAY_NEXT);
     }
-    rec_next(r);
-    if ((rc = scan_value(r, NG__JX_VALUE)) != NG_OK)
+    rec_next(r, near);
+    if ((rc = scan_value(r, NG__JX_VALUE, near)) != NG_OK)
       return rc;
   }
 }
 
 /* The current token, in state `want` (KEY_OR_END or KEY), must be a key:
  * emits it, consumes its ':' and reads the value's first token. */
-NG_INLINE int scan_key(rec *r, ng__jexp want) {
+NG_INLINE int scan_key(rec *r, ng__jexp want, int near) {
   int rc;
   if (r->p->tok.kind != NG__JT_STRING)
     return rec_unexpected(r, want);
-  if ((rc = rec_key(r)) != NG_OK)
+  if ((rc = rec_key(r, near)) != NG_OK)
     return rc;
-  if (rec_next(r) != NG__JT_COLON)
+  if (rec_next(r, near) != NG__JT_COLON)
     return rec_unexpected(r, NG__JX_COLON);
-  rec_next(r);
+  rec_next(r, near);
   return NG_OK;
 }
 
 /* scan_array's twin for objects: members until a nested container opens
  * or the object closes. */
-static NG_NOINLINE int scan_object(rec *r, int first) {
+NG_INLINE int scan_object_in(rec *r, int first, int near) {
   int rc;
   if (first) {
-    if (rec_next(r) == NG__JT_RBRACE)
-      return rec_close(r, NG__SINK_OBJECT);
-    if ((rc = scan_key(r, NG__JX_KEY_OR_END)) != NG_OK ||
-        (rc = scan_value(r, NG__JX_VALUE)) != NG_OK)
+    if (rec_next(r, near) == NG__JT_RBRACE)
+      return rec_close(r, NG__SINK_OBJECT, near);
+    if ((rc = scan_key(r, NG__JX_KEY_OR_END, near)) != NG_OK ||
+        (rc = scan_value(r, NG__JX_VALUE, near)) != NG_OK)
       return rc;
   }
   for (;;) {
-    switch (rec_next(r)) {
+    switch (rec_next(r, near)) {
     case NG__JT_COMMA:
       break;
     case NG__JT_RBRACE:
-      return rec_close(r, NG__SINK_OBJECT);
+      return rec_close(r, NG__SINK_OBJECT, near);
     default:
       return rec_unexpected(r, NG__JX_OBJECT_NEXT);
     }
-    rec_next(r);
-    if ((rc = scan_key(r, NG__JX_KEY)) != NG_OK ||
-        (rc = scan_value(r, NG__JX_VALUE)) != NG_OK)
+    rec_next(r, near);
+    if ((rc = scan_key(r, NG__JX_KEY, near)) != NG_OK ||
+        (rc = scan_value(r, NG__JX_VALUE, near)) != NG_OK)
       return rc;
   }
+}
+
+/* The scanners proper: each checks the room once and runs the variant
+ * with every out-call near or every one far. */
+static NG_NOINLINE int scan_array(rec *r, int first) {
+  return rec_roomy() ? scan_array_in(r, first, 1) : scan_array_in(r, first, 0);
+}
+
+static NG_NOINLINE int scan_object(rec *r, int first) {
+  return rec_roomy() ? scan_object_in(r, first, 1)
+                     : scan_object_in(r, first, 0);
 }
 
 /* -------------------------------------------------------------- levels */
@@ -287,9 +302,9 @@ static int rec_object(void *arg) {
 /* The document: one value, then end of input. Runs on the new stack. */
 static int rec_document(void *arg) {
   rec *r = (rec *)arg;
-  int rc;
-  rec_next(r);
-  rc = scan_value(r, NG__JX_VALUE);
+  int near = rec_roomy(), rc;
+  rec_next(r, near);
+  rc = scan_value(r, NG__JX_VALUE, near);
   if (rc < 0)
     rc = rec_enter(r, rc);
   if (rc != NG_OK)
