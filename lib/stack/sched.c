@@ -27,6 +27,9 @@
 #define HOME_SIZE_DEFAULT ((size_t)64 * 1024)
 #define POOL_DEFAULT ((size_t)8 << 20)
 #define ALTSTACK_SIZE ((size_t)64 * 1024)
+/* Task structs kept for reuse (Go keeps dead g's on a free list too):
+ * steady spawn/exit then costs no allocator call. */
+#define TASK_CACHE 4096u
 
 /* T_WAITING: parked in spawn for the budget; only the budget wakes it
  * (ng_task_wake just leaves a permit), so the waiter list stays intact. */
@@ -44,6 +47,7 @@ struct ng_task {
   ng__ctx ctx;          /* registers while suspended */
   ng__stk stk;          /* its growable stack */
   ng__stk *cur;         /* t->cur while suspended (runs may nest) */
+  uintptr_t limit;      /* ng__stack_limit while suspended */
   uintptr_t home_left;  /* t->home_left while suspended */
   ng_task *next;        /* run queue or budget waiters */
   ng_task *all_prev;    /* every task of the scheduler */
@@ -60,7 +64,6 @@ struct ng_task {
   unsigned char state;  /* T_* */
   unsigned char permit; /* a wake arrived while not parked */
   unsigned char detached; /* freed when it ends */
-  unsigned char started;  /* has run at least once */
 #if NG__TOOL_ASAN
   void *fake;           /* ASan fake stack while suspended */
   const void *as_lo;    /* stack bounds ASan last saw for this context */
@@ -85,6 +88,8 @@ struct ng_sched {
   size_t max_tasks;     /* live-task budget; 0: none */
   int loop_on_sys;      /* t->on_sys of the loop while it is switched out */
   uintptr_t loop_sys_sp; /* t->sys_sp of the loop likewise */
+  ng_task *spare;       /* freed task structs kept for reuse */
+  unsigned nspare;
   ng__thr *thr;         /* owning thread */
   const ng_alloc *alc;
   void *alt_mem;        /* sigaltstack we installed, or NULL */
@@ -229,51 +234,58 @@ static void tool_arrived(ng_sched *s, void *fake) {
 #endif
 }
 
-/* Moves the thread's stack state from a to b, before the register swap. */
-static void state_to(ng__thr *t, ng_sched *s, ng_task *a, ng_task *b) {
+/* Moves the thread's stack state from a to b, before the register swap.
+ * This and switch_to are the hot path of every task switch. */
+static inline void state_to(ng__thr *t, ng_sched *s, ng_task *a,
+                            ng_task *b) {
   a->cur = t->cur;
+  a->limit = ng__stack_limit;
   a->home_left = t->home_left;
-  if (a == &s->loop) {
+  if (NG_UNLIKELY(a == &s->loop)) {
     s->loop_on_sys = t->on_sys;
     s->loop_sys_sp = t->sys_sp;
     if (t->on_sys) /* tasks' system calls run below the loop */
       t->sys_sp = (NG__HERE() - NG__RESERVE) & ~(uintptr_t)15;
     t->on_sys = 0;
-  } else if (a->stk.seg == NULL && a->cur == &a->stk) {
-    /* Task peak: base depth at a switch counts too. */
-    size_t depth = a->stk.base_top - NG__HERE();
-    if (depth > a->stk.peak)
-      a->stk.peak = depth;
   }
-  if (b == &s->loop) {
+  if (NG_UNLIKELY(b == &s->loop)) {
     t->on_sys = s->loop_on_sys;
     t->sys_sp = s->loop_sys_sp;
+    t->task = NULL;
+  } else {
+    b->state = T_RUNNING;
+    t->task = b;
   }
   t->cur = b->cur;
-  ng__stack_limit = b->cur->seg != NULL ? b->cur->seg->limit
-                                        : b->cur->base_limit;
+  ng__stack_limit = b->limit;
   t->home_left = b->home_left;
-  base_bounds(b, &t->home_lo, &t->home_hi);
   s->prev = a;
   s->run = b;
-  b->state = b == &s->loop ? b->state : T_RUNNING;
-  b->started = 1;
   s->st.switches++;
 }
 
-static void switch_to(ng__thr *t, ng_sched *s, ng_task *a, ng_task *b) {
+static inline void switch_to(ng__thr *t, ng_sched *s, ng_task *a,
+                             ng_task *b) {
   const void *lo;
   size_t size;
   void **fake = NULL;
 
   state_to(t, s, a, b);
-  tool_bounds(b, &lo, &size);
+  if (NG__TOOL_ASAN) {
+    tool_bounds(b, &lo, &size);
 #if NG__TOOL_ASAN
-  fake = &a->fake;
+    fake = &a->fake;
 #endif
-  ng__tool_switch_start(fake, lo, size);
+    ng__tool_switch_start(fake, lo, size);
+  }
   ng__ctx_swap(&a->ctx, &b->ctx);
   tool_arrived(s, fake != NULL ? *fake : NULL);
+}
+
+int ng__task_on_base(const ng_task *a, uintptr_t sp) {
+  uintptr_t lo, hi;
+  base_bounds(a, &lo, &hi);
+  return sp - lo < hi - lo;
 }
 
 /*
@@ -284,7 +296,8 @@ static void leave(ng__thr *t, ng_sched *s, ng_task *a) {
   ng_task *b = s->rq_head;
 
   if (b != NULL && (b->home == NULL || b->home != a->home) &&
-      make_resident(t, s, b) == NG_OK) {
+      (b->home == NULL || b->home->owner == b ||
+       make_resident(t, s, b) == NG_OK)) {
     rq_pop(s);
     switch_to(t, s, a, b);
     return;
@@ -353,9 +366,24 @@ static void unlink_all(ng_sched *s, ng_task *a) {
 static void task_free(ng__thr *t, ng_sched *s, ng_task *a) {
   unlink_all(s, a);
   s->st.tasks_live--;
-  ng__free(s->alc, a, sizeof *a);
+  if (s->nspare < TASK_CACHE) {
+    a->next = s->spare;
+    s->spare = a;
+    s->nspare++;
+  } else {
+    ng__sys_free(t, s->alc, a, sizeof *a);
+  }
   wake_waiter(s);
-  (void)t;
+}
+
+static ng_task *task_alloc(ng__thr *t, ng_sched *s) {
+  ng_task *a = s->spare;
+  if (a != NULL) {
+    s->spare = a->next;
+    s->nspare--;
+    return a;
+  }
+  return ng__sys_malloc(t, s->alc, sizeof *a);
 }
 
 /* Releases every stack resource of a (ended, or being destroyed). */
@@ -442,6 +470,27 @@ static int spawn_budget(ng__thr *t, ng_sched *s, unsigned flags) {
   return NG_OK;
 }
 
+/* Field by field: a memset of the whole struct (rep stos) was half the
+ * cost of a spawn. ctx and stk are set by their own initialisers. */
+static void task_clear(ng_task *a) {
+  a->home_left = 0;
+  a->next = NULL;
+  a->all_prev = NULL;
+  a->joiner = NULL;
+  a->home = NULL;
+  a->priv = NULL;
+  a->save = NULL;
+  a->save_len = 0;
+  a->save_cap = 0;
+  a->result = 0;
+  a->permit = 0;
+#if NG__TOOL_ASAN
+  a->fake = NULL;
+  a->as_lo = NULL;
+  a->as_size = 0;
+#endif
+}
+
 /* Gives a its base: a private segment or a home. */
 static int task_base(ng__thr *t, ng_sched *s, ng_task *a, unsigned flags,
                      uintptr_t *lo, uintptr_t *top) {
@@ -456,7 +505,8 @@ static int task_base(ng__thr *t, ng_sched *s, ng_task *a, unsigned flags,
     *top = ng__seg_top(a->priv);
     a->stk.base_limit = a->priv->limit;
   } else {
-    a->home = &s->homes[s->next_home++ % s->nhomes];
+    a->home = &s->homes[s->next_home];
+    s->next_home = s->next_home + 1 < s->nhomes ? s->next_home + 1 : 0;
     *lo = a->home->lo;
     *top = a->home->top;
     a->stk.base_limit = *top - TASK_BASE;
@@ -480,19 +530,22 @@ int ng_task_spawn(ng_sched *s, ng_task **out, int (*fn)(void *), void *arg,
   rc = spawn_budget(t, s, flags);
   if (rc != NG_OK)
     return rc;
-  a = ng__sys_malloc(t, s->alc, sizeof *a);
+  a = task_alloc(t, s);
   if (a == NULL)
     return NG_ENOMEM;
-  memset(a, 0, sizeof *a);
+  task_clear(a);
   ng__stk_init(&a->stk, 0, max, &s->env);
   rc = task_base(t, s, a, flags, &lo, &top);
   if (rc != NG_OK) {
-    ng__sys_free(t, s->alc, a, sizeof *a);
+    a->next = s->spare;
+    s->spare = a;
+    s->nspare++;
     return rc;
   }
   a->fn = fn;
   a->arg = arg;
   a->cur = &a->stk;
+  a->limit = a->stk.base_limit;
   a->detached = out == NULL;
   ng__ctx_init(&a->ctx, (void *)lo, (void *)top, task_entry, a);
   a->all_next = s->all;
@@ -549,6 +602,11 @@ int ng_task_park(void) {
   }
   a->state = T_PARKED;
   s->st.tasks_parked++;
+  if (a->stk.seg == NULL && t->cur == &a->stk) { /* base depth counts */
+    size_t depth = a->stk.base_top - NG__HERE();
+    if (depth > a->stk.peak)
+      a->stk.peak = depth;
+  }
   ng__stk_trim(t, t->cur); /* shrink: a parked task keeps no cache */
   leave(t, s, a);
   return NG_OK;
@@ -734,6 +792,11 @@ void ng_sched_free(ng_sched *s) {
     release_stacks(t, s, a);
     unlink_all(s, a);
     s->st.tasks_live--;
+    ng__free(s->alc, a, sizeof *a);
+  }
+  while (s->spare != NULL) {
+    ng_task *a = s->spare;
+    s->spare = a->next;
     ng__free(s->alc, a, sizeof *a);
   }
   ng__segpool_drain(t, &s->pool);

@@ -18,6 +18,7 @@ __thread uintptr_t ng__stack_limit
     __attribute__((tls_model("initial-exec"))) = UINTPTR_MAX;
 
 static __thread ng__thr thr;
+__thread ng__thr *ng__thr_p = NULL;
 
 static size_t g_max = NG_DEFAULT_MAX_STACK;
 
@@ -72,10 +73,11 @@ static void thr_init(ng__thr *t) {
   ng__thread_at_exit(t);
 }
 
-ng__thr *ng__thr_get(void) {
+NG_NOINLINE ng__thr *ng__thr_init(void) {
   ng__thr *t = &thr;
-  if (NG_UNLIKELY(!t->ready))
+  if (!t->ready)
     thr_init(t);
+  ng__thr_p = t;
   return t;
 }
 
@@ -87,6 +89,7 @@ void ng__thr_exit(ng__thr *t) {
     ng__stk_release(t, &t->main);
   ng__tool_stack_drop(t->sys_vg_id);
   t->ready = 0;
+  ng__thr_p = NULL;
   ng__stack_limit = UINTPTR_MAX;
 }
 
@@ -192,7 +195,7 @@ static int seg_enter(ng__thr *t, ng__stk *s, ng__seg *g, size_t base_used,
   uintptr_t here = NG__HERE();
   int was_sys = t->on_sys, rc;
   /* Leaving a task's base: its live bytes there end below this frame. */
-  int was_home = here - t->home_lo < t->home_hi - t->home_lo;
+  int was_home = t->task != NULL && ng__task_on_base(t->task, here);
 
   if (prev == NULL)
     s->base_used = base_used;

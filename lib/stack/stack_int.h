@@ -97,8 +97,7 @@ typedef struct ng__thr {
   uintptr_t sys_hi;
   uintptr_t sys_sp;     /* where system calls start while off it */
   unsigned sys_vg_id;   /* the thread stack's valgrind stack id */
-  uintptr_t home_lo;    /* base stack of the running task; 0 outside */
-  uintptr_t home_hi;
+  struct ng_task *task; /* running task; NULL outside tasks */
   uintptr_t home_left;  /* where the running task left its base for a
                            segment; 0 while it runs on the base */
   ng__stk *cur;         /* growable stack running now */
@@ -110,8 +109,20 @@ typedef struct ng__thr {
   ng_stack_stats st;    /* counters of main and of runs */
 } ng__thr;
 
-/* The calling thread's state, initialised on first use. */
-ng__thr *ng__thr_get(void);
+/*
+ * The calling thread's state, initialised on first use. The state itself
+ * is an ordinary (dynamic-model) TLS block; ng__thr_p caches its address
+ * in an initial-exec slot so that the common case is one %fs-relative
+ * load even in the shared library.
+ */
+extern __thread ng__thr *ng__thr_p
+    __attribute__((tls_model("initial-exec"), visibility("hidden")));
+ng__thr *ng__thr_init(void);
+
+static inline ng__thr *ng__thr_get(void) {
+  ng__thr *t = ng__thr_p;
+  return NG_LIKELY(t != NULL) ? t : ng__thr_init();
+}
 
 /* Thread stack bounds from the threading library; NG_ENOTSUP if unknown. */
 int ng__thread_bounds(uintptr_t *lo, uintptr_t *hi);
@@ -151,6 +162,9 @@ void ng__sys_free(ng__thr *t, const ng_alloc *alc, void *p, size_t size);
  * installed. ng__altstack_remove undoes it. */
 int ng__altstack_install(const ng_alloc *alc, size_t size, void **mem);
 void ng__altstack_remove(const ng_alloc *alc, size_t size, void *mem);
+
+/* Nonzero when sp lies on the base stack (shared or private) of a. */
+int ng__task_on_base(const struct ng_task *a, uintptr_t sp);
 
 /* Frees a task of the calling thread's scheduler without running it
  * further (it must not be the running one). Needs no allocation. */
