@@ -6,6 +6,13 @@
  * of its own size. The cap is checked before asking the allocator: the
  * arena then tries the smallest chunk that fits before giving up, so a cap
  * that is not a power of two can be used to the byte.
+ *
+ * With the default (NULL) allocator, chunks of NG__ARENA_PAGES bytes and up
+ * come from ng__pages_alloc (huge-page backed mmap) instead of malloc: a
+ * large document otherwise spends most of its parse in page faults. Their
+ * size is then rounded up to whole 2 MiB pages and all of it is used; from
+ * 256 KiB on, one zeroed huge page costs less than the 4 KiB faults it
+ * replaces.
  */
 #include <string.h>
 
@@ -13,10 +20,13 @@
 
 #define NG__ARENA_FIRST ((size_t)4096)
 #define NG__ARENA_MAX_ALIGN ((size_t)64)
+#define NG__ARENA_PAGES ((size_t)256 << 10)
+#define NG__ARENA_HUGE ((size_t)2 << 20)
 
 struct ng__arena_chunk {
   ng__arena_chunk *next; /* older chunk */
   size_t size;           /* bytes requested from the allocator, header in */
+  int pages;             /* 1: from ng__pages_alloc, else from the alc */
 };
 
 /* Usable bytes start after the header, kept max_align_t aligned. */
@@ -50,9 +60,37 @@ static int arena_chunk_size(const ng_arena *a, size_t need, size_t *out) {
   return NG_OK;
 }
 
+/* Allocates a chunk of *size bytes; may round *size up (pages). */
+static ng__arena_chunk *arena_chunk_alloc(ng_arena *a, size_t *size) {
+  ng__arena_chunk *c;
+  size_t rounded;
+
+  if (a->alc == NULL && *size >= NG__ARENA_PAGES) {
+    rounded = (*size + NG__ARENA_HUGE - 1) & ~(NG__ARENA_HUGE - 1);
+    if (rounded >= *size &&
+        (a->max_bytes == 0 || rounded <= a->max_bytes - a->sys_bytes))
+      *size = rounded; /* use the whole mapping when the cap allows */
+    c = ng__pages_alloc(*size);
+    if (c != NULL)
+      c->pages = 1;
+    return c;
+  }
+  c = ng__malloc(a->alc, *size);
+  if (c != NULL)
+    c->pages = 0;
+  return c;
+}
+
+static void arena_chunk_free(ng_arena *a, ng__arena_chunk *c) {
+  if (c->pages)
+    ng__pages_free(c, c->size);
+  else
+    ng__free(a->alc, c, c->size);
+}
+
 void *ng__arena_alloc_slow(ng_arena *a, size_t size, size_t align) {
   ng__arena_chunk *c;
-  size_t need, csize;
+  size_t need, csize, want;
   int rc;
 
   if (align == 0 || (align & (align - 1)) != 0 ||
@@ -69,7 +107,8 @@ void *ng__arena_alloc_slow(ng_arena *a, size_t size, size_t align) {
     a->err = rc;
     return NULL;
   }
-  c = ng__malloc(a->alc, csize);
+  want = csize;
+  c = arena_chunk_alloc(a, &csize);
   if (c == NULL) {
     a->err = NG_ENOMEM;
     return NULL;
@@ -80,6 +119,8 @@ void *ng__arena_alloc_slow(ng_arena *a, size_t size, size_t align) {
   a->sys_bytes += csize;
   if (a->sys_bytes > a->peak_bytes)
     a->peak_bytes = a->sys_bytes;
+  if (csize > want && want == a->next_size)
+    a->next_size = csize; /* a chunk rounded up to pages sets the pace */
   if (a->next_size <= SIZE_MAX / 2)
     a->next_size *= 2;
   arena_use_chunk(a, c);
@@ -97,7 +138,7 @@ void ng_arena_reset(ng_arena *a) {
   for (c = keep->next; c != NULL; c = next) {
     next = c->next;
     a->sys_bytes -= c->size;
-    ng__free(a->alc, c, c->size);
+    arena_chunk_free(a, c);
   }
   keep->next = NULL;
   a->chunks = keep;
@@ -110,7 +151,7 @@ void ng_arena_free(ng_arena *a) {
 
   for (c = a->chunks; c != NULL; c = next) {
     next = c->next;
-    ng__free(a->alc, c, c->size);
+    arena_chunk_free(a, c);
   }
   a->chunks = NULL;
   a->cur = a->end = NULL;

@@ -34,6 +34,14 @@ void *ng__realloc(const ng_alloc *alc, void *ptr, size_t old_size,
 void ng__free(const ng_alloc *alc, void *ptr, size_t size);
 
 /*
+ * Whole pages from the OS for large blocks (lib/pages.c): size is rounded
+ * up to 2 MiB and the block is 2 MiB aligned, with transparent huge pages
+ * requested. ng__pages_free takes the same size that was asked for.
+ */
+void *ng__pages_alloc(size_t size);
+void ng__pages_free(void *p, size_t size);
+
+/*
  * Fills *err (which may be NULL) for an error found at byte `offset` of
  * input[0..len): computes line and column by scanning input once, so the
  * success path never tracks lines. msg may be NULL (the code's text is used);

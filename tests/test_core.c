@@ -146,6 +146,34 @@ static void test_arena_large_block(void **state) {
   ng_arena_free(&a);
 }
 
+/* With the default allocator, chunks from 256 KiB on are whole 2 MiB pages;
+ * a cap still holds to the byte. */
+static void test_arena_pages(void **state) {
+  ng_arena a;
+  size_t i, total = 0;
+  char *p;
+  (void)state;
+  ng_arena_init(&a, NULL, 0);
+  for (i = 0; i < 4096; i++) { /* 4 MiB in 1 KiB blocks */
+    p = ng_arena_alloc(&a, 1024, 8);
+    assert_non_null(p);
+    memset(p, (int)i, 1024);
+  }
+  assert_true(ng_arena_sys(&a) >= ((size_t)4 << 20));
+  ng_arena_free(&a);
+
+  ng_arena_init(&a, NULL, (size_t)3 << 20);
+  while ((p = ng_arena_alloc(&a, 4096, 8)) != NULL) {
+    p[4095] = 1;
+    total += 4096;
+  }
+  assert_int_equal(a.err, NG_EMEMLIMIT);
+  assert_true(ng_arena_sys(&a) <= ((size_t)3 << 20));
+  /* At most one block and a header lost per chunk (about 9 chunks). */
+  assert_true(total >= ((size_t)3 << 20) - 10 * (4096 + 64));
+  ng_arena_free(&a);
+}
+
 static void test_arena_reset_keeps_newest(void **state) {
   ng_failalloc fa;
   ng_arena a;
@@ -257,6 +285,7 @@ int main(void) {
       cmocka_unit_test(test_libc_alloc),
       cmocka_unit_test(test_arena_alignment_and_growth),
       cmocka_unit_test(test_arena_large_block),
+      cmocka_unit_test(test_arena_pages),
       cmocka_unit_test(test_arena_reset_keeps_newest),
       cmocka_unit_test(test_arena_cap),
       cmocka_unit_test(test_arena_bad_align_and_overflow),

@@ -12,17 +12,6 @@
 #include "builder.h"
 #include "engine.h"
 
-/* Engines in files owned elsewhere are linked only once their file exists;
- * until then the engine reports NG_ENOTSUP (see engine.h). */
-#if defined(__has_include)
-#if __has_include("recursive.c")
-#define NG__HAVE_RECURSIVE 1
-#endif
-#if __has_include("lalr_driver.c") || __has_include("lalr.c")
-#define NG__HAVE_LALR 1
-#endif
-#endif
-
 /* ------------------------------------------------------------- options */
 
 void ng_json_options_default(ng_json_options *opt) {
@@ -109,18 +98,6 @@ int ng__json_fail_here(ng__json_parser *p, int code, const char *msg) {
 }
 
 /* -------------------------------------------------------------- engines */
-
-#ifndef NG__HAVE_RECURSIVE
-int ng__json_run_recursive(ng__json_parser *p) {
-  return ng__perr_at(&p->perr, NG_ENOTSUP, 0, 0, "recursive engine not built");
-}
-#endif
-
-#ifndef NG__HAVE_LALR
-int ng__json_run_lalr(ng__json_parser *p) {
-  return ng__perr_at(&p->perr, NG_ENOTSUP, 0, 0, "lalr engine not built");
-}
-#endif
 
 static int run_engine(ng__json_parser *p) {
   switch (p->opt->engine) {
