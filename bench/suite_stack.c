@@ -51,6 +51,11 @@ static unsigned reps(void) {
   return r < 3 ? 3 : r;
 }
 
+/* Timing loops below use many short repetitions and take the median: on
+ * a loaded machine, preemption (4 ms slices at HZ=250) then spoils some
+ * repetitions instead of inflating all of them. */
+#define SHORT_REPS 101
+
 /* ------------------------------------------------------------- parked */
 
 static int park_fn(void *p) {
@@ -137,36 +142,34 @@ static int exit_fn(void *p) {
   return 0;
 }
 
-/* Spawns n tasks in batches of 1000, each batch run to exit: the steady
- * state of a server spawning a task per request. */
-static double spawn_once(ng_sched *s, size_t n) {
+/* Spawns a batch of 1000 tasks and runs them to exit: the steady state
+ * of a server spawning a task per request. ns per task. */
+static double spawn_once(ng_sched *s) {
   double t0, t1;
-  size_t i, j;
+  size_t j;
 
   t0 = ng_bench_now_ns();
-  for (i = 0; i < n; i += 1000) {
-    for (j = 0; j < 1000; j++)
-      if (ng_task_spawn(s, NULL, exit_fn, NULL, NULL) != NG_OK)
-        return -1;
-    ng_sched_run(s);
-  }
+  for (j = 0; j < 1000; j++)
+    if (ng_task_spawn(s, NULL, exit_fn, NULL, NULL) != NG_OK)
+      return -1;
+  ng_sched_run(s);
   t1 = ng_bench_now_ns();
-  return (t1 - t0) / (double)n;
+  return (t1 - t0) / 1000.0;
 }
 
 static double bench_spawn(void) {
-  double v[64];
-  size_t n = ng_bench_quick() ? 20000 : 200000;
-  unsigned r, nr = reps();
+  double v[SHORT_REPS];
+  unsigned r;
   ng_sched *s;
 
   if (ng_sched_new(&s, NULL) != NG_OK)
     return -1;
-  spawn_once(s, n); /* warm up */
-  for (r = 0; r < nr; r++)
-    v[r] = spawn_once(s, n);
+  for (r = 0; r < 20; r++)
+    spawn_once(s); /* warm up */
+  for (r = 0; r < SHORT_REPS; r++)
+    v[r] = spawn_once(s);
   ng_sched_free(s);
-  return median(v, nr);
+  return median(v, SHORT_REPS);
 }
 
 /* ------------------------------------------------------------- switch */
@@ -181,7 +184,7 @@ static int yield_fn(void *p) {
   return 0;
 }
 
-/* ns per switch with `tasks` tasks yielding round-robin. */
+/* ns per switch with `tasks` tasks yielding round-robin, total yields. */
 static double switch_once(unsigned tasks, size_t total, unsigned flags) {
   ng_task_opts o = {0, flags};
   ng_stack_stats st;
@@ -204,14 +207,14 @@ static double switch_once(unsigned tasks, size_t total, unsigned flags) {
 }
 
 static double bench_switch(unsigned tasks, unsigned flags) {
-  double v[64];
-  size_t total = ng_bench_quick() ? 200000 : 4000000;
-  unsigned r, nr = reps();
+  double v[SHORT_REPS];
+  size_t total = tasks > 100 ? 200000 : 50000;
+  unsigned r;
 
-  switch_once(tasks, total / 10, flags);
-  for (r = 0; r < nr; r++)
+  switch_once(tasks, total, flags);
+  for (r = 0; r < SHORT_REPS; r++)
     v[r] = switch_once(tasks, total, flags);
-  return median(v, nr);
+  return median(v, SHORT_REPS);
 }
 
 /* ------------------------------------------------------------- growth */
@@ -337,8 +340,8 @@ static int ovf_task(void *p) {
  * records the runtime's own part: until the failing call returns. */
 static double bench_overflow(void) {
   ng_task_opts o = {1 << 20, 0};
-  double v[64], d[64];
-  unsigned r, nr = reps();
+  double v[SHORT_REPS], d[SHORT_REPS];
+  unsigned r, nr = SHORT_REPS;
   ng_sched *s;
   ng_task *t;
   ovf_run run;

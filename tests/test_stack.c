@@ -116,6 +116,9 @@ static void test_run_returns_result(void **state) {
   assert_int_equal(ng_stack_check(), NG_OK);
   assert_int_equal((ng_stack_check)(), NG_OK);
   assert_int_equal(ng_stack_call_system(ret42, NULL), 42);
+  assert_true(strcmp(ng_stack_backend(), "x86_64-sysv") == 0 ||
+              strcmp(ng_stack_backend(), "aarch64-aapcs") == 0 ||
+              strcmp(ng_stack_backend(), "ucontext") == 0);
 }
 
 /* Deep recursion crosses many segments and every level comes back. */

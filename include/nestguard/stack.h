@@ -136,6 +136,14 @@ typedef struct ng_stack_stats {
 /* Fills *st with the calling thread's counters (never NULL). */
 void ng_stack_thread_stats(ng_stack_stats *st);
 
+/*
+ * The context-switch backend compiled in: "x86_64-sysv", "aarch64-aapcs"
+ * or "ucontext" (the portable fallback: slower switches, and tasks get
+ * private base stacks since shared-stack copying needs the saved stack
+ * pointer).
+ */
+const char *ng_stack_backend(void);
+
 /* -------------------------------------------------------- tasks */
 
 /*

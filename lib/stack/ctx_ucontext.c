@@ -40,26 +40,31 @@ static void call_tramp(void) {
 }
 
 int ng__stack_call_on(int (*fn)(void *), void *arg, void *sp) {
-  call_state c;
-  ucontext_t uc;
-  /* The stack below sp is free; hand makecontext a generous window. The
-   * callee never goes below its segment's limit, so the exact low bound
-   * does not matter, only that it lies below everything used. */
+  /* Two ucontext_t are about 2 KiB: far more than the reserve the caller
+   * has left on its segment. They live at the top of the new stack, which
+   * is free, and the new stack starts below them. */
+  call_state *c = (call_state *)(((uintptr_t)sp - sizeof *c) &
+                                 ~(uintptr_t)15);
+  ucontext_t *uc = (ucontext_t *)(((uintptr_t)c - sizeof *uc) &
+                                  ~(uintptr_t)15);
+  /* The callee never goes below its segment's limit, so the exact low
+   * bound handed to makecontext does not matter, only that it lies below
+   * everything used. */
   size_t size = 64 * 1024;
 
-  c.fn = fn;
-  c.arg = arg;
-  c.rc = 0;
-  if (getcontext(&uc) != 0)
+  c->fn = fn;
+  c->arg = arg;
+  c->rc = 0;
+  if (getcontext(uc) != 0)
     return NG_ENOTSUP;
-  uc.uc_stack.ss_sp = (char *)sp - size;
-  uc.uc_stack.ss_size = size;
-  uc.uc_link = &c.back;
-  makecontext(&uc, call_tramp, 0);
-  call_pending = &c;
-  if (swapcontext(&c.back, &uc) != 0)
+  uc->uc_stack.ss_sp = (char *)uc - size;
+  uc->uc_stack.ss_size = size;
+  uc->uc_link = &c->back;
+  makecontext(uc, call_tramp, 0);
+  call_pending = c;
+  if (swapcontext(&c->back, uc) != 0)
     return NG_ENOTSUP;
-  return c.rc;
+  return c->rc;
 }
 
 static void start_tramp(unsigned hi, unsigned lo) {

@@ -95,6 +95,12 @@ void ng__thr_exit(ng__thr *t) {
 
 void ng_stack_thread_stats(ng_stack_stats *st) { *st = ng__thr_get()->st; }
 
+const char *ng_stack_backend(void) {
+  return NG__ARCH_X86_64    ? "x86_64-sysv"
+         : NG__ARCH_AARCH64 ? "aarch64-aapcs"
+                            : "ucontext";
+}
+
 /* ------------------------------------------------------------ segments */
 
 void ng__stk_init(ng__stk *s, uintptr_t top, size_t max, const ng__env *env) {
