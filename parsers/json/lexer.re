@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "lexer.h"
+#include "number.h"
 
 /*!re2c
   re2c:api = custom;
@@ -566,6 +567,11 @@ static inline int lex_number(ng__json_lexer *lx, ng__json_token *t,
   } else if (is_int) {
     t->ntype = NG_JSON_INT;
     t->num.i = neg ? -(int64_t)w : (int64_t)w;
+    rc = NG_OK;
+  } else if (NG_LIKELY(ng__json_decimal_fast(w, q, &t->num.d))) {
+    t->ntype = NG_JSON_DOUBLE;
+    if (neg)
+      t->num.d = -t->num.d;
     rc = NG_OK;
   } else {
     rc = ng__json_decimal(w, q, neg, (const char *)start,
