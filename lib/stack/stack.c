@@ -57,8 +57,12 @@ static void thr_init(ng__thr *t) {
   t->sys_lo = lo;
   t->sys_hi = hi;
   /* valgrind must know the thread stack too, or a switch from a segment
-   * back to it looks like a frame being popped. */
-  t->sys_vg_id = ng__tool_stack_add((void *)lo, (void *)hi);
+   * back to it looks like a frame being popped. It registers the main
+   * thread's stack itself; a second, overlapping registration would make
+   * it take large frames there for stack switches. */
+  t->sys_vg_set = !ng__thread_is_main();
+  if (t->sys_vg_set)
+    t->sys_vg_id = ng__tool_stack_add((void *)lo, (void *)hi);
   t->on_sys = 1;
   t->env_main.st = &t->st;
   t->env_main.growable = 1;
@@ -87,7 +91,8 @@ void ng__thr_exit(ng__thr *t) {
     return;
   if (t->main.seg == NULL)
     ng__stk_release(t, &t->main);
-  ng__tool_stack_drop(t->sys_vg_id);
+  if (t->sys_vg_set)
+    ng__tool_stack_drop(t->sys_vg_id);
   t->ready = 0;
   ng__thr_p = NULL;
   ng__stack_limit = UINTPTR_MAX;

@@ -97,6 +97,7 @@ typedef struct ng__thr {
   uintptr_t sys_hi;
   uintptr_t sys_sp;     /* where system calls start while off it */
   unsigned sys_vg_id;   /* the thread stack's valgrind stack id */
+  int sys_vg_set;       /* sys_vg_id is ours to deregister */
   struct ng_task *task; /* running task; NULL outside tasks */
   uintptr_t home_left;  /* where the running task left its base for a
                            segment; 0 while it runs on the base */
@@ -126,6 +127,9 @@ static inline ng__thr *ng__thr_get(void) {
 
 /* Thread stack bounds from the threading library; NG_ENOTSUP if unknown. */
 int ng__thread_bounds(uintptr_t *lo, uintptr_t *hi);
+
+/* Nonzero on the process's initial thread. */
+int ng__thread_is_main(void);
 
 /* Arranges for ng__thr_exit(t) to run when the calling thread exits. */
 void ng__thread_at_exit(ng__thr *t);

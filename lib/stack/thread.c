@@ -7,6 +7,8 @@
  */
 #define _GNU_SOURCE
 #include <pthread.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "stack/stack_int.h"
 
@@ -25,6 +27,10 @@ int ng__thread_bounds(uintptr_t *lo, uintptr_t *hi) {
   *lo = (uintptr_t)addr;
   *hi = (uintptr_t)addr + size;
   return NG_OK;
+}
+
+int ng__thread_is_main(void) {
+  return syscall(SYS_gettid) == (long)getpid();
 }
 
 static pthread_key_t exit_key;
