@@ -487,7 +487,8 @@ static int engine_events(const char *who, const ng_json_options *opt,
   if (ev.bad) {
     ng_fuzz_fail("%s: malformed events: %s", who, ev.why);
     ret = -1;
-  } else if (rc != rc_dom || (rc != NG_OK && !ng_fuzz_same_error(&err, err_dom))) {
+  } else if (rc != rc_dom ||
+             (rc != NG_OK && !ng_fuzz_same_error(&err, err_dom))) {
     ng_fuzz_fail("%s: events gave %s, DOM gave %s", who,
                  rc == NG_OK ? "OK" : ng_fuzz_error_str(&err, a, sizeof a),
                  rc_dom == NG_OK ? "OK"
