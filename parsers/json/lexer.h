@@ -122,11 +122,17 @@ int ng__json_lex(ng__json_lexer *lx, ng__json_token *t);
 
 /*
  * Lexes the next token into *t. Identical results to ng__json_lex, faster:
- * punctuation right at the cursor inline (below), whitespace, strings and
- * numbers through hand-written loops in ng__json_next_slow, with the
- * automaton as fallback for everything else. Returns t->kind.
+ * punctuation right at the cursor inline (below), strings and numbers
+ * right at the cursor by their hand-written scanners, anything else
+ * (whitespace first, literals, errors, the end) through ng__json_next_slow,
+ * with the automaton as fallback. Returns t->kind.
  */
 int ng__json_next_slow(ng__json_lexer *lx, ng__json_token *t);
+
+/* The scanners ng__json_next dispatches to: the byte at lx->cur is '"'
+ * (string) or '-' or a digit (number). */
+int ng__json_next_string(ng__json_lexer *lx, ng__json_token *t);
+int ng__json_next_number(ng__json_lexer *lx, ng__json_token *t);
 
 static inline int ng__json_next(ng__json_lexer *lx, ng__json_token *t) {
   const unsigned char *p = lx->cur;
@@ -153,6 +159,11 @@ static inline int ng__json_next(ng__json_lexer *lx, ng__json_token *t) {
   case '{':
     kind = NG__JT_LBRACE;
     break;
+  case '"':
+    return ng__json_next_string(lx, t);
+  case '-': case '0': case '1': case '2': case '3': case '4':
+  case '5': case '6': case '7': case '8': case '9':
+    return ng__json_next_number(lx, t);
   default:
     return ng__json_next_slow(lx, t);
   }

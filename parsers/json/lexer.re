@@ -611,18 +611,28 @@ static inline const unsigned char *skip_ws(const unsigned char *p,
   return p;
 }
 
+int ng__json_next_string(ng__json_lexer *lx, ng__json_token *t) {
+  return lex_string(lx, t, lx->cur, 1);
+}
+
+int ng__json_next_number(ng__json_lexer *lx, ng__json_token *t) {
+  int kind = lex_number(lx, t, lx->cur);
+
+  if (kind >= 0)
+    return kind;
+  return ng__json_lex(lx, t); /* malformed: the automaton names the error */
+}
+
 int ng__json_next_slow(ng__json_lexer *lx, ng__json_token *t) {
   const unsigned char *cur = lx->cur, *lim = lx->end;
-  int kind;
 
   cur = skip_ws(cur, lim);
-  if (NG_UNLIKELY(cur == lim)) {
-    lx->cur = cur;
+  lx->cur = cur;
+  if (NG_UNLIKELY(cur == lim))
     return ng__json_lex(lx, t);
-  }
   switch (*cur) {
   case '"':
-    return lex_string(lx, t, cur, 1);
+    return ng__json_next_string(lx, t);
   case ',':
     return tok_simple(lx, t, NG__JT_COMMA, cur, cur + 1);
   case ':':
@@ -637,9 +647,7 @@ int ng__json_next_slow(ng__json_lexer *lx, ng__json_token *t) {
     return tok_simple(lx, t, NG__JT_RBRACE, cur, cur + 1);
   case '-': case '0': case '1': case '2': case '3': case '4':
   case '5': case '6': case '7': case '8': case '9':
-    if ((kind = lex_number(lx, t, cur)) >= 0)
-      return kind;
-    break;
+    return ng__json_next_number(lx, t);
   case 't':
     if (lim - cur >= 4 && memcmp(cur, "true", 4) == 0)
       return tok_simple(lx, t, NG__JT_TRUE, cur, cur + 4);
@@ -655,7 +663,6 @@ int ng__json_next_slow(ng__json_lexer *lx, ng__json_token *t) {
   default:
     break;
   }
-  lx->cur = cur;
   return ng__json_lex(lx, t);
 }
 
