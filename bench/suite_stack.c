@@ -118,9 +118,8 @@ static double bench_parked(void) {
   static const struct {
     const char *kase;
     size_t n;
-  } cases[] = {{"parked_1e4", 10000},
-               {"parked_1e5", 100000},
-               {"parked_1e6", 1000000}};
+  } cases[] = {
+      {"parked_1e4", 10000}, {"parked_1e5", 100000}, {"parked_1e6", 1000000}};
   double last = -1;
   size_t i;
 
@@ -659,8 +658,7 @@ NG_BENCH_SUITE(stack, 5) {
   bench_check(&ck);
   ng_bench_record(SUITE, "check", SUBJ, "overhead", ck.work, "pct");
   ng_bench_record(SUITE, "check_probe", SUBJ, "overhead", ck.probe, "pct");
-  ng_bench_record(SUITE, "check_trivial", SUBJ, "overhead", ck.trivial,
-                  "pct");
+  ng_bench_record(SUITE, "check_trivial", SUBJ, "overhead", ck.trivial, "pct");
   ng_bench_record(SUITE, "check_fib", SUBJ, "overhead", ck.fib, "pct");
   bench_jobs(ng_bench_quick() ? 2000 : 10000);
 
@@ -669,8 +667,7 @@ NG_BENCH_SUITE(stack, 5) {
   printf("| memory per parked task (1e6) | 2.73 KB | <= 1.0 KB | %.0f B |\n",
          parked);
   printf("| spawn + exit | 322 ns | <= 100 ns | %.1f ns |\n", spawn);
-  printf("| switch (yield, per switch) | 53 ns | <= 15 ns | %.1f ns |\n",
-         sw);
+  printf("| switch (yield, per switch) | 53 ns | <= 15 ns | %.1f ns |\n", sw);
   printf("| growth to depth 10,000 (%zu-byte frames), warm | 1.3 ms | "
          "<= 0.1 ms | %.3f ms (cold %.3f ms) |\n",
          frame, warm, cold);

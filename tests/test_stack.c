@@ -29,11 +29,11 @@ static int slow_env(void) {
 /* ------------------------------------------------------------ helpers */
 
 typedef struct rec {
-  size_t depth;      /* current depth */
-  size_t max_depth;  /* deepest reached */
-  size_t target;     /* stop here (SIZE_MAX: until an error) */
-  size_t loops;      /* calls of leaf at every level (hot split) */
-  uintptr_t addr[2]; /* frame addresses at depth 0 and 1 */
+  size_t depth;             /* current depth */
+  size_t max_depth;         /* deepest reached */
+  size_t target;            /* stop here (SIZE_MAX: until an error) */
+  size_t loops;             /* calls of leaf at every level (hot split) */
+  uintptr_t addr[2];        /* frame addresses at depth 0 and 1 */
   int (*at_bottom)(void *); /* called at the target depth */
   void *bottom_arg;
 } rec;
@@ -161,7 +161,7 @@ typedef struct ceil_case {
   size_t max;
   int use_global;
   int rc;
-  size_t usage;  /* depth * frame size: a lower bound of the use */
+  size_t usage; /* depth * frame size: a lower bound of the use */
   size_t frame;
   ng_stack_run_stats rs;
   ng_failalloc fa;
@@ -194,7 +194,8 @@ static void check_ceiling(ceil_case *c) {
   assert_true(c->rs.peak <= c->max);
   /* Within one segment: allow the last segment and per-segment slack. */
   assert_true(c->usage + seg_max / 2 + c->rs.segments * 8192 + 16384 >=
-              c->max || c->usage + c->max / 2 + 8192 >= c->max);
+                  c->max ||
+              c->usage + c->max / 2 + 8192 >= c->max);
   assert_int_equal(c->fa.live_blocks, 0);
   assert_int_equal(c->fa.size_mismatch, 0);
 }

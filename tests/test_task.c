@@ -242,8 +242,7 @@ static void test_task_growth(void **state) {
     memset(&r[i], 0, sizeof r[i]);
     r[i].target = 10000; /* 2.5 MB each */
     r[i].park_at_bottom = 1;
-    assert_int_equal(ng_task_spawn(s, &a[i], deep_task, &r[i], NULL),
-                     NG_OK);
+    assert_int_equal(ng_task_spawn(s, &a[i], deep_task, &r[i], NULL), NG_OK);
   }
   assert_int_equal(ng_sched_run(s), NG_OK);
   for (i = 0; i < 3; i++) {
@@ -553,7 +552,7 @@ static int park_then_exit(void *p) {
 }
 
 static void test_million_parked(void **state) {
-  size_t n = getenv("NG_VALGRIND")   ? 20000
+  size_t n = getenv("NG_VALGRIND")    ? 20000
              : getenv("NG_SANITIZED") ? 100000
              : !shared_stacks()       ? 100000
                                       : 1000000,

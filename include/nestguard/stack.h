@@ -224,8 +224,8 @@ typedef struct ng_task_opts {
  * it runs the scheduler until the budget frees (NG_EBUSY if nothing is
  * left to run).
  */
-int ng_task_spawn(ng_sched *s, ng_task **out, int (*fn)(void *arg),
-                  void *arg, const ng_task_opts *opts);
+int ng_task_spawn(ng_sched *s, ng_task **out, int (*fn)(void *arg), void *arg,
+                  const ng_task_opts *opts);
 
 /*
  * Lets other runnable tasks run, then returns. NG_OK, NG_ESTATE outside a
@@ -329,15 +329,15 @@ int ng__stack_check_slow(void);
 
 static inline __attribute__((always_inline)) int
 ng__stack_call_inline(int (*fn)(void *arg), void *arg) {
-  if (__builtin_expect(
-          (uintptr_t)__builtin_frame_address(0) > ng__stack_limit, 1))
+  if (__builtin_expect((uintptr_t)__builtin_frame_address(0) > ng__stack_limit,
+                       1))
     return fn(arg);
   return ng__stack_call_slow(fn, arg);
 }
 
 static inline __attribute__((always_inline)) int ng__stack_check_inline(void) {
-  if (__builtin_expect(
-          (uintptr_t)__builtin_frame_address(0) > ng__stack_limit, 1))
+  if (__builtin_expect((uintptr_t)__builtin_frame_address(0) > ng__stack_limit,
+                       1))
     return NG_OK;
   return ng__stack_check_slow();
 }

@@ -75,17 +75,17 @@
 
 #if NG__ARCH_X86_64
 typedef struct ng__ctx {
-  void *rsp;       /* stack pointer after the switch returns */
-  void *rip;       /* where the switch resumes */
-  uint64_t rbx;    /* callee-saved general registers ... */
-  uint64_t rbp;    /* frame pointer */
-  uint64_t r12;    /* entry function of a fresh context */
-  uint64_t r13;    /* its argument */
+  void *rsp;    /* stack pointer after the switch returns */
+  void *rip;    /* where the switch resumes */
+  uint64_t rbx; /* callee-saved general registers ... */
+  uint64_t rbp; /* frame pointer */
+  uint64_t r12; /* entry function of a fresh context */
+  uint64_t r13; /* its argument */
   uint64_t r14;
   uint64_t r15;
-  uint32_t mxcsr;  /* SSE control/status (rounding, exception masks) */
-  uint16_t fpucw;  /* x87 control word */
-  uint16_t pad;    /* keeps the size a multiple of 8 */
+  uint32_t mxcsr; /* SSE control/status (rounding, exception masks) */
+  uint16_t fpucw; /* x87 control word */
+  uint16_t pad;   /* keeps the size a multiple of 8 */
 } ng__ctx;
 _Static_assert(offsetof(ng__ctx, rsp) == NG__X64_RSP, "ctx layout");
 _Static_assert(offsetof(ng__ctx, rip) == NG__X64_RIP, "ctx layout");
@@ -105,12 +105,12 @@ static inline uintptr_t ng__ctx_sp(const ng__ctx *c) {
 }
 #elif NG__ARCH_AARCH64
 typedef struct ng__ctx {
-  void *sp;        /* stack pointer after the switch returns */
-  void *pc;        /* where the switch resumes (the saved x30) */
-  uint64_t x[10];  /* x19..x28, callee-saved; x19/x20 = entry/arg */
-  uint64_t fp;     /* x29 */
-  uint64_t d[8];   /* d8..d15, low halves of v8..v15 */
-  uint64_t fpcr;   /* floating-point control (rounding, traps) */
+  void *sp;       /* stack pointer after the switch returns */
+  void *pc;       /* where the switch resumes (the saved x30) */
+  uint64_t x[10]; /* x19..x28, callee-saved; x19/x20 = entry/arg */
+  uint64_t fp;    /* x29 */
+  uint64_t d[8];  /* d8..d15, low halves of v8..v15 */
+  uint64_t fpcr;  /* floating-point control (rounding, traps) */
 } ng__ctx;
 _Static_assert(offsetof(ng__ctx, sp) == NG__A64_SP, "ctx layout");
 _Static_assert(offsetof(ng__ctx, pc) == NG__A64_PC, "ctx layout");

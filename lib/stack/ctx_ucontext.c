@@ -43,10 +43,8 @@ int ng__stack_call_on(int (*fn)(void *), void *arg, void *sp) {
   /* Two ucontext_t are about 2 KiB: far more than the reserve the caller
    * has left on its segment. They live at the top of the new stack, which
    * is free, and the new stack starts below them. */
-  call_state *c = (call_state *)(((uintptr_t)sp - sizeof *c) &
-                                 ~(uintptr_t)15);
-  ucontext_t *uc = (ucontext_t *)(((uintptr_t)c - sizeof *uc) &
-                                  ~(uintptr_t)15);
+  call_state *c = (call_state *)(((uintptr_t)sp - sizeof *c) & ~(uintptr_t)15);
+  ucontext_t *uc = (ucontext_t *)(((uintptr_t)c - sizeof *uc) & ~(uintptr_t)15);
   /* The callee never goes below its segment's limit, so the exact low
    * bound handed to makecontext does not matter, only that it lies below
    * everything used. */

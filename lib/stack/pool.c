@@ -17,7 +17,7 @@ typedef struct job {
 struct ng_pool {
   ng_sched *sched;
   const ng_alloc *alc;
-  job *ring;          /* queued jobs, ring of cap entries */
+  job *ring; /* queued jobs, ring of cap entries */
   size_t cap;
   size_t head;        /* next job to run */
   size_t len;         /* queued jobs */
@@ -26,9 +26,9 @@ struct ng_pool {
   int first_error;    /* first nonzero job result not yet reported */
   ng_task *waiter;    /* task parked in ng_pool_wait */
   unsigned nworkers;
-  unsigned idle;      /* workers parked for want of work */
-  ng_task **workers;  /* idle ones are woken through these */
-  unsigned char *parked; /* parked[i]: worker i waits for work */
+  unsigned idle;           /* workers parked for want of work */
+  ng_task **workers;       /* idle ones are woken through these */
+  unsigned char *parked;   /* parked[i]: worker i waits for work */
   struct worker_arg *args; /* one per worker */
 };
 

@@ -36,65 +36,65 @@
 enum { T_RUNNABLE, T_RUNNING, T_PARKED, T_WAITING, T_DONE };
 
 typedef struct ng__home {
-  uintptr_t lo;      /* usable bytes [lo, top) */
+  uintptr_t lo; /* usable bytes [lo, top) */
   uintptr_t top;
-  ng_task *owner;    /* task whose bytes are on it; NULL: none */
-  void *mem;         /* the allocation */
-  unsigned vg_id;    /* valgrind stack id */
+  ng_task *owner; /* task whose bytes are on it; NULL: none */
+  void *mem;      /* the allocation */
+  unsigned vg_id; /* valgrind stack id */
 } ng__home;
 
 struct ng_task {
-  ng__ctx ctx;          /* registers while suspended */
-  ng__stk stk;          /* its growable stack */
-  ng__stk *cur;         /* t->cur while suspended (runs may nest) */
-  uintptr_t limit;      /* ng__stack_limit while suspended */
-  uintptr_t home_left;  /* t->home_left while suspended */
-  ng_task *next;        /* run queue or budget waiters */
-  ng_task *all_prev;    /* every task of the scheduler */
+  ng__ctx ctx;         /* registers while suspended */
+  ng__stk stk;         /* its growable stack */
+  ng__stk *cur;        /* t->cur while suspended (runs may nest) */
+  uintptr_t limit;     /* ng__stack_limit while suspended */
+  uintptr_t home_left; /* t->home_left while suspended */
+  ng_task *next;       /* run queue or budget waiters */
+  ng_task *all_prev;   /* every task of the scheduler */
   ng_task *all_next;
-  ng_task *joiner;      /* task waiting in ng_task_join */
-  int (*fn)(void *);    /* body */
+  ng_task *joiner;   /* task waiting in ng_task_join */
+  int (*fn)(void *); /* body */
   void *arg;
-  ng__home *home;       /* shared base stack, or NULL */
-  ng__seg *priv;        /* private base stack, or NULL */
-  unsigned char *save;  /* live base bytes, copied out */
-  uint32_t save_len;    /* bytes in save; 0: resident or not started */
-  uint32_t save_cap;    /* bytes allocated for save */
-  int result;           /* fn's return value once DONE */
-  unsigned char state;  /* T_* */
-  unsigned char permit; /* a wake arrived while not parked */
+  ng__home *home;         /* shared base stack, or NULL */
+  ng__seg *priv;          /* private base stack, or NULL */
+  unsigned char *save;    /* live base bytes, copied out */
+  uint32_t save_len;      /* bytes in save; 0: resident or not started */
+  uint32_t save_cap;      /* bytes allocated for save */
+  int result;             /* fn's return value once DONE */
+  unsigned char state;    /* T_* */
+  unsigned char permit;   /* a wake arrived while not parked */
   unsigned char detached; /* freed when it ends */
 #if NG__TOOL_ASAN
-  void *fake;           /* ASan fake stack while suspended */
-  const void *as_lo;    /* stack bounds ASan last saw for this context */
+  void *fake;        /* ASan fake stack while suspended */
+  const void *as_lo; /* stack bounds ASan last saw for this context */
   size_t as_size;
 #endif
 };
 
 struct ng_sched {
-  ng_task loop;         /* the run loop's context */
-  ng_task *run;         /* context running now: a task or &loop */
-  ng_task *prev;        /* context that switched to run */
-  ng_task *rq_head;     /* run queue, FIFO */
+  ng_task loop;     /* the run loop's context */
+  ng_task *run;     /* context running now: a task or &loop */
+  ng_task *prev;    /* context that switched to run */
+  ng_task *rq_head; /* run queue, FIFO */
   ng_task *rq_tail;
-  ng_task *waiters;     /* tasks waiting in spawn for the budget */
-  ng_task *zombie;      /* ended task for the loop to reap */
-  ng_task *all;         /* every live task */
-  ng__home *homes;      /* shared base stacks */
+  ng_task *waiters; /* tasks waiting in spawn for the budget */
+  ng_task *zombie;  /* ended task for the loop to reap */
+  ng_task *all;     /* every live task */
+  ng__home *homes;  /* shared base stacks */
   unsigned nhomes;
-  unsigned next_home;   /* round-robin assignment */
-  size_t home_size;     /* bytes of each home allocation */
-  size_t max_stack;     /* default task ceiling; 0: global */
-  size_t max_tasks;     /* live-task budget; 0: none */
-  int loop_on_sys;      /* t->on_sys of the loop while it is switched out */
+  unsigned next_home;    /* round-robin assignment */
+  size_t home_size;      /* bytes of each home allocation */
+  size_t max_stack;      /* default task ceiling; 0: global */
+  size_t max_tasks;      /* live-task budget; 0: none */
+  int loop_on_sys;       /* t->on_sys of the loop while it is switched out */
   uintptr_t loop_sys_sp; /* t->sys_sp of the loop likewise */
-  ng_task *spare;       /* freed task structs kept for reuse */
+  ng_task *spare;        /* freed task structs kept for reuse */
   unsigned nspare;
-  ng__thr *thr;         /* owning thread */
+  ng__thr *thr; /* owning thread */
   const ng_alloc *alc;
-  void *alt_mem;        /* sigaltstack we installed, or NULL */
-  ng__segpool pool;     /* idle segments */
-  ng__env env;          /* segment source of the tasks */
+  void *alt_mem;    /* sigaltstack we installed, or NULL */
+  ng__segpool pool; /* idle segments */
+  ng__env env;      /* segment source of the tasks */
   ng_stack_stats st;
 };
 
@@ -236,8 +236,7 @@ static void tool_arrived(ng_sched *s, void *fake) {
 
 /* Moves the thread's stack state from a to b, before the register swap.
  * This and switch_to are the hot path of every task switch. */
-static inline void state_to(ng__thr *t, ng_sched *s, ng_task *a,
-                            ng_task *b) {
+static inline void state_to(ng__thr *t, ng_sched *s, ng_task *a, ng_task *b) {
   a->cur = t->cur;
   a->limit = ng__stack_limit;
   a->home_left = t->home_left;
@@ -264,8 +263,7 @@ static inline void state_to(ng__thr *t, ng_sched *s, ng_task *a,
   s->st.switches++;
 }
 
-static inline void switch_to(ng__thr *t, ng_sched *s, ng_task *a,
-                             ng_task *b) {
+static inline void switch_to(ng__thr *t, ng_sched *s, ng_task *a, ng_task *b) {
   const void *lo;
   size_t size;
   void **fake = NULL;
@@ -519,8 +517,8 @@ int ng_task_spawn(ng_sched *s, ng_task **out, int (*fn)(void *), void *arg,
                   const ng_task_opts *opts) {
   ng__thr *t = ng__thr_get();
   unsigned flags = opts != NULL ? opts->flags : 0;
-  size_t max = opts != NULL && opts->max_stack != 0 ? opts->max_stack
-                                                     : s->max_stack;
+  size_t max =
+      opts != NULL && opts->max_stack != 0 ? opts->max_stack : s->max_stack;
   uintptr_t lo, top;
   ng_task *a;
   int rc;

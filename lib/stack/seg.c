@@ -70,8 +70,7 @@ static int free_tramp(void *arg) {
 
 /* Allocator calls run on the system stack unless the thread is already
  * on it (allocators have unknown stack needs). */
-static void *sys_alloc(ng__thr *t, const ng_alloc *alc, size_t size,
-                       int seg) {
+static void *sys_alloc(ng__thr *t, const ng_alloc *alc, size_t size, int seg) {
   mem_req r = {alc, size, NULL, seg};
   if (t->on_sys)
     alloc_tramp(&r);

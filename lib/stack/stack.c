@@ -14,8 +14,8 @@
  */
 #include "stack/stack_int.h"
 
-__thread uintptr_t ng__stack_limit
-    __attribute__((tls_model("initial-exec"))) = UINTPTR_MAX;
+__thread uintptr_t ng__stack_limit __attribute__((tls_model("initial-exec"))) =
+    UINTPTR_MAX;
 
 static __thread ng__thr thr;
 __thread ng__thr *ng__thr_p = NULL;
@@ -150,10 +150,10 @@ void ng__stk_trim(ng__thr *t, ng__stk *s) {
 typedef struct seg_call {
   int (*fn)(void *);
   void *arg;
-  void *fake;           /* ASan fake stack of the stack left */
-  const void *old_lo;   /* bounds of the stack left, for the way back */
+  void *fake;         /* ASan fake stack of the stack left */
+  const void *old_lo; /* bounds of the stack left, for the way back */
   size_t old_size;
-  const void *new_lo;   /* bounds of the stack entered */
+  const void *new_lo; /* bounds of the stack entered */
   size_t new_size;
 } seg_call;
 
@@ -262,7 +262,7 @@ int ng__stk_grow_call(ng__thr *t, ng__stk *s, int (*fn)(void *), void *arg,
 
   if (!s->env->growable)
     goto fail_ceiling;
-  base_used = s->seg != NULL  ? s->base_used
+  base_used = s->seg != NULL     ? s->base_used
               : s->base_top > sp ? s->base_top - sp
                                  : 0;
   used = base_used + s->seg_bytes;

@@ -90,24 +90,24 @@ typedef struct ng__stk {
 
 /* Per-thread state. */
 typedef struct ng__thr {
-  int ready;            /* initialised */
-  int on_sys;           /* running on the thread's own stack */
-  int key_set;          /* thread-exit cleanup registered */
-  uintptr_t sys_lo;     /* thread stack bounds */
+  int ready;        /* initialised */
+  int on_sys;       /* running on the thread's own stack */
+  int key_set;      /* thread-exit cleanup registered */
+  uintptr_t sys_lo; /* thread stack bounds */
   uintptr_t sys_hi;
-  uintptr_t sys_sp;     /* where system calls start while off it */
-  unsigned sys_vg_id;   /* the thread stack's valgrind stack id */
-  int sys_vg_set;       /* sys_vg_id is ours to deregister */
-  struct ng_task *task; /* running task; NULL outside tasks */
-  uintptr_t home_left;  /* where the running task left its base for a
-                           segment; 0 while it runs on the base */
-  ng__stk *cur;         /* growable stack running now */
-  ng__stk main;         /* the thread stack as a growable stack */
-  ng__stk sys;          /* the system stack inside a system call */
-  ng__env env_main;     /* libc segments, thread counters */
-  ng__env env_sys;      /* the same, not growable */
+  uintptr_t sys_sp;       /* where system calls start while off it */
+  unsigned sys_vg_id;     /* the thread stack's valgrind stack id */
+  int sys_vg_set;         /* sys_vg_id is ours to deregister */
+  struct ng_task *task;   /* running task; NULL outside tasks */
+  uintptr_t home_left;    /* where the running task left its base for a
+                             segment; 0 while it runs on the base */
+  ng__stk *cur;           /* growable stack running now */
+  ng__stk main;           /* the thread stack as a growable stack */
+  ng__stk sys;            /* the system stack inside a system call */
+  ng__env env_main;       /* libc segments, thread counters */
+  ng__env env_sys;        /* the same, not growable */
   struct ng_sched *sched; /* scheduler bound to this thread, if any */
-  ng_stack_stats st;    /* counters of main and of runs */
+  ng_stack_stats st;      /* counters of main and of runs */
 } ng__thr;
 
 /*
@@ -200,8 +200,7 @@ static inline uintptr_t ng__seg_top(const ng__seg *g) {
   return ((uintptr_t)g + g->size) & ~(uintptr_t)15;
 }
 
-static inline void ng__stat_inuse(ng_stack_stats *st, size_t add,
-                                  size_t sub) {
+static inline void ng__stat_inuse(ng_stack_stats *st, size_t add, size_t sub) {
   st->stack_inuse = st->stack_inuse + add - sub;
   if (st->stack_inuse > st->peak_stack)
     st->peak_stack = st->stack_inuse;

@@ -29,9 +29,7 @@ int ng__thread_bounds(uintptr_t *lo, uintptr_t *hi) {
   return NG_OK;
 }
 
-int ng__thread_is_main(void) {
-  return syscall(SYS_gettid) == (long)getpid();
-}
+int ng__thread_is_main(void) { return syscall(SYS_gettid) == (long)getpid(); }
 
 static pthread_key_t exit_key;
 static pthread_once_t exit_once = PTHREAD_ONCE_INIT;
