@@ -47,44 +47,20 @@ void ng__json_builder_free(ng__json_builder *b) {
 
 /* --------------------------------------------------------- node helpers */
 
-NG_INLINE ng_json_value *new_node(ng__json_builder *b) {
-  return ng_arena_alloc(&b->doc->arena, sizeof(ng_json_value),
-                        _Alignof(ng_json_value));
-}
-
 /*
- * The node that receives the next value: a fresh node appended to the open
- * container (with the pending key), the root, or under DUP_LAST the earlier
- * member being overwritten. Sets only the links; the caller fills type and
- * value. NULL on arena failure.
+ * The node that receives the next value under REJECT / LAST: a fresh node
+ * (ng__json_build_node), or under DUP_LAST the earlier member being
+ * overwritten. Sets only the links; the caller fills type and value. NULL
+ * on arena failure.
  */
-NG_INLINE ng_json_value *value_slot(ng__json_builder *b) {
-  ng_json_value *v, *c = b->cur;
+static ng_json_value *value_slot(ng__json_builder *b) {
+  ng_json_value *v = b->dup;
 
-  if (NG_UNLIKELY(b->dup != NULL)) {
-    v = b->dup;
+  if (v != NULL) {
     b->dup = NULL;
     return v;
   }
-  v = new_node(b);
-  if (NG_UNLIKELY(v == NULL))
-    return NULL;
-  v->next = NULL;
-  v->key = b->key;
-  v->key_len = b->key_len;
-  b->key = NULL;
-  v->parent = c;
-  if (c == NULL) {
-    b->doc->root = v;
-    return v;
-  }
-  if (c->as.c.tail != NULL)
-    c->as.c.tail->next = v;
-  else
-    c->as.c.head = v;
-  c->as.c.tail = v;
-  c->as.c.n++;
-  return v;
+  return ng__json_build_node(b);
 }
 
 /* Decodes STRING token t into the arena; NULL on failure. */
@@ -215,35 +191,77 @@ static int index_new_member(ng__json_builder *b, ng_json_value *m) {
 
 /* -------------------------------------------------------------- events */
 
-static int b_start(void *self, int kind, const void *tok) {
-  ng__json_builder *b = self;
+/* DUP_REJECT / DUP_LAST: the node may be an earlier member being
+ * overwritten, and every new member is indexed. */
+int ng__json_build_start_slow(ng__json_builder *b, int kind) {
   int reused = b->dup != NULL;
   ng_json_value *v = value_slot(b);
 
-  (void)tok;
   if (NG_UNLIKELY(v == NULL))
     return ng__json_doc_err(b->doc);
   v->type = kind == NG__SINK_ARRAY ? NG_JSON_ARRAY : NG_JSON_OBJECT;
   v->as.c.head = v->as.c.tail = NULL;
   v->as.c.n = 0;
   b->cur = v;
-  if (NG_UNLIKELY(b->dupkeys != NG_JSON_DUP_KEEP) && !reused)
+  if (!reused)
     return index_new_member(b, v);
   return NG_OK;
 }
 
-static int b_end(void *self, int kind, const void *tok) {
-  ng__json_builder *b = self;
-
-  (void)kind;
-  (void)tok;
-  b->cur = b->cur->parent;
+int ng__json_build_string(ng__json_builder *b, ng_json_value *v,
+                          const ng__json_token *t) {
+  v->type = NG_JSON_STRING;
+  v->as.s.ptr = decode(b, t);
+  if (NG_UNLIKELY(v->as.s.ptr == NULL)) {
+    v->type = NG_JSON_NULL; /* keep the tree well-formed */
+    return ng__json_doc_err(b->doc);
+  }
+  v->as.s.len = t->slen;
   return NG_OK;
 }
 
-static int b_key(void *self, const void *tok) {
-  ng__json_builder *b = self;
-  const ng__json_token *t = tok;
+int ng__json_build_scalar_slow(ng__json_builder *b, const ng__json_token *t) {
+  int reused = b->dup != NULL, rc = NG_OK;
+  ng_json_value *v = value_slot(b);
+
+  if (NG_UNLIKELY(v == NULL))
+    return ng__json_doc_err(b->doc);
+  switch (t->kind) {
+  case NG__JT_STRING:
+    rc = ng__json_build_string(b, v, t);
+    if (rc != NG_OK)
+      return rc;
+    break;
+  case NG__JT_NUMBER:
+    v->type = t->ntype;
+    v->as.u = t->num.u; /* the same 8 bytes whichever of i, u, d */
+    break;
+  case NG__JT_TRUE:
+  case NG__JT_FALSE:
+    v->type = NG_JSON_BOOL;
+    v->as.b = t->kind == NG__JT_TRUE;
+    break;
+  default:
+    v->type = NG_JSON_NULL;
+    break;
+  }
+  if (!reused)
+    return index_new_member(b, v);
+  return NG_OK;
+}
+
+static int b_start(void *self, int kind, const void *tok) {
+  (void)tok;
+  return ng__json_build_start(self, kind);
+}
+
+static int b_end(void *self, int kind, const void *tok) {
+  (void)kind;
+  (void)tok;
+  return ng__json_build_end(self);
+}
+
+int ng__json_build_key(ng__json_builder *b, const ng__json_token *t) {
   ng_json_value *m;
   char *k;
 
@@ -282,52 +300,20 @@ static int b_key(void *self, const void *tok) {
   return NG_OK;
 }
 
-static int b_scalar(void *self, const void *tok) {
-  ng__json_builder *b = self;
-  const ng__json_token *t = tok;
-  int reused = b->dup != NULL;
-  ng_json_value *v = value_slot(b);
-
-  if (NG_UNLIKELY(v == NULL))
-    return ng__json_doc_err(b->doc);
-  switch (t->kind) {
-  case NG__JT_STRING:
-    v->type = NG_JSON_STRING;
-    v->as.s.ptr = decode(b, t);
-    if (NG_UNLIKELY(v->as.s.ptr == NULL)) {
-      v->type = NG_JSON_NULL; /* keep the tree well-formed */
-      return ng__json_doc_err(b->doc);
-    }
-    v->as.s.len = t->slen;
-    break;
-  case NG__JT_NUMBER:
-    v->type = t->ntype;
-    if (t->ntype == NG_JSON_DOUBLE)
-      v->as.d = t->num.d;
-    else if (t->ntype == NG_JSON_INT)
-      v->as.i = t->num.i;
-    else
-      v->as.u = t->num.u;
-    break;
-  case NG__JT_TRUE:
-  case NG__JT_FALSE:
-    v->type = NG_JSON_BOOL;
-    v->as.b = t->kind == NG__JT_TRUE;
-    break;
-  default:
-    v->type = NG_JSON_NULL;
-    break;
-  }
-  if (NG_UNLIKELY(b->dupkeys != NG_JSON_DUP_KEEP) && !reused)
-    return index_new_member(b, v);
-  return NG_OK;
+static int b_key(void *self, const void *tok) {
+  return ng__json_build_key(self, tok);
 }
 
-static const ng__sink_ops builder_ops = {b_start, b_end, b_key, b_scalar};
+static int b_scalar(void *self, const void *tok) {
+  const ng__json_token *t = tok;
+  return ng__json_build_scalar(self, t->kind, t);
+}
+
+const ng__sink_ops ng__json_builder_ops = {b_start, b_end, b_key, b_scalar};
 
 ng__sink ng__json_builder_sink(ng__json_builder *b) {
   ng__sink s;
-  s.ops = &builder_ops;
+  s.ops = &ng__json_builder_ops;
   s.self = b;
   return s;
 }

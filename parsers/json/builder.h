@@ -7,7 +7,9 @@
 
 #include "../common/sink.h"
 #include "doc.h"
+#include "dom.h"
 #include "lexer.h"
+#include "nestguard/arena.h"
 
 /* ------------------------------------------------------ the DOM builder */
 
@@ -38,6 +40,109 @@ void ng__json_builder_free(ng__json_builder *b);
 
 /* The builder as a sink. */
 ng__sink ng__json_builder_sink(ng__json_builder *b);
+
+/*
+ * Direct calls. The builder's sink ops, exported so that engine.h can tell
+ * a DOM parse (sink.ops == &ng__json_builder_ops) and call the inline fast
+ * paths below instead of going through the function pointers: same events,
+ * same results, no indirect call, and a scalar needs no second dispatch on
+ * the token kind the engine already knows. The out-of-line sink ops are
+ * these same functions.
+ */
+extern const ng__sink_ops ng__json_builder_ops;
+
+/* What the fast paths leave to builder.c: duplicate-key policies other
+ * than KEEP, and string values (decoding). */
+int ng__json_build_start_slow(ng__json_builder *b, int kind);
+int ng__json_build_scalar_slow(ng__json_builder *b, const ng__json_token *t);
+int ng__json_build_string(ng__json_builder *b, ng_json_value *v,
+                          const ng__json_token *t);
+
+/* A member key (STRING token t): decoded into the arena, checked against
+ * the duplicate-key policy. */
+int ng__json_build_key(ng__json_builder *b, const ng__json_token *t);
+
+/*
+ * A fresh node appended to the open container (with the pending key) or
+ * made the root: links set, type and value left to the caller. NULL when
+ * the arena fails. DUP_KEEP only (no node is reused).
+ */
+NG_INLINE ng_json_value *ng__json_build_node(ng__json_builder *b) {
+  ng_json_value *v, *c = b->cur;
+
+  v = ng_arena_alloc(&b->doc->arena, sizeof *v, _Alignof(ng_json_value));
+  if (NG_UNLIKELY(v == NULL))
+    return NULL;
+  v->next = NULL;
+  v->parent = c;
+  v->key = b->key;
+  v->key_len = b->key_len;
+  b->key = NULL;
+  if (NG_UNLIKELY(c == NULL)) {
+    b->doc->root = v;
+    return v;
+  }
+  if (c->as.c.tail != NULL)
+    c->as.c.tail->next = v;
+  else
+    c->as.c.head = v;
+  c->as.c.tail = v;
+  c->as.c.n++;
+  return v;
+}
+
+/* A container of kind NG__SINK_ARRAY / NG__SINK_OBJECT opens. */
+NG_INLINE int ng__json_build_start(ng__json_builder *b, int kind) {
+  ng_json_value *v;
+
+  if (NG_UNLIKELY(b->dupkeys != NG_JSON_DUP_KEEP))
+    return ng__json_build_start_slow(b, kind);
+  v = ng__json_build_node(b);
+  if (NG_UNLIKELY(v == NULL))
+    return ng__json_doc_err(b->doc);
+  v->type = kind == NG__SINK_ARRAY ? NG_JSON_ARRAY : NG_JSON_OBJECT;
+  v->as.c.head = v->as.c.tail = NULL;
+  v->as.c.n = 0;
+  b->cur = v;
+  return NG_OK;
+}
+
+/* The innermost container closes. */
+NG_INLINE int ng__json_build_end(ng__json_builder *b) {
+  b->cur = b->cur->parent;
+  return NG_OK;
+}
+
+/*
+ * A scalar token t of kind `kind` (t->kind, passed so that a caller that
+ * knows it lets the compiler fold the dispatch).
+ */
+NG_INLINE int ng__json_build_scalar(ng__json_builder *b, int kind,
+                                    const ng__json_token *t) {
+  ng_json_value *v;
+
+  if (NG_UNLIKELY(b->dupkeys != NG_JSON_DUP_KEEP))
+    return ng__json_build_scalar_slow(b, t);
+  v = ng__json_build_node(b);
+  if (NG_UNLIKELY(v == NULL))
+    return ng__json_doc_err(b->doc);
+  switch (kind) {
+  case NG__JT_NUMBER:
+    v->type = t->ntype;
+    v->as.u = t->num.u; /* the same 8 bytes whichever of i, u, d */
+    return NG_OK;
+  case NG__JT_STRING:
+    return ng__json_build_string(b, v, t);
+  case NG__JT_TRUE:
+  case NG__JT_FALSE:
+    v->type = NG_JSON_BOOL;
+    v->as.b = kind == NG__JT_TRUE;
+    return NG_OK;
+  default:
+    v->type = NG_JSON_NULL;
+    return NG_OK;
+  }
+}
 
 /* ------------------------------------------------------ the event sink */
 

@@ -16,7 +16,9 @@
  *     EEMPTY, ETRAILING, ESYNTAX).
  *  3. Events go through ng__json_emit_open/close/key/scalar while their
  *     token is current: they apply the depth limit and report sink errors
- *     at the token.
+ *     at the token. When the sink is the DOM builder they call its inline
+ *     fast paths directly (builder.h), else the sink's functions; both
+ *     deliver the same events.
  *
  * An engine returns NG_OK after the single top-level value and an EOF token
  * (ng__json_finish), or the recorded error code. It must free everything it
@@ -40,6 +42,7 @@
 #include "../common/depth.h"
 #include "../common/errors.h"
 #include "../common/sink.h"
+#include "builder.h"
 #include "lexer.h"
 
 /* ------------------------------------------------------ the parse context */
@@ -116,6 +119,11 @@ static inline int ng__json_advance(ng__json_parser *p) {
   return ng__json_next(&p->lx, &p->tok);
 }
 
+/* True when the sink is the DOM builder: events go to it directly. */
+static inline int ng__json_to_dom(const ng__json_parser *p) {
+  return p->sink.ops == &ng__json_builder_ops;
+}
+
 /*
  * The current token is '[' (kind NG__SINK_ARRAY) or '{' (NG__SINK_OBJECT)
  * and was accepted: enters one level (NG_EDEPTH at the token past
@@ -125,7 +133,10 @@ static inline int ng__json_emit_open(ng__json_parser *p, int kind) {
   int rc;
   if (NG_UNLIKELY(ng__depth_push(&p->depth) != NG_OK))
     return ng__json_fail_here(p, NG_EDEPTH, NULL);
-  rc = p->sink.ops->start(p->sink.self, kind, &p->tok);
+  if (NG_LIKELY(ng__json_to_dom(p)))
+    rc = ng__json_build_start(p->sink.self, kind);
+  else
+    rc = p->sink.ops->start(p->sink.self, kind, &p->tok);
   if (NG_UNLIKELY(rc != NG_OK))
     return ng__json_fail_here(p, rc, NULL);
   return NG_OK;
@@ -134,7 +145,11 @@ static inline int ng__json_emit_open(ng__json_parser *p, int kind) {
 /* The current token is ']' or '}' closing a container of `kind`: emits
  * end and leaves the level. */
 static inline int ng__json_emit_close(ng__json_parser *p, int kind) {
-  int rc = p->sink.ops->end(p->sink.self, kind, &p->tok);
+  int rc;
+  if (NG_LIKELY(ng__json_to_dom(p)))
+    rc = ng__json_build_end(p->sink.self);
+  else
+    rc = p->sink.ops->end(p->sink.self, kind, &p->tok);
   if (NG_UNLIKELY(rc != NG_OK))
     return ng__json_fail_here(p, rc, NULL);
   ng__depth_pop(&p->depth);
@@ -143,7 +158,11 @@ static inline int ng__json_emit_close(ng__json_parser *p, int kind) {
 
 /* The current token is a STRING in key position: emits key. */
 static inline int ng__json_emit_key(ng__json_parser *p) {
-  int rc = p->sink.ops->key(p->sink.self, &p->tok);
+  int rc;
+  if (NG_LIKELY(ng__json_to_dom(p)))
+    rc = ng__json_build_key(p->sink.self, &p->tok);
+  else
+    rc = p->sink.ops->key(p->sink.self, &p->tok);
   if (NG_UNLIKELY(rc != NG_OK))
     return ng__json_fail_here(p, rc, NULL);
   return NG_OK;
@@ -152,7 +171,11 @@ static inline int ng__json_emit_key(ng__json_parser *p) {
 /* The current token is a STRING, NUMBER, TRUE, FALSE or NULL in value
  * position: emits scalar. */
 static inline int ng__json_emit_scalar(ng__json_parser *p) {
-  int rc = p->sink.ops->scalar(p->sink.self, &p->tok);
+  int rc;
+  if (NG_LIKELY(ng__json_to_dom(p)))
+    rc = ng__json_build_scalar(p->sink.self, p->tok.kind, &p->tok);
+  else
+    rc = p->sink.ops->scalar(p->sink.self, &p->tok);
   if (NG_UNLIKELY(rc != NG_OK))
     return ng__json_fail_here(p, rc, NULL);
   return NG_OK;
