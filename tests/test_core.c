@@ -174,6 +174,31 @@ static void test_arena_pages(void **state) {
   ng_arena_free(&a);
 }
 
+/* A freed large chunk is handed to the next arena (no fresh zeroed pages);
+ * after ng_memory_trim the cache is empty and allocation still works. */
+static void test_arena_pages_cache(void **state) {
+  ng_arena a;
+  char *first, *again;
+  (void)state;
+  ng_memory_trim();
+  ng_arena_init(&a, NULL, 0);
+  first = ng_arena_alloc(&a, (size_t)1 << 20, 64); /* a pages chunk */
+  assert_non_null(first);
+  memset(first, 0x5a, (size_t)1 << 20);
+  ng_arena_free(&a);
+  ng_arena_init(&a, NULL, 0);
+  again = ng_arena_alloc(&a, (size_t)1 << 20, 64);
+  assert_ptr_equal(again, first);
+  ng_arena_free(&a);
+  ng_memory_trim();
+  ng_arena_init(&a, NULL, 0);
+  again = ng_arena_alloc(&a, (size_t)1 << 20, 64);
+  assert_non_null(again);
+  again[0] = 1;
+  ng_arena_free(&a);
+  ng_memory_trim();
+}
+
 static void test_arena_reset_keeps_newest(void **state) {
   ng_failalloc fa;
   ng_arena a;
@@ -286,6 +311,7 @@ int main(void) {
       cmocka_unit_test(test_arena_alignment_and_growth),
       cmocka_unit_test(test_arena_large_block),
       cmocka_unit_test(test_arena_pages),
+      cmocka_unit_test(test_arena_pages_cache),
       cmocka_unit_test(test_arena_reset_keeps_newest),
       cmocka_unit_test(test_arena_cap),
       cmocka_unit_test(test_arena_bad_align_and_overflow),

@@ -66,6 +66,15 @@ size_t ng_arena_used(const ng_arena *a);
 size_t ng_arena_sys(const ng_arena *a);
 size_t ng_arena_peak(const ng_arena *a);
 
+/*
+ * With the default (NULL) allocator, chunks of 256 KiB and up are whole
+ * 2 MiB-aligned mappings with transparent huge pages requested, and freed
+ * mappings are kept in a small process-wide cache (at most 8 mappings,
+ * 64 MiB) for the next document. ng_memory_trim() returns the cached
+ * mappings to the system. Thread-safe.
+ */
+void ng_memory_trim(void);
+
 /* Slow path of ng_arena_alloc: opens a new chunk. Internal. */
 void *ng__arena_alloc_slow(ng_arena *a, size_t size, size_t align);
 
