@@ -81,8 +81,7 @@ char *ng_bench_load(const char *rel, size_t *len) {
   char *buf = NULL;
   long n;
 
-  snprintf(path, sizeof path, "%s/%s", dir ? dir : "../shared/bench-data",
-           rel);
+  snprintf(path, sizeof path, "%s/%s", dir ? dir : "../shared/bench-data", rel);
   f = fopen(path, "rb");
   if (f == NULL)
     return NULL;
@@ -149,8 +148,8 @@ static void record_samples(const char *suite_name, const char *kase,
 static const char *current_suite = "";
 
 void ng_bench_compare(const char *suite_name, const char *kase,
-                      const ng_bench_subject *subjects, size_t n,
-                      size_t bytes, unsigned warmup, unsigned reps) {
+                      const ng_bench_subject *subjects, size_t n, size_t bytes,
+                      unsigned warmup, unsigned reps) {
   double *ns;
   int *failed;
   unsigned r;
@@ -212,9 +211,9 @@ static size_t distinct(size_t from, size_t to, int field, const char *kase,
   for (i = from; i < to; i++) {
     const row *r = &rows[i];
     const char *v = field == 0 ? r->kase : field == 1 ? r->subject : r->metric;
-    if (field == 2 && (strcmp(r->kase, kase) != 0 ||
-                       strncmp(r->metric, "time_m", 6) == 0 ||
-                       strcmp(r->metric, "failed") == 0))
+    if (field == 2 &&
+        (strcmp(r->kase, kase) != 0 || strncmp(r->metric, "time_m", 6) == 0 ||
+         strcmp(r->metric, "failed") == 0))
       continue;
     if (!in_list(out, n, v) && n < cap)
       out[n++] = v;

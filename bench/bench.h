@@ -27,9 +27,8 @@ size_t ng_bench_peak_rss(void);
 size_t ng_bench_rss(void);
 
 /* Records one measurement: a row in results.tsv and a cell in the table. */
-void ng_bench_record(const char *suite, const char *kase,
-                     const char *subject, const char *metric, double value,
-                     const char *unit);
+void ng_bench_record(const char *suite, const char *kase, const char *subject,
+                     const char *metric, double value, const char *unit);
 
 /* One competitor in a comparison. run() does one repetition of the work and
  * returns 0, or nonzero when it failed (the subject is then reported as
@@ -48,8 +47,8 @@ typedef struct ng_bench_subject {
  * in the environment, else 11).
  */
 void ng_bench_compare(const char *suite, const char *kase,
-                      const ng_bench_subject *subjects, size_t n,
-                      size_t bytes, unsigned warmup, unsigned reps);
+                      const ng_bench_subject *subjects, size_t n, size_t bytes,
+                      unsigned warmup, unsigned reps);
 
 /* Number of timed repetitions a suite should use by default. */
 unsigned ng_bench_reps(void);
@@ -68,11 +67,11 @@ char *ng_bench_load(const char *rel, size_t *len);
 typedef void (*ng_bench_suite_fn)(void);
 void ng_bench_register(const char *name, ng_bench_suite_fn fn, int order);
 
-#define NG_BENCH_SUITE(name, order)                                           \
-  static void ng_bench_suite_##name(void);                                   \
-  __attribute__((constructor)) static void ng_bench_reg_##name(void) {       \
-    ng_bench_register(#name, ng_bench_suite_##name, order);                   \
-  }                                                                           \
+#define NG_BENCH_SUITE(name, order)                                            \
+  static void ng_bench_suite_##name(void);                                     \
+  __attribute__((constructor)) static void ng_bench_reg_##name(void) {         \
+    ng_bench_register(#name, ng_bench_suite_##name, order);                    \
+  }                                                                            \
   static void ng_bench_suite_##name(void)
 
 #endif /* NG_BENCH_H */

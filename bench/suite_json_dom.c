@@ -85,7 +85,7 @@ typedef struct ctx {
   const ng_json_value *other; /* an equal copy, for equality */
   const char *ptr;            /* pointer for lookups */
   size_t ptr_len;
-  const ng_wpeer *peer;       /* peer subjects */
+  const ng_wpeer *peer; /* peer subjects */
   void *peer_dom;
 } ctx;
 
@@ -314,15 +314,15 @@ static void deep_case(int shape, size_t depth, const char *exp) {
   subj[n++] = (ng_bench_subject){"pointer", run_pointer, &cx};
   subj[n++] = (ng_bench_subject){"equal", run_equal, &cx};
   subj[n++] = (ng_bench_subject){"write", run_write_compact, &cx};
-  subj[n++] = (ng_bench_subject){"write_pretty_stream", run_write_cb_pretty,
-                                 &cx};
+  subj[n++] =
+      (ng_bench_subject){"write_pretty_stream", run_write_cb_pretty, &cx};
   subj[n++] = (ng_bench_subject){"copy+free", run_copy, &cx};
   ng_bench_compare(SUITE, kase, subj, n, 0, 1, 5);
   t0 = ng_bench_now_ns();
   ng_json_doc_free(copy);
   copy = NULL;
-  ng_bench_record(SUITE, kase, "free", "time",
-                  (ng_bench_now_ns() - t0) / 1e6, "ms");
+  ng_bench_record(SUITE, kase, "free", "time", (ng_bench_now_ns() - t0) / 1e6,
+                  "ms");
 out:
   free(ptr);
   ng_json_doc_free(copy);

@@ -10,8 +10,7 @@ static void *libc_malloc(void *ctx, size_t size) {
   return malloc(size);
 }
 
-static void *libc_realloc(void *ctx, void *ptr, size_t old_size,
-                          size_t size) {
+static void *libc_realloc(void *ctx, void *ptr, size_t old_size, size_t size) {
   (void)ctx;
   (void)old_size;
   return realloc(ptr, size);
@@ -23,8 +22,7 @@ static void libc_free(void *ctx, void *ptr, size_t size) {
   free(ptr);
 }
 
-static const ng_alloc libc_alloc = {libc_malloc, libc_realloc, libc_free,
-                                    NULL};
+static const ng_alloc libc_alloc = {libc_malloc, libc_realloc, libc_free, NULL};
 
 const ng_alloc *ng_alloc_libc(void) { return &libc_alloc; }
 

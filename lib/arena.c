@@ -30,8 +30,8 @@ struct ng__arena_chunk {
 };
 
 /* Usable bytes start after the header, kept max_align_t aligned. */
-#define NG__CHUNK_HDR                                                         \
-  ((sizeof(ng__arena_chunk) + _Alignof(max_align_t) - 1) &                    \
+#define NG__CHUNK_HDR                                                          \
+  ((sizeof(ng__arena_chunk) + _Alignof(max_align_t) - 1) &                     \
    ~(_Alignof(max_align_t) - 1))
 
 void ng_arena_init(ng_arena *a, const ng_alloc *alc, size_t max_bytes) {
@@ -93,8 +93,7 @@ void *ng__arena_alloc_slow(ng_arena *a, size_t size, size_t align) {
   size_t need, csize, want;
   int rc;
 
-  if (align == 0 || (align & (align - 1)) != 0 ||
-      align > NG__ARENA_MAX_ALIGN) {
+  if (align == 0 || (align & (align - 1)) != 0 || align > NG__ARENA_MAX_ALIGN) {
     a->err = NG_EINVAL;
     return NULL;
   }

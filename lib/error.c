@@ -7,8 +7,8 @@
 
 const char *ng_strerror(int code) {
   switch (code) {
-#define NG__ERR_TEXT(name, value, text)                                       \
-  case NG_##name:                                                             \
+#define NG__ERR_TEXT(name, value, text)                                        \
+  case NG_##name:                                                              \
     return text;
     NG_ERRNO_MAP(NG__ERR_TEXT)
 #undef NG__ERR_TEXT
@@ -19,8 +19,8 @@ const char *ng_strerror(int code) {
 
 const char *ng_err_name(int code) {
   switch (code) {
-#define NG__ERR_NAME(name, value, text)                                       \
-  case NG_##name:                                                             \
+#define NG__ERR_NAME(name, value, text)                                        \
+  case NG_##name:                                                              \
     return #name;
     NG_ERRNO_MAP(NG__ERR_NAME)
 #undef NG__ERR_NAME

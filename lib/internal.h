@@ -29,8 +29,7 @@
  * allocation calls module code makes, so one hook sees every allocation.
  */
 void *ng__malloc(const ng_alloc *alc, size_t size);
-void *ng__realloc(const ng_alloc *alc, void *ptr, size_t old_size,
-                  size_t size);
+void *ng__realloc(const ng_alloc *alc, void *ptr, size_t old_size, size_t size);
 void ng__free(const ng_alloc *alc, void *ptr, size_t size);
 
 /*

@@ -41,7 +41,8 @@ static void *map_aligned(size_t size) {
 
   if (p == MAP_FAILED)
     return NULL;
-  aligned = (char *)(((uintptr_t)p + NG__HUGE - 1) & ~(uintptr_t)(NG__HUGE - 1));
+  aligned =
+      (char *)(((uintptr_t)p + NG__HUGE - 1) & ~(uintptr_t)(NG__HUGE - 1));
   head = (size_t)(aligned - p);
   tail = span - head - size;
   if (head != 0)

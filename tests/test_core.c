@@ -50,9 +50,9 @@ static void test_error_position(void **state) {
   ng_error e;
   (void)state;
   memset(&e, 0x55, sizeof e);
-  assert_int_equal(ng__error_at(&e, NG_ESYNTAX, in, sizeof in - 1, 11, 1,
-                                "unexpected 'x'"),
-                   NG_ESYNTAX);
+  assert_int_equal(
+      ng__error_at(&e, NG_ESYNTAX, in, sizeof in - 1, 11, 1, "unexpected 'x'"),
+      NG_ESYNTAX);
   assert_int_equal(e.code, NG_ESYNTAX);
   assert_int_equal(e.offset, 11);
   assert_int_equal(e.line, 3);

@@ -52,8 +52,8 @@ static int check_expectation(const char *name, const char *engine, result r) {
     return 1;
   }
   if (name[0] == 'y' && r.code != NG_OK) {
-    printf("  %s [%s]: rejected (%s at %zu), expected accept\n", name,
-           engine, ng_err_name(r.code), r.offset);
+    printf("  %s [%s]: rejected (%s at %zu), expected accept\n", name, engine,
+           ng_err_name(r.code), r.offset);
     return 1;
   }
   if (name[0] == 'n' &&
@@ -100,8 +100,8 @@ static void test_json_corpus(void **state) {
     y += c.files[i].name[0] == 'y';
     n += c.files[i].name[0] == 'n';
   }
-  printf("  json corpus: %zu files (%zu y_, %zu n_), %zu engine runs\n", c.n,
-         y, n, engines_run);
+  printf("  json corpus: %zu files (%zu y_, %zu n_), %zu engine runs\n", c.n, y,
+         n, engines_run);
   ng_corpus_free(&c);
   assert_int_equal(problems, 0);
   /* The corpus must exercise both sides. */

@@ -205,8 +205,7 @@ static void test_doc_memory_cap(void **state) {
   assert_null(ng__json_new_string(doc, "abcdefgh", 8));
   {
     static char big[5000];
-    assert_int_equal(ng__json_set_key(doc, arr, big, sizeof big),
-                     NG_EMEMLIMIT);
+    assert_int_equal(ng__json_set_key(doc, arr, big, sizeof big), NG_EMEMLIMIT);
   }
   ng_json_doc_free(doc);
 }
@@ -239,7 +238,7 @@ static void test_accessors(void **state) {
   assert_int_equal(ng_json_get(root, KEY("s"))->as.s.len, 6);
   assert_null(ng_json_get(root, KEY("zz")));
   assert_ptr_equal(ng_json_get(root, "a", 0), v); /* the key "" */
-  assert_null(ng_json_get(a, KEY("a")));  /* not an object */
+  assert_null(ng_json_get(a, KEY("a")));          /* not an object */
   assert_null(ng_json_get(NULL, KEY("a")));
   assert_null(ng_json_get(root, NULL, 1));
   ng_json_doc_free(doc);
@@ -252,7 +251,7 @@ static void test_accessors(void **state) {
 static ng_json_doc *make_rfc6901(void) {
   ng_json_doc *doc = ng__json_doc_new(NULL, 0);
   ng_json_value *root, *foo;
-  static const char *const keys[] = {"",    "a/b", "c%d", "e^f", "g|h",
+  static const char *const keys[] = {"",     "a/b",  "c%d", "e^f", "g|h",
                                      "i\\j", "k\"l", " ",   "m~n"};
   size_t i;
 
@@ -271,8 +270,8 @@ static ng_json_doc *make_rfc6901(void) {
   return doc;
 }
 
-static const ng_json_value *ptr_ok(const ng_json_value *root,
-                                   const char *p, size_t len) {
+static const ng_json_value *ptr_ok(const ng_json_value *root, const char *p,
+                                   size_t len) {
   const ng_json_value *out = NULL;
 
   assert_int_equal(ng_json_pointer(root, p, len, &out), NG_OK);
@@ -340,8 +339,7 @@ static void test_pointer_errors(void **state) {
   assert_int_equal(PTR_RC(r, "/foo/1 "), NG_ENOTFOUND);
   assert_int_equal(PTR_RC(r, "/foo/"), NG_ENOTFOUND);
   assert_int_equal(PTR_RC(r, "/foo/1e0"), NG_ENOTFOUND);
-  assert_int_equal(PTR_RC(r, "/foo/99999999999999999999999999"),
-                   NG_ENOTFOUND);
+  assert_int_equal(PTR_RC(r, "/foo/99999999999999999999999999"), NG_ENOTFOUND);
   assert_int_equal(PTR_RC(r, "/foo/0/x"), NG_ENOTFOUND); /* into a string */
   assert_int_equal(PTR_RC(r, "/nope"), NG_ENOTFOUND);
   assert_int_equal(PTR_RC(r, "/m~1n"), NG_ENOTFOUND); /* "m/n" */
@@ -360,8 +358,7 @@ static void test_pointer_errors(void **state) {
 
 static void test_equal_scalars(void **state) {
   ng_json_doc *doc = ng__json_doc_new(NULL, 0);
-  ng_json_value *i1, *u1, *d1, *z, *nz, *nan1, *nan2, *s1, *s2, *s3, *t, *f,
-      *n;
+  ng_json_value *i1, *u1, *d1, *z, *nz, *nan1, *nan2, *s1, *s2, *s3, *t, *f, *n;
   (void)state;
   assert_non_null(doc);
   i1 = ok_node(ng__json_new_int(doc, 1));
@@ -555,9 +552,9 @@ static void test_walk(void **state) {
       0);
   assert_string_equal(t.s, "o0s1}0");
   memset(&t, 0, sizeof t);
-  assert_int_equal(ng_json_walk(ng_json_get(doc->root, KEY("s")), tr_enter,
-                                tr_leave, &t),
-                   0);
+  assert_int_equal(
+      ng_json_walk(ng_json_get(doc->root, KEY("s")), tr_enter, tr_leave, &t),
+      0);
   assert_string_equal(t.s, "s0");
   assert_int_equal(ng_json_walk(NULL, tr_enter, tr_leave, &t), NG_EINVAL);
   ng_json_doc_free(doc);
@@ -717,8 +714,7 @@ static void test_write_args_and_cancel(void **state) {
   (void)state;
   assert_int_equal(ng_json_write(NULL, 0, NULL, &out, &len), NG_EINVAL);
   assert_int_equal(ng_json_write(doc->root, 0, NULL, NULL, &len), NG_EINVAL);
-  assert_int_equal(ng_json_write(doc->root, 0x80, NULL, &out, &len),
-                   NG_EINVAL);
+  assert_int_equal(ng_json_write(doc->root, 0x80, NULL, &out, &len), NG_EINVAL);
   assert_int_equal(ng_json_write_cb(doc->root, 0, NULL, NULL), NG_EINVAL);
   assert_int_equal(ng_json_write_cb(NULL, 0, mem_sink, &m), NG_EINVAL);
   assert_int_equal(ng_json_write_cb(doc->root, 2, mem_sink, &m), NG_EINVAL);
@@ -731,8 +727,7 @@ static void test_write_args_and_cancel(void **state) {
   free(out);
   /* The sink stops the write: the first call already. */
   m.stop_after = 1;
-  assert_int_equal(ng_json_write_cb(doc->root, 0, mem_sink, &m),
-                   NG_ECANCELED);
+  assert_int_equal(ng_json_write_cb(doc->root, 0, mem_sink, &m), NG_ECANCELED);
   assert_int_equal(m.calls, 1);
   free(m.p);
   /* An invalid node type is refused. */
@@ -832,11 +827,32 @@ static void check_dtoa(double d) {
 }
 
 static void test_dtoa(void **state) {
-  static const double fixed[] = {
-      0.1, 0.2, 0.3, 1e-320, 1.7976931348623157e308, 5e-324, 1e300, 2.0,
-      1e23, 9007199254740993.0, 1e16, 1e15, 1e21, 1e22, 0.0001, 0.00001,
-      2.2250738585072014e-308, 2.225073858507201e-308, 1.0 / 3, 9.5, 5e-310,
-      4.35e-322, 123456789012345678.0, 0.3e-7, 299792458.0, 6.02214076e23};
+  static const double fixed[] = {0.1,
+                                 0.2,
+                                 0.3,
+                                 1e-320,
+                                 1.7976931348623157e308,
+                                 5e-324,
+                                 1e300,
+                                 2.0,
+                                 1e23,
+                                 9007199254740993.0,
+                                 1e16,
+                                 1e15,
+                                 1e21,
+                                 1e22,
+                                 0.0001,
+                                 0.00001,
+                                 2.2250738585072014e-308,
+                                 2.225073858507201e-308,
+                                 1.0 / 3,
+                                 9.5,
+                                 5e-310,
+                                 4.35e-322,
+                                 123456789012345678.0,
+                                 0.3e-7,
+                                 299792458.0,
+                                 6.02214076e23};
   size_t i, n = getenv("NG_VALGRIND") != NULL ? 10000 : 50000;
   int e;
   (void)state;
@@ -1062,8 +1078,10 @@ static void test_roundtrip_lone_surrogate(void **state) {
   (void)state;
   round_trip(in, sizeof in - 1, NG_JSON_ALLOW_LONE_SURROGATES);
   doc = parse_ok(in, sizeof in - 1, NG_JSON_ALLOW_LONE_SURROGATES);
-  assert_memory_equal(ng_json_at(doc->root, 0)->as.s.ptr, "a\xed\xa0\x80"
-                                                          "b", 5);
+  assert_memory_equal(ng_json_at(doc->root, 0)->as.s.ptr,
+                      "a\xed\xa0\x80"
+                      "b",
+                      5);
   EXPECT_TEXT(doc->root, 0, "[\"a\\ud800b\",\"\\udfff\"]");
   ng_json_doc_free(doc);
 }
@@ -1200,8 +1218,8 @@ static ng_json_doc *random_doc(size_t n) {
   size_t i;
 
   assert_non_null(doc);
-  cur = doc->root = ok_node(ng__json_node(doc, (rng() & 1) ? NG_JSON_ARRAY
-                                                          : NG_JSON_OBJECT));
+  cur = doc->root =
+      ok_node(ng__json_node(doc, (rng() & 1) ? NG_JSON_ARRAY : NG_JSON_OBJECT));
   for (i = 0; i < n; i++) {
     uint64_t r = rng() % 10;
     if (r < 2 && cur->parent != NULL) {
@@ -1228,9 +1246,8 @@ static void test_roundtrip_random_docs(void **state) {
     ng_json_doc *doc = random_doc(1 + rng() % 400), *cp;
     char *text;
     size_t len;
-    assert_int_equal(ng_json_write(doc->root, (unsigned)(i & 1), NULL, &text,
-                                   &len),
-                     NG_OK);
+    assert_int_equal(
+        ng_json_write(doc->root, (unsigned)(i & 1), NULL, &text, &len), NG_OK);
     round_trip(text, len, 0);
     cp = parse_ok(text, len, 0);
     assert_true(ng_json_equal(doc->root, cp->root));
@@ -1321,19 +1338,19 @@ typedef enum shape { SHAPE_ARRAYS, SHAPE_OBJECTS, SHAPE_MIXED } shape;
 
 typedef struct deep {
   shape sh;
-  size_t depth;      /* containers in the chain; the leaf is 1 deeper */
-  int fail_line;     /* 0: all good */
-  char what[128];    /* failure text */
-  double ms[8];      /* timings, for the report */
+  size_t depth;   /* containers in the chain; the leaf is 1 deeper */
+  int fail_line;  /* 0: all good */
+  char what[128]; /* failure text */
+  double ms[8];   /* timings, for the report */
 } deep;
 
-#define DCHECK(d, cond)                                                       \
-  do {                                                                        \
-    if (!(cond)) {                                                            \
-      (d)->fail_line = __LINE__;                                              \
-      snprintf((d)->what, sizeof (d)->what, "%s", #cond);                     \
-      goto out;                                                               \
-    }                                                                         \
+#define DCHECK(d, cond)                                                        \
+  do {                                                                         \
+    if (!(cond)) {                                                             \
+      (d)->fail_line = __LINE__;                                               \
+      snprintf((d)->what, sizeof(d)->what, "%s", #cond);                       \
+      goto out;                                                                \
+    }                                                                          \
   } while (0)
 
 static size_t deep_levels(void) {
@@ -1672,8 +1689,8 @@ static void run_deep(shape sh) {
   print_message("%s x %zu: pointer %.0f ms, walk %.0f ms, copy %.0f ms, "
                 "equal %.0f ms, write %.0f ms, pretty %.0f ms, free %.1f ms;"
                 " stack %zu bytes (%zu at 1000 levels)\n",
-                names[sh], d.depth, d.ms[0], d.ms[1], d.ms[2], d.ms[3],
-                d.ms[4], d.ms[5], d.ms[6], peak, small_peak);
+                names[sh], d.depth, d.ms[0], d.ms[1], d.ms[2], d.ms[3], d.ms[4],
+                d.ms[5], d.ms[6], peak, small_peak);
   assert_true(peak <= small_peak + 512); /* slack: libc paths may vary */
 }
 
@@ -1716,12 +1733,12 @@ static int tj_sink(void *ud, const char *p, size_t n) {
   return tj_visit(ud, NULL, 0);
 }
 
-#define TCHECK(j, cond)                                                       \
-  do {                                                                        \
-    if (!(cond)) {                                                            \
-      (j)->fail_line = __LINE__;                                              \
-      goto out;                                                               \
-    }                                                                         \
+#define TCHECK(j, cond)                                                        \
+  do {                                                                         \
+    if (!(cond)) {                                                             \
+      (j)->fail_line = __LINE__;                                               \
+      goto out;                                                                \
+    }                                                                          \
   } while (0)
 
 static int task_main(void *arg) {
@@ -1737,8 +1754,8 @@ static int task_main(void *arg) {
   TCHECK(j, ng_json_equal(root, cp->root));
   TCHECK(j, ng_json_write(root, 0, NULL, &text, &len) == NG_OK);
   TCHECK(j, len == 2 * j->depth + 1 + 4 * (j->depth / 2));
-  TCHECK(j, ng_json_write_cb(cp->root, NG_JSON_WRITE_PRETTY, tj_sink, j) ==
-                NG_OK);
+  TCHECK(j,
+         ng_json_write_cb(cp->root, NG_JSON_WRITE_PRETTY, tj_sink, j) == NG_OK);
   ptr = chain_pointer(SHAPE_MIXED, j->depth, &plen);
   TCHECK(j, ptr != NULL);
   TCHECK(j, ng_json_pointer(root, ptr, plen, &found) == NG_OK);
@@ -1771,7 +1788,7 @@ static void test_deep_in_small_task(void **state) {
   ng_json_doc_free(j.doc);
   if (result != 0)
     fail_msg("task failed at line %d", result);
-  assert_true(j.calls > j.depth);  /* the callbacks ran */
+  assert_true(j.calls > j.depth);   /* the callbacks ran */
   assert_int_equal(j.low_stack, 0); /* always a red zone to spare */
   assert_int_equal(st.grows, 0);    /* never left the 2 KiB base */
   assert_int_equal(st.segments, 0);

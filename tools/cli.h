@@ -12,9 +12,9 @@
 enum { NG_CLI_OK = 0, NG_CLI_REJECTED = 1, NG_CLI_USAGE = 2 };
 
 typedef struct ng_cli_cmd {
-  const char *name;                   /* subcommand word */
-  const char *help;                   /* one line for usage */
-  int (*run)(int argc, char **argv);  /* argv[0] is the subcommand */
+  const char *name;                  /* subcommand word */
+  const char *help;                  /* one line for usage */
+  int (*run)(int argc, char **argv); /* argv[0] is the subcommand */
 } ng_cli_cmd;
 
 /*

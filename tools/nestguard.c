@@ -16,8 +16,7 @@ static int cmd_help(int argc, char **argv);
 static const ng_cli_cmd commands[] = {
     {"help", "show this help", cmd_help},
     {"version", "print the library version", cmd_version},
-    NG_CLI_EXTRA_COMMANDS
-    {NULL, NULL, NULL},
+    NG_CLI_EXTRA_COMMANDS{NULL, NULL, NULL},
 };
 
 static void usage(FILE *out) {

@@ -15,9 +15,9 @@ extern "C" {
 #endif
 
 typedef struct ng_wpeer {
-  const char *name;                              /* subject name */
-  void *(*load)(const char *data, size_t len);   /* DOM, or NULL */
-  int (*write)(void *dom, size_t *out_len);      /* 0 on success */
+  const char *name;                            /* subject name */
+  void *(*load)(const char *data, size_t len); /* DOM, or NULL */
+  int (*write)(void *dom, size_t *out_len);    /* 0 on success */
   void (*free)(void *dom);
 } ng_wpeer;
 

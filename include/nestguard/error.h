@@ -20,41 +20,41 @@ extern "C" {
  * XX(name, value, text). Grouped by kind; values are stable. The text is the
  * message ng_strerror() returns: lower case, no trailing period.
  */
-#define NG_ERRNO_MAP(XX)                                                      \
-  XX(OK, 0, "success")                                                        \
-  /* resources and usage */                                                   \
-  XX(ENOMEM, 1, "out of memory")                                              \
-  XX(EINVAL, 2, "invalid argument")                                           \
-  XX(EIO, 3, "input/output error")                                            \
-  XX(ECANCELED, 4, "stopped by callback")                                     \
-  XX(EBUSY, 5, "resource budget exhausted")                                   \
-  XX(ESTATE, 6, "operation not valid in this state")                          \
-  XX(ENOTSUP, 7, "not supported on this platform")                            \
-  /* limits: each breach has its own code */                                  \
-  XX(ESTACK, 20, "stack limit exceeded")                                      \
-  XX(EDEPTH, 21, "nesting depth limit exceeded")                              \
-  XX(EINPUTLIMIT, 22, "input size limit exceeded")                            \
-  XX(ESTRLIMIT, 23, "string length limit exceeded")                           \
-  XX(EMEMLIMIT, 24, "memory limit exceeded")                                  \
-  XX(EENTITYLIMIT, 25, "entity expansion limit exceeded")                     \
-  /* syntax, shared by all formats */                                         \
-  XX(ESYNTAX, 40, "syntax error")                                             \
-  XX(EEOF, 41, "unexpected end of input")                                     \
-  XX(ETRAILING, 42, "unexpected data after the document")                     \
-  XX(EUTF8, 43, "invalid UTF-8")                                              \
-  XX(ECTRL, 44, "control character in string")                                \
-  XX(EESCAPE, 45, "invalid escape sequence")                                  \
-  XX(ESURROGATE, 46, "invalid or unpaired surrogate")                         \
-  XX(ENUMBER, 47, "invalid number")                                           \
-  XX(EBIGNUM, 48, "number out of range")                                      \
-  XX(EDUPKEY, 49, "duplicate object key")                                     \
-  XX(EEMPTY, 50, "empty input")                                               \
-  /* XML-specific syntax */                                                   \
-  XX(ETAGMISMATCH, 60, "end tag does not match start tag")                    \
-  XX(EENTITY, 61, "undefined or invalid entity")                              \
-  XX(EATTR, 62, "invalid or duplicate attribute")                             \
-  /* lookups */                                                               \
-  XX(ENOTFOUND, 80, "not found")                                              \
+#define NG_ERRNO_MAP(XX)                                                       \
+  XX(OK, 0, "success")                                                         \
+  /* resources and usage */                                                    \
+  XX(ENOMEM, 1, "out of memory")                                               \
+  XX(EINVAL, 2, "invalid argument")                                            \
+  XX(EIO, 3, "input/output error")                                             \
+  XX(ECANCELED, 4, "stopped by callback")                                      \
+  XX(EBUSY, 5, "resource budget exhausted")                                    \
+  XX(ESTATE, 6, "operation not valid in this state")                           \
+  XX(ENOTSUP, 7, "not supported on this platform")                             \
+  /* limits: each breach has its own code */                                   \
+  XX(ESTACK, 20, "stack limit exceeded")                                       \
+  XX(EDEPTH, 21, "nesting depth limit exceeded")                               \
+  XX(EINPUTLIMIT, 22, "input size limit exceeded")                             \
+  XX(ESTRLIMIT, 23, "string length limit exceeded")                            \
+  XX(EMEMLIMIT, 24, "memory limit exceeded")                                   \
+  XX(EENTITYLIMIT, 25, "entity expansion limit exceeded")                      \
+  /* syntax, shared by all formats */                                          \
+  XX(ESYNTAX, 40, "syntax error")                                              \
+  XX(EEOF, 41, "unexpected end of input")                                      \
+  XX(ETRAILING, 42, "unexpected data after the document")                      \
+  XX(EUTF8, 43, "invalid UTF-8")                                               \
+  XX(ECTRL, 44, "control character in string")                                 \
+  XX(EESCAPE, 45, "invalid escape sequence")                                   \
+  XX(ESURROGATE, 46, "invalid or unpaired surrogate")                          \
+  XX(ENUMBER, 47, "invalid number")                                            \
+  XX(EBIGNUM, 48, "number out of range")                                       \
+  XX(EDUPKEY, 49, "duplicate object key")                                      \
+  XX(EEMPTY, 50, "empty input")                                                \
+  /* XML-specific syntax */                                                    \
+  XX(ETAGMISMATCH, 60, "end tag does not match start tag")                     \
+  XX(EENTITY, 61, "undefined or invalid entity")                               \
+  XX(EATTR, 62, "invalid or duplicate attribute")                              \
+  /* lookups */                                                                \
+  XX(ENOTFOUND, 80, "not found")                                               \
   XX(ETYPE, 81, "wrong value type")
 
 /* Error codes: NG_OK, NG_ENOMEM, ... */
@@ -71,12 +71,12 @@ typedef enum ng_errno {
  * depth at the error (0 at top level). Every field is zero on success.
  */
 typedef struct ng_error {
-  int code;        /* NG_OK or an NG_E* code */
-  size_t offset;   /* byte offset of the error in the input */
-  size_t line;     /* 1-based line of offset ("\n" ends a line) */
-  size_t column;   /* 1-based byte column of offset */
-  size_t depth;    /* nesting depth when the error was found */
-  char msg[96];    /* NUL-terminated detail, e.g. "expected ':'" */
+  int code;      /* NG_OK or an NG_E* code */
+  size_t offset; /* byte offset of the error in the input */
+  size_t line;   /* 1-based line of offset ("\n" ends a line) */
+  size_t column; /* 1-based byte column of offset */
+  size_t depth;  /* nesting depth when the error was found */
+  char msg[96];  /* NUL-terminated detail, e.g. "expected ':'" */
 } ng_error;
 
 /* Static English text for a code; "unknown error" for an unknown code. */

@@ -105,10 +105,12 @@ typedef enum ng_json_dupkeys {
 } ng_json_dupkeys;
 
 /* Flags for ng_json_options.flags. */
-#define NG_JSON_BIGINT_REJECT 0x1u /* integer beyond uint64: NG_EBIGNUM
-                                      instead of the nearest double */
-#define NG_JSON_ALLOW_LONE_SURROGATES 0x2u /* decode \uD800 alone as
-                                              WTF-8 instead of failing */
+#define NG_JSON_BIGINT_REJECT                                                  \
+  0x1u /* integer beyond uint64: NG_EBIGNUM                                    \
+          instead of the nearest double */
+#define NG_JSON_ALLOW_LONE_SURROGATES                                          \
+  0x2u /* decode \uD800 alone as                                               \
+          WTF-8 instead of failing */
 
 typedef struct ng_json_options {
   ng_json_engine engine;   /* which engine parses */
@@ -152,8 +154,8 @@ typedef struct ng_json_events {
 
 /* Parses with events instead of a DOM; same limits, errors and engines. */
 int ng_json_parse_events(const char *data, size_t len,
-                         const ng_json_options *opt,
-                         const ng_json_events *ev, ng_error *err);
+                         const ng_json_options *opt, const ng_json_events *ev,
+                         ng_error *err);
 
 /* ------------------------------------------------------ DOM operations */
 
@@ -164,8 +166,7 @@ size_t ng_json_size(const ng_json_value *v);
 ng_json_value *ng_json_at(const ng_json_value *v, size_t i);
 
 /* First member of object v with key[0..len), or NULL (O(members)). */
-ng_json_value *ng_json_get(const ng_json_value *v, const char *key,
-                           size_t len);
+ng_json_value *ng_json_get(const ng_json_value *v, const char *key, size_t len);
 
 /*
  * RFC 6901 JSON Pointer lookup: ptr[0..len) like "/a/0/b~1c". "" is the

@@ -31,11 +31,11 @@ extern "C" {
 #define NG_DEFAULT_MAX_ENTITY_EXPANSION ((size_t)1 << 20) /* XML output */
 
 typedef struct ng_limits {
-  size_t max_depth;   /* nesting levels; default 10,000; 0 = unlimited */
-  size_t max_stack;   /* bytes of machine stack for recursive engines */
-  size_t max_input;   /* input bytes; 0 = unlimited */
-  size_t max_string;  /* bytes of one decoded string/key; 0 = unlimited */
-  size_t max_memory;  /* bytes a document may hold; 0 = unlimited */
+  size_t max_depth;  /* nesting levels; default 10,000; 0 = unlimited */
+  size_t max_stack;  /* bytes of machine stack for recursive engines */
+  size_t max_input;  /* input bytes; 0 = unlimited */
+  size_t max_string; /* bytes of one decoded string/key; 0 = unlimited */
+  size_t max_memory; /* bytes a document may hold; 0 = unlimited */
   size_t max_entity_expansion; /* XML: bytes produced by entities */
 } ng_limits;
 

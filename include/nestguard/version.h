@@ -15,7 +15,7 @@ extern "C" {
 #define NG_VERSION_MINOR 1
 #define NG_VERSION_PATCH 0
 #define NG_VERSION_STRING "0.1.0"
-#define NG_VERSION_HEX                                                        \
+#define NG_VERSION_HEX                                                         \
   ((NG_VERSION_MAJOR << 16) | (NG_VERSION_MINOR << 8) | NG_VERSION_PATCH)
 
 /* The library's NG_VERSION_HEX, as compiled. */

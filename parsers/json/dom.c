@@ -211,8 +211,7 @@ static bool pointer_index(const char *t, size_t n, size_t *out) {
 }
 
 /* Does the escaped token t[0..n) decode to key[0..klen)? */
-static bool pointer_key_match(const ng_json_value *m, const char *t,
-                              size_t n) {
+static bool pointer_key_match(const ng_json_value *m, const char *t, size_t n) {
   size_t i = 0, j = 0;
 
   while (j < n) {
@@ -226,8 +225,8 @@ static bool pointer_key_match(const ng_json_value *m, const char *t,
   return i == m->key_len;
 }
 
-static const ng_json_value *pointer_step(const ng_json_value *v,
-                                         const char *t, size_t n) {
+static const ng_json_value *pointer_step(const ng_json_value *v, const char *t,
+                                         size_t n) {
   const ng_json_value *c;
   size_t idx;
 

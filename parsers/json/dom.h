@@ -38,8 +38,7 @@ ng_json_value *ng__json_new_bool(ng_json_doc *doc, bool b);
 ng_json_value *ng__json_new_int(ng_json_doc *doc, int64_t i);
 ng_json_value *ng__json_new_uint(ng_json_doc *doc, uint64_t u);
 ng_json_value *ng__json_new_double(ng_json_doc *doc, double d);
-ng_json_value *ng__json_new_string(ng_json_doc *doc, const char *s,
-                                   size_t len);
+ng_json_value *ng__json_new_string(ng_json_doc *doc, const char *s, size_t len);
 
 /* Copies key[0..len) into the arena as v's member key. Returns NG_OK or
  * the arena's error. */

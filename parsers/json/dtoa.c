@@ -696,8 +696,8 @@ static void mul_64x64(uint64_t a, uint64_t b, uint64_t *hi, uint64_t *lo) {
 #else
   uint64_t a0 = a & 0xffffffffu, a1 = a >> 32, b0 = b & 0xffffffffu,
            b1 = b >> 32, p00 = a0 * b0, p01 = a0 * b1, p10 = a1 * b0,
-           p11 = a1 * b1, m = (p00 >> 32) + (p01 & 0xffffffffu) +
-                              (p10 & 0xffffffffu);
+           p11 = a1 * b1,
+           m = (p00 >> 32) + (p01 & 0xffffffffu) + (p10 & 0xffffffffu);
   *hi = p11 + (p01 >> 32) + (p10 >> 32) + (m >> 32);
   *lo = (m << 32) | (p00 & 0xffffffffu);
 #endif

@@ -161,8 +161,17 @@ static inline int ng__json_next(ng__json_lexer *lx, ng__json_token *t) {
     break;
   case '"':
     return ng__json_next_string(lx, t);
-  case '-': case '0': case '1': case '2': case '3': case '4':
-  case '5': case '6': case '7': case '8': case '9':
+  case '-':
+  case '0':
+  case '1':
+  case '2':
+  case '3':
+  case '4':
+  case '5':
+  case '6':
+  case '7':
+  case '8':
+  case '9':
     return ng__json_next_number(lx, t);
   default:
     return ng__json_next_slow(lx, t);

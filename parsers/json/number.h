@@ -132,8 +132,7 @@ static inline int ng__json_decimal_fast(uint64_t w, long q, double *d) {
     *d = q < 0 ? x / ng__exact_pow10[-q] : x * ng__exact_pow10[q];
     return 1;
   }
-  if (w == 0 || !eisel_lemire(w, q, &bits) ||
-      bits >= (uint64_t)0x7FF << 52)
+  if (w == 0 || !eisel_lemire(w, q, &bits) || bits >= (uint64_t)0x7FF << 52)
     return 0;
   *d = bits_to_double(bits);
   return 1;

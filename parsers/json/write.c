@@ -39,7 +39,7 @@ typedef struct writer {
   size_t cap;          /* bytes in buf */
   const ng_alloc *alc; /* heap mode: buf's allocator */
   int (*sink)(void *ud, const char *data, size_t len); /* stream mode */
-  void *ud;            /* passed to sink */
+  void *ud;                                            /* passed to sink */
 } writer;
 
 /* ------------------------------------------------------------ buffer */
@@ -135,9 +135,9 @@ static const char hex_digits[] = "0123456789abcdef";
  */
 static size_t escape(const unsigned char *p, size_t n, char *out,
                      size_t *used) {
-  static const char short_esc[32] = {
-      0, 0, 0, 0, 0, 0, 0, 0, 'b', 't', 'n', 0, 'f', 'r', 0, 0,
-      0, 0, 0, 0, 0, 0, 0, 0, 0,   0,   0,   0, 0,   0,   0, 0};
+  static const char short_esc[32] = {0, 0,   0,   0, 0, 0, 0, 0, 'b', 't', 'n',
+                                     0, 'f', 'r', 0, 0, 0, 0, 0, 0,   0,   0,
+                                     0, 0,   0,   0, 0, 0, 0, 0, 0,   0};
   unsigned cp;
 
   *used = 1;
@@ -171,8 +171,8 @@ static size_t escape(const unsigned char *p, size_t n, char *out,
  * real hit (borrows), never miss one; callers only use them to skip clean
  * blocks. */
 #define NG__B8(b) ((uint64_t)0x0101010101010101u * (b))
-#define NG__HASZERO(x) (((x) - NG__B8(1)) & ~(x) & NG__B8(0x80))
-#define NG__HASLESS(x, b) (((x) - NG__B8(b)) & ~(x) & NG__B8(0x80))
+#define NG__HASZERO(x) (((x)-NG__B8(1)) & ~(x)&NG__B8(0x80))
+#define NG__HASLESS(x, b) (((x)-NG__B8(b)) & ~(x)&NG__B8(0x80))
 
 /* Length of the prefix of p[0..n) free of bytes flagged in esc_byte,
  * rounded down to whole 8-byte blocks; the byte loop does the rest. */

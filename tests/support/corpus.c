@@ -21,8 +21,8 @@ static int read_whole(const char *path, char **data, size_t *len) {
 
   if (f == NULL)
     return -1;
-  if (fstat(fileno(f), &st) != 0 || (buf = malloc((size_t)st.st_size + 1)) ==
-                                        NULL) {
+  if (fstat(fileno(f), &st) != 0 ||
+      (buf = malloc((size_t)st.st_size + 1)) == NULL) {
     fclose(f);
     return -1;
   }
