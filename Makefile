@@ -200,6 +200,7 @@ lint:
 	clang-format --dry-run -Werror $(FMT_FILES)
 	cppcheck --quiet --error-exitcode=1 --std=c11 --inline-suppr \
 	  --enable=warning,portability --suppress=missingIncludeSystem \
+	  --suppress=preprocessorErrorDirective:lib/stack/tool.h \
 	  -Iinclude -Ilib lib parsers tools
 
 # ------------------------------------------------------------------ deps

@@ -82,6 +82,10 @@ static void test_spawn_join(void **state) {
   assert_int_equal(ng_task_spawn(s, &a, ret_arg, (void *)7, NULL), NG_OK);
   assert_int_equal(ng_task_spawn(s, &b, ret_arg, (void *)9, NULL), NG_OK);
   assert_int_equal(ng_task_spawn(s, NULL, ret_arg, (void *)1, NULL), NG_OK);
+  /* Bad arguments are errors, never a crash (a NULL scheduler was once
+   * dereferenced before the check). */
+  assert_int_equal(ng_task_spawn(NULL, &a, ret_arg, NULL, NULL), NG_EINVAL);
+  assert_int_equal(ng_task_spawn(s, &a, NULL, NULL, NULL), NG_EINVAL);
   assert_null(ng_task_self());
   assert_int_equal(ng_task_yield(), NG_ESTATE);
   assert_int_equal(ng_task_park(), NG_ESTATE);

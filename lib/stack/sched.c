@@ -517,14 +517,14 @@ int ng_task_spawn(ng_sched *s, ng_task **out, int (*fn)(void *), void *arg,
                   const ng_task_opts *opts) {
   ng__thr *t = ng__thr_get();
   unsigned flags = opts != NULL ? opts->flags : 0;
-  size_t max =
-      opts != NULL && opts->max_stack != 0 ? opts->max_stack : s->max_stack;
   uintptr_t lo, top;
+  size_t max;
   ng_task *a;
   int rc;
 
   if (s == NULL || fn == NULL || s->thr != t)
     return NG_EINVAL;
+  max = opts != NULL && opts->max_stack != 0 ? opts->max_stack : s->max_stack;
   rc = spawn_budget(t, s, flags);
   if (rc != NG_OK)
     return rc;
