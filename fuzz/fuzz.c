@@ -532,6 +532,86 @@ static int engine_deep(const char *who, ng_json_options *opt,
   return ret;
 }
 
+/*
+ * The recursive engine inside a task: a task starts on a 2 KiB base, so
+ * the parse grows onto segments after a few levels (on the 8 MiB main
+ * thread stack it would not need any below ~100,000 levels), and switches
+ * back at every unwind.
+ */
+typedef struct task_parse {
+  const uint8_t *data;
+  size_t size;
+  const ng_json_options *opt;
+  ng_json_doc *doc;
+  ng_error err;
+  int rc;
+} task_parse;
+
+static int task_parse_fn(void *arg) {
+  task_parse *t = arg;
+
+  t->rc = ng_json_parse(ng_fuzz_chars(t->data, t->size), t->size, t->opt,
+                        &t->doc, &t->err);
+  return 0;
+}
+
+static int engine_in_task(const char *who, const ng_json_options *base,
+                          const uint8_t *data, size_t size, int rc,
+                          const ng_error *err, const ng_json_doc *doc) {
+  ng_sched_opts so;
+  ng_sched *sched;
+  ng_json_options opt = *base;
+  task_parse t;
+  ng_task *task;
+  char a[160], b[160];
+  int ret = 0, jr;
+
+  /* A scheduler per call: a thread may have only one, and the stack
+   * harness creates its own. */
+  memset(&so, 0, sizeof so);
+  so.no_sigaltstack = 1;
+  if (ng_sched_new(&sched, &so) != NG_OK)
+    return 0; /* harness out of memory: skip */
+  memset(&t, 0, sizeof t);
+  opt.alc = NULL;
+  t.data = data;
+  t.size = size;
+  t.opt = &opt;
+  if (ng_task_spawn(sched, &task, task_parse_fn, &t, NULL) != NG_OK) {
+    ng_sched_free(sched);
+    return 0;
+  }
+  if (ng_task_join(task, &jr) != NG_OK) {
+    ng_fuzz_fail("%s: task running the parse could not be joined", who);
+    ng_sched_free(sched);
+    return -1;
+  }
+  ng_sched_free(sched);
+  if (t.rc != rc ||
+      (rc == NG_OK && !ng_json_equal(ng_json_doc_root(doc),
+                                     ng_json_doc_root(t.doc))) ||
+      (rc != NG_OK && !ng_fuzz_same_error(err, &t.err))) {
+    ng_fuzz_fail("%s: in a task %s, on the thread stack %s", who,
+                 t.rc == NG_OK ? "OK" : ng_fuzz_error_str(&t.err, a, sizeof a),
+                 rc == NG_OK ? "OK" : ng_fuzz_error_str(err, b, sizeof b));
+    ret = -1;
+  }
+  ng_json_doc_free(t.doc);
+  return ret;
+}
+
+/* Deep enough to leave a task's base stack: worth a parse in a task. */
+static int engine_deep_input(int rc, const ng_json_doc *doc) {
+  ng_fuzz_docstat st;
+
+  if (rc == NG_EDEPTH)
+    return 1;
+  if (rc != NG_OK)
+    return 0;
+  ng_fuzz_doc_stat(ng_json_doc_root(doc), &st);
+  return st.depth >= 8;
+}
+
 int ng_fuzz_json_engine(ng_json_engine e, const uint8_t *data, size_t size) {
   const char *who = ng_json_engine_name(e);
   ng_json_options opt;
@@ -563,6 +643,8 @@ int ng_fuzz_json_engine(ng_json_engine e, const uint8_t *data, size_t size) {
   }
   if (ret == 0)
     ret = engine_events(who, &opt, data, size, rc, &err, doc);
+  if (ret == 0 && e == NG_JSON_RECURSIVE && engine_deep_input(rc, doc))
+    ret = engine_in_task(who, &opt, data, size, rc, &err, doc);
   ng_json_doc_free(doc);
   if (ret == 0)
     ret = ng_fuzz_check_alloc(who, &fa);

@@ -27,6 +27,7 @@
 
 #include "nestguard.h"
 #include "nestguard/json.h"
+#include "nestguard/stack.h"
 
 #include "../tests/support/failalloc.h"
 
@@ -52,6 +53,7 @@ int ng_fuzz_json_lalr(const uint8_t *data, size_t size);
 int ng_fuzz_json_differential(const uint8_t *data, size_t size);
 int ng_fuzz_json_roundtrip(const uint8_t *data, size_t size);
 int ng_fuzz_json_options(const uint8_t *data, size_t size);
+int ng_fuzz_stack_tasks(const uint8_t *data, size_t size);
 
 /* ------------------------------------------------------------- oracles */
 
@@ -136,7 +138,9 @@ void ng_fuzz_events_free(ng_fuzz_events *ev);
  * (default limits, a counting allocator), checks the result contract, the
  * event API against the DOM, DOM statistics against the limits, and no
  * leak; inputs past the default depth are parsed again unlimited so deep
- * paths run too. Returns 0, or -1 after reporting.
+ * paths run too. The recursive engine also parses deep inputs inside a
+ * task (2 KiB base stack, so segments grow and shrink) and must give the
+ * same result there. Returns 0, or -1 after reporting.
  */
 int ng_fuzz_json_engine(ng_json_engine e, const uint8_t *data, size_t size);
 

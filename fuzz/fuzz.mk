@@ -21,8 +21,8 @@
 #   replay     clang -fsanitize=address,undefined, main = fuzz/replay.c
 #   cov        clang -fprofile-instr-generate -fcoverage-mapping, replay
 #
-# Harnesses are fuzz/json_*.c (later fuzz/xml_*.c): one binary each per
-# variant, e.g. build/fuzz/afl/json_differential.
+# Harnesses are fuzz/json_*.c, fuzz/stack_*.c (later fuzz/xml_*.c): one
+# binary each per variant, e.g. build/fuzz/afl/json_differential.
 
 FB            ?= build/fuzz
 CLANG         ?= clang
@@ -50,7 +50,8 @@ GEN_Y_C  := $(patsubst %.y,$(FB)/gen/%.c,$(LIB_Y))
 GEN_Y_H  := $(patsubst %.y,$(FB)/gen/%.h,$(LIB_Y))
 GEN_C    := $(GEN_RE_C) $(GEN_Y_C)
 
-TARGETS  := $(basename $(notdir $(wildcard fuzz/json_*.c fuzz/xml_*.c)))
+TARGETS  := $(basename $(notdir $(wildcard fuzz/json_*.c fuzz/xml_*.c \
+                                            fuzz/stack_*.c)))
 SUPPORT  := fuzz/fuzz.c tests/support/failalloc.c
 MUT_C    := fuzz/mutator/nestmut.c
 
@@ -120,8 +121,11 @@ $(eval $(call FUZZ_VARIANT,libfuzzer,$(CLANG),\
 $(eval $(call FUZZ_VARIANT,replay,$(CLANG),\
   -O1 -fno-omit-frame-pointer -fsanitize=address$(,)undefined \
   -fno-sanitize-recover=all,,fuzz/replay.c))
+# Coverage replays count oracle failures instead of aborting, so that one
+# bad input does not lose the profile of a whole corpus.
 $(eval $(call FUZZ_VARIANT,cov,$(CLANG),\
-  -O0 -fprofile-instr-generate -fcoverage-mapping,,fuzz/replay.c))
+  -O0 -fprofile-instr-generate -fcoverage-mapping -DNG_FUZZ_NO_ABORT,,\
+  fuzz/replay.c))
 
 
 # ----------------------------------------------------------------- tools
@@ -162,4 +166,5 @@ fuzz-cov: fuzz-build-cov fuzz-tools
 fuzz-clean:
 	rm -rf $(FB)
 
--include $(shell find $(FB) -name '*.d' 2>/dev/null)
+-include $(shell find $(wildcard $(addprefix $(FB)/,$(VARIANTS))) \
+             -name '*.d' 2>/dev/null)

@@ -9,7 +9,8 @@
  * the sanitizer report say which file failed: the name is printed before
  * each run when NG_FUZZ_VERBOSE is set, and always on stderr when a file
  * cannot be read. fuzz/run uses this for triage and fuzz-cov for coverage.
- * Exit status: 0 all ran, 1 a file could not be read, 2 usage.
+ * Exit status: 0 all ran, 1 a file could not be read (or, in a build with
+ * NG_FUZZ_NO_ABORT, an oracle failed), 2 usage.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -121,6 +122,11 @@ int ng_fuzz_replay_main(int argc, char **argv) {
   }
   for (i = 1; i < argc; i++)
     rc |= run_dir(argv[i]);
+  /* Only with NG_FUZZ_NO_ABORT (the coverage build) do failures return. */
+  if (ng_fuzz_failures != 0) {
+    fprintf(stderr, "replay: %lu oracle failures\n", ng_fuzz_failures);
+    rc |= 1;
+  }
   return rc;
 }
 

@@ -30,6 +30,7 @@
 #include "../fuzz/json_recursive.c"
 #include "../fuzz/json_roundtrip.c"
 #include "../fuzz/json_trampoline.c"
+#include "../fuzz/stack_tasks.c"
 
 #define NG_GEN_NO_MAIN
 #include "../fuzz/gen/gen_nesting.c"
@@ -49,6 +50,7 @@ static const harness harnesses[] = {
     {"json_differential", ng_fuzz_json_differential},
     {"json_roundtrip", ng_fuzz_json_roundtrip},
     {"json_options", ng_fuzz_json_options},
+    {"stack_tasks", ng_fuzz_stack_tasks},
 };
 
 #define NHARNESS (sizeof harnesses / sizeof harnesses[0])
@@ -114,7 +116,8 @@ static void test_regressions(void **state) {
 
 /* The fuzz seed corpus and the shared JSON corpus, same oracles. */
 static void test_seed_corpora(void **state) {
-  static const char *const dirs[] = {"fuzz/corpus/json", "corpus/json"};
+  static const char *const dirs[] = {"fuzz/corpus/json", "fuzz/corpus/stack",
+                                     "corpus/json"};
   size_t d, n, total = 0;
   int bad;
 
@@ -137,9 +140,8 @@ static void test_seed_corpora(void **state) {
  * run and are compared.
  */
 static void test_generated_limits(void **state) {
-  static const size_t depths[] = {NG_DEFAULT_MAX_DEPTH - 1,
-                                  NG_DEFAULT_MAX_DEPTH,
-                                  NG_DEFAULT_MAX_DEPTH + 1};
+  static const size_t depths[] = {
+      NG_DEFAULT_MAX_DEPTH - 1, NG_DEFAULT_MAX_DEPTH, NG_DEFAULT_MAX_DEPTH + 1};
   ng_gen_spec s;
   char *doc, name[96];
   size_t len, d;
@@ -154,8 +156,7 @@ static void test_generated_limits(void **state) {
       s.width = k == NG_GEN_WIDE_DEEP ? 2 : 3;
       s.strlen = 100;
       assert_int_equal(ng_gen_nesting(&s, &doc, &len), 0);
-      snprintf(name, sizeof name, "%s/%zu", ng_gen_kind_name(s.kind),
-               s.depth);
+      snprintf(name, sizeof name, "%s/%zu", ng_gen_kind_name(s.kind), s.depth);
       bad += replay_one(name, doc, len);
       free(doc);
     }
@@ -173,15 +174,16 @@ static void test_oracles_fail(void **state) {
   (void)state;
   memset(&e1, 0, sizeof e1);
   /* NG_OK without a document. */
-  assert_int_equal(ng_fuzz_check_result("t", (const uint8_t *)"1", 1, NG_OK,
-                                        NULL, &e1), -1);
+  assert_int_equal(
+      ng_fuzz_check_result("t", (const uint8_t *)"1", 1, NG_OK, NULL, &e1), -1);
   /* An error whose line/column do not match its offset. */
   e1.code = NG_ESYNTAX;
   e1.offset = 2;
   e1.line = 1;
   e1.column = 1;
   assert_int_equal(ng_fuzz_check_result("t", (const uint8_t *)"[\n]", 3,
-                                        NG_ESYNTAX, NULL, &e1), -1);
+                                        NG_ESYNTAX, NULL, &e1),
+                   -1);
   /* Errors differing only in depth are different errors. */
   e2 = e1;
   e2.depth = 1;

@@ -1,0 +1,474 @@
+/*
+ * fuzz/stack_tasks.c - the growable-stack runtime, driven by input bytes.
+ *
+ * The input is a program for lib/stack: NG_FUZZ_SETTINGS_BYTES of
+ * scheduler settings (layout below), then operations that whichever task
+ * is running reads from one shared stream: spawn a task, yield, park, wake
+ * or join another, recurse to a given depth with a given frame size
+ * (optionally yielding deep inside, while on segments), run a function on
+ * the system stack, probe the stack, nest an ng_stack_run with a small
+ * ceiling, read statistics, run jobs on a worker pool, check signal
+ * handlers. The scheduler allocates through a failing allocator. Oracles:
+ *   - every recursion frame holds a pattern that must be intact when the
+ *     frame is returned to (segment switches, shared-stack copies, yields
+ *     deep down must not corrupt a frame), and a recursion that succeeds
+ *     reports its full depth;
+ *   - results are in each call's documented set (e.g. spawn: OK, ENOMEM,
+ *     EBUSY); ENOMEM only after an injected failure; with no budget, no
+ *     injected failure and the default ceiling, recursions of at most
+ *     4,096 frames of at most 480 bytes never fail;
+ *   - statistics stay consistent (in use <= held, pooled <= held, frees
+ *     <= allocations, parked <= live <= peak);
+ *   - after ng_sched_free, when every task ran to its end, nothing the
+ *     runtime allocated is left and every free named the right size.
+ */
+#include "fuzz.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define ST_TASKS 16           /* joinable tasks a program may spawn */
+#define ST_OPS 512            /* operations per input */
+#define ST_MAX_DEPTH 4096     /* frames per recursion */
+#define ST_LEVEL_BUDGET 32768 /* frames per input, all recursions */
+#define ST_JOBS 32            /* pool jobs per input */
+#define ST_JOB_FAIL 77        /* what a failing pool job returns */
+
+typedef struct st_prog st_prog;
+
+typedef struct st_job {
+  st_prog *p;   /* the program */
+  size_t depth; /* frames the job recurses */
+  int result;   /* what it returns: 0 or ST_JOB_FAIL */
+  int yield;    /* yield once in the middle */
+} st_job;
+
+typedef struct st_slot {
+  st_prog *p;     /* the program */
+  size_t idx;     /* this task's slot */
+  ng_task *task;  /* handle until joined (NULL: free slot or joined) */
+  int done;       /* the task function returned */
+} st_slot;
+
+struct st_prog {
+  ng_fuzz_reader r;          /* the shared operation stream */
+  ng_sched *s;               /* the scheduler under test */
+  ng_failalloc fa;           /* its allocator */
+  ng_task_opts topts;        /* options of spawned tasks */
+  st_slot slot[ST_TASKS];    /* spawned tasks */
+  size_t nslot;              /* slots used */
+  size_t ops;                /* operations run */
+  size_t levels;             /* recursion frames run */
+  int strict;                /* no budget, no failure, default ceiling */
+  ng_pool *pool;             /* worker pool, created by an operation */
+  st_job job[ST_JOBS];       /* pool jobs' arguments */
+  size_t njob;               /* jobs submitted */
+};
+
+/* A result outside the documented set, or ENOMEM without a failure. */
+static int st_rc(st_prog *p, const char *op, int rc, int ok1, int ok2) {
+  if (rc == NG_OK || rc == ok1 || rc == ok2) {
+    if (rc == NG_ENOMEM && p->fa.failed == 0) {
+      ng_fuzz_fail("stack: %s returned ENOMEM with no allocation failed",
+                   op);
+      return -1;
+    }
+    return 0;
+  }
+  ng_fuzz_fail("stack: %s returned %s", op, ng_err_name(rc));
+  return -1;
+}
+
+/* ------------------------------------------------------------ recursion */
+
+typedef struct st_rec {
+  size_t level;       /* current frame */
+  size_t depth;       /* frames wanted */
+  size_t reached;     /* deepest frame entered */
+  size_t yield_every; /* yield at levels divisible by this; 0 never */
+  uint8_t seed;       /* pattern seed */
+  int corrupt;        /* a frame's pattern changed */
+  int yield_rc;       /* first failing yield result */
+} st_rec;
+
+/* Body shared by the frame sizes: fill, recurse, maybe yield, verify. */
+#define ST_REC_BODY(buf)                                                      \
+  do {                                                                        \
+    size_t i_, lv_ = ++r->level;                                              \
+    int rc_ = NG_OK;                                                          \
+    for (i_ = 0; i_ < sizeof buf; i_++)                                       \
+      buf[i_] = (unsigned char)(lv_ * 31u + i_ + r->seed);                    \
+    if (lv_ > r->reached)                                                     \
+      r->reached = lv_;                                                       \
+    if (r->yield_every && lv_ % r->yield_every == 0 && ng_task_self()) {      \
+      int y_ = ng_task_yield();                                               \
+      if (y_ != NG_OK && r->yield_rc == NG_OK)                                \
+        r->yield_rc = y_;                                                     \
+    }                                                                         \
+    if (lv_ < r->depth)                                                       \
+      rc_ = ng_stack_call(st_self_fn, r);                                     \
+    for (i_ = 0; i_ < sizeof buf; i_++)                                       \
+      if (buf[i_] != (unsigned char)(lv_ * 31u + i_ + r->seed))               \
+        r->corrupt = 1;                                                       \
+    r->level--;                                                               \
+    return rc_;                                                               \
+  } while (0)
+
+#define st_self_fn st_rec16
+static int st_rec16(void *arg) {
+  st_rec *r = arg;
+  volatile unsigned char b[16];
+  ST_REC_BODY(b);
+}
+#undef st_self_fn
+#define st_self_fn st_rec64
+static int st_rec64(void *arg) {
+  st_rec *r = arg;
+  volatile unsigned char b[64];
+  ST_REC_BODY(b);
+}
+#undef st_self_fn
+#define st_self_fn st_rec200
+static int st_rec200(void *arg) {
+  st_rec *r = arg;
+  volatile unsigned char b[200];
+  ST_REC_BODY(b);
+}
+#undef st_self_fn
+#define st_self_fn st_rec480
+static int st_rec480(void *arg) {
+  st_rec *r = arg;
+  volatile unsigned char b[480];
+  ST_REC_BODY(b);
+}
+#undef st_self_fn
+
+static int (*const st_rec_fn[4])(void *) = {st_rec16, st_rec64, st_rec200,
+                                            st_rec480};
+
+/* RECURSE: depth (2 bytes), frame size, yield interval. */
+static int st_recurse(st_prog *p, int nested) {
+  uint8_t d0 = ng_fuzz_byte(&p->r), d1 = ng_fuzz_byte(&p->r);
+  uint8_t kind = ng_fuzz_byte(&p->r), y = ng_fuzz_byte(&p->r);
+  ng_stack_opts so;
+  st_rec r;
+  int rc;
+
+  memset(&r, 0, sizeof r);
+  r.depth = 1 + (((size_t)d1 << 8 | d0) % ST_MAX_DEPTH);
+  if (p->levels + r.depth > ST_LEVEL_BUDGET)
+    return 0;
+  p->levels += r.depth;
+  r.yield_every = y ? (size_t)y * 16 : 0;
+  r.seed = d0 ^ kind;
+  if (nested) {
+    /* A run nested in the task with its own small ceiling. */
+    memset(&so, 0, sizeof so);
+    so.max_stack = ng_fuzz_limit(kind, 4096);
+    so.alc = &p->fa.alc;
+    rc = ng_stack_run(st_rec_fn[kind & 3], &r, &so);
+  } else {
+    rc = ng_stack_call(st_rec_fn[kind & 3], &r);
+  }
+  if (r.corrupt) {
+    ng_fuzz_fail("stack: a frame changed under recursion (depth %zu, frame "
+                 "kind %u, yield every %zu)", r.depth, kind & 3u,
+                 r.yield_every);
+    return -1;
+  }
+  if (st_rc(p, "recursion", rc, NG_ESTACK, NG_ENOMEM) != 0 ||
+      st_rc(p, "yield in recursion", r.yield_rc, NG_ENOMEM, NG_ESTATE) != 0)
+    return -1;
+  if (rc == NG_OK && r.reached != r.depth) {
+    ng_fuzz_fail("stack: recursion OK at %zu of %zu frames", r.reached,
+                 r.depth);
+    return -1;
+  }
+  if (rc != NG_OK && p->strict && !nested) {
+    ng_fuzz_fail("stack: %zu frames (kind %u) failed with %s under the "
+                 "default ceiling", r.depth, kind & 3u, ng_err_name(rc));
+    return -1;
+  }
+  return 0;
+}
+
+/* ---------------------------------------------------------- other ops */
+
+static int st_system_fn(void *arg) {
+  char buf[4096];
+  int n = snprintf(buf, sizeof buf, "%0*d", 3000, *(int *)arg);
+
+  return n == 3000 && buf[2999] == (char)('0' + *(int *)arg % 10) ? 0 : -1;
+}
+
+static int st_stats(st_prog *p) {
+  ng_stack_stats st;
+
+  ng_sched_stats(p->s, &st);
+  if (st.stack_inuse > st.stack_sys || st.segments_pooled > st.segments ||
+      st.seg_frees > st.seg_allocs || st.tasks_parked > st.tasks_live ||
+      st.tasks_live > st.tasks_peak) {
+    ng_fuzz_fail("stack: stats inconsistent: inuse %zu sys %zu segs %zu "
+                 "pooled %zu allocs %llu frees %llu live %zu parked %zu "
+                 "peak %zu", st.stack_inuse, st.stack_sys, st.segments,
+                 st.segments_pooled, (unsigned long long)st.seg_allocs,
+                 (unsigned long long)st.seg_frees, st.tasks_live,
+                 st.tasks_parked, st.tasks_peak);
+    return -1;
+  }
+  return 0;
+}
+
+static int st_task(void *arg);
+
+/* A pool job: a small recursion, maybe a yield, a chosen result. */
+static int st_job_fn(void *arg) {
+  st_job *j = arg;
+  st_rec r;
+  int rc;
+
+  memset(&r, 0, sizeof r);
+  r.depth = j->depth;
+  r.yield_every = j->yield ? (j->depth + 1) / 2 : 0;
+  r.seed = (uint8_t)j->depth;
+  rc = ng_stack_call(st_rec64, &r);
+  if (r.corrupt) {
+    ng_fuzz_fail("stack: a frame changed in a pool job");
+    return ST_JOB_FAIL;
+  }
+  (void)st_rc(j->p, "recursion in a pool job", rc, NG_ESTACK, NG_ENOMEM);
+  return j->result;
+}
+
+/* POOL: sub-op byte: new, submit, wait, submit four. */
+static int st_pool(st_prog *p) {
+  uint8_t b = ng_fuzz_byte(&p->r);
+  st_job *j;
+  int rc, k;
+
+  if (p->pool == NULL) {
+    rc = ng_pool_new(&p->pool, p->s, 1 + b % 4u, &p->topts);
+    if (rc != NG_OK)
+      p->pool = NULL;
+    return st_rc(p, "pool_new", rc, NG_ENOMEM, NG_EBUSY);
+  }
+  switch (b % 4) {
+  case 2:
+    rc = ng_pool_wait(p->pool);
+    return st_rc(p, "pool_wait", rc == ST_JOB_FAIL ? NG_OK : rc,
+                 NG_ESTATE, NG_ENOMEM);
+  default:
+    for (k = 0; k < (b % 4 == 3 ? 4 : 1) && p->njob < ST_JOBS; k++) {
+      j = &p->job[p->njob++];
+      j->p = p;
+      j->depth = 1 + (b >> 2) * 8u;
+      j->result = (b & 0x80) ? ST_JOB_FAIL : 0;
+      j->yield = (b >> 6) & 1;
+      rc = ng_pool_submit(p->pool, st_job_fn, j);
+      if (st_rc(p, "pool_submit", rc, NG_ENOMEM, NG_ENOMEM) != 0)
+        return -1;
+    }
+    return 0;
+  }
+}
+
+static int st_spawn(st_prog *p) {
+  st_slot *sl;
+  int rc;
+
+  if (p->nslot == ST_TASKS)
+    return 0;
+  /* Claim the slot first: with NG_TASK_WAIT the spawn may park, and the
+   * tasks that run meanwhile spawn too. */
+  sl = &p->slot[p->nslot];
+  memset(sl, 0, sizeof *sl);
+  sl->p = p;
+  sl->idx = p->nslot++;
+  rc = ng_task_spawn(p->s, &sl->task, st_task, sl, &p->topts);
+  if (rc != NG_OK) {
+    sl->task = NULL;
+    sl->done = 1;
+  }
+  return st_rc(p, "spawn", rc, NG_ENOMEM, NG_EBUSY);
+}
+
+/* A slot chosen by the next byte, or NULL. */
+static st_slot *st_pick(st_prog *p) {
+  uint8_t b = ng_fuzz_byte(&p->r);
+
+  return p->nslot ? &p->slot[b % p->nslot] : NULL;
+}
+
+static int st_join(st_prog *p, const st_slot *self) {
+  st_slot *sl = st_pick(p);
+  ng_task *t;
+  int rc, res;
+
+  if (sl == NULL || sl == self || sl->task == NULL)
+    return 0;
+  t = sl->task;
+  sl->task = NULL; /* one joiner per task */
+  rc = ng_task_join(t, &res);
+  if (rc == NG_OK && !sl->done) {
+    ng_fuzz_fail("stack: join returned before the task finished");
+    return -1;
+  }
+  return st_rc(p, "join", rc, NG_ESTATE, NG_ENOMEM);
+}
+
+/* One operation by the running task (self NULL: outside tasks). */
+static int st_op(st_prog *p, const st_slot *self) {
+  uint8_t op = ng_fuzz_byte(&p->r);
+  st_slot *sl;
+  int v;
+
+  p->ops++;
+  switch (op % 13) {
+  case 0: return st_spawn(p);
+  case 1: return st_rc(p, "yield", ng_task_yield(), NG_ENOMEM, NG_ESTATE);
+  case 2: return st_rc(p, "park", ng_task_park(), NG_ENOMEM, NG_ESTATE);
+  case 3:
+    sl = st_pick(p);
+    if (sl == NULL || sl->task == NULL)
+      return 0;
+    return st_rc(p, "wake", ng_task_wake(sl->task), NG_ESTATE, NG_ESTATE);
+  case 4: return st_join(p, self);
+  case 5:
+  case 6: return st_recurse(p, 0);
+  case 7:
+    v = op / 10;
+    if (ng_stack_call_system(st_system_fn, &v) != 0) {
+      ng_fuzz_fail("stack: function on the system stack failed");
+      return -1;
+    }
+    return 0;
+  case 8: return st_rc(p, "check", ng_stack_check(), NG_ESTACK, NG_ESTACK);
+  case 9: return st_stats(p);
+  case 10: return st_recurse(p, 1);
+  case 11: return st_pool(p);
+  default:
+    return st_rc(p, "signal_check", ng_stack_signal_check(NULL), NG_EINVAL,
+                 NG_EINVAL);
+  }
+}
+
+static int st_task(void *arg) {
+  st_slot *sl = arg;
+  st_prog *p = sl->p;
+
+  while (p->r.n > 0 && p->ops < ST_OPS)
+    if (st_op(p, sl) != 0)
+      break;
+  sl->done = 1;
+  return (int)sl->idx;
+}
+
+/*
+ * Header (NG_FUZZ_SETTINGS_BYTES = 8):
+ *   [0] bits 0-1 shared stacks - 1, 2 private tasks, 3 NG_TASK_WAIT,
+ *       4 fail every allocation from fail_at on, 5 install sigaltstack
+ *   [1] task max_stack (x4 KiB)   [2] max_tasks (low 4 bits)
+ *   [3] max_stack_bytes (x4 KiB)  [4] pool_bytes (x4 KiB)
+ *   [5] shared_size (x4 KiB, bit 7 ignored)  [6..7] fail_at, little end.
+ */
+static int st_setup(st_prog *p, ng_sched_opts *so) {
+  uint8_t b0 = ng_fuzz_byte(&p->r), b1 = ng_fuzz_byte(&p->r);
+  uint8_t b2 = ng_fuzz_byte(&p->r), b3 = ng_fuzz_byte(&p->r);
+  uint8_t b4 = ng_fuzz_byte(&p->r), b5 = ng_fuzz_byte(&p->r);
+  uint8_t lo = ng_fuzz_byte(&p->r), hi = ng_fuzz_byte(&p->r);
+  size_t fail_at = (size_t)lo | (size_t)hi << 8;
+
+  memset(so, 0, sizeof *so);
+  ng_failalloc_init(&p->fa, (b0 & 0x10) ? 0 : fail_at);
+  if (b0 & 0x10)
+    p->fa.fail_after = fail_at;
+  so->alc = &p->fa.alc;
+  so->shared_stacks = (b0 & 3u) + 1;
+  so->no_sigaltstack = !(b0 & 0x20);
+  so->max_tasks = b2 & 15u;
+  so->max_stack_bytes = ng_fuzz_limit(b3, 4096);
+  so->pool_bytes = ng_fuzz_limit(b4, 4096);
+  /* At most 4 MiB: ASan touches the shadow of every shared stack, and a
+   * gigabyte each would make a slow input, not a finding. */
+  so->shared_size = ng_fuzz_limit(b5 & 0x7f, 4096);
+  p->topts.max_stack = ng_fuzz_limit(b1, 4096);
+  p->topts.flags = ((b0 & 4) ? NG_TASK_PRIVATE : 0) |
+                   ((b0 & 8) ? NG_TASK_WAIT : 0);
+  p->strict = fail_at == 0 && b1 == 0 && so->max_tasks == 0 &&
+              so->max_stack_bytes == 0;
+  return 0;
+}
+
+/* Runs the scheduler, waking parked tasks a few rounds, then joins. */
+static int st_drive(st_prog *p) {
+  size_t i;
+  int round, rc, ret = 0;
+
+  for (round = 0; round < 4 && ret == 0; round++) {
+    ret = st_rc(p, "sched_run", ng_sched_run(p->s), NG_ENOMEM, NG_ENOMEM);
+    for (i = 0; i < p->nslot && ret == 0; i++)
+      if (p->slot[i].task != NULL && !p->slot[i].done)
+        ret = st_rc(p, "wake", ng_task_wake(p->slot[i].task), NG_ESTATE,
+                    NG_ESTATE);
+  }
+  if (p->pool != NULL && ret == 0) {
+    rc = ng_pool_wait(p->pool);
+    ret = st_rc(p, "pool_wait", rc == ST_JOB_FAIL ? NG_OK : rc, NG_ESTATE,
+                NG_ENOMEM);
+  }
+  ng_pool_free(p->pool);
+  p->pool = NULL;
+  for (i = 0; i < p->nslot && ret == 0; i++) {
+    if (p->slot[i].task == NULL || !p->slot[i].done)
+      continue; /* parked forever: ng_sched_free destroys it */
+    ret = st_rc(p, "join", ng_task_join(p->slot[i].task, NULL), NG_ESTATE,
+                NG_ENOMEM);
+    p->slot[i].task = NULL;
+  }
+  return ret == 0 ? st_stats(p) : ret;
+}
+
+static int st_all_done(const st_prog *p) {
+  size_t i;
+
+  for (i = 0; i < p->nslot; i++)
+    if (!p->slot[i].done)
+      return 0;
+  return 1;
+}
+
+int ng_fuzz_stack_tasks(const uint8_t *data, size_t size) {
+  static st_prog prog; /* big; one program at a time */
+  st_prog *p = &prog;
+  ng_sched_opts so;
+  int rc, ret;
+
+  if (size < NG_FUZZ_SETTINGS_BYTES)
+    return 0;
+  memset(p, 0, sizeof *p);
+  p->r.p = data;
+  p->r.n = size;
+  st_setup(p, &so);
+  rc = ng_sched_new(&p->s, &so);
+  if (rc != NG_OK)
+    return st_rc(p, "sched_new", rc, NG_ENOMEM, NG_EINVAL) == 0
+               ? ng_fuzz_check_alloc("stack", &p->fa)
+               : -1;
+  ret = st_spawn(p);
+  if (ret == 0)
+    ret = st_drive(p);
+  ng_sched_free(p->s);
+  /* ng_sched_free destroys tasks still suspended (deadlocked on a join
+   * or a budget) and, as documented, does not free what they allocated
+   * themselves - e.g. a pool half built when its worker spawn waited.
+   * The leak check is exact when every task ran to its end. */
+  if (ret == 0 && st_all_done(p))
+    ret = ng_fuzz_check_alloc("stack", &p->fa);
+  else if (ret == 0 && p->fa.size_mismatch) {
+    ng_fuzz_fail("stack: a free or realloc named the wrong size");
+    ret = -1;
+  }
+  return ret;
+}
+
+NG_FUZZ_ENTRY(ng_fuzz_stack_tasks)
