@@ -86,18 +86,22 @@ done
 $CC -std=c11 -O2 -D_POSIX_C_SOURCE=200809L fuzz/gen/gen_nesting.c \
   -o "$WORK/gen_nesting"
 "$WORK/gen_nesting" --seeds "$seeds" --limit 10000 >/dev/null
-(cd "$seeds" && zip -q -r "$WORK/seeds.zip" .)
+(cd "$seeds" && zip -q -r "$WORK/json_seeds.zip" .)
+(cd fuzz/corpus/stack && zip -q -r "$WORK/stack_seeds.zip" .)
 
-for h in fuzz/json_*.c fuzz/xml_*.c; do
+for h in fuzz/json_*.c fuzz/xml_*.c fuzz/stack_*.c; do
   [ -f "$h" ] || continue
   t=$(basename "$h" .c)
+  fmt=${t%%_*}
   $CC $cflags $cppflags -c "$h" -o "$obj/$t.o"
   $CXX $CXXFLAGS "$obj/$t.o" "${sobjs[@]}" "$WORK/libnestguard.a" \
     $LIB_FUZZING_ENGINE -lm -pthread -o "$OUT/$t"
-  fmt=${t%%_*}
-  cp "fuzz/$fmt.dict" "$OUT/$t.dict"
-  cp "$WORK/seeds.zip" "$OUT/${t}_seed_corpus.zip"
-  # Room for nesting edits (repeats up to x100,000 need ~256 KiB).
-  printf '[libfuzzer]\nmax_len = 262144\ndict = %s.dict\n' "$t" \
-    >"$OUT/$t.options"
+  [ -f "$WORK/${fmt}_seeds.zip" ] &&
+    cp "$WORK/${fmt}_seeds.zip" "$OUT/${t}_seed_corpus.zip"
+  if [ -f "fuzz/$fmt.dict" ]; then
+    cp "fuzz/$fmt.dict" "$OUT/$t.dict"
+    # Room for nesting edits (repeats up to x100,000 need ~256 KiB).
+    printf '[libfuzzer]\nmax_len = 262144\ndict = %s.dict\n' "$t" \
+      >"$OUT/$t.options"
+  fi
 done
