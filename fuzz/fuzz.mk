@@ -26,7 +26,7 @@
 
 FB            ?= build/fuzz
 CLANG         ?= clang
-AFL_CC        ?= afl-clang-fast
+AFLCC        ?= afl-clang-fast
 RE2C          ?= re2c
 LEMON         ?= lemon
 LEMPAR        ?= /usr/share/lemon/lempar.c
@@ -97,7 +97,7 @@ $(FB)/$(1)/gen/%.o: $(FB)/gen/%.c | $(GEN_Y_H)
 
 $(FB)/$(1)/libnestguard.a: $$($(1)_LIBOBJ)
 	rm -f $$@
-	ar rcs $$@ $$^
+	$(AR) rcs $$@ $$^
 
 $$($(1)_BINS): $(FB)/$(1)/%: $(FB)/$(1)/obj/fuzz/%.o $$($(1)_DRVOBJ) \
                  $(FB)/$(1)/libnestguard.a
@@ -107,12 +107,12 @@ fuzz-build-$(1): $$($(1)_BINS)
 endef
 
 AFLQ := AFL_QUIET=1
-$(eval $(call FUZZ_VARIANT,afl,$(AFLQ) $(AFL_CC),-O2,,\
+$(eval $(call FUZZ_VARIANT,afl,$(AFLQ) $(AFLCC),-O2,,\
   fuzz/afl_main.c fuzz/replay_lib.c))
-$(eval $(call FUZZ_VARIANT,cmplog,$(AFLQ) AFL_LLVM_CMPLOG=1 $(AFL_CC),-O2,,\
+$(eval $(call FUZZ_VARIANT,cmplog,$(AFLQ) AFL_LLVM_CMPLOG=1 $(AFLCC),-O2,,\
   fuzz/afl_main.c fuzz/replay_lib.c))
 $(eval $(call FUZZ_VARIANT,asan,\
-  $(AFLQ) AFL_USE_ASAN=1 AFL_USE_UBSAN=1 $(AFL_CC),\
+  $(AFLQ) AFL_USE_ASAN=1 AFL_USE_UBSAN=1 $(AFLCC),\
   -O1 -fno-omit-frame-pointer,,fuzz/afl_main.c fuzz/replay_lib.c))
 $(eval $(call FUZZ_VARIANT,libfuzzer,$(CLANG),\
   -O1 -fno-omit-frame-pointer -fsanitize=fuzzer-no-link$(,)address$(,)undefined,\
