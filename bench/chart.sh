@@ -14,6 +14,10 @@ for dat in "$dir"/*.dat; do
   # Metric = last word of the quoted label in column 1.
   metrics=$(awk -F'"' 'NR > 1 { n = split($2, w, " "); print w[n] }' "$dat" | sort -u)
   for m in $metrics; do
+    # Outcome flags (a peer rejected or crashed) are in the tables, not charts.
+    case "$m" in rejected|crashed|failed) continue ;; esac
+    # Deep-nesting times and memory span decades: log scale.
+    case "$m" in time|peak_rss) scale="set logscale y; set yrange [*:*]" ;; *) scale="set yrange [0:*]" ;; esac
     out="$dir/$suite.$m"
     { head -n 1 "$dat"; awk -F'"' -v m="$m" 'NR > 1 { n = split($2, w, " "); if (w[n] == m) print }' "$dat"; } > "$out.dat"
     ncol=$(head -n 1 "$dat" | awk -F'"' '{ print (NF - 1) / 2 }')
@@ -24,7 +28,12 @@ set title '$suite: $m'
 set style data histograms
 set style histogram clustered gap 1
 set style fill solid 0.8 border -1
-set yrange [0:*]
+$scale
+# Eight more colours than gnuplot's default cycle, so 16 subjects differ.
+set linetype 9 lc rgb '#8c564b'; set linetype 10 lc rgb '#e377c2'
+set linetype 11 lc rgb '#7f7f7f'; set linetype 12 lc rgb '#bcbd22'
+set linetype 13 lc rgb '#17becf'; set linetype 14 lc rgb '#1f3f7f'
+set linetype 15 lc rgb '#ff7f0e'; set linetype 16 lc rgb '#2ca02c'
 set key outside right
 set xtics rotate by -30
 set datafile missing 'NaN'
