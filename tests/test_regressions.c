@@ -70,11 +70,6 @@ static int replay_one(const char *name, const char *data, size_t len) {
   if (len > 0)
     memcpy(copy, data, len);
   for (h = 0; h < NHARNESS; h++) {
-    /* Under valgrind, lib/stack's shared-stack copy-out reads bytes
-     * memcheck holds inaccessible (corpus/regressions/pending/README.md):
-     * the runtime harness is left to the ASan run until that is fixed. */
-    if (harnesses[h].fn == ng_fuzz_stack_tasks && getenv("NG_VALGRIND"))
-      continue;
     before = ng_fuzz_failures;
     (void)harnesses[h].fn(copy, len);
     if (ng_fuzz_failures != before) {

@@ -102,10 +102,15 @@ static inline void ng__tool_stack_drop(unsigned id) {
 }
 
 /* Bytes [p, p + n) of a stack that is not running are about to be copied
- * out: clear stale ASan poison so the copy does not trip on it. */
+ * out as an opaque image: clear stale ASan poison, and tell memcheck the
+ * bytes may be read (it still holds some as inaccessible from returns made
+ * before the task switched to a segment; the copy reads padding too). */
 static inline void ng__tool_stack_save(void *p, size_t n) {
 #if NG__TOOL_ASAN
   ASAN_UNPOISON_MEMORY_REGION(p, n);
+#endif
+#if NG__TOOL_VALGRIND
+  (void)VALGRIND_MAKE_MEM_DEFINED(p, n);
 #endif
   (void)p;
   (void)n;

@@ -22,6 +22,10 @@ ng_json_doc *ng__json_doc_new(const ng_alloc *alc, size_t max_memory) {
 
   if (doc == NULL)
     return NULL;
+  /* max_memory bounds ng_json_doc_memory(), which counts the doc struct:
+   * the arena gets the rest (at least 1 byte, since 0 means no cap). */
+  if (max_memory != 0)
+    max_memory = max_memory > sizeof *doc ? max_memory - sizeof *doc : 1;
   ng_arena_init(&doc->arena, alc, max_memory);
   doc->root = NULL;
   doc->alc = alc;
