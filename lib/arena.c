@@ -8,11 +8,9 @@
  * that is not a power of two can be used to the byte.
  *
  * With the default (NULL) allocator, chunks of NG__ARENA_PAGES bytes and up
- * come from ng__pages_alloc (huge-page backed mmap) instead of malloc: a
+ * come from ng__pages_alloc (cached 2 MiB-aligned mmap) instead of malloc: a
  * large document otherwise spends most of its parse in page faults. Their
- * size is then rounded up to whole 2 MiB pages and all of it is used; from
- * 256 KiB on, one zeroed huge page costs less than the 4 KiB faults it
- * replaces.
+ * size is then rounded up to whole 2 MiB and all of it is used.
  */
 #include <string.h>
 

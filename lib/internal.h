@@ -34,8 +34,8 @@ void ng__free(const ng_alloc *alc, void *ptr, size_t size);
 
 /*
  * Whole pages from the OS for large blocks (lib/pages.c): size is rounded
- * up to 2 MiB and the block is 2 MiB aligned, with transparent huge pages
- * requested. ng__pages_free takes the same size that was asked for.
+ * up to 2 MiB and the block is 2 MiB aligned; freed blocks are cached.
+ * ng__pages_free takes the same size that was asked for.
  */
 void *ng__pages_alloc(size_t size);
 void ng__pages_free(void *p, size_t size);

@@ -1,13 +1,19 @@
 /*
  * lib/pages.c - whole pages from the operating system, for large blocks.
  *
- * The arena takes its large chunks (NG__PAGES_MIN and up) from here when the
- * caller left the allocator NULL. Two reasons, both measured on the bundled
- * benchmark files: a document many times its input's size spends most of
- * its parse time in page faults on fresh 4 KiB pages, and asking for
- * transparent huge pages (MADV_HUGEPAGE; the kernel default here is
- * "madvise") cuts those faults 512-fold. The mapping is aligned to 2 MiB so
- * that the kernel can back it with huge pages at all.
+ * The arena takes its large chunks (256 KiB and up) from here when the
+ * caller left the allocator NULL: a document many times its input's size
+ * spends most of its parse time in page faults on fresh pages, so freed
+ * mappings are cached for the next document (below). Mappings are 2 MiB
+ * aligned so that a kernel with transparent huge pages set to "always" can
+ * back them with huge pages.
+ *
+ * MADV_HUGEPAGE is deliberately not requested. Measured here (THP
+ * "madvise", defrag "madvise"): it made steady-state 1e7-deep parses 3x
+ * faster (300 -> 105 ms) but the first one in a process took 1.1-1.7 s,
+ * the kernel compacting memory inside the page fault. A parser must not
+ * stall like that on first use; canada.json throughput was the same with
+ * and without it once the cache was in.
  *
  * Freed mappings are kept in a small process-wide cache (at most
  * NG__CACHE_SLOTS mappings and NG__CACHE_BYTES in all) and handed back for
@@ -17,8 +23,7 @@
  * malloc's retained heap spares the peers. ng_memory_trim() empties it.
  * Blocks from the cache are not zeroed; no caller relies on that.
  *
- * Platform code: POSIX mmap, plus madvise where the system defines
- * MADV_HUGEPAGE. Anything else falls back to malloc.
+ * Platform code: POSIX mmap; anything else falls back to malloc.
  */
 #define _GNU_SOURCE
 #include <pthread.h>
@@ -115,12 +120,7 @@ void *ng__pages_alloc(size_t size) {
   p = cache_take(size);
   if (p != NULL)
     return p;
-  p = map_aligned(size);
-#ifdef MADV_HUGEPAGE
-  if (p != NULL)
-    (void)madvise(p, size, MADV_HUGEPAGE); /* a hint; failure is harmless */
-#endif
-  return p;
+  return map_aligned(size);
 }
 
 void ng__pages_free(void *p, size_t size) {

@@ -68,7 +68,7 @@ size_t ng_arena_peak(const ng_arena *a);
 
 /*
  * With the default (NULL) allocator, chunks of 256 KiB and up are whole
- * 2 MiB-aligned mappings with transparent huge pages requested, and freed
+ * 2 MiB-aligned mappings from the system, and freed
  * mappings are kept in a small process-wide cache (at most 8 mappings,
  * 64 MiB) for the next document. ng_memory_trim() returns the cached
  * mappings to the system. Thread-safe.
