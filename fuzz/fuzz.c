@@ -60,13 +60,12 @@ const char *ng_fuzz_error_str(const ng_error *e, char *buf, size_t n) {
 }
 
 int ng_fuzz_same_error(const ng_error *a, const ng_error *b) {
-  return a->code == b->code && a->offset == b->offset &&
-         a->line == b->line && a->column == b->column && a->depth == b->depth;
+  return a->code == b->code && a->offset == b->offset && a->line == b->line &&
+         a->column == b->column && a->depth == b->depth;
 }
 
 /* Line and column of offset as error.h defines them. */
-static void line_col(const uint8_t *d, size_t off, size_t *line,
-                     size_t *col) {
+static void line_col(const uint8_t *d, size_t off, size_t *line, size_t *col) {
   size_t i, start = 0;
 
   *line = 1;
@@ -464,9 +463,9 @@ static int events_match_dom(const char *who, const ng_fuzz_events *ev,
       ev->scalars != st.nodes - st.containers || ev->keys != st.members ||
       ev->sp != 0) {
     ng_fuzz_fail("%s: events %zu starts %zu ends %zu scalars %zu keys, DOM "
-                 "%zu containers %zu nodes %zu members", who, ev->starts,
-                 ev->ends, ev->scalars, ev->keys, st.containers, st.nodes,
-                 st.members);
+                 "%zu containers %zu nodes %zu members",
+                 who, ev->starts, ev->ends, ev->scalars, ev->keys,
+                 st.containers, st.nodes, st.members);
     return -1;
   }
   return 0;
@@ -515,8 +514,7 @@ static int engine_deep(const char *who, ng_json_options *opt,
   rc = ng_json_parse(ng_fuzz_chars(data, size), size, opt, &doc, &err);
   if (ng_fuzz_check_result(who, data, size, rc, doc, &err) != 0)
     ret = -1;
-  else if (rc == NG_EDEPTH ||
-           (rc != NG_OK && err.offset < edepth->offset)) {
+  else if (rc == NG_EDEPTH || (rc != NG_OK && err.offset < edepth->offset)) {
     ng_fuzz_fail("%s: unlimited depth gave %s after EDEPTH@%zu", who,
                  ng_fuzz_error_str(&err, a, sizeof a), edepth->offset);
     ret = -1;
@@ -524,7 +522,8 @@ static int engine_deep(const char *who, ng_json_options *opt,
     ng_fuzz_doc_stat(ng_json_doc_root(doc), &st);
     if (st.depth <= NG_DEFAULT_MAX_DEPTH) {
       ng_fuzz_fail("%s: EDEPTH by default, but the document is only %zu "
-                   "deep", who, st.depth);
+                   "deep",
+                   who, st.depth);
       ret = -1;
     }
   }
@@ -588,8 +587,8 @@ static int engine_in_task(const char *who, const ng_json_options *base,
   }
   ng_sched_free(sched);
   if (t.rc != rc ||
-      (rc == NG_OK && !ng_json_equal(ng_json_doc_root(doc),
-                                     ng_json_doc_root(t.doc))) ||
+      (rc == NG_OK &&
+       !ng_json_equal(ng_json_doc_root(doc), ng_json_doc_root(t.doc))) ||
       (rc != NG_OK && !ng_fuzz_same_error(err, &t.err))) {
     ng_fuzz_fail("%s: in a task %s, on the thread stack %s", who,
                  t.rc == NG_OK ? "OK" : ng_fuzz_error_str(&t.err, a, sizeof a),
@@ -633,8 +632,8 @@ int ng_fuzz_json_engine(ng_json_engine e, const uint8_t *data, size_t size) {
   if (ret == 0 && rc == NG_OK) {
     ng_fuzz_doc_stat(ng_json_doc_root(doc), &st);
     if (st.depth > NG_DEFAULT_MAX_DEPTH) {
-      ng_fuzz_fail("%s: document %zu deep passed max_depth %d", who,
-                   st.depth, NG_DEFAULT_MAX_DEPTH);
+      ng_fuzz_fail("%s: document %zu deep passed max_depth %d", who, st.depth,
+                   NG_DEFAULT_MAX_DEPTH);
       ret = -1;
     } else if (!ng_json_equal(ng_json_doc_root(doc), ng_json_doc_root(doc))) {
       ng_fuzz_fail("%s: document not equal to itself", who);

@@ -38,10 +38,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 #ifdef NG_FUZZ_NO_ENTRY
 #define NG_FUZZ_ENTRY(fn)
 #else
-#define NG_FUZZ_ENTRY(fn)                                                     \
-  int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {              \
-    (void)fn(data, size);                                                     \
-    return 0;                                                                 \
+#define NG_FUZZ_ENTRY(fn)                                                      \
+  int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {               \
+    (void)fn(data, size);                                                      \
+    return 0;                                                                  \
   }
 #endif
 

@@ -69,8 +69,7 @@ static int diff_run(const uint8_t *data, size_t size, ng_json_options *opt,
       continue;
     opt->engine = e;
     memset(&r, 0, sizeof r);
-    r.rc = ng_json_parse(ng_fuzz_chars(data, size), size, opt, &r.doc,
-                         &r.err);
+    r.rc = ng_json_parse(ng_fuzz_chars(data, size), size, opt, &r.doc, &r.err);
     if (ng_fuzz_check_result(ng_json_engine_name(e), data, size, r.rc, r.doc,
                              &r.err) != 0) {
       ret = -1;
@@ -135,12 +134,12 @@ static int diff_cancel(const uint8_t *data, size_t size,
       continue;
     opt.engine = e;
     ng_fuzz_events_init(&ev, &cb, k);
-    rc = ng_json_parse_events(ng_fuzz_chars(data, size), size, &opt, &cb,
-                              &err);
+    rc = ng_json_parse_events(ng_fuzz_chars(data, size), size, &opt, &cb, &err);
     ng_fuzz_events_free(&ev);
     if (rc != NG_ECANCELED || ev.count != k) {
       ng_fuzz_fail("differential: %s stopped at event %zu of %zu gave %s "
-                   "after %zu events", ng_json_engine_name(e), k, total,
+                   "after %zu events",
+                   ng_json_engine_name(e), k, total,
                    rc == NG_OK ? "OK" : ng_fuzz_error_str(&err, a, sizeof a),
                    ev.count);
       ret = -1;

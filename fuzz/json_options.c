@@ -28,12 +28,23 @@
 /* 1 when rc is a limit breach; stores the limit it names. */
 static int opt_limit_of(int rc, const ng_limits *l, size_t *value) {
   switch (rc) {
-  case NG_EDEPTH: *value = l->max_depth; return 1;
-  case NG_ESTACK: *value = l->max_stack; return 1;
-  case NG_EINPUTLIMIT: *value = l->max_input; return 1;
-  case NG_ESTRLIMIT: *value = l->max_string; return 1;
-  case NG_EMEMLIMIT: *value = l->max_memory; return 1;
-  default: return 0;
+  case NG_EDEPTH:
+    *value = l->max_depth;
+    return 1;
+  case NG_ESTACK:
+    *value = l->max_stack;
+    return 1;
+  case NG_EINPUTLIMIT:
+    *value = l->max_input;
+    return 1;
+  case NG_ESTRLIMIT:
+    *value = l->max_string;
+    return 1;
+  case NG_EMEMLIMIT:
+    *value = l->max_memory;
+    return 1;
+  default:
+    return 0;
   }
 }
 
@@ -56,8 +67,8 @@ static int opt_check_doc(const ng_json_doc *doc, const ng_limits *l) {
 }
 
 /* The same parse without limits, with libc, for comparison. */
-static int opt_reference(const ng_json_options *lim, const char *data,
-                         size_t n, ng_json_doc **doc, ng_error *err) {
+static int opt_reference(const ng_json_options *lim, const char *data, size_t n,
+                         ng_json_doc **doc, ng_error *err) {
   ng_json_options opt = *lim;
 
   memset(&opt.limits, 0, sizeof opt.limits);
@@ -94,8 +105,7 @@ static int opt_compare(const ng_json_options *o, const char *data, size_t n,
   int rrc, is_limit = opt_limit_of(rc, l, &lim), ret = 0;
 
   if (is_limit && lim == 0 && rc != NG_ESTACK) {
-    ng_fuzz_fail("options: %s although that limit is not set",
-                 ng_err_name(rc));
+    ng_fuzz_fail("options: %s although that limit is not set", ng_err_name(rc));
     return -1;
   }
   if ((l->max_input && n > l->max_input) != (rc == NG_EINPUTLIMIT)) {
@@ -107,8 +117,8 @@ static int opt_compare(const ng_json_options *o, const char *data, size_t n,
   if (rrc == NG_ENOMEM || rrc == NG_ESTACK) {
     ret = 0; /* the unlimited parse hit the machine's limits: no verdict */
   } else if (rrc == NG_OK) {
-    if (rc == NG_OK && !ng_json_equal(ng_json_doc_root(ref),
-                                      ng_json_doc_root(doc))) {
+    if (rc == NG_OK &&
+        !ng_json_equal(ng_json_doc_root(ref), ng_json_doc_root(doc))) {
       ng_fuzz_fail("options: limited and unlimited DOMs differ");
       ret = -1;
     } else if (rc != NG_OK && !is_limit) {
@@ -118,10 +128,8 @@ static int opt_compare(const ng_json_options *o, const char *data, size_t n,
     } else if (rc != NG_OK) {
       ret = opt_limit_real(rc, l, ref);
     }
-  } else if (rc == NG_OK ||
-             (!is_limit && !ng_fuzz_same_error(err, &rerr)) ||
-             (is_limit && rc != NG_EINPUTLIMIT &&
-              err->offset > rerr.offset)) {
+  } else if (rc == NG_OK || (!is_limit && !ng_fuzz_same_error(err, &rerr)) ||
+             (is_limit && rc != NG_EINPUTLIMIT && err->offset > rerr.offset)) {
     ng_fuzz_fail("options: limited %s, unlimited %s",
                  rc == NG_OK ? "OK" : ng_fuzz_error_str(err, a, sizeof a),
                  ng_fuzz_error_str(&rerr, b, sizeof b));
@@ -136,8 +144,8 @@ static int opt_enomem(const char *op, int rc, const ng_failalloc *fa) {
   if (fa->failed == 0 || rc == NG_ENOMEM)
     return 0;
   ng_fuzz_fail("options: allocation %zu failed during %s, which returned "
-               "%s", fa->fail_at ? fa->fail_at : fa->fail_after, op,
-               ng_err_name(rc));
+               "%s",
+               fa->fail_at ? fa->fail_at : fa->fail_after, op, ng_err_name(rc));
   return -1;
 }
 
@@ -152,8 +160,7 @@ static int opt_after(const ng_json_value *root, ng_failalloc *fa) {
   if (fa->failed != before)
     return opt_enomem("copy", rc, fa) != 0 || copy != NULL ? -1 : 0;
   if (rc != NG_OK || !ng_json_equal(root, ng_json_doc_root(copy))) {
-    ng_fuzz_fail("options: copy gave %s or a different DOM",
-                 ng_err_name(rc));
+    ng_fuzz_fail("options: copy gave %s or a different DOM", ng_err_name(rc));
     ng_json_doc_free(copy);
     return -1;
   }
@@ -176,8 +183,8 @@ static int opt_dom(const ng_json_options *o, const char *data, size_t n,
   int rc, ret;
 
   rc = ng_json_parse(data, n, o, &doc, &err);
-  ret = ng_fuzz_check_result("options", (const uint8_t *)data, n, rc, doc,
-                             &err);
+  ret =
+      ng_fuzz_check_result("options", (const uint8_t *)data, n, rc, doc, &err);
   if (ret == 0)
     ret = opt_enomem("parse", rc, fa);
   if (ret == 0 && fa->failed == 0)

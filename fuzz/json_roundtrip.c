@@ -46,8 +46,8 @@ static int rt_collect(void *ud, const char *data, size_t len) {
 }
 
 /* Re-parses text and checks it equals root; returns the new doc or NULL. */
-static ng_json_doc *rt_reparse(const char *what, const char *text,
-                               size_t len, const ng_json_value *root) {
+static ng_json_doc *rt_reparse(const char *what, const char *text, size_t len,
+                               const ng_json_value *root) {
   ng_json_options opt;
   ng_json_doc *doc = NULL;
   ng_error err;
@@ -59,26 +59,27 @@ static ng_json_doc *rt_reparse(const char *what, const char *text,
   rc = ng_json_parse(text, len, &opt, &doc, &err);
   if (rc != NG_OK) {
     ng_fuzz_fail("roundtrip: %s output does not parse: %s; output starts "
-                 "\"%.*s\"", what, ng_fuzz_error_str(&err, e, sizeof e),
+                 "\"%.*s\"",
+                 what, ng_fuzz_error_str(&err, e, sizeof e),
                  (int)(len > 200 ? 200 : len), text);
     return NULL;
   }
   if (!ng_json_equal(root, ng_json_doc_root(doc))) {
     ng_fuzz_fail("roundtrip: %s output parses to a different DOM; output "
-                 "starts \"%.*s\"", what, (int)(len > 200 ? 200 : len),
-                 text);
+                 "starts \"%.*s\"",
+                 what, (int)(len > 200 ? 200 : len), text);
     ng_json_doc_free(doc);
     return NULL;
   }
   return doc;
 }
 
-static int rt_same(const char *what, const char *a, size_t na,
-                   const char *b, size_t nb) {
+static int rt_same(const char *what, const char *a, size_t na, const char *b,
+                   size_t nb) {
   if (na == nb && memcmp(a, b, na) == 0)
     return 0;
-  ng_fuzz_fail("roundtrip: %s: %zu bytes \"%.*s\" vs %zu bytes \"%.*s\"",
-               what, na, (int)(na > 120 ? 120 : na), a, nb,
+  ng_fuzz_fail("roundtrip: %s: %zu bytes \"%.*s\" vs %zu bytes \"%.*s\"", what,
+               na, (int)(na > 120 ? 120 : na), a, nb,
                (int)(nb > 120 ? 120 : nb), b);
   return -1;
 }
@@ -135,8 +136,7 @@ static int rt_pretty(const ng_json_value *root, const char *compact,
   if (again != NULL) {
     rc = ng_json_write(ng_json_doc_root(again), 0, NULL, &out2, &len2);
     if (rc != NG_OK)
-      ng_fuzz_fail("roundtrip: compact of pretty failed: %s",
-                   ng_err_name(rc));
+      ng_fuzz_fail("roundtrip: compact of pretty failed: %s", ng_err_name(rc));
     else
       ret = rt_same("compact(parse(pretty)) != compact", compact, clen, out2,
                     len2);

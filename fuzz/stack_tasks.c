@@ -46,33 +46,32 @@ typedef struct st_job {
 } st_job;
 
 typedef struct st_slot {
-  st_prog *p;     /* the program */
-  size_t idx;     /* this task's slot */
-  ng_task *task;  /* handle until joined (NULL: free slot or joined) */
-  int done;       /* the task function returned */
+  st_prog *p;    /* the program */
+  size_t idx;    /* this task's slot */
+  ng_task *task; /* handle until joined (NULL: free slot or joined) */
+  int done;      /* the task function returned */
 } st_slot;
 
 struct st_prog {
-  ng_fuzz_reader r;          /* the shared operation stream */
-  ng_sched *s;               /* the scheduler under test */
-  ng_failalloc fa;           /* its allocator */
-  ng_task_opts topts;        /* options of spawned tasks */
-  st_slot slot[ST_TASKS];    /* spawned tasks */
-  size_t nslot;              /* slots used */
-  size_t ops;                /* operations run */
-  size_t levels;             /* recursion frames run */
-  int strict;                /* no budget, no failure, default ceiling */
-  ng_pool *pool;             /* worker pool, created by an operation */
-  st_job job[ST_JOBS];       /* pool jobs' arguments */
-  size_t njob;               /* jobs submitted */
+  ng_fuzz_reader r;       /* the shared operation stream */
+  ng_sched *s;            /* the scheduler under test */
+  ng_failalloc fa;        /* its allocator */
+  ng_task_opts topts;     /* options of spawned tasks */
+  st_slot slot[ST_TASKS]; /* spawned tasks */
+  size_t nslot;           /* slots used */
+  size_t ops;             /* operations run */
+  size_t levels;          /* recursion frames run */
+  int strict;             /* no budget, no failure, default ceiling */
+  ng_pool *pool;          /* worker pool, created by an operation */
+  st_job job[ST_JOBS];    /* pool jobs' arguments */
+  size_t njob;            /* jobs submitted */
 };
 
 /* A result outside the documented set, or ENOMEM without a failure. */
 static int st_rc(st_prog *p, const char *op, int rc, int ok1, int ok2) {
   if (rc == NG_OK || rc == ok1 || rc == ok2) {
     if (rc == NG_ENOMEM && p->fa.failed == 0) {
-      ng_fuzz_fail("stack: %s returned ENOMEM with no allocation failed",
-                   op);
+      ng_fuzz_fail("stack: %s returned ENOMEM with no allocation failed", op);
       return -1;
     }
     return 0;
@@ -94,26 +93,26 @@ typedef struct st_rec {
 } st_rec;
 
 /* Body shared by the frame sizes: fill, recurse, maybe yield, verify. */
-#define ST_REC_BODY(buf)                                                      \
-  do {                                                                        \
-    size_t i_, lv_ = ++r->level;                                              \
-    int rc_ = NG_OK;                                                          \
-    for (i_ = 0; i_ < sizeof buf; i_++)                                       \
-      buf[i_] = (unsigned char)(lv_ * 31u + i_ + r->seed);                    \
-    if (lv_ > r->reached)                                                     \
-      r->reached = lv_;                                                       \
-    if (r->yield_every && lv_ % r->yield_every == 0 && ng_task_self()) {      \
-      int y_ = ng_task_yield();                                               \
-      if (y_ != NG_OK && r->yield_rc == NG_OK)                                \
-        r->yield_rc = y_;                                                     \
-    }                                                                         \
-    if (lv_ < r->depth)                                                       \
-      rc_ = ng_stack_call(st_self_fn, r);                                     \
-    for (i_ = 0; i_ < sizeof buf; i_++)                                       \
-      if (buf[i_] != (unsigned char)(lv_ * 31u + i_ + r->seed))               \
-        r->corrupt = 1;                                                       \
-    r->level--;                                                               \
-    return rc_;                                                               \
+#define ST_REC_BODY(buf)                                                       \
+  do {                                                                         \
+    size_t i_, lv_ = ++r->level;                                               \
+    int rc_ = NG_OK;                                                           \
+    for (i_ = 0; i_ < sizeof buf; i_++)                                        \
+      buf[i_] = (unsigned char)(lv_ * 31u + i_ + r->seed);                     \
+    if (lv_ > r->reached)                                                      \
+      r->reached = lv_;                                                        \
+    if (r->yield_every && lv_ % r->yield_every == 0 && ng_task_self()) {       \
+      int y_ = ng_task_yield();                                                \
+      if (y_ != NG_OK && r->yield_rc == NG_OK)                                 \
+        r->yield_rc = y_;                                                      \
+    }                                                                          \
+    if (lv_ < r->depth)                                                        \
+      rc_ = ng_stack_call(st_self_fn, r);                                      \
+    for (i_ = 0; i_ < sizeof buf; i_++)                                        \
+      if (buf[i_] != (unsigned char)(lv_ * 31u + i_ + r->seed))                \
+        r->corrupt = 1;                                                        \
+    r->level--;                                                                \
+    return rc_;                                                                \
   } while (0)
 
 #define st_self_fn st_rec16
@@ -174,8 +173,8 @@ static int st_recurse(st_prog *p, int nested) {
   }
   if (r.corrupt) {
     ng_fuzz_fail("stack: a frame changed under recursion (depth %zu, frame "
-                 "kind %u, yield every %zu)", r.depth, kind & 3u,
-                 r.yield_every);
+                 "kind %u, yield every %zu)",
+                 r.depth, kind & 3u, r.yield_every);
     return -1;
   }
   if (st_rc(p, "recursion", rc, NG_ESTACK, NG_ENOMEM) != 0 ||
@@ -188,7 +187,8 @@ static int st_recurse(st_prog *p, int nested) {
   }
   if (rc != NG_OK && p->strict && !nested) {
     ng_fuzz_fail("stack: %zu frames (kind %u) failed with %s under the "
-                 "default ceiling", r.depth, kind & 3u, ng_err_name(rc));
+                 "default ceiling",
+                 r.depth, kind & 3u, ng_err_name(rc));
     return -1;
   }
   return 0;
@@ -212,8 +212,9 @@ static int st_stats(st_prog *p) {
       st.tasks_live > st.tasks_peak) {
     ng_fuzz_fail("stack: stats inconsistent: inuse %zu sys %zu segs %zu "
                  "pooled %zu allocs %llu frees %llu live %zu parked %zu "
-                 "peak %zu", st.stack_inuse, st.stack_sys, st.segments,
-                 st.segments_pooled, (unsigned long long)st.seg_allocs,
+                 "peak %zu",
+                 st.stack_inuse, st.stack_sys, st.segments, st.segments_pooled,
+                 (unsigned long long)st.seg_allocs,
                  (unsigned long long)st.seg_frees, st.tasks_live,
                  st.tasks_parked, st.tasks_peak);
     return -1;
@@ -262,8 +263,8 @@ static int st_pool(st_prog *p) {
   switch (b % 4) {
   case 2:
     rc = ng_pool_wait(p->pool);
-    return st_rc(p, "pool_wait", rc == ST_JOB_FAIL ? NG_OK : rc,
-                 NG_ESTATE, NG_ENOMEM);
+    return st_rc(p, "pool_wait", rc == ST_JOB_FAIL ? NG_OK : rc, NG_ESTATE,
+                 NG_ENOMEM);
   default:
     for (k = 0; k < (b % 4 == 3 ? 4 : 1) && p->njob < ST_JOBS; k++) {
       j = &p->job[p->njob++];
@@ -333,9 +334,11 @@ static void st_trace(const st_prog *p, const st_slot *self, uint8_t op) {
   if (!on)
     return;
   ng_sched_stats(p->s, &st);
-  fprintf(stderr, "op %zu task %zu: %u (%u) live %zu blocks, %zu segments,"
-          " %zu tasks\n", p->ops, self ? self->idx : (size_t)-1, op,
-          op % 13u, p->fa.live_blocks, st.segments, st.tasks_live);
+  fprintf(stderr,
+          "op %zu task %zu: %u (%u) live %zu blocks, %zu segments,"
+          " %zu tasks\n",
+          p->ops, self ? self->idx : (size_t)-1, op, op % 13u,
+          p->fa.live_blocks, st.segments, st.tasks_live);
 }
 
 /* With NG_FUZZ_TRACE: which tasks finished, before ng_sched_free. */
@@ -344,8 +347,10 @@ static void st_trace_end(const st_prog *p) {
 
   if (getenv("NG_FUZZ_TRACE") == NULL)
     return;
-  fprintf(stderr, "end: %zu ops, failed allocations %zu, live %zu blocks;"
-          " tasks done:", p->ops, p->fa.failed, p->fa.live_blocks);
+  fprintf(stderr,
+          "end: %zu ops, failed allocations %zu, live %zu blocks;"
+          " tasks done:",
+          p->ops, p->fa.failed, p->fa.live_blocks);
   for (i = 0; i < p->nslot; i++)
     fprintf(stderr, " %zu:%s%s", i, p->slot[i].done ? "y" : "n",
             p->slot[i].task ? "" : "(joined)");
@@ -361,17 +366,22 @@ static int st_op(st_prog *p, const st_slot *self) {
   st_trace(p, self, op);
   p->ops++;
   switch (op % 13) {
-  case 0: return st_spawn(p);
-  case 1: return st_rc(p, "yield", ng_task_yield(), NG_ENOMEM, NG_ESTATE);
-  case 2: return st_rc(p, "park", ng_task_park(), NG_ENOMEM, NG_ESTATE);
+  case 0:
+    return st_spawn(p);
+  case 1:
+    return st_rc(p, "yield", ng_task_yield(), NG_ENOMEM, NG_ESTATE);
+  case 2:
+    return st_rc(p, "park", ng_task_park(), NG_ENOMEM, NG_ESTATE);
   case 3:
     sl = st_pick(p);
     if (sl == NULL || sl->task == NULL)
       return 0;
     return st_rc(p, "wake", ng_task_wake(sl->task), NG_ESTATE, NG_ESTATE);
-  case 4: return st_join(p, self);
+  case 4:
+    return st_join(p, self);
   case 5:
-  case 6: return st_recurse(p, 0);
+  case 6:
+    return st_recurse(p, 0);
   case 7:
     v = op / 10;
     if (ng_stack_call_system(st_system_fn, &v) != 0) {
@@ -379,10 +389,14 @@ static int st_op(st_prog *p, const st_slot *self) {
       return -1;
     }
     return 0;
-  case 8: return st_rc(p, "check", ng_stack_check(), NG_ESTACK, NG_ESTACK);
-  case 9: return st_stats(p);
-  case 10: return st_recurse(p, 1);
-  case 11: return st_pool(p);
+  case 8:
+    return st_rc(p, "check", ng_stack_check(), NG_ESTACK, NG_ESTACK);
+  case 9:
+    return st_stats(p);
+  case 10:
+    return st_recurse(p, 1);
+  case 11:
+    return st_pool(p);
   default:
     return st_rc(p, "signal_check", ng_stack_signal_check(NULL), NG_EINVAL,
                  NG_EINVAL);
@@ -429,10 +443,10 @@ static int st_setup(st_prog *p, ng_sched_opts *so) {
    * gigabyte each would make a slow input, not a finding. */
   so->shared_size = ng_fuzz_limit(b5 & 0x7f, 4096);
   p->topts.max_stack = ng_fuzz_limit(b1, 4096);
-  p->topts.flags = ((b0 & 4) ? NG_TASK_PRIVATE : 0) |
-                   ((b0 & 8) ? NG_TASK_WAIT : 0);
-  p->strict = fail_at == 0 && b1 == 0 && so->max_tasks == 0 &&
-              so->max_stack_bytes == 0;
+  p->topts.flags =
+      ((b0 & 4) ? NG_TASK_PRIVATE : 0) | ((b0 & 8) ? NG_TASK_WAIT : 0);
+  p->strict =
+      fail_at == 0 && b1 == 0 && so->max_tasks == 0 && so->max_stack_bytes == 0;
   return 0;
 }
 

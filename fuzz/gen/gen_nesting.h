@@ -30,10 +30,7 @@ typedef enum ng_gen_kind {
   NG_GEN_KIND_COUNT
 } ng_gen_kind;
 
-typedef enum ng_gen_format {
-  NG_GEN_JSON,
-  NG_GEN_XML
-} ng_gen_format;
+typedef enum ng_gen_format { NG_GEN_JSON, NG_GEN_XML } ng_gen_format;
 
 typedef struct ng_gen_spec {
   ng_gen_kind kind;     /* shape */

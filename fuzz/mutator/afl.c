@@ -21,17 +21,16 @@
 
 /* Prototypes of the AFL++ custom mutator API (docs/custom_mutators.md). */
 void *afl_custom_init(void *afl, unsigned int seed);
-uint32_t afl_custom_fuzz_count(void *data, const uint8_t *buf,
-                               size_t buf_size);
+uint32_t afl_custom_fuzz_count(void *data, const uint8_t *buf, size_t buf_size);
 size_t afl_custom_fuzz(void *data, uint8_t *buf, size_t buf_size,
-                       uint8_t **out_buf, uint8_t *add_buf,
-                       size_t add_buf_size, size_t max_size);
+                       uint8_t **out_buf, uint8_t *add_buf, size_t add_buf_size,
+                       size_t max_size);
 const char *afl_custom_describe(void *data, size_t max_description_len);
 void afl_custom_deinit(void *data);
 
 typedef struct afl_nestmut {
-  ng_nestmut *m;  /* the mutator */
-  char desc[64];  /* describe() result, truncated to AFL's limit */
+  ng_nestmut *m; /* the mutator */
+  char desc[64]; /* describe() result, truncated to AFL's limit */
 } afl_nestmut;
 
 void *afl_custom_init(void *afl, unsigned int seed) {
@@ -74,12 +73,12 @@ uint32_t afl_custom_fuzz_count(void *data, const uint8_t *buf,
 }
 
 size_t afl_custom_fuzz(void *data, uint8_t *buf, size_t buf_size,
-                       uint8_t **out_buf, uint8_t *add_buf,
-                       size_t add_buf_size, size_t max_size) {
+                       uint8_t **out_buf, uint8_t *add_buf, size_t add_buf_size,
+                       size_t max_size) {
   afl_nestmut *a = data;
 
-  return ng_nestmut_mutate(a->m, buf, buf_size, add_buf, add_buf_size,
-                           max_size, out_buf);
+  return ng_nestmut_mutate(a->m, buf, buf_size, add_buf, add_buf_size, max_size,
+                           out_buf);
 }
 
 const char *afl_custom_describe(void *data, size_t max_description_len) {

@@ -18,30 +18,30 @@
 
 /* One structural token found in the input. */
 typedef struct nm_tok {
-  size_t pos;   /* byte offset in the input */
-  size_t len;   /* token length */
-  size_t match; /* index of the matching open/close token, or NONE */
-  size_t depth; /* containers open around the token (an open's own
-                   container not counted) */
+  size_t pos;    /* byte offset in the input */
+  size_t len;    /* token length */
+  size_t match;  /* index of the matching open/close token, or NONE */
+  size_t depth;  /* containers open around the token (an open's own
+                    container not counted) */
   unsigned pair; /* index into cfg.pair */
   int close;     /* 1: close token, 0: open token */
 } nm_tok;
 
 struct ng_nestmut {
-  ng_nestmut_config cfg;  /* copied at creation */
-  uint64_t rng;           /* xorshift64* state, never 0 */
+  ng_nestmut_config cfg;    /* copied at creation */
+  uint64_t rng;             /* xorshift64* state, never 0 */
   unsigned char first[256]; /* 1 if some token starts with this byte */
-  nm_tok *t;              /* tokens of the last scan */
-  size_t nt, capt;        /* count and capacity of t */
-  size_t maxdepth;        /* deepest nesting seen by the last scan */
-  size_t *stk;            /* scan stack of token indices */
-  size_t capstk;          /* its capacity */
-  unsigned char *out;     /* result buffer returned to the caller */
-  size_t outlen, outcap;  /* bytes used / allocated in out */
-  size_t outmax;          /* max_size of the current call */
-  unsigned char *tmp;     /* scratch for splices */
-  size_t tmpcap;          /* its capacity */
-  char desc[64];          /* name of the last edit */
+  nm_tok *t;                /* tokens of the last scan */
+  size_t nt, capt;          /* count and capacity of t */
+  size_t maxdepth;          /* deepest nesting seen by the last scan */
+  size_t *stk;              /* scan stack of token indices */
+  size_t capstk;            /* its capacity */
+  unsigned char *out;       /* result buffer returned to the caller */
+  size_t outlen, outcap;    /* bytes used / allocated in out */
+  size_t outmax;            /* max_size of the current call */
+  unsigned char *tmp;       /* scratch for splices */
+  size_t tmpcap;            /* its capacity */
+  char desc[64];            /* name of the last edit */
 };
 
 /* ------------------------------------------------------------ config */
@@ -114,10 +114,18 @@ static int read_tok(const char **ps, ng_nestmut_tok *t) {
     if (ch == '\\') {
       ch = (unsigned char)*s++;
       switch (ch) {
-      case 's': ch = ' '; break;
-      case 'n': ch = '\n'; break;
-      case 't': ch = '\t'; break;
-      case '|': case '\\': break;
+      case 's':
+        ch = ' ';
+        break;
+      case 'n':
+        ch = '\n';
+        break;
+      case 't':
+        ch = '\t';
+        break;
+      case '|':
+      case '\\':
+        break;
       case 'x':
         h = hexval((unsigned char)s[0]);
         l = h < 0 ? -1 : hexval((unsigned char)s[1]);
@@ -199,10 +207,10 @@ static int parse_byte(const char *s, int *out) {
   return 0;
 }
 
-#define ENV_FAIL(what)                                                        \
-  do {                                                                        \
-    snprintf(err, errlen, "nestmut: bad %s", what);                           \
-    return -1;                                                                \
+#define ENV_FAIL(what)                                                         \
+  do {                                                                         \
+    snprintf(err, errlen, "nestmut: bad %s", what);                            \
+    return -1;                                                                 \
   } while (0)
 
 int ng_nestmut_config_env(ng_nestmut_config *c, char *err, size_t errlen) {
@@ -225,8 +233,7 @@ int ng_nestmut_config_env(ng_nestmut_config *c, char *err, size_t errlen) {
     ENV_FAIL("NESTMUT_SEP");
   if ((v = getenv("NESTMUT_QUOTE")) != NULL && parse_byte(v, &c->quote) != 0)
     ENV_FAIL("NESTMUT_QUOTE");
-  if ((v = getenv("NESTMUT_ESCAPE")) != NULL &&
-      parse_byte(v, &c->escape) != 0)
+  if ((v = getenv("NESTMUT_ESCAPE")) != NULL && parse_byte(v, &c->escape) != 0)
     ENV_FAIL("NESTMUT_ESCAPE");
   if ((v = getenv("NESTMUT_DEPTHS")) != NULL && parse_depths(c, v) != 0)
     ENV_FAIL("NESTMUT_DEPTHS (\"10000,1024\")");
@@ -300,9 +307,7 @@ static uint64_t rnd(ng_nestmut *m) {
 }
 
 /* Uniform in [0, n); n > 0. */
-static size_t below(ng_nestmut *m, size_t n) {
-  return (size_t)(rnd(m) % n);
-}
+static size_t below(ng_nestmut *m, size_t n) { return (size_t)(rnd(m) % n); }
 
 /* Log-uniform in [lo, hi] (lo >= 1): each power of two equally likely. */
 static size_t log_uniform(ng_nestmut *m, size_t lo, size_t hi) {
@@ -366,8 +371,8 @@ static int grow(void **p, size_t *cap, size_t need, size_t elem) {
 }
 
 /* Longest configured token at b[0..n): returns its length (0: none). */
-static size_t match_tok(const ng_nestmut *m, const unsigned char *b,
-                        size_t n, unsigned *pair, int *close) {
+static size_t match_tok(const ng_nestmut *m, const unsigned char *b, size_t n,
+                        unsigned *pair, int *close) {
   size_t best = 0, i;
   const ng_nestmut_pair *p;
 
@@ -390,8 +395,8 @@ static size_t match_tok(const ng_nestmut *m, const unsigned char *b,
 }
 
 /* Skips a quoted string starting at b[i] (the quote); returns its end. */
-static size_t skip_string(const ng_nestmut *m, const unsigned char *b,
-                          size_t n, size_t i) {
+static size_t skip_string(const ng_nestmut *m, const unsigned char *b, size_t n,
+                          size_t i) {
   for (i++; i < n; i++) {
     if (b[i] == m->cfg.escape)
       i++;
@@ -776,10 +781,9 @@ static int op_swap(ng_nestmut *m, const unsigned char *in, size_t len) {
   p = below(m, m->cfg.npairs);
   if (m->cfg.npairs > 1 && p == m->t[k].pair)
     p = (p + 1) % m->cfg.npairs;
-  t = below(m, 4) == 0 ? (m->t[k].close ? &m->cfg.pair[p].wrap
-                                        : &m->cfg.pair[p].close)
-                       : (m->t[k].close ? &m->cfg.pair[p].close
-                                        : &m->cfg.pair[p].wrap);
+  t = below(m, 4) == 0
+          ? (m->t[k].close ? &m->cfg.pair[p].wrap : &m->cfg.pair[p].close)
+          : (m->t[k].close ? &m->cfg.pair[p].close : &m->cfg.pair[p].wrap);
   if (out_put(m, in, m->t[k].pos) != 0 || out_put(m, t->b, t->n) != 0 ||
       out_put(m, in + tok_end(m, k), len - tok_end(m, k)) != 0)
     return -1;
@@ -828,8 +832,8 @@ static int op_trunc(ng_nestmut *m, const unsigned char *in, size_t len) {
  * Remembers in m->tmp the prefix of src up to a deepest open token and the
  * closers that balance it. Returns the prefix length, or NONE.
  */
-static size_t deep_prefix(ng_nestmut *m, const unsigned char *src,
-                          size_t n, size_t *clen) {
+static size_t deep_prefix(ng_nestmut *m, const unsigned char *src, size_t n,
+                          size_t *clen) {
   size_t p, end, j, sp = 0, need;
   const ng_nestmut_tok *c;
 
@@ -885,8 +889,18 @@ static int op_splice(ng_nestmut *m, const unsigned char *in, size_t len,
 
 /* ---------------------------------------------------------- dispatch */
 
-enum { OP_REPEAT, OP_WRAP, OP_DEPTH, OP_CUT, OP_DUP, OP_SPLICE, OP_SWAP,
-       OP_WIDEN, OP_TRUNC, OP_COUNT };
+enum {
+  OP_REPEAT,
+  OP_WRAP,
+  OP_DEPTH,
+  OP_CUT,
+  OP_DUP,
+  OP_SPLICE,
+  OP_SWAP,
+  OP_WIDEN,
+  OP_TRUNC,
+  OP_COUNT
+};
 
 /* Relative weights: growth edits first, then breakage edits. */
 static const unsigned op_weight[OP_COUNT] = {6, 5, 3, 3, 2, 3, 2, 3, 2};
@@ -905,15 +919,24 @@ static unsigned pick_op(ng_nestmut *m) {
 static int run_op(ng_nestmut *m, unsigned op, const unsigned char *in,
                   size_t len, const unsigned char *add, size_t addlen) {
   switch (op) {
-  case OP_REPEAT: return op_repeat(m, in, len);
-  case OP_WRAP: return op_wrap(m, in, len);
-  case OP_DEPTH: return op_depth(m, in, len);
-  case OP_CUT: return op_cut(m, in, len);
-  case OP_DUP: return op_dup(m, in, len);
-  case OP_SPLICE: return op_splice(m, in, len, add, addlen);
-  case OP_SWAP: return op_swap(m, in, len);
-  case OP_WIDEN: return op_widen(m, in, len);
-  default: return op_trunc(m, in, len);
+  case OP_REPEAT:
+    return op_repeat(m, in, len);
+  case OP_WRAP:
+    return op_wrap(m, in, len);
+  case OP_DEPTH:
+    return op_depth(m, in, len);
+  case OP_CUT:
+    return op_cut(m, in, len);
+  case OP_DUP:
+    return op_dup(m, in, len);
+  case OP_SPLICE:
+    return op_splice(m, in, len, add, addlen);
+  case OP_SWAP:
+    return op_swap(m, in, len);
+  case OP_WIDEN:
+    return op_widen(m, in, len);
+  default:
+    return op_trunc(m, in, len);
   }
 }
 

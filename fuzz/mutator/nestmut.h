@@ -52,15 +52,15 @@ typedef struct ng_nestmut_pair {
 typedef struct ng_nestmut_config {
   ng_nestmut_pair pair[NG_NESTMUT_MAX_PAIRS]; /* container kinds */
   size_t npairs;                              /* at least 1 */
-  ng_nestmut_tok sep;  /* written between siblings by "widen"; may be empty */
-  int quote;           /* byte delimiting strings that hide tokens; -1 none */
-  int escape;          /* byte escaping the next one in a string; -1 none */
+  ng_nestmut_tok sep; /* written between siblings by "widen"; may be empty */
+  int quote;          /* byte delimiting strings that hide tokens; -1 none */
+  int escape;         /* byte escaping the next one in a string; -1 none */
   size_t depth[NG_NESTMUT_MAX_DEPTHS]; /* limits of the target: the "depth"
                                           edit aims at each one -1, 0, +1 */
-  size_t ndepths;      /* entries in depth */
-  size_t max_repeat;   /* largest repeat / wrap count (default 100,000) */
-  size_t count;        /* edits per corpus entry the AFL++ glue asks for
-                          (afl_custom_fuzz_count; default 64) */
+  size_t ndepths;                      /* entries in depth */
+  size_t max_repeat; /* largest repeat / wrap count (default 100,000) */
+  size_t count;      /* edits per corpus entry the AFL++ glue asks for
+                        (afl_custom_fuzz_count; default 64) */
 } ng_nestmut_config;
 
 /* Presets. JSON: [ ] and { } (wrap {"":), sep ",", quote '"', escape '\',

@@ -17,8 +17,8 @@
 #include "nestmut.h"
 
 static const char *seeds[] = {
-    "[1,[2,{\"a\":[3]}],\"x]\"]", "{\"k\":{\"k\":[true,null]}}", "[]", "1",
-    "", "[[[[\"\\\"]\"]]]]", "{\"a\":1}garbage]]]",
+    "[1,[2,{\"a\":[3]}],\"x]\"]", "{\"k\":{\"k\":[true,null]}}", "[]", "1", "",
+    "[[[[\"\\\"]\"]]]]",          "{\"a\":1}garbage]]]",
 };
 
 /* Max nesting depth of a JSON-ish text; -1 if unbalanced. */
@@ -85,8 +85,8 @@ static int run_json(long iters) {
       if (want >= 299 && want <= 301 && depth_of(out, n) == want)
         seen_limit[want - 299]++;
     }
-    if (strncmp(d, "nest-repeat-x", 13) == 0 &&
-        depth_of(cur, len) >= 0 && depth_of(out, n) > depth_of(cur, len))
+    if (strncmp(d, "nest-repeat-x", 13) == 0 && depth_of(cur, len) >= 0 &&
+        depth_of(out, n) > depth_of(cur, len))
       balanced_grew++;
     {
       char op[32];
@@ -109,8 +109,8 @@ static int run_json(long iters) {
   ng_nestmut_free(m);
   printf("json: %ld rounds, edit kinds:%s\n", iters, kinds);
   printf("json: depth exactly 299/300/301: %ld/%ld/%ld, balanced repeats "
-         "that deepened: %ld\n", seen_limit[0], seen_limit[1], seen_limit[2],
-         balanced_grew);
+         "that deepened: %ld\n",
+         seen_limit[0], seen_limit[1], seen_limit[2], balanced_grew);
   if (ops < 9)
     return fail("some edit kinds never happened");
   if (!seen_limit[0] || !seen_limit[1] || !seen_limit[2])
