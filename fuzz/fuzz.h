@@ -16,8 +16,10 @@
  *
  * Oracles report a violation with ng_fuzz_fail(), which prints the reason
  * and calls abort() (the crash a fuzzer records). With NG_FUZZ_NO_ABORT
- * defined (the regression test) it counts the failure in ng_fuzz_failures
- * and returns instead, so harness code must return after calling it.
+ * defined (the regression test, the coverage build), or the environment
+ * variable NG_FUZZ_CONTINUE set (queue replays), it counts the failure in
+ * ng_fuzz_failures and returns instead, so harness code must return after
+ * calling it.
  */
 #ifndef NG_FUZZ_FUZZ_H
 #define NG_FUZZ_FUZZ_H
@@ -57,11 +59,11 @@ int ng_fuzz_stack_tasks(const uint8_t *data, size_t size);
 
 /* ------------------------------------------------------------- oracles */
 
-/* Violations seen so far (only counted with NG_FUZZ_NO_ABORT). */
+/* Violations seen so far (when ng_fuzz_fail does not abort). */
 extern unsigned long ng_fuzz_failures;
 
 /* Reports an oracle violation: prints "nestguard-fuzz: <msg>" to stderr,
- * then abort()s, or counts it with NG_FUZZ_NO_ABORT. */
+ * then abort()s, or counts it (NG_FUZZ_NO_ABORT, NG_FUZZ_CONTINUE). */
 #if defined(__GNUC__) || defined(__clang__)
 __attribute__((format(printf, 1, 2)))
 #endif

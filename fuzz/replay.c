@@ -9,8 +9,10 @@
  * the sanitizer report say which file failed: the name is printed before
  * each run when NG_FUZZ_VERBOSE is set, and always on stderr when a file
  * cannot be read. fuzz/run uses this for triage and fuzz-cov for coverage.
- * Exit status: 0 all ran, 1 a file could not be read (or, in a build with
- * NG_FUZZ_NO_ABORT, an oracle failed), 2 usage.
+ * With NG_FUZZ_CONTINUE set (or in a build with NG_FUZZ_NO_ABORT) a
+ * violated oracle is counted and the run goes on: "replay: FAILED <file>"
+ * names each failing file. Exit status: 0 all ran, 1 a file could not be
+ * read or an oracle failed, 2 usage.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -65,10 +67,14 @@ static int run_file(const char *path) {
     fprintf(stderr, "replay: cannot read %s: %s\n", path, strerror(errno));
     return 1;
   }
+  unsigned long before = ng_fuzz_failures;
+
   if (getenv("NG_FUZZ_VERBOSE") != NULL)
     fprintf(stderr, "replay: %s (%zu bytes)\n", path, len);
   LLVMFuzzerTestOneInput(data, len);
   free(data);
+  if (ng_fuzz_failures != before)
+    fprintf(stderr, "replay: FAILED %s\n", path);
   return 0;
 }
 
@@ -122,7 +128,7 @@ int ng_fuzz_replay_main(int argc, char **argv) {
   }
   for (i = 1; i < argc; i++)
     rc |= run_dir(argv[i]);
-  /* Only with NG_FUZZ_NO_ABORT (the coverage build) do failures return. */
+  /* Failures return only with NG_FUZZ_NO_ABORT or NG_FUZZ_CONTINUE. */
   if (ng_fuzz_failures != 0) {
     fprintf(stderr, "replay: %lu oracle failures\n", ng_fuzz_failures);
     rc |= 1;
