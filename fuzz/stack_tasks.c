@@ -8,7 +8,9 @@
  * (optionally yielding deep inside, while on segments), run a function on
  * the system stack, probe the stack, nest an ng_stack_run with a small
  * ceiling, read statistics, run jobs on a worker pool, check signal
- * handlers. The scheduler allocates through a failing allocator. Oracles:
+ * handlers, recurse on a separate 64 KiB pthread (optionally under a
+ * lowered process-wide ceiling), misuse the API from inside a task. The
+ * scheduler allocates through a failing allocator. Oracles:
  *   - every recursion frame holds a pattern that must be intact when the
  *     frame is returned to (segment switches, shared-stack copies, yields
  *     deep down must not corrupt a frame), and a recursion that succeeds
@@ -19,12 +21,17 @@
  *     4,096 frames of at most 480 bytes never fail;
  *   - statistics stay consistent (in use <= held, pooled <= held, frees
  *     <= allocations, parked <= live <= peak);
+ *   - on a plain 64 KiB thread, 4,096 frames of 480 bytes succeed through
+ *     ng_stack_call and ng_stack_run_info under the default ceiling;
+ *   - task-only calls refuse outside tasks (ESTATE), ng_sched_run refuses
+ *     inside one (ESTATE), a second scheduler on the thread is EBUSY;
  *   - after ng_sched_free nothing the runtime allocated is left, even for
  *     tasks it destroyed while suspended, and every free named the right
  *     size.
  */
 #include "fuzz.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -224,6 +231,127 @@ static int st_stats(st_prog *p) {
 
 static int st_task(void *arg);
 
+/* ------------------------------------------------- a thread of its own */
+
+typedef struct st_thr {
+  st_rec r;               /* the recursion, on a 64 KiB thread stack */
+  unsigned kind;          /* frame size */
+  int rc, run_rc;         /* ng_stack_call, ng_stack_run_info results */
+  ng_stack_run_stats rs;  /* what the run used */
+  ng_stack_stats ts;      /* the thread's counters at the end */
+  pthread_t id;
+  int started;
+} st_thr;
+
+static void *st_thread_main(void *arg) {
+  st_thr *t = arg;
+  st_rec r2 = t->r;
+
+  t->rc = ng_stack_call(st_rec_fn[t->kind & 3], &t->r);
+  t->run_rc = ng_stack_run_info(st_rec_fn[t->kind & 3], &r2, NULL, &t->rs);
+  t->r.corrupt |= r2.corrupt;
+  ng_stack_thread_stats(&t->ts);
+  return NULL;
+}
+
+/* Runs on the system stack: pthread calls have unknown stack needs. */
+static int st_thread_start(void *arg) {
+  st_thr *t = arg;
+  pthread_attr_t at;
+
+  if (pthread_attr_init(&at) != 0)
+    return 0;
+  if (pthread_attr_setstacksize(&at, 64 * 1024) == 0 &&
+      pthread_create(&t->id, &at, st_thread_main, t) == 0)
+    t->started = 1;
+  pthread_attr_destroy(&at);
+  return 0;
+}
+
+static int st_thread_join(void *arg) {
+  st_thr *t = arg;
+
+  if (t->started)
+    pthread_join(t->id, NULL);
+  return 0;
+}
+
+/*
+ * THREAD: depth (2 bytes), frame kind, ceiling byte. A plain thread with a
+ * 64 KiB stack recurses through ng_stack_call (segments grow from a
+ * foreign thread stack, the thread's context is torn down at exit), then
+ * once more inside ng_stack_run_info. With a ceiling byte the process-wide
+ * maximum is lowered for the thread and restored after.
+ */
+static int st_thread(st_prog *p) {
+  uint8_t d0 = ng_fuzz_byte(&p->r), d1 = ng_fuzz_byte(&p->r);
+  uint8_t kind = ng_fuzz_byte(&p->r), cap = ng_fuzz_byte(&p->r);
+  size_t old_max = 0;
+  st_thr t;
+
+  memset(&t, 0, sizeof t);
+  t.r.depth = 1 + (((size_t)d1 << 8 | d0) % ST_MAX_DEPTH);
+  if (p->levels + 2 * t.r.depth > ST_LEVEL_BUDGET)
+    return 0;
+  p->levels += 2 * t.r.depth;
+  t.r.seed = d1;
+  t.kind = kind;
+  if (cap != 0)
+    old_max = ng_stack_set_max(ng_fuzz_limit(cap, 4096));
+  (void)ng_stack_call_system(st_thread_start, &t);
+  (void)ng_stack_call_system(st_thread_join, &t);
+  if (cap != 0)
+    (void)ng_stack_set_max(old_max);
+  if (!t.started)
+    return 0;
+  if (t.r.corrupt) {
+    ng_fuzz_fail("stack: a frame changed under recursion on a thread");
+    return -1;
+  }
+  if ((cap == 0 && (t.rc != NG_OK || t.run_rc != NG_OK)) ||
+      st_rc(p, "thread recursion", t.rc, NG_ESTACK, NG_ESTACK) != 0 ||
+      st_rc(p, "thread run", t.run_rc, NG_ESTACK, NG_ESTACK) != 0) {
+    ng_fuzz_fail("stack: %zu frames (kind %u) on a 64 KiB thread: call %s, "
+                 "run %s", t.r.depth, kind & 3u, ng_err_name(t.rc),
+                 ng_err_name(t.run_rc));
+    return -1;
+  }
+  if (t.ts.seg_frees > t.ts.seg_allocs || t.ts.stack_inuse > t.ts.stack_sys ||
+      (t.run_rc == NG_OK && t.rs.peak == 0 && t.rs.segments != 0)) {
+    ng_fuzz_fail("stack: thread stats inconsistent (frees %llu allocs %llu,"
+                 " run peak %zu segments %zu)",
+                 (unsigned long long)t.ts.seg_frees,
+                 (unsigned long long)t.ts.seg_allocs, t.rs.peak,
+                 t.rs.segments);
+    return -1;
+  }
+  return 0;
+}
+
+/* MISUSE inside a task: documented refusals, and who is running. */
+static int st_misuse(st_prog *p, const st_slot *self) {
+  ng_sched *other = NULL;
+  int rc = ng_sched_run(p->s);
+
+  if (rc != NG_ESTATE) {
+    ng_fuzz_fail("stack: ng_sched_run from a task gave %s", ng_err_name(rc));
+    return -1;
+  }
+  rc = ng_sched_new(&other, NULL);
+  if (rc == NG_OK)
+    ng_sched_free(other);
+  if (rc != NG_EBUSY && rc != NG_ENOMEM) {
+    ng_fuzz_fail("stack: a second scheduler on the thread gave %s",
+                 ng_err_name(rc));
+    return -1;
+  }
+  if (self != NULL && self->task != NULL && ng_task_self() != self->task) {
+    ng_fuzz_fail("stack: ng_task_self is not the running task");
+    return -1;
+  }
+  return 0;
+}
+
 /* A pool job: a small recursion, maybe a yield, a chosen result. */
 static int st_job_fn(void *arg) {
   st_job *j = arg;
@@ -365,7 +493,7 @@ static int st_op(st_prog *p, const st_slot *self) {
 
   st_trace(p, self, op);
   p->ops++;
-  switch (op % 13) {
+  switch (op % 15) {
   case 0:
     return st_spawn(p);
   case 1:
@@ -397,9 +525,11 @@ static int st_op(st_prog *p, const st_slot *self) {
     return st_recurse(p, 1);
   case 11:
     return st_pool(p);
-  default:
+  case 12:
     return st_rc(p, "signal_check", ng_stack_signal_check(NULL), NG_EINVAL,
                  NG_EINVAL);
+  case 13: return st_thread(p);
+  default: return st_misuse(p, self);
   }
 }
 
@@ -455,6 +585,12 @@ static int st_drive(st_prog *p) {
   size_t i;
   int round, rc, ret = 0;
 
+  /* Outside tasks: no task runs, and task-only calls refuse. */
+  if (ng_task_self() != NULL || ng_task_yield() != NG_ESTATE ||
+      ng_task_park() != NG_ESTATE) {
+    ng_fuzz_fail("stack: task calls outside a task did not refuse");
+    return -1;
+  }
   for (round = 0; round < 4 && ret == 0; round++) {
     ret = st_rc(p, "sched_run", ng_sched_run(p->s), NG_ENOMEM, NG_ENOMEM);
     for (i = 0; i < p->nslot && ret == 0; i++)
