@@ -352,6 +352,67 @@ static void test_private_stack_locals(void **state) {
   ng_sched_free(s);
 }
 
+/* A finished task never returns from its entry frame, and a destroyed one
+ * abandons all of its frames: their pooled segments must come back clean
+ * for the next stack placed there (under ASan: no stale redzones). Private
+ * first segments are pooled in the class the recursion's growth takes. */
+static int recurse_fill(void *p) {
+  rec *r = p;
+  volatile unsigned char pad[64];
+  size_t k;
+  int rc = 0;
+
+  for (k = 0; k < sizeof pad; k++) /* every byte: a redzone anywhere hits */
+    pad[k] = (unsigned char)(r->depth + k);
+  if (r->depth > r->max_depth)
+    r->max_depth = r->depth;
+  if (r->depth < r->target) {
+    r->depth++;
+    rc = ng_stack_call(recurse_fill, r);
+    r->depth--;
+  }
+  for (k = 0; k < sizeof pad; k++)
+    if (pad[k] != (unsigned char)(r->depth + k))
+      return -1;
+  return rc;
+}
+
+static int deep_recurse(void *p) { return ng_stack_call(recurse, p); }
+static int deep_fill(void *p) { return ng_stack_call(recurse_fill, p); }
+
+static void test_pooled_segments_reused(void **state) {
+  ng_task_opts priv = {0, NG_TASK_PRIVATE};
+  ng_sched *s;
+  ng_task *a[8], *b;
+  ng_stack_stats st;
+  rec r, parked;
+  int i, res;
+  (void)state;
+
+  assert_int_equal(ng_sched_new(&s, NULL), NG_OK);
+  memset(&parked, 0, sizeof parked);
+  parked.target = 50;
+  parked.park_at_bottom = 1;
+  assert_int_equal(ng_task_spawn(s, &b, deep_recurse, &parked, &priv), NG_OK);
+  for (i = 0; i < 8; i++)
+    assert_int_equal(ng_task_spawn(s, &a[i], ret_arg, (void *)(intptr_t)i,
+                                   &priv),
+                     NG_OK);
+  for (i = 0; i < 8; i++) {
+    assert_int_equal(ng_task_join(a[i], &res), NG_OK);
+    assert_int_equal(res, i);
+  }
+  ng_sched_stats(s, &st);
+  assert_true(st.segments_pooled >= 8);
+  memset(&r, 0, sizeof r);
+  r.target = 4000;
+  assert_int_equal(ng_task_spawn(s, &a[0], deep_fill, &r, NULL), NG_OK);
+  assert_int_equal(ng_task_join(a[0], &res), NG_OK);
+  assert_int_equal(res, 0);
+  assert_int_equal(r.max_depth, 4000);
+  ng_sched_free(s); /* destroys the parked task, frames and all */
+}
+
 /* Shared stacks copy bytes out and back: many tasks on one stack, each
  * checking its own locals across switches. */
 static int checker(void *p) {
@@ -839,6 +900,7 @@ int main(void) {
       cmocka_unit_test(test_task_growth),
       cmocka_unit_test(test_task_ceiling_isolated),
       cmocka_unit_test(test_private_stack_locals),
+      cmocka_unit_test(test_pooled_segments_reused),
       cmocka_unit_test(test_shared_stack_copying),
       cmocka_unit_test(test_fp_state_per_task),
       cmocka_unit_test(test_run_and_syscall_in_task),

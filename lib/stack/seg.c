@@ -156,6 +156,7 @@ void ng__seg_put(ng__thr *t, ng__stk *s, ng__seg *g) {
 
   e->st->shrinks++;
   if (p != NULL && k >= 0 && p->bytes + g->size <= p->cap) {
+    ng__tool_stack_idle(g + 1, ng__seg_top(g) - (uintptr_t)(g + 1));
     g->prev = NULL;
     g->next = p->free[k];
     p->free[k] = g;

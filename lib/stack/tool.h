@@ -140,4 +140,16 @@ static inline void ng__tool_stack_reuse(void *p, size_t n) {
   (void)n;
 }
 
+/* Segment stack bytes [p, p + n) are going idle (pooled for another
+ * stack): frames abandoned on them (a task destroyed while suspended)
+ * never ran their epilogues, so ASan's shadow still holds their redzones
+ * and would flag the next, unrelated frames placed there. */
+static inline void ng__tool_stack_idle(void *p, size_t n) {
+#if NG__TOOL_ASAN
+  ASAN_UNPOISON_MEMORY_REGION(p, n);
+#endif
+  (void)p;
+  (void)n;
+}
+
 #endif /* NG_LIB_STACK_TOOL_H */
