@@ -413,6 +413,64 @@ static void test_pooled_segments_reused(void **state) {
   ng_sched_free(s); /* destroys the parked task, frames and all */
 }
 
+/* Tasks destroyed while suspended inside nested ng_stack_run calls, deep
+ * on the runs' segments: ng_sched_free finds every run (their structs
+ * live on the tasks' stacks, copied out for the task that shares a base)
+ * and frees all of their segments, from each run's own allocator. */
+typedef struct in_run {
+  const ng_alloc *alc;
+  rec r;
+  int nest; /* runs still to open before recursing */
+} in_run;
+
+static int run_then_park(void *p) {
+  in_run *x = p;
+  ng_stack_opts o = {0, NULL};
+
+  o.alc = x->alc;
+  if (x->nest-- > 0)
+    return ng_stack_run(run_then_park, x, &o);
+  return ng_stack_call(recurse, &x->r);
+}
+
+static void test_destroy_inside_runs(void **state) {
+  ng_sched_opts so = {0};
+  ng_failalloc fa, fs;
+  ng_sched *s;
+  ng_task *a[4];
+  in_run x[4];
+  ng_stack_stats st;
+  int i;
+  (void)state;
+
+  ng_failalloc_init(&fa, 0); /* the runs' segments */
+  ng_failalloc_init(&fs, 0); /* the scheduler's */
+  so.alc = &fs.alc;
+  so.shared_stacks = 1; /* a[0..2] share one base: copies */
+  assert_int_equal(ng_sched_new(&s, &so), NG_OK);
+  for (i = 0; i < 4; i++) {
+    ng_task_opts to = {0, i == 3 ? NG_TASK_PRIVATE : 0};
+    memset(&x[i], 0, sizeof x[i]);
+    x[i].alc = &fa.alc;
+    x[i].nest = 1 + i % 3;
+    x[i].r.target = i == 0 ? 10 : 2000; /* a[0] parks on its base */
+    x[i].r.park_at_bottom = 1;
+    assert_int_equal(ng_task_spawn(s, &a[i], run_then_park, &x[i], &to),
+                     NG_OK);
+  }
+  assert_int_equal(ng_sched_run(s), NG_OK);
+  for (i = 0; i < 4; i++)
+    assert_int_equal(x[i].r.max_depth, x[i].r.target);
+  assert_true(fa.live_blocks >= 3 * 4); /* segments held by the runs */
+  ng_sched_free(s);
+  assert_int_equal(fa.live_blocks, 0);
+  assert_int_equal(fa.size_mismatch, 0);
+  assert_int_equal(fs.live_blocks, 0);
+  assert_int_equal(fs.size_mismatch, 0);
+  ng_stack_thread_stats(&st);
+  assert_int_equal(st.stack_inuse, 0); /* the runs' in-use bytes went too */
+}
+
 /* Shared stacks copy bytes out and back: many tasks on one stack, each
  * checking its own locals across switches. */
 static int checker(void *p) {
@@ -901,6 +959,7 @@ int main(void) {
       cmocka_unit_test(test_task_ceiling_isolated),
       cmocka_unit_test(test_private_stack_locals),
       cmocka_unit_test(test_pooled_segments_reused),
+      cmocka_unit_test(test_destroy_inside_runs),
       cmocka_unit_test(test_shared_stack_copying),
       cmocka_unit_test(test_fp_state_per_task),
       cmocka_unit_test(test_run_and_syscall_in_task),

@@ -189,8 +189,10 @@ int ng_sched_new(ng_sched **out, const ng_sched_opts *opts);
 
 /*
  * Destroys the scheduler. Tasks still alive are destroyed without running
- * further (what they allocated themselves is not freed). Must not be
- * called from a task. NULL is allowed.
+ * further (what they allocated themselves is not freed; the runtime's own
+ * memory is, including the stacks of ng_stack_run calls a task was inside:
+ * the ng_alloc such a run was given must still be valid here). Must not
+ * be called from a task. NULL is allowed.
  */
 void ng_sched_free(ng_sched *s);
 

@@ -384,14 +384,44 @@ static ng_task *task_alloc(ng__thr *t, ng_sched *s) {
   return ng__sys_malloc(t, s->alc, sizeof *a);
 }
 
+/* Where the n bytes a suspended task had at p are now: in its save
+ * buffer when they lay on its shared base and were copied out. */
+static const void *task_bytes(const ng_task *a, const void *p, size_t n) {
+  uintptr_t u = (uintptr_t)p, lo;
+
+  if (a->home == NULL || a->home->owner == a || a->save_len == 0)
+    return p;
+  lo = a->home->top - a->save_len;
+  if (u >= lo && u + n <= a->home->top)
+    return a->save + (u - lo);
+  return p;
+}
+
+/* A task destroyed inside ng_stack_run (nested runs, each on the one
+ * before): the runs' stacks hold segments from their own allocators that
+ * nothing else knows about. Their structs live on the task's stacks, so
+ * they are read (through copies) innermost first, before anything that
+ * could hold them is freed. */
+static void release_runs(ng__thr *t, ng_task *a) {
+  const ng__stk *p = a->cur;
+
+  while (p != NULL && p != &a->stk && p != &t->main && p != &t->sys) {
+    ng__stk r;
+    ng__env env;
+
+    memcpy(&r, task_bytes(a, p, sizeof r), sizeof r);
+    memcpy(&env, task_bytes(a, r.env, sizeof env), sizeof env);
+    r.env = &env;
+    p = r.outer;
+    ng__stk_abandon(t, &r);
+  }
+  a->cur = &a->stk;
+}
+
 /* Releases every stack resource of a (ended, or being destroyed). */
 static void release_stacks(ng__thr *t, ng_sched *s, ng_task *a) {
-  if (a->stk.seg != NULL) { /* destroyed while suspended on a segment */
-    ng__stat_inuse(&s->st, 0, a->stk.seg_bytes);
-    a->stk.seg = NULL;
-    a->stk.seg_bytes = 0;
-  }
-  ng__stk_release(t, &a->stk);
+  release_runs(t, a);
+  ng__stk_abandon(t, &a->stk); /* a destroyed task may be on a segment */
   save_release(t, s, a);
   if (a->home != NULL && a->home->owner == a)
     a->home->owner = NULL;

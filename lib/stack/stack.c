@@ -120,6 +120,7 @@ void ng__stk_init(ng__stk *s, uintptr_t top, size_t max, const ng__env *env) {
   s->nsegs = 0;
   s->grows = 0;
   s->env = env;
+  s->outer = NULL;
 }
 
 /* Gives back g and every segment cached below it. */
@@ -134,6 +135,14 @@ static void chain_put(ng__thr *t, ng__stk *s, ng__seg *g) {
 void ng__stk_release(ng__thr *t, ng__stk *s) {
   chain_put(t, s, s->first);
   s->first = NULL;
+}
+
+void ng__stk_abandon(ng__thr *t, ng__stk *s) {
+  if (s->seg != NULL)
+    ng__stat_inuse(s->env->st, 0, s->seg_bytes);
+  s->seg = NULL;
+  s->seg_bytes = 0;
+  ng__stk_release(t, s);
 }
 
 void ng__stk_trim(ng__thr *t, ng__stk *s) {
@@ -357,6 +366,7 @@ int ng_stack_run_info(int (*fn)(void *), void *arg, const ng_stack_opts *opts,
   env.budget = 0;
   env.growable = 1;
   ng__stk_init(&r, top, max, &env);
+  r.outer = outer; /* a task destroyed in fn finds r (ng__task_destroy) */
   /* Base bytes may use the ceiling less what leaving the base needs. */
   r.base_limit = top - max + NG__RED + NG__RESERVE;
   if (top < max || r.base_limit < old_limit)

@@ -86,6 +86,7 @@ typedef struct ng__stk {
   size_t nsegs;         /* segments allocated for this stack */
   uint64_t grows;       /* switches onto a deeper segment */
   const ng__env *env;   /* segment source and counters */
+  struct ng__stk *outer; /* current when this run started; NULL: a root */
 } ng__stk;
 
 /* Per-thread state. */
@@ -145,6 +146,11 @@ int ng__stk_grow_call(ng__thr *t, ng__stk *s, int (*fn)(void *), void *arg,
 
 /* Releases every segment s holds; s must be running on its base. */
 void ng__stk_release(ng__thr *t, ng__stk *s);
+
+/* Releases the segments of a stack abandoned mid-run (its task destroyed
+ * while suspended), including those in use, and takes them off the
+ * in-use count. s may be a copy of the stack's struct. */
+void ng__stk_abandon(ng__thr *t, ng__stk *s);
 
 /* Releases the segments cached below the running one (park, shrink). */
 void ng__stk_trim(ng__thr *t, ng__stk *s);
