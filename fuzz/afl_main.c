@@ -12,7 +12,7 @@
  */
 #include <stdint.h>
 #include <stdio.h>
-#ifdef __GLIBC__ /* defined by stdio.h */
+#ifdef __GLIBC__    /* defined by stdio.h */
 #include <malloc.h> /* mallopt */
 #endif
 #include <stdlib.h>

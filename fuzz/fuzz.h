@@ -55,6 +55,7 @@ int ng_fuzz_json_lalr(const uint8_t *data, size_t size);
 int ng_fuzz_json_differential(const uint8_t *data, size_t size);
 int ng_fuzz_json_roundtrip(const uint8_t *data, size_t size);
 int ng_fuzz_json_options(const uint8_t *data, size_t size);
+int ng_fuzz_json_lexer(const uint8_t *data, size_t size);
 int ng_fuzz_stack_tasks(const uint8_t *data, size_t size);
 
 /* ------------------------------------------------------------- oracles */

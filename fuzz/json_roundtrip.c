@@ -209,8 +209,8 @@ static int rt_accessors(const ng_json_value *v) {
   for (c = is_box(v) ? v->as.c.head : NULL; c != NULL; c = c->next)
     n++;
   if (ng_json_size(v) != n) {
-    ng_fuzz_fail("roundtrip: ng_json_size %zu, %zu children",
-                 ng_json_size(v), n);
+    ng_fuzz_fail("roundtrip: ng_json_size %zu, %zu children", ng_json_size(v),
+                 n);
     return -1;
   }
   if (p == NULL)
@@ -223,7 +223,8 @@ static int rt_accessors(const ng_json_value *v) {
       (p->type == NG_JSON_OBJECT &&
        ng_json_get(p, v->key, v->key_len) != (first ? first : v))) {
     ng_fuzz_fail("roundtrip: ng_json_at/ng_json_get disagree with the "
-                 "child list at index %zu", i);
+                 "child list at index %zu",
+                 i);
     return -1;
   }
   return 0;
@@ -257,8 +258,7 @@ static int rt_equal_pair(const ng_json_value *a, const ng_json_value *b) {
  * container never equal to its own child, and a pointer taken from the
  * input's bytes (malformed most of the time: must be EINVAL/ENOTFOUND).
  */
-static int rt_dom(const ng_json_value *root, const uint8_t *data,
-                  size_t size) {
+static int rt_dom(const ng_json_value *root, const uint8_t *data, size_t size) {
   ng_fuzz_docstat st;
   const ng_json_value *r = NULL;
   rt_walk w;
@@ -271,16 +271,16 @@ static int rt_dom(const ng_json_value *root, const uint8_t *data,
   rc = ng_json_walk(root, rt_enter, rt_leave, &w);
   if (rc != 0 || w.enters != st.nodes || w.leaves != st.containers) {
     ng_fuzz_fail("roundtrip: walk gave %d, %zu enters %zu leaves for %zu "
-                 "nodes %zu containers", rc, w.enters, w.leaves, st.nodes,
-                 st.containers);
+                 "nodes %zu containers",
+                 rc, w.enters, w.leaves, st.nodes, st.containers);
     return -1;
   }
   w.enters = w.leaves = w.n = w.seen = 0;
   w.stop_at = 1 + size % st.nodes;
   rc = ng_json_walk(root, rt_enter, NULL, &w);
   if (rc != 7 || w.enters != w.stop_at) {
-    ng_fuzz_fail("roundtrip: walk stopped at %zu gave %d after %zu",
-                 w.stop_at, rc, w.enters);
+    ng_fuzz_fail("roundtrip: walk stopped at %zu gave %d after %zu", w.stop_at,
+                 rc, w.enters);
     return -1;
   }
   for (i = 0; i < w.n; i++)
@@ -295,8 +295,7 @@ static int rt_dom(const ng_json_value *root, const uint8_t *data,
   rc = ng_json_pointer(root, ng_fuzz_chars(data, size), size, &r);
   if ((rc != NG_OK && rc != NG_EINVAL && rc != NG_ENOTFOUND) ||
       (rc == NG_OK && r == NULL)) {
-    ng_fuzz_fail("roundtrip: pointer from the input gave %s",
-                 ng_err_name(rc));
+    ng_fuzz_fail("roundtrip: pointer from the input gave %s", ng_err_name(rc));
     return -1;
   }
   return 0;

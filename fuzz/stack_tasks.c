@@ -233,9 +233,33 @@ static int st_system_fn(void *arg) {
   return n == 3000 && buf[2999] == (char)('0' + *(int *)arg % 10) ? 0 : -1;
 }
 
+/* Per-task statistics of every unjoined task: what a task holds is at
+ * most its high-water mark plus its saved bytes, segments hold bytes. */
+static int st_task_stats(st_prog *p) {
+  ng_task_stats ts;
+  size_t i;
+
+  for (i = 0; i < p->nslot; i++) {
+    if (p->slot[i].task == NULL)
+      continue;
+    ng_task_stats_get(p->slot[i].task, &ts);
+    if ((ts.segments != 0 && ts.stack_bytes == 0) ||
+        (ts.grows == 0 && ts.segments > 1)) {
+      ng_fuzz_fail("stack: task %zu stats: %zu bytes, %zu segments, peak "
+                   "%zu, %llu grows",
+                   i, ts.stack_bytes, ts.segments, ts.peak,
+                   (unsigned long long)ts.grows);
+      return -1;
+    }
+  }
+  return 0;
+}
+
 static int st_stats(st_prog *p) {
   ng_stack_stats st;
 
+  if (st_task_stats(p) != 0)
+    return -1;
   ng_sched_stats(p->s, &st);
   if (st.stack_inuse > st.stack_sys || st.segments_pooled > st.segments ||
       st.seg_frees > st.seg_allocs || st.tasks_parked > st.tasks_live ||
@@ -353,6 +377,58 @@ static int st_thread(st_prog *p) {
 }
 
 /* MISUSE inside a task: documented refusals, and who is running. */
+/* Arguments every call must refuse with NG_EINVAL, whatever the state;
+ * and the out-of-line forms of the inline stack calls. */
+static int st_bad_args(st_prog *p, const st_slot *self) {
+  ng_task *tk = NULL;
+  ng_pool *pl = NULL;
+  int einval =
+      ng_sched_run(NULL) == NG_EINVAL &&
+      ng_task_spawn(NULL, &tk, st_task, NULL, NULL) == NG_EINVAL &&
+      ng_task_spawn(p->s, &tk, NULL, NULL, NULL) == NG_EINVAL &&
+      ng_task_wake(NULL) == NG_EINVAL &&
+      ng_task_join(NULL, NULL) == NG_EINVAL &&
+      ng_pool_new(&pl, NULL, 1, NULL) == NG_EINVAL &&
+      ng_pool_new(&pl, p->s, 0, NULL) == NG_EINVAL && pl == NULL &&
+      ng_pool_submit(NULL, st_task, NULL) == NG_EINVAL &&
+      ng_pool_wait(NULL) == NG_EINVAL &&
+      (p->pool == NULL || ng_pool_submit(p->pool, NULL, NULL) == NG_EINVAL);
+  st_rec r;
+  int rc;
+
+  if (!einval) {
+    ng_fuzz_fail("stack: a NULL or zero argument was not NG_EINVAL");
+    return -1;
+  }
+  if (self != NULL && self->task != NULL) {
+    rc = ng_task_join(self->task, NULL); /* EBUSY: another task joins it */
+    if (rc != NG_ESTATE && rc != NG_EBUSY) {
+      ng_fuzz_fail("stack: a task joining itself gave %s", ng_err_name(rc));
+      return -1;
+    }
+  }
+  {
+    size_t old = ng_stack_set_max(1), low = ng_stack_get_max();
+    (void)ng_stack_set_max(old);
+    if (low == 0 || low > old) {
+      ng_fuzz_fail("stack: ceiling 1 reads back as %zu", low);
+      return -1;
+    }
+  }
+  if (ng_stack_backend() == NULL || *ng_stack_backend() == '\0') {
+    ng_fuzz_fail("stack: no backend name");
+    return -1;
+  }
+  memset(&r, 0, sizeof r);
+  r.depth = 8;
+  rc = (ng_stack_call)(st_rec64, &r);
+  if ((ng_stack_check)() != NG_OK && rc == NG_OK) {
+    ng_fuzz_fail("stack: ng_stack_check failed where 8 frames ran");
+    return -1;
+  }
+  return st_rc(p, "ng_stack_call (function)", rc, NG_ENOMEM, NG_ESTACK);
+}
+
 static int st_misuse(st_prog *p, const st_slot *self) {
   ng_sched *other = NULL;
   int rc = ng_sched_run(p->s);
@@ -373,7 +449,7 @@ static int st_misuse(st_prog *p, const st_slot *self) {
     ng_fuzz_fail("stack: ng_task_self is not the running task");
     return -1;
   }
-  return 0;
+  return st_bad_args(p, self);
 }
 
 /* A pool job: a small recursion, maybe a yield, a chosen result. */

@@ -47,24 +47,6 @@ static ng__json_token lex1(const char *s, size_t n, unsigned flags) {
 
 #define LEX1(lit) lex1(lit, sizeof(lit) - 1, 0)
 
-/* Two tokens are the same token. */
-static int same_token(const ng__json_token *a, const ng__json_token *b) {
-  if (a->kind != b->kind)
-    return 0;
-  switch (a->kind) {
-  case NG__JT_ERROR:
-    return a->code == b->code && a->err_off == b->err_off && a->off == b->off;
-  case NG__JT_STRING:
-    return a->off == b->off && a->len == b->len && a->slen == b->slen &&
-           a->flags == b->flags;
-  case NG__JT_NUMBER:
-    return a->off == b->off && a->len == b->len && a->ntype == b->ntype &&
-           memcmp(&a->num, &b->num, sizeof a->num) == 0;
-  default:
-    return a->off == b->off && a->len == b->len;
-  }
-}
-
 /*
  * Lexes data with both paths side by side and fails on the first token
  * that differs. Returns the number of tokens.
@@ -82,7 +64,7 @@ static size_t compare_paths(const char *data, size_t n, unsigned flags,
     memset(&tb, 0, sizeof tb);
     ng__json_next(&a, &ta);
     ng__json_lex(&b, &tb);
-    if (!same_token(&ta, &tb)) {
+    if (!ng__json_token_same(&ta, &tb)) {
       fprintf(stderr, "paths differ at token %zu: kind %d/%d off %zu/%zu\n",
               count, ta.kind, tb.kind, ta.off, tb.off);
       fail();

@@ -26,6 +26,7 @@
 #include "../fuzz/json_differential.c"
 #include "../fuzz/json_iterative.c"
 #include "../fuzz/json_lalr.c"
+#include "../fuzz/json_lexer.c"
 #include "../fuzz/json_options.c"
 #include "../fuzz/json_recursive.c"
 #include "../fuzz/json_roundtrip.c"
@@ -50,6 +51,7 @@ static const harness harnesses[] = {
     {"json_differential", ng_fuzz_json_differential},
     {"json_roundtrip", ng_fuzz_json_roundtrip},
     {"json_options", ng_fuzz_json_options},
+    {"json_lexer", ng_fuzz_json_lexer},
     {"stack_tasks", ng_fuzz_stack_tasks},
 };
 

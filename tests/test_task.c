@@ -395,9 +395,8 @@ static void test_pooled_segments_reused(void **state) {
   parked.park_at_bottom = 1;
   assert_int_equal(ng_task_spawn(s, &b, deep_recurse, &parked, &priv), NG_OK);
   for (i = 0; i < 8; i++)
-    assert_int_equal(ng_task_spawn(s, &a[i], ret_arg, (void *)(intptr_t)i,
-                                   &priv),
-                     NG_OK);
+    assert_int_equal(
+        ng_task_spawn(s, &a[i], ret_arg, (void *)(intptr_t)i, &priv), NG_OK);
   for (i = 0; i < 8; i++) {
     assert_int_equal(ng_task_join(a[i], &res), NG_OK);
     assert_int_equal(res, i);
@@ -455,8 +454,7 @@ static void test_destroy_inside_runs(void **state) {
     x[i].nest = 1 + i % 3;
     x[i].r.target = i == 0 ? 10 : 2000; /* a[0] parks on its base */
     x[i].r.park_at_bottom = 1;
-    assert_int_equal(ng_task_spawn(s, &a[i], run_then_park, &x[i], &to),
-                     NG_OK);
+    assert_int_equal(ng_task_spawn(s, &a[i], run_then_park, &x[i], &to), NG_OK);
   }
   assert_int_equal(ng_sched_run(s), NG_OK);
   for (i = 0; i < 4; i++)

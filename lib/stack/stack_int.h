@@ -75,17 +75,17 @@ typedef struct ng__env {
 } ng__env;
 
 typedef struct ng__stk {
-  ng__seg *seg;         /* segment running now; NULL: on the base */
-  ng__seg *first;       /* first segment; cached while on the base */
-  uintptr_t base_top;   /* accounting origin on the base */
-  uintptr_t base_limit; /* fast-path limit on the base */
-  size_t base_used;     /* base bytes in use when it was left */
-  size_t seg_bytes;     /* bytes of the active chain */
-  size_t max;           /* ceiling; 0: the global max at each growth */
-  size_t peak;          /* high-water of base_used + seg_bytes */
-  size_t nsegs;         /* segments allocated for this stack */
-  uint64_t grows;       /* switches onto a deeper segment */
-  const ng__env *env;   /* segment source and counters */
+  ng__seg *seg;          /* segment running now; NULL: on the base */
+  ng__seg *first;        /* first segment; cached while on the base */
+  uintptr_t base_top;    /* accounting origin on the base */
+  uintptr_t base_limit;  /* fast-path limit on the base */
+  size_t base_used;      /* base bytes in use when it was left */
+  size_t seg_bytes;      /* bytes of the active chain */
+  size_t max;            /* ceiling; 0: the global max at each growth */
+  size_t peak;           /* high-water of base_used + seg_bytes */
+  size_t nsegs;          /* segments allocated for this stack */
+  uint64_t grows;        /* switches onto a deeper segment */
+  const ng__env *env;    /* segment source and counters */
   struct ng__stk *outer; /* current when this run started; NULL: a root */
 } ng__stk;
 

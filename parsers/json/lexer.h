@@ -42,6 +42,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "nestguard/json.h"
 #include "internal.h"
@@ -220,5 +221,25 @@ int ng__json_decimal(uint64_t w, long q, int neg, const char *p, size_t n,
 
 /* Short name of a token kind for messages: "'{'", "string", "end of input". */
 const char *ng__json_token_name(int kind);
+
+/* Nonzero when a and b are the same token: kind, position and what the
+ * kind carries (error code and offset; decoded length and flags; number
+ * type and bits). How the tests and the fuzzer compare the two paths. */
+static inline int ng__json_token_same(const ng__json_token *a,
+                                      const ng__json_token *b) {
+  if (a->kind != b->kind || a->off != b->off)
+    return 0;
+  switch (a->kind) {
+  case NG__JT_ERROR:
+    return a->code == b->code && a->err_off == b->err_off;
+  case NG__JT_STRING:
+    return a->len == b->len && a->slen == b->slen && a->flags == b->flags;
+  case NG__JT_NUMBER:
+    return a->len == b->len && a->ntype == b->ntype &&
+           memcmp(&a->num, &b->num, sizeof a->num) == 0;
+  default:
+    return a->len == b->len;
+  }
+}
 
 #endif /* NG_PARSERS_JSON_LEXER_H */
