@@ -29,9 +29,13 @@
  *     tasks it destroyed while suspended, and every free named the right
  *     size.
  */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE /* SA_ONSTACK */
+#endif
 #include "fuzz.h"
 
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -379,6 +383,37 @@ static int st_thread(st_prog *p) {
 /* MISUSE inside a task: documented refusals, and who is running. */
 /* Arguments every call must refuse with NG_EINVAL, whatever the state;
  * and the out-of-line forms of the inline stack calls. */
+static void st_sig_noop(int sig) { (void)sig; }
+
+/* SIGNAL CHECK: the whole table (either result), then one signal given a
+ * handler without SA_ONSTACK (must be refused, by name) and with it (must
+ * pass). The signal's own action is put back. */
+static int st_sigcheck(st_prog *p) {
+  struct sigaction old, sa;
+  int sig = SIGUSR2, named = SIGUSR2, ok;
+
+  if (st_rc(p, "signal_check", ng_stack_signal_check(NULL), NG_EINVAL,
+            NG_EINVAL) != 0)
+    return -1;
+  if (sigaction(sig, NULL, &old) != 0)
+    return 0;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = st_sig_noop;
+  sigemptyset(&sa.sa_mask);
+  (void)sigaction(sig, &sa, NULL);
+  ok = ng_stack_signal_check(&named) == NG_EINVAL && named == sig;
+  sa.sa_flags = SA_ONSTACK;
+  (void)sigaction(sig, &sa, NULL);
+  ok = ok && ng_stack_signal_check(&named) == NG_OK;
+  (void)sigaction(sig, &old, NULL);
+  if (!ok) {
+    ng_fuzz_fail("stack: ng_stack_signal_check got a handler's SA_ONSTACK "
+                 "wrong");
+    return -1;
+  }
+  return 0;
+}
+
 static int st_bad_args(st_prog *p, const st_slot *self) {
   ng_task *tk = NULL;
   ng_pool *pl = NULL;
@@ -638,8 +673,7 @@ static int st_op(st_prog *p, const st_slot *self) {
     if (p->sigchecks >= ST_SIGCHECKS)
       return 0;
     p->sigchecks++;
-    return st_rc(p, "signal_check", ng_stack_signal_check(NULL), NG_EINVAL,
-                 NG_EINVAL);
+    return st_sigcheck(p);
   case 13:
     return st_thread(p);
   default:

@@ -10,6 +10,7 @@
  * The fuzz seed corpus and generated nestings at the default depth limit
  * replay the same way, and a test proves the oracles can fail.
  */
+#define _GNU_SOURCE /* the harnesses' signal code (SA_ONSTACK) */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
