@@ -14,15 +14,61 @@
 
 unsigned long ng_fuzz_failures;
 
+/* A message for stderr, printed on the thread's own stack. */
+typedef struct fz_msg {
+  const char *prefix;
+  const char *fmt;
+  va_list ap;
+} fz_msg;
+
+/* The format was checked where it was written: ng_fuzz_log and
+ * ng_fuzz_fail carry the printf format attribute. */
+#if defined(__GNUC__) || defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+#endif
+static int fz_print(void *arg) {
+  fz_msg *m = arg;
+
+  fputs(m->prefix, stderr);
+  vfprintf(stderr, m->fmt, m->ap);
+  fflush(stderr);
+  return 0;
+}
+#if defined(__GNUC__) || defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
+
+/* Oracles fail and traces print inside tasks too, on a 2 KiB task base or
+ * at the end of a segment: stdio needs more stack than that (printing
+ * there overran a task's base and corrupted the heap in a queue replay),
+ * so the printing runs on the system stack. Outside tasks the call is
+ * direct. */
+static void fz_vlog(const char *prefix, const char *fmt, va_list ap) {
+  fz_msg m;
+
+  m.prefix = prefix;
+  m.fmt = fmt;
+  va_copy(m.ap, ap);
+  (void)ng_stack_call_system(fz_print, &m);
+  va_end(m.ap);
+}
+
+void ng_fuzz_log(const char *fmt, ...) {
+  va_list ap;
+
+  va_start(ap, fmt);
+  fz_vlog("", fmt, ap);
+  va_end(ap);
+}
+
 void ng_fuzz_fail(const char *fmt, ...) {
   va_list ap;
 
-  fputs("nestguard-fuzz: ", stderr);
   va_start(ap, fmt);
-  vfprintf(stderr, fmt, ap);
+  fz_vlog("nestguard-fuzz: ", fmt, ap);
   va_end(ap);
-  fputc('\n', stderr);
-  fflush(stderr);
+  ng_fuzz_log("\n");
 #ifndef NG_FUZZ_NO_ABORT
   /* Replays of whole queues (fuzz/run) set this to see every failure. */
   if (getenv("NG_FUZZ_CONTINUE") == NULL)

@@ -70,6 +70,13 @@ __attribute__((format(printf, 1, 2)))
 #endif
 void ng_fuzz_fail(const char *fmt, ...);
 
+/* fprintf(stderr, ...) that is safe on a task's small stack: it prints on
+ * the thread's system stack (ng_stack_call_system). */
+#if defined(__GNUC__) || defined(__clang__)
+__attribute__((format(printf, 1, 2)))
+#endif
+void ng_fuzz_log(const char *fmt, ...);
+
 /* Non-NULL pointer for an empty input (parsers may want data != NULL). */
 const char *ng_fuzz_chars(const uint8_t *data, size_t size);
 
