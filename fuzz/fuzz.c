@@ -236,7 +236,7 @@ static int path_step(fz_buf *b, const ng_json_value *p,
   if (fz_put(b, "/", 1) != 0)
     return -1;
   if (p->type == NG_JSON_ARRAY) {
-    for (s = p->as.c.head; s != NULL && s != c; s = s->next)
+    for (s = p->as.c.head; s != NULL && s != c; s = ng_json_next(s))
       i++;
     snprintf(num, sizeof num, "%zu", i);
     return fz_put(b, num, strlen(num));
@@ -257,7 +257,7 @@ static int shadowed(const ng_json_value *p, const ng_json_value *c) {
 
   if (p->type != NG_JSON_OBJECT)
     return 0;
-  for (s = p->as.c.head; s != NULL && s != c; s = s->next)
+  for (s = p->as.c.head; s != NULL && s != c; s = ng_json_next(s))
     if (s->key_len == c->key_len && memcmp(s->key, c->key, c->key_len) == 0)
       return 1;
   return 0;
@@ -272,7 +272,7 @@ static int path_of(fz_buf *b, const ng_json_value *v) {
   size_t n = 0, i;
   int rc = 0;
 
-  for (x = v; x->parent != NULL; x = x->parent)
+  for (x = v; ng_json_parent(x) != NULL; x = ng_json_parent(x))
     n++;
   b->n = 0;
   if (n == 0)
@@ -280,12 +280,12 @@ static int path_of(fz_buf *b, const ng_json_value *v) {
   chain = malloc(n * sizeof *chain);
   if (chain == NULL)
     return -1;
-  for (i = n, x = v; x->parent != NULL; x = x->parent)
+  for (i = n, x = v; ng_json_parent(x) != NULL; x = ng_json_parent(x))
     chain[--i] = x;
   for (i = 0; i < n && rc == 0; i++)
-    rc = shadowed(chain[i]->parent, chain[i])
+    rc = shadowed(ng_json_parent(chain[i]), chain[i])
              ? 1
-             : path_step(b, chain[i]->parent, chain[i]);
+             : path_step(b, ng_json_parent(chain[i]), chain[i]);
   free(chain);
   return rc;
 }

@@ -203,10 +203,10 @@ static int rt_leave(void *ud, const ng_json_value *v, size_t depth) {
 
 /* size/at/get of a node agree with its parent's child list. */
 static int rt_accessors(const ng_json_value *v) {
-  const ng_json_value *p = v->parent, *c, *first = NULL;
+  const ng_json_value *p = ng_json_parent(v), *c, *first = NULL;
   size_t i = 0, n = 0;
 
-  for (c = is_box(v) ? v->as.c.head : NULL; c != NULL; c = c->next)
+  for (c = is_box(v) ? v->as.c.head : NULL; c != NULL; c = ng_json_next(c))
     n++;
   if (ng_json_size(v) != n) {
     ng_fuzz_fail("roundtrip: ng_json_size %zu, %zu children", ng_json_size(v),
@@ -215,7 +215,7 @@ static int rt_accessors(const ng_json_value *v) {
   }
   if (p == NULL)
     return 0;
-  for (c = p->as.c.head; c != v; c = c->next, i++)
+  for (c = p->as.c.head; c != v; c = ng_json_next(c), i++)
     if (first == NULL && v->key != NULL && c->key_len == v->key_len &&
         memcmp(c->key, v->key, v->key_len) == 0)
       first = c;

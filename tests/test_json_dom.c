@@ -37,8 +37,14 @@ static ng_json_value *ok_node(ng_json_value *v) {
   return v;
 }
 
+/* Appends child after parent's last child (found by a walk: O(children),
+ * which is fine for tests; builders keep the last child at hand). */
 static ng_json_value *add(ng_json_value *parent, ng_json_value *child) {
-  ng__json_append(parent, child);
+  ng_json_value *last = parent->as.c.head;
+
+  while (last != NULL && ng_json_next(last) != NULL)
+    last = ng_json_next(last);
+  ng__json_append(parent, &last, child);
   return child;
 }
 
@@ -219,7 +225,7 @@ static void test_accessors(void **state) {
   a = ng_json_get(root, KEY("a"));
   assert_non_null(a);
   assert_int_equal(a->type, NG_JSON_ARRAY);
-  assert_ptr_equal(a->parent, root);
+  assert_ptr_equal(ng_json_parent(a), root);
   assert_int_equal(ng_json_size(a), 7);
   assert_int_equal(ng_json_at(a, 0)->as.i, 1);
   assert_int_equal(ng_json_at(a, 2)->as.u, UINT64_MAX);
@@ -473,14 +479,14 @@ static void test_copy(void **state) {
   assert_non_null(dst);
   assert_true(ng_json_equal(src->root, dst->root));
   assert_ptr_not_equal(src->root, dst->root);
-  assert_null(dst->root->parent);
+  assert_null(ng_json_parent(dst->root));
   assert_int_equal(ng_json_doc_memory(dst), fa.live_bytes);
   /* The copy owns its strings: the source can go first. */
   b = ng_json_get(src->root, KEY("b"));
   assert_int_equal(ng_json_copy(b, NULL, &sub), NG_OK);
   ng_json_doc_free(src);
   assert_null(sub->root->key); /* a copied member becomes a plain root */
-  assert_null(sub->root->parent);
+  assert_null(ng_json_parent(sub->root));
   EXPECT_TEXT(sub->root, 0, "{\"c\":\"\xc3\xa9\"}");
   EXPECT_TEXT(dst->root, 0, sample_compact);
   ng_json_doc_free(dst);
@@ -1107,7 +1113,7 @@ static void test_roundtrip_numbers(void **state) {
   const ng_json_value *v;
   size_t i = 0;
   (void)state;
-  for (v = doc->root->as.c.head; v != NULL; v = v->next, i++)
+  for (v = doc->root->as.c.head; v != NULL; v = ng_json_next(v), i++)
     assert_int_equal(v->type, types[i]);
   assert_int_equal(i, sizeof types / sizeof types[0]);
   EXPECT_TEXT(doc->root, 0, out);
@@ -1138,7 +1144,7 @@ static void test_roundtrip_random_doubles(void **state) {
   assert_int_equal(ng_json_write(a, 0, NULL, &text, &len), NG_OK);
   back = parse_ok(text, len, 0);
   for (x = a->as.c.head, y = back->root->as.c.head; x != NULL;
-       x = x->next, y = y->next) {
+       x = ng_json_next(x), y = ng_json_next(y)) {
     assert_non_null(y);
     assert_int_equal(y->type, NG_JSON_DOUBLE);
     if (memcmp(&x->as.d, &y->as.d, sizeof x->as.d) != 0)
@@ -1222,8 +1228,8 @@ static ng_json_doc *random_doc(size_t n) {
       ok_node(ng__json_node(doc, (rng() & 1) ? NG_JSON_ARRAY : NG_JSON_OBJECT));
   for (i = 0; i < n; i++) {
     uint64_t r = rng() % 10;
-    if (r < 2 && cur->parent != NULL) {
-      cur = cur->parent; /* close */
+    if (r < 2 && ng_json_parent(cur) != NULL) {
+      cur = ng_json_parent(cur); /* close: O(1), cur is a last child */
       continue;
     }
     v = r < 5 ? ng__json_node(doc, (r & 1) ? NG_JSON_ARRAY : NG_JSON_OBJECT)
@@ -1232,7 +1238,7 @@ static ng_json_doc *random_doc(size_t n) {
     if (cur->type == NG_JSON_OBJECT)
       assert_int_equal(ng__json_set_key(doc, v, key, random_utf8(key, 8)),
                        NG_OK);
-    ng__json_append(cur, v);
+    add(cur, v);
     if (v->type == NG_JSON_ARRAY || v->type == NG_JSON_OBJECT)
       cur = v;
   }
@@ -1396,7 +1402,8 @@ static ng_json_doc *build_chain(int sh, size_t depth) {
     } else {
       if (p->type == NG_JSON_OBJECT && ng__json_set_key(doc, v, "k", 1) != 0)
         goto fail;
-      ng__json_append(p, v);
+      ng_json_value *none = NULL; /* p is fresh: no child yet */
+      ng__json_append(p, &none, v);
     }
     p = v;
   }
@@ -1573,7 +1580,7 @@ static void *deep_main(void *arg) {
   leaf = chain_leaf(doc->root);
   DCHECK(d, leaf->type == NG_JSON_INT);
   /* size / at / get at the bottom. */
-  mid = leaf->parent;
+  mid = ng_json_parent(leaf);
   DCHECK(d, ng_json_size(mid) == 1);
   DCHECK(d, ng_json_at(mid, 0) == leaf);
   DCHECK(d, ng_json_get(mid, "k", 1) ==

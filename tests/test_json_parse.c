@@ -269,42 +269,44 @@ static void test_corpus_expectations(void **state) {
 static void check_sample_dom(const ng_json_value *r) {
   const ng_json_value *a, *v;
   assert_int_equal(r->type, NG_JSON_OBJECT);
-  assert_null(r->parent);
+  assert_null(ng_json_parent(r));
   assert_null(r->key);
   assert_int_equal(ng_json_size(r), 5);
   v = r->as.c.head;
   assert_string_equal(v->key, "n");
   assert_int_equal(v->key_len, 1);
-  assert_ptr_equal(v->parent, r);
+  assert_ptr_equal(ng_json_parent(v), r);
   assert_int_equal(v->type, NG_JSON_INT);
   assert_int_equal(v->as.i, -7);
-  v = v->next;
+  v = ng_json_next(v);
   assert_string_equal(v->key, "k\xC3\xA9y");
   assert_int_equal(v->type, NG_JSON_DOUBLE);
   assert_true(v->as.d == 2.5);
-  v = v->next;
+  v = ng_json_next(v);
   assert_int_equal(v->key_len, 3);
   assert_memory_equal(v->key, "a\0b", 4);
   assert_int_equal(v->type, NG_JSON_STRING);
   assert_int_equal(v->as.s.len, 8);
   assert_memory_equal(v->as.s.ptr, "x\0y\n\xF0\x9F\x98\x80", 9);
-  v = v->next;
+  v = ng_json_next(v);
   assert_string_equal(v->key, "arr");
   assert_int_equal(v->type, NG_JSON_ARRAY);
   a = v;
   assert_int_equal(a->as.c.n, 4);
   assert_int_equal(a->as.c.head->type, NG_JSON_NULL);
   assert_null(a->as.c.head->key);
-  assert_ptr_equal(a->as.c.head->parent, a);
-  assert_int_equal(a->as.c.head->next->type, NG_JSON_BOOL);
-  assert_true(a->as.c.head->next->as.b);
-  assert_int_equal(a->as.c.head->next->next->type, NG_JSON_BOOL);
-  assert_false(a->as.c.head->next->next->as.b);
-  assert_int_equal(a->as.c.tail->type, NG_JSON_UINT);
-  assert_true(a->as.c.tail->as.u == UINT64_MAX);
-  assert_null(a->as.c.tail->next);
-  v = v->next;
-  assert_ptr_equal(v, r->as.c.tail);
+  assert_ptr_equal(ng_json_parent(a->as.c.head), a);
+  assert_int_equal(ng_json_next(a->as.c.head)->type, NG_JSON_BOOL);
+  assert_true(ng_json_next(a->as.c.head)->as.b);
+  assert_int_equal(ng_json_next(ng_json_next(a->as.c.head))->type,
+                   NG_JSON_BOOL);
+  assert_false(ng_json_next(ng_json_next(a->as.c.head))->as.b);
+  assert_int_equal(ng_json_at(a, 3)->type, NG_JSON_UINT);
+  assert_true(ng_json_at(a, 3)->as.u == UINT64_MAX);
+  assert_null(ng_json_next(ng_json_at(a, 3)));
+  v = ng_json_next(v);
+  assert_ptr_equal(v, ng_json_at(r, 4));
+  assert_null(ng_json_next(v));
   assert_int_equal(v->type, NG_JSON_OBJECT);
   assert_null(v->as.c.head);
   assert_int_equal(v->as.c.n, 0);
@@ -341,7 +343,7 @@ static void test_scalar_roots(void **state) {
     ng_json_doc_free(d);
     assert_int_equal(parse_with(e, "\"s\"", 3, &d, NULL), NG_OK);
     assert_string_equal(ng_json_doc_root(d)->as.s.ptr, "s");
-    assert_null(ng_json_doc_root(d)->parent);
+    assert_null(ng_json_parent(ng_json_doc_root(d)));
     ng_json_doc_free(d);
     assert_int_equal(parse_with(e, "null", 4, &d, NULL), NG_OK);
     assert_int_equal(ng_json_doc_root(d)->type, NG_JSON_NULL);
@@ -419,11 +421,12 @@ static void test_dupkeys(void **state) {
     assert_string_equal(v->key, "a");
     assert_int_equal(v->type, NG_JSON_OBJECT);
     assert_int_equal(ng_json_get(v, "c", 1)->as.i, 3);
-    assert_ptr_equal(ng_json_get(v, "c", 1)->parent, v);
+    assert_ptr_equal(ng_json_parent(ng_json_get(v, "c", 1)), v);
     v = ng_json_at(r, 1);
     assert_string_equal(v->key, "b");
     assert_int_equal(v->type, NG_JSON_STRING);
-    assert_ptr_equal(r->as.c.tail, v);
+    assert_ptr_equal(ng_json_at(r, 1), v);
+    assert_null(ng_json_next(v));
     ng_json_doc_free(d);
     /* Keys compare decoded: "\u0061" is "a". */
     o.dupkeys = NG_JSON_DUP_REJECT;
@@ -473,6 +476,85 @@ static void test_dupkeys_big_objects(void **state) {
   free(buf);
 }
 
+/* Walk callback: v's children lead back to v and their count is v's size. */
+static int check_children(void *ud, const ng_json_value *v, size_t depth) {
+  const ng_json_value *c;
+  size_t n = 0;
+  (void)ud;
+  (void)depth;
+  for (c = ng_json_first(v); c != NULL; c = ng_json_next(c), n++)
+    assert_ptr_equal(ng_json_parent(c), v);
+  assert_int_equal(ng_json_size(v), n);
+  return 0;
+}
+
+/* Parses in under DUP_LAST with engine e and checks the compact text of the
+ * result, that every child leads back to its container, and that the
+ * result equals a parse of the expected text. */
+static void expect_last(ng_json_engine e, const char *in, const char *want) {
+  ng_json_options o;
+  ng_json_doc *d, *w;
+  char *out;
+  size_t len;
+
+  ng_json_options_default(&o);
+  o.engine = e;
+  o.dupkeys = NG_JSON_DUP_LAST;
+  assert_int_equal(ng_json_parse(in, strlen(in), &o, &d, NULL), NG_OK);
+  assert_int_equal(ng_json_write(ng_json_doc_root(d), 0, NULL, &out, &len),
+                   NG_OK);
+  assert_string_equal(out, want);
+  free(out);
+  assert_int_equal(
+      ng_json_walk(ng_json_doc_root(d), check_children, NULL, NULL), NG_OK);
+  o.dupkeys = NG_JSON_DUP_KEEP;
+  assert_int_equal(ng_json_parse(want, strlen(want), &o, &w, NULL), NG_OK);
+  assert_true(ng_json_equal(ng_json_doc_root(d), ng_json_doc_root(w)));
+  ng_json_doc_free(w);
+  ng_json_doc_free(d);
+}
+
+/* DUP_LAST merges repeats when their object closes: the last value lands
+ * in the first member's place, moved containers keep their children (which
+ * lead up to their new place), nested and last-position repeats included. */
+static void test_dupkeys_last_merge(void **state) {
+  char big[2048], want[2048];
+  size_t i, n = 0, m = 0;
+  ng_json_engine e;
+  (void)state;
+  n += (size_t)snprintf(big + n, sizeof big - n, "{");
+  m += (size_t)snprintf(want + m, sizeof want - m, "{");
+  for (i = 0; i < 40; i++) {
+    n += (size_t)snprintf(big + n, sizeof big - n, "%s\"k%zu\":%zu",
+                          i ? "," : "", i, i);
+    if (i == 5)
+      m +=
+          (size_t)snprintf(want + m, sizeof want - m, ",\"k5\":[1,{\"z\":[]}]");
+    else if (i == 39)
+      m += (size_t)snprintf(want + m, sizeof want - m, ",\"k39\":\"y\"");
+    else
+      m += (size_t)snprintf(want + m, sizeof want - m, "%s\"k%zu\":%zu",
+                            i ? "," : "", i, i);
+  }
+  snprintf(big + n, sizeof big - n,
+           ",\"k5\":\"x\",\"k39\":\"y\",\"k5\":[1,{\"z\":[]}]}");
+  snprintf(want + m, sizeof want - m, "}");
+  FOR_EACH_ENGINE(e) {
+    expect_last(e,
+                "{\"a\":[1,2],\"b\":0,\"a\":{\"x\":[3],\"y\":4},\"c\":5,"
+                "\"a\":[6,[7]]}",
+                "{\"a\":[6,[7]],\"b\":0,\"c\":5}");
+    expect_last(e,
+                "{\"k\":{\"k\":1,\"k\":{\"k\":2,\"z\":0,\"k\":3}},"
+                "\"k\":{\"k\":{\"m\":1,\"m\":2}}}",
+                "{\"k\":{\"k\":{\"m\":2}}}");
+    expect_last(e, "{\"a\":{},\"a\":{\"b\":[[]]},\"a\":[]}", "{\"a\":[]}");
+    expect_last(e, "[{\"a\":1,\"a\":[2]},{\"a\":3}]",
+                "[{\"a\":[2]},{\"a\":3}]");
+    expect_last(e, big, want);
+  }
+}
+
 /* --------------------------------------------------------------- events */
 
 typedef struct rec {
@@ -503,7 +585,7 @@ static int ev_key(void *ud, const char *k, size_t n) {
 }
 static int ev_scalar(void *ud, const ng_json_value *v) {
   char b[64];
-  assert_null(v->parent);
+  assert_null(ng_json_parent(v));
   assert_null(v->key);
   switch (v->type) {
   case NG_JSON_STRING:
@@ -944,6 +1026,7 @@ int main(void) {
       cmocka_unit_test(test_engines_equal_on_files),
       cmocka_unit_test(test_dupkeys),
       cmocka_unit_test(test_dupkeys_big_objects),
+      cmocka_unit_test(test_dupkeys_last_merge),
       cmocka_unit_test(test_events),
       cmocka_unit_test(test_events_limits),
       cmocka_unit_test(test_depth_limit_exact),

@@ -4,7 +4,8 @@
  * Four engines give identical results: the same DOM, or the same error code
  * at the same byte offset. Every DOM operation here (free, copy, equal,
  * write, pointer lookup, walk) uses O(1) machine stack whatever the nesting
- * depth: nodes carry parent links, so walks are loops, not recursion.
+ * depth: links are threaded (a last child leads back to its container), so
+ * walks are loops, not recursion.
  *
  * Thread-safety: a document may be read from several threads at once;
  * parsing and freeing touch only the objects passed in.
@@ -40,13 +41,24 @@ typedef enum ng_json_type {
 typedef struct ng_json_value ng_json_value;
 
 /*
- * One node. Nodes live in their document's arena; treat them as read-only.
- * Containers link their children through `next`; each child points back to
- * its container through `parent` (NULL for the root). A member of an object
- * carries its key in key/key_len; other nodes have key == NULL.
+ * One node, 40 bytes. Nodes live in their document's arena; treat them as
+ * read-only. A member of an object carries its key in key/key_len; other
+ * nodes have key == NULL.
+ *
+ * Links are threaded so that every walk is a loop without a stack and a
+ * node needs no parent pointer: `link` is the next sibling, except on a
+ * container's last child, where it points back to the container (and on a
+ * root, where it is NULL). Go through ng_json_first(), ng_json_next() and
+ * ng_json_parent() rather than reading `link` and `flags` yourself:
+ *
+ *   for (c = ng_json_first(v); c != NULL; c = ng_json_next(c)) ...
  */
 struct ng_json_value {
-  ng_json_type type;
+  uint8_t type;      /* an ng_json_type */
+  uint8_t flags;     /* internal (NG_JSON__LAST, ...) */
+  uint16_t reserved; /* zero */
+  uint32_t key_len;  /* key length in bytes, excluding the NUL (keys are
+                        limited to 4 GiB - 1: longer is NG_ESTRLIMIT) */
   union {
     bool b;
     int64_t i;
@@ -58,15 +70,33 @@ struct ng_json_value {
     } s;
     struct {
       ng_json_value *head; /* first child, NULL when empty */
-      ng_json_value *tail; /* last child, NULL when empty */
       size_t n;            /* number of children */
     } c;
   } as;
-  ng_json_value *next;   /* next sibling in the parent, or NULL */
-  ng_json_value *parent; /* containing array/object, NULL for the root */
-  const char *key;       /* member key (NUL-terminated), or NULL */
-  size_t key_len;        /* key length in bytes, excluding the NUL */
+  ng_json_value *link; /* internal: next sibling, or the container after
+                          its last child, or NULL after a root */
+  const char *key;     /* member key (NUL-terminated), or NULL */
 };
+
+/* flags bit: this node is the last child of its container, or a root, so
+ * `link` leads up (or is NULL), not to a sibling. */
+#define NG_JSON__LAST 0x1u
+
+/* The first child of an array/object; NULL when empty or not a container. */
+static inline ng_json_value *ng_json_first(const ng_json_value *v) {
+  return v != NULL && (v->type == NG_JSON_ARRAY || v->type == NG_JSON_OBJECT)
+             ? v->as.c.head
+             : NULL;
+}
+
+/* The next sibling of v, or NULL when v is the last child, a root or NULL. */
+static inline ng_json_value *ng_json_next(const ng_json_value *v) {
+  return v == NULL || (v->flags & NG_JSON__LAST) ? NULL : v->link;
+}
+
+/* The array/object containing v, or NULL for a root. O(siblings after v):
+ * it follows v's later siblings to the last one, whose link leads up. */
+ng_json_value *ng_json_parent(const ng_json_value *v);
 
 /* A parsed document: an arena owning every node and string, and the root. */
 typedef struct ng_json_doc ng_json_doc;
@@ -140,7 +170,8 @@ int ng_json_parse(const char *data, size_t len, const ng_json_options *opt,
  * callback returns 0 to continue or nonzero to stop: the parse then ends
  * with NG_ECANCELED at the offset of the event's token. Strings passed to
  * callbacks are valid only during the call. `scalar` receives a transient
- * node of type NULL, BOOL, INT, UINT, DOUBLE or STRING (no parent, no key).
+ * node of type NULL, BOOL, INT, UINT, DOUBLE or STRING (a root: no container,
+ * no key).
  */
 typedef struct ng_json_events {
   int (*start_object)(void *ud);

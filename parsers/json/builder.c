@@ -2,16 +2,20 @@
  * parsers/json/builder.c - the sink that turns events into a DOM.
  *
  * Nodes and decoded strings come from the document's arena; the builder
- * only remembers the innermost open container (`cur`) and climbs back up
- * through parent links, so it needs no stack of its own at any depth.
+ * only remembers the innermost open container (`cur`) and its last child
+ * (`last`). An open container is always the last child of its own
+ * container, so its threaded link leads back up when it closes: no stack
+ * of its own at any depth.
  *
  * Duplicate keys (ng_json_dupkeys): KEEP costs nothing. REJECT and LAST
  * look each key up among the object's members: a linear scan while the
  * object is small, then a hash index (one table for the whole parse, keyed
  * by object and key) once it has NG__DUP_SCAN_MAX members, so an object of
  * n members costs O(n) expected, not O(n^2). LAST keeps the first
- * member's place and overwrites its value in place (as JavaScript's
- * JSON.parse orders keys); the old value becomes unreachable arena memory.
+ * member's place and gives it the last value (as JavaScript's JSON.parse
+ * orders keys): a repeat is built like any member, marked NG__JSON_DUP,
+ * and merged into the first member when the object closes; replaced
+ * values become unreachable arena memory.
  */
 #include <string.h>
 
@@ -21,10 +25,16 @@
 /* Members scanned linearly before an object gets indexed. */
 #define NG__DUP_SCAN_MAX 16
 
+/* One indexed member: the first with its key in its object. */
+typedef struct ng__json_dupent {
+  const ng_json_value *obj; /* the object; NULL = empty slot */
+  ng_json_value *m;         /* the member */
+} ng__json_dupent;
+
 struct ng__json_dupidx {
-  ng_json_value **slot; /* open addressing; NULL = empty */
-  size_t cap;           /* power of two */
-  size_t n;             /* members stored */
+  ng__json_dupent *slot; /* open addressing */
+  size_t cap;            /* power of two */
+  size_t n;              /* members stored */
 };
 
 void ng__json_builder_init(ng__json_builder *b, ng_json_doc *doc,
@@ -46,22 +56,6 @@ void ng__json_builder_free(ng__json_builder *b) {
 }
 
 /* --------------------------------------------------------- node helpers */
-
-/*
- * The node that receives the next value under REJECT / LAST: a fresh node
- * (ng__json_build_node), or under DUP_LAST the earlier member being
- * overwritten. Sets only the links; the caller fills type and value. NULL
- * on arena failure.
- */
-static ng_json_value *value_slot(ng__json_builder *b) {
-  ng_json_value *v = b->dup;
-
-  if (v != NULL) {
-    b->dup = NULL;
-    return v;
-  }
-  return ng__json_build_node(b);
-}
 
 /* Decodes STRING token t into the arena; NULL on failure. */
 static char *decode(ng__json_builder *b, const ng__json_token *t) {
@@ -87,19 +81,21 @@ static int same_key(const ng_json_value *m, const char *k, size_t n) {
   return m->key_len == n && memcmp(m->key, k, n) == 0;
 }
 
-static void idx_put(ng__json_dupidx *x, ng_json_value *m) {
-  size_t i = key_hash(m->parent, m->key, m->key_len) & (x->cap - 1);
+static void idx_put(ng__json_dupidx *x, const ng_json_value *obj,
+                    ng_json_value *m) {
+  size_t i = key_hash(obj, m->key, m->key_len) & (x->cap - 1);
 
-  while (x->slot[i] != NULL)
+  while (x->slot[i].obj != NULL)
     i = (i + 1) & (x->cap - 1);
-  x->slot[i] = m;
+  x->slot[i].obj = obj;
+  x->slot[i].m = m;
   x->n++;
 }
 
 /* Makes room for one more member. NG_OK or NG_ENOMEM. */
 static int idx_reserve(ng__json_builder *b) {
   ng__json_dupidx *x = b->idx;
-  ng_json_value **old;
+  ng__json_dupent *old;
   size_t cap, i, old_cap;
 
   if (x == NULL) {
@@ -125,8 +121,8 @@ static int idx_reserve(ng__json_builder *b) {
   x->cap = cap;
   x->n = 0;
   for (i = 0; i < old_cap; i++)
-    if (old[i] != NULL)
-      idx_put(x, old[i]);
+    if (old[i].obj != NULL)
+      idx_put(x, old[i].obj, old[i].m);
   ng__free(b->alc, old, old_cap * sizeof *old);
   return NG_OK;
 }
@@ -136,16 +132,16 @@ static ng_json_value *idx_get(const ng__json_dupidx *x,
                               size_t n) {
   size_t i = key_hash(obj, k, n) & (x->cap - 1);
 
-  for (; x->slot[i] != NULL; i = (i + 1) & (x->cap - 1))
-    if (x->slot[i]->parent == obj && same_key(x->slot[i], k, n))
-      return x->slot[i];
+  for (; x->slot[i].obj != NULL; i = (i + 1) & (x->cap - 1))
+    if (x->slot[i].obj == obj && same_key(x->slot[i].m, k, n))
+      return x->slot[i].m;
   return NULL;
 }
 
 /*
- * Finds a member of the open object with key k[0..n): a linear scan while
- * the object is small, the index once it has been indexed. Stores the
- * member or NULL in *found.
+ * Finds the first member of the open object with key k[0..n): a linear
+ * scan while the object is small, the index once it has been indexed (the
+ * index holds first members only). Stores the member or NULL in *found.
  */
 static void find_member(const ng__json_builder *b, const char *k, size_t n,
                         ng_json_value **found) {
@@ -157,55 +153,109 @@ static void find_member(const ng__json_builder *b, const char *k, size_t n,
     *found = idx_get(b->idx, obj, k, n);
     return;
   }
-  for (m = obj->as.c.head; m != NULL; m = m->next)
+  for (m = obj->as.c.head; m != NULL; m = ng_json_next(m))
     if (same_key(m, k, n)) {
       *found = m;
       return;
     }
 }
 
+/* Adds member m of obj to the index unless it repeats a key. */
+static int idx_add(ng__json_builder *b, const ng_json_value *obj,
+                   ng_json_value *m) {
+  if (m->flags & NG__JSON_DUP)
+    return NG_OK;
+  if (idx_reserve(b) != NG_OK)
+    return NG_ENOMEM;
+  idx_put(b->idx, obj, m);
+  return NG_OK;
+}
+
 /*
- * A member m was just appended to an object under REJECT or LAST: the
+ * Member m was just appended to obj (NULL: m is the root) under REJECT or
+ * LAST. A repeated key marks m and obj for the merge at obj's close. The
  * object is indexed as a whole when it reaches NG__DUP_SCAN_MAX members,
  * and each later member on arrival. NG_OK or NG_ENOMEM.
  */
-static int index_new_member(ng__json_builder *b, ng_json_value *m) {
-  ng_json_value *obj = m->parent, *it;
+static int new_member(ng__json_builder *b, ng_json_value *obj,
+                      ng_json_value *m) {
+  ng_json_value *it;
 
+  if (b->dup) {
+    b->dup = 0;
+    m->flags |= NG__JSON_DUP;
+    obj->flags |= NG__JSON_HASDUP;
+  }
   if (obj == NULL || obj->type != NG_JSON_OBJECT ||
       obj->as.c.n < NG__DUP_SCAN_MAX)
     return NG_OK;
-  if (obj->as.c.n > NG__DUP_SCAN_MAX) {
-    if (idx_reserve(b) != NG_OK)
+  if (obj->as.c.n > NG__DUP_SCAN_MAX)
+    return idx_add(b, obj, m);
+  for (it = obj->as.c.head; it != NULL; it = ng_json_next(it))
+    if (idx_add(b, obj, it) != NG_OK)
       return NG_ENOMEM;
-    idx_put(b->idx, m);
-    return NG_OK;
+  return NG_OK;
+}
+
+/*
+ * DUP_LAST: the first member m takes the value of its repeat x (same key,
+ * later in the same object); x's children now lead up to m.
+ */
+static void take_value(ng_json_value *m, const ng_json_value *x) {
+  ng_json_value *c;
+
+  m->type = x->type;
+  m->as = x->as;
+  if ((x->type != NG_JSON_ARRAY && x->type != NG_JSON_OBJECT) ||
+      x->as.c.head == NULL)
+    return;
+  for (c = x->as.c.head; !(c->flags & NG_JSON__LAST); c = c->link)
+    ;
+  c->link = m;
+}
+
+/*
+ * Closing object obj (b->cur) under DUP_LAST after it repeated a key: each
+ * repeat, in order, gives its value to the first member with its key and
+ * leaves the chain, so the last value wins in the first one's place. Each
+ * repeat's children are walked once: O(members + their children).
+ */
+int ng__json_build_end_slow(ng__json_builder *b) {
+  ng_json_value *obj = b->cur, *prev = NULL, *x, *next, *m;
+
+  for (x = obj->as.c.head; x != NULL; x = next) {
+    next = ng_json_next(x);
+    if (!(x->flags & NG__JSON_DUP)) {
+      prev = x;
+      continue;
+    }
+    find_member(b, x->key, x->key_len, &m); /* precedes x: prev != NULL */
+    take_value(m, x);
+    prev->link = x->link;
+    prev->flags |= x->flags & NG_JSON__LAST;
+    obj->as.c.n--;
   }
-  for (it = obj->as.c.head; it != NULL; it = it->next) {
-    if (idx_reserve(b) != NG_OK)
-      return NG_ENOMEM;
-    idx_put(b->idx, it);
-  }
+  obj->flags &= (uint8_t)~NG__JSON_HASDUP;
+  b->last = obj;
+  b->cur = obj->link;
   return NG_OK;
 }
 
 /* -------------------------------------------------------------- events */
 
-/* DUP_REJECT / DUP_LAST: the node may be an earlier member being
- * overwritten, and every new member is indexed. */
+/* DUP_REJECT / DUP_LAST: every new member is indexed or marked as a
+ * repeat. */
 int ng__json_build_start_slow(ng__json_builder *b, int kind) {
-  int reused = b->dup != NULL;
-  ng_json_value *v = value_slot(b);
+  ng_json_value *obj = b->cur, *v = ng__json_build_node(b);
 
   if (NG_UNLIKELY(v == NULL))
     return ng__json_doc_err(b->doc);
   v->type = kind == NG__SINK_ARRAY ? NG_JSON_ARRAY : NG_JSON_OBJECT;
-  v->as.c.head = v->as.c.tail = NULL;
+  v->as.c.head = NULL;
   v->as.c.n = 0;
   b->cur = v;
-  if (!reused)
-    return index_new_member(b, v);
-  return NG_OK;
+  b->last = NULL;
+  return new_member(b, obj, v);
 }
 
 int ng__json_build_string(ng__json_builder *b, ng_json_value *v,
@@ -221,8 +271,8 @@ int ng__json_build_string(ng__json_builder *b, ng_json_value *v,
 }
 
 int ng__json_build_scalar_slow(ng__json_builder *b, const ng__json_token *t) {
-  int reused = b->dup != NULL, rc = NG_OK;
-  ng_json_value *v = value_slot(b);
+  ng_json_value *obj = b->cur, *v = ng__json_build_node(b);
+  int rc;
 
   if (NG_UNLIKELY(v == NULL))
     return ng__json_doc_err(b->doc);
@@ -233,7 +283,7 @@ int ng__json_build_scalar_slow(ng__json_builder *b, const ng__json_token *t) {
       return rc;
     break;
   case NG__JT_NUMBER:
-    v->type = t->ntype;
+    v->type = (uint8_t)t->ntype;
     v->as.u = t->num.u; /* the same 8 bytes whichever of i, u, d */
     break;
   case NG__JT_TRUE:
@@ -245,9 +295,7 @@ int ng__json_build_scalar_slow(ng__json_builder *b, const ng__json_token *t) {
     v->type = NG_JSON_NULL;
     break;
   }
-  if (!reused)
-    return index_new_member(b, v);
-  return NG_OK;
+  return new_member(b, obj, v);
 }
 
 static int b_start(void *self, int kind, const void *tok) {
@@ -265,6 +313,8 @@ int ng__json_build_key(ng__json_builder *b, const ng__json_token *t) {
   ng_json_value *m;
   char *k;
 
+  if (NG_UNLIKELY(t->slen > UINT32_MAX))
+    return NG_ESTRLIMIT; /* json.h: the DOM's keys are shorter than 4 GiB */
   if (NG_UNLIKELY(b->dupkeys != NG_JSON_DUP_KEEP)) {
     char small[64], *tmp = small;
     /* Decode to compare; store only if new. */
@@ -281,7 +331,9 @@ int ng__json_build_key(ng__json_builder *b, const ng__json_token *t) {
     if (m != NULL) {
       if (b->dupkeys == NG_JSON_DUP_REJECT)
         return NG_EDUPKEY;
-      b->dup = m; /* LAST: the value overwrites m; m keeps its key */
+      b->dup = 1; /* LAST: a repeat, merged into m at the close */
+      b->key = m->key;
+      b->key_len = m->key_len;
       return NG_OK;
     }
     if (k == NULL) {
@@ -296,7 +348,7 @@ int ng__json_build_key(ng__json_builder *b, const ng__json_token *t) {
       return ng__json_doc_err(b->doc);
   }
   b->key = k;
-  b->key_len = t->slen;
+  b->key_len = (uint32_t)t->slen;
   return NG_OK;
 }
 

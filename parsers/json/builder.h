@@ -19,9 +19,10 @@ typedef struct ng__json_builder {
   ng_json_doc *doc;         /* the document being built (not owned) */
   const ng__json_lexer *lx; /* decodes string tokens */
   ng_json_value *cur;       /* innermost open container; NULL: top level */
+  ng_json_value *last;      /* cur's last child so far; NULL: none yet */
   const char *key;          /* key of the next member (arena), or NULL */
-  size_t key_len;           /* its length */
-  ng_json_value *dup;       /* DUP_LAST: member the next value overwrites */
+  uint32_t key_len;         /* its length (json.h: keys < 4 GiB) */
+  uint8_t dup;              /* DUP_LAST: the next member repeats a key */
   ng_json_dupkeys dupkeys;  /* duplicate key policy */
   ng__json_dupidx *idx;     /* hash index of big objects' keys, or NULL */
   const ng_alloc *alc;      /* allocator of idx; NULL: libc */
@@ -52,9 +53,11 @@ ng__sink ng__json_builder_sink(ng__json_builder *b);
 extern const ng__sink_ops ng__json_builder_ops;
 
 /* What the fast paths leave to builder.c: duplicate-key policies other
- * than KEEP, and string values (decoding). */
+ * than KEEP, closing an object that repeated keys under DUP_LAST, and
+ * string values (decoding). */
 int ng__json_build_start_slow(ng__json_builder *b, int kind);
 int ng__json_build_scalar_slow(ng__json_builder *b, const ng__json_token *t);
+int ng__json_build_end_slow(ng__json_builder *b);
 int ng__json_build_string(ng__json_builder *b, ng_json_value *v,
                           const ng__json_token *t);
 
@@ -64,8 +67,8 @@ int ng__json_build_key(ng__json_builder *b, const ng__json_token *t);
 
 /*
  * A fresh node appended to the open container (with the pending key) or
- * made the root: links set, type and value left to the caller. NULL when
- * the arena fails. DUP_KEEP only (no node is reused).
+ * made the root: links, flags and key set, type and value left to the
+ * caller. NULL when the arena fails.
  */
 NG_INLINE ng_json_value *ng__json_build_node(ng__json_builder *b) {
   ng_json_value *v, *c = b->cur;
@@ -73,21 +76,17 @@ NG_INLINE ng_json_value *ng__json_build_node(ng__json_builder *b) {
   v = ng_arena_alloc(&b->doc->arena, sizeof *v, _Alignof(ng_json_value));
   if (NG_UNLIKELY(v == NULL))
     return NULL;
-  v->next = NULL;
-  v->parent = c;
+  v->flags = NG_JSON__LAST;
+  v->reserved = 0;
   v->key = b->key;
   v->key_len = b->key_len;
   b->key = NULL;
   if (NG_UNLIKELY(c == NULL)) {
+    v->link = NULL;
     b->doc->root = v;
     return v;
   }
-  if (c->as.c.tail != NULL)
-    c->as.c.tail->next = v;
-  else
-    c->as.c.head = v;
-  c->as.c.tail = v;
-  c->as.c.n++;
+  ng__json_append(c, &b->last, v);
   return v;
 }
 
@@ -101,15 +100,29 @@ NG_INLINE int ng__json_build_start(ng__json_builder *b, int kind) {
   if (NG_UNLIKELY(v == NULL))
     return ng__json_doc_err(b->doc);
   v->type = kind == NG__SINK_ARRAY ? NG_JSON_ARRAY : NG_JSON_OBJECT;
-  v->as.c.head = v->as.c.tail = NULL;
+  v->as.c.head = NULL;
   v->as.c.n = 0;
   b->cur = v;
+  b->last = NULL;
   return NG_OK;
 }
 
-/* The innermost container closes. */
+/* Flags bit of a DUP_LAST object that repeated a key: closing it merges
+ * the repeats (builder.c). Never set on a finished document. */
+#define NG__JSON_HASDUP 0x2u
+/* Flags bit of a member whose key repeats an earlier member's (DUP_LAST):
+ * removed, its value moved into that member, when the object closes. */
+#define NG__JSON_DUP 0x4u
+
+/* The innermost container closes. It is the last child of its own
+ * container (or the root), so its link leads up. */
 NG_INLINE int ng__json_build_end(ng__json_builder *b) {
-  b->cur = b->cur->parent;
+  ng_json_value *c = b->cur;
+
+  if (NG_UNLIKELY(c->flags & NG__JSON_HASDUP))
+    return ng__json_build_end_slow(b);
+  b->last = c;
+  b->cur = c->link;
   return NG_OK;
 }
 
@@ -128,7 +141,7 @@ NG_INLINE int ng__json_build_scalar(ng__json_builder *b, int kind,
     return ng__json_doc_err(b->doc);
   switch (kind) {
   case NG__JT_NUMBER:
-    v->type = t->ntype;
+    v->type = (uint8_t)t->ntype;
     v->as.u = t->num.u; /* the same 8 bytes whichever of i, u, d */
     return NG_OK;
   case NG__JT_STRING:

@@ -3,8 +3,9 @@
  * DOM operation: size/at/get, JSON Pointer, equality, deep copy, walk.
  *
  * Depth safety: no function here recurses. A subtree is walked in document
- * order with the nodes' own links: descend to `head`, move to `next`, climb
- * through `parent`; the walk ends when it climbs back to the subtree's root.
+ * order with the nodes' own links: descend to `head`, follow `link` to the
+ * next sibling, and from a last child (NG_JSON__LAST) follow `link` up to
+ * its container; the walk ends when it climbs back to the subtree's root.
  * Machine stack use is O(1) and there is no heap side stack either, so a
  * 10,000,000-deep document costs exactly what a flat one of the same size
  * does.
@@ -14,6 +15,15 @@
 
 #include "internal.h"
 #include "dom.h"
+
+/* The layout json.h promises: 40 bytes on LP64. */
+_Static_assert(sizeof(void *) != 8 || sizeof(ng_json_value) == 40,
+               "ng_json_value is 40 bytes on 64-bit targets");
+
+/* Is v the last child of its container (or a root)? */
+static bool is_last(const ng_json_value *v) {
+  return (v->flags & NG_JSON__LAST) != 0;
+}
 
 /* ------------------------------------------------------------ document */
 
@@ -60,7 +70,8 @@ ng_json_value *ng__json_node(ng_json_doc *doc, ng_json_type type) {
   if (v == NULL)
     return NULL;
   memset(v, 0, sizeof *v);
-  v->type = type;
+  v->type = (uint8_t)type;
+  v->flags = NG_JSON__LAST; /* a root until appended */
   return v;
 }
 
@@ -133,12 +144,15 @@ ng_json_value *ng__json_new_string(ng_json_doc *doc, const char *s,
 
 int ng__json_set_key(ng_json_doc *doc, ng_json_value *v, const char *key,
                      size_t len) {
-  char *p = ng__json_strdup(doc, key, len);
+  char *p;
 
+  if (len > UINT32_MAX)
+    return NG_ESTRLIMIT; /* json.h: keys are limited to 4 GiB - 1 */
+  p = ng__json_strdup(doc, key, len);
   if (p == NULL)
     return ng__json_doc_err(doc);
   v->key = p;
-  v->key_len = len;
+  v->key_len = (uint32_t)len;
   return NG_OK;
 }
 
@@ -146,6 +160,14 @@ int ng__json_set_key(ng_json_doc *doc, ng_json_value *v, const char *key,
 
 static bool is_container(const ng_json_value *v) {
   return v->type == NG_JSON_ARRAY || v->type == NG_JSON_OBJECT;
+}
+
+ng_json_value *ng_json_parent(const ng_json_value *v) {
+  if (v == NULL)
+    return NULL;
+  while (!is_last(v))
+    v = v->link;
+  return v->link;
 }
 
 size_t ng_json_size(const ng_json_value *v) {
@@ -159,7 +181,7 @@ ng_json_value *ng_json_at(const ng_json_value *v, size_t i) {
 
   if (v == NULL || !is_container(v) || i >= v->as.c.n)
     return NULL;
-  for (c = v->as.c.head; c != NULL && i != 0; c = c->next)
+  for (c = v->as.c.head; c != NULL && i != 0; c = ng_json_next(c))
     i--;
   return c;
 }
@@ -170,7 +192,7 @@ ng_json_value *ng_json_get(const ng_json_value *v, const char *key,
 
   if (v == NULL || v->type != NG_JSON_OBJECT || (key == NULL && len != 0))
     return NULL;
-  for (c = v->as.c.head; c != NULL; c = c->next) {
+  for (c = v->as.c.head; c != NULL; c = ng_json_next(c)) {
     if (c->key_len == len && (len == 0 || memcmp(c->key, key, len) == 0))
       return c;
   }
@@ -238,7 +260,7 @@ static const ng_json_value *pointer_step(const ng_json_value *v, const char *t,
     return pointer_index(t, n, &idx) ? ng_json_at(v, idx) : NULL;
   if (v->type != NG_JSON_OBJECT)
     return NULL;
-  for (c = v->as.c.head; c != NULL; c = c->next) {
+  for (c = v->as.c.head; c != NULL; c = ng_json_next(c)) {
     if (c->key != NULL && pointer_key_match(c, t, n))
       return c;
   }
@@ -327,8 +349,8 @@ bool ng_json_equal(const ng_json_value *a, const ng_json_value *b) {
   for (;;) {
     if (!node_equal(x, y))
       return false;
-    if (x != a && x->parent->type == NG_JSON_OBJECT && !key_equal(x, y))
-      return false;
+    if (x != a && (x->key != NULL || y->key != NULL) && !key_equal(x, y))
+      return false; /* members of objects: only they have keys */
     if (x != y && is_container(x) && x->as.c.head != NULL) {
       if (y->as.c.head == NULL)
         return false;
@@ -336,18 +358,18 @@ bool ng_json_equal(const ng_json_value *a, const ng_json_value *b) {
       y = y->as.c.head;
       continue;
     }
-    while (x != a && x->next == NULL) {
-      if (y->next != NULL)
+    while (x != a && is_last(x)) {
+      if (!is_last(y))
         return false;
-      x = x->parent;
-      y = y->parent;
+      x = x->link;
+      y = y->link;
     }
     if (x == a)
       return true;
-    if (y->next == NULL)
+    if (is_last(y))
       return false;
-    x = x->next;
-    y = y->next;
+    x = x->link;
+    y = y->link;
   }
 }
 
@@ -368,13 +390,15 @@ static ng_json_value *copy_node(ng_json_doc *doc, const ng_json_value *x) {
 
 /*
  * Preorder walk of the source; `dp` is the copy of the current source
- * node's parent, so climbing one level in the source climbs one in the
- * copy. Any failure frees the whole new document at once.
+ * node's container and `last` its last child so far, so climbing one level
+ * in the source climbs one in the copy (an open container is the last
+ * child of its own container, so its link leads up). Any failure frees the
+ * whole new document at once.
  */
 int ng_json_copy(const ng_json_value *v, const ng_alloc *alc,
                  ng_json_doc **out) {
   const ng_json_value *x = v;
-  ng_json_value *dp = NULL, *n;
+  ng_json_value *dp = NULL, *last = NULL, *n;
   ng_json_doc *doc;
   int rc;
 
@@ -396,20 +420,22 @@ int ng_json_copy(const ng_json_value *v, const ng_alloc *alc,
       if (dp->type == NG_JSON_OBJECT &&
           ng__json_set_key(doc, n, x->key, x->key_len) != NG_OK)
         goto fail_alloc;
-      ng__json_append(dp, n);
+      ng__json_append(dp, &last, n);
     }
     if (is_container(x) && x->as.c.head != NULL) {
       dp = n;
+      last = NULL;
       x = x->as.c.head;
       continue;
     }
-    while (x != v && x->next == NULL) {
-      x = x->parent;
-      dp = dp->parent;
+    while (x != v && is_last(x)) {
+      x = x->link;
+      last = dp;
+      dp = dp->link;
     }
     if (x == v)
       break;
-    x = x->next;
+    x = x->link;
   }
   *out = doc;
   return NG_OK;
@@ -448,14 +474,14 @@ int ng_json_walk(const ng_json_value *root, ng_json_visit enter,
       if ((rc = walk_leave(leave, ud, v, depth)) != 0)
         return rc;
     }
-    while (v != root && v->next == NULL) {
-      v = v->parent;
+    while (v != root && is_last(v)) {
+      v = v->link;
       depth--;
       if ((rc = walk_leave(leave, ud, v, depth)) != 0)
         return rc;
     }
     if (v == root)
       return NG_OK;
-    v = v->next;
+    v = v->link;
   }
 }

@@ -6,7 +6,8 @@
  * document's arena, so a failed build is undone by ng_json_doc_free() alone.
  *
  * Contract of every constructor: on success the node is zeroed except for
- * what the constructor sets (no parent, no next, no key, empty container);
+ * what the constructor sets (a root: flags NG_JSON__LAST, no link, no key,
+ * empty container);
  * on failure it returns NULL (or an error code) and the arena's error,
  * read with ng__json_doc_err(), says NG_ENOMEM or NG_EMEMLIMIT. Nothing
  * here links a node into a tree except ng__json_append().
@@ -46,18 +47,22 @@ int ng__json_set_key(ng_json_doc *doc, ng_json_value *v, const char *key,
                      size_t len);
 
 /*
- * Links child (fresh: no parent, no next) as the last child of the array or
- * object parent. O(1). The caller sets the child's key first for objects.
+ * Links child (fresh from a constructor: a root) as the last child of the
+ * array or object parent, after *last: parent's current last child, NULL
+ * while parent is empty. Updates *last to child. O(1). The caller sets the
+ * child's key first for objects. See json.h for the threaded links.
  */
-static inline void ng__json_append(ng_json_value *parent,
+static inline void ng__json_append(ng_json_value *parent, ng_json_value **last,
                                    ng_json_value *child) {
-  child->parent = parent;
-  child->next = NULL;
-  if (parent->as.c.tail != NULL)
-    parent->as.c.tail->next = child;
-  else
+  child->link = parent;
+  child->flags |= NG_JSON__LAST;
+  if (*last != NULL) {
+    (*last)->link = child;
+    (*last)->flags &= (uint8_t)~NG_JSON__LAST;
+  } else {
     parent->as.c.head = child;
-  parent->as.c.tail = child;
+  }
+  *last = child;
   parent->as.c.n++;
 }
 

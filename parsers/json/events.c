@@ -85,6 +85,7 @@ static int ev_scalar(void *self, const void *tok) {
   if (s->ev->scalar == NULL)
     return NG_OK;
   memset(&v, 0, sizeof v);
+  v.flags = NG_JSON__LAST; /* a root: no container, no siblings */
   switch (t->kind) {
   case NG__JT_STRING:
     rc = ev_decode(s, t);
@@ -95,7 +96,7 @@ static int ev_scalar(void *self, const void *tok) {
     v.as.s.len = t->slen;
     break;
   case NG__JT_NUMBER:
-    v.type = t->ntype;
+    v.type = (uint8_t)t->ntype;
     if (t->ntype == NG_JSON_DOUBLE)
       v.as.d = t->num.d;
     else if (t->ntype == NG_JSON_INT)

@@ -2,8 +2,8 @@
  * parsers/json/write.c - the serializer: compact or pretty JSON text.
  *
  * The tree is walked in document order through its own links (down to
- * `head`, along `next`, up through `parent`), so any depth costs O(1)
- * machine stack; see dom.c. Output goes through a small buffer that either
+ * `head`, along sibling links, up from each last child), so any depth costs
+ * O(1) machine stack; see dom.c. Output goes through a small buffer that either
  * grows on the heap (ng_json_write) or is handed to the caller's sink when
  * full (ng_json_write_cb).
  *
@@ -297,7 +297,7 @@ static int w_tree(writer *w, const ng_json_value *root, bool pretty) {
   int rc;
 
   for (;;) {
-    if (v != root && v->parent->type == NG_JSON_OBJECT &&
+    if (v != root && v->key != NULL && /* a member of an object */
         (rc = w_key(w, v, pretty)) != NG_OK)
       return rc;
     if (is_container(v)) {
@@ -316,8 +316,8 @@ static int w_tree(writer *w, const ng_json_value *root, bool pretty) {
     }
     if (rc != NG_OK)
       return rc;
-    while (v != root && v->next == NULL) {
-      v = v->parent;
+    while (v != root && (v->flags & NG_JSON__LAST)) {
+      v = v->link;
       depth--;
       if (pretty && (rc = w_newline(w, depth)) != NG_OK)
         return rc;
@@ -330,7 +330,7 @@ static int w_tree(writer *w, const ng_json_value *root, bool pretty) {
       return rc;
     if (pretty && (rc = w_newline(w, depth)) != NG_OK)
       return rc;
-    v = v->next;
+    v = v->link;
   }
 }
 
