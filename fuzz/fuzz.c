@@ -181,9 +181,9 @@ static int stat_enter(void *ud, const ng_json_value *v, size_t depth) {
   ng_fuzz_docstat *st = ud;
 
   st->nodes++;
-  if (v->key != NULL)
+  if (v->flags & NG_JSON__KEY)
     st->members++;
-  if (v->key != NULL && v->key_len > st->max_string)
+  if ((v->flags & NG_JSON__KEY) && v->key_len > st->max_string)
     st->max_string = v->key_len;
   if (v->type == NG_JSON_STRING && v->as.s.len > st->max_string)
     st->max_string = v->as.s.len;
@@ -242,8 +242,9 @@ static int path_step(fz_buf *b, const ng_json_value *p,
     return fz_put(b, num, strlen(num));
   }
   for (i = 0; i < c->key_len; i++) {
-    const char *esc = c->key[i] == '~' ? "~0" : c->key[i] == '/' ? "~1" : 0;
-    if (esc ? fz_put(b, esc, 2) : fz_put(b, c->key + i, 1))
+    const char *k = ng_json_key(c, NULL);
+    const char *esc = k[i] == '~' ? "~0" : k[i] == '/' ? "~1" : 0;
+    if (esc ? fz_put(b, esc, 2) : fz_put(b, k + i, 1))
       return -1;
   }
   return 0;
@@ -258,7 +259,8 @@ static int shadowed(const ng_json_value *p, const ng_json_value *c) {
   if (p->type != NG_JSON_OBJECT)
     return 0;
   for (s = p->as.c.head; s != NULL && s != c; s = ng_json_next(s))
-    if (s->key_len == c->key_len && memcmp(s->key, c->key, c->key_len) == 0)
+    if (s->key_len == c->key_len &&
+        memcmp(ng_json_key(s, NULL), ng_json_key(c, NULL), c->key_len) == 0)
       return 1;
   return 0;
 }

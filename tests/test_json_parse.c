@@ -270,31 +270,31 @@ static void check_sample_dom(const ng_json_value *r) {
   const ng_json_value *a, *v;
   assert_int_equal(r->type, NG_JSON_OBJECT);
   assert_null(ng_json_parent(r));
-  assert_null(r->key);
+  assert_null(ng_json_key(r, NULL));
   assert_int_equal(ng_json_size(r), 5);
   v = r->as.c.head;
-  assert_string_equal(v->key, "n");
+  assert_string_equal(ng_json_key(v, NULL), "n");
   assert_int_equal(v->key_len, 1);
   assert_ptr_equal(ng_json_parent(v), r);
   assert_int_equal(v->type, NG_JSON_INT);
   assert_int_equal(v->as.i, -7);
   v = ng_json_next(v);
-  assert_string_equal(v->key, "k\xC3\xA9y");
+  assert_string_equal(ng_json_key(v, NULL), "k\xC3\xA9y");
   assert_int_equal(v->type, NG_JSON_DOUBLE);
   assert_true(v->as.d == 2.5);
   v = ng_json_next(v);
   assert_int_equal(v->key_len, 3);
-  assert_memory_equal(v->key, "a\0b", 4);
+  assert_memory_equal(ng_json_key(v, NULL), "a\0b", 4);
   assert_int_equal(v->type, NG_JSON_STRING);
   assert_int_equal(v->as.s.len, 8);
   assert_memory_equal(v->as.s.ptr, "x\0y\n\xF0\x9F\x98\x80", 9);
   v = ng_json_next(v);
-  assert_string_equal(v->key, "arr");
+  assert_string_equal(ng_json_key(v, NULL), "arr");
   assert_int_equal(v->type, NG_JSON_ARRAY);
   a = v;
   assert_int_equal(a->as.c.n, 4);
   assert_int_equal(a->as.c.head->type, NG_JSON_NULL);
-  assert_null(a->as.c.head->key);
+  assert_null(ng_json_key(a->as.c.head, NULL));
   assert_ptr_equal(ng_json_parent(a->as.c.head), a);
   assert_int_equal(ng_json_next(a->as.c.head)->type, NG_JSON_BOOL);
   assert_true(ng_json_next(a->as.c.head)->as.b);
@@ -418,12 +418,12 @@ static void test_dupkeys(void **state) {
     r = ng_json_doc_root(d);
     assert_int_equal(ng_json_size(r), 2);
     v = ng_json_at(r, 0);
-    assert_string_equal(v->key, "a");
+    assert_string_equal(ng_json_key(v, NULL), "a");
     assert_int_equal(v->type, NG_JSON_OBJECT);
     assert_int_equal(ng_json_get(v, "c", 1)->as.i, 3);
     assert_ptr_equal(ng_json_parent(ng_json_get(v, "c", 1)), v);
     v = ng_json_at(r, 1);
-    assert_string_equal(v->key, "b");
+    assert_string_equal(ng_json_key(v, NULL), "b");
     assert_int_equal(v->type, NG_JSON_STRING);
     assert_ptr_equal(ng_json_at(r, 1), v);
     assert_null(ng_json_next(v));
@@ -586,7 +586,7 @@ static int ev_key(void *ud, const char *k, size_t n) {
 static int ev_scalar(void *ud, const ng_json_value *v) {
   char b[64];
   assert_null(ng_json_parent(v));
-  assert_null(v->key);
+  assert_null(ng_json_key(v, NULL));
   switch (v->type) {
   case NG_JSON_STRING:
     snprintf(b, sizeof b, "s:%s ", v->as.s.ptr);

@@ -41,24 +41,27 @@ typedef enum ng_json_type {
 typedef struct ng_json_value ng_json_value;
 
 /*
- * One node, 40 bytes. Nodes live in their document's arena; treat them as
- * read-only. A member of an object carries its key in key/key_len; other
- * nodes have key == NULL.
+ * One node, 32 bytes. Nodes live in their document's arena; treat them as
+ * read-only.
  *
  * Links are threaded so that every walk is a loop without a stack and a
  * node needs no parent pointer: `link` is the next sibling, except on a
  * container's last child, where it points back to the container (and on a
- * root, where it is NULL). Go through ng_json_first(), ng_json_next() and
- * ng_json_parent() rather than reading `link` and `flags` yourself:
+ * root, where it is NULL). A member of an object keeps its key in the
+ * arena right before the node, so the node needs no key pointer either.
+ * Go through ng_json_first(), ng_json_next(), ng_json_parent() and
+ * ng_json_key() rather than reading `link` and `flags` yourself:
  *
- *   for (c = ng_json_first(v); c != NULL; c = ng_json_next(c)) ...
+ *   for (c = ng_json_first(v); c != NULL; c = ng_json_next(c))
+ *     k = ng_json_key(c, &klen);
  */
 struct ng_json_value {
   uint8_t type;      /* an ng_json_type */
-  uint8_t flags;     /* internal (NG_JSON__LAST, ...) */
+  uint8_t flags;     /* internal (NG_JSON__LAST, NG_JSON__KEY, ...) */
   uint16_t reserved; /* zero */
-  uint32_t key_len;  /* key length in bytes, excluding the NUL (keys are
-                        limited to 4 GiB - 1: longer is NG_ESTRLIMIT) */
+  uint32_t key_len;  /* member key length in bytes, excluding the NUL, or 0
+                        (keys are limited to 4 GiB - 1: longer is
+                        NG_ESTRLIMIT) */
   union {
     bool b;
     int64_t i;
@@ -75,12 +78,31 @@ struct ng_json_value {
   } as;
   ng_json_value *link; /* internal: next sibling, or the container after
                           its last child, or NULL after a root */
-  const char *key;     /* member key (NUL-terminated), or NULL */
 };
 
 /* flags bit: this node is the last child of its container, or a root, so
  * `link` leads up (or is NULL), not to a sibling. */
 #define NG_JSON__LAST 0x1u
+/* flags bit: a member of an object; its key sits just before the node. */
+#define NG_JSON__KEY 0x2u
+/* Bytes a key of n bytes takes before its node: n, a NUL, padding to 8. */
+#define NG_JSON__KEYSPAN(n) (((size_t)(n) + 8) & ~(size_t)7)
+
+/*
+ * The key of object member v (UTF-8, NUL-terminated, may contain U+0000:
+ * use the length), with its length in *len when len is not NULL; NULL (and
+ * 0) when v is not a member of an object, or NULL.
+ */
+static inline const char *ng_json_key(const ng_json_value *v, size_t *len) {
+  if (v == NULL || !(v->flags & NG_JSON__KEY)) {
+    if (len != NULL)
+      *len = 0;
+    return NULL;
+  }
+  if (len != NULL)
+    *len = v->key_len;
+  return (const char *)v - NG_JSON__KEYSPAN(v->key_len);
+}
 
 /* The first child of an array/object; NULL when empty or not a container. */
 static inline ng_json_value *ng_json_first(const ng_json_value *v) {

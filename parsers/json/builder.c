@@ -78,12 +78,12 @@ static size_t key_hash(const ng_json_value *obj, const char *k, size_t n) {
 }
 
 static int same_key(const ng_json_value *m, const char *k, size_t n) {
-  return m->key_len == n && memcmp(m->key, k, n) == 0;
+  return m->key_len == n && memcmp(ng_json_key(m, NULL), k, n) == 0;
 }
 
 static void idx_put(ng__json_dupidx *x, const ng_json_value *obj,
                     ng_json_value *m) {
-  size_t i = key_hash(obj, m->key, m->key_len) & (x->cap - 1);
+  size_t i = key_hash(obj, ng_json_key(m, NULL), m->key_len) & (x->cap - 1);
 
   while (x->slot[i].obj != NULL)
     i = (i + 1) & (x->cap - 1);
@@ -229,7 +229,7 @@ int ng__json_build_end_slow(ng__json_builder *b) {
       prev = x;
       continue;
     }
-    find_member(b, x->key, x->key_len, &m); /* precedes x: prev != NULL */
+    find_member(b, ng_json_key(x, NULL), x->key_len, &m); /* before x */
     take_value(m, x);
     prev->link = x->link;
     prev->flags |= x->flags & NG_JSON__LAST;
@@ -310,45 +310,29 @@ static int b_end(void *self, int kind, const void *tok) {
 }
 
 int ng__json_build_key(ng__json_builder *b, const ng__json_token *t) {
-  ng_json_value *m;
+  ng_json_value *m, *found;
   char *k;
 
   if (NG_UNLIKELY(t->slen > UINT32_MAX))
     return NG_ESTRLIMIT; /* json.h: the DOM's keys are shorter than 4 GiB */
+  k = ng_arena_alloc(&b->doc->arena,
+                     NG_JSON__KEYSPAN(t->slen) + sizeof(ng_json_value), 8);
+  if (NG_UNLIKELY(k == NULL))
+    return ng__json_doc_err(b->doc);
+  ng__json_decode_string(b->lx, t, k);
+  m = (ng_json_value *)(void *)(k + NG_JSON__KEYSPAN(t->slen));
+  m->flags = NG_JSON__LAST | NG_JSON__KEY;
+  m->reserved = 0;
+  m->key_len = (uint32_t)t->slen;
   if (NG_UNLIKELY(b->dupkeys != NG_JSON_DUP_KEEP)) {
-    char small[64], *tmp = small;
-    /* Decode to compare; store only if new. */
-    if (t->slen >= sizeof small) {
-      k = decode(b, t);
-      if (k == NULL)
-        return ng__json_doc_err(b->doc);
-      tmp = k;
-    } else {
-      ng__json_decode_string(b->lx, t, small);
-      k = NULL;
-    }
-    find_member(b, tmp, t->slen, &m);
-    if (m != NULL) {
+    find_member(b, k, t->slen, &found);
+    if (found != NULL) {
       if (b->dupkeys == NG_JSON_DUP_REJECT)
         return NG_EDUPKEY;
-      b->dup = 1; /* LAST: a repeat, merged into m at the close */
-      b->key = m->key;
-      b->key_len = m->key_len;
-      return NG_OK;
+      b->dup = 1; /* LAST: a repeat, merged into `found` at the close */
     }
-    if (k == NULL) {
-      k = ng_arena_alloc(&b->doc->arena, t->slen + 1, 1);
-      if (k == NULL)
-        return ng__json_doc_err(b->doc);
-      memcpy(k, small, t->slen + 1);
-    }
-  } else {
-    k = decode(b, t);
-    if (NG_UNLIKELY(k == NULL))
-      return ng__json_doc_err(b->doc);
   }
-  b->key = k;
-  b->key_len = (uint32_t)t->slen;
+  b->member = m;
   return NG_OK;
 }
 

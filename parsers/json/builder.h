@@ -20,8 +20,7 @@ typedef struct ng__json_builder {
   const ng__json_lexer *lx; /* decodes string tokens */
   ng_json_value *cur;       /* innermost open container; NULL: top level */
   ng_json_value *last;      /* cur's last child so far; NULL: none yet */
-  const char *key;          /* key of the next member (arena), or NULL */
-  uint32_t key_len;         /* its length (json.h: keys < 4 GiB) */
+  ng_json_value *member;    /* next member's node, its key in place, or NULL */
   uint8_t dup;              /* DUP_LAST: the next member repeats a key */
   ng_json_dupkeys dupkeys;  /* duplicate key policy */
   ng__json_dupidx *idx;     /* hash index of big objects' keys, or NULL */
@@ -61,26 +60,29 @@ int ng__json_build_end_slow(ng__json_builder *b);
 int ng__json_build_string(ng__json_builder *b, ng_json_value *v,
                           const ng__json_token *t);
 
-/* A member key (STRING token t): decoded into the arena, checked against
- * the duplicate-key policy. */
+/* A member key (STRING token t): decoded into the arena just before the
+ * node that the member's value will fill (json.h), checked against the
+ * duplicate-key policy. */
 int ng__json_build_key(ng__json_builder *b, const ng__json_token *t);
 
 /*
- * A fresh node appended to the open container (with the pending key) or
- * made the root: links, flags and key set, type and value left to the
- * caller. NULL when the arena fails.
+ * A fresh node appended to the open container (the pending member's node,
+ * key in place, in an object) or made the root: links, flags and key set,
+ * type and value left to the caller. NULL when the arena fails.
  */
 NG_INLINE ng_json_value *ng__json_build_node(ng__json_builder *b) {
-  ng_json_value *v, *c = b->cur;
+  ng_json_value *v = b->member, *c = b->cur;
 
-  v = ng_arena_alloc(&b->doc->arena, sizeof *v, _Alignof(ng_json_value));
-  if (NG_UNLIKELY(v == NULL))
-    return NULL;
-  v->flags = NG_JSON__LAST;
-  v->reserved = 0;
-  v->key = b->key;
-  v->key_len = b->key_len;
-  b->key = NULL;
+  if (v != NULL) {
+    b->member = NULL; /* flags, key_len set by ng__json_build_key */
+  } else {
+    v = ng_arena_alloc(&b->doc->arena, sizeof *v, _Alignof(ng_json_value));
+    if (NG_UNLIKELY(v == NULL))
+      return NULL;
+    v->flags = NG_JSON__LAST;
+    v->reserved = 0;
+    v->key_len = 0;
+  }
   if (NG_UNLIKELY(c == NULL)) {
     v->link = NULL;
     b->doc->root = v;
@@ -109,10 +111,10 @@ NG_INLINE int ng__json_build_start(ng__json_builder *b, int kind) {
 
 /* Flags bit of a DUP_LAST object that repeated a key: closing it merges
  * the repeats (builder.c). Never set on a finished document. */
-#define NG__JSON_HASDUP 0x2u
+#define NG__JSON_HASDUP 0x4u
 /* Flags bit of a member whose key repeats an earlier member's (DUP_LAST):
  * removed, its value moved into that member, when the object closes. */
-#define NG__JSON_DUP 0x4u
+#define NG__JSON_DUP 0x8u
 
 /* The innermost container closes. It is the last child of its own
  * container (or the root), so its link leads up. */

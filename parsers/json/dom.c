@@ -16,9 +16,11 @@
 #include "internal.h"
 #include "dom.h"
 
-/* The layout json.h promises: 40 bytes on LP64. */
-_Static_assert(sizeof(void *) != 8 || sizeof(ng_json_value) == 40,
-               "ng_json_value is 40 bytes on 64-bit targets");
+/* The layout json.h promises: 32 bytes on LP64, and keys placed before
+ * their node keep it aligned. */
+_Static_assert(sizeof(void *) != 8 || sizeof(ng_json_value) == 32,
+               "ng_json_value is 32 bytes on 64-bit targets");
+_Static_assert(_Alignof(ng_json_value) <= 8, "NG_JSON__KEYSPAN aligns nodes");
 
 /* Is v the last child of its container (or a root)? */
 static bool is_last(const ng_json_value *v) {
@@ -142,18 +144,36 @@ ng_json_value *ng__json_new_string(ng_json_doc *doc, const char *s,
   return v;
 }
 
-int ng__json_set_key(ng_json_doc *doc, ng_json_value *v, const char *key,
-                     size_t len) {
+ng_json_value *ng__json_member(ng_json_doc *doc, ng_json_type type,
+                               const char *key, size_t len) {
+  ng_json_value *v;
   char *p;
 
-  if (len > UINT32_MAX)
-    return NG_ESTRLIMIT; /* json.h: keys are limited to 4 GiB - 1 */
-  p = ng__json_strdup(doc, key, len);
+  if (len > UINT32_MAX) {
+    doc->arena.err = NG_ESTRLIMIT; /* json.h: keys are shorter than 4 GiB */
+    return NULL;
+  }
+  p = ng_arena_alloc(&doc->arena, NG_JSON__KEYSPAN(len) + sizeof *v, 8);
   if (p == NULL)
-    return ng__json_doc_err(doc);
-  v->key = p;
+    return NULL;
+  if (len != 0)
+    memcpy(p, key, len);
+  p[len] = '\0';
+  v = (ng_json_value *)(void *)(p + NG_JSON__KEYSPAN(len));
+  memset(v, 0, sizeof *v);
+  v->type = (uint8_t)type;
+  v->flags = NG_JSON__LAST | NG_JSON__KEY;
   v->key_len = (uint32_t)len;
-  return NG_OK;
+  return v;
+}
+
+ng_json_value *ng__json_with_key(ng_json_doc *doc, const ng_json_value *v,
+                                 const char *key, size_t len) {
+  ng_json_value *m = ng__json_member(doc, (ng_json_type)v->type, key, len);
+
+  if (m != NULL)
+    m->as = v->as;
+  return m;
 }
 
 /* ------------------------------------------------------------ accessors */
@@ -193,7 +213,8 @@ ng_json_value *ng_json_get(const ng_json_value *v, const char *key,
   if (v == NULL || v->type != NG_JSON_OBJECT || (key == NULL && len != 0))
     return NULL;
   for (c = v->as.c.head; c != NULL; c = ng_json_next(c)) {
-    if (c->key_len == len && (len == 0 || memcmp(c->key, key, len) == 0))
+    if (c->key_len == len &&
+        (len == 0 || memcmp(ng_json_key(c, NULL), key, len) == 0))
       return c;
   }
   return NULL;
@@ -238,17 +259,18 @@ static bool pointer_index(const char *t, size_t n, size_t *out) {
 
 /* Does the escaped token t[0..n) decode to key[0..klen)? */
 static bool pointer_key_match(const ng_json_value *m, const char *t, size_t n) {
-  size_t i = 0, j = 0;
+  size_t i = 0, j = 0, klen;
+  const char *key = ng_json_key(m, &klen);
 
   while (j < n) {
     char c = t[j++];
     if (c == '~')
       c = t[j++] == '0' ? '~' : '/'; /* validated by pointer_valid */
-    if (i == m->key_len || m->key[i] != c)
+    if (i == klen || key[i] != c)
       return false;
     i++;
   }
-  return i == m->key_len;
+  return i == klen;
 }
 
 static const ng_json_value *pointer_step(const ng_json_value *v, const char *t,
@@ -261,7 +283,7 @@ static const ng_json_value *pointer_step(const ng_json_value *v, const char *t,
   if (v->type != NG_JSON_OBJECT)
     return NULL;
   for (c = v->as.c.head; c != NULL; c = ng_json_next(c)) {
-    if (c->key != NULL && pointer_key_match(c, t, n))
+    if ((c->flags & NG_JSON__KEY) && pointer_key_match(c, t, n))
       return c;
   }
   return NULL;
@@ -331,9 +353,10 @@ static bool node_equal(const ng_json_value *a, const ng_json_value *b) {
 }
 
 static bool key_equal(const ng_json_value *a, const ng_json_value *b) {
-  if (a->key_len != b->key_len)
+  if ((a->flags ^ b->flags) & NG_JSON__KEY || a->key_len != b->key_len)
     return false;
-  return a->key_len == 0 || memcmp(a->key, b->key, a->key_len) == 0;
+  return a->key_len == 0 ||
+         memcmp(ng_json_key(a, NULL), ng_json_key(b, NULL), a->key_len) == 0;
 }
 
 /*
@@ -349,7 +372,7 @@ bool ng_json_equal(const ng_json_value *a, const ng_json_value *b) {
   for (;;) {
     if (!node_equal(x, y))
       return false;
-    if (x != a && (x->key != NULL || y->key != NULL) && !key_equal(x, y))
+    if (x != a && ((x->flags | y->flags) & NG_JSON__KEY) && !key_equal(x, y))
       return false; /* members of objects: only they have keys */
     if (x != y && is_container(x) && x->as.c.head != NULL) {
       if (y->as.c.head == NULL)
@@ -375,16 +398,28 @@ bool ng_json_equal(const ng_json_value *a, const ng_json_value *b) {
 
 /* ----------------------------------------------------------------- copy */
 
-/* A detached copy of x's own content (type, scalar, string); containers
- * come back empty. */
-static ng_json_value *copy_node(ng_json_doc *doc, const ng_json_value *x) {
+/* A detached copy of x's own content (type, scalar, string), with x's key
+ * when `member`; containers come back empty. */
+static ng_json_value *copy_node(ng_json_doc *doc, const ng_json_value *x,
+                                bool member) {
   ng_json_value *n;
+  size_t klen;
+  const char *key = member ? ng_json_key(x, &klen) : NULL;
+  char *p;
 
-  if (x->type == NG_JSON_STRING)
-    return ng__json_new_string(doc, x->as.s.ptr, x->as.s.len);
-  n = ng__json_node(doc, x->type);
-  if (n != NULL && !is_container(x))
+  n = key != NULL ? ng__json_member(doc, (ng_json_type)x->type, key, klen)
+                  : ng__json_node(doc, (ng_json_type)x->type);
+  if (n == NULL || is_container(x))
+    return n;
+  if (x->type != NG_JSON_STRING) {
     n->as = x->as;
+    return n;
+  }
+  p = ng__json_strdup(doc, x->as.s.ptr, x->as.s.len);
+  if (p == NULL)
+    return NULL; /* the node stays in the arena, unreachable: harmless */
+  n->as.s.ptr = p;
+  n->as.s.len = x->as.s.len;
   return n;
 }
 
@@ -411,17 +446,13 @@ int ng_json_copy(const ng_json_value *v, const ng_alloc *alc,
   if (doc == NULL)
     return NG_ENOMEM;
   for (;;) {
-    n = copy_node(doc, x);
+    n = copy_node(doc, x, x != v); /* the copy's root has no key */
     if (n == NULL)
       goto fail_alloc;
-    if (dp == NULL) {
+    if (dp == NULL)
       doc->root = n;
-    } else {
-      if (dp->type == NG_JSON_OBJECT &&
-          ng__json_set_key(doc, n, x->key, x->key_len) != NG_OK)
-        goto fail_alloc;
+    else
       ng__json_append(dp, &last, n);
-    }
     if (is_container(x) && x->as.c.head != NULL) {
       dp = n;
       last = NULL;

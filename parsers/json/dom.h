@@ -6,8 +6,8 @@
  * document's arena, so a failed build is undone by ng_json_doc_free() alone.
  *
  * Contract of every constructor: on success the node is zeroed except for
- * what the constructor sets (a root: flags NG_JSON__LAST, no link, no key,
- * empty container);
+ * what the constructor sets (a root: flags NG_JSON__LAST, no link, no key
+ * unless made by ng__json_member, empty container);
  * on failure it returns NULL (or an error code) and the arena's error,
  * read with ng__json_doc_err(), says NG_ENOMEM or NG_EMEMLIMIT. Nothing
  * here links a node into a tree except ng__json_append().
@@ -41,10 +41,18 @@ ng_json_value *ng__json_new_uint(ng_json_doc *doc, uint64_t u);
 ng_json_value *ng__json_new_double(ng_json_doc *doc, double d);
 ng_json_value *ng__json_new_string(ng_json_doc *doc, const char *s, size_t len);
 
-/* Copies key[0..len) into the arena as v's member key. Returns NG_OK or
- * the arena's error. */
-int ng__json_set_key(ng_json_doc *doc, ng_json_value *v, const char *key,
-                     size_t len);
+/*
+ * A zeroed node of the given type that is a member with key key[0..len)
+ * (copied into the arena just before the node: json.h), or NULL. A key of
+ * 4 GiB or more fails with the arena's error set to NG_ESTRLIMIT.
+ */
+ng_json_value *ng__json_member(ng_json_doc *doc, ng_json_type type,
+                               const char *key, size_t len);
+
+/* A member with key key[0..len) holding v's type and value: for building
+ * objects by hand from a fresh node v (not linked, no children yet). */
+ng_json_value *ng__json_with_key(ng_json_doc *doc, const ng_json_value *v,
+                                 const char *key, size_t len);
 
 /*
  * Links child (fresh from a constructor: a root) as the last child of the

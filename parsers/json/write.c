@@ -278,7 +278,9 @@ static bool is_container(const ng_json_value *v) {
 
 /* A member's key and separator: "key": (with a space when pretty). */
 static int w_key(writer *w, const ng_json_value *v, bool pretty) {
-  int rc = w_string(w, v->key, v->key_len);
+  size_t len;
+  const char *key = ng_json_key(v, &len);
+  int rc = w_string(w, key, len);
 
   if (rc != NG_OK)
     return rc;
@@ -297,7 +299,7 @@ static int w_tree(writer *w, const ng_json_value *root, bool pretty) {
   int rc;
 
   for (;;) {
-    if (v != root && v->key != NULL && /* a member of an object */
+    if (v != root && (v->flags & NG_JSON__KEY) && /* an object's member */
         (rc = w_key(w, v, pretty)) != NG_OK)
       return rc;
     if (is_container(v)) {
