@@ -129,7 +129,7 @@ static inline int ng__json_to_dom(const ng__json_parser *p) {
  * and was accepted: enters one level (NG_EDEPTH at the token past
  * max_depth) and emits start. Returns NG_OK or the recorded error.
  */
-static inline int ng__json_emit_open(ng__json_parser *p, int kind) {
+NG_INLINE int ng__json_emit_open(ng__json_parser *p, int kind) {
   int rc;
   if (NG_UNLIKELY(ng__depth_push(&p->depth) != NG_OK))
     return ng__json_fail_here(p, NG_EDEPTH, NULL);
@@ -170,7 +170,7 @@ static inline int ng__json_emit_key(ng__json_parser *p) {
 
 /* The current token is a STRING, NUMBER, TRUE, FALSE or NULL in value
  * position: emits scalar. */
-static inline int ng__json_emit_scalar(ng__json_parser *p) {
+NG_INLINE int ng__json_emit_scalar(ng__json_parser *p) {
   int rc;
   if (NG_LIKELY(ng__json_to_dom(p)))
     rc = ng__json_build_scalar(p->sink.self, p->tok.kind, &p->tok);
