@@ -465,26 +465,49 @@ int ng__json_lex(ng__json_lexer *lx, ng__json_token *t) {
 
 /* ------------------------------------------------------- the fast path */
 
-/* Eight ASCII digits at once (little-endian loads): is every byte a digit,
- * and their value. Pairs, then quads, then the whole: three multiplies. */
+/* Digits 8 at a time (little-endian loads: the first byte is the lowest).
+ * first_nondigit8 flags (high bit) the first byte that is not an ASCII
+ * digit: the bytes before it are digits, so no carry or borrow reaches it;
+ * flags above it mean nothing, and no flag means eight digits. value8
+ * takes digit values (bytes 0..9), the first byte the most significant:
+ * pairs first, then two products put pairs 0 and 2, and 1 and 3, in place
+ * in the high half (no carries: the sum is < 10^8). */
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 #define NG__SWAR_DIGITS 1
-static inline int all_digits8(uint64_t v) {
-  uint64_t hi = NG__ONES * 0xF0;
-  return (v & hi) == NG__ONES * 0x30 &&
-         ((v + NG__ONES * 0x06) & hi) == NG__ONES * 0x30;
+static inline uint64_t first_nondigit8(uint64_t v) {
+  return ((v + NG__ONES * 0x46) | (v - NG__ONES * '0')) & NG__HIGHS;
 }
 
-static inline uint64_t value8(uint64_t v) {
-  v -= NG__ONES * '0';                             /* bytes d0..d7 */
-  v = ((v * 10) + (v >> 8)) & 0x00FF00FF00FF00FFu; /* 2-digit lanes */
-  v = ((v * 100) + (v >> 16)) & 0x0000FFFF0000FFFFu; /* 4-digit lanes */
-  return (v & 0xFFFFFFFFu) * 10000 + (v >> 32);
+static inline uint64_t value8(uint64_t x) {
+  const uint64_t pairs02 = 0x000000FF000000FFu;
+  x = x * 10 + (x >> 8); /* byte 2i: digits 2i and 2i+1 as 0..99 */
+  return ((x & pairs02) * (100 + ((uint64_t)1000000 << 32)) +
+          ((x >> 16) & pairs02) * (1 + ((uint64_t)10000 << 32))) >>
+         32;
+}
+
+static const uint64_t ng__pow10_u8[8] = {1,      10,      100,      1000,
+                                         10000, 100000, 1000000, 10000000};
+
+/* The end of a run of digits: the n < 8 digits at p, before the byte that
+ * m flags (bit 8n + 7); v holds the 8 bytes less '0' each. The n go to the
+ * top bytes, zeros above them (leading zeros), by 64 - 8n in two steps so
+ * that n == 0 is defined: one fold whatever n, no loop exit to mispredict.
+ * Stores acc followed by them in *w, returns p + n. */
+static inline const unsigned char *fold_last(const unsigned char *p,
+                                             uint64_t v, uint64_t m,
+                                             uint64_t acc, uint64_t *w) {
+  unsigned b = (unsigned)__builtin_ctzll(m);
+  v = (v << 8) << (63 - b);
+  *w = acc * ng__pow10_u8[b >> 3] + value8(v);
+  return p + (b >> 3);
 }
 #endif
 
 /* Accumulates the digits at p into *w (wrapping past 19 digits: the caller
- * counts digits and redoes long numbers carefully); returns the end. */
+ * counts digits and redoes long numbers carefully); returns the end. Eight
+ * at a time while they fill 8 bytes, then byte by byte: the end is a branch,
+ * well predicted where lengths repeat (integers, say ids). */
 static inline const unsigned char *digits(const unsigned char *p,
                                           const unsigned char *lim,
                                           uint64_t *w) {
@@ -493,9 +516,9 @@ static inline const unsigned char *digits(const unsigned char *p,
   uint64_t v;
   while (lim - p >= 8) {
     memcpy(&v, p, 8);
-    if (!all_digits8(v))
+    if (first_nondigit8(v) != 0)
       break;
-    acc = acc * 100000000u + value8(v);
+    acc = acc * 100000000u + value8(v - NG__ONES * '0');
     p += 8;
   }
 #endif
@@ -503,6 +526,34 @@ static inline const unsigned char *digits(const unsigned char *p,
     acc = acc * 10 + (unsigned)(*p - '0');
   *w = acc;
   return p;
+}
+
+/* digits() for a fraction, its first 16 bytes without a loop or a branch on
+ * the length: the end comes from the flags. Lengths of fractions vary from
+ * one number to the next (canada.json: 14 or 15 digits), and a loop exit
+ * mispredicted that often cost more than waiting for the data. */
+static inline const unsigned char *fraction(const unsigned char *p,
+                                            const unsigned char *lim,
+                                            uint64_t *w) {
+#ifdef NG__SWAR_DIGITS
+  uint64_t a, b, ma, mb, acc = *w;
+  if (lim - p >= 16) {
+    memcpy(&a, p, 8);
+    ma = first_nondigit8(a);
+    a -= NG__ONES * '0';
+    if (ma != 0)
+      return fold_last(p, a, ma, acc, w);
+    memcpy(&b, p + 8, 8);
+    mb = first_nondigit8(b);
+    b -= NG__ONES * '0';
+    acc = acc * 100000000u + value8(a);
+    if (mb != 0)
+      return fold_last(p + 8, b, mb, acc, w);
+    *w = acc * 100000000u + value8(b);
+    p += 16;
+  }
+#endif
+  return digits(p, lim, w);
 }
 
 /*
@@ -514,38 +565,56 @@ static inline const unsigned char *digits(const unsigned char *p,
  */
 static inline int lex_number(ng__json_lexer *lx, ng__json_token *t,
                              const unsigned char *start) {
-  const unsigned char *p = start, *lim = lx->end, *d0;
-  uint64_t w = 0;
-  long q = 0, e = 0;
-  int neg = 0, nd, rc, is_int = 1;
+  const unsigned char *p = start, *lim = lx->end;
+  uint64_t w, u;
+  long q = 0;
+  int neg = 0, nd, rc;
+  double d;
 
 #define NG__DIGIT(x) ((x) < lim && (unsigned)(*(x) - '0') < 10u)
-  if (*p == '-') {
+#define NG__EXP(x) ((x) < lim && (*(x) | 0x20) == 'e')
+  if (*p == '-') { /* a branch: p must not wait for the byte */
     neg = 1;
     p++;
   }
   if (!NG__DIGIT(p))
     return -1;
-  d0 = p;
-  if (*p == '0') {
-    if (NG__DIGIT(p + 1))
+  w = (unsigned)(*p++ - '0');
+  if (w == 0) {
+    if (NG__DIGIT(p))
       return -1;
-    p++;
-  } else {
-    p = digits(p, lim, &w);
+  } else if (NG__DIGIT(p)) {
+    /* Integer parts are mostly short: three digits byte by byte (their
+     * ends are well predicted); a longer one starts over, 8 at a time. */
+    w = w * 10 + (unsigned)(*p++ - '0');
+    if (NG__DIGIT(p)) {
+      w = w * 10 + (unsigned)(*p++ - '0');
+      if (NG__DIGIT(p)) {
+        w = 0;
+        p = digits(p - 3, lim, &w);
+      }
+    }
   }
-  nd = (int)(p - d0);
   if (p < lim && *p == '.') {
     const unsigned char *f = ++p;
-    if (!NG__DIGIT(p))
+    p = fraction(p, lim, &w);
+    if (p == f)
       return -1;
-    p = digits(p, lim, &w);
-    q = -(long)(p - f);
-    nd += (int)(p - f);
-    is_int = 0;
+    q = f - p;
+    nd = (int)(p - start) - neg - 1; /* all but the sign and the dot */
+  } else {
+    nd = (int)(p - start) - neg;
+    if (!NG__EXP(p)) { /* an integer */
+      if (nd > 18 || (neg && w == 0))
+        goto text;
+      t->ntype = NG_JSON_INT;
+      t->num.i = neg ? -(int64_t)w : (int64_t)w;
+      return tok_simple(lx, t, NG__JT_NUMBER, start, p);
+    }
   }
-  if (p < lim && (*p | 0x20) == 'e') {
+  if (NG__EXP(p)) {
     const unsigned char *x;
+    long e = 0;
     int eneg = 0;
     p++;
     if (p < lim && (*p == '+' || *p == '-'))
@@ -558,25 +627,27 @@ static inline int lex_number(ng__json_lexer *lx, ng__json_token *t,
     if (p - x > 9)
       nd = 99; /* huge exponent: leave it to the careful path */
     q += eneg ? -e : e;
-    is_int = 0;
   }
+#undef NG__EXP
 #undef NG__DIGIT
-  if (nd > 19 || (is_int && (nd > 18 || (neg && w == 0)))) {
-    rc = ng__json_number((const char *)start, (size_t)(p - start),
-                         lx->flags, t);
-  } else if (is_int) {
-    t->ntype = NG_JSON_INT;
-    t->num.i = neg ? -(int64_t)w : (int64_t)w;
-    rc = NG_OK;
-  } else if (NG_LIKELY(ng__json_decimal_fast(w, q, &t->num.d))) {
-    t->ntype = NG_JSON_DOUBLE;
-    if (neg)
-      t->num.d = -t->num.d;
-    rc = NG_OK;
-  } else {
-    rc = ng__json_decimal(w, q, neg, (const char *)start,
-                          (size_t)(p - start), t);
+  if (nd > 19)
+    goto text;
+  /* Choose the exact path or Eisel-Lemire by the digit count, not by w:
+   * the count is steadier from one number to the next (a branch on w
+   * would follow every 16/17-digit change in, say, coordinates). */
+  if (NG_UNLIKELY(!(nd <= 15 || w == 0 ? ng__json_decimal_fast(w, q, &d)
+                                       : ng__json_decimal_lemire(w, q, &d)))) {
+    rc = ng__json_decimal(w, q, neg, (const char *)start, (size_t)(p - start),
+                          t);
+    goto done;
   }
+  memcpy(&u, &d, sizeof u);
+  t->ntype = NG_JSON_DOUBLE;
+  t->num.u = u | (uint64_t)neg << 63; /* -d: d is +0 or positive */
+  return tok_simple(lx, t, NG__JT_NUMBER, start, p);
+text: /* over 19 digits, an integer of 19, -0, or a huge exponent */
+  rc = ng__json_number((const char *)start, (size_t)(p - start), lx->flags, t);
+done:
   if (NG_UNLIKELY(rc != NG_OK))
     return tok_error(lx, t, start, start, rc, "number out of range");
   return tok_simple(lx, t, NG__JT_NUMBER, start, p);

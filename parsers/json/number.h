@@ -119,23 +119,32 @@ static inline int eisel_lemire(uint64_t w, long q, uint64_t *bits) {
 }
 
 /*
+ * Eisel-Lemire alone, for w != 0: the double nearest to w * 10^q in *d,
+ * returning 1; or 0 (leaving *d) when it cannot decide, or the result is
+ * infinite. For callers that know w is too long for the exact path.
+ */
+static inline int ng__json_decimal_lemire(uint64_t w, long q, double *d) {
+  uint64_t bits;
+
+  if (!eisel_lemire(w, q, &bits) || bits >= (uint64_t)0x7FF << 52)
+    return 0;
+  *d = bits_to_double(bits);
+  return 1;
+}
+
+/*
  * The double nearest to w * 10^q (w != 0 or not: 0 gives 0.0), in *d, when
  * a fast path decides it: returns 1. Returns 0 (and leaves *d) for what
  * only the careful path can settle, including results that round to
  * infinity, so that the caller's fallback reports them.
  */
 static inline int ng__json_decimal_fast(uint64_t w, long q, double *d) {
-  uint64_t bits;
-
   if (w <= (uint64_t)1 << 53 && q >= -22 && q <= 22) {
     double x = (double)w;
     *d = q < 0 ? x / ng__exact_pow10[-q] : x * ng__exact_pow10[q];
     return 1;
   }
-  if (w == 0 || !eisel_lemire(w, q, &bits) || bits >= (uint64_t)0x7FF << 52)
-    return 0;
-  *d = bits_to_double(bits);
-  return 1;
+  return w != 0 && ng__json_decimal_lemire(w, q, d);
 }
 
 #endif /* NG_PARSERS_JSON_NUMBER_H */
