@@ -912,35 +912,46 @@ static int sweep_op(void *arg, const ng_alloc *alc) {
   return rc;
 }
 
-static void test_failalloc_every_allocation(void **state) {
-  size_t n = under_valgrind() ? 400 : 3000, i, len = 0, cap;
-  char *b;
-  ng_json_engine e;
-  (void)state;
-  /* Deep enough to grow every engine stack; wide objects (indexed keys);
-   * long strings (event scratch growth). */
-  cap = n * 340 + 1024;
-  b = malloc(cap);
+/* The sweep's input: n / 4 arrays around an object of n members [i,"0..7"]
+ * (deep enough to grow every engine stack; wide enough to index keys; long
+ * strings grow the event scratch). With `dups`, every fifth key repeats
+ * the key two members back (DUP_LAST merges it at the close). */
+static char *sweep_input(size_t n, int dups, size_t *len_out) {
+  size_t cap = n * 340 + 1024, len = 0, i;
+  char *b = malloc(cap);
+
   assert_non_null(b);
   for (i = 0; i < n / 4; i++)
     b[len++] = '[';
   b[len++] = '{';
   for (i = 0; i < n; i++)
     len += (size_t)snprintf(b + len, cap - len, "%s\"key%zu\":[%zu,\"%0*d\"]",
-                            i ? "," : "", i, i, (int)(i % 300), 7);
+                            i ? "," : "", dups && i % 5 == 4 ? i - 2 : i, i,
+                            (int)(i % 300), 7);
   b[len++] = '}';
   for (i = 0; i < n / 4; i++)
     b[len++] = ']';
+  *len_out = len;
+  return b;
+}
+
+static void test_failalloc_every_allocation(void **state) {
+  size_t n = under_valgrind() ? 400 : 3000, len, dlen;
+  char *b = sweep_input(n, 0, &len), *bd = sweep_input(n, 1, &dlen);
+  ng_json_engine e;
+  (void)state;
   FOR_EACH_ENGINE(e) {
     int mode;
-    for (mode = 0; mode < 3; mode++) {
+    for (mode = 0; mode < 4; mode++) {
       sweep_arg a;
       long runs;
       a.engine = e;
-      a.dupkeys = mode == 1 ? NG_JSON_DUP_REJECT : NG_JSON_DUP_KEEP;
+      a.dupkeys = mode == 1   ? NG_JSON_DUP_REJECT
+                  : mode == 3 ? NG_JSON_DUP_LAST
+                              : NG_JSON_DUP_KEEP;
       a.events = mode == 2;
-      a.s = b;
-      a.n = len;
+      a.s = mode == 3 ? bd : b;
+      a.n = mode == 3 ? dlen : len;
       a.bad_code = NG_OK;
       runs = ng_failalloc_sweep(sweep_op, &a, 100000);
       if (runs < 0 || a.bad_code != NG_OK)
@@ -950,6 +961,7 @@ static void test_failalloc_every_allocation(void **state) {
       assert_int_equal(a.bad_code, NG_OK);
     }
   }
+  free(bd);
   free(b);
 }
 
