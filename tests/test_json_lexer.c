@@ -62,7 +62,10 @@ static size_t compare_paths(const char *data, size_t n, unsigned flags,
   for (;;) {
     memset(&ta, 0, sizeof ta);
     memset(&tb, 0, sizeof tb);
-    ng__json_next(&a, &ta);
+    if (count & 1) /* both fast entries, token by token */
+      ng__json_next_after_value(&a, &ta);
+    else
+      ng__json_next(&a, &ta);
     ng__json_lex(&b, &tb);
     if (!ng__json_token_same(&ta, &tb)) {
       fprintf(stderr, "paths differ at token %zu: kind %d/%d off %zu/%zu\n",

@@ -77,7 +77,7 @@ key: /* the current token is a member key */
 next: /* a value is complete: what follows depends on its container */
   if (ng__gstack_empty(&st))
     goto done;
-  kind = ng__json_advance(p);
+  kind = ng__json_next_after_value(&p->lx, &p->tok);
   if (*(unsigned char *)ng__gstack_peek(&st, 1) == NG__SINK_ARRAY) {
     if (kind == NG__JT_COMMA) {
       want = NG__JX_VALUE;

@@ -186,6 +186,31 @@ static inline int ng__json_next(ng__json_lexer *lx, ng__json_token *t) {
 }
 
 /*
+ * ng__json_next where a value just ended: the next token is most often ','
+ * and otherwise a closing bracket, so those are tested first with plain
+ * branches, which predict runs of values better than the byte dispatch.
+ * Same results as ng__json_next.
+ */
+static inline int ng__json_next_after_value(ng__json_lexer *lx,
+                                            ng__json_token *t) {
+  const unsigned char *p = lx->cur;
+  int kind;
+
+  if (NG_LIKELY(p < lx->end && *p == ','))
+    kind = NG__JT_COMMA;
+  else if (p < lx->end && *p == ']')
+    kind = NG__JT_RBRACKET;
+  else
+    return ng__json_next(lx, t);
+  t->kind = kind;
+  t->flags = 0;
+  t->off = (size_t)(p - lx->beg);
+  t->len = 1;
+  lx->cur = p + 1;
+  return kind;
+}
+
+/*
  * Writes the decoded bytes of STRING token t to dst[0..t->slen) and a NUL
  * at dst[t->slen]: dst needs t->slen + 1 bytes. Cannot fail (the lexer has
  * validated the token). A lone surrogate allowed by the flag becomes its

@@ -133,6 +133,11 @@ NG_INLINE int rec_roomy(void) {
 NG_INLINE int rec_next(rec *r, int near) {
   return near ? ng__json_advance(r->p) : rec_far(r, OP_NEXT, 0);
 }
+/* rec_next where a value just ended (',' and ']' tested first). */
+NG_INLINE int rec_next_after_value(rec *r, int near) {
+  return near ? ng__json_next_after_value(&r->p->lx, &r->p->tok)
+              : rec_far(r, OP_NEXT, 0);
+}
 NG_INLINE int rec_open(rec *r, int kind, int near) {
   return near ? ng__json_emit_open(r->p, kind) : rec_far(r, OP_OPEN, kind);
 }
@@ -190,7 +195,7 @@ NG_INLINE int scan_array_in(rec *r, int first, int near) {
       return rc;
   }
   for (;;) {
-    switch (rec_next(r, near)) {
+    switch (rec_next_after_value(r, near)) {
     case NG__JT_COMMA:
       break;
     case NG__JT_RBRACKET:
@@ -230,7 +235,7 @@ NG_INLINE int scan_object_in(rec *r, int first, int near) {
       return rc;
   }
   for (;;) {
-    switch (rec_next(r, near)) {
+    switch (rec_next_after_value(r, near)) {
     case NG__JT_COMMA:
       break;
     case NG__JT_RBRACE:

@@ -152,7 +152,7 @@ static step s_key(tramp *t) {
 static step s_array_next(tramp *t) {
   ng__json_parser *p = t->p;
 
-  switch (ng__json_advance(p)) {
+  switch (ng__json_next_after_value(&p->lx, &p->tok)) {
   case NG__JT_COMMA:
     t->want = NG__JX_VALUE;
     return go(s_value);
@@ -167,7 +167,7 @@ static step s_array_next(tramp *t) {
 static step s_object_next(tramp *t) {
   ng__json_parser *p = t->p;
 
-  switch (ng__json_advance(p)) {
+  switch (ng__json_next_after_value(&p->lx, &p->tok)) {
   case NG__JT_COMMA:
     if (ng__json_advance(p) != NG__JT_STRING)
       return stop(t, ng__json_unexpected(p, NG__JX_KEY));
