@@ -135,6 +135,17 @@ int ng__json_next_slow(ng__json_lexer *lx, ng__json_token *t);
 int ng__json_next_string(ng__json_lexer *lx, ng__json_token *t);
 int ng__json_next_number(ng__json_lexer *lx, ng__json_token *t);
 
+/* The one-byte token `kind` at p (== lx->cur): fills t, moves past it. */
+static inline int ng__json_punct(ng__json_lexer *lx, ng__json_token *t,
+                                 const unsigned char *p, int kind) {
+  t->kind = kind;
+  t->flags = 0;
+  t->off = (size_t)(p - lx->beg);
+  t->len = 1;
+  lx->cur = p + 1;
+  return kind;
+}
+
 static inline int ng__json_next(ng__json_lexer *lx, ng__json_token *t) {
   const unsigned char *p = lx->cur;
   int kind;
@@ -177,12 +188,7 @@ static inline int ng__json_next(ng__json_lexer *lx, ng__json_token *t) {
   default:
     return ng__json_next_slow(lx, t);
   }
-  t->kind = kind;
-  t->flags = 0;
-  t->off = (size_t)(p - lx->beg);
-  t->len = 1;
-  lx->cur = p + 1;
-  return kind;
+  return ng__json_punct(lx, t, p, kind);
 }
 
 /*
@@ -194,20 +200,12 @@ static inline int ng__json_next(ng__json_lexer *lx, ng__json_token *t) {
 static inline int ng__json_next_after_value(ng__json_lexer *lx,
                                             ng__json_token *t) {
   const unsigned char *p = lx->cur;
-  int kind;
 
   if (NG_LIKELY(p < lx->end && *p == ','))
-    kind = NG__JT_COMMA;
-  else if (p < lx->end && *p == ']')
-    kind = NG__JT_RBRACKET;
-  else
-    return ng__json_next(lx, t);
-  t->kind = kind;
-  t->flags = 0;
-  t->off = (size_t)(p - lx->beg);
-  t->len = 1;
-  lx->cur = p + 1;
-  return kind;
+    return ng__json_punct(lx, t, p, NG__JT_COMMA);
+  if (p < lx->end && *p == ']')
+    return ng__json_punct(lx, t, p, NG__JT_RBRACKET);
+  return ng__json_next(lx, t);
 }
 
 /*
