@@ -183,10 +183,10 @@ static int stat_enter(void *ud, const ng_json_value *v, size_t depth) {
   st->nodes++;
   if (v->flags & NG_JSON__KEY)
     st->members++;
-  if ((v->flags & NG_JSON__KEY) && v->key_len > st->max_string)
-    st->max_string = v->key_len;
-  if (v->type == NG_JSON_STRING && v->as.s.len > st->max_string)
-    st->max_string = v->as.s.len;
+  if ((v->flags & NG_JSON__KEY) && ng_json_key_len(v) > st->max_string)
+    st->max_string = ng_json_key_len(v);
+  if (v->type == NG_JSON_STRING && v->len > st->max_string)
+    st->max_string = v->len;
   if (v->type == NG_JSON_ARRAY || v->type == NG_JSON_OBJECT) {
     st->containers++;
     if (depth + 1 > st->depth)
@@ -236,12 +236,12 @@ static int path_step(fz_buf *b, const ng_json_value *p,
   if (fz_put(b, "/", 1) != 0)
     return -1;
   if (p->type == NG_JSON_ARRAY) {
-    for (s = p->as.c.head; s != NULL && s != c; s = ng_json_next(s))
+    for (s = p->as.head; s != NULL && s != c; s = ng_json_next(s))
       i++;
     snprintf(num, sizeof num, "%zu", i);
     return fz_put(b, num, strlen(num));
   }
-  for (i = 0; i < c->key_len; i++) {
+  for (i = 0; i < ng_json_key_len(c); i++) {
     const char *k = ng_json_key(c, NULL);
     const char *esc = k[i] == '~' ? "~0" : k[i] == '/' ? "~1" : 0;
     if (esc ? fz_put(b, esc, 2) : fz_put(b, k + i, 1))
@@ -258,9 +258,10 @@ static int shadowed(const ng_json_value *p, const ng_json_value *c) {
 
   if (p->type != NG_JSON_OBJECT)
     return 0;
-  for (s = p->as.c.head; s != NULL && s != c; s = ng_json_next(s))
-    if (s->key_len == c->key_len &&
-        memcmp(ng_json_key(s, NULL), ng_json_key(c, NULL), c->key_len) == 0)
+  for (s = p->as.head; s != NULL && s != c; s = ng_json_next(s))
+    if (ng_json_key_len(s) == ng_json_key_len(c) &&
+        memcmp(ng_json_key(s, NULL), ng_json_key(c, NULL),
+               ng_json_key_len(c)) == 0)
       return 1;
   return 0;
 }
@@ -477,7 +478,7 @@ static int ev_scalar(void *ud, const ng_json_value *v) {
   ev_value(ev);
   if (v == NULL || v->type < NG_JSON_NULL || v->type > NG_JSON_STRING)
     ev_bad(ev, "scalar of a bad type");
-  else if (v->type == NG_JSON_STRING && v->as.s.ptr[v->as.s.len] != '\0')
+  else if (v->type == NG_JSON_STRING && v->as.s[v->len] != '\0')
     ev_bad(ev, "string not NUL-terminated");
   return ev_tick(ev);
 }

@@ -27,6 +27,7 @@
 #include "nestguard/stack.h"
 #include "support/corpus.h"
 #include "support/failalloc.h"
+#include "../parsers/json/builder.h"
 #include "../parsers/json/dom.h"
 
 /* ------------------------------------------------------------ helpers */
@@ -40,7 +41,7 @@ static ng_json_value *ok_node(ng_json_value *v) {
 /* Appends child after parent's last child (found by a walk: O(children),
  * which is fine for tests; builders keep the last child at hand). */
 static ng_json_value *add(ng_json_value *parent, ng_json_value *child) {
-  ng_json_value *last = parent->as.c.head;
+  ng_json_value *last = parent->as.head;
 
   while (last != NULL && ng_json_next(last) != NULL)
     last = ng_json_next(last);
@@ -216,6 +217,57 @@ static void test_doc_memory_cap(void **state) {
   ng_json_doc_free(doc);
 }
 
+/*
+ * The node's sizes are 32-bit (json.h): a string or key of 4 GiB or more is
+ * NG_ESTRLIMIT and a container's 2^32 - 1st child NG_EMEMLIMIT, never a
+ * wrapped length. The length checks come before any byte is read, so the
+ * tokens below claim sizes their (tiny) input does not have.
+ */
+static void test_sizes_are_32_bit(void **state) {
+  static const char text[] = "\"ab\"";
+  ng_json_doc *doc = ng__json_doc_new(NULL, 0);
+  ng__json_lexer lx;
+  ng__json_builder b;
+  ng__json_token t;
+  ng_json_value *a;
+  (void)state;
+  assert_non_null(doc);
+  ng__json_lexer_init(&lx, text, sizeof text - 1, 0, 0);
+  ng__json_builder_init(&b, doc, &lx, NG_JSON_DUP_KEEP, NULL);
+  assert_int_equal(ng__json_build_start(&b, NG__SINK_OBJECT), NG_OK);
+  memset(&t, 0, sizeof t);
+  t.kind = NG__JT_STRING;
+  t.off = 0;
+  t.len = sizeof text - 1;
+  t.slen = (size_t)UINT32_MAX + 1;
+  assert_int_equal(ng__json_build_key(&b, &t), NG_ESTRLIMIT);
+  t.slen = 2;
+  assert_int_equal(ng__json_build_key(&b, &t), NG_OK);
+  t.slen = (size_t)UINT32_MAX + 1;
+  assert_int_equal(ng__json_build_scalar(&b, NG__JT_STRING, &t), NG_ESTRLIMIT);
+  assert_null(ng__json_new_string(doc, text, (size_t)UINT32_MAX + 1));
+  assert_int_equal(ng__json_doc_err(doc), NG_ESTRLIMIT);
+  assert_null(ng__json_member(doc, NG_JSON_NULL, text, (size_t)UINT32_MAX + 1));
+  assert_int_equal(ng__json_doc_err(doc), NG_ESTRLIMIT);
+  ng__json_builder_free(&b);
+  ng_json_doc_free(doc);
+  /* A full array: the next element fails, the count stays. */
+  doc = ng__json_doc_new(NULL, 0);
+  assert_non_null(doc);
+  ng__json_builder_init(&b, doc, &lx, NG_JSON_DUP_KEEP, NULL);
+  assert_int_equal(ng__json_build_start(&b, NG__SINK_ARRAY), NG_OK);
+  a = b.cur;
+  t.kind = NG__JT_NULL;
+  assert_int_equal(ng__json_build_scalar(&b, NG__JT_NULL, &t), NG_OK);
+  a->len = UINT32_MAX - 1; /* as if 2^32 - 2 elements came before */
+  assert_int_equal(ng__json_build_scalar(&b, NG__JT_NULL, &t), NG_OK);
+  assert_int_equal(a->len, UINT32_MAX);
+  assert_int_equal(ng__json_build_scalar(&b, NG__JT_NULL, &t), NG_EMEMLIMIT);
+  assert_int_equal(a->len, UINT32_MAX);
+  ng__json_builder_free(&b);
+  ng_json_doc_free(doc);
+}
+
 static void test_accessors(void **state) {
   ng_json_doc *doc = make_sample(NULL);
   ng_json_value *root = doc->root, *a, *v;
@@ -241,7 +293,7 @@ static void test_accessors(void **state) {
   assert_non_null(v);
   assert_int_equal(v->type, NG_JSON_OBJECT);
   assert_int_equal(ng_json_size(v), 0);
-  assert_int_equal(ng_json_get(root, KEY("s"))->as.s.len, 6);
+  assert_int_equal(ng_json_get(root, KEY("s"))->len, 6);
   assert_null(ng_json_get(root, KEY("zz")));
   assert_ptr_equal(ng_json_get(root, "a", 0), v); /* the key "" */
   assert_null(ng_json_get(a, KEY("a")));          /* not an object */
@@ -302,8 +354,8 @@ static void test_pointer_rfc6901(void **state) {
   (void)state;
   assert_ptr_equal(PTR(r, ""), r);
   assert_ptr_equal(PTR(r, "/foo"), foo); /* first of duplicate keys */
-  assert_string_equal(PTR(r, "/foo/0")->as.s.ptr, "bar");
-  assert_string_equal(PTR(r, "/foo/1")->as.s.ptr, "baz");
+  assert_string_equal(PTR(r, "/foo/0")->as.s, "bar");
+  assert_string_equal(PTR(r, "/foo/1")->as.s, "baz");
   assert_int_equal(PTR(r, "/")->as.i, 0);
   assert_int_equal(PTR(r, "/a~1b")->as.i, 1);
   assert_int_equal(PTR(r, "/c%d")->as.i, 2);
@@ -317,7 +369,7 @@ static void test_pointer_rfc6901(void **state) {
   /* "~01" is "~1" literally: ~0 first, never a second unescape. */
   assert_int_equal(PTR(r, "/~01")->as.i, 101);
   /* Pointers relative to a subtree. */
-  assert_string_equal(PTR(foo, "/1")->as.s.ptr, "baz");
+  assert_string_equal(PTR(foo, "/1")->as.s, "baz");
   assert_ptr_equal(PTR(foo, ""), foo);
   ng_json_doc_free(doc);
 }
@@ -419,9 +471,10 @@ static void test_equal_trees(void **state) {
   assert_true(ng_json_equal(ra, rb));
   /* A key changes (same length, same value). */
   x = ng_json_get(ng_json_get(rb, KEY("b")), KEY("c"));
-  *((char *)x - NG_JSON__KEYSPAN(x->key_len)) = 'C'; /* json.h: key's place */
+  *((char *)x - NG_JSON__KEYSPAN(ng_json_key_len(x))) =
+      'C'; /* json.h: key's place */
   assert_false(ng_json_equal(ra, rb));
-  *((char *)x - NG_JSON__KEYSPAN(x->key_len)) = 'c';
+  *((char *)x - NG_JSON__KEYSPAN(ng_json_key_len(x))) = 'c';
   /* Member order matters. */
   c = ng__json_doc_new(NULL, 0);
   assert_non_null(c);
@@ -445,7 +498,7 @@ static void test_equal_trees(void **state) {
   add(y, ok_node(ng__json_new_int(c, 1)));
   assert_false(ng_json_equal(x, y));
   assert_false(ng_json_equal(y, x));
-  y->as.c.n = 1; /* corrupt count: the links still decide */
+  y->len = 1; /* corrupt count: the links still decide */
   assert_false(ng_json_equal(x, y));
   assert_false(ng_json_equal(y, x));
   /* [[]] vs [[1]]: same top count, different depth below. */
@@ -1084,7 +1137,7 @@ static void test_roundtrip_lone_surrogate(void **state) {
   (void)state;
   round_trip(in, sizeof in - 1, NG_JSON_ALLOW_LONE_SURROGATES);
   doc = parse_ok(in, sizeof in - 1, NG_JSON_ALLOW_LONE_SURROGATES);
-  assert_memory_equal(ng_json_at(doc->root, 0)->as.s.ptr,
+  assert_memory_equal(ng_json_at(doc->root, 0)->as.s,
                       "a\xed\xa0\x80"
                       "b",
                       5);
@@ -1113,7 +1166,7 @@ static void test_roundtrip_numbers(void **state) {
   const ng_json_value *v;
   size_t i = 0;
   (void)state;
-  for (v = doc->root->as.c.head; v != NULL; v = ng_json_next(v), i++)
+  for (v = doc->root->as.head; v != NULL; v = ng_json_next(v), i++)
     assert_int_equal(v->type, types[i]);
   assert_int_equal(i, sizeof types / sizeof types[0]);
   EXPECT_TEXT(doc->root, 0, out);
@@ -1143,7 +1196,7 @@ static void test_roundtrip_random_doubles(void **state) {
   }
   assert_int_equal(ng_json_write(a, 0, NULL, &text, &len), NG_OK);
   back = parse_ok(text, len, 0);
-  for (x = a->as.c.head, y = back->root->as.c.head; x != NULL;
+  for (x = a->as.head, y = back->root->as.head; x != NULL;
        x = ng_json_next(x), y = ng_json_next(y)) {
     assert_non_null(y);
     assert_int_equal(y->type, NG_JSON_DOUBLE);
@@ -1561,7 +1614,7 @@ static int wc_leave(void *ud, const ng_json_value *v, size_t depth) {
 
 static ng_json_value *chain_leaf(ng_json_value *v) {
   while (v->type == NG_JSON_ARRAY || v->type == NG_JSON_OBJECT)
-    v = v->as.c.head;
+    v = v->as.head;
   return v;
 }
 
@@ -1829,6 +1882,7 @@ int main(void) {
       cmocka_unit_test(test_doc_basics),
       cmocka_unit_test(test_doc_memory_cap),
       cmocka_unit_test(test_accessors),
+      cmocka_unit_test(test_sizes_are_32_bit),
       cmocka_unit_test(test_pointer_rfc6901),
       cmocka_unit_test(test_pointer_errors),
       cmocka_unit_test(test_equal_scalars),

@@ -272,9 +272,9 @@ static void check_sample_dom(const ng_json_value *r) {
   assert_null(ng_json_parent(r));
   assert_null(ng_json_key(r, NULL));
   assert_int_equal(ng_json_size(r), 5);
-  v = r->as.c.head;
+  v = r->as.head;
   assert_string_equal(ng_json_key(v, NULL), "n");
-  assert_int_equal(v->key_len, 1);
+  assert_int_equal(ng_json_key_len(v), 1);
   assert_ptr_equal(ng_json_parent(v), r);
   assert_int_equal(v->type, NG_JSON_INT);
   assert_int_equal(v->as.i, -7);
@@ -283,24 +283,23 @@ static void check_sample_dom(const ng_json_value *r) {
   assert_int_equal(v->type, NG_JSON_DOUBLE);
   assert_true(v->as.d == 2.5);
   v = ng_json_next(v);
-  assert_int_equal(v->key_len, 3);
+  assert_int_equal(ng_json_key_len(v), 3);
   assert_memory_equal(ng_json_key(v, NULL), "a\0b", 4);
   assert_int_equal(v->type, NG_JSON_STRING);
-  assert_int_equal(v->as.s.len, 8);
-  assert_memory_equal(v->as.s.ptr, "x\0y\n\xF0\x9F\x98\x80", 9);
+  assert_int_equal(v->len, 8);
+  assert_memory_equal(v->as.s, "x\0y\n\xF0\x9F\x98\x80", 9);
   v = ng_json_next(v);
   assert_string_equal(ng_json_key(v, NULL), "arr");
   assert_int_equal(v->type, NG_JSON_ARRAY);
   a = v;
-  assert_int_equal(a->as.c.n, 4);
-  assert_int_equal(a->as.c.head->type, NG_JSON_NULL);
-  assert_null(ng_json_key(a->as.c.head, NULL));
-  assert_ptr_equal(ng_json_parent(a->as.c.head), a);
-  assert_int_equal(ng_json_next(a->as.c.head)->type, NG_JSON_BOOL);
-  assert_true(ng_json_next(a->as.c.head)->as.b);
-  assert_int_equal(ng_json_next(ng_json_next(a->as.c.head))->type,
-                   NG_JSON_BOOL);
-  assert_false(ng_json_next(ng_json_next(a->as.c.head))->as.b);
+  assert_int_equal(a->len, 4);
+  assert_int_equal(a->as.head->type, NG_JSON_NULL);
+  assert_null(ng_json_key(a->as.head, NULL));
+  assert_ptr_equal(ng_json_parent(a->as.head), a);
+  assert_int_equal(ng_json_next(a->as.head)->type, NG_JSON_BOOL);
+  assert_true(ng_json_next(a->as.head)->as.b);
+  assert_int_equal(ng_json_next(ng_json_next(a->as.head))->type, NG_JSON_BOOL);
+  assert_false(ng_json_next(ng_json_next(a->as.head))->as.b);
   assert_int_equal(ng_json_at(a, 3)->type, NG_JSON_UINT);
   assert_true(ng_json_at(a, 3)->as.u == UINT64_MAX);
   assert_null(ng_json_next(ng_json_at(a, 3)));
@@ -308,8 +307,8 @@ static void check_sample_dom(const ng_json_value *r) {
   assert_ptr_equal(v, ng_json_at(r, 4));
   assert_null(ng_json_next(v));
   assert_int_equal(v->type, NG_JSON_OBJECT);
-  assert_null(v->as.c.head);
-  assert_int_equal(v->as.c.n, 0);
+  assert_null(v->as.head);
+  assert_int_equal(v->len, 0);
 }
 
 static void test_dom_shape(void **state) {
@@ -342,7 +341,7 @@ static void test_scalar_roots(void **state) {
     assert_true(1.0 / ng_json_doc_root(d)->as.d < 0);
     ng_json_doc_free(d);
     assert_int_equal(parse_with(e, "\"s\"", 3, &d, NULL), NG_OK);
-    assert_string_equal(ng_json_doc_root(d)->as.s.ptr, "s");
+    assert_string_equal(ng_json_doc_root(d)->as.s, "s");
     assert_null(ng_json_parent(ng_json_doc_root(d)));
     ng_json_doc_free(d);
     assert_int_equal(parse_with(e, "null", 4, &d, NULL), NG_OK);
@@ -589,7 +588,7 @@ static int ev_scalar(void *ud, const ng_json_value *v) {
   assert_null(ng_json_key(v, NULL));
   switch (v->type) {
   case NG_JSON_STRING:
-    snprintf(b, sizeof b, "s:%s ", v->as.s.ptr);
+    snprintf(b, sizeof b, "s:%s ", v->as.s);
     break;
   case NG_JSON_INT:
     snprintf(b, sizeof b, "i:%lld ", (long long)v->as.i);
@@ -979,7 +978,7 @@ static void check_deep(ng_json_engine e, int objects) {
   o.limits.max_depth = 0;
   assert_int_equal(ng_json_parse(b, len, &o, &d, &err), NG_OK);
   for (v = ng_json_doc_root(d); v != NULL && v->type != NG_JSON_INT;
-       v = v->as.c.head)
+       v = v->as.head)
     depth++;
   assert_int_equal(depth, n);
   ng_json_doc_free(d);

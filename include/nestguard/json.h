@@ -16,6 +16,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "alloc.h"
 #include "error.h"
@@ -33,15 +34,15 @@ typedef enum ng_json_type {
   NG_JSON_INT,    /* as.i: an integer literal that fits int64_t */
   NG_JSON_UINT,   /* as.u: an integer literal > INT64_MAX that fits uint64 */
   NG_JSON_DOUBLE, /* as.d: fraction, exponent, "-0", or a big integer */
-  NG_JSON_STRING, /* as.s: UTF-8, NUL-terminated, may contain U+0000 */
-  NG_JSON_ARRAY,  /* as.c: children in order */
-  NG_JSON_OBJECT  /* as.c: members in input order; key in each child */
+  NG_JSON_STRING, /* as.s, len: UTF-8, NUL-terminated, may hold U+0000 */
+  NG_JSON_ARRAY,  /* as.head, len: children in order */
+  NG_JSON_OBJECT  /* as.head, len: members in input order, keyed */
 } ng_json_type;
 
 typedef struct ng_json_value ng_json_value;
 
 /*
- * One node, 32 bytes. Nodes live in their document's arena; treat them as
+ * One node, 24 bytes. Nodes live in their document's arena; treat them as
  * read-only.
  *
  * Links are threaded so that every walk is a loop without a stack and a
@@ -54,27 +55,23 @@ typedef struct ng_json_value ng_json_value;
  *
  *   for (c = ng_json_first(v); c != NULL; c = ng_json_next(c))
  *     k = ng_json_key(c, &klen);
+ *
+ * Sizes are 32-bit: a string of 4 GiB or more fails the parse with
+ * NG_ESTRLIMIT, a container of 2^32 - 1 children or more with NG_EMEMLIMIT.
  */
 struct ng_json_value {
   uint8_t type;      /* an ng_json_type */
   uint8_t flags;     /* internal (NG_JSON__LAST, NG_JSON__KEY, ...) */
   uint16_t reserved; /* zero */
-  uint32_t key_len;  /* member key length in bytes, excluding the NUL, or 0
-                        (keys are limited to 4 GiB - 1: longer is
-                        NG_ESTRLIMIT) */
+  uint32_t len;      /* STRING: bytes, excluding the NUL; ARRAY, OBJECT:
+                        children; 0 otherwise */
   union {
     bool b;
     int64_t i;
     uint64_t u;
     double d;
-    struct {
-      const char *ptr; /* NUL-terminated; len excludes the terminator */
-      size_t len;
-    } s;
-    struct {
-      ng_json_value *head; /* first child, NULL when empty */
-      size_t n;            /* number of children */
-    } c;
+    const char *s;       /* STRING: UTF-8, NUL-terminated, len bytes */
+    ng_json_value *head; /* ARRAY, OBJECT: first child, NULL when empty */
   } as;
   ng_json_value *link; /* internal: next sibling, or the container after
                           its last child, or NULL after a root */
@@ -85,8 +82,19 @@ struct ng_json_value {
 #define NG_JSON__LAST 0x1u
 /* flags bit: a member of an object; its key sits just before the node. */
 #define NG_JSON__KEY 0x2u
-/* Bytes a key of n bytes takes before its node: n, a NUL, padding to 8. */
-#define NG_JSON__KEYSPAN(n) (((size_t)(n) + 8) & ~(size_t)7)
+/* Bytes a key of n bytes takes before its node: the key, a NUL, padding,
+ * and its length as a uint32_t in the last 4 bytes, a multiple of 8. */
+#define NG_JSON__KEYSPAN(n) (((size_t)(n) + 12) & ~(size_t)7)
+
+/* The length of object member v's key (0 when v is not a member). */
+static inline size_t ng_json_key_len(const ng_json_value *v) {
+  uint32_t n;
+
+  if (v == NULL || !(v->flags & NG_JSON__KEY))
+    return 0;
+  memcpy(&n, (const char *)v - sizeof n, sizeof n);
+  return n;
+}
 
 /*
  * The key of object member v (UTF-8, NUL-terminated, may contain U+0000:
@@ -94,20 +102,19 @@ struct ng_json_value {
  * 0) when v is not a member of an object, or NULL.
  */
 static inline const char *ng_json_key(const ng_json_value *v, size_t *len) {
-  if (v == NULL || !(v->flags & NG_JSON__KEY)) {
-    if (len != NULL)
-      *len = 0;
-    return NULL;
-  }
+  size_t n = ng_json_key_len(v);
+
   if (len != NULL)
-    *len = v->key_len;
-  return (const char *)v - NG_JSON__KEYSPAN(v->key_len);
+    *len = n;
+  if (v == NULL || !(v->flags & NG_JSON__KEY))
+    return NULL;
+  return (const char *)v - NG_JSON__KEYSPAN(n);
 }
 
 /* The first child of an array/object; NULL when empty or not a container. */
 static inline ng_json_value *ng_json_first(const ng_json_value *v) {
   return v != NULL && (v->type == NG_JSON_ARRAY || v->type == NG_JSON_OBJECT)
-             ? v->as.c.head
+             ? v->as.head
              : NULL;
 }
 

@@ -78,12 +78,17 @@ static size_t key_hash(const ng_json_value *obj, const char *k, size_t n) {
 }
 
 static int same_key(const ng_json_value *m, const char *k, size_t n) {
-  return m->key_len == n && memcmp(ng_json_key(m, NULL), k, n) == 0;
+  size_t mlen;
+  const char *mk = ng_json_key(m, &mlen);
+
+  return mlen == n && memcmp(mk, k, n) == 0;
 }
 
 static void idx_put(ng__json_dupidx *x, const ng_json_value *obj,
                     ng_json_value *m) {
-  size_t i = key_hash(obj, ng_json_key(m, NULL), m->key_len) & (x->cap - 1);
+  size_t klen;
+  const char *key = ng_json_key(m, &klen);
+  size_t i = key_hash(obj, key, klen) & (x->cap - 1);
 
   while (x->slot[i].obj != NULL)
     i = (i + 1) & (x->cap - 1);
@@ -149,11 +154,11 @@ static void find_member(const ng__json_builder *b, const char *k, size_t n,
   ng_json_value *m;
 
   *found = NULL;
-  if (obj->as.c.n >= NG__DUP_SCAN_MAX) {
+  if (obj->len >= NG__DUP_SCAN_MAX) {
     *found = idx_get(b->idx, obj, k, n);
     return;
   }
-  for (m = obj->as.c.head; m != NULL; m = ng_json_next(m))
+  for (m = obj->as.head; m != NULL; m = ng_json_next(m))
     if (same_key(m, k, n)) {
       *found = m;
       return;
@@ -186,12 +191,11 @@ static int new_member(ng__json_builder *b, ng_json_value *obj,
     m->flags |= NG__JSON_DUP;
     obj->flags |= NG__JSON_HASDUP;
   }
-  if (obj == NULL || obj->type != NG_JSON_OBJECT ||
-      obj->as.c.n < NG__DUP_SCAN_MAX)
+  if (obj == NULL || obj->type != NG_JSON_OBJECT || obj->len < NG__DUP_SCAN_MAX)
     return NG_OK;
-  if (obj->as.c.n > NG__DUP_SCAN_MAX)
+  if (obj->len > NG__DUP_SCAN_MAX)
     return idx_add(b, obj, m);
-  for (it = obj->as.c.head; it != NULL; it = ng_json_next(it))
+  for (it = obj->as.head; it != NULL; it = ng_json_next(it))
     if (idx_add(b, obj, it) != NG_OK)
       return NG_ENOMEM;
   return NG_OK;
@@ -206,10 +210,11 @@ static void take_value(ng_json_value *m, const ng_json_value *x) {
 
   m->type = x->type;
   m->as = x->as;
+  m->len = x->len;
   if ((x->type != NG_JSON_ARRAY && x->type != NG_JSON_OBJECT) ||
-      x->as.c.head == NULL)
+      x->as.head == NULL)
     return;
-  for (c = x->as.c.head; !(c->flags & NG_JSON__LAST); c = c->link)
+  for (c = x->as.head; !(c->flags & NG_JSON__LAST); c = c->link)
     ;
   c->link = m;
 }
@@ -223,17 +228,20 @@ static void take_value(ng_json_value *m, const ng_json_value *x) {
 int ng__json_build_end_slow(ng__json_builder *b) {
   ng_json_value *obj = b->cur, *prev = NULL, *x, *next, *m;
 
-  for (x = obj->as.c.head; x != NULL; x = next) {
+  for (x = obj->as.head; x != NULL; x = next) {
     next = ng_json_next(x);
     if (!(x->flags & NG__JSON_DUP)) {
       prev = x;
       continue;
     }
-    find_member(b, ng_json_key(x, NULL), x->key_len, &m); /* before x */
+    size_t klen;
+    const char *key = ng_json_key(x, &klen);
+
+    find_member(b, key, klen, &m); /* m comes before x */
     take_value(m, x);
     prev->link = x->link;
     prev->flags |= x->flags & NG_JSON__LAST;
-    obj->as.c.n--;
+    obj->len--;
   }
   obj->flags &= (uint8_t)~NG__JSON_HASDUP;
   b->last = obj;
@@ -251,8 +259,8 @@ int ng__json_build_start_slow(ng__json_builder *b, int kind) {
   if (NG_UNLIKELY(v == NULL))
     return ng__json_doc_err(b->doc);
   v->type = kind == NG__SINK_ARRAY ? NG_JSON_ARRAY : NG_JSON_OBJECT;
-  v->as.c.head = NULL;
-  v->as.c.n = 0;
+  v->as.head = NULL;
+  v->len = 0;
   b->cur = v;
   b->last = NULL;
   return new_member(b, obj, v);
@@ -261,12 +269,16 @@ int ng__json_build_start_slow(ng__json_builder *b, int kind) {
 int ng__json_build_string(ng__json_builder *b, ng_json_value *v,
                           const ng__json_token *t) {
   v->type = NG_JSON_STRING;
-  v->as.s.ptr = decode(b, t);
-  if (NG_UNLIKELY(v->as.s.ptr == NULL)) {
+  if (NG_UNLIKELY(t->slen > UINT32_MAX)) {
+    v->type = NG_JSON_NULL;
+    return NG_ESTRLIMIT; /* json.h: the DOM's strings are under 4 GiB */
+  }
+  v->as.s = decode(b, t);
+  if (NG_UNLIKELY(v->as.s == NULL)) {
     v->type = NG_JSON_NULL; /* keep the tree well-formed */
     return ng__json_doc_err(b->doc);
   }
-  v->as.s.len = t->slen;
+  v->len = (uint32_t)t->slen;
   return NG_OK;
 }
 
@@ -311,6 +323,7 @@ static int b_end(void *self, int kind, const void *tok) {
 
 int ng__json_build_key(ng__json_builder *b, const ng__json_token *t) {
   ng_json_value *m, *found;
+  uint32_t klen;
   char *k;
 
   if (NG_UNLIKELY(t->slen > UINT32_MAX))
@@ -321,9 +334,11 @@ int ng__json_build_key(ng__json_builder *b, const ng__json_token *t) {
     return ng__json_doc_err(b->doc);
   ng__json_decode_string(b->lx, t, k);
   m = (ng_json_value *)(void *)(k + NG_JSON__KEYSPAN(t->slen));
+  klen = (uint32_t)t->slen;
+  memcpy((char *)m - sizeof klen, &klen, sizeof klen); /* json.h */
   m->flags = NG_JSON__LAST | NG_JSON__KEY;
   m->reserved = 0;
-  m->key_len = (uint32_t)t->slen;
+  m->len = 0;
   if (NG_UNLIKELY(b->dupkeys != NG_JSON_DUP_KEEP)) {
     find_member(b, k, t->slen, &found);
     if (found != NULL) {

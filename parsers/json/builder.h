@@ -74,19 +74,23 @@ NG_INLINE ng_json_value *ng__json_build_node(ng__json_builder *b) {
   ng_json_value *v = b->member, *c = b->cur;
 
   if (v != NULL) {
-    b->member = NULL; /* flags, key_len set by ng__json_build_key */
+    b->member = NULL; /* flags, len, key set by ng__json_build_key */
   } else {
     v = ng_arena_alloc(&b->doc->arena, sizeof *v, _Alignof(ng_json_value));
     if (NG_UNLIKELY(v == NULL))
       return NULL;
     v->flags = NG_JSON__LAST;
     v->reserved = 0;
-    v->key_len = 0;
+    v->len = 0;
   }
   if (NG_UNLIKELY(c == NULL)) {
     v->link = NULL;
     b->doc->root = v;
     return v;
+  }
+  if (NG_UNLIKELY(c->len == UINT32_MAX)) { /* json.h: 32-bit child counts */
+    b->doc->arena.err = NG_EMEMLIMIT;
+    return NULL;
   }
   ng__json_append(c, &b->last, v);
   return v;
@@ -102,8 +106,8 @@ NG_INLINE int ng__json_build_start(ng__json_builder *b, int kind) {
   if (NG_UNLIKELY(v == NULL))
     return ng__json_doc_err(b->doc);
   v->type = kind == NG__SINK_ARRAY ? NG_JSON_ARRAY : NG_JSON_OBJECT;
-  v->as.c.head = NULL;
-  v->as.c.n = 0;
+  v->as.head = NULL;
+  v->len = 0;
   b->cur = v;
   b->last = NULL;
   return NG_OK;

@@ -16,10 +16,10 @@
 #include "internal.h"
 #include "dom.h"
 
-/* The layout json.h promises: 32 bytes on LP64, and keys placed before
+/* The layout json.h promises: 24 bytes on LP64, and keys placed before
  * their node keep it aligned. */
-_Static_assert(sizeof(void *) != 8 || sizeof(ng_json_value) == 32,
-               "ng_json_value is 32 bytes on 64-bit targets");
+_Static_assert(sizeof(void *) != 8 || sizeof(ng_json_value) == 24,
+               "ng_json_value is 24 bytes on 64-bit targets");
 _Static_assert(_Alignof(ng_json_value) <= 8, "NG_JSON__KEYSPAN aligns nodes");
 
 /* Is v the last child of its container (or a root)? */
@@ -131,22 +131,28 @@ ng_json_value *ng__json_new_double(ng_json_doc *doc, double d) {
 
 ng_json_value *ng__json_new_string(ng_json_doc *doc, const char *s,
                                    size_t len) {
-  ng_json_value *v = ng__json_node(doc, NG_JSON_STRING);
+  ng_json_value *v;
   char *p;
 
+  if (len > UINT32_MAX) {
+    doc->arena.err = NG_ESTRLIMIT; /* json.h: strings are under 4 GiB */
+    return NULL;
+  }
+  v = ng__json_node(doc, NG_JSON_STRING);
   if (v == NULL)
     return NULL;
   p = ng__json_strdup(doc, s, len);
   if (p == NULL)
     return NULL; /* the node stays in the arena, unreachable: harmless */
-  v->as.s.ptr = p;
-  v->as.s.len = len;
+  v->as.s = p;
+  v->len = (uint32_t)len;
   return v;
 }
 
 ng_json_value *ng__json_member(ng_json_doc *doc, ng_json_type type,
                                const char *key, size_t len) {
   ng_json_value *v;
+  uint32_t klen = (uint32_t)len;
   char *p;
 
   if (len > UINT32_MAX) {
@@ -160,10 +166,10 @@ ng_json_value *ng__json_member(ng_json_doc *doc, ng_json_type type,
     memcpy(p, key, len);
   p[len] = '\0';
   v = (ng_json_value *)(void *)(p + NG_JSON__KEYSPAN(len));
+  memcpy((char *)v - sizeof klen, &klen, sizeof klen); /* json.h */
   memset(v, 0, sizeof *v);
   v->type = (uint8_t)type;
   v->flags = NG_JSON__LAST | NG_JSON__KEY;
-  v->key_len = (uint32_t)len;
   return v;
 }
 
@@ -171,8 +177,10 @@ ng_json_value *ng__json_with_key(ng_json_doc *doc, const ng_json_value *v,
                                  const char *key, size_t len) {
   ng_json_value *m = ng__json_member(doc, (ng_json_type)v->type, key, len);
 
-  if (m != NULL)
+  if (m != NULL) {
     m->as = v->as;
+    m->len = v->len;
+  }
   return m;
 }
 
@@ -193,15 +201,15 @@ ng_json_value *ng_json_parent(const ng_json_value *v) {
 size_t ng_json_size(const ng_json_value *v) {
   if (v == NULL || !is_container(v))
     return 0;
-  return v->as.c.n;
+  return v->len;
 }
 
 ng_json_value *ng_json_at(const ng_json_value *v, size_t i) {
   ng_json_value *c;
 
-  if (v == NULL || !is_container(v) || i >= v->as.c.n)
+  if (v == NULL || !is_container(v) || i >= v->len)
     return NULL;
-  for (c = v->as.c.head; c != NULL && i != 0; c = ng_json_next(c))
+  for (c = v->as.head; c != NULL && i != 0; c = ng_json_next(c))
     i--;
   return c;
 }
@@ -212,9 +220,10 @@ ng_json_value *ng_json_get(const ng_json_value *v, const char *key,
 
   if (v == NULL || v->type != NG_JSON_OBJECT || (key == NULL && len != 0))
     return NULL;
-  for (c = v->as.c.head; c != NULL; c = ng_json_next(c)) {
-    if (c->key_len == len &&
-        (len == 0 || memcmp(ng_json_key(c, NULL), key, len) == 0))
+  for (c = v->as.head; c != NULL; c = ng_json_next(c)) {
+    size_t klen;
+    const char *k = ng_json_key(c, &klen);
+    if (klen == len && (len == 0 || memcmp(k, key, len) == 0))
       return c;
   }
   return NULL;
@@ -282,7 +291,7 @@ static const ng_json_value *pointer_step(const ng_json_value *v, const char *t,
     return pointer_index(t, n, &idx) ? ng_json_at(v, idx) : NULL;
   if (v->type != NG_JSON_OBJECT)
     return NULL;
-  for (c = v->as.c.head; c != NULL; c = ng_json_next(c)) {
+  for (c = v->as.head; c != NULL; c = ng_json_next(c)) {
     if ((c->flags & NG_JSON__KEY) && pointer_key_match(c, t, n))
       return c;
   }
@@ -341,22 +350,23 @@ static bool node_equal(const ng_json_value *a, const ng_json_value *b) {
   case NG_JSON_DOUBLE:
     return double_same(a->as.d, b->as.d);
   case NG_JSON_STRING:
-    return a->as.s.len == b->as.s.len &&
-           (a->as.s.len == 0 ||
-            memcmp(a->as.s.ptr, b->as.s.ptr, a->as.s.len) == 0);
+    return a->len == b->len &&
+           (a->len == 0 || memcmp(a->as.s, b->as.s, a->len) == 0);
   case NG_JSON_ARRAY:
   case NG_JSON_OBJECT:
-    return a->as.c.n == b->as.c.n;
+    return a->len == b->len;
   default:
     return true; /* NG_JSON_NULL */
   }
 }
 
 static bool key_equal(const ng_json_value *a, const ng_json_value *b) {
-  if ((a->flags ^ b->flags) & NG_JSON__KEY || a->key_len != b->key_len)
+  size_t na, nb;
+  const char *ka = ng_json_key(a, &na), *kb = ng_json_key(b, &nb);
+
+  if ((a->flags ^ b->flags) & NG_JSON__KEY || na != nb)
     return false;
-  return a->key_len == 0 ||
-         memcmp(ng_json_key(a, NULL), ng_json_key(b, NULL), a->key_len) == 0;
+  return na == 0 || memcmp(ka, kb, na) == 0;
 }
 
 /*
@@ -374,11 +384,11 @@ bool ng_json_equal(const ng_json_value *a, const ng_json_value *b) {
       return false;
     if (x != a && ((x->flags | y->flags) & NG_JSON__KEY) && !key_equal(x, y))
       return false; /* members of objects: only they have keys */
-    if (x != y && is_container(x) && x->as.c.head != NULL) {
-      if (y->as.c.head == NULL)
+    if (x != y && is_container(x) && x->as.head != NULL) {
+      if (y->as.head == NULL)
         return false;
-      x = x->as.c.head;
-      y = y->as.c.head;
+      x = x->as.head;
+      y = y->as.head;
       continue;
     }
     while (x != a && is_last(x)) {
@@ -415,11 +425,11 @@ static ng_json_value *copy_node(ng_json_doc *doc, const ng_json_value *x,
     n->as = x->as;
     return n;
   }
-  p = ng__json_strdup(doc, x->as.s.ptr, x->as.s.len);
+  p = ng__json_strdup(doc, x->as.s, x->len);
   if (p == NULL)
     return NULL; /* the node stays in the arena, unreachable: harmless */
-  n->as.s.ptr = p;
-  n->as.s.len = x->as.s.len;
+  n->as.s = p;
+  n->len = x->len;
   return n;
 }
 
@@ -453,10 +463,10 @@ int ng_json_copy(const ng_json_value *v, const ng_alloc *alc,
       doc->root = n;
     else
       ng__json_append(dp, &last, n);
-    if (is_container(x) && x->as.c.head != NULL) {
+    if (is_container(x) && x->as.head != NULL) {
       dp = n;
       last = NULL;
-      x = x->as.c.head;
+      x = x->as.head;
       continue;
     }
     while (x != v && is_last(x)) {
@@ -497,8 +507,8 @@ int ng_json_walk(const ng_json_value *root, ng_json_visit enter,
     if (enter != NULL && (rc = enter(ud, v, depth)) != 0)
       return rc;
     if (is_container(v)) {
-      if (v->as.c.head != NULL) {
-        v = v->as.c.head;
+      if (v->as.head != NULL) {
+        v = v->as.head;
         depth++;
         continue;
       }

@@ -68,10 +68,10 @@ static inline void ng__json_append(ng_json_value *parent, ng_json_value **last,
     (*last)->link = child;
     (*last)->flags &= (uint8_t)~NG_JSON__LAST;
   } else {
-    parent->as.c.head = child;
+    parent->as.head = child;
   }
   *last = child;
-  parent->as.c.n++;
+  parent->len++;
 }
 
 /* ------------------------------------------------- number formatting */

@@ -88,12 +88,14 @@ static int ev_scalar(void *self, const void *tok) {
   v.flags = NG_JSON__LAST; /* a root: no container, no siblings */
   switch (t->kind) {
   case NG__JT_STRING:
+    if (t->slen > UINT32_MAX) /* json.h: a node's string is under 4 GiB */
+      return NG_ESTRLIMIT;
     rc = ev_decode(s, t);
     if (rc != NG_OK)
       return rc;
     v.type = NG_JSON_STRING;
-    v.as.s.ptr = s->buf;
-    v.as.s.len = t->slen;
+    v.as.s = s->buf;
+    v.len = (uint32_t)t->slen;
     break;
   case NG__JT_NUMBER:
     v.type = (uint8_t)t->ntype;

@@ -253,7 +253,7 @@ static int w_scalar(writer *w, const ng_json_value *v) {
       return NG_EINVAL; /* NaN or infinity */
     break;
   case NG_JSON_STRING:
-    return w_string(w, v->as.s.ptr, v->as.s.len);
+    return w_string(w, v->as.s, v->len);
   default:
     return NG_EINVAL; /* not a node type */
   }
@@ -305,11 +305,11 @@ static int w_tree(writer *w, const ng_json_value *root, bool pretty) {
     if (is_container(v)) {
       if ((rc = w_byte(w, v->type == NG_JSON_ARRAY ? '[' : '{')) != NG_OK)
         return rc;
-      if (v->as.c.head != NULL) {
+      if (v->as.head != NULL) {
         depth++;
         if (pretty && (rc = w_newline(w, depth)) != NG_OK)
           return rc;
-        v = v->as.c.head;
+        v = v->as.head;
         continue;
       }
       rc = w_byte(w, v->type == NG_JSON_ARRAY ? ']' : '}');
