@@ -219,7 +219,7 @@ static void test_doc_memory_cap(void **state) {
 
 /*
  * The node's sizes are 32-bit (json.h): a string or key of 4 GiB or more is
- * NG_ESTRLIMIT and a container's 2^32 - 1st child NG_EMEMLIMIT, never a
+ * NG_ESTRLIMIT and a container's 2^32nd child NG_EMEMLIMIT, never a
  * wrapped length. The length checks come before any byte is read, so the
  * tokens below claim sizes their (tiny) input does not have.
  */

@@ -57,7 +57,8 @@ typedef struct ng_json_value ng_json_value;
  *     k = ng_json_key(c, &klen);
  *
  * Sizes are 32-bit: a string of 4 GiB or more fails the parse with
- * NG_ESTRLIMIT, a container of 2^32 - 1 children or more with NG_EMEMLIMIT.
+ * NG_ESTRLIMIT, a container's 2^32nd child (one past UINT32_MAX) with
+ * NG_EMEMLIMIT.
  */
 struct ng_json_value {
   uint8_t type;      /* an ng_json_type */
