@@ -53,6 +53,9 @@ extern "C" {
   XX(ETAGMISMATCH, 60, "end tag does not match start tag")                     \
   XX(EENTITY, 61, "undefined or invalid entity")                               \
   XX(EATTR, 62, "invalid or duplicate attribute")                              \
+  XX(EENCODING, 63, "unsupported or contradictory encoding")                   \
+  XX(ECHAR, 64, "character not allowed here")                                  \
+  XX(ENS, 65, "namespace constraint violated")                                 \
   /* lookups */                                                                \
   XX(ENOTFOUND, 80, "not found")                                               \
   XX(ETYPE, 81, "wrong value type")
