@@ -185,7 +185,7 @@ static int (*const st_rec_fn[4])(void *) = {st_rec16, st_rec64, st_rec200,
 static int st_recurse(st_prog *p, int nested) {
   uint8_t d0 = ng_fuzz_byte(&p->r), d1 = ng_fuzz_byte(&p->r);
   uint8_t kind = ng_fuzz_byte(&p->r), y = ng_fuzz_byte(&p->r);
-  ng_stack_opts so;
+  ng_stack_opts so = {0, NULL, 0};
   st_rec r;
   int rc;
 

@@ -14,4 +14,5 @@ void ng_limits_default(ng_limits *l) {
   l->max_string = 0;
   l->max_memory = 0;
   l->max_entity_expansion = NG_DEFAULT_MAX_ENTITY_EXPANSION;
+  l->user_stack = 0;
 }

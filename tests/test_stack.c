@@ -107,7 +107,7 @@ static int ret42(void *p) {
 }
 
 static void test_run_returns_result(void **state) {
-  ng_stack_opts o = {0, NULL};
+  ng_stack_opts o = {0, NULL, 0};
   (void)state;
   assert_int_equal(ng_stack_run(ret42, NULL, NULL), 42);
   assert_int_equal(ng_stack_run(ret42, NULL, &o), 42);
@@ -169,7 +169,7 @@ typedef struct ceil_case {
 
 static int ceil_run(void *p) {
   ceil_case *c = p;
-  ng_stack_opts o;
+  ng_stack_opts o = {0, NULL, 0};
   rec r;
 
   rec_init(&r, SIZE_MAX);
@@ -246,7 +246,7 @@ typedef struct split_case {
 
 static int split_run(void *p) {
   split_case *s = p;
-  ng_stack_opts o;
+  ng_stack_opts o = {0, NULL, 0};
   rec r;
 
   rec_init(&r, 1500); /* ~380 KB: several segments past the base */
@@ -303,7 +303,7 @@ static int shrink_body(void *p) {
 
 static int shrink_run(void *p) {
   shrink_case *s = p;
-  ng_stack_opts o;
+  ng_stack_opts o = {0, NULL, 0};
   ng_failalloc_init(&s->fa, 0);
   o.max_stack = 0;
   o.alc = &s->fa.alc;
@@ -326,7 +326,7 @@ static void test_shrink_returns_memory(void **state) {
 /* Every allocation of a growing run, failed in turn: NG_ENOMEM comes back
  * up the recursion and nothing is leaked. */
 static int grow_op(void *arg, const ng_alloc *alc) {
-  ng_stack_opts o;
+  ng_stack_opts o = {0, NULL, 0};
   rec r;
   (void)arg;
   rec_init(&r, 2000); /* ~500 KB: about eight segments */
@@ -384,7 +384,7 @@ static int probe_rec(probe *p) {
 static int probe_body(void *arg) { return probe_rec(arg); }
 
 static void test_check_probe(void **state) {
-  ng_stack_opts o = {64 * 1024, NULL};
+  ng_stack_opts o = {64 * 1024, NULL, 0};
   probe p = {0, 0, UINTPTR_MAX};
   char here;
   (void)state;
@@ -452,7 +452,7 @@ static void test_system_stack_call(void **state) {
 
 /* Nested runs: the inner ceiling applies inside, the outer outside. */
 static int inner_run(void *p) {
-  ng_stack_opts o = {32 * 1024, NULL};
+  ng_stack_opts o = {32 * 1024, NULL, 0};
   rec *r = p;
   int rc;
   rec_init(r, SIZE_MAX);
@@ -461,7 +461,7 @@ static int inner_run(void *p) {
 }
 
 static void test_nested_runs(void **state) {
-  ng_stack_opts o = {8 * 1024 * 1024, NULL};
+  ng_stack_opts o = {8 * 1024 * 1024, NULL, 0};
   rec r;
   (void)state;
   assert_int_equal(ng_stack_run(inner_run, &r, &o), 7);

@@ -37,6 +37,10 @@ typedef struct ng_limits {
   size_t max_string; /* bytes of one decoded string/key; 0 = unlimited */
   size_t max_memory; /* bytes a document may hold; 0 = unlimited */
   size_t max_entity_expansion; /* XML: bytes produced by entities */
+  size_t user_stack; /* stack guaranteed to event callbacks and allocator
+                        hooks, in every engine at every depth; 0: the
+                        default, NG_STACK_USER_BUDGET (1 MiB, at most an
+                        eighth of the thread stack; see nestguard/stack.h) */
 } ng_limits;
 
 /* Fills *l with the documented defaults. */

@@ -33,9 +33,21 @@ extern "C" {
 /* Bytes of free stack guaranteed to fn by ng_stack_call. */
 #define NG_STACK_RED_ZONE 1024
 
+/*
+ * Stack for user code (callbacks, allocator hooks) that recursive code
+ * runs through ng_stack_call_user: 1 MiB, or an eighth of the thread's
+ * stack when that is smaller (a default 8 MiB thread: 1 MiB). Not less
+ * than the largest segment, so a stack with more room than this is the
+ * thread's own.
+ */
+#define NG_STACK_USER_BUDGET ((size_t)1 << 20)
+
 typedef struct ng_stack_opts {
   size_t max_stack;    /* ceiling in bytes for this run; 0: global max */
   const ng_alloc *alc; /* segment allocator; NULL: libc */
+  size_t user_stack;   /* stack kept free on the thread stack below the
+                          run for ng_stack_call_user; 0 (or less than the
+                          thread's default): the thread's default */
 } ng_stack_opts;
 
 /*
@@ -93,6 +105,20 @@ int ng_stack_check(void);
  * ng_stack_call there returns NG_ESTACK when it runs low.
  */
 int ng_stack_call_system(int (*fn)(void *arg), void *arg);
+
+/*
+ * Calls user code fn(arg) where it has at least `budget` bytes of stack
+ * (0: NG_STACK_USER_BUDGET) below it, ending at a guard page rather than
+ * at other memory: directly when running on the thread's own stack with
+ * more than that much room (one compare), otherwise on the system stack
+ * as ng_stack_call_system does. The system stack keeps the budget free:
+ * the thread stack's last min(NG_STACK_USER_BUDGET, S/8) bytes, or what
+ * ng_stack_opts.user_stack asked for a run, are never used by checked
+ * frames. The budget counts from where the thread left its stack, so a
+ * caller that was already deep when it started gets less. Parsers run
+ * every event callback and allocator hook this way, in every engine.
+ */
+int ng_stack_call_user(int (*fn)(void *arg), void *arg, size_t budget);
 
 /*
  * Sets the process-wide default ceiling (Go's debug.SetMaxStack) and
@@ -175,14 +201,15 @@ typedef struct ng_sched_opts {
   size_t pool_bytes;      /* idle segments kept for reuse; 0: 8 MiB */
   unsigned shared_stacks; /* shared base stacks; 0: 4 */
   size_t shared_size;     /* bytes of each shared stack; 0: 64 KiB */
-  int no_sigaltstack;     /* nonzero: do not install a sigaltstack */
+  int no_sigaltstack;     /* nonzero: do not prepare signals here (a
+                             task's first growth still does) */
 } ng_sched_opts;
 
 /*
  * Creates a scheduler bound to the calling thread. Unless opts says
- * otherwise, installs an alternate signal stack on the thread if it has
- * none (signal handlers installed with SA_ONSTACK then never run on a
- * small task stack; see ng_stack_signal_check). opts NULL: defaults.
+ * otherwise, prepares the thread for signals as ng_stack_set_signal_policy
+ * describes (an alternate signal stack, SA_ONSTACK on handlers), so that
+ * no handler runs on a small task stack. opts NULL: defaults.
  * Returns NG_OK, NG_ENOMEM, NG_EBUSY (the thread already has one).
  */
 int ng_sched_new(ng_sched **out, const ng_sched_opts *opts);
@@ -306,12 +333,34 @@ int ng_pool_wait(ng_pool *p);
 void ng_pool_free(ng_pool *p);
 
 /*
- * Signal safety: a handler that runs on a small segment can overflow it.
- * Handlers must be installed with SA_ONSTACK (Go's rule for cgo), so they
- * run on the alternate stack that ng_sched_new installs. Returns NG_OK when
- * every installed handler has SA_ONSTACK, else NG_EINVAL with the first
- * offending signal number in *signo. signo may be NULL; if *signo > 0 on
- * entry, only that signal is checked.
+ * Signal safety. A handler that runs on a small segment or task stack
+ * would overflow it (the kernel's signal frame alone takes several KiB).
+ * Before a thread first leaves its own stack (a growth onto a segment, a
+ * scheduler's first task), the runtime prepares, as the process-wide
+ * policy says:
+ *   NG_SIGNAL_ALTSTACK  the thread gets an alternate signal stack (sized
+ *                       from getauxval(AT_MINSIGSTKSZ) plus 64 KiB for the
+ *                       handler, a guard page below) unless it has one;
+ *                       it is released when the thread exits;
+ *   NG_SIGNAL_ONSTACK   SA_ONSTACK is added to every installed handler
+ *                       that lacks it (as Go's runtime does), at each
+ *                       run's first growth and at ng_sched_new; a handler
+ *                       installed while a thread is on a segment is not
+ *                       seen until the next such point.
+ * Both are on by default. Returns the previous policy.
+ */
+#define NG_SIGNAL_ALTSTACK 1u
+#define NG_SIGNAL_ONSTACK 2u
+unsigned ng_stack_set_signal_policy(unsigned flags);
+
+/*
+ * Reports what would make a signal unsafe on this thread now: NG_EINVAL
+ * with the signal number in *signo for a handler without SA_ONSTACK;
+ * NG_ESTATE when the thread has no alternate stack and the runtime will
+ * not install one (policy off, or it failed or was removed); NG_ENOTSUP
+ * when the thread's alternate stack is smaller than this machine's signal
+ * frame plus 16 KiB. NG_OK otherwise. signo may be NULL; if *signo > 0
+ * on entry, only that signal's handler is checked.
  */
 int ng_stack_signal_check(int *signo);
 
@@ -344,7 +393,20 @@ static inline __attribute__((always_inline)) int ng__stack_check_inline(void) {
   return ng__stack_check_slow();
 }
 
+static inline __attribute__((always_inline)) int
+ng__stack_call_user_inline(int (*fn)(void *arg), void *arg, size_t budget) {
+  uintptr_t here = (uintptr_t)__builtin_frame_address(0);
+  if (budget < NG_STACK_USER_BUDGET)
+    budget = NG_STACK_USER_BUDGET;
+  if (__builtin_expect(here > ng__stack_limit, 1) &&
+      here - ng__stack_limit > budget)
+    return fn(arg);
+  return ng_stack_call_system(fn, arg);
+}
+
 #define ng_stack_call(fn, arg) ng__stack_call_inline((fn), (arg))
+#define ng_stack_call_user(fn, arg, budget)                                    \
+  ng__stack_call_user_inline((fn), (arg), (budget))
 #define ng_stack_check() ng__stack_check_inline()
 
 #ifdef __cplusplus

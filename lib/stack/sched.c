@@ -26,7 +26,6 @@
 #define HOMES_DEFAULT 4u
 #define HOME_SIZE_DEFAULT ((size_t)64 * 1024)
 #define POOL_DEFAULT ((size_t)8 << 20)
-#define ALTSTACK_SIZE ((size_t)64 * 1024)
 /* Task structs kept for reuse (Go keeps dead g's on a free list too):
  * steady spawn/exit then costs no allocator call. */
 #define TASK_CACHE 4096u
@@ -92,7 +91,6 @@ struct ng_sched {
   unsigned nspare;
   ng__thr *thr; /* owning thread */
   const ng_alloc *alc;
-  void *alt_mem;    /* sigaltstack we installed, or NULL */
   ng__segpool pool; /* idle segments */
   ng__env env;      /* segment source of the tasks */
   ng_stack_stats st;
@@ -784,11 +782,8 @@ int ng_sched_new(ng_sched **out, const ng_sched_opts *opts) {
   rc = homes_new(s, o->shared_stacks != 0 ? o->shared_stacks : HOMES_DEFAULT);
   if (rc != NG_OK)
     goto fail_homes;
-  if (!o->no_sigaltstack) {
-    rc = ng__altstack_install(o->alc, ALTSTACK_SIZE, &s->alt_mem);
-    if (rc != NG_OK && rc != NG_ENOTSUP)
-      goto fail_alt;
-  }
+  if (!o->no_sigaltstack)
+    ng__signals_prepare(t);
   s->run = &s->loop;
   s->loop.cur = t->cur;
   s->loop.state = T_RUNNING;
@@ -797,8 +792,6 @@ int ng_sched_new(ng_sched **out, const ng_sched_opts *opts) {
   *out = s;
   return NG_OK;
 
-fail_alt:
-  homes_free(s, s->nhomes);
 fail_homes:
   ng__free(o->alc, s, sizeof *s);
   return rc;
@@ -829,7 +822,6 @@ void ng_sched_free(ng_sched *s) {
   }
   ng__segpool_drain(t, &s->pool);
   homes_free(s, s->nhomes);
-  ng__altstack_remove(s->alc, ALTSTACK_SIZE, s->alt_mem);
   t->sched = NULL;
   ng__free(s->alc, s, sizeof *s);
 }

@@ -44,6 +44,11 @@ static size_t stk_max(const ng__stk *s) {
 
 /* ------------------------------------------------------- thread state */
 
+_Static_assert(NG__SEG_MAX <= NG_STACK_USER_BUDGET,
+               "ng_stack_call_user tells the thread stack by its room");
+
+static size_t min_size(size_t a, size_t b) { return a < b ? a : b; }
+
 static void thr_init(ng__thr *t) {
   uintptr_t lo, hi, here = NG__HERE();
   size_t slack;
@@ -53,7 +58,8 @@ static void thr_init(ng__thr *t) {
     hi = here + 256;
     lo = here - ((size_t)256 << 10);
   }
-  slack = (hi - lo) / 4 < NG__SYS_SLACK ? (hi - lo) / 4 : NG__SYS_SLACK;
+  t->user_keep = min_size(NG_STACK_USER_BUDGET, (hi - lo) / 8);
+  slack = t->user_keep + min_size(NG__SYS_SLACK, (hi - lo) / 8);
   t->sys_lo = lo;
   t->sys_hi = hi;
   /* valgrind must know the thread stack too, or a switch from a segment
@@ -93,6 +99,7 @@ void ng__thr_exit(ng__thr *t) {
     ng__stk_release(t, &t->main);
   if (t->sys_vg_set)
     ng__tool_stack_drop(t->sys_vg_id);
+  ng__altstack_release(t);
   t->ready = 0;
   ng__thr_p = NULL;
   ng__stack_limit = UINTPTR_MAX;
@@ -119,6 +126,7 @@ void ng__stk_init(ng__stk *s, uintptr_t top, size_t max, const ng__env *env) {
   s->peak = 0;
   s->nsegs = 0;
   s->grows = 0;
+  s->left = 0;
   s->env = env;
   s->outer = NULL;
 }
@@ -227,7 +235,12 @@ static int seg_enter(ng__thr *t, ng__stk *s, ng__seg *g, size_t base_used,
   if (s->base_used + s->seg_bytes > s->peak)
     s->peak = s->base_used + s->seg_bytes;
   if (was_sys) {
-    /* Leaving the thread stack: system calls will run below here. */
+    /* Leaving the thread stack: signals must not follow onto g, and
+     * system calls will run below here. */
+    if (NG_UNLIKELY(!s->left)) {
+      s->left = 1;
+      ng__signals_prepare(t);
+    }
     t->sys_sp = (here - NG__RESERVE) & ~(uintptr_t)15;
     t->on_sys = 0;
   }
@@ -349,6 +362,23 @@ int ng_stack_call_system(int (*fn)(void *), void *arg) {
   return ng__sys_call(ng__thr_get(), fn, arg);
 }
 
+int(ng_stack_call_user)(int (*fn)(void *), void *arg, size_t budget) {
+  return ng__stack_call_user_inline(fn, arg, budget);
+}
+
+/* Raises a run's base limit so that `want` bytes of the thread stack stay
+ * free below it for user code (ng_stack_opts.user_stack). */
+static void keep_user_stack(const ng__thr *t, ng__stk *r, size_t want) {
+  uintptr_t floor;
+
+  if (!t->on_sys || want <= t->user_keep ||
+      want > t->sys_hi - t->sys_lo)
+    return;
+  floor = t->sys_lo + want + NG__SYS_SLACK + NG__RED + NG__RESERVE;
+  if (floor > r->base_limit)
+    r->base_limit = floor;
+}
+
 int ng_stack_run_info(int (*fn)(void *), void *arg, const ng_stack_opts *opts,
                       ng_stack_run_stats *stats) {
   ng__thr *t = ng__thr_get();
@@ -371,6 +401,8 @@ int ng_stack_run_info(int (*fn)(void *), void *arg, const ng_stack_opts *opts,
   r.base_limit = top - max + NG__RED + NG__RESERVE;
   if (top < max || r.base_limit < old_limit)
     r.base_limit = old_limit;
+  if (opts != NULL)
+    keep_user_stack(t, &r, opts->user_stack);
   t->cur = &r;
   ng__stack_limit = r.base_limit;
   rc = ng__stack_call_inline(fn, arg);

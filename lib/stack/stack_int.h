@@ -44,12 +44,11 @@
 #define NG__SEG_FIRST ((size_t)4096 * NG__SAN_SCALE)
 #define NG__SEG_MAX ((size_t)1 << 20)
 #define NG__SEG_MIN (sizeof(ng__seg) + NG__RED + NG__RESERVE + 512)
-/* Never let checked code use the last bytes of a thread stack: libc and
- * signal handlers running there need them. */
+/* Never let checked code use the last bytes of a thread stack: user code
+ * run there through ng_stack_call_user gets min(NG_STACK_USER_BUDGET, S/8)
+ * of a thread stack of S bytes, and the runtime's and libc's frames around
+ * it min(NG__SYS_SLACK, S/8) more. */
 #define NG__SYS_SLACK ((size_t)64 * 1024)
-/* Distance kept below the live frames when running on a stack that was
- * left mid-call (system calls). */
-#define NG__SYS_MARGIN ((size_t)1024)
 #define NG__MIN_MAX ((size_t)4096)
 
 typedef struct ng__seg ng__seg;
@@ -85,6 +84,8 @@ typedef struct ng__stk {
   size_t peak;           /* high-water of base_used + seg_bytes */
   size_t nsegs;          /* segments allocated for this stack */
   uint64_t grows;        /* switches onto a deeper segment */
+  int left;              /* has left its base for a segment: signal
+                            safety was prepared (ng__signals_prepare) */
   const ng__env *env;    /* segment source and counters */
   struct ng__stk *outer; /* current when this run started; NULL: a root */
 } ng__stk;
@@ -97,6 +98,10 @@ typedef struct ng__thr {
   uintptr_t sys_lo; /* thread stack bounds */
   uintptr_t sys_hi;
   uintptr_t sys_sp;       /* where system calls start while off it */
+  size_t user_keep;       /* user code's budget kept below main's limit */
+  void *alt_mem;          /* our alternate signal stack's mapping, or NULL */
+  size_t alt_len;         /* its length, guard page included */
+  int alt_done;           /* the alternate stack was seen to (once) */
   unsigned sys_vg_id;     /* the thread stack's valgrind stack id */
   int sys_vg_set;         /* sys_vg_id is ours to deregister */
   struct ng_task *task;   /* running task; NULL outside tasks */
@@ -167,11 +172,17 @@ void ng__seg_put(ng__thr *t, ng__stk *s, ng__seg *g);
 void *ng__sys_malloc(ng__thr *t, const ng_alloc *alc, size_t size);
 void ng__sys_free(ng__thr *t, const ng_alloc *alc, void *p, size_t size);
 
-/* Alternate signal stack for a scheduler thread: installs one of `size`
- * bytes from alc unless the thread has one; *mem is NULL when none was
- * installed. ng__altstack_remove undoes it. */
-int ng__altstack_install(const ng_alloc *alc, size_t size, void **mem);
-void ng__altstack_remove(const ng_alloc *alc, size_t size, void *mem);
+/*
+ * Makes signals safe before the thread leaves its own stack (signal.c),
+ * as the process-wide policy says: once per thread, an alternate signal
+ * stack unless the thread has one; each call, SA_ONSTACK added to
+ * installed handlers that lack it. Failures leave things as they were
+ * (ng_stack_signal_check reports what stays unsafe).
+ */
+void ng__signals_prepare(ng__thr *t);
+
+/* Thread exit: takes down and frees the alternate stack prepare made. */
+void ng__altstack_release(ng__thr *t);
 
 /* Nonzero when sp lies on the base stack (shared or private) of a. */
 int ng__task_on_base(const struct ng_task *a, uintptr_t sp);

@@ -9,10 +9,12 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../common/usercall.h"
 #include "builder.h"
 #include "engine.h"
 
 /* ------------------------------------------------------------- options */
+
 
 void ng_json_options_default(ng_json_options *opt) {
   memset(opt, 0, sizeof *opt);
@@ -145,6 +147,7 @@ int ng_json_parse(const char *data, size_t len, const ng_json_options *opt,
   ng_json_options def;
   ng__json_parser p;
   ng__json_builder b;
+  ng__alc_guard guard;
   ng_json_doc *doc;
   int rc;
 
@@ -163,10 +166,15 @@ int ng_json_parse(const char *data, size_t len, const ng_json_options *opt,
   doc = ng__json_doc_new(opt->alc, opt->limits.max_memory);
   if (doc == NULL)
     return ng__perr_at(&p.perr, NG_ENOMEM, 0, 0, NULL);
-  ng__json_builder_init(&b, doc, &p.lx, opt->dupkeys, opt->alc);
+  /* While the parse runs, the user's hook is called through the guard;
+   * the document keeps the hook itself. */
+  p.alc = ng__alc_guard_init(&guard, opt->alc, opt->limits.user_stack);
+  doc->arena.alc = p.alc;
+  ng__json_builder_init(&b, doc, &p.lx, opt->dupkeys, p.alc);
   p.sink = ng__json_builder_sink(&b);
   rc = run_engine(&p);
   ng__json_builder_free(&b);
+  doc->arena.alc = opt->alc;
   if (rc != NG_OK) {
     ng_json_doc_free(doc);
     return rc;
@@ -182,6 +190,7 @@ int ng_json_parse_events(const char *data, size_t len,
   ng_json_options def;
   ng__json_parser p;
   ng__json_evsink s;
+  ng__alc_guard guard;
   int rc;
 
   if (opt == NULL) {
@@ -191,7 +200,9 @@ int ng_json_parse_events(const char *data, size_t len,
   rc = setup(&p, data, len, opt, err);
   if (rc != NG_OK)
     return rc;
-  ng__json_evsink_init(&s, ev != NULL ? ev : &none, &p.lx, opt->alc);
+  p.alc = ng__alc_guard_init(&guard, opt->alc, opt->limits.user_stack);
+  ng__json_evsink_init(&s, ev != NULL ? ev : &none, &p.lx, p.alc,
+                       opt->limits.user_stack);
   p.sink = ng__json_evsink_sink(&s);
   rc = run_engine(&p);
   ng__json_evsink_free(&s);

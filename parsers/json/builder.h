@@ -171,10 +171,12 @@ typedef struct ng__json_evsink {
   char *buf;                /* scratch for decoded strings, or NULL */
   size_t cap;               /* bytes at buf */
   const ng_alloc *alc;      /* allocator of buf */
+  size_t budget;            /* stack for each callback (usercall.h) */
 } ng__json_evsink;
 
 void ng__json_evsink_init(ng__json_evsink *s, const ng_json_events *ev,
-                          const ng__json_lexer *lx, const ng_alloc *alc);
+                          const ng__json_lexer *lx, const ng_alloc *alc,
+                          size_t budget);
 void ng__json_evsink_free(ng__json_evsink *s);
 ng__sink ng__json_evsink_sink(ng__json_evsink *s);
 

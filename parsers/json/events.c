@@ -6,19 +6,48 @@
  * the parse's allocator) and is reused, so a callback sees a NUL-terminated
  * copy valid only during the call. Scalars are passed as a transient node
  * on the C stack. A NULL callback skips the event, including the decoding.
- * A nonzero return from a callback becomes NG_ECANCELED.
+ * A nonzero return from a callback becomes NG_ECANCELED. Every callback
+ * runs through ng_stack_call_user with the parse's budget (usercall.h).
  */
 #include <string.h>
 
+#include "../common/usercall.h"
 #include "builder.h"
 
 void ng__json_evsink_init(ng__json_evsink *s, const ng_json_events *ev,
-                          const ng__json_lexer *lx, const ng_alloc *alc) {
+                          const ng__json_lexer *lx, const ng_alloc *alc,
+                          size_t budget) {
   s->ev = ev;
   s->lx = lx;
   s->buf = NULL;
   s->cap = 0;
   s->alc = alc;
+  s->budget = budget;
+}
+
+/* One callback call, packed for ng_stack_call_user. */
+typedef struct ev_call {
+  const ng_json_events *ev;
+  int (*plain)(void *ud);    /* start/end callbacks; else key or scalar */
+  const char *key;           /* key text */
+  size_t len;                /* its length */
+  const ng_json_value *v;    /* scalar */
+} ev_call;
+
+static int ev_call_run(void *arg) {
+  const ev_call *c = arg;
+  if (c->plain != NULL)
+    return c->plain(c->ev->ud);
+  if (c->v != NULL)
+    return c->ev->scalar(c->ev->ud, c->v);
+  return c->ev->key(c->ev->ud, c->key, c->len);
+}
+
+/* Runs the call where user code has its budget; NG_OK or NG_ECANCELED. */
+static int ev_user(const ng__json_evsink *s, ev_call *c) {
+  return ng_stack_call_user(ev_call_run, c, s->budget) != 0
+             ? NG_ECANCELED
+             : NG_OK;
 }
 
 void ng__json_evsink_free(ng__json_evsink *s) {
@@ -46,26 +75,32 @@ static int ev_decode(ng__json_evsink *s, const ng__json_token *t) {
   return NG_OK;
 }
 
+/* A start or end callback fn, unless NULL. */
+static int ev_plain(const ng__json_evsink *s, int (*fn)(void *)) {
+  ev_call c = {s->ev, fn, NULL, 0, NULL};
+  return fn != NULL ? ev_user(s, &c) : NG_OK;
+}
+
 static int ev_start(void *self, int kind, const void *tok) {
-  const ng_json_events *ev = ((ng__json_evsink *)self)->ev;
-  int (*fn)(void *) =
-      kind == NG__SINK_ARRAY ? ev->start_array : ev->start_object;
+  const ng__json_evsink *s = self;
 
   (void)tok;
-  return fn != NULL && fn(ev->ud) != 0 ? NG_ECANCELED : NG_OK;
+  return ev_plain(s, kind == NG__SINK_ARRAY ? s->ev->start_array
+                                            : s->ev->start_object);
 }
 
 static int ev_end(void *self, int kind, const void *tok) {
-  const ng_json_events *ev = ((ng__json_evsink *)self)->ev;
-  int (*fn)(void *) = kind == NG__SINK_ARRAY ? ev->end_array : ev->end_object;
+  const ng__json_evsink *s = self;
 
   (void)tok;
-  return fn != NULL && fn(ev->ud) != 0 ? NG_ECANCELED : NG_OK;
+  return ev_plain(s, kind == NG__SINK_ARRAY ? s->ev->end_array
+                                            : s->ev->end_object);
 }
 
 static int ev_key(void *self, const void *tok) {
   ng__json_evsink *s = self;
   const ng__json_token *t = tok;
+  ev_call c = {s->ev, NULL, NULL, 0, NULL};
   int rc;
 
   if (s->ev->key == NULL)
@@ -73,13 +108,16 @@ static int ev_key(void *self, const void *tok) {
   rc = ev_decode(s, t);
   if (rc != NG_OK)
     return rc;
-  return s->ev->key(s->ev->ud, s->buf, t->slen) != 0 ? NG_ECANCELED : NG_OK;
+  c.key = s->buf;
+  c.len = t->slen;
+  return ev_user(s, &c);
 }
 
 static int ev_scalar(void *self, const void *tok) {
   ng__json_evsink *s = self;
   const ng__json_token *t = tok;
   ng_json_value v;
+  ev_call c = {s->ev, NULL, NULL, 0, NULL};
   int rc;
 
   if (s->ev->scalar == NULL)
@@ -115,7 +153,8 @@ static int ev_scalar(void *self, const void *tok) {
     v.type = NG_JSON_NULL;
     break;
   }
-  return s->ev->scalar(s->ev->ud, &v) != 0 ? NG_ECANCELED : NG_OK;
+  c.v = &v;
+  return ev_user(s, &c);
 }
 
 static const ng__sink_ops evsink_ops = {ev_start, ev_end, ev_key, ev_scalar};

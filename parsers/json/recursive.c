@@ -326,6 +326,7 @@ int ng__json_run_recursive(ng__json_parser *p) {
   r.arg = 0;
   so.max_stack = p->max_stack;
   so.alc = p->alc;
+  so.user_stack = p->opt->limits.user_stack;
   rc = ng_stack_run(rec_document, &r, &so);
   /* A run that could not start (no first segment, ceiling below one
    * segment) has read no token: report it at the start of input. */
