@@ -166,6 +166,9 @@ static void *storm_thread(void *p) {
   sigemptyset(&sa.sa_mask);
   sa.sa_flags = SA_RESTART | (s->onstack ? SA_ONSTACK : 0);
   sigaction(SIGPROF, &sa, &old);
+  /* Handler passes run at most every 10 ms; setting the policy makes the
+   * next growth run one whatever the previous case did. */
+  ng_stack_set_signal_policy(NG_SIGNAL_ALTSTACK | NG_SIGNAL_ONSTACK);
   hits = hits_on_alt = 0;
   tm = storm_timer();
   if (s->with_sched && ng_sched_new(&sch, NULL) == NG_OK &&

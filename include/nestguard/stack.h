@@ -343,11 +343,13 @@ void ng_pool_free(ng_pool *p);
  *                       handler, a guard page below) unless it has one;
  *                       it is released when the thread exits;
  *   NG_SIGNAL_ONSTACK   SA_ONSTACK is added to every installed handler
- *                       that lacks it (as Go's runtime does), at each
- *                       run's first growth and at ng_sched_new; a handler
+ *                       that lacks it (as Go's runtime does), at
+ *                       ng_sched_new and at a run's first growth (there
+ *                       at most once per 10 ms process-wide); a handler
  *                       installed while a thread is on a segment is not
  *                       seen until the next such point.
- * Both are on by default. Returns the previous policy.
+ * Both are on by default. Returns the previous policy; the next growth
+ * after a call makes a handler pass.
  */
 #define NG_SIGNAL_ALTSTACK 1u
 #define NG_SIGNAL_ONSTACK 2u

@@ -783,7 +783,7 @@ int ng_sched_new(ng_sched **out, const ng_sched_opts *opts) {
   if (rc != NG_OK)
     goto fail_homes;
   if (!o->no_sigaltstack)
-    ng__signals_prepare(t);
+    ng__signals_prepare(t, 1);
   s->run = &s->loop;
   s->loop.cur = t->cur;
   s->loop.state = T_RUNNING;

@@ -239,7 +239,7 @@ static int seg_enter(ng__thr *t, ng__stk *s, ng__seg *g, size_t base_used,
      * system calls will run below here. */
     if (NG_UNLIKELY(!s->left)) {
       s->left = 1;
-      ng__signals_prepare(t);
+      ng__signals_prepare(t, 0);
     }
     t->sys_sp = (here - NG__RESERVE) & ~(uintptr_t)15;
     t->on_sys = 0;

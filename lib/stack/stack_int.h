@@ -175,11 +175,12 @@ void ng__sys_free(ng__thr *t, const ng_alloc *alc, void *p, size_t size);
 /*
  * Makes signals safe before the thread leaves its own stack (signal.c),
  * as the process-wide policy says: once per thread, an alternate signal
- * stack unless the thread has one; each call, SA_ONSTACK added to
- * installed handlers that lack it. Failures leave things as they were
- * (ng_stack_signal_check reports what stays unsafe).
+ * stack unless the thread has one; SA_ONSTACK added to installed handlers
+ * that lack it, when `force` or no such pass ran in the last 10 ms.
+ * Failures leave things as they were (ng_stack_signal_check reports what
+ * stays unsafe).
  */
-void ng__signals_prepare(ng__thr *t);
+void ng__signals_prepare(ng__thr *t, int force);
 
 /* Thread exit: takes down and frees the alternate stack prepare made. */
 void ng__altstack_release(ng__thr *t);
