@@ -852,6 +852,15 @@ static void test_arguments(void **state) {
   ng_json_options_default(&o);
   o.dupkeys = (ng_json_dupkeys)7;
   assert_int_equal(ng_json_parse("1", 1, &o, &d, &err), NG_EINVAL);
+  /* Unknown flag bits are refused, as the writer refuses its own. */
+  ng_json_options_default(&o);
+  o.flags = NG_JSON_BIGINT_REJECT | 0x4u;
+  assert_int_equal(ng_json_parse("1", 1, &o, &d, &err), NG_EINVAL);
+  assert_null(d);
+  assert_int_equal(err.offset, 0);
+  o.flags = 0x80000000u;
+  assert_int_equal(ng_json_parse_events("1", 1, &o, NULL, &err), NG_EINVAL);
+  assert_int_equal(err.code, NG_EINVAL);
   assert_int_equal(ng_json_parse("1", 1, NULL, &d, NULL), NG_OK);
   ng_json_doc_free(d);
   /* Engine names round-trip. */

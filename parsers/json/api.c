@@ -15,6 +15,9 @@
 
 /* ------------------------------------------------------------- options */
 
+/* Every bit ng_json_options.flags may hold; others are NG_EINVAL. */
+#define NG__JSON_PARSE_FLAGS                                                   \
+  (NG_JSON_BIGINT_REJECT | NG_JSON_ALLOW_LONE_SURROGATES)
 
 void ng_json_options_default(ng_json_options *opt) {
   memset(opt, 0, sizeof *opt);
@@ -130,6 +133,8 @@ static int setup(ng__json_parser *p, const char *data, size_t len,
     return ng__perr_at(&p->perr, NG_EINVAL, 0, 0, "unknown engine");
   if ((unsigned)opt->dupkeys > NG_JSON_DUP_LAST)
     return ng__perr_at(&p->perr, NG_EINVAL, 0, 0, "unknown dupkeys");
+  if ((opt->flags & ~NG__JSON_PARSE_FLAGS) != 0)
+    return ng__perr_at(&p->perr, NG_EINVAL, 0, 0, "unknown flags");
   if (opt->limits.max_input != 0 && len > opt->limits.max_input)
     return ng__perr_at(&p->perr, NG_EINPUTLIMIT, opt->limits.max_input, 0,
                        "input longer than max_input");
