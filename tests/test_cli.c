@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <stdio.h>
 #include <string.h>
 
 #include "nestguard.h"
@@ -42,6 +43,36 @@ static void test_help(void **state) {
   assert_non_null(strstr(res.out, "exit status"));
 }
 
+/* Every command listed by --help takes --help and -h: its usage on
+ * stdout, exit 0, nothing on stderr (issue 9). */
+static void test_every_command_help(void **state) {
+  static const char *const flags[] = {"--help", "-h"};
+  char names[16][32];
+  const char *p, *want;
+  size_t n = 0, i, f;
+  (void)state;
+  run_cli("--help", NULL);
+  p = strstr(res.out, "commands:\n");
+  assert_non_null(p);
+  for (p += strlen("commands:\n"); p[0] == ' ' && n < 16; p++) {
+    assert_int_equal(sscanf(p, "%31s", names[n++]), 1);
+    if ((p = strchr(p, '\n')) == NULL)
+      break;
+  }
+  assert_true(n >= 4); /* help, version, check, parse */
+  for (i = 0; i < n; i++)
+    for (f = 0; f < 2; f++) {
+      run_cli(names[i], flags[f]);
+      if (res.status != 0 || res.err[0] != '\0')
+        fail_msg("nestguard %s %s: exit %d, stderr: %s", names[i], flags[f],
+                 res.status, res.err);
+      want = strcmp(names[i], "help") == 0 ? "COMMAND" : names[i];
+      if (strncmp(res.out, "usage: nestguard ", 17) != 0 ||
+          strncmp(res.out + 17, want, strlen(want)) != 0)
+        fail_msg("nestguard %s %s printed: %s", names[i], flags[f], res.out);
+    }
+}
+
 static void test_usage_errors_exit_2(void **state) {
   (void)state;
   run_cli(NULL, NULL);
@@ -56,6 +87,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_version),
       cmocka_unit_test(test_help),
+      cmocka_unit_test(test_every_command_help),
       cmocka_unit_test(test_usage_errors_exit_2),
   };
   return cmocka_run_group_tests_name("cli", tests, NULL, NULL);

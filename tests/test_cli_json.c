@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -187,6 +188,154 @@ static void test_deep_every_engine(void **state) {
   }
 }
 
+/* ------------------------------------------------ input cap (issue 9) */
+
+/* 1 under valgrind or the sanitizers: they need their own address space,
+ * and the child's resident set measures them rather than the CLI. */
+static int under_tool(void) {
+  return getenv("NG_VALGRIND") != NULL || getenv("NG_SANITIZED") != NULL;
+}
+
+/*
+ * Runs the CLI with up to 3 arguments under `ulimit -v` 256 MiB, so that a
+ * CLI reading without bound fails fast (exit 2, out of memory) instead of
+ * filling the machine. Under a tool the limit is left out.
+ */
+static ng_spawn_result run_limited(const char *a1, const char *a2,
+                                   const char *a3) {
+  char *argv[8];
+  ng_spawn_result r;
+  int n = 0;
+  if (!under_tool()) {
+    argv[n++] = (char *)(uintptr_t) "/bin/sh";
+    argv[n++] = (char *)(uintptr_t) "-c";
+    argv[n++] = (char *)(uintptr_t) "ulimit -v 262144 && exec \"$0\" \"$@\"";
+  }
+  argv[n++] = (char *)(uintptr_t)ng_spawn_cli_path();
+  argv[n++] = (char *)(uintptr_t)a1;
+  argv[n++] = (char *)(uintptr_t)a2;
+  argv[n++] = (char *)(uintptr_t)a3;
+  argv[n] = NULL;
+  assert_int_equal(ng_spawn(argv, NULL, &r), 0);
+  assert_true(r.exited);
+  return r;
+}
+
+/* Runs `check --max-input=1k -` with n spaces down a pipe. */
+static ng_spawn_result run_fed(size_t n) {
+  char *argv[5];
+  ng_spawn_result r;
+  argv[0] = (char *)(uintptr_t)ng_spawn_cli_path();
+  argv[1] = (char *)(uintptr_t) "check";
+  argv[2] = (char *)(uintptr_t) "--max-input=1k";
+  argv[3] = (char *)(uintptr_t) "-";
+  argv[4] = NULL;
+  assert_int_equal(ng_spawn_feed(argv, n, &r), 0);
+  assert_true(r.exited);
+  return r;
+}
+
+/* 64 MiB down a pipe with --max-input=1k: the CLI reads 1025 bytes, says
+ * EINPUTLIMIT at byte 1024 and exits 1. It read no more: the feeder met a
+ * closed pipe after the pipe's buffer, and the child stayed small. At the
+ * cap exactly, the input is read and parsed (spaces: EEMPTY). */
+static void test_input_cap_pipe(void **state) {
+  ng_spawn_result r;
+  (void)state;
+  r = run_fed((size_t)64 << 20);
+  assert_int_equal(r.status, 1);
+  assert_true(r.fed < (size_t)4 << 20);
+  if (!under_tool())
+    assert_true(r.max_rss_kb < 32 * 1024);
+  assert_non_null(strstr(r.err, "-:1:1: error: "));
+  assert_non_null(strstr(r.err, "(EINPUTLIMIT, byte 1024)"));
+  r = run_fed(1025);
+  assert_non_null(strstr(r.err, "(EINPUTLIMIT, byte 1024)"));
+  r = run_fed(1024);
+  assert_int_equal(r.status, 1);
+  assert_non_null(strstr(r.err, "(EEMPTY, byte 1024)"));
+  assert_int_equal(r.fed, 1024);
+}
+
+/* Endless devices end at the cap: exit 1, not out of memory. */
+static void test_input_cap_device(void **state) {
+  ng_spawn_result r;
+  (void)state;
+  r = run_limited("check", "--max-input=64k", "/dev/zero");
+  assert_int_equal(r.status, 1);
+  assert_non_null(strstr(r.err, "/dev/zero:1:1: error: "));
+  assert_non_null(strstr(r.err, "(EINPUTLIMIT, byte 65536)"));
+  r = run_limited("parse", "--max-input=1", "/dev/full");
+  assert_int_equal(r.status, 1);
+  assert_non_null(strstr(r.err, "(EINPUTLIMIT, byte 1)"));
+  assert_string_equal(r.out, "");
+}
+
+/* The default cap is 1 GiB: a sparse file one byte longer is refused from
+ * its size alone, without reading it; --max-input=0 lifts the cap (under
+ * the address-space limit the CLI then runs out of memory holding it). */
+static void test_input_cap_default(void **state) {
+  char path[256];
+  ng_spawn_result r;
+  int fd;
+  (void)state;
+  snprintf(path, sizeof path, "%s/sparse.json", tmpdir);
+  fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  assert_true(fd >= 0);
+  assert_int_equal(ftruncate(fd, ((off_t)1 << 30) + 1), 0);
+  close(fd);
+  r = run_limited("check", path, NULL);
+  assert_int_equal(r.status, 1);
+  assert_non_null(strstr(r.err, ":1:1: error: "));
+  assert_non_null(strstr(r.err, "(EINPUTLIMIT, byte 1073741824)"));
+  if (!under_tool()) {
+    assert_true(r.max_rss_kb < 32 * 1024);
+    r = run_limited("check", "--max-input=0", path);
+    assert_int_equal(r.status, 2);
+    assert_non_null(strstr(r.err, "nestguard: "));
+    assert_null(strstr(r.err, "EINPUTLIMIT"));
+  }
+  /* A file at the cap exactly is read; one byte more is refused. */
+  r = run(write_file("cap.json", "[1] ", 4), "check", "--max-input=4", "-",
+          NULL, NULL);
+  assert_int_equal(r.status, 0);
+  r = run(NULL, "check", "--max-input=3", write_file("cap2.json", "[1] ", 4),
+          NULL, NULL);
+  assert_int_equal(r.status, 1);
+  assert_non_null(strstr(r.err, "(EINPUTLIMIT, byte 3)"));
+  unlink(path);
+}
+
+/* A directory is named as such, from a path or on stdin: exit 2. */
+static void test_directory_input(void **state) {
+  ng_spawn_result r;
+  char want[300];
+  (void)state;
+  r = run(NULL, "check", tmpdir, NULL, NULL, NULL);
+  assert_int_equal(r.status, 2);
+  snprintf(want, sizeof want, "nestguard: %s: Is a directory", tmpdir);
+  assert_non_null(strstr(r.err, want));
+  r = run(tmpdir, "parse", "-", NULL, NULL, NULL);
+  assert_int_equal(r.status, 2);
+  assert_non_null(strstr(r.err, "nestguard: -: Is a directory"));
+}
+
+/* --help wins over everything else on the line and reads nothing. */
+static void test_subcommand_help(void **state) {
+  ng_spawn_result r;
+  (void)state;
+  r = run(NULL, "check", "--help", NULL, NULL, NULL);
+  assert_int_equal(r.status, 0);
+  assert_non_null(strstr(r.out, "usage: nestguard check "));
+  assert_non_null(strstr(r.out, "--max-input=1g"));
+  assert_string_equal(r.err, "");
+  r = run(NULL, "parse", "--bogus", "/nonexistent/x.json", "-h", NULL);
+  assert_int_equal(r.status, 0);
+  assert_non_null(strstr(r.out, "usage: nestguard parse "));
+  assert_non_null(strstr(r.out, "[--compact]"));
+  assert_string_equal(r.err, "");
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_check_accepts_and_rejects),
@@ -194,6 +343,11 @@ int main(void) {
       cmocka_unit_test(test_usage_and_io_errors),
       cmocka_unit_test(test_parse_prints),
       cmocka_unit_test(test_deep_every_engine),
+      cmocka_unit_test(test_input_cap_pipe),
+      cmocka_unit_test(test_input_cap_device),
+      cmocka_unit_test(test_input_cap_default),
+      cmocka_unit_test(test_directory_input),
+      cmocka_unit_test(test_subcommand_help),
   };
   return cmocka_run_group_tests_name("cli_json", tests, setup, teardown);
 }

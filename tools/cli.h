@@ -11,6 +11,15 @@
 /* Exit codes of the nestguard command. */
 enum { NG_CLI_OK = 0, NG_CLI_REJECTED = 1, NG_CLI_USAGE = 2 };
 
+/*
+ * Default input cap (--max-input; --max-input=0 lifts it). The CLI holds
+ * the whole input in memory, so without a cap `nestguard check /dev/zero`
+ * or a runaway pipe would grow until the OOM killer ends it. 1 GiB is far
+ * above any document one validates from a shell, yet bounds that case to
+ * about 1 GiB of memory; it matches the default stack ceiling.
+ */
+#define NG_CLI_DEFAULT_MAX_INPUT ((size_t)1 << 30)
+
 typedef struct ng_cli_cmd {
   const char *name;                  /* subcommand word */
   const char *help;                  /* one line for usage */
@@ -28,15 +37,27 @@ typedef struct ng_cli_cmd {
        "parse and pretty-print: parse [--format=json] [OPTIONS] FILE|-",       \
        ng_cli_parse},
 
+/*
+ * 1 if an argument after the subcommand (argv[0]) is --help or -h: the
+ * subcommand then prints its usage on stdout and exits NG_CLI_OK, whatever
+ * else is on the line. Defined in nestguard.c.
+ */
+int ng_cli_wants_help(int argc, char **argv);
+
 /* tools/cli_json.c: `check` and `parse` (JSON; --format picks the parser). */
 int ng_cli_check(int argc, char **argv);
 int ng_cli_parse(int argc, char **argv);
 
 /*
- * Reads a whole file ("-" is stdin) into a malloc'd buffer. Returns 0, or
- * prints "nestguard: PATH: reason" and returns NG_CLI_USAGE.
+ * Reads a whole file ("-" is stdin) into a malloc'd buffer, never more than
+ * max + 1 bytes (max 0: no cap). A regular file's size is checked before
+ * anything is read; pipes and devices are read in bounded chunks. Returns
+ * NG_CLI_OK with *data (free it) and *len; NG_CLI_REJECTED when the input
+ * is longer than max, after printing "PATH:1:1: error: ... (EINPUTLIMIT,
+ * byte MAX)"; or NG_CLI_USAGE after "nestguard: PATH: reason" (cannot
+ * open, a directory, a read error, out of memory).
  */
-int ng_cli_read_file(const char *path, char **data, size_t *len);
+int ng_cli_read_file(const char *path, size_t max, char **data, size_t *len);
 
 /* Prints "FILE:LINE:COL: error: TEXT" for a rejected input. */
 void ng_cli_report(const char *path, const ng_error *err);

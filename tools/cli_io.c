@@ -1,59 +1,152 @@
 /*
- * tools/cli_io.c - file reading and error reporting for the CLI.
+ * tools/cli_io.c - bounded input reading and error reporting for the CLI.
+ *
+ * The CLI parses from memory, so reading is where a huge input would cost
+ * memory. A regular file's size is checked (fstat) before anything is
+ * read; every input, regular file, pipe or device, is then read in chunks
+ * into a buffer that never grows past max + 1 bytes. The one byte past the
+ * cap is how a pipe or device shows it is longer than max; a larger file,
+ * /dev/zero or an endless pipe costs at most the cap in memory and time.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli.h"
 
-static int read_stream(FILE *f, char **data, size_t *len) {
-  size_t cap = 1 << 16, n = 0, got;
-  char *buf = malloc(cap), *nb;
+#define NG__CLI_FIRST_BUF ((size_t)1 << 16) /* first buffer of a stream */
+#define NG__CLI_MAX_READ ((size_t)1 << 30)  /* bytes one read() may ask */
+#define NG__CLI_TOO_LONG (-1)               /* read_input: over the cap */
 
-  if (buf == NULL)
+/* Input being read: p[0..len) filled, cap bytes allocated. */
+typedef struct in_buf {
+  char *p;    /* malloc'd, NULL before the first byte is allocated */
+  size_t len; /* bytes read */
+  size_t cap; /* bytes allocated, never above the read limit */
+} in_buf;
+
+/* Sets the buffer's size to cap bytes. Returns 0 or ENOMEM. */
+static int buf_resize(in_buf *b, size_t cap) {
+  char *np = realloc(b->p, cap);
+
+  if (np == NULL)
     return ENOMEM;
-  while ((got = fread(buf + n, 1, cap - n, f)) > 0) {
-    n += got;
-    if (n == cap) {
-      if (cap > ((size_t)-1) / 2) {
-        free(buf);
-        return EFBIG;
-      }
-      nb = realloc(buf, cap * 2);
-      if (nb == NULL) {
-        free(buf);
-        return ENOMEM;
-      }
-      buf = nb;
-      cap *= 2;
-    }
-  }
-  if (ferror(f)) {
-    free(buf);
-    return EIO;
-  }
-  *data = buf;
-  *len = n;
+  b->p = np;
+  b->cap = cap;
   return 0;
 }
 
-int ng_cli_read_file(const char *path, char **data, size_t *len) {
-  FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+/* Makes room for one more byte, doubling, but never past limit bytes
+ * (the caller knows len < limit). Returns 0 or an errno value. */
+static int buf_grow(in_buf *b, size_t limit) {
+  size_t cap = NG__CLI_FIRST_BUF;
+
+  if (b->cap != 0) {
+    if (b->cap > SIZE_MAX / 2)
+      return EFBIG;
+    cap = b->cap * 2;
+  }
+  return buf_resize(b, cap < limit ? cap : limit);
+}
+
+/* Reads fd until end of input or until b holds limit bytes. Returns 0 or
+ * an errno value. */
+static int read_fd(int fd, size_t limit, in_buf *b) {
+  size_t want;
+  ssize_t got;
   int rc;
 
-  if (f == NULL) {
+  while (b->len < limit) {
+    if (b->len == b->cap && (rc = buf_grow(b, limit)) != 0)
+      return rc;
+    want = b->cap - b->len;
+    got = read(fd, b->p + b->len,
+               want < NG__CLI_MAX_READ ? want : NG__CLI_MAX_READ);
+    if (got == 0)
+      return 0;
+    if (got < 0 && errno != EINTR)
+      return errno;
+    if (got > 0)
+      b->len += (size_t)got;
+  }
+  return 0;
+}
+
+/*
+ * Reads all of fd into b, holding at most max + 1 bytes (max 0: no cap).
+ * Returns 0, NG__CLI_TOO_LONG (input longer than max), or an errno value.
+ */
+static int read_input(int fd, size_t max, in_buf *b) {
+  size_t limit = max == 0 || max == SIZE_MAX ? SIZE_MAX : max + 1;
+  struct stat st;
+  int rc;
+
+  if (fstat(fd, &st) != 0)
+    return errno;
+  if (S_ISDIR(st.st_mode))
+    return EISDIR;
+  if (S_ISREG(st.st_mode)) {
+    /* Its size decides before reading; it may still change as we read. */
+    if (max != 0 && (uintmax_t)st.st_size > max)
+      return NG__CLI_TOO_LONG;
+    if ((uintmax_t)st.st_size >= SIZE_MAX)
+      return EFBIG;
+    /* One byte more than the size, so the read that sees the end needs
+     * no second allocation. */
+    if ((rc = buf_resize(b, (size_t)st.st_size + 1)) != 0)
+      return rc;
+  }
+  if ((rc = read_fd(fd, limit, b)) != 0)
+    return rc;
+  if (max != 0 && b->len > max)
+    return NG__CLI_TOO_LONG;
+  /* An empty input still gets a buffer: callers free what they get. */
+  return b->p == NULL ? buf_resize(b, 1) : 0;
+}
+
+/* Reports an input longer than max as a rejection, the way the parser
+ * reports its own limits; line and column are 1:1 because the input is
+ * refused as a whole, without reading it. */
+static int report_too_long(const char *path, size_t max) {
+  ng_error err;
+
+  memset(&err, 0, sizeof err);
+  err.code = NG_EINPUTLIMIT;
+  err.offset = max;
+  err.line = 1;
+  err.column = 1;
+  snprintf(err.msg, sizeof err.msg, "input longer than --max-input");
+  ng_cli_report(path, &err);
+  return NG_CLI_REJECTED;
+}
+
+int ng_cli_read_file(const char *path, size_t max, char **data, size_t *len) {
+  int is_stdin = strcmp(path, "-") == 0;
+  int fd = is_stdin ? STDIN_FILENO : open(path, O_RDONLY);
+  in_buf b = {NULL, 0, 0};
+  int rc;
+
+  if (fd < 0) {
     fprintf(stderr, "nestguard: %s: %s\n", path, strerror(errno));
     return NG_CLI_USAGE;
   }
-  rc = read_stream(f, data, len);
-  if (f != stdin)
-    fclose(f);
+  rc = read_input(fd, max, &b);
+  if (!is_stdin)
+    close(fd);
   if (rc != 0) {
+    free(b.p);
+    if (rc == NG__CLI_TOO_LONG)
+      return report_too_long(path, max);
     fprintf(stderr, "nestguard: %s: %s\n", path, strerror(rc));
     return NG_CLI_USAGE;
   }
+  *data = b.p;
+  *len = b.len;
   return NG_CLI_OK;
 }
 

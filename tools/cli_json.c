@@ -7,12 +7,15 @@
  *                   [--dupkeys=keep|reject|last] [--bigint-reject]
  *                   [--allow-lone-surrogates] FILE|-
  *   nestguard parse [same options] [--compact] FILE|-
+ *   nestguard check|parse --help|-h
  *
  * check validates (through the event API, so no document is built unless
  * the duplicate-key policy needs one); parse builds the document and writes
  * it back, pretty-printed unless --compact. Exit status: 0 accepted,
  * 1 rejected ("FILE:LINE:COL: error: ..." on stderr), 2 usage or I/O.
- * Sizes accept a k, m or g suffix (powers of 1024); 0 means unlimited.
+ * --help prints the usage on stdout and exits 0. Sizes accept a k, m or g
+ * suffix (powers of 1024); 0 means unlimited. --max-input defaults to
+ * NG_CLI_DEFAULT_MAX_INPUT (1 GiB), and no more than that is ever read.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -26,19 +29,27 @@ typedef struct cli_opts {
   ng_json_options opt; /* parser options */
   const char *path;    /* FILE or "-" */
   int compact;         /* parse: one line */
+  int help;            /* --help or -h: print the usage, nothing else */
 } cli_opts;
 
-static int usage_error(const char *cmd, const char *what, const char *arg) {
-  fprintf(stderr, "nestguard %s: %s%s%s\n", cmd, what, arg ? ": " : "",
-          arg ? arg : "");
-  fprintf(stderr,
+static void usage(FILE *out, const char *cmd) {
+  fprintf(out,
           "usage: nestguard %s [--format=json] [--engine=iterative|recursive|"
           "trampoline|lalr]\n"
           "         [--max-depth=N] [--max-stack=BYTES] [--max-input=BYTES]\n"
           "         [--max-string=BYTES] [--max-memory=BYTES]\n"
           "         [--dupkeys=keep|reject|last] [--bigint-reject]\n"
-          "         [--allow-lone-surrogates]%s FILE|-\n",
+          "         [--allow-lone-surrogates]%s FILE|-\n"
+          "defaults: --max-input=1g (reading stops there), "
+          "--max-depth=10000;\n"
+          "sizes take a k, m or g suffix; 0 means unlimited\n",
           cmd, strcmp(cmd, "parse") == 0 ? " [--compact]" : "");
+}
+
+static int usage_error(const char *cmd, const char *what, const char *arg) {
+  fprintf(stderr, "nestguard %s: %s%s%s\n", cmd, what, arg ? ": " : "",
+          arg ? arg : "");
+  usage(stderr, cmd);
   return NG_CLI_USAGE;
 }
 
@@ -90,6 +101,12 @@ static int parse_args(int argc, char **argv, int is_parse, cli_opts *c) {
 
   memset(c, 0, sizeof *c);
   ng_json_options_default(&c->opt);
+  c->opt.limits.max_input = NG_CLI_DEFAULT_MAX_INPUT;
+  /* --help wins wherever it stands, even next to a bad option. */
+  if (ng_cli_wants_help(argc, argv)) {
+    c->help = 1;
+    return 0;
+  }
   for (i = 1; i < argc; i++) {
     const char *a = argv[i];
     size_t *lim = NULL;
@@ -142,6 +159,12 @@ static int parse_args(int argc, char **argv, int is_parse, cli_opts *c) {
   return 0;
 }
 
+/* --help: the usage on stdout, exit 0. */
+static int print_help(const char *cmd) {
+  usage(stdout, cmd);
+  return fflush(stdout) == 0 ? NG_CLI_OK : NG_CLI_USAGE;
+}
+
 /* Reports a parse failure: 1 for a rejected input, 2 for a resource or
  * usage problem that says nothing about the input. */
 static int fail_status(const cli_opts *c, const ng_error *err) {
@@ -154,27 +177,21 @@ static int fail_status(const cli_opts *c, const ng_error *err) {
   return NG_CLI_REJECTED;
 }
 
-int ng_cli_check(int argc, char **argv) {
-  cli_opts c;
+/* check: validates data[0..len) and frees it. Returns the exit status. */
+static int check_data(const cli_opts *c, char *data, size_t len) {
   ng_error err;
-  char *data;
-  size_t len;
   int rc;
 
-  if ((rc = parse_args(argc, argv, 0, &c)) != 0)
-    return rc;
-  if ((rc = ng_cli_read_file(c.path, &data, &len)) != 0)
-    return rc;
   /* Only the DOM can see duplicate keys; otherwise validate by events. */
-  if (c.opt.dupkeys == NG_JSON_DUP_KEEP) {
-    rc = ng_json_parse_events(data, len, &c.opt, NULL, &err);
+  if (c->opt.dupkeys == NG_JSON_DUP_KEEP) {
+    rc = ng_json_parse_events(data, len, &c->opt, NULL, &err);
   } else {
     ng_json_doc *doc;
-    rc = ng_json_parse(data, len, &c.opt, &doc, &err);
+    rc = ng_json_parse(data, len, &c->opt, &doc, &err);
     ng_json_doc_free(doc);
   }
   free(data);
-  return rc == NG_OK ? NG_CLI_OK : fail_status(&c, &err);
+  return rc == NG_OK ? NG_CLI_OK : fail_status(c, &err);
 }
 
 static int write_stdout(void *ud, const char *data, size_t len) {
@@ -182,24 +199,19 @@ static int write_stdout(void *ud, const char *data, size_t len) {
   return fwrite(data, 1, len, stdout) == len ? 0 : 1;
 }
 
-int ng_cli_parse(int argc, char **argv) {
-  cli_opts c;
+/* parse: parses data[0..len), frees it (before writing, to keep the peak
+ * low) and writes the document to stdout. Returns the exit status. */
+static int parse_data(const cli_opts *c, char *data, size_t len) {
   ng_error err;
   ng_json_doc *doc;
-  char *data;
-  size_t len;
   int rc;
 
-  if ((rc = parse_args(argc, argv, 1, &c)) != 0)
-    return rc;
-  if ((rc = ng_cli_read_file(c.path, &data, &len)) != 0)
-    return rc;
-  rc = ng_json_parse(data, len, &c.opt, &doc, &err);
+  rc = ng_json_parse(data, len, &c->opt, &doc, &err);
   free(data);
   if (rc != NG_OK)
-    return fail_status(&c, &err);
+    return fail_status(c, &err);
   rc = ng_json_write_cb(ng_json_doc_root(doc),
-                        c.compact ? 0 : NG_JSON_WRITE_PRETTY, write_stdout,
+                        c->compact ? 0 : NG_JSON_WRITE_PRETTY, write_stdout,
                         NULL);
   ng_json_doc_free(doc);
   if (rc == NG_OK && (fputc('\n', stdout) == EOF || fflush(stdout) != 0))
@@ -210,3 +222,25 @@ int ng_cli_parse(int argc, char **argv) {
   }
   return NG_CLI_OK;
 }
+
+/* check or parse: arguments, --help, the input (never more of it than
+ * --max-input + 1 bytes), then the command's work. */
+static int run(int argc, char **argv, int is_parse) {
+  cli_opts c;
+  char *data;
+  size_t len;
+  int rc;
+
+  if ((rc = parse_args(argc, argv, is_parse, &c)) != 0)
+    return rc;
+  if (c.help)
+    return print_help(argv[0]);
+  rc = ng_cli_read_file(c.path, c.opt.limits.max_input, &data, &len);
+  if (rc != NG_CLI_OK)
+    return rc;
+  return is_parse ? parse_data(&c, data, len) : check_data(&c, data, len);
+}
+
+int ng_cli_check(int argc, char **argv) { return run(argc, argv, 0); }
+
+int ng_cli_parse(int argc, char **argv) { return run(argc, argv, 1); }

@@ -4,6 +4,7 @@
  * Exit codes (fixed): 0 ok / input accepted; 1 input rejected, with
  * "FILE:LINE:COL: error: TEXT" on stderr; 2 usage or I/O error.
  * Subcommands are a table: each parser area adds its entry in cli.h.
+ * Every subcommand takes --help (or -h): its usage on stdout, exit 0.
  */
 #include <stdio.h>
 #include <string.h>
@@ -25,8 +26,17 @@ static void usage(FILE *out) {
                "commands:\n");
   for (c = commands; c->name != NULL; c++)
     fprintf(out, "  %-10s %s\n", c->name, c->help);
-  fprintf(out, "\nglobal options: --help, --version\n"
+  fprintf(out, "\nglobal options: --help, --version; "
+               "COMMAND --help shows a command's usage\n"
                "exit status: 0 ok, 1 input rejected, 2 usage or I/O error\n");
+}
+
+int ng_cli_wants_help(int argc, char **argv) {
+  int i;
+  for (i = 1; i < argc; i++)
+    if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
+      return 1;
+  return 0;
 }
 
 static int cmd_help(int argc, char **argv) {
@@ -37,8 +47,10 @@ static int cmd_help(int argc, char **argv) {
 }
 
 static int cmd_version(int argc, char **argv) {
-  (void)argc;
-  (void)argv;
+  if (ng_cli_wants_help(argc, argv)) {
+    printf("usage: nestguard version\n  print the library version\n");
+    return NG_CLI_OK;
+  }
   printf("nestguard %s\n", ng_version_string());
   return NG_CLI_OK;
 }
