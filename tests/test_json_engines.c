@@ -26,7 +26,7 @@
 #include "support/failalloc.h"
 
 /* Internal: lemon's stack entry size (parsers/json/lalr.y). */
-size_t ng__lalr_stack_entry_size(void);
+size_t ng__json_lalr_stack_entry_size(void);
 
 /* ------------------------------------------------------------ helpers */
 
@@ -478,7 +478,7 @@ static void test_max_depth_exact(void **state) {
  * the innermost member's entries, rounded up by lempar's 2n + 100 growth
  * (so at most 2 (d + 8) + 100 entries). */
 static size_t lalr_bound(size_t d) {
-  return (2 * (d + 8) + 100) * ng__lalr_stack_entry_size();
+  return (2 * (d + 8) + 100) * ng__json_lalr_stack_entry_size();
 }
 
 /* Far past lempar's fixed 100-entry default: 5,000 arrays and 5,000
@@ -512,7 +512,7 @@ static void test_lalr_stack_bounded_by_max_depth(void **state) {
   ng_json_options o;
   ng_failalloc fa;
   ng_error e;
-  size_t i, entry = ng__lalr_stack_entry_size();
+  size_t i, entry = ng__json_lalr_stack_entry_size();
   buf arr = nest_arrays(levels, 0), obj = nest_objects(levels);
   (void)state;
   obj.n = 5 * levels; /* leave every object open */

@@ -1,12 +1,10 @@
 /*
- * parsers/json/api.c - ng_json_parse, ng_json_parse_events, options, and
- * the error decisions every engine shares (see engine.h).
+ * parsers/json/api.c - ng_json_parse, ng_json_parse_events and options.
  *
  * A parse: check arguments and max_input, set up the lexer, the sink
  * (DOM builder or user events) and the parse context, run the chosen
  * engine, and on failure free whatever was built.
  */
-#include <stdio.h>
 #include <string.h>
 
 #include "../common/usercall.h"
@@ -50,58 +48,6 @@ int ng_json_engine_from_name(const char *name, ng_json_engine *out) {
   return NG_EINVAL;
 }
 
-/* ------------------------------------------------------ shared decisions */
-
-#define B(k) (1u << (k))
-#define NG__VALUE_MASK                                                         \
-  (NG__JSON_SCALAR_MASK | B(NG__JT_LBRACE) | B(NG__JT_LBRACKET))
-
-const unsigned ng__json_expect_mask[NG__JX_COUNT] = {
-    NG__VALUE_MASK,                       /* VALUE */
-    NG__VALUE_MASK | B(NG__JT_RBRACKET),  /* VALUE_OR_END */
-    B(NG__JT_COMMA) | B(NG__JT_RBRACKET), /* ARRAY_NEXT */
-    B(NG__JT_STRING) | B(NG__JT_RBRACE),  /* KEY_OR_END */
-    B(NG__JT_STRING),                     /* KEY */
-    B(NG__JT_COLON),                      /* COLON */
-    B(NG__JT_COMMA) | B(NG__JT_RBRACE),   /* OBJECT_NEXT */
-    B(NG__JT_EOF),                        /* EOF */
-};
-
-#undef B
-
-static const char *const expect_text[NG__JX_COUNT] = {
-    "a value",
-    "a value or ']'",
-    "',' or ']' after an array element",
-    "a string key or '}'",
-    "a string key after ','",
-    "':' after an object key",
-    "',' or '}' after an object member",
-    "end of input",
-};
-
-int ng__json_unexpected(ng__json_parser *p, ng__jexp want) {
-  const ng__json_token *t = &p->tok;
-  size_t depth = p->depth.cur;
-  char msg[96];
-
-  if (want == NG__JX_EOF)
-    return ng__perr_at(&p->perr, NG_ETRAILING, t->off, depth, NULL);
-  if (t->kind == NG__JT_ERROR)
-    return ng__perr_at(&p->perr, t->code, t->err_off, depth, t->msg);
-  if (t->kind == NG__JT_EOF)
-    return ng__perr_at(&p->perr,
-                       want == NG__JX_VALUE && depth == 0 ? NG_EEMPTY : NG_EEOF,
-                       t->off, depth, NULL);
-  snprintf(msg, sizeof msg, "expected %s, found %s", expect_text[want],
-           ng__json_token_name(t->kind));
-  return ng__perr_at(&p->perr, NG_ESYNTAX, t->off, depth, msg);
-}
-
-int ng__json_fail_here(ng__json_parser *p, int code, const char *msg) {
-  return ng__perr_at(&p->perr, code, p->tok.off, p->depth.cur, msg);
-}
-
 /* -------------------------------------------------------------- engines */
 
 static int run_engine(ng__json_parser *p) {
@@ -115,7 +61,7 @@ static int run_engine(ng__json_parser *p) {
   case NG_JSON_LALR:
     return ng__json_run_lalr(p);
   }
-  return ng__perr_at(&p->perr, NG_EINVAL, 0, 0, "unknown engine");
+  return ng__perr_at(&p->c.perr, NG_EINVAL, 0, 0, "unknown engine");
 }
 
 /*
@@ -125,23 +71,20 @@ static int run_engine(ng__json_parser *p) {
 static int setup(ng__json_parser *p, const char *data, size_t len,
                  const ng_json_options *opt, ng_error *err) {
   memset(p, 0, sizeof *p);
-  ng__perr_init(&p->perr, err, data, len);
+  ng__parse_init(&p->c, &ng__json_grammar, data, len, &opt->limits, err);
   p->opt = opt;
   if (data == NULL && len != 0)
-    return ng__perr_at(&p->perr, NG_EINVAL, 0, 0, "NULL input");
+    return ng__perr_at(&p->c.perr, NG_EINVAL, 0, 0, "NULL input");
   if ((unsigned)opt->engine >= NG_JSON_ENGINE_COUNT)
-    return ng__perr_at(&p->perr, NG_EINVAL, 0, 0, "unknown engine");
+    return ng__perr_at(&p->c.perr, NG_EINVAL, 0, 0, "unknown engine");
   if ((unsigned)opt->dupkeys > NG_JSON_DUP_LAST)
-    return ng__perr_at(&p->perr, NG_EINVAL, 0, 0, "unknown dupkeys");
+    return ng__perr_at(&p->c.perr, NG_EINVAL, 0, 0, "unknown dupkeys");
   if ((opt->flags & ~NG__JSON_PARSE_FLAGS) != 0)
-    return ng__perr_at(&p->perr, NG_EINVAL, 0, 0, "unknown flags");
+    return ng__perr_at(&p->c.perr, NG_EINVAL, 0, 0, "unknown flags");
   if (opt->limits.max_input != 0 && len > opt->limits.max_input)
-    return ng__perr_at(&p->perr, NG_EINPUTLIMIT, opt->limits.max_input, 0,
+    return ng__perr_at(&p->c.perr, NG_EINPUTLIMIT, opt->limits.max_input, 0,
                        "input longer than max_input");
   ng__json_lexer_init(&p->lx, data, len, opt->flags, opt->limits.max_string);
-  ng__depth_init(&p->depth, opt->limits.max_depth);
-  p->alc = opt->alc;
-  p->max_stack = ng_limit_clamp(opt->limits.max_stack, NG_MAX_STACK);
   return NG_OK;
 }
 
@@ -170,16 +113,16 @@ int ng_json_parse(const char *data, size_t len, const ng_json_options *opt,
     return rc;
   doc = ng__json_doc_new(opt->alc, opt->limits.max_memory);
   if (doc == NULL)
-    return ng__perr_at(&p.perr, NG_ENOMEM, 0, 0, NULL);
+    return ng__perr_at(&p.c.perr, NG_ENOMEM, 0, 0, NULL);
   /* While the parse runs, the user's hook is called through the guard;
    * the document keeps the hook itself. */
-  p.alc = ng__alc_guard_init(&guard, opt->alc, opt->limits.user_stack);
-  doc->arena.alc = p.alc;
-  ng__json_builder_init(&b, doc, &p.lx, opt->dupkeys, p.alc);
+  p.c.alc = ng__alc_guard_init(&guard, opt->alc, opt->limits.user_stack);
+  ng__doc_parse_alc(&doc->base, p.c.alc);
+  ng__json_builder_init(&b, doc, &p.lx, opt->dupkeys, p.c.alc);
   p.sink = ng__json_builder_sink(&b);
   rc = run_engine(&p);
   ng__json_builder_free(&b);
-  doc->arena.alc = opt->alc;
+  ng__doc_parse_alc(&doc->base, NULL);
   if (rc != NG_OK) {
     ng_json_doc_free(doc);
     return rc;
@@ -205,8 +148,8 @@ int ng_json_parse_events(const char *data, size_t len,
   rc = setup(&p, data, len, opt, err);
   if (rc != NG_OK)
     return rc;
-  p.alc = ng__alc_guard_init(&guard, opt->alc, opt->limits.user_stack);
-  ng__json_evsink_init(&s, ev != NULL ? ev : &none, &p.lx, p.alc,
+  p.c.alc = ng__alc_guard_init(&guard, opt->alc, opt->limits.user_stack);
+  ng__json_evsink_init(&s, ev != NULL ? ev : &none, &p.lx, p.c.alc,
                        opt->limits.user_stack);
   p.sink = ng__json_evsink_sink(&s);
   rc = run_engine(&p);

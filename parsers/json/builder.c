@@ -59,7 +59,7 @@ void ng__json_builder_free(ng__json_builder *b) {
 
 /* Decodes STRING token t into the arena; NULL on failure. */
 static char *decode(ng__json_builder *b, const ng__json_token *t) {
-  char *s = ng_arena_alloc(&b->doc->arena, t->slen + 1, 1);
+  char *s = ng_arena_alloc(&b->doc->base.arena, t->slen + 1, 1);
 
   if (s != NULL)
     ng__json_decode_string(b->lx, t, s);
@@ -328,7 +328,7 @@ int ng__json_build_key(ng__json_builder *b, const ng__json_token *t) {
 
   if (NG_UNLIKELY(t->slen > UINT32_MAX))
     return NG_ESTRLIMIT; /* json.h: the DOM's keys are shorter than 4 GiB */
-  k = ng_arena_alloc(&b->doc->arena,
+  k = ng_arena_alloc(&b->doc->base.arena,
                      NG_JSON__KEYSPAN(t->slen) + sizeof(ng_json_value), 8);
   if (NG_UNLIKELY(k == NULL))
     return ng__json_doc_err(b->doc);

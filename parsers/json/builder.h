@@ -76,7 +76,7 @@ NG_INLINE ng_json_value *ng__json_build_node(ng__json_builder *b) {
   if (v != NULL) {
     b->member = NULL; /* flags, len, key set by ng__json_build_key */
   } else {
-    v = ng_arena_alloc(&b->doc->arena, sizeof *v, _Alignof(ng_json_value));
+    v = ng_arena_alloc(&b->doc->base.arena, sizeof *v, _Alignof(ng_json_value));
     if (NG_UNLIKELY(v == NULL))
       return NULL;
     v->flags = NG_JSON__LAST;
@@ -89,7 +89,7 @@ NG_INLINE ng_json_value *ng__json_build_node(ng__json_builder *b) {
     return v;
   }
   if (NG_UNLIKELY(c->len == UINT32_MAX)) { /* json.h: 32-bit child counts */
-    b->doc->arena.err = NG_EMEMLIMIT;
+    b->doc->base.arena.err = NG_EMEMLIMIT;
     return NULL;
   }
   ng__json_append(c, &b->last, v);

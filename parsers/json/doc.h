@@ -2,18 +2,18 @@
  * parsers/json/doc.h - the document object, shared by engines and DOM code.
  *
  * Internal: engines build into a doc through the builder; DOM operations
- * (dom.c, write.c) read it. Every node and string lives in doc->arena.
+ * (dom.c, write.c) read it. Every node and string lives in
+ * doc->base.arena.
  */
 #ifndef NG_JSON_DOC_H
 #define NG_JSON_DOC_H
 
-#include "nestguard/arena.h"
+#include "../common/docbase.h"
 #include "nestguard/json.h"
 
 struct ng_json_doc {
-  ng_arena arena;      /* owns every node and string of the document */
+  ng__docbase base;    /* arena, allocator, max_memory (common/docbase.h) */
   ng_json_value *root; /* the top-level value; NULL until built */
-  const ng_alloc *alc; /* allocator of the doc struct itself; may be NULL */
 };
 
 /*

@@ -30,18 +30,7 @@ static bool is_last(const ng_json_value *v) {
 /* ------------------------------------------------------------ document */
 
 ng_json_doc *ng__json_doc_new(const ng_alloc *alc, size_t max_memory) {
-  ng_json_doc *doc = ng__malloc(alc, sizeof *doc);
-
-  if (doc == NULL)
-    return NULL;
-  /* max_memory bounds ng_json_doc_memory(), which counts the doc struct:
-   * the arena gets the rest (at least 1 byte, since 0 means no cap). */
-  if (max_memory != 0)
-    max_memory = max_memory > sizeof *doc ? max_memory - sizeof *doc : 1;
-  ng_arena_init(&doc->arena, alc, max_memory);
-  doc->root = NULL;
-  doc->alc = alc;
-  return doc;
+  return ng__doc_new(sizeof(ng_json_doc), alc, max_memory);
 }
 
 ng_json_value *ng_json_doc_root(const ng_json_doc *doc) {
@@ -50,24 +39,20 @@ ng_json_value *ng_json_doc_root(const ng_json_doc *doc) {
 
 /* The doc struct plus every arena chunk. */
 size_t ng_json_doc_memory(const ng_json_doc *doc) {
-  if (doc == NULL)
-    return 0;
-  return sizeof *doc + ng_arena_sys(&doc->arena);
+  return doc != NULL ? ng__doc_memory(&doc->base) : 0;
 }
 
 /* O(chunks): nodes are never visited. */
 void ng_json_doc_free(ng_json_doc *doc) {
-  if (doc == NULL)
-    return;
-  ng_arena_free(&doc->arena);
-  ng__free(doc->alc, doc, sizeof *doc);
+  if (doc != NULL)
+    ng__doc_free(&doc->base);
 }
 
 /* --------------------------------------------------------- constructors */
 
 ng_json_value *ng__json_node(ng_json_doc *doc, ng_json_type type) {
   ng_json_value *v =
-      ng_arena_alloc(&doc->arena, sizeof *v, _Alignof(ng_json_value));
+      ng_arena_alloc(&doc->base.arena, sizeof *v, _Alignof(ng_json_value));
 
   if (v == NULL)
     return NULL;
@@ -81,10 +66,10 @@ char *ng__json_strdup(ng_json_doc *doc, const char *s, size_t len) {
   char *p;
 
   if (len == SIZE_MAX) {
-    doc->arena.err = NG_ENOMEM;
+    doc->base.arena.err = NG_ENOMEM;
     return NULL;
   }
-  p = ng_arena_alloc(&doc->arena, len + 1, 1);
+  p = ng_arena_alloc(&doc->base.arena, len + 1, 1);
   if (p == NULL)
     return NULL;
   if (len != 0)
@@ -135,7 +120,7 @@ ng_json_value *ng__json_new_string(ng_json_doc *doc, const char *s,
   char *p;
 
   if (len > UINT32_MAX) {
-    doc->arena.err = NG_ESTRLIMIT; /* json.h: strings are under 4 GiB */
+    doc->base.arena.err = NG_ESTRLIMIT; /* json.h: strings are under 4 GiB */
     return NULL;
   }
   v = ng__json_node(doc, NG_JSON_STRING);
@@ -156,10 +141,10 @@ ng_json_value *ng__json_member(ng_json_doc *doc, ng_json_type type,
   char *p;
 
   if (len > UINT32_MAX) {
-    doc->arena.err = NG_ESTRLIMIT; /* json.h: keys are shorter than 4 GiB */
+    doc->base.arena.err = NG_ESTRLIMIT; /* json.h: keys are shorter than 4 GiB */
     return NULL;
   }
-  p = ng_arena_alloc(&doc->arena, NG_JSON__KEYSPAN(len) + sizeof *v, 8);
+  p = ng_arena_alloc(&doc->base.arena, NG_JSON__KEYSPAN(len) + sizeof *v, 8);
   if (p == NULL)
     return NULL;
   if (len != 0)

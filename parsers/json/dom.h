@@ -22,7 +22,7 @@
 /* The error of the arena's last failed allocation: NG_ENOMEM or
  * NG_EMEMLIMIT. */
 static inline int ng__json_doc_err(const ng_json_doc *doc) {
-  return doc->arena.err;
+  return doc->base.arena.err;
 }
 
 /* A zeroed node of the given type, or NULL. */

@@ -29,18 +29,15 @@
  *   trampoline.c  ng__json_run_trampoline
  *   recursive.c   ng__json_run_recursive
  *   lalr.y + its driver (lalr_driver.c)  ng__json_run_lalr
- * api.c finds recursive.c and lalr_driver.c with __has_include and falls
- * back to a stub returning NG_ENOTSUP while a file is missing. After adding
- * one of those files, `touch parsers/json/api.c` (or make clean) so api.o
- * is rebuilt and links the real engine.
+ * The format-agnostic half of the context and of the decisions is
+ * parsers/common/parse.h; JSON's grammar table is grammar.c.
  */
 #ifndef NG_PARSERS_JSON_ENGINE_H
 #define NG_PARSERS_JSON_ENGINE_H
 
 #include <stddef.h>
 
-#include "../common/depth.h"
-#include "../common/errors.h"
+#include "../common/parse.h"
 #include "../common/sink.h"
 #include "builder.h"
 #include "lexer.h"
@@ -48,15 +45,11 @@
 /* ------------------------------------------------------ the parse context */
 
 typedef struct ng__json_parser {
+  ng__parse c;                /* errors, depth, grammar, allocator, stacks */
   ng__json_lexer lx;          /* token source */
   ng__json_token tok;         /* the current token */
   ng__sink sink;              /* DOM builder or user events */
-  ng__depth depth;            /* open containers vs max_depth */
-  ng__perr perr;              /* first error of the parse */
   const ng_json_options *opt; /* resolved options (never NULL) */
-  const ng_alloc *alc;        /* allocator for engine stacks; NULL: libc */
-  size_t max_stack;           /* recursive engine: machine-stack ceiling in
-                                 bytes (opt->limits.max_stack clamped) */
 } ng__json_parser;
 
 /* Engine entry points. Preconditions: lexer at the start of input, no
@@ -85,32 +78,25 @@ typedef enum ng__jexp {
 
 #define NG__JX_COUNT 8
 
-/* Bit (1u << kind) is set in ng__json_expect_mask[want] when token kind is
- * acceptable in state want. */
+/* JSON's grammar table (grammar.c): expect sets and texts per state. */
+extern const ng__grammar ng__json_grammar;
 extern const unsigned ng__json_expect_mask[NG__JX_COUNT];
 
-/* True when the current token is acceptable in state want. */
-static inline int ng__json_accepts(const ng__json_parser *p, ng__jexp want) {
-  return (ng__json_expect_mask[want] >> p->tok.kind) & 1u;
+/* Records and returns the error for the current token, which is not
+ * acceptable in state `want` (the decision: ng__parse_unexpected). "123\0"
+ * is ETRAILING at 3; whitespace alone is EEMPTY. */
+static inline int ng__json_unexpected(ng__json_parser *p, ng__jexp want) {
+  const ng__json_token *t = &p->tok;
+  return ng__parse_unexpected(&p->c, (int)want, t->kind, t->off, t->code,
+                              t->err_off, t->msg);
 }
-
-/*
- * Records and returns the error for the current token, which is not
- * acceptable in state `want`. The decision, in order:
- *   want EOF                 -> NG_ETRAILING at the token's first byte
- *                               (also for a malformed trailing token:
- *                               "123\0" is ETRAILING at 3);
- *   ERROR token              -> its code at err_off (lexical error);
- *   EOF, want VALUE, depth 0 -> NG_EEMPTY at len (nothing but whitespace);
- *   EOF                      -> NG_EEOF at len;
- *   otherwise                -> NG_ESYNTAX at the token, "expected X".
- * Depth in the record is the number of open containers.
- */
-int ng__json_unexpected(ng__json_parser *p, ng__jexp want);
 
 /* Records a failure of `code` at the current token (sink and limit errors,
  * NG_ESTACK in the recursive engine). Returns the first recorded code. */
-int ng__json_fail_here(ng__json_parser *p, int code, const char *msg);
+static inline int ng__json_fail_here(ng__json_parser *p, int code,
+                                     const char *msg) {
+  return ng__parse_fail(&p->c, code, p->tok.off, msg);
+}
 
 /* ------------------------------------------------------------ token flow */
 
@@ -131,8 +117,8 @@ static inline int ng__json_to_dom(const ng__json_parser *p) {
  */
 NG_INLINE int ng__json_emit_open(ng__json_parser *p, int kind) {
   int rc;
-  if (NG_UNLIKELY(ng__depth_push(&p->depth) != NG_OK))
-    return ng__json_fail_here(p, NG_EDEPTH, NULL);
+  if (NG_UNLIKELY(ng__parse_enter(&p->c, p->tok.off) != NG_OK))
+    return NG_EDEPTH;
   if (NG_LIKELY(ng__json_to_dom(p)))
     rc = ng__json_build_start(p->sink.self, kind);
   else
@@ -152,7 +138,7 @@ static inline int ng__json_emit_close(ng__json_parser *p, int kind) {
     rc = p->sink.ops->end(p->sink.self, kind, &p->tok);
   if (NG_UNLIKELY(rc != NG_OK))
     return ng__json_fail_here(p, rc, NULL);
-  ng__depth_pop(&p->depth);
+  ng__parse_leave(&p->c);
   return NG_OK;
 }
 

@@ -21,7 +21,7 @@ int ng__json_run_iterative(ng__json_parser *p) {
   ng__jexp want = NG__JX_VALUE;
   int kind, rc;
 
-  ng__gstack_init(&st, p->alc, inl, sizeof inl);
+  ng__gstack_init(&st, p->c.alc, inl, sizeof inl);
 
 value: /* a value is expected; read its first token */
   kind = ng__json_advance(p);

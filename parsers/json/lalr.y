@@ -33,7 +33,7 @@
  * the same decision as every other engine (parsers/json/engine.h).
  */
 
-%name ng__lalr
+%name ng__json_lalr
 %token_prefix TK_
 %start_symbol json
 
@@ -45,7 +45,7 @@
 /* Tokens carry no value: the driver reads p->tok. */
 %token_type { int }
 %token_destructor { (void)lc; (void)$$; }
-%extra_context { ng__lalr_ctx *lc }
+%extra_context { ng__json_lalr_ctx *lc }
 
 %include {
 /* Generated code: lempar's own asserts and tracing are for debugging the
@@ -64,16 +64,16 @@
  * parse), no ParseAlloc/ParseFree: the driver embeds the parser object. */
 #define YYSTACKDEPTH 0
 #define YYNOERRORRECOVERY 1
-#define ng__lalr_ENGINEALWAYSONSTACK 1
+#define ng__json_lalr_ENGINEALWAYSONSTACK 1
 
 /* lempar.c 3.40 grows its stack with malloc/realloc in yyGrowStack(p) and
  * releases it with free in ParseFinalize(pParser). The standard headers
  * are included above, so these function-like macros only rewrite those
  * calls. A name change in a future lempar.c breaks the build loudly
  * rather than falling back to libc. */
-#define malloc(n) ng__lalr_stack_resize(p->lc, NULL, (n))
-#define realloc(q, n) ng__lalr_stack_resize(p->lc, (q), (n))
-#define free(q) ng__lalr_stack_free(pParser->lc, (q))
+#define malloc(n) ng__lemon_stack_resize(&p->lc->stk, NULL, (n))
+#define realloc(q, n) ng__lemon_stack_resize(&p->lc->stk, (q), (n))
+#define free(q) ng__lemon_stack_free(&pParser->lc->stk, (q))
 
 struct yyParser;
 static int lalr_want(const struct yyParser *pp, int prev);
@@ -118,8 +118,8 @@ okey ::= okey value COMMA STRING COLON.
 #undef realloc
 #undef free
 
-_Static_assert(sizeof(yyParser) <= NG__LALR_PARSER_BYTES,
-               "NG__LALR_PARSER_BYTES too small for lemon's parser");
+_Static_assert(sizeof(yyParser) <= NG__JSON_LALR_PARSER_BYTES,
+               "NG__JSON_LALR_PARSER_BYTES too small for lemon's parser");
 _Static_assert(YYNTOKEN == NG__JT_COUNT, "token set differs from lexer");
 
 /*
@@ -141,22 +141,20 @@ static int lalr_want(const struct yyParser *pp, int prev) {
   for (t = 0; t < YYNTOKEN; t++)
     if (yy_find_shift_action((YYCODETYPE)t, st) != YY_ERROR_ACTION)
       set |= 1u << t;
-  for (w = 0; w < NG__JX_COUNT; w++)
-    if (ng__json_expect_mask[w] == set && w != NG__JX_VALUE_OR_END)
-      return w;
-  /* Not reached for this grammar (tests check every state); the generic
-   * answer keeps the error an error. */
-  return NG__JX_VALUE;
+  /* No other state has VALUE_OR_END's set; VALUE is the generic answer
+   * (not reached for this grammar: tests check every state). */
+  w = ng__grammar_state_of(&ng__json_grammar, set, NG__JX_VALUE);
+  return w == NG__JX_VALUE_OR_END ? NG__JX_VALUE : w;
 }
 
 /* Whether the STRING just accepted is a member key. A key is shifted
  * into a real state (it waits for ':'); a value is a shift-reduce, which
  * lempar stores as a pending reduce action in the entry's stateno. */
-int ng__lalr_top_is_key(const void *parser) {
+int ng__json_lalr_top_is_key(const void *parser) {
   const yyParser *pp = (const yyParser *)parser;
   return pp->yytos->major == TK_STRING && pp->yytos->stateno <= YY_MAX_SHIFT;
 }
 
 /* Bytes of one stack entry (the driver's size cap; tests' bounds). */
-size_t ng__lalr_stack_entry_size(void) { return sizeof(yyStackEntry); }
+size_t ng__json_lalr_stack_entry_size(void) { return sizeof(yyStackEntry); }
 }

@@ -13,9 +13,8 @@
  * stops at max_depth (ng__json_emit_open), so lemon's stack never holds
  * more than max_depth + 5 entries; it grows on demand from 100 entries
  * through the parse's allocator and is released on every path by
- * ng__lalrFinalize().
+ * ng__json_lalrFinalize().
  */
-#include <limits.h>
 #include <stddef.h>
 
 #include "lalr_driver.h"
@@ -30,29 +29,6 @@ _Static_assert(TK_LBRACE == NG__JT_LBRACE && TK_RBRACE == NG__JT_RBRACE &&
                    TK_ERROR == NG__JT_ERROR,
                "lalr.y %token order must follow ng__jtok");
 
-void *ng__lalr_stack_resize(ng__lalr_ctx *lc, void *q, size_t n) {
-  void *r;
-  if (n > lc->stk_max) {
-    lc->oom = 1;
-    return NULL;
-  }
-  if (q == NULL)
-    r = ng__malloc(lc->alc, n);
-  else
-    r = ng__realloc(lc->alc, q, lc->stk_bytes, n);
-  if (r == NULL) {
-    lc->oom = 1;
-    return NULL;
-  }
-  lc->stk_bytes = n;
-  return r;
-}
-
-void ng__lalr_stack_free(ng__lalr_ctx *lc, void *q) {
-  ng__free(lc->alc, q, lc->stk_bytes);
-  lc->stk_bytes = 0;
-}
-
 /* Emits the event of the token just accepted (see sink.h for timing). */
 static int lalr_emit(ng__json_parser *p, const void *parser, int kind) {
   switch (kind) {
@@ -65,7 +41,7 @@ static int lalr_emit(ng__json_parser *p, const void *parser, int kind) {
   case NG__JT_RBRACE:
     return ng__json_emit_close(p, NG__SINK_OBJECT);
   case NG__JT_STRING:
-    if (ng__lalr_top_is_key(parser))
+    if (ng__json_lalr_top_is_key(parser))
       return ng__json_emit_key(p);
     return ng__json_emit_scalar(p);
   case NG__JT_NUMBER:
@@ -80,11 +56,11 @@ static int lalr_emit(ng__json_parser *p, const void *parser, int kind) {
 
 /* The token loop: returns NG_OK after the document and its EOF, or the
  * recorded error. */
-static int lalr_loop(ng__json_parser *p, void *parser, ng__lalr_ctx *lc) {
+static int lalr_loop(ng__json_parser *p, void *parser, ng__json_lalr_ctx *lc) {
   int kind, rc;
   for (;;) {
     kind = ng__json_advance(p);
-    ng__lalr(parser, kind, 0);
+    ng__json_lalr(parser, kind, 0);
     if (NG_UNLIKELY(lc->rc != NG_OK))
       return lc->rc;
     if (lc->accepted) {
@@ -103,26 +79,22 @@ static int lalr_loop(ng__json_parser *p, void *parser, ng__lalr_ctx *lc) {
 int ng__json_run_lalr(ng__json_parser *p) {
   union {
     max_align_t align;
-    unsigned char bytes[NG__LALR_PARSER_BYTES];
+    unsigned char bytes[NG__JSON_LALR_PARSER_BYTES];
   } mem;
-  ng__lalr_ctx lc;
+  ng__json_lalr_ctx lc;
   int rc;
 
   lc.p = p;
-  lc.alc = p->alc;
-  lc.stk_bytes = 0;
-  /* lempar sizes its stack in int entries, growing to 2n + 100. */
-  lc.stk_max = (size_t)((INT_MAX - 100) / 2) * ng__lalr_stack_entry_size();
+  ng__lemon_stack_init(&lc.stk, p->c.alc, ng__json_lalr_stack_entry_size());
   lc.prev = -1;
   lc.rc = NG_OK;
-  lc.oom = 0;
   lc.accepted = 0;
 
-  ng__lalrInit(&mem, &lc);
-  if (NG_UNLIKELY(lc.oom)) /* no token read yet: report at offset 0 */
-    rc = ng__perr_at(&p->perr, NG_ENOMEM, 0, 0, "parser stack");
+  ng__json_lalrInit(&mem, &lc);
+  if (NG_UNLIKELY(lc.stk.oom)) /* no token read yet: report at offset 0 */
+    rc = ng__perr_at(&p->c.perr, NG_ENOMEM, 0, 0, "parser stack");
   else
     rc = lalr_loop(p, &mem, &lc);
-  ng__lalrFinalize(&mem);
+  ng__json_lalrFinalize(&mem);
   return rc;
 }

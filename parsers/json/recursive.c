@@ -23,9 +23,10 @@
  * bytes. The lexer (its strtod fallback), the DOM builder (malloc), user
  * callbacks of the event API and error formatting (snprintf) promise no
  * such bound. So the scanners run each of those calls where the stack has
- * REC_OUT_ROOM bytes free, and otherwise on the thread stack through
- * ng_stack_call_system(): in practice a direct call everywhere except near
- * the end of each segment of a very deep parse.
+ * NG__DESCENT_OUT_ROOM bytes free, and otherwise on the thread stack
+ * through ng_stack_call_system() (parsers/common/descent.h): in practice a
+ * direct call everywhere except near the end of each segment of a very
+ * deep parse.
  *
  * Token flow and errors are those of every engine (parsers/json/engine.h):
  * one token at a time, events emitted while their token is current,
@@ -34,8 +35,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../common/descent.h"
 #include "engine.h"
-#include "nestguard/stack.h"
 
 _Static_assert(NG__JT_NUMBER == NG__JT_STRING + 1 &&
                    NG__JT_TRUE == NG__JT_STRING + 2 &&
@@ -55,23 +56,6 @@ typedef struct rec {
 enum { REC_ENTER_ARRAY = -1, REC_ENTER_OBJECT = -2 };
 
 /* ---------------------------------------------------------- out-calls */
-
-/*
- * Stack an out-call is given: at least this much room below the caller,
- * else it runs on the thread stack. 64 KiB, the slack the runtime itself
- * keeps for libc and signal handlers; sanitizers make frames about four
- * times larger.
- */
-#if defined(__SANITIZE_ADDRESS__)
-#define REC_OUT_ROOM ((uintptr_t)256 << 10)
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define REC_OUT_ROOM ((uintptr_t)256 << 10)
-#endif
-#endif
-#ifndef REC_OUT_ROOM
-#define REC_OUT_ROOM ((uintptr_t)64 << 10)
-#endif
 
 /* Out-calls by number, for the far path. NEXT returns the new token's
  * kind; the others NG_OK or the recorded error. */
@@ -115,21 +99,8 @@ static NG_NOINLINE int rec_far(rec *r, int op, int arg) {
   return ng_stack_call_system(rec_do, r);
 }
 
-/*
- * Whether an out-call may run right here: the current stack has
- * REC_OUT_ROOM bytes above its checked limit, the one ng_stack_call
- * compares with (nestguard/stack.h exposes it as ng__stack_limit for its
- * inline fast path). True on the thread stack of any shallow parse and on
- * most of each segment.
- */
-NG_INLINE int rec_roomy(void) {
-  uintptr_t here = (uintptr_t)__builtin_frame_address(0);
-  return here > ng__stack_limit && here - ng__stack_limit >= REC_OUT_ROOM;
-}
-
-/* The out-calls: run here when `near` (rec_roomy() held where the
- * scanner started; a scanner's frame depth and the limit do not change
- * while it runs), else far. */
+/* The out-calls: run here when `near` (ng__descent_roomy() held where
+ * the scanner started), else far. */
 NG_INLINE int rec_next(rec *r, int near) {
   return near ? ng__json_advance(r->p) : rec_far(r, OP_NEXT, 0);
 }
@@ -253,11 +224,11 @@ NG_INLINE int scan_object_in(rec *r, int first, int near) {
 /* The scanners proper: each checks the room once and runs the variant
  * with every out-call near or every one far. */
 static NG_NOINLINE int scan_array(rec *r, int first) {
-  return rec_roomy() ? scan_array_in(r, first, 1) : scan_array_in(r, first, 0);
+  return ng__descent_roomy() ? scan_array_in(r, first, 1) : scan_array_in(r, first, 0);
 }
 
 static NG_NOINLINE int scan_object(rec *r, int first) {
-  return rec_roomy() ? scan_object_in(r, first, 1)
+  return ng__descent_roomy() ? scan_object_in(r, first, 1)
                      : scan_object_in(r, first, 0);
 }
 
@@ -307,7 +278,7 @@ static int rec_object(void *arg) {
 /* The document: one value, then end of input. Runs on the new stack. */
 static int rec_document(void *arg) {
   rec *r = (rec *)arg;
-  int near = rec_roomy(), rc;
+  int near = ng__descent_roomy(), rc;
   rec_next(r, near);
   rc = scan_value(r, NG__JX_VALUE, near);
   if (rc < 0)
@@ -318,19 +289,9 @@ static int rec_document(void *arg) {
 }
 
 int ng__json_run_recursive(ng__json_parser *p) {
-  ng_stack_opts so;
   rec r;
-  int rc;
   r.p = p;
   r.op = OP_NEXT;
   r.arg = 0;
-  so.max_stack = p->max_stack;
-  so.alc = p->alc;
-  so.user_stack = p->opt->limits.user_stack;
-  rc = ng_stack_run(rec_document, &r, &so);
-  /* A run that could not start (no first segment, ceiling below one
-   * segment) has read no token: report it at the start of input. */
-  if (NG_UNLIKELY(rc != NG_OK) && p->perr.code == NG_OK)
-    return ng__perr_at(&p->perr, rc, 0, 0, NULL);
-  return rc;
+  return ng__descent_run(&p->c, rec_document, &r);
 }

@@ -190,7 +190,7 @@ int ng__json_run_trampoline(ng__json_parser *p) {
   t.p = p;
   t.want = NG__JX_VALUE;
   t.rc = NG_OK;
-  ng__gstack_init(&t.frames, p->alc, inl, sizeof inl);
+  ng__gstack_init(&t.frames, p->c.alc, inl, sizeof inl);
   for (s = go(s_value); s.fn != NULL;)
     s = s.fn(&t);
   ng__gstack_free(&t.frames);
