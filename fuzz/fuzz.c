@@ -81,24 +81,6 @@ const char *ng_fuzz_chars(const uint8_t *data, size_t size) {
   return size == 0 || data == NULL ? "" : (const char *)data;
 }
 
-int ng_fuzz_engine_ok(ng_json_engine e) {
-  static int known[NG_JSON_ENGINE_COUNT]; /* 0 unknown, 1 yes, 2 no */
-  ng_json_options opt;
-  ng_json_doc *doc = NULL;
-  int rc;
-
-  if ((unsigned)e >= NG_JSON_ENGINE_COUNT)
-    return 0;
-  if (known[e] == 0) {
-    ng_json_options_default(&opt);
-    opt.engine = e;
-    rc = ng_json_parse("[1]", 3, &opt, &doc, NULL);
-    ng_json_doc_free(doc);
-    known[e] = rc == NG_ENOTSUP ? 2 : 1;
-  }
-  return known[e] == 1;
-}
-
 const char *ng_fuzz_error_str(const ng_error *e, char *buf, size_t n) {
   snprintf(buf, n, "%s@%zu (line %zu col %zu depth %zu: %s)",
            ng_err_name(e->code), e->offset, e->line, e->column, e->depth,
@@ -670,8 +652,6 @@ int ng_fuzz_json_engine(ng_json_engine e, const uint8_t *data, size_t size) {
   ng_error err;
   int rc, ret = 0;
 
-  if (!ng_fuzz_engine_ok(e))
-    return 0;
   ng_failalloc_init(&fa, 0);
   ng_json_options_default(&opt);
   opt.engine = e;

@@ -80,8 +80,6 @@ void ng_fuzz_log(const char *fmt, ...);
 /* Non-NULL pointer for an empty input (parsers may want data != NULL). */
 const char *ng_fuzz_chars(const uint8_t *data, size_t size);
 
-/* 1 when engine e is implemented (probed once; NG_ENOTSUP means no). */
-int ng_fuzz_engine_ok(ng_json_engine e);
 
 /*
  * Checks the parse contract of one result: on NG_OK a document with a

@@ -6,8 +6,7 @@
  * line/column consistent); the event API gives the same result and a
  * well-formed event stream matching the DOM; nothing leaked, every free
  * and realloc names the right size; inputs past the default max_depth are
- * parsed again with max_depth=0, so deep paths run as well. Skipped while
- * the engine returns NG_ENOTSUP.
+ * parsed again with max_depth=0, so deep paths run as well.
  */
 #include "fuzz.h"
 

@@ -244,7 +244,7 @@ int ng_fuzz_json_options(const uint8_t *data, size_t size) {
   if (size < NG_FUZZ_SETTINGS_BYTES)
     return 0;
   ng_fuzz_decode_settings(&r, &s);
-  if (!ng_fuzz_engine_ok(s.opt.engine))
+  if ((unsigned)s.opt.engine >= NG_JSON_ENGINE_COUNT)
     s.opt.engine = NG_JSON_ITERATIVE;
   ng_failalloc_init(&fa, s.fail_after ? 0 : s.fail_at);
   if (s.fail_after)

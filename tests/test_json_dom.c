@@ -234,7 +234,7 @@ static void test_sizes_are_32_bit(void **state) {
   assert_non_null(doc);
   ng__json_lexer_init(&lx, text, sizeof text - 1, 0, 0);
   ng__json_builder_init(&b, doc, &lx, NG_JSON_DUP_KEEP, NULL);
-  assert_int_equal(ng__json_build_start(&b, NG__SINK_OBJECT), NG_OK);
+  assert_int_equal(ng__json_build_start(&b, NG__JK_OBJECT), NG_OK);
   memset(&t, 0, sizeof t);
   t.kind = NG__JT_STRING;
   t.off = 0;
@@ -255,7 +255,7 @@ static void test_sizes_are_32_bit(void **state) {
   doc = ng__json_doc_new(NULL, 0);
   assert_non_null(doc);
   ng__json_builder_init(&b, doc, &lx, NG_JSON_DUP_KEEP, NULL);
-  assert_int_equal(ng__json_build_start(&b, NG__SINK_ARRAY), NG_OK);
+  assert_int_equal(ng__json_build_start(&b, NG__JK_ARRAY), NG_OK);
   a = b.cur;
   t.kind = NG__JT_NULL;
   assert_int_equal(ng__json_build_scalar(&b, NG__JT_NULL, &t), NG_OK);

@@ -168,7 +168,7 @@ static int print_help(const char *cmd) {
 /* Reports a parse failure: 1 for a rejected input, 2 for a resource or
  * usage problem that says nothing about the input. */
 static int fail_status(const cli_opts *c, const ng_error *err) {
-  if (err->code == NG_ENOTSUP || err->code == NG_EINVAL) {
+  if (err->code == NG_EINVAL) {
     fprintf(stderr, "nestguard: %s: %s\n", c->path,
             err->msg[0] ? err->msg : ng_strerror(err->code));
     return NG_CLI_USAGE;

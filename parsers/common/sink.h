@@ -1,54 +1,38 @@
 /*
- * parsers/common/sink.h - the event sink every engine emits into.
+ * parsers/common/sink.h - the event sink every engine emits into: one
+ * pattern, instantiated per format.
  *
- * Format-agnostic: an engine (JSON today, XML later) reports what it parses
- * as a stream of four events: a container starts, a container ends, a key
- * (member name) is seen, a scalar is seen. The sink turns them into a DOM
- * (parsers/json/builder.c) or forwards them to user callbacks
- * (ng_json_parse_events). Engines never build nodes themselves, so every
- * engine produces the same DOM by construction.
- *
- * Payloads are format-specific and passed as `const void *tok`: for JSON it
- * is the lexer's current `const ng__json_token *` (parsers/json/lexer.h),
- * which the sink decodes (strings) or reads (numbers, literals). The token
- * and the input it points into stay valid only during the call.
+ * An engine reports what it parses as a stream of events; a sink turns
+ * them into a DOM (the format's builder) or forwards them to user
+ * callbacks (ng_<format>_parse_events). Engines never build nodes
+ * themselves, so every engine produces the same DOM by construction. Each
+ * format has its own vocabulary (JSON: container start/end, key, scalar;
+ * XML: element start and attributes, end, text, comment, PI, doctype...),
+ * declared as a struct of functions and a sink type made by NG__SINK_TYPE.
+ * Payloads are the format's: typically its lexer's current token, which
+ * stays valid only during the call.
  *
  * Timing contract (this is what makes all engines report identical errors):
  *  - an event is delivered while its token is the current token, BEFORE the
  *    engine asks the lexer for the next token;
- *  - start: at the opening token, after the depth check;
- *    end: at the closing token;
- *    key: at the key's string token (before the ':' is lexed);
- *    scalar: at the scalar's token;
+ *  - a container's start is delivered at its opening token after the depth
+ *    check (parse.h's ng__parse_enter), its end at the closing token;
  *  - a sink returns NG_OK, or an error code (NG_ENOMEM, NG_EMEMLIMIT,
  *    NG_EDUPKEY, NG_ECANCELED, ...): the engine then stops, reports that
- *    code at the offset of the current token (see parsers/json/engine.h,
- *    ng__json_emit_*), and calls no further sink function.
+ *    code at the offset of the current token, and calls no further sink
+ *    function;
  *  - after an error the sink is not told to clean up through events; its
- *    owner releases it (the builder frees its document).
+ *    owner releases it (a builder frees its document).
  */
 #ifndef NG_PARSERS_COMMON_SINK_H
 #define NG_PARSERS_COMMON_SINK_H
 
-#include <stddef.h>
-
-/* Container kinds. XML maps an element to NG__SINK_OBJECT. */
-enum { NG__SINK_ARRAY = 1, NG__SINK_OBJECT = 2 };
-
-typedef struct ng__sink_ops {
-  /* A container of `kind` opens at token tok. */
-  int (*start)(void *self, int kind, const void *tok);
-  /* The innermost open container (of `kind`) closes at token tok. */
-  int (*end)(void *self, int kind, const void *tok);
-  /* A member key; the next event is its value. */
-  int (*key)(void *self, const void *tok);
-  /* A scalar value (string, number, literal). */
-  int (*scalar)(void *self, const void *tok);
-} ng__sink_ops;
-
-typedef struct ng__sink {
-  const ng__sink_ops *ops; /* never NULL; every function is set */
-  void *self;              /* the sink's state, passed to every call */
-} ng__sink;
+/* Declares sink type `name`: the format's `ops_type` (never NULL, every
+ * function set) and the sink's state, passed to every call. */
+#define NG__SINK_TYPE(name, ops_type)                                          \
+  typedef struct name {                                                        \
+    const ops_type *ops;                                                       \
+    void *self;                                                                \
+  } name
 
 #endif /* NG_PARSERS_COMMON_SINK_H */

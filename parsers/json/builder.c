@@ -258,7 +258,7 @@ int ng__json_build_start_slow(ng__json_builder *b, int kind) {
 
   if (NG_UNLIKELY(v == NULL))
     return ng__json_doc_err(b->doc);
-  v->type = kind == NG__SINK_ARRAY ? NG_JSON_ARRAY : NG_JSON_OBJECT;
+  v->type = kind == NG__JK_ARRAY ? NG_JSON_ARRAY : NG_JSON_OBJECT;
   v->as.head = NULL;
   v->len = 0;
   b->cur = v;
@@ -360,10 +360,10 @@ static int b_scalar(void *self, const void *tok) {
   return ng__json_build_scalar(self, t->kind, t);
 }
 
-const ng__sink_ops ng__json_builder_ops = {b_start, b_end, b_key, b_scalar};
+const ng__json_sink_ops ng__json_builder_ops = {b_start, b_end, b_key, b_scalar};
 
-ng__sink ng__json_builder_sink(ng__json_builder *b) {
-  ng__sink s;
+ng__json_sink ng__json_builder_sink(ng__json_builder *b) {
+  ng__json_sink s;
   s.ops = &ng__json_builder_ops;
   s.self = b;
   return s;

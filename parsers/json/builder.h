@@ -11,6 +11,26 @@
 #include "lexer.h"
 #include "nestguard/arena.h"
 
+/* ------------------------------------------------------- JSON's sinks */
+
+/* Container kinds of JSON's events. */
+enum { NG__JK_ARRAY = 1, NG__JK_OBJECT = 2 };
+
+/* JSON's event vocabulary (parsers/common/sink.h for the timing). The
+ * payload `tok` is the lexer's current const ng__json_token *. */
+typedef struct ng__json_sink_ops {
+  /* A container of `kind` opens at token tok. */
+  int (*start)(void *self, int kind, const void *tok);
+  /* The innermost open container (of `kind`) closes at token tok. */
+  int (*end)(void *self, int kind, const void *tok);
+  /* A member key; the next event is its value. */
+  int (*key)(void *self, const void *tok);
+  /* A scalar value (string, number, literal). */
+  int (*scalar)(void *self, const void *tok);
+} ng__json_sink_ops;
+
+NG__SINK_TYPE(ng__json_sink, ng__json_sink_ops);
+
 /* ------------------------------------------------------ the DOM builder */
 
 typedef struct ng__json_dupidx ng__json_dupidx;
@@ -39,7 +59,7 @@ void ng__json_builder_init(ng__json_builder *b, ng_json_doc *doc,
 void ng__json_builder_free(ng__json_builder *b);
 
 /* The builder as a sink. */
-ng__sink ng__json_builder_sink(ng__json_builder *b);
+ng__json_sink ng__json_builder_sink(ng__json_builder *b);
 
 /*
  * Direct calls. The builder's sink ops, exported so that engine.h can tell
@@ -49,7 +69,7 @@ ng__sink ng__json_builder_sink(ng__json_builder *b);
  * the token kind the engine already knows. The out-of-line sink ops are
  * these same functions.
  */
-extern const ng__sink_ops ng__json_builder_ops;
+extern const ng__json_sink_ops ng__json_builder_ops;
 
 /* What the fast paths leave to builder.c: duplicate-key policies other
  * than KEEP, closing an object that repeated keys under DUP_LAST, and
@@ -96,7 +116,7 @@ NG_INLINE ng_json_value *ng__json_build_node(ng__json_builder *b) {
   return v;
 }
 
-/* A container of kind NG__SINK_ARRAY / NG__SINK_OBJECT opens. */
+/* A container of kind NG__JK_ARRAY / NG__JK_OBJECT opens. */
 NG_INLINE int ng__json_build_start(ng__json_builder *b, int kind) {
   ng_json_value *v;
 
@@ -105,7 +125,7 @@ NG_INLINE int ng__json_build_start(ng__json_builder *b, int kind) {
   v = ng__json_build_node(b);
   if (NG_UNLIKELY(v == NULL))
     return ng__json_doc_err(b->doc);
-  v->type = kind == NG__SINK_ARRAY ? NG_JSON_ARRAY : NG_JSON_OBJECT;
+  v->type = kind == NG__JK_ARRAY ? NG_JSON_ARRAY : NG_JSON_OBJECT;
   v->as.head = NULL;
   v->len = 0;
   b->cur = v;
@@ -178,6 +198,6 @@ void ng__json_evsink_init(ng__json_evsink *s, const ng_json_events *ev,
                           const ng__json_lexer *lx, const ng_alloc *alc,
                           size_t budget);
 void ng__json_evsink_free(ng__json_evsink *s);
-ng__sink ng__json_evsink_sink(ng__json_evsink *s);
+ng__json_sink ng__json_evsink_sink(ng__json_evsink *s);
 
 #endif /* NG_PARSERS_JSON_BUILDER_H */

@@ -48,7 +48,7 @@ typedef struct ng__json_parser {
   ng__parse c;                /* errors, depth, grammar, allocator, stacks */
   ng__json_lexer lx;          /* token source */
   ng__json_token tok;         /* the current token */
-  ng__sink sink;              /* DOM builder or user events */
+  ng__json_sink sink;            /* DOM builder or user events */
   const ng_json_options *opt; /* resolved options (never NULL) */
 } ng__json_parser;
 
@@ -111,7 +111,7 @@ static inline int ng__json_to_dom(const ng__json_parser *p) {
 }
 
 /*
- * The current token is '[' (kind NG__SINK_ARRAY) or '{' (NG__SINK_OBJECT)
+ * The current token is '[' (kind NG__JK_ARRAY) or '{' (NG__JK_OBJECT)
  * and was accepted: enters one level (NG_EDEPTH at the token past
  * max_depth) and emits start. Returns NG_OK or the recorded error.
  */

@@ -85,7 +85,7 @@ static int ev_start(void *self, int kind, const void *tok) {
   const ng__json_evsink *s = self;
 
   (void)tok;
-  return ev_plain(s, kind == NG__SINK_ARRAY ? s->ev->start_array
+  return ev_plain(s, kind == NG__JK_ARRAY ? s->ev->start_array
                                             : s->ev->start_object);
 }
 
@@ -93,7 +93,7 @@ static int ev_end(void *self, int kind, const void *tok) {
   const ng__json_evsink *s = self;
 
   (void)tok;
-  return ev_plain(s, kind == NG__SINK_ARRAY ? s->ev->end_array
+  return ev_plain(s, kind == NG__JK_ARRAY ? s->ev->end_array
                                             : s->ev->end_object);
 }
 
@@ -157,10 +157,10 @@ static int ev_scalar(void *self, const void *tok) {
   return ev_user(s, &c);
 }
 
-static const ng__sink_ops evsink_ops = {ev_start, ev_end, ev_key, ev_scalar};
+static const ng__json_sink_ops evsink_ops = {ev_start, ev_end, ev_key, ev_scalar};
 
-ng__sink ng__json_evsink_sink(ng__json_evsink *s) {
-  ng__sink k;
+ng__json_sink ng__json_evsink_sink(ng__json_evsink *s) {
+  ng__json_sink k;
   k.ops = &evsink_ops;
   k.self = s;
   return k;

@@ -28,22 +28,22 @@ value: /* a value is expected; read its first token */
 value_tok: /* the current token must start a value (or close, per want) */
   switch (kind) {
   case NG__JT_LBRACKET:
-    if ((rc = ng__json_emit_open(p, NG__SINK_ARRAY)) != NG_OK)
+    if ((rc = ng__json_emit_open(p, NG__JK_ARRAY)) != NG_OK)
       goto fail;
     if ((top = ng__gstack_push(&st, 1)) == NULL)
       goto oom;
-    *top = NG__SINK_ARRAY;
+    *top = NG__JK_ARRAY;
     kind = ng__json_advance(p);
     if (kind == NG__JT_RBRACKET)
       goto close;
     want = NG__JX_VALUE_OR_END;
     goto value_tok;
   case NG__JT_LBRACE:
-    if ((rc = ng__json_emit_open(p, NG__SINK_OBJECT)) != NG_OK)
+    if ((rc = ng__json_emit_open(p, NG__JK_OBJECT)) != NG_OK)
       goto fail;
     if ((top = ng__gstack_push(&st, 1)) == NULL)
       goto oom;
-    *top = NG__SINK_OBJECT;
+    *top = NG__JK_OBJECT;
     kind = ng__json_advance(p);
     if (kind == NG__JT_STRING)
       goto key;
@@ -78,7 +78,7 @@ next: /* a value is complete: what follows depends on its container */
   if (ng__gstack_empty(&st))
     goto done;
   kind = ng__json_next_after_value(&p->lx, &p->tok);
-  if (*(unsigned char *)ng__gstack_peek(&st, 1) == NG__SINK_ARRAY) {
+  if (*(unsigned char *)ng__gstack_peek(&st, 1) == NG__JK_ARRAY) {
     if (kind == NG__JT_COMMA) {
       want = NG__JX_VALUE;
       goto value;

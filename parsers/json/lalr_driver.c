@@ -33,13 +33,13 @@ _Static_assert(TK_LBRACE == NG__JT_LBRACE && TK_RBRACE == NG__JT_RBRACE &&
 static int lalr_emit(ng__json_parser *p, const void *parser, int kind) {
   switch (kind) {
   case NG__JT_LBRACKET:
-    return ng__json_emit_open(p, NG__SINK_ARRAY);
+    return ng__json_emit_open(p, NG__JK_ARRAY);
   case NG__JT_LBRACE:
-    return ng__json_emit_open(p, NG__SINK_OBJECT);
+    return ng__json_emit_open(p, NG__JK_OBJECT);
   case NG__JT_RBRACKET:
-    return ng__json_emit_close(p, NG__SINK_ARRAY);
+    return ng__json_emit_close(p, NG__JK_ARRAY);
   case NG__JT_RBRACE:
-    return ng__json_emit_close(p, NG__SINK_OBJECT);
+    return ng__json_emit_close(p, NG__JK_OBJECT);
   case NG__JT_STRING:
     if (ng__json_lalr_top_is_key(parser))
       return ng__json_emit_key(p);

@@ -143,10 +143,10 @@ NG_INLINE int scan_value(rec *r, ng__jexp want, int near) {
                 (unsigned)(NG__JT_NULL - NG__JT_STRING)))
     return rec_scalar(r, near);
   if (kind == NG__JT_LBRACKET)
-    return (rc = rec_open(r, NG__SINK_ARRAY, near)) != NG_OK ? rc
+    return (rc = rec_open(r, NG__JK_ARRAY, near)) != NG_OK ? rc
                                                              : REC_ENTER_ARRAY;
   if (kind == NG__JT_LBRACE)
-    return (rc = rec_open(r, NG__SINK_OBJECT, near)) != NG_OK
+    return (rc = rec_open(r, NG__JK_OBJECT, near)) != NG_OK
                ? rc
                : REC_ENTER_OBJECT;
   return rec_unexpected(r, want);
@@ -161,7 +161,7 @@ NG_INLINE int scan_array_in(rec *r, int first, int near) {
   int rc;
   if (first) {
     if (rec_next(r, near) == NG__JT_RBRACKET)
-      return rec_close(r, NG__SINK_ARRAY, near);
+      return rec_close(r, NG__JK_ARRAY, near);
     if ((rc = scan_value(r, NG__JX_VALUE_OR_END, near)) != NG_OK)
       return rc;
   }
@@ -170,7 +170,7 @@ NG_INLINE int scan_array_in(rec *r, int first, int near) {
     case NG__JT_COMMA:
       break;
     case NG__JT_RBRACKET:
-      return rec_close(r, NG__SINK_ARRAY, near);
+      return rec_close(r, NG__JK_ARRAY, near);
     default:
       return rec_unexpected(r, NG__JX_ARRAY_NEXT);
     }
@@ -200,7 +200,7 @@ NG_INLINE int scan_object_in(rec *r, int first, int near) {
   int rc;
   if (first) {
     if (rec_next(r, near) == NG__JT_RBRACE)
-      return rec_close(r, NG__SINK_OBJECT, near);
+      return rec_close(r, NG__JK_OBJECT, near);
     if ((rc = scan_key(r, NG__JX_KEY_OR_END, near)) != NG_OK ||
         (rc = scan_value(r, NG__JX_VALUE, near)) != NG_OK)
       return rc;
@@ -210,7 +210,7 @@ NG_INLINE int scan_object_in(rec *r, int first, int near) {
     case NG__JT_COMMA:
       break;
     case NG__JT_RBRACE:
-      return rec_close(r, NG__SINK_OBJECT, near);
+      return rec_close(r, NG__JK_OBJECT, near);
     default:
       return rec_unexpected(r, NG__JX_OBJECT_NEXT);
     }

@@ -108,17 +108,17 @@ static step s_value_tok(tramp *t) {
 
   switch (p->tok.kind) {
   case NG__JT_LBRACKET:
-    if ((rc = enter(t, NG__SINK_ARRAY)) != NG_OK)
+    if ((rc = enter(t, NG__JK_ARRAY)) != NG_OK)
       return stop(t, rc);
     if (ng__json_advance(p) == NG__JT_RBRACKET)
-      return leave(t, NG__SINK_ARRAY);
+      return leave(t, NG__JK_ARRAY);
     t->want = NG__JX_VALUE_OR_END;
     return go(s_value_tok);
   case NG__JT_LBRACE:
-    if ((rc = enter(t, NG__SINK_OBJECT)) != NG_OK)
+    if ((rc = enter(t, NG__JK_OBJECT)) != NG_OK)
       return stop(t, rc);
     if (ng__json_advance(p) == NG__JT_RBRACE)
-      return leave(t, NG__SINK_OBJECT);
+      return leave(t, NG__JK_OBJECT);
     if (p->tok.kind != NG__JT_STRING)
       return stop(t, ng__json_unexpected(p, NG__JX_KEY_OR_END));
     return go(s_key);
@@ -157,7 +157,7 @@ static step s_array_next(tramp *t) {
     t->want = NG__JX_VALUE;
     return go(s_value);
   case NG__JT_RBRACKET:
-    return leave(t, NG__SINK_ARRAY);
+    return leave(t, NG__JK_ARRAY);
   default:
     return stop(t, ng__json_unexpected(p, NG__JX_ARRAY_NEXT));
   }
@@ -173,7 +173,7 @@ static step s_object_next(tramp *t) {
       return stop(t, ng__json_unexpected(p, NG__JX_KEY));
     return go(s_key);
   case NG__JT_RBRACE:
-    return leave(t, NG__SINK_OBJECT);
+    return leave(t, NG__JK_OBJECT);
   default:
     return stop(t, ng__json_unexpected(p, NG__JX_OBJECT_NEXT));
   }
