@@ -1,0 +1,134 @@
+/*
+ * parsers/common/offmap.c - offsets in decoded text back to the input (see
+ * offmap.h).
+ *
+ * Checkpoints grow geometrically through the map's allocator; a lookup
+ * binary-searches them and walks at most to the next one.
+ */
+#include "offmap.h"
+
+void ng__offmap_init(ng__offmap *m, const ng_alloc *alc, size_t shift,
+                     ng__offmap_step step) {
+  m->cp = NULL;
+  m->n = 0;
+  m->cap = 0;
+  m->due = NG__OFFMAP_EVERY;
+  m->shift = shift;
+  m->step = step;
+  m->alc = alc;
+}
+
+static int offmap_grow(ng__offmap *m) {
+  size_t cap = m->cap == 0 ? 16 : m->cap, bytes;
+  ng__offmap_cp *cp;
+
+  if (m->cap != 0 && ng__size_mul(cap, 2, &cap) != NG_OK)
+    return NG_ENOMEM;
+  if (ng__size_mul(cap, sizeof *cp, &bytes) != NG_OK)
+    return NG_ENOMEM;
+  cp = ng__realloc(m->alc, m->cp, m->cap * sizeof *cp, bytes);
+  if (cp == NULL)
+    return NG_ENOMEM;
+  m->cp = cp;
+  m->cap = cap;
+  return NG_OK;
+}
+
+int ng__offmap_add(ng__offmap *m, size_t dec, size_t orig, size_t unit) {
+  ng__offmap_cp *c;
+
+  if (m->n > 0 && m->cp[m->n - 1].dec == dec) {
+    c = &m->cp[m->n - 1];
+  } else {
+    if (m->n == m->cap && offmap_grow(m) != NG_OK)
+      return NG_ENOMEM;
+    c = &m->cp[m->n++];
+  }
+  c->dec = dec;
+  c->orig = orig;
+  c->unit = unit;
+  m->due =
+      dec > SIZE_MAX - NG__OFFMAP_EVERY ? SIZE_MAX : dec + NG__OFFMAP_EVERY;
+  return NG_OK;
+}
+
+void ng__offmap_free(ng__offmap *m) {
+  if (m->cp != NULL)
+    ng__free(m->alc, m->cp, m->cap * sizeof *m->cp);
+  m->cp = NULL;
+  m->n = 0;
+  m->cap = 0;
+  m->due = NG__OFFMAP_EVERY;
+}
+
+/* The last checkpoint at or before off, or NULL when there is none. */
+static const ng__offmap_cp *offmap_find(const ng__offmap *m, size_t off) {
+  size_t lo = 0, hi = m->n, mid;
+
+  while (lo < hi) {
+    mid = lo + (hi - lo) / 2;
+    if (m->cp[mid].dec <= off)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return lo == 0 ? NULL : &m->cp[lo - 1];
+}
+
+size_t ng__offmap_orig(const ng__offmap *m, const unsigned char *dec,
+                       size_t off) {
+  const ng__offmap_cp *c;
+  size_t pos = 0, orig, unit = 0, o, d;
+
+  if (m == NULL)
+    return off;
+  orig = m->shift;
+  c = offmap_find(m, off);
+  if (c != NULL) {
+    pos = c->dec;
+    orig = c->orig;
+    unit = c->unit;
+  }
+  if (m->step == NULL)
+    return orig + (off - pos);
+  while (pos < off) {
+    m->step(dec + pos, unit, &o, &d);
+    if (d == 0) /* a broken step function must not loop forever */
+      d = 1;
+    if (d > off - pos)
+      break;
+    pos += d;
+    orig += o;
+  }
+  return orig;
+}
+
+void ng__offmap_linecol(const ng__offmap *m, const unsigned char *dec,
+                        size_t off, size_t *line, size_t *col) {
+  size_t i, n = 1, start = 0;
+
+  for (i = 0; i < off; i++) {
+    if (dec[i] == '\r') {
+      n++;
+      start = i + 1;
+    } else if (dec[i] == '\n') {
+      if (i == 0 || dec[i - 1] != '\r') /* the LF of CR LF: already ended */
+        n++;
+      start = i + 1;
+    }
+  }
+  *line = n;
+  *col = 1 + ng__offmap_orig(m, dec, off) - ng__offmap_orig(m, dec, start);
+}
+
+int ng__offmap_error(ng_error *err, int code, const ng__offmap *m,
+                     const unsigned char *dec, size_t off, size_t depth,
+                     const char *msg) {
+  if (err == NULL)
+    return code;
+  /* Code, depth and message the usual way; then the mapped position. */
+  ng__error_at(err, code, NULL, 0, 0, depth, msg);
+  err->offset = ng__offmap_orig(m, dec, off);
+  ng__offmap_linecol(m, dec, off, &err->line, &err->column);
+  return code;
+}
