@@ -1,6 +1,7 @@
 /*
  * tests/test_corpus.c - replays every file under corpus/<format>/ through
- * every engine and checks what the file name promises:
+ * every engine of that format (the table `formats` below: a format adds
+ * one row) and checks what the file name promises:
  *   y_*  must be accepted,
  *   n_*  must be rejected with a parse error (not a resource error),
  *   i_*  implementation-defined: either, but every engine must agree.
@@ -27,14 +28,26 @@ typedef struct result {
   size_t offset;
 } result;
 
-static result parse_json(const char *data, size_t len, ng_json_engine e) {
+/* A format's corpus folder and how to parse with its engine number e. */
+typedef struct format {
+  const char *dir; /* corpus folder */
+  int engines;     /* engine count */
+  const char *(*engine_name)(int e);
+  result (*parse)(const char *data, size_t len, int e);
+} format;
+
+static const char *json_engine_name(int e) {
+  return ng_json_engine_name((ng_json_engine)e);
+}
+
+static result parse_json(const char *data, size_t len, int e) {
   ng_json_options opt;
   ng_json_doc *doc = NULL;
   ng_error err;
   result r;
 
   ng_json_options_default(&opt);
-  opt.engine = e;
+  opt.engine = (ng_json_engine)e;
   r.code = ng_json_parse(data, len, &opt, &doc, &err);
   r.offset = r.code == NG_OK ? 0 : err.offset;
   if (r.code == NG_OK && doc == NULL)
@@ -65,14 +78,19 @@ static int check_expectation(const char *name, const char *engine, result r) {
   return 0;
 }
 
-/* Every engine on one file; returns the number of problems. */
-static int replay_json_file(const ng_corpus_file *f, size_t *engines_run) {
+static const format formats[] = {
+    {"corpus/json", NG_JSON_ENGINE_COUNT, json_engine_name, parse_json},
+};
+
+/* Every engine of fm on one file; returns the number of problems. */
+static int replay_file(const format *fm, const ng_corpus_file *f,
+                       size_t *engines_run) {
   result first = {0, 0}, r;
   int problems = 0, have_first = 0, e;
 
-  for (e = 0; e < NG_JSON_ENGINE_COUNT; e++) {
-    const char *ename = ng_json_engine_name((ng_json_engine)e);
-    r = parse_json(f->data, f->len, (ng_json_engine)e);
+  for (e = 0; e < fm->engines; e++) {
+    const char *ename = fm->engine_name(e);
+    r = fm->parse(f->data, f->len, e);
     (*engines_run)++;
     problems += check_expectation(f->name, ename, r);
     if (!have_first) {
@@ -88,44 +106,47 @@ static int replay_json_file(const ng_corpus_file *f, size_t *engines_run) {
   return problems;
 }
 
-static void test_json_corpus(void **state) {
+/* Every file of every format's corpus through every engine. */
+static void test_corpus_replay(void **state) {
   ng_corpus c;
-  size_t i, engines_run = 0, y = 0, n = 0;
+  size_t k, i, engines_run, y, n;
   int problems = 0;
   (void)state;
 
-  assert_int_equal(ng_corpus_load(&c, "corpus/json"), 0);
-  for (i = 0; i < c.n; i++) {
-    problems += replay_json_file(&c.files[i], &engines_run);
-    y += c.files[i].name[0] == 'y';
-    n += c.files[i].name[0] == 'n';
+  for (k = 0; k < sizeof formats / sizeof formats[0]; k++) {
+    assert_int_equal(ng_corpus_load(&c, formats[k].dir), 0);
+    engines_run = y = n = 0;
+    for (i = 0; i < c.n; i++) {
+      problems += replay_file(&formats[k], &c.files[i], &engines_run);
+      y += c.files[i].name[0] == 'y';
+      n += c.files[i].name[0] == 'n';
+    }
+    printf("  %s: %zu files (%zu y_, %zu n_), %zu engine runs\n",
+           formats[k].dir, c.n, y, n, engines_run);
+    ng_corpus_free(&c);
+    /* Each corpus must exercise both sides. */
+    assert_true(y > 0);
+    assert_true(n > 0);
   }
-  printf("  json corpus: %zu files (%zu y_, %zu n_), %zu engine runs\n", c.n, y,
-         n, engines_run);
-  ng_corpus_free(&c);
   assert_int_equal(problems, 0);
-  /* The corpus must exercise both sides. */
-  assert_true(y > 0);
-  assert_true(n > 0);
 }
 
 /* Every corpus file name says what it expects. (corpus/regressions has its
  * own <harness>-<key> scheme, replayed by test_regressions.) */
 static void test_corpus_names(void **state) {
-  static const char *const dirs[] = {"corpus/json"};
   ng_corpus c;
   size_t d, i;
   int bad = 0;
   (void)state;
 
-  for (d = 0; d < sizeof dirs / sizeof dirs[0]; d++) {
-    if (ng_corpus_load(&c, dirs[d]) != 0)
-      continue; /* a folder may not exist yet */
+  for (d = 0; d < sizeof formats / sizeof formats[0]; d++) {
+    assert_int_equal(ng_corpus_load(&c, formats[d].dir), 0);
     for (i = 0; i < c.n; i++) {
       const char *s = c.files[i].name;
       if (strncmp(s, "y_", 2) != 0 && strncmp(s, "n_", 2) != 0 &&
           strncmp(s, "i_", 2) != 0) {
-        printf("  %s/%s: name must start with y_, n_ or i_\n", dirs[d], s);
+        printf("  %s/%s: name must start with y_, n_ or i_\n",
+               formats[d].dir, s);
         bad++;
       }
     }
@@ -137,7 +158,7 @@ static void test_corpus_names(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_corpus_names),
-      cmocka_unit_test(test_json_corpus),
+      cmocka_unit_test(test_corpus_replay),
   };
   return cmocka_run_group_tests_name("corpus", tests, NULL, NULL);
 }
