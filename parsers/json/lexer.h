@@ -146,12 +146,45 @@ static inline int ng__json_punct(ng__json_lexer *lx, ng__json_token *t,
   return kind;
 }
 
+/*
+ * Whitespace before a token, inline: pretty-printed input puts a newline
+ * and an indentation before almost every token. Runs of spaces go 8 bytes
+ * at a time. Returns the first byte that is not whitespace, or end.
+ */
+static inline const unsigned char *ng__json_skip_ws(const unsigned char *p,
+                                                    const unsigned char *end) {
+  uint64_t v;
+
+  while (p < end && *p <= ' ') {
+    if (*p == ' ') {
+      while (end - p >= 8) {
+        memcpy(&v, p, 8);
+        if (v != (uint64_t)0x2020202020202020u)
+          break;
+        p += 8;
+      }
+      while (p < end && *p == ' ')
+        p++;
+    } else if (*p == '\n' || *p == '\r' || *p == '\t') {
+      p++;
+    } else {
+      break;
+    }
+  }
+  return p;
+}
+
 static inline int ng__json_next(ng__json_lexer *lx, ng__json_token *t) {
   const unsigned char *p = lx->cur;
   int kind;
 
   if (NG_UNLIKELY(p >= lx->end))
     return ng__json_next_slow(lx, t);
+  if (*p <= ' ') {
+    lx->cur = p = ng__json_skip_ws(p, lx->end);
+    if (NG_UNLIKELY(p >= lx->end))
+      return ng__json_next_slow(lx, t);
+  }
   switch (*p) {
   case ',':
     kind = NG__JT_COMMA;

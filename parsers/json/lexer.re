@@ -653,35 +653,6 @@ done:
   return tok_simple(lx, t, NG__JT_NUMBER, start, p);
 }
 
-/* Whitespace bytes: space, \t, \n, \r. */
-static inline int is_ws(unsigned char c) {
-  return c <= ' ' && (c == ' ' || c == '\n' || c == '\r' || c == '\t');
-}
-
-/* Skips whitespace; indentation (runs of spaces) 8 bytes at a time. */
-static inline const unsigned char *skip_ws(const unsigned char *p,
-                                           const unsigned char *lim) {
-  uint64_t v;
-
-  while (p < lim && *p <= ' ') {
-    if (*p == ' ') {
-      while (lim - p >= 8) {
-        memcpy(&v, p, 8);
-        if (v != NG__ONES * ' ')
-          break;
-        p += 8;
-      }
-      if (p < lim && *p == ' ')
-        p++;
-    } else if (is_ws(*p)) {
-      p++;
-    } else {
-      break;
-    }
-  }
-  return p;
-}
-
 int ng__json_next_string(ng__json_lexer *lx, ng__json_token *t) {
   return lex_string(lx, t, lx->cur, 1);
 }
@@ -697,7 +668,7 @@ int ng__json_next_number(ng__json_lexer *lx, ng__json_token *t) {
 int ng__json_next_slow(ng__json_lexer *lx, ng__json_token *t) {
   const unsigned char *cur = lx->cur, *lim = lx->end;
 
-  cur = skip_ws(cur, lim);
+  cur = ng__json_skip_ws(cur, lim);
   lx->cur = cur;
   if (NG_UNLIKELY(cur == lim))
     return ng__json_lex(lx, t);
