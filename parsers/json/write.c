@@ -5,7 +5,8 @@
  * `head`, along sibling links, up from each last child), so any depth costs
  * O(1) machine stack; see dom.c. Output goes through a small buffer that either
  * grows on the heap (ng_json_write) or is handed to the caller's sink when
- * full (ng_json_write_cb).
+ * full (ng_json_write_cb): parsers/common/outbuf.h, shared with the XML
+ * writer.
  *
  * Output decisions:
  * - Strings: '"' and '\\' escaped; \b \f \n \r \t in their short forms,
@@ -27,81 +28,12 @@
 #include <string.h>
 
 #include "internal.h"
+#include "../common/outbuf.h"
 #include "dom.h"
 
 #define NG__WRITE_STREAM_BUF 256 /* stack buffer of ng_json_write_cb */
 #define NG__WRITE_HEAP_FIRST 256 /* first heap buffer of ng_json_write */
 #define NG__PRETTY_MAX_LEVELS 32 /* indent cap: 64 columns */
-
-typedef struct writer {
-  char *buf;           /* output buffer */
-  size_t len;          /* bytes used in buf */
-  size_t cap;          /* bytes in buf */
-  const ng_alloc *alc; /* heap mode: buf's allocator */
-  int (*sink)(void *ud, const char *data, size_t len); /* stream mode */
-  void *ud;                                            /* passed to sink */
-} writer;
-
-/* ------------------------------------------------------------ buffer */
-
-/* Stream mode: hands the buffered bytes to the sink. */
-static int w_flush(writer *w) {
-  if (w->len != 0 && w->sink(w->ud, w->buf, w->len) != 0)
-    return NG_ECANCELED;
-  w->len = 0;
-  return NG_OK;
-}
-
-/* Makes room for need more bytes; in stream mode need <= cap. */
-static NG_NOINLINE int w_room(writer *w, size_t need) {
-  size_t cap;
-  char *p;
-
-  if (w->sink != NULL)
-    return w_flush(w);
-  if (ng__size_add(w->len, need, &cap) != NG_OK)
-    return NG_ENOMEM;
-  if (cap < w->cap * 2 && w->cap <= SIZE_MAX / 2)
-    cap = w->cap * 2;
-  p = ng__realloc(w->alc, w->buf, w->cap, cap);
-  if (p == NULL)
-    return NG_ENOMEM;
-  w->buf = p;
-  w->cap = cap;
-  return NG_OK;
-}
-
-/* Guarantees n free bytes at buf + len (n <= NG__WRITE_STREAM_BUF). */
-NG_INLINE int w_reserve(writer *w, size_t n) {
-  return w->cap - w->len >= n ? NG_OK : w_room(w, n);
-}
-
-static int w_put(writer *w, const char *p, size_t n) {
-  int rc;
-
-  if (n == 0) /* p may be NULL then */
-    return NG_OK;
-  if (w->cap - w->len < n) {
-    if (w->sink != NULL && n >= w->cap) { /* big: bypass the buffer */
-      if ((rc = w_flush(w)) != NG_OK)
-        return rc;
-      return w->sink(w->ud, p, n) != 0 ? NG_ECANCELED : NG_OK;
-    }
-    if ((rc = w_room(w, n)) != NG_OK)
-      return rc;
-  }
-  memcpy(w->buf + w->len, p, n);
-  w->len += n;
-  return NG_OK;
-}
-
-NG_INLINE int w_byte(writer *w, char c) {
-  int rc = w_reserve(w, 1);
-
-  if (rc == NG_OK)
-    w->buf[w->len++] = c;
-  return rc;
-}
 
 /* ----------------------------------------------------------- strings */
 
@@ -190,15 +122,15 @@ static size_t clean_blocks(const unsigned char *p, size_t n) {
 }
 
 /* Writes s[0..n) as a quoted JSON string; verbatim runs are copied whole. */
-static int w_string(writer *w, const char *s, size_t n) {
+static int w_string(ng__out *w, const char *s, size_t n) {
   const unsigned char *p = (const unsigned char *)s;
   size_t i = 0, run = 0, k, used;
   char e[6];
   int rc;
 
   if (n == 0) /* s may be NULL then */
-    return w_put(w, "\"\"", 2);
-  if ((rc = w_byte(w, '"')) != NG_OK)
+    return ng__out_put(w, "\"\"", 2);
+  if ((rc = ng__out_byte(w, '"')) != NG_OK)
     return rc;
   while (i < n) {
     i += clean_blocks(p + i, n - i);
@@ -211,21 +143,21 @@ static int w_string(writer *w, const char *s, size_t n) {
       i++;
       continue;
     }
-    if ((rc = w_put(w, s + run, i - run)) != NG_OK ||
-        (rc = w_put(w, e, k)) != NG_OK)
+    if ((rc = ng__out_put(w, s + run, i - run)) != NG_OK ||
+        (rc = ng__out_put(w, e, k)) != NG_OK)
       return rc;
     i += used;
     run = i;
   }
-  if ((rc = w_put(w, s + run, n - run)) != NG_OK)
+  if ((rc = ng__out_put(w, s + run, n - run)) != NG_OK)
     return rc;
-  return w_byte(w, '"');
+  return ng__out_byte(w, '"');
 }
 
 /* ------------------------------------------------------------ values */
 
-static int w_scalar(writer *w, const ng_json_value *v) {
-  int rc = w_reserve(w, NG__JSON_NUM_MAX);
+static int w_scalar(ng__out *w, const ng_json_value *v) {
+  int rc = ng__out_reserve(w, NG__JSON_NUM_MAX);
   char *p = w->buf + w->len;
   size_t n;
 
@@ -262,14 +194,14 @@ static int w_scalar(writer *w, const ng_json_value *v) {
 }
 
 /* Pretty mode: a newline and the indent of `depth` levels (capped). */
-static int w_newline(writer *w, size_t depth) {
+static int w_newline(ng__out *w, size_t depth) {
   static const char nl[] = "\n                                "
                            "                                ";
   size_t lv = depth < NG__PRETTY_MAX_LEVELS ? depth : NG__PRETTY_MAX_LEVELS;
 
   _Static_assert(sizeof nl - 1 == 1 + 2 * NG__PRETTY_MAX_LEVELS,
                  "indent string matches the cap");
-  return w_put(w, nl, 1 + 2 * lv);
+  return ng__out_put(w, nl, 1 + 2 * lv);
 }
 
 static bool is_container(const ng_json_value *v) {
@@ -277,14 +209,14 @@ static bool is_container(const ng_json_value *v) {
 }
 
 /* A member's key and separator: "key": (with a space when pretty). */
-static int w_key(writer *w, const ng_json_value *v, bool pretty) {
+static int w_key(ng__out *w, const ng_json_value *v, bool pretty) {
   size_t len;
   const char *key = ng_json_key(v, &len);
   int rc = w_string(w, key, len);
 
   if (rc != NG_OK)
     return rc;
-  return pretty ? w_put(w, ": ", 2) : w_byte(w, ':');
+  return pretty ? ng__out_put(w, ": ", 2) : ng__out_byte(w, ':');
 }
 
 /*
@@ -293,7 +225,7 @@ static int w_key(writer *w, const ng_json_value *v, bool pretty) {
  * when the last child of a container is done the walk climbs, closing one
  * container per level.
  */
-static int w_tree(writer *w, const ng_json_value *root, bool pretty) {
+static int w_tree(ng__out *w, const ng_json_value *root, bool pretty) {
   const ng_json_value *v = root;
   size_t depth = 0;
   int rc;
@@ -303,7 +235,7 @@ static int w_tree(writer *w, const ng_json_value *root, bool pretty) {
         (rc = w_key(w, v, pretty)) != NG_OK)
       return rc;
     if (is_container(v)) {
-      if ((rc = w_byte(w, v->type == NG_JSON_ARRAY ? '[' : '{')) != NG_OK)
+      if ((rc = ng__out_byte(w, v->type == NG_JSON_ARRAY ? '[' : '{')) != NG_OK)
         return rc;
       if (v->as.head != NULL) {
         depth++;
@@ -312,7 +244,7 @@ static int w_tree(writer *w, const ng_json_value *root, bool pretty) {
         v = v->as.head;
         continue;
       }
-      rc = w_byte(w, v->type == NG_JSON_ARRAY ? ']' : '}');
+      rc = ng__out_byte(w, v->type == NG_JSON_ARRAY ? ']' : '}');
     } else {
       rc = w_scalar(w, v);
     }
@@ -323,12 +255,12 @@ static int w_tree(writer *w, const ng_json_value *root, bool pretty) {
       depth--;
       if (pretty && (rc = w_newline(w, depth)) != NG_OK)
         return rc;
-      if ((rc = w_byte(w, v->type == NG_JSON_ARRAY ? ']' : '}')) != NG_OK)
+      if ((rc = ng__out_byte(w, v->type == NG_JSON_ARRAY ? ']' : '}')) != NG_OK)
         return rc;
     }
     if (v == root)
       return NG_OK;
-    if ((rc = w_byte(w, ',')) != NG_OK)
+    if ((rc = ng__out_byte(w, ',')) != NG_OK)
       return rc;
     if (pretty && (rc = w_newline(w, depth)) != NG_OK)
       return rc;
@@ -340,9 +272,7 @@ static int w_tree(writer *w, const ng_json_value *root, bool pretty) {
 
 int ng_json_write(const ng_json_value *v, unsigned flags, const ng_alloc *alc,
                   char **out, size_t *len) {
-  writer w;
-  char *p;
-  int rc;
+  ng__out w;
 
   if (out != NULL)
     *out = NULL;
@@ -350,45 +280,24 @@ int ng_json_write(const ng_json_value *v, unsigned flags, const ng_alloc *alc,
     *len = 0;
   if (v == NULL || out == NULL || (flags & ~NG_JSON_WRITE_PRETTY) != 0)
     return NG_EINVAL;
-  memset(&w, 0, sizeof w);
-  w.alc = alc;
-  w.buf = ng__malloc(alc, NG__WRITE_HEAP_FIRST);
-  if (w.buf == NULL)
+  if (ng__out_heap(&w, alc, NG__WRITE_HEAP_FIRST) != NG_OK)
     return NG_ENOMEM;
-  w.cap = NG__WRITE_HEAP_FIRST;
-  rc = w_tree(&w, v, (flags & NG_JSON_WRITE_PRETTY) != 0);
-  if (rc == NG_OK && (rc = w_byte(&w, '\0')) == NG_OK) {
-    /* The caller frees len + 1 bytes: the block must be exactly that. */
-    p = w.cap == w.len ? w.buf : ng__realloc(alc, w.buf, w.cap, w.len);
-    if (p == NULL) {
-      rc = NG_ENOMEM;
-    } else {
-      *out = p;
-      if (len != NULL)
-        *len = w.len - 1;
-      return NG_OK;
-    }
-  }
-  ng__free(alc, w.buf, w.cap);
-  return rc;
+  return ng__out_take(&w, w_tree(&w, v, (flags & NG_JSON_WRITE_PRETTY) != 0),
+                      out, len);
 }
 
 int ng_json_write_cb(const ng_json_value *v, unsigned flags,
                      int (*sink)(void *ud, const char *data, size_t len),
                      void *ud) {
   char buf[NG__WRITE_STREAM_BUF];
-  writer w;
+  ng__out w;
   int rc;
 
   if (v == NULL || sink == NULL || (flags & ~NG_JSON_WRITE_PRETTY) != 0)
     return NG_EINVAL;
-  memset(&w, 0, sizeof w);
-  w.buf = buf;
-  w.cap = sizeof buf;
-  w.sink = sink;
-  w.ud = ud;
+  ng__out_stream(&w, buf, sizeof buf, sink, ud);
   rc = w_tree(&w, v, (flags & NG_JSON_WRITE_PRETTY) != 0);
   if (rc == NG_OK)
-    rc = w_flush(&w);
+    rc = ng__out_flush(&w);
   return rc;
 }
