@@ -1,0 +1,298 @@
+/*
+ * nestguard/xml.h - XML 1.0 documents as a depth-safe DOM.
+ *
+ * A document is an arena that owns every node and string, and a DOCUMENT
+ * node whose children are, in document order, the prolog's comments and
+ * processing instructions, the DOCTYPE (if any), the root element and the
+ * epilog's comments and PIs. Every operation here (free, copy, equal,
+ * walk, text content, write) uses O(1) machine stack whatever the nesting
+ * depth: links are threaded (a last child leads back to its parent), so
+ * walks are loops, not recursion. docs/xml_dom.md is the guide.
+ *
+ * Strings (names, values, text, URIs) are UTF-8, NUL-terminated for
+ * convenience, and come with explicit lengths: use the lengths. Sizes are
+ * 32-bit: a parse that meets a name, value, text, comment, PI or URI of
+ * 4 GiB or more fails with NG_ESTRLIMIT (an element's 2^32nd attribute
+ * with NG_EMEMLIMIT); nothing is ever truncated.
+ *
+ * Every function taking a node accepts NULL and then returns NULL, 0 or
+ * NG_EINVAL as it says. Nodes are read-only: they belong to the document.
+ *
+ * Thread-safety: a document may be read from several threads at once;
+ * nothing here writes to it. Freeing touches only the document passed in.
+ */
+#ifndef NESTGUARD_XML_H
+#define NESTGUARD_XML_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "alloc.h"
+#include "error.h"
+#include "limits.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ------------------------------------------------------------ the DOM */
+
+typedef enum ng_xml_type {
+  NG_XML_DOCUMENT = 1, /* the document: prolog, doctype, root, epilog */
+  NG_XML_ELEMENT,      /* name, attributes, children */
+  NG_XML_TEXT,         /* character data, references and CDATA merged */
+  NG_XML_CDATA,        /* a CDATA section, when the parse keeps them apart */
+  NG_XML_COMMENT,      /* the text between <!-- and --> */
+  NG_XML_PI,           /* a processing instruction: target and data */
+  NG_XML_DOCTYPE       /* <!DOCTYPE name PUBLIC/SYSTEM ids>; no subset */
+} ng_xml_type;
+
+typedef struct ng_xml_node ng_xml_node;
+
+/*
+ * A name as the document wrote it, with its namespace: interned, so every
+ * element or attribute with the same name and URI in one document points
+ * to the same record (32 bytes, once per distinct name). Read it through
+ * ng_xml_name(), ng_xml_local_name(), ng_xml_prefix(), ng_xml_ns_uri() and
+ * their ng_xml_attr_* forms.
+ */
+typedef struct ng_xml_qname {
+  const char *name;  /* qualified name as written, NUL-terminated */
+  const char *uri;   /* namespace URI, NUL-terminated; NULL: none */
+  uint32_t len;      /* bytes of name */
+  uint32_t local;    /* offset of the local name: 0 when there is no
+                        prefix (or namespaces are off), else prefix + 1 */
+  uint32_t uri_len;  /* bytes of uri; 0 when uri is NULL */
+  uint32_t reserved; /* zero */
+} ng_xml_qname;
+
+/* One attribute, 24 bytes; an element's attributes are an array, in
+ * document order (ng_xml_attr_at). Values are as the parser normalised
+ * them. xmlns and xmlns:p declarations are attributes like any other. */
+typedef struct ng_xml_attr {
+  const ng_xml_qname *name; /* interned name and namespace */
+  const char *value;        /* NUL-terminated */
+  uint32_t len;             /* bytes of value */
+  uint32_t reserved;        /* zero */
+} ng_xml_attr;
+
+/*
+ * One node: 24 bytes for TEXT, CDATA and COMMENT, 32 for ELEMENT and PI
+ * (a pointer to the interned name follows the node), 48 for DOCTYPE; an
+ * element's attributes sit in the arena right before it. Strings are
+ * extra. Go through the accessors below rather than the fields: `link` is
+ * the next sibling, except on a last child (flag NG_XML__LAST), where it
+ * points back to the parent (NULL on the DOCUMENT node):
+ *
+ *   for (c = ng_xml_first(el); c != NULL; c = ng_xml_next(c))
+ *     ...
+ */
+struct ng_xml_node {
+  uint8_t type;      /* an ng_xml_type */
+  uint8_t flags;     /* internal (NG_XML__LAST) */
+  uint16_t reserved; /* zero */
+  uint32_t len;      /* TEXT, CDATA, COMMENT, PI: bytes of data; ELEMENT:
+                        attributes; DOCTYPE: bytes of name; else 0 */
+  union {
+    const char *s;     /* TEXT, CDATA, COMMENT, PI: data; DOCTYPE: name */
+    ng_xml_node *head; /* ELEMENT, DOCUMENT: first child; NULL if none */
+  } as;
+  ng_xml_node *link; /* internal: next sibling, or the parent after its
+                        last child, or NULL after the DOCUMENT node */
+};
+
+/* flags bit: a last child (or the DOCUMENT node): `link` leads up. */
+#define NG_XML__LAST 0x1u
+
+/* The node's type, or 0 for NULL. */
+static inline int ng_xml_type_of(const ng_xml_node *n) {
+  return n != NULL ? n->type : 0;
+}
+
+/* The first child of an ELEMENT or the DOCUMENT; NULL when it has none
+ * and for every other node. */
+static inline ng_xml_node *ng_xml_first(const ng_xml_node *n) {
+  return n != NULL && (n->type == NG_XML_ELEMENT || n->type == NG_XML_DOCUMENT)
+             ? n->as.head
+             : NULL;
+}
+
+/* The next sibling of n; NULL after the last child, for the DOCUMENT node
+ * and for NULL. */
+static inline ng_xml_node *ng_xml_next(const ng_xml_node *n) {
+  return n == NULL || (n->flags & NG_XML__LAST) ? NULL : n->link;
+}
+
+/* The parent of n (the DOCUMENT node for the root element and the prolog
+ * and epilog); NULL for the DOCUMENT node and NULL. O(siblings after n):
+ * it follows them to the last one, whose link leads up. */
+ng_xml_node *ng_xml_parent(const ng_xml_node *n);
+
+/*
+ * Names. ng_xml_name is an ELEMENT's qualified name as written ("p:x"), a
+ * PI's target or a DOCTYPE's root element name. ng_xml_local_name ("x";
+ * the whole name when there is no prefix or namespaces were off),
+ * ng_xml_prefix ("p"; NULL when there is none) and ng_xml_ns_uri (NULL
+ * when the element is in no namespace or namespaces were off) are for
+ * ELEMENTs. Each stores the length in *len when len is not NULL, and
+ * returns NULL (length 0) for NULL and for other node types.
+ */
+const char *ng_xml_name(const ng_xml_node *n, size_t *len);
+const char *ng_xml_local_name(const ng_xml_node *n, size_t *len);
+const char *ng_xml_prefix(const ng_xml_node *n, size_t *len);
+const char *ng_xml_ns_uri(const ng_xml_node *n, size_t *len);
+
+/* The content of a TEXT, CDATA or COMMENT node, or a PI's data ("" when
+ * it has none), with its length in *len (may be NULL); NULL (length 0) for
+ * NULL and other types. Lengths count bytes; the text is never cut at a
+ * NUL. */
+const char *ng_xml_data(const ng_xml_node *n, size_t *len);
+
+/* A DOCTYPE's public and system identifiers, NULL (length 0) when the
+ * declaration has none, for other nodes and for NULL. The internal subset
+ * is not kept: its entities and attribute defaults are already applied to
+ * the document. */
+const char *ng_xml_doctype_public(const ng_xml_node *n, size_t *len);
+const char *ng_xml_doctype_system(const ng_xml_node *n, size_t *len);
+
+/*
+ * Attributes of an ELEMENT (0 and NULL for anything else and NULL).
+ * ng_xml_attr_at is O(1); the lookups are O(attributes) and return the
+ * first match. ng_xml_attr_get matches the qualified name name[0..len)
+ * as written ("xml:lang", "xmlns:p"); ng_xml_attr_get_ns matches the
+ * namespace URI uri[0..ulen) (uri NULL or ulen 0: no namespace) and the
+ * local name local[0..llen). A NULL string with a nonzero length matches
+ * nothing.
+ */
+size_t ng_xml_attr_count(const ng_xml_node *el);
+const ng_xml_attr *ng_xml_attr_at(const ng_xml_node *el, size_t i);
+const ng_xml_attr *ng_xml_attr_get(const ng_xml_node *el, const char *name,
+                                   size_t len);
+const ng_xml_attr *ng_xml_attr_get_ns(const ng_xml_node *el, const char *uri,
+                                      size_t ulen, const char *local,
+                                      size_t llen);
+
+/* An attribute's qualified name, local name, prefix (NULL: none),
+ * namespace URI (NULL: none) and value, as for elements above; NULL
+ * (length 0) when a is NULL. len may be NULL. */
+const char *ng_xml_attr_name(const ng_xml_attr *a, size_t *len);
+const char *ng_xml_attr_local_name(const ng_xml_attr *a, size_t *len);
+const char *ng_xml_attr_prefix(const ng_xml_attr *a, size_t *len);
+const char *ng_xml_attr_ns_uri(const ng_xml_attr *a, size_t *len);
+const char *ng_xml_attr_value(const ng_xml_attr *a, size_t *len);
+
+/*
+ * The text of a subtree in a new NUL-terminated buffer allocated through
+ * alc (NULL: libc) of exactly *len + 1 bytes (free it with free(), or
+ * alc->free(ctx, out, len + 1)): for an ELEMENT or the DOCUMENT the
+ * concatenated TEXT and CDATA descendants in document order (comments and
+ * PIs left out); for a TEXT, CDATA, COMMENT or PI node its data; "" for a
+ * DOCTYPE. len may be NULL. Iterative: any depth. Returns NG_OK, NG_ENOMEM
+ * or NG_EINVAL (n or out NULL); on failure *out is NULL and *len 0.
+ */
+int ng_xml_text_content(const ng_xml_node *n, const ng_alloc *alc, char **out,
+                        size_t *len);
+
+/* ------------------------------------------------------- the document */
+
+typedef struct ng_xml_doc ng_xml_doc;
+
+/* The DOCUMENT node; NULL for NULL. */
+ng_xml_node *ng_xml_doc_node(const ng_xml_doc *doc);
+
+/* The root element (the first ELEMENT child of the DOCUMENT node); NULL
+ * for NULL and for a document without one (a copy of a text node). */
+ng_xml_node *ng_xml_doc_root(const ng_xml_doc *doc);
+
+/* The DOCTYPE node, or NULL when the document has none. */
+ng_xml_node *ng_xml_doc_doctype(const ng_xml_doc *doc);
+
+/* Bytes the document holds from its allocator (the struct and every arena
+ * chunk); 0 for NULL. */
+size_t ng_xml_doc_memory(const ng_xml_doc *doc);
+
+/* Frees the document and every node in it, in O(chunks): no node is
+ * visited. NULL is a no-op. */
+void ng_xml_doc_free(ng_xml_doc *doc);
+
+/* --------------------------------------------------- parsing (issue 10)
+ *
+ * Reserved for the parse API: ng_xml_options (engine, flags such as
+ * keeping CDATA sections apart and namespace processing, ng_limits,
+ * allocator), ng_xml_options_default() and ng_xml_parse(), added here
+ * with the engines.
+ */
+
+/* ------------------------------------------------------ DOM operations */
+
+/*
+ * Structural equality of two subtrees: same types; ELEMENTs with the same
+ * qualified name, local/prefix split and namespace URI, and the same
+ * attributes in the same order (name, URI, value); TEXT, CDATA and
+ * COMMENT data; PI target and data; DOCTYPE name, public and system ids
+ * (absent differs from empty); and the same children in order. Strings
+ * compare by bytes. NULL equals only NULL; a subtree shared by both sides
+ * is equal without a visit. Iterative: any depth.
+ */
+bool ng_xml_equal(const ng_xml_node *a, const ng_xml_node *b);
+
+/*
+ * Deep copy of the subtree at n into a new document allocated through alc
+ * (NULL: libc), without a memory cap. The DOCUMENT node copies the whole
+ * document; any other node becomes the only child of the new document's
+ * DOCUMENT node (so an ELEMENT becomes its root element). Strings are
+ * copied and names interned anew: the source may be freed first. Returns
+ * NG_OK, NG_ENOMEM (nothing leaked) or NG_EINVAL (n or out NULL); *out is
+ * NULL on failure. Iterative: any depth.
+ */
+int ng_xml_copy(const ng_xml_node *n, const ng_alloc *alc, ng_xml_doc **out);
+
+/*
+ * Walk callbacks: enter(ud, node, depth) for every node of the subtree in
+ * document order (depth 0 for the start node), leave(ud, node, depth) for
+ * every ELEMENT and DOCUMENT after its children (also when it has none).
+ * Attributes are not nodes: read them from enter. Either callback may be
+ * NULL. A nonzero return stops the walk and is its result; a finished walk
+ * returns 0 (NG_OK); NULL root returns NG_EINVAL, so stop with values
+ * that are not error codes (negative ones) to tell them apart.
+ */
+typedef int (*ng_xml_visit)(void *ud, const ng_xml_node *n, size_t depth);
+int ng_xml_walk(const ng_xml_node *root, ng_xml_visit enter, ng_xml_visit leave,
+                void *ud);
+
+/* Writer flags. */
+#define NG_XML_WRITE_PRETTY 0x1u /* indent element-only content */
+#define NG_XML_WRITE_DECL 0x2u   /* start with <?xml version="1.0" ...?> */
+
+/*
+ * Serializes the subtree at n as UTF-8 XML text: the DOCUMENT node writes
+ * the whole document. Compact text (flags 0) re-parses to an equal DOM;
+ * pretty text adds whitespace between elements that had no text between
+ * them (see docs/xml_dom.md for the escaping rules). A node the syntax
+ * cannot express is NG_EINVAL: a control character other than TAB, LF and
+ * CR in text or a value, a comment with "--" or ending in "-", a PI whose
+ * data holds "?>" or starts with white space, a CDATA section holding
+ * "]]>", CR in a comment, PI or CDATA section, a DOCTYPE whose ids cannot
+ * be quoted or whose public id comes without a system id, an invalid node
+ * type. Unknown flag bits are NG_EINVAL.
+ *
+ * ng_xml_write stores a NUL-terminated buffer of exactly *len + 1 bytes
+ * allocated through alc (NULL: libc) in *out; free it with free() or
+ * alc->free(ctx, out, len + 1). len may be NULL. On failure *out is NULL
+ * and *len 0. Returns NG_OK, NG_ENOMEM or NG_EINVAL.
+ *
+ * ng_xml_write_cb streams the text to sink through a 256-byte buffer on
+ * its own stack and allocates nothing; a nonzero return from sink stops
+ * the write with NG_ECANCELED (a prefix may have been delivered).
+ */
+int ng_xml_write(const ng_xml_node *n, unsigned flags, const ng_alloc *alc,
+                 char **out, size_t *len);
+int ng_xml_write_cb(const ng_xml_node *n, unsigned flags,
+                    int (*sink)(void *ud, const char *data, size_t len),
+                    void *ud);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* NESTGUARD_XML_H */
