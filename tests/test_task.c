@@ -12,6 +12,7 @@
 
 #include <fenv.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -672,8 +673,12 @@ static int park_then_exit(void *p) {
   return ng_task_park();
 }
 
+/* Under TSan each task is a TSan fiber: gcc 12's runtime holds at most
+ * 8,128 of them and takes milliseconds to create one (NG_TSAN, set by make
+ * check-tsan). */
 static void test_million_parked(void **state) {
   size_t n = getenv("NG_VALGRIND")    ? 20000
+             : getenv("NG_TSAN")      ? 1000
              : getenv("NG_SANITIZED") ? 100000
              : !shared_stacks()       ? 100000
                                       : 1000000,
@@ -715,6 +720,198 @@ static void test_million_parked(void **state) {
   assert_int_equal(st.saved_bytes, 0);
   ng_sched_free(s);
   free(t);
+}
+
+/* ------------------------------------------ tasks on two threads */
+
+/*
+ * Two threads, each with its own scheduler and XT_TASKS tasks (more than
+ * the 4 shared stacks, so bases are copied out and in), pass XT_MSGS
+ * messages each way through a mutex-guarded box. A message is composed in
+ * a local array, across a yield, and filled into the box outside the lock
+ * (the claim under the lock makes it the task's own); tasks grow onto
+ * segments now and then, and count their switches in a variable of their
+ * thread that only the switches order. Under ThreadSanitizer (make
+ * check-tsan) this checks that every task switch is announced to it (each
+ * task its own call stack, a switch ordering the tasks of a thread) and
+ * that tasks synchronise across threads like threads do.
+ */
+#define XT_TASKS 6
+#define XT_MSGS 100
+#define XT_LEN 256
+
+enum { XT_FREE, XT_FILLING, XT_FULL, XT_READING };
+
+typedef struct xt_box {
+  int state;                   /* XT_*, under mu */
+  size_t seq;                  /* message number, with the bytes */
+  unsigned char bytes[XT_LEN]; /* owned by whoever moved state last */
+} xt_box;
+
+typedef struct xt_shared {
+  pthread_mutex_t mu;
+  xt_box box[2];      /* box[i]: messages to thread i */
+  size_t next_seq[2]; /* messages thread i has claimed to send */
+  size_t received[2]; /* messages thread i has read */
+  size_t sent[2];     /* messages thread i has published */
+} xt_shared;
+
+typedef struct xt_thread {
+  xt_shared *sh;
+  int id;        /* 0 or 1 */
+  size_t rounds; /* loop turns of its tasks: no lock, the switches order */
+  size_t summed; /* the tasks' own counts of the same, added at exit */
+  int bad;       /* a message arrived damaged or out of order */
+  int rc;        /* 0: the thread's scheduler and tasks did their part */
+} xt_thread;
+
+static unsigned char xt_byte(int from, size_t seq, size_t k) {
+  return (unsigned char)(seq * 7 + k + (size_t)from * 101);
+}
+
+static int xt_done(xt_thread *x) {
+  xt_shared *sh = x->sh;
+  int done;
+  pthread_mutex_lock(&sh->mu);
+  done = sh->received[x->id] >= XT_MSGS && sh->sent[x->id] >= XT_MSGS;
+  pthread_mutex_unlock(&sh->mu);
+  return done;
+}
+
+/* Hands box b on in state st, counting it in *n, under the lock. */
+static void xt_hand_on(xt_shared *sh, xt_box *b, int st, size_t *n) {
+  pthread_mutex_lock(&sh->mu);
+  b->state = st;
+  (*n)++;
+  pthread_mutex_unlock(&sh->mu);
+}
+
+/* Sends one message to the other thread if its box is free. */
+static int xt_send(xt_thread *x) {
+  xt_shared *sh = x->sh;
+  xt_box *b = &sh->box[!x->id];
+  unsigned char local[XT_LEN];
+  size_t seq = 0, k;
+  int mine = 0;
+
+  pthread_mutex_lock(&sh->mu);
+  if (b->state == XT_FREE && sh->next_seq[x->id] < XT_MSGS) {
+    b->state = XT_FILLING;
+    seq = sh->next_seq[x->id]++;
+    mine = 1;
+  }
+  pthread_mutex_unlock(&sh->mu);
+  if (!mine)
+    return 0;
+  for (k = 0; k < XT_LEN; k++) /* on this task's (shared) base stack */
+    local[k] = xt_byte(x->id, seq, k);
+  ng_task_yield(); /* other tasks may take the base: local is copied out */
+  memcpy(b->bytes, local, XT_LEN);
+  b->seq = seq;
+  xt_hand_on(sh, b, XT_FULL, &sh->sent[x->id]);
+  return 1;
+}
+
+/* Reads the message in this thread's box, if there is one. */
+static int xt_receive(xt_thread *x) {
+  xt_shared *sh = x->sh;
+  xt_box *b = &sh->box[x->id];
+  size_t k, want;
+  int mine = 0;
+
+  pthread_mutex_lock(&sh->mu);
+  if (b->state == XT_FULL) {
+    b->state = XT_READING;
+    mine = 1;
+  }
+  want = sh->received[x->id];
+  pthread_mutex_unlock(&sh->mu);
+  if (!mine)
+    return 0;
+  if (b->seq != want)
+    x->bad = 1;
+  for (k = 0; k < XT_LEN; k++)
+    if (b->bytes[k] != xt_byte(!x->id, b->seq, k))
+      x->bad = 1;
+  xt_hand_on(sh, b, XT_FREE, &sh->received[x->id]);
+  return 1;
+}
+
+static int xt_task(void *p) {
+  xt_thread *x = p;
+  size_t mine = 0;
+  rec r;
+  int rc;
+
+  while (!xt_done(x)) {
+    int moved = xt_send(x) | xt_receive(x);
+    x->rounds++;
+    mine++;
+    if (mine % 8 == 0) { /* ~50 KB: onto segments and back */
+      memset(&r, 0, sizeof r);
+      r.target = 200;
+      rc = ng_stack_call(recurse, &r);
+      if (rc != 0 || r.max_depth != 200)
+        return -1;
+    }
+    if (!moved && mine % 16 == 0)
+      sched_yield(); /* waiting for the other thread */
+    rc = ng_task_yield();
+    if (rc != NG_OK)
+      return rc;
+  }
+  x->summed += mine;
+  return 0;
+}
+
+static void *xt_thread_main(void *p) {
+  xt_thread *x = p;
+  ng_task *t[XT_TASKS];
+  ng_sched *s;
+  int i, n = 0, res, rc;
+
+  x->rc = -1;
+  if (ng_sched_new(&s, NULL) != NG_OK)
+    return NULL;
+  for (; n < XT_TASKS; n++)
+    if (ng_task_spawn(s, &t[n], xt_task, x, NULL) != NG_OK)
+      break;
+  rc = n == XT_TASKS ? ng_sched_run(s) : NG_EINVAL;
+  for (i = 0; i < n; i++)
+    if (ng_task_join(t[i], &res) != NG_OK || res != 0)
+      rc = -1;
+  ng_sched_free(s);
+  if (rc == NG_OK)
+    x->rc = 0;
+  return NULL;
+}
+
+static void test_tasks_on_two_threads(void **state) {
+  xt_shared sh;
+  xt_thread x[2];
+  pthread_t th[2];
+  int i;
+  (void)state;
+
+  memset(&sh, 0, sizeof sh);
+  assert_int_equal(pthread_mutex_init(&sh.mu, NULL), 0);
+  memset(x, 0, sizeof x);
+  for (i = 0; i < 2; i++) {
+    x[i].sh = &sh;
+    x[i].id = i;
+    assert_int_equal(pthread_create(&th[i], NULL, xt_thread_main, &x[i]), 0);
+  }
+  for (i = 0; i < 2; i++)
+    assert_int_equal(pthread_join(th[i], NULL), 0);
+  for (i = 0; i < 2; i++) {
+    assert_int_equal(x[i].rc, 0);
+    assert_false(x[i].bad);
+    assert_int_equal(sh.received[i], XT_MSGS);
+    assert_int_equal(sh.sent[i], XT_MSGS);
+    assert_int_equal(x[i].rounds, x[i].summed);
+    assert_true(x[i].rounds >= XT_MSGS);
+  }
+  pthread_mutex_destroy(&sh.mu);
 }
 
 /* ---------------------------------------------------------- signals */
@@ -963,6 +1160,7 @@ int main(void) {
       cmocka_unit_test(test_budgets),
       cmocka_unit_test(test_budget_growth),
       cmocka_unit_test(test_million_parked),
+      cmocka_unit_test(test_tasks_on_two_threads),
       cmocka_unit_test(test_signals_on_altstack),
       cmocka_unit_test(test_pool),
       cmocka_unit_test(test_failalloc_tasks),

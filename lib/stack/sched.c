@@ -68,6 +68,9 @@ struct ng_task {
   const void *as_lo; /* stack bounds ASan last saw for this context */
   size_t as_size;
 #endif
+#if NG__TOOL_TSAN
+  void *fiber; /* TSan fiber: this context's call stack and clock */
+#endif
 };
 
 struct ng_sched {
@@ -223,6 +226,57 @@ static void tool_bounds(const ng_task *b, const void **lo, size_t *size) {
   }
 }
 
+/* Tells TSan that b's context is entered next: right before the swap.
+ * Always inlined: returning from a call of its own would count against
+ * b's call stack. */
+NG_INLINE void tool_enter(ng_task *b) {
+#if NG__TOOL_TSAN
+  ng__tool_fiber_switch(b->fiber);
+#else
+  (void)b;
+#endif
+}
+
+#if NG__TOOL_TSAN
+static int fiber_new_tramp(void *p) {
+  ((ng_task *)p)->fiber = ng__tool_fiber_new();
+  return 0;
+}
+
+static int fiber_free_tramp(void *p) {
+  ng__tool_fiber_free(((ng_task *)p)->fiber);
+  return 0;
+}
+#endif
+
+/* b's fiber: a new one for a task (its context has not run yet), the
+ * thread's own for the loop. TSan's fiber calls have unknown stack needs
+ * (1.8 KiB to create one under gcc 12), so they run on the system stack. */
+static void tool_fiber_init(ng__thr *t, ng_task *b, int loop) {
+#if NG__TOOL_TSAN
+  if (loop)
+    b->fiber = ng__tool_fiber_self();
+  else
+    ng__sys_call(t, fiber_new_tramp, b);
+#else
+  (void)t;
+  (void)b;
+  (void)loop;
+#endif
+}
+
+/* A task's fiber goes with its stacks (b is not running; idempotent). */
+static void tool_fiber_free(ng__thr *t, ng_task *b) {
+#if NG__TOOL_TSAN
+  if (b->fiber != NULL)
+    ng__sys_call(t, fiber_free_tramp, b);
+  b->fiber = NULL;
+#else
+  (void)t;
+  (void)b;
+#endif
+}
+
 static void tool_arrived(ng_sched *s, void *fake) {
 #if NG__TOOL_ASAN
   ng__tool_switch_finish(fake, &s->prev->as_lo, &s->prev->as_size);
@@ -274,6 +328,7 @@ static inline void switch_to(ng__thr *t, ng_sched *s, ng_task *a, ng_task *b) {
 #endif
     ng__tool_switch_start(fake, lo, size);
   }
+  tool_enter(b);
   ng__ctx_swap(&a->ctx, &b->ctx);
   tool_arrived(s, fake != NULL ? *fake : NULL);
 }
@@ -418,6 +473,7 @@ static void release_runs(ng__thr *t, ng_task *a) {
 
 /* Releases every stack resource of a (ended, or being destroyed). */
 static void release_stacks(ng__thr *t, ng_sched *s, ng_task *a) {
+  tool_fiber_free(t, a);
   release_runs(t, a);
   ng__stk_abandon(t, &a->stk); /* a destroyed task may be on a segment */
   save_release(t, s, a);
@@ -451,6 +507,7 @@ static void task_exit(ng__thr *t, ng_sched *s, ng_task *a, int rc) {
   state_to(t, s, a, &s->loop);
   tool_bounds(&s->loop, &lo, &size);
   ng__tool_switch_start(NULL, lo, size); /* this stack ends for good */
+  tool_enter(&s->loop);
   ng__ctx_swap(&a->ctx, &s->loop.ctx);
 }
 
@@ -568,6 +625,7 @@ int ng_task_spawn(ng_sched *s, ng_task **out, int (*fn)(void *), void *arg,
     s->nspare++;
     return rc;
   }
+  tool_fiber_init(t, a, 0);
   a->fn = fn;
   a->arg = arg;
   a->cur = &a->stk;
@@ -787,6 +845,7 @@ int ng_sched_new(ng_sched **out, const ng_sched_opts *opts) {
   s->run = &s->loop;
   s->loop.cur = t->cur;
   s->loop.state = T_RUNNING;
+  tool_fiber_init(t, &s->loop, 1);
   s->thr = t;
   t->sched = s;
   *out = s;

@@ -29,10 +29,12 @@
 #include "stack/tool.h"
 
 /*
- * Sizes. Sanitizer builds make every frame several times larger, so the
- * red zone the runtime keeps (NG__RED) and its own reserve scale with it.
+ * Sizes. Sanitizer builds make every frame several times larger (ASan),
+ * or run their runtime's hooks on the running stack (TSan: a mutex's first
+ * lock takes 3.2 KiB under gcc 12), so the red zone the runtime keeps
+ * (NG__RED) and its own reserve scale with it.
  */
-#if NG__TOOL_ASAN
+#if NG__TOOL_ASAN || NG__TOOL_TSAN
 #define NG__SAN_SCALE 4
 #else
 #define NG__SAN_SCALE 1

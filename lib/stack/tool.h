@@ -1,10 +1,11 @@
 /*
- * lib/stack/tool.h - telling ASan and valgrind about our stacks.
+ * lib/stack/tool.h - telling ASan, TSan and valgrind about our stacks.
  *
- * Both tools track "the" stack of a thread. Every stack switch the runtime
+ * The tools track "the" stack of a thread. Every stack switch the runtime
  * makes is announced through these hooks, which compile to nothing (ASan)
  * or to a few no-op instructions (valgrind client requests, when not run
- * under valgrind) in an ordinary build.
+ * under valgrind) in an ordinary build. ASan and TSan hooks are compiled in
+ * only in builds with that sanitizer.
  *
  * ASan: __sanitizer_start_switch_fiber() before leaving a stack and
  * __sanitizer_finish_switch_fiber() as the first thing on the new one, so
@@ -12,6 +13,14 @@
  * reports, __asan_handle_no_return on longjmp). Stack bytes copied out of
  * and back into a shared stack carry stale poison of frames that ran there
  * since; the region is unpoisoned before each copy.
+ *
+ * TSan: every task context is a TSan fiber (the scheduler's loop is the
+ * thread's own), and __tsan_switch_to_fiber() comes right before each
+ * context swap, so that each task keeps its own shadow call stack (TSan
+ * keeps one per thread and corrupts it when contexts switch unannounced)
+ * and each switch orders what ran before it before what runs after it.
+ * Segment switches inside one context need nothing: TSan's call stack is
+ * logical (entry and exit hooks), not read from the stack memory.
  *
  * valgrind: VALGRIND_STACK_REGISTER for every segment and shared stack,
  * so that moving the stack pointer between them is seen as a switch and
@@ -35,6 +44,18 @@
 #define NG__TOOL_ASAN 0
 #endif
 
+#if defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define NG__TOOL_TSAN 1
+#endif
+#endif
+#if !defined(NG__TOOL_TSAN) && defined(__SANITIZE_THREAD__)
+#define NG__TOOL_TSAN 1
+#endif
+#ifndef NG__TOOL_TSAN
+#define NG__TOOL_TSAN 0
+#endif
+
 #if defined(__has_include)
 #if __has_include(<valgrind/valgrind.h>) && __has_include(<valgrind/memcheck.h>)
 #define NG__TOOL_VALGRIND 1
@@ -47,6 +68,9 @@
 #if NG__TOOL_ASAN
 #include <sanitizer/asan_interface.h>
 #include <sanitizer/common_interface_defs.h>
+#endif
+#if NG__TOOL_TSAN
+#include <sanitizer/tsan_interface.h>
 #endif
 #if NG__TOOL_VALGRIND
 #include <valgrind/memcheck.h>
@@ -78,6 +102,50 @@ static inline void ng__tool_switch_finish(void *fake, const void **old_bottom,
   (void)fake;
   (void)old_bottom;
   (void)old_size;
+#endif
+}
+
+/* The TSan fiber of the running context (the thread's own when called
+ * outside tasks); NULL in other builds. */
+static inline void *ng__tool_fiber_self(void) {
+#if NG__TOOL_TSAN
+  return __tsan_get_current_fiber();
+#else
+  return NULL;
+#endif
+}
+
+/* A TSan fiber for a context that has not run yet; NULL in other builds.
+ * TSan allocates it and dies rather than fail. */
+static inline void *ng__tool_fiber_new(void) {
+#if NG__TOOL_TSAN
+  return __tsan_create_fiber(0);
+#else
+  return NULL;
+#endif
+}
+
+/* Frees fiber, which must not be the running one; NULL does nothing. */
+static inline void ng__tool_fiber_free(void *fiber) {
+#if NG__TOOL_TSAN
+  if (fiber != NULL)
+    __tsan_destroy_fiber(fiber);
+#else
+  (void)fiber;
+#endif
+}
+
+/* The context of fiber is about to be entered: call immediately before
+ * the register swap, with no instrumented code in between (TSan already
+ * counts calls and returns against the new fiber's call stack; hence
+ * always inlined, as must be its callers up to the swap). The switch
+ * orders everything before it before everything after it. */
+static inline __attribute__((always_inline)) void
+ng__tool_fiber_switch(void *fiber) {
+#if NG__TOOL_TSAN
+  __tsan_switch_to_fiber(fiber, 0);
+#else
+  (void)fiber;
 #endif
 }
 
