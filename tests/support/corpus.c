@@ -73,8 +73,10 @@ int ng_corpus_load(ng_corpus *c, const char *dir) {
   if (d == NULL)
     return -1;
   while ((e = readdir(d)) != NULL) {
-    /* Dot files and a folder's README describe the corpus, not inputs. */
-    if (e->d_name[0] == '.' || strncmp(e->d_name, "README", 6) == 0)
+    /* Dot files, a folder's README and its expected.tsv (corpus/xml: the
+     * expected code of each case) describe the corpus, not inputs. */
+    if (e->d_name[0] == '.' || strncmp(e->d_name, "README", 6) == 0 ||
+        strcmp(e->d_name, "expected.tsv") == 0)
       continue;
     if (add_file(c, &cap, dir, e->d_name) != 0) {
       closedir(d);

@@ -21,8 +21,8 @@ typedef struct ng_corpus {
   size_t n;
 } ng_corpus;
 
-/* Loads regular files of dir (not recursive; dot files and README* are
- * skipped). Returns 0,
+/* Loads regular files of dir (not recursive; dot files, README* and
+ * expected.tsv are skipped). Returns 0,
  * or -1 if dir cannot be read. */
 int ng_corpus_load(ng_corpus *c, const char *dir);
 
