@@ -3,6 +3,7 @@
 #   make            library (static + shared), CLI          -> build/
 #   make check      all tests (cmocka binaries + corpus replays)
 #   make check-asan the same tests under ASan+UBSan          -> build/asan/
+#   make check-tsan runtime and JSON tests under TSan         -> build/tsan/
 #   make check-valgrind  the tests under valgrind memcheck
 #   make bench      release build, benchmarks, tables, charts -> build/bench/
 #   make fuzz-smoke short fuzz runs of every harness
@@ -75,7 +76,7 @@ TEST_BIN    := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_C))
 CMOCKA_CFLAGS := $(shell pkg-config --cflags cmocka 2>/dev/null)
 CMOCKA_LIBS   := $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
 
-.PHONY: all lib cli tests check check-asan check-valgrind bench fuzz \
+.PHONY: all lib cli tests check check-asan check-tsan check-valgrind bench fuzz \
         fuzz-smoke fuzz-cov install uninstall fmt lint deps clean
 .DEFAULT_GOAL := all
 # Keep objects make would see as intermediate (tests link them directly).
@@ -143,6 +144,21 @@ check-asan: deps
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:detect_stack_use_after_return=0 \
 	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 NG_SANITIZED=1 \
 	  NG_BUILD=build/asan sh tests/run.sh $(patsubst $(BUILD)/%,build/asan/%,$(TEST_BIN))
+
+# The runtime's and JSON tests under ThreadSanitizer: every task switch is
+# announced as a TSan fiber switch (lib/stack/tool.h). NG_TSAN keeps the
+# tests within what TSan follows: call stacks of at most 65,535 frames, and
+# gcc 12's runtime at most 8,128 fibers (live tasks), milliseconds each to
+# create. Left to ASan and valgrind: the CLI, corpus, core and XML tests,
+# and test_stack_contracts, which checks where signal handlers run (TSan
+# defers handlers and calls them itself, off the alternate stack).
+TSAN_TESTS := $(patsubst %,build/tsan/tests/%,test_stack test_task \
+                $(notdir $(filter $(BUILD)/tests/test_json_%,$(TEST_BIN))))
+check-tsan: deps
+	@$(MAKE) --no-print-directory BUILD=build/tsan OPT="-O1 -g" \
+	  SAN="-fsanitize=thread -fno-omit-frame-pointer" $(TSAN_TESTS)
+	@TSAN_OPTIONS=halt_on_error=1 NG_SANITIZED=1 NG_TSAN=1 \
+	  NG_BUILD=build/tsan sh tests/run.sh $(TSAN_TESTS)
 
 VALGRIND := valgrind -q --error-exitcode=99 --leak-check=full --trace-children=yes \
             --errors-for-leak-kinds=definite,indirect --track-origins=no

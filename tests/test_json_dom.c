@@ -5,7 +5,9 @@
  *
  * Documents are built by hand through the internal constructors
  * (parsers/json/dom.h), so these tests do not depend on any parser.
- * NG_VALGRIND=1 scales the deep tests to 1e5 levels, NG_SANITIZED=1 to 1e6.
+ * NG_VALGRIND=1 scales the deep tests to 1e5 levels, NG_SANITIZED=1 to 1e6;
+ * NG_TSAN=1 (make check-tsan, ~15x slower) to 1e5, and the random doubles
+ * as valgrind does.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -1179,7 +1181,9 @@ static void test_roundtrip_numbers(void **state) {
 static void test_roundtrip_random_doubles(void **state) {
   ng_json_doc *doc = ng__json_doc_new(NULL, 0), *back;
   ng_json_value *a, *x, *y;
-  size_t i, n = getenv("NG_VALGRIND") != NULL ? 5000 : 50000;
+  size_t i, n = getenv("NG_VALGRIND") != NULL || getenv("NG_TSAN") != NULL
+                    ? 5000
+                    : 50000;
   char *text;
   size_t len;
   (void)state;
@@ -1412,7 +1416,7 @@ typedef struct deep {
   } while (0)
 
 static size_t deep_levels(void) {
-  if (getenv("NG_VALGRIND") != NULL)
+  if (getenv("NG_VALGRIND") != NULL || getenv("NG_TSAN") != NULL)
     return 100000;
   if (getenv("NG_SANITIZED") != NULL)
     return 1000000;

@@ -33,10 +33,18 @@ size_t ng__json_lalr_stack_entry_size(void);
 static int under_valgrind(void) { return getenv("NG_VALGRIND") != NULL; }
 static int sanitized(void) { return getenv("NG_SANITIZED") != NULL; }
 
+/* ThreadSanitizer follows at most 65,535 frames of one call stack (its
+ * stack depot's limit; deeper, it crashes), and the recursive engine
+ * takes a frame a level: under NG_TSAN (make check-tsan) recursive parses
+ * stay at 50,000 levels or fewer. */
+static int under_tsan(void) { return getenv("NG_TSAN") != NULL; }
+
 /* Depth for the "10,000,000 levels" tests, scaled for slow builds. */
 static size_t deep_levels(void) {
   if (under_valgrind())
     return 100000;
+  if (under_tsan())
+    return 50000;
   if (sanitized())
     return 1000000;
   return 10000000;
@@ -770,7 +778,9 @@ static void test_recursive_estack(void **state) {
   static const size_t ceil[] = {(size_t)64 << 10, (size_t)256 << 10,
                                 (size_t)1 << 20, (size_t)4 << 20,
                                 (size_t)16 << 20};
-  const size_t levels = 2000000;
+  /* TSan: ceilings up to 1 MiB (~32,000 levels) and 50,000 levels. */
+  const size_t levels = under_tsan() ? 50000 : 2000000;
+  const size_t nceil = under_tsan() ? 3 : sizeof ceil / sizeof ceil[0];
   buf arr = nest_arrays(levels, 0), obj = nest_objects(levels);
   ng_json_options o;
   ng_json_doc *d;
@@ -779,7 +789,7 @@ static void test_recursive_estack(void **state) {
   size_t i, prev = 0;
   (void)state;
   obj.n = 5 * levels;
-  for (i = 0; i < sizeof ceil / sizeof ceil[0]; i++) {
+  for (i = 0; i < nceil; i++) {
     ng_failalloc_init(&fa, 0);
     opts(&o, NG_JSON_RECURSIVE, 0, &fa.alc);
     o.limits.max_stack = ceil[i];
@@ -830,7 +840,8 @@ static void test_recursive_depth_before_stack(void **state) {
 }
 
 /* A thread with a 64 KiB stack: the recursive engine grows off it onto
- * segments, the LALR engine never needs it; both parse 200,000 levels. */
+ * segments, the LALR engine never needs it; both parse 200,000 levels
+ * (50,000 under TSan). */
 typedef struct thread_job {
   int rc[2];
 } thread_job;
@@ -838,7 +849,7 @@ typedef struct thread_job {
 static void *small_stack_parse(void *arg) {
   thread_job *job = arg;
   ng_json_options o;
-  buf b = nest_arrays(200000, 1);
+  buf b = nest_arrays(under_tsan() ? 50000 : 200000, 1);
   opts(&o, NG_JSON_RECURSIVE, 0, NULL);
   job->rc[0] = parse_bare(&b, &o, NULL);
   o.engine = NG_JSON_LALR;
@@ -941,8 +952,9 @@ static void test_recursive_out_calls_have_room(void **state) {
 static void test_recursive_failalloc_sweep(void **state) {
   (void)state;
   /* Deeper than the 8 MiB thread stack, so segments are allocated (and
-   * fail) too. */
-  sweep_engine(NG_JSON_RECURSIVE, under_valgrind() ? 3000 : 400000);
+   * fail) too; not under valgrind (slow) or TSan (too deep for it). */
+  sweep_engine(NG_JSON_RECURSIVE,
+               under_valgrind() || under_tsan() ? 3000 : 400000);
 }
 
 int main(void) {

@@ -5,7 +5,8 @@
  * its own code and position, allocation failure at every allocation, and
  * 10,000,000-deep documents with max_depth = 0.
  *
- * NG_VALGRIND=1 / NG_SANITIZED=1 scale the big inputs down.
+ * NG_VALGRIND=1 / NG_SANITIZED=1 scale the big inputs down; NG_TSAN=1 (make
+ * check-tsan) the deep ones as valgrind does.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -30,7 +31,7 @@ static int sanitized(void) { return getenv("NG_SANITIZED") != NULL; }
 
 /* Levels for the "10,000,000 deep" tests, scaled for slow builds. */
 static size_t deep_levels(void) {
-  if (under_valgrind())
+  if (under_valgrind() || getenv("NG_TSAN") != NULL)
     return 100000;
   if (sanitized())
     return 1000000;
