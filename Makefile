@@ -149,14 +149,17 @@ check-asan: deps
 # announced as a TSan fiber switch (lib/stack/tool.h). NG_TSAN keeps the
 # tests within what TSan follows: call stacks of at most 65,535 frames, and
 # gcc 12's runtime at most 8,128 fibers (live tasks), milliseconds each to
-# create. Left to ASan and valgrind: the CLI, corpus, core and XML tests,
-# and test_stack_contracts, which checks where signal handlers run (TSan
-# defers handlers and calls them itself, off the alternate stack).
+# create. test_stack_contracts scales down under NG_TSAN (TSan defers
+# signal handlers and runs them itself, off the alternate stack), and the
+# CLI tests run a TSan-built CLI. Left to ASan and valgrind: the corpus,
+# core, docs and XML tests.
 TSAN_TESTS := $(patsubst %,build/tsan/tests/%,test_stack test_task \
+                test_stack_contracts test_cli test_cli_json \
                 $(notdir $(filter $(BUILD)/tests/test_json_%,$(TEST_BIN))))
 check-tsan: deps
 	@$(MAKE) --no-print-directory BUILD=build/tsan OPT="-O1 -g" \
-	  SAN="-fsanitize=thread -fno-omit-frame-pointer" $(TSAN_TESTS)
+	  SAN="-fsanitize=thread -fno-omit-frame-pointer" $(TSAN_TESTS) \
+	  build/tsan/nestguard
 	@TSAN_OPTIONS=halt_on_error=1 NG_SANITIZED=1 NG_TSAN=1 \
 	  NG_BUILD=build/tsan sh tests/run.sh $(TSAN_TESTS)
 

@@ -14,8 +14,9 @@
  *             eighth, or ng_limits.user_stack) in every engine at depth
  *             1e6, on the main thread and on a 2 MiB thread.
  *
- * NG_VALGRIND=1 scales the depth to 1e5 (the signal storms then run on a
- * 2 MiB thread, which that still leaves for segments).
+ * NG_VALGRIND=1 scales the depth to 1e5, NG_TSAN=1 to 5e4 (TSan's call
+ * stack limit); the signal storms then run on a 2 MiB thread, which they
+ * still leave for segments.
  */
 #define _GNU_SOURCE /* SIGEV_THREAD_ID, gettid, sigaltstack */
 #include <setjmp.h>
@@ -37,7 +38,16 @@
 
 static int under_valgrind(void) { return getenv("NG_VALGRIND") != NULL; }
 
-static size_t deep(void) { return under_valgrind() ? 100000 : 1000000; }
+/* ThreadSanitizer: at most 65,535 frames deep, and it runs handlers itself
+ * at its own points, on whatever stack is running. */
+static int under_tsan(void) { return getenv("NG_TSAN") != NULL; }
+
+/* Slow tools want less; they then run on small threads (see callers). */
+static int small(void) { return under_valgrind() || under_tsan(); }
+
+static size_t deep(void) {
+  return under_tsan() ? 50000 : under_valgrind() ? 100000 : 1000000;
+}
 
 /* "[[[...[1]...]]]" n deep. */
 static char *nested(size_t n, size_t *len) {
@@ -195,14 +205,14 @@ static void storm_case(int onstack, int with_sched, int plain_run) {
   s.onstack = onstack;
   s.with_sched = with_sched;
   s.plain_run = plain_run;
-  /* Under valgrind (1e5 levels) a 2 MiB thread still leaves its stack. */
-  on_thread(storm_thread, &s, (size_t)(under_valgrind() ? 2 : 8) << 20);
+  /* Scaled down, a 2 MiB thread still leaves its stack. */
+  on_thread(storm_thread, &s, (size_t)(small() ? 2 : 8) << 20);
   assert_int_equal(s.rc, NG_OK);
   /* The storm really happened and, once the thread had left its stack,
-   * reached handlers on the alternate stack (valgrind delivers signals
-   * at its own scheduling points, and fewer). */
-  assert_true(s.hits >= (under_valgrind() ? 1 : 20));
-  if (!under_valgrind())
+   * reached handlers on the alternate stack (valgrind and TSan deliver
+   * signals at their own points, and fewer). */
+  assert_true(s.hits >= (small() ? 1 : 20));
+  if (!small())
     assert_true(s.alt_hits > 0);
   /* The default policy added SA_ONSTACK to the handler. */
   assert_true(s.flags_after & SA_ONSTACK);
@@ -326,15 +336,18 @@ static __attribute__((noinline)) void burn(size_t n) {
 typedef struct budget {
   size_t use;       /* bytes each burning call uses */
   size_t calls;     /* callbacks so far */
+  size_t every;     /* start/end events between burns */
   size_t burns;     /* burning calls made */
   ng_alloc alc;     /* burning allocator */
   size_t live;      /* its live blocks */
 } budget;
 
-/* Burns at the deepest point (the scalar) and every 2^17th event. */
+/* Burns at the deepest point (the scalar) and at every (depth/2)-th start
+ * or end event: at the halfway depth going down, at the bottom of a
+ * container's end, and on the way back up. */
 static int b_plain(void *ud) {
   budget *b = ud;
-  if ((++b->calls & 0x1ffff) == 0) {
+  if (++b->calls % b->every == 0) {
     burn(b->use);
     b->burns++;
   }
@@ -392,6 +405,7 @@ static void *budget_thread(void *p) {
   for (e = 0; e < NG_JSON_ENGINE_COUNT; e++) {
     memset(&b, 0, sizeof b);
     b.use = c->use;
+    b.every = deep() / 2;
     b.alc.malloc = b_malloc;
     b.alc.realloc = b_realloc;
     b.alc.free = b_free;
