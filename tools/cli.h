@@ -35,7 +35,10 @@ typedef struct ng_cli_cmd {
    ng_cli_check},                                                              \
       {"parse",                                                                \
        "parse and pretty-print: parse [--format=json] [OPTIONS] FILE|-",       \
-       ng_cli_parse},
+       ng_cli_parse},                                                          \
+      {"gen",                                                                  \
+       "adversarial nesting: gen [--shape=S] [--depth=N] [-o FILE|stdout]",    \
+       ng_cli_gen},
 
 /*
  * 1 if an argument after the subcommand (argv[0]) is --help or -h: the
@@ -44,9 +47,16 @@ typedef struct ng_cli_cmd {
  */
 int ng_cli_wants_help(int argc, char **argv);
 
+/* The value of "--name=value" if arg is that option, else NULL. Defined in
+ * nestguard.c. */
+const char *ng_cli_opt_value(const char *arg, const char *name);
+
 /* tools/cli_json.c: `check` and `parse` (JSON; --format picks the parser). */
 int ng_cli_check(int argc, char **argv);
 int ng_cli_parse(int argc, char **argv);
+
+/* tools/cli_gen.c: `gen`, the adversarial nesting generator (streamed). */
+int ng_cli_gen(int argc, char **argv);
 
 /*
  * Reads a whole file ("-" is stdin) into a malloc'd buffer, never more than

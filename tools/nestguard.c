@@ -39,6 +39,13 @@ int ng_cli_wants_help(int argc, char **argv) {
   return 0;
 }
 
+const char *ng_cli_opt_value(const char *arg, const char *name) {
+  size_t n = strlen(name);
+  if (strncmp(arg, name, n) == 0 && arg[n] == '=')
+    return arg + n + 1;
+  return NULL;
+}
+
 static int cmd_help(int argc, char **argv) {
   (void)argc;
   (void)argv;
