@@ -2,8 +2,11 @@
  * bench/bench.c - harness: suite registry, timing, tables, results.tsv.
  *
  * Usage: bench [-o DIR] [SUITE...]   (default DIR: build/bench)
- * Writes DIR/results.tsv and DIR/<suite>.dat (the table in gnuplot form);
- * bench/chart.sh draws DIR/<suite>.svg and .png from the .dat files.
+ *        bench --report DIR
+ * A run writes DIR/results.tsv (a row per measurement), DIR/meta.tsv (the
+ * machine and versions) and DIR/<suite>.dat (each table in gnuplot form),
+ * and the Markdown tables on stdout. --report turns a run's files into
+ * the page DIR/index.html with its charts in DIR/charts/ (report*.c).
  */
 #define _GNU_SOURCE
 #include "bench.h"
@@ -319,6 +322,8 @@ int main(int argc, char **argv) {
   int first = 1;
   size_t i, from;
 
+  if (argc == 3 && strcmp(argv[1], "--report") == 0)
+    return ng_bench_report(argv[2]);
   if (argc > 2 && strcmp(argv[1], "-o") == 0) {
     dir = argv[2];
     first = 3;
@@ -331,6 +336,7 @@ int main(int argc, char **argv) {
     return 2;
   }
   fprintf(tsv, "suite\tcase\tsubject\tmetric\tvalue\tunit\n");
+  ng_bench_meta(dir, argc, argv, first);
   qsort(suites, n_suites, sizeof *suites, cmp_suite);
   printf("# nestguard benchmarks (%u repetitions, interleaved, median; "
          "min-max in brackets)\n",

@@ -63,6 +63,18 @@ int ng_bench_quick(void);
  */
 char *ng_bench_load(const char *rel, size_t *len);
 
+/*
+ * Writes DIR/meta.tsv for the report page: date, machine, versions,
+ * method, and the suites asked for (argv[first..argc), none: all).
+ */
+void ng_bench_meta(const char *dir, int argc, char **argv, int first);
+
+/*
+ * Builds the report page DIR/index.html and its charts DIR/charts/ from
+ * DIR/results.tsv and DIR/meta.tsv (bench/report.h). Returns 0 or 1.
+ */
+int ng_bench_report(const char *dir);
+
 /* Suite registration (runs before main through a constructor). */
 typedef void (*ng_bench_suite_fn)(void);
 void ng_bench_register(const char *name, ng_bench_suite_fn fn, int order);

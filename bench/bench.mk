@@ -1,8 +1,9 @@
 # bench/bench.mk - the benchmark binary; run as
 #   make -f bench/bench.mk BUILD=build/release BENCH_DIR=build/bench bench-run
-# (the top-level `make bench` does). Reuses the library rules of the main
-# Makefile in a release tree; peer libraries are linked here and nowhere in
-# the library.
+# (the top-level `make bench` does; SUITES="json stack" picks suites), or
+# bench-report to rebuild only the report page from the last run's files.
+# Reuses the library rules of the main Makefile in a release tree; peer
+# libraries are linked here and nowhere in the library.
 
 OPT := -O2 -DNDEBUG
 include Makefile
@@ -31,9 +32,22 @@ $(BENCH_BIN): $(BENCH_OBJ) $(LIB_A)
 	@mkdir -p $(@D)
 	$(CXX) -o $@ $^ $(PEER_LIBS) $(LDLIBS)
 
-.PHONY: bench-run
+# The report page built from a run's files (bench/report*.c: charts by
+# gnuplot in $(BENCH_DIR)/charts/, index.html), then checked by tidy
+# (bench/check_page.sh, which fails without tidy or on an error).
+define BENCH_REPORT
+@$(BENCH_BIN) --report $(BENCH_DIR)
+@sh bench/check_page.sh $(BENCH_DIR)/index.html
+@echo "bench: rows in $(BENCH_DIR)/results.tsv, tables in $(BENCH_DIR)/results.md, charts in $(BENCH_DIR)/charts/"
+@echo "bench: report page $(BENCH_DIR)/index.html"
+endef
+
+.PHONY: bench-run bench-report
 bench-run: $(BENCH_BIN)
 	@mkdir -p $(BENCH_DIR)
 	@$(BENCH_BIN) -o $(BENCH_DIR) $(SUITES) | tee $(BENCH_DIR)/results.md
-	@sh bench/chart.sh $(BENCH_DIR)
-	@echo "bench: results in $(BENCH_DIR)/results.tsv, tables in $(BENCH_DIR)/results.md, charts $(BENCH_DIR)/*.svg *.png"
+	$(BENCH_REPORT)
+
+# Rebuilds the page from the last run's files, without running anything.
+bench-report: $(BENCH_BIN)
+	$(BENCH_REPORT)

@@ -7,11 +7,12 @@
 #   build:  compiler, make, pkg-config, re2c, lemon
 #   tests:  cmocka, valgrind
 #   fuzz:   clang, lld, llvm, the clang runtimes (ASan, libFuzzer), AFL++
-#   bench:  gnuplot; peer libraries (linked into tests and bench only)
+#   bench:  gnuplot, tidy (checks the report page); peer libraries (linked
+#           into tests and bench only)
 set -u
 
 PKGS="build-essential pkg-config re2c lemon libcmocka-dev valgrind \
-clang lld llvm libclang-rt-14-dev afl++ afl++-clang gnuplot-nox \
+clang lld llvm libclang-rt-14-dev afl++ afl++-clang gnuplot-nox tidy \
 libcjson-dev libjansson-dev libjson-c-dev rapidjson-dev libsimdjson-dev \
 libxml2-dev libexpat1-dev libpugixml-dev"
 

@@ -22,6 +22,8 @@
 int ng__peer_rapidjson(const char *data, size_t len);
 int ng__peer_rapidjson_iterative(const char *data, size_t len);
 int ng__peer_simdjson(const char *data, size_t len);
+const char *ng__peer_rapidjson_version(void);
+const char *ng__peer_simdjson_version(void);
 
 static int peer_cjson(const char *data, size_t len) {
   cJSON *v = cJSON_ParseWithLength(data, len);
@@ -48,6 +50,7 @@ static struct {
   int (*get_error)(void *tok);
   int (*put)(void *obj);
   void (*tok_free)(void *tok);
+  const char *(*version)(void);
 } jc;
 
 static int json_c_load(void) {
@@ -64,6 +67,7 @@ static int json_c_load(void) {
   *(void **)&jc.get_error = dlsym(h, "json_tokener_get_error");
   *(void **)&jc.tok_free = dlsym(h, "json_tokener_free");
   *(void **)&jc.put = dlsym(h, "json_object_put");
+  *(void **)&jc.version = dlsym(h, "json_c_version");
   if (!jc.tok_new_ex || !jc.parse_ex || !jc.get_error || !jc.tok_free)
     jc.put = NULL;
   return jc.put != NULL ? 0 : -1;
@@ -89,12 +93,24 @@ static int peer_json_c(const char *data, size_t len) {
   return rc;
 }
 
+static const char *cjson_version(void) { return cJSON_Version(); }
+
+static const char *jansson_version(void) { return jansson_version_str(); }
+
+/* The loaded json-c's own version, or "not loaded". */
+static const char *json_c_version(void) {
+  if (json_c_load() != 0 || jc.version == NULL)
+    return "not loaded";
+  return jc.version();
+}
+
 const ng_peer ng_json_peers[] = {
-    {"cjson", peer_cjson},
-    {"jansson", peer_jansson},
-    {"json-c", peer_json_c},
-    {"rapidjson", ng__peer_rapidjson},
-    {"rapidjson-iterative", ng__peer_rapidjson_iterative},
-    {"simdjson", ng__peer_simdjson},
-    {NULL, NULL},
+    {"cjson", peer_cjson, cjson_version},
+    {"jansson", peer_jansson, jansson_version},
+    {"json-c", peer_json_c, json_c_version},
+    {"rapidjson", ng__peer_rapidjson, ng__peer_rapidjson_version},
+    {"rapidjson-iterative", ng__peer_rapidjson_iterative,
+     ng__peer_rapidjson_version},
+    {"simdjson", ng__peer_simdjson, ng__peer_simdjson_version},
+    {NULL, NULL, NULL},
 };

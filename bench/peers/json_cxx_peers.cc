@@ -15,6 +15,20 @@
 extern "C" int ng__peer_rapidjson(const char *data, size_t len);
 extern "C" int ng__peer_rapidjson_iterative(const char *data, size_t len);
 extern "C" int ng__peer_simdjson(const char *data, size_t len);
+extern "C" const char *ng__peer_rapidjson_version(void);
+extern "C" const char *ng__peer_simdjson_version(void);
+
+#define NG_STR2(x) #x
+#define NG_STR(x) NG_STR2(x)
+
+// The versions of the headers the bench was built with.
+extern "C" const char *ng__peer_rapidjson_version(void) {
+  return RAPIDJSON_VERSION_STRING;
+}
+
+extern "C" const char *ng__peer_simdjson_version(void) {
+  return NG_STR(SIMDJSON_VERSION);
+}
 
 extern "C" int ng__peer_rapidjson(const char *data, size_t len) {
   rapidjson::Document d;

@@ -18,6 +18,8 @@ extern "C" {
 typedef struct ng_peer {
   const char *name; /* subject name in results.tsv */
   int (*parse)(const char *data, size_t len);
+  const char *(*version)(void); /* the library's version ("1.7.15"); peers
+                                   of one library share the function */
 } ng_peer;
 
 /* All JSON peers, NULL-terminated. */
