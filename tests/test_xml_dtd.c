@@ -375,6 +375,15 @@ static void test_attlist_tables(void **state) {
   /* Character references: spaces collapse, the TAB stays. */
   assert_string_equal(a->value, "a b\t");
   assert_null(a->next);
+  /* The ones with values, for start tags: f, d, t, e, n. */
+  a = ng__xml_dtd_defaults(x.d, "a", 1);
+  assert_string_equal(a->name, "f");
+  a = a->next_default;
+  assert_string_equal(a->name, "d");
+  a = a->next_default->next_default->next_default;
+  assert_string_equal(a->name, "n");
+  assert_null(a->next_default);
+  assert_null(ng__xml_dtd_defaults(x.d, "c", 1));
   a = ng__xml_dtd_attdef(x.d, "a", 1, "d", 1);
   assert_non_null(a);
   assert_string_equal(a->value, " w  x ");

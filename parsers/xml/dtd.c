@@ -148,6 +148,8 @@ typedef struct alist {
   size_t len;            /* its bytes */
   ng__xml_attdef *first; /* in declaration order */
   ng__xml_attdef *last;
+  ng__xml_attdef *dfirst; /* those with a default value, in order */
+  ng__xml_attdef *dlast;
 } alist;
 
 /* An input frame: the document, or a parameter entity's text. */
@@ -187,18 +189,21 @@ struct ng__xml_dtd {
   ng__xml_derr *err;        /* where errors go */
 };
 
-static uint64_t hash_key(uint64_t seed, const key *k) {
-  uint64_t h = seed ^ ((uint64_t)k->kind * 0x9E3779B97F4A7C15u);
+uint64_t ng__xml_hash(uint64_t h, const void *s, size_t n) {
+  const unsigned char *b = s;
   size_t i;
 
-  for (i = 0; i < k->alen; i++)
-    h = (h ^ k->a[i]) * 0x100000001B3u;
-  h = (h ^ 0xFF) * 0x100000001B3u; /* separates (ab, c) from (a, bc) */
-  for (i = 0; k->b != NULL && i < k->blen; i++)
-    h = (h ^ k->b[i]) * 0x100000001B3u;
+  for (i = 0; i < n; i++)
+    h = (h ^ b[i]) * 0x100000001B3u;
   h ^= h >> 31;
   h *= 0xD6E8FEB86659FD93u;
   return h ^ (h >> 32);
+}
+
+static uint64_t hash_key(uint64_t seed, const key *k) {
+  uint64_t h = ng__xml_hash(seed ^ ((uint64_t)k->kind * 0x9E3779B97F4A7C15u),
+                            k->a, k->alen);
+  return k->b == NULL ? h : ng__xml_hash(h, k->b, k->blen);
 }
 
 static int key_eq(const key *x, const key *y) {
@@ -436,6 +441,13 @@ const ng__xml_attdef *ng__xml_dtd_attlist(const ng__xml_dtd *d,
   return l == NULL ? NULL : l->first;
 }
 
+const ng__xml_attdef *ng__xml_dtd_defaults(const ng__xml_dtd *d,
+                                           const char *name, size_t len) {
+  key k = key1(name, len, 0);
+  const alist *l = d == NULL ? NULL : tab_get(&d->lists, d->seed, &k);
+  return l == NULL ? NULL : l->dfirst;
+}
+
 const ng__xml_attdef *ng__xml_dtd_attdef(const ng__xml_dtd *d, const char *elem,
                                          size_t elen, const char *att,
                                          size_t alen) {
@@ -480,6 +492,8 @@ static int fail(ng__xml_dtd *d, int code, const unsigned char *at,
     code = NG_EENTITY;
     msg = "markup declaration not complete within the parameter entity";
   }
+  if (code == NG_EUTF8)
+    msg = "invalid UTF-8";
   d->err->code = code;
   d->err->off = where(d, at);
   d->err->msg = code == NG_EEOF ? NULL : msg;
@@ -929,6 +943,7 @@ static alist *get_list(ng__xml_dtd *d, const unsigned char *el, size_t n) {
     return NULL;
   l->len = n;
   l->first = l->last = NULL;
+  l->dfirst = l->dlast = NULL;
   tab_put(&d->lists, d->seed, l);
   return l;
 }
@@ -962,8 +977,13 @@ static int add_attdef(ng__xml_dtd *d, const unsigned char *el, size_t en,
   a->elem = l->elem;
   a->elem_len = en;
   a->next = NULL;
+  a->next_default = NULL;
   *(l->last != NULL ? &l->last->next : &l->first) = a;
   l->last = a;
+  if (a->value != NULL) {
+    *(l->dlast != NULL ? &l->dlast->next_default : &l->dfirst) = a;
+    l->dlast = a;
+  }
   tab_put(&d->defs, d->seed, a);
   return NG_OK;
 }
@@ -1619,6 +1639,8 @@ static int av_fail(aval *a, int code, const unsigned char *at,
     code = NG_EENTITY;
     msg = "attribute value not complete within the entity";
   }
+  if (code == NG_EUTF8)
+    msg = "invalid UTF-8";
   a->err->code = code;
   a->err->off = av_off(a, at);
   a->err->msg = code == NG_EEOF ? NULL : msg;
@@ -1729,11 +1751,9 @@ static int av_chars(aval *a, unsigned char quote) {
   uint32_t cp;
   int n, quoted = a->nv == 0, doc = quoted && a->src->in_doc;
 
-  while (p < a->lim) {
-    if (*p >= 0x20 && *p < 0x80) {
-      if (*p == '&' || *p == '<' || (*p == quote && quoted))
-        break;
-      p++;
+  while ((p = ng__xml_skip_attr(p, a->lim, quoted ? quote : 0)) < a->lim) {
+    if (*p == '&' || *p == '<' || (*p == quote && quoted)) {
+      break;
     } else if (ng__xml_is_space(*p)) {
       if (ng__xml_buf_put(a->out, s, (size_t)(p - s)) != NG_OK ||
           ng__xml_buf_put(a->out, " ", 1) != NG_OK)

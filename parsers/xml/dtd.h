@@ -83,6 +83,11 @@ static inline int ng__xml_buf_put(ng__xml_buf *b, const void *s, size_t n) {
   return NG_OK;
 }
 
+/* A 64-bit hash of s[0..n) from seed h (FNV-1a steps, then a final mix).
+ * Callers seed it per table so that colliding names cannot be prepared
+ * against a fixed function; this is no cryptographic guarantee. */
+uint64_t ng__xml_hash(uint64_t h, const void *s, size_t n);
+
 /* ------------------------------------------------ the expansion budget */
 
 /* Amplification: past NG__XML_AMP_THRESHOLD bytes read in all (document
@@ -216,7 +221,8 @@ typedef struct ng__xml_attdef {
   size_t value_len;
   const char *elem; /* the element it is declared for */
   size_t elem_len;
-  struct ng__xml_attdef *next; /* next attribute of the same element */
+  struct ng__xml_attdef *next;         /* next attribute of the same element */
+  struct ng__xml_attdef *next_default; /* next one with a value */
 } ng__xml_attdef;
 
 /* ----------------------------------------------------------- tables */
@@ -282,6 +288,12 @@ int ng__xml_predefined(const char *name, size_t len);
  * declaration of each attribute wins. d may be NULL. */
 const ng__xml_attdef *ng__xml_dtd_attlist(const ng__xml_dtd *d,
                                           const char *name, size_t len);
+
+/* The first attribute of element `name` with a default value (FIXED or
+ * DEFAULT), then through next_default: what a start tag may need added,
+ * without walking the #IMPLIED and #REQUIRED ones. NULL if none. */
+const ng__xml_attdef *ng__xml_dtd_defaults(const ng__xml_dtd *d,
+                                           const char *name, size_t len);
 
 /* The declaration of attribute `att` of element `elem`, or NULL. O(1). */
 const ng__xml_attdef *ng__xml_dtd_attdef(const ng__xml_dtd *d, const char *elem,

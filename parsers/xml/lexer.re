@@ -191,26 +191,36 @@ static int ref_name(ng__xml_ref *r, const unsigned char *p,
   return NG__XML_REF_NAME;
 }
 
+/* The code for the byte at p where a reference's digits or ';' were
+ * due: NG_EEOF at lim, the character's own error, else NG_ESYNTAX. */
+static int stop_code(const unsigned char *p, const unsigned char *lim) {
+  uint32_t cp;
+  int n = ng__xml_char(p, lim, &cp);
+
+  return n == 0 ? NG_EEOF : n < 0 ? -n : NG_ESYNTAX;
+}
+
 int ng__xml_scan_ref(const unsigned char *p, const unsigned char *lim,
                      ng__xml_ref *r) {
   const unsigned char *cur = p, *mar;
   int cut = 0;
 
+  (void)cut;
   /*!re2c
     "&#" dec+ ";"       { return ref_char(r, p, p + 2, cur, 10); }
     "&#x" hex+ ";"      { return ref_char(r, p, p + 3, cur, 16); }
     "&" name ";"        { return ref_name(r, p, cur); }
     "&#" dec+ | "&#x" hex+ {
-      return ref_fail(r, cut ? NG_EEOF : NG_ESYNTAX, cut ? lim : cur,
+      return ref_fail(r, stop_code(cur, lim), cur,
                       "expected ';' after a character reference");
     }
     "&#" | "&#x" {
-      return ref_fail(r, cut ? NG_EEOF : NG_ESYNTAX, cut ? lim : cur,
+      return ref_fail(r, stop_code(cur, lim), cur,
                       "expected a digit in a character reference");
     }
     "&" name {
-      return ref_fail(r, cut ? NG_EEOF : ng__xml_char_code(cur, lim, NG_ESYNTAX),
-                      cut ? lim : cur, "expected ';' after an entity name");
+      return ref_fail(r, ng__xml_char_code(cur, lim, NG_ESYNTAX), cur,
+                      "expected ';' after an entity name");
     }
     "&" {
       return ref_fail(r, ng__xml_name_code(cur, lim), cur,
@@ -384,4 +394,1030 @@ int ng__xml_scan_pi(const unsigned char *p, const unsigned char *lim,
   s->d = s->b;
   s->b = e;
   return rc;
+}
+
+/* =================================================================== */
+/*                              the lexer                              */
+/* =================================================================== */
+
+void ng__xml_lexer_init(ng__xml_lexer *lx, const unsigned char *text,
+                        size_t len, const ng_limits *lim,
+                        const ng_alloc *alc) {
+  static const unsigned char empty[1] = {0};
+  ng_limits def;
+
+  if (text == NULL) { /* keeps pointer arithmetic within one object */
+    text = empty;
+    len = 0;
+  }
+  if (lim == NULL) {
+    ng_limits_default(&def);
+    lim = &def;
+  }
+  memset(lx, 0, sizeof *lx);
+  lx->doc = text;
+  lx->end = text + len;
+  lx->cur = text;
+  lx->lim = lx->end;
+  lx->mode = NG__XM_PROLOG;
+  ng__xml_buf_init(&lx->frames, alc);
+  ng__xml_buf_init(&lx->text, alc);
+  ng__xml_buf_init(&lx->vals, alc);
+  ng__xml_buf_init(&lx->attrs, alc);
+  ng__xml_buf_init(&lx->ahash, alc);
+  ng__xml_budget_init(&lx->budget, lim->max_entity_expansion);
+  lx->max_string = ng_limit_clamp(lim->max_string, SIZE_MAX);
+  lx->max_memory = lim->max_memory;
+  lx->seed = (uint64_t)(uintptr_t)lx * 0x9E3779B97F4A7C15u;
+  lx->alc = alc;
+}
+
+void ng__xml_lexer_free(ng__xml_lexer *lx) {
+  ng__xml_buf_free(&lx->frames);
+  ng__xml_buf_free(&lx->text);
+  ng__xml_buf_free(&lx->vals);
+  ng__xml_buf_free(&lx->attrs);
+  ng__xml_buf_free(&lx->ahash);
+  ng__xml_dtd_free(lx->dtd);
+  lx->dtd = NULL;
+}
+
+/* ---------------------------------------------------------- tokens */
+
+static ng__xml_frame *frames(const ng__xml_lexer *lx) {
+  return (ng__xml_frame *)(void *)lx->frames.p;
+}
+
+static ng__xml_tattr *attrs(const ng__xml_lexer *lx) {
+  return (ng__xml_tattr *)(void *)lx->attrs.p;
+}
+
+/* Fills t as `kind` spanning [s, e) of the top frame (in an entity: the
+ * outermost reference) and moves the cursor to e. */
+static int tok(ng__xml_lexer *lx, ng__xml_token *t, int kind,
+               const unsigned char *s, const unsigned char *e) {
+  t->kind = kind;
+  if (NG_LIKELY(lx->nent == 0)) {
+    t->flags = 0;
+    t->off = (size_t)(s - lx->doc);
+    t->len = (size_t)(e - s);
+  } else {
+    t->flags = NG__XTF_ENTITY;
+    t->off = lx->ref_off;
+    t->len = lx->ref_len;
+  }
+  lx->cur = e;
+  return kind;
+}
+
+/* The last token: EOF or ERROR, returned again from now on. */
+static int last(ng__xml_lexer *lx, ng__xml_token *t) {
+  size_t k;
+
+  for (k = 0; k < lx->nent; k++) /* after an error inside entities */
+    frames(lx)[k].ent->open = 0;
+  lx->nent = 0;
+  lx->prev_mode = lx->mode;
+  lx->mode = NG__XM_DONE;
+  lx->last = *t;
+  return t->kind;
+}
+
+static int fail_off(ng__xml_lexer *lx, ng__xml_token *t, int code, size_t off,
+                    const char *msg) {
+  t->kind = NG__XT_ERROR;
+  t->flags = 0;
+  t->off = off;
+  t->len = 0;
+  t->code = code;
+  t->err_off = off;
+  t->msg = msg;
+  return last(lx, t);
+}
+
+/*
+ * The construct at hand is cut by the end of the top frame: NG_EEOF at
+ * the end of the document, NG_EENTITY at the end of replacement text
+ * (4.3.2: markup must begin and end in the same entity). The one place
+ * where the document's end is decided: a push parser asks for more input
+ * here.
+ */
+static int cut(ng__xml_lexer *lx, ng__xml_token *t) {
+  if (lx->nent != 0)
+    return fail_off(lx, t, NG_EENTITY, lx->ref_off,
+                    "markup not complete within the entity's replacement "
+                    "text");
+  return fail_off(lx, t, NG_EEOF, (size_t)(lx->end - lx->doc), NULL);
+}
+
+/* An error about the byte at `at` of the top frame. */
+static int fail(ng__xml_lexer *lx, ng__xml_token *t, int code,
+                const unsigned char *at, const char *msg) {
+  if (code == NG_EEOF)
+    return cut(lx, t);
+  if (code == NG_EUTF8)
+    msg = "invalid UTF-8";
+  return fail_off(lx, t, code,
+                  lx->nent != 0 ? lx->ref_off : (size_t)(at - lx->doc), msg);
+}
+
+static int no_mem(ng__xml_lexer *lx, ng__xml_token *t,
+                  const unsigned char *at) {
+  return fail(lx, t, NG_ENOMEM, at, NULL);
+}
+
+static int too_long(ng__xml_lexer *lx, ng__xml_token *t,
+                    const unsigned char *at) {
+  return fail(lx, t, NG_ESTRLIMIT, at, "longer than max_string");
+}
+
+static int eof(ng__xml_lexer *lx, ng__xml_token *t) {
+  t->kind = NG__XT_EOF;
+  t->flags = 0;
+  t->off = (size_t)(lx->end - lx->doc);
+  t->len = 0;
+  return last(lx, t);
+}
+
+/* ------------------------------------------------------ the input stack */
+
+static int top_covered(const ng__xml_lexer *lx) {
+  return lx->nent != 0 && frames(lx)[lx->nent - 1].covered;
+}
+
+/* Offset into the document for the amplification ratio. */
+static uint64_t direct(const ng__xml_lexer *lx, const unsigned char *p) {
+  return lx->nent != 0 ? lx->ref_off : (uint64_t)(p - lx->doc);
+}
+
+/*
+ * Opens internal entity x, referenced at [ref, end): No Recursion, the
+ * nesting depth and the budget are checked first; nothing is read unless
+ * all pass. Returns -1 (go on lexing) or an ERROR token.
+ */
+static int push(ng__xml_lexer *lx, ng__xml_token *t, ng__xml_entity *x,
+                const unsigned char *ref, const unsigned char *end) {
+  int covered = top_covered(lx);
+  ng__xml_frame *f;
+  uint64_t cost;
+
+  if (x->open || (x->flags & NG__XML_EF_RECURSIVE))
+    return fail(lx, t, NG_EENTITY, ref,
+                "recursive entity reference (WFC: No Recursion)");
+  if (lx->nent >= lx->budget.max_depth)
+    return fail(lx, t, NG_EENTITYLIMIT, ref,
+                "entity references nested too deep");
+  if (!covered) {
+    cost = x->flags & NG__XML_EF_PENDING ? x->text_len : x->expanded;
+    if (ng__xml_budget_charge(&lx->budget, cost, direct(lx, end)) != NG_OK)
+      return fail(lx, t, NG_EENTITYLIMIT, ref,
+                  "entity expansion exceeds the limit");
+  }
+  lx->frames.len = lx->nent * sizeof *f;
+  if (ng__xml_buf_grow(&lx->frames, sizeof *f) != NG_OK)
+    return no_mem(lx, t, ref);
+  if (lx->nent == 0) {
+    lx->ref_off = (size_t)(ref - lx->doc);
+    lx->ref_len = (size_t)(end - ref);
+  }
+  f = &frames(lx)[lx->nent++];
+  f->cur = end;
+  f->lim = lx->lim;
+  f->ent = x;
+  f->open = lx->open;
+  f->covered = covered || !(x->flags & NG__XML_EF_PENDING);
+  lx->cur = (const unsigned char *)x->text;
+  lx->lim = lx->cur + x->text_len;
+  x->open = 1;
+  return -1;
+}
+
+/* The end of the top entity's text: elements opened in it must be closed
+ * (4.3.2). Returns -1 (go on lexing) or an ERROR token. */
+static int pop(ng__xml_lexer *lx, ng__xml_token *t) {
+  ng__xml_frame *f = &frames(lx)[lx->nent - 1];
+
+  if (lx->open != f->open)
+    return fail(lx, t, NG_EENTITY, lx->cur,
+                "element started in an entity's replacement text and not "
+                "ended in it");
+  f->ent->open = 0;
+  lx->cur = f->cur;
+  lx->lim = f->lim;
+  lx->nent--;
+  return -1;
+}
+
+/* ------------------------------------------------------------ markup */
+
+/* What starts at '<'. */
+enum {
+  MK_START,   /* '<' NameStartChar */
+  MK_END,     /* "</" */
+  MK_COMMENT, /* "<!--" */
+  MK_CDATA,   /* "<![CDATA[" */
+  MK_DOCTYPE, /* "<!DOCTYPE" */
+  MK_PI,      /* "<?" */
+  MK_XMLDECL, /* "<?xml" S */
+  MK_BANG,    /* "<!" and nothing known */
+  MK_BAD,     /* '<' and no name */
+  MK_CUT      /* the text ends before it is known */
+};
+
+static int markup_kind(const unsigned char *p, const unsigned char *lim) {
+  const unsigned char *cur = p, *mar;
+  int cut = 0;
+
+  /*!re2c
+    "<?xml" [ \t\r\n] { return MK_XMLDECL; }
+    "<?"              { return MK_PI; }
+    "<!--"            { return MK_COMMENT; }
+    "<![CDATA["       { return MK_CDATA; }
+    "<!DOCTYPE"       { return MK_DOCTYPE; }
+    "</"              { return MK_END; }
+    "<" nsc           { return MK_START; }
+    "<!"              { return cut ? MK_CUT : MK_BANG; }
+    "<"               { return p + 1 == lim ? MK_CUT : MK_BAD; }
+    *                 { return MK_BAD; }
+    $                 { return MK_CUT; }
+  */
+}
+
+/* A comment, PI or CDATA section scanned into s (rc its result). */
+static int span_tok(ng__xml_lexer *lx, ng__xml_token *t, int kind,
+                    const unsigned char *p, int rc, const ng__xml_span *s) {
+  const unsigned char *a = kind == NG__XT_PI ? s->c : s->a;
+  const unsigned char *b = kind == NG__XT_PI ? s->d : s->b;
+  size_t n = (size_t)(b - a);
+
+  if (rc != NG_OK)
+    return fail(lx, t, s->code, s->at, s->msg);
+  if (n > lx->max_string || (size_t)(s->b - s->a) > lx->max_string)
+    return too_long(lx, t, p);
+  t->data = (const char *)a;
+  t->data_len = n;
+  if (s->cr && lx->nent == 0) { /* line ends: only the document's */
+    lx->text.len = 0;
+    if (ng__xml_buf_grow(&lx->text, n) != NG_OK)
+      return no_mem(lx, t, p);
+    t->data = (const char *)lx->text.p;
+    t->data_len = ng__xml_copy_lines(lx->text.p, a, n);
+  }
+  if (kind == NG__XT_PI) {
+    t->name = (const char *)s->a;
+    t->name_len = (size_t)(s->b - s->a);
+  }
+  return tok(lx, t, kind, p, s->end);
+}
+
+static int lex_comment(ng__xml_lexer *lx, ng__xml_token *t,
+                       const unsigned char *p) {
+  ng__xml_span s;
+  return span_tok(lx, t, NG__XT_COMMENT, p,
+                  ng__xml_scan_comment(p, lx->lim, &s), &s);
+}
+
+static int lex_pi(ng__xml_lexer *lx, ng__xml_token *t,
+                  const unsigned char *p) {
+  ng__xml_span s;
+  return span_tok(lx, t, NG__XT_PI, p, ng__xml_scan_pi(p, lx->lim, &s), &s);
+}
+
+static int lex_cdata(ng__xml_lexer *lx, ng__xml_token *t,
+                     const unsigned char *p) {
+  ng__xml_span s;
+  return span_tok(lx, t, NG__XT_CDATA, p, ng__xml_scan_cdata(p, lx->lim, &s),
+                  &s);
+}
+
+/* A DOCTYPE where none may be: the grammar rejects it, and the lexer
+ * stops (a caller that goes on gets NG_ESYNTAX there). */
+static int misplaced(ng__xml_lexer *lx, ng__xml_token *t,
+                     const unsigned char *p) {
+  ng__xml_token e;
+
+  t->name = NULL;
+  t->name_len = 0;
+  t->pubid = t->sysid = NULL;
+  t->pubid_len = t->sysid_len = 0;
+  tok(lx, t, NG__XT_DOCTYPE, p, p + 9);
+  t->flags |= NG__XTF_MISPLACED;
+  fail(lx, &e, NG_ESYNTAX, p, "a DOCTYPE is allowed only before the root");
+  return NG__XT_DOCTYPE;
+}
+
+/* The document type declaration at p, its subset into lx->dtd. */
+static int lex_doctype(ng__xml_lexer *lx, ng__xml_token *t,
+                       const unsigned char *p) {
+  ng__xml_doctype dt;
+  ng__xml_derr e;
+  int rc;
+
+  rc = ng__xml_dtd_new(&lx->dtd, lx->alc, lx->max_memory, &lx->budget,
+                       lx->standalone);
+  if (rc != NG_OK)
+    return no_mem(lx, t, p);
+  rc = ng__xml_dtd_doctype(lx->dtd, lx->doc, (size_t)(lx->end - lx->doc),
+                           (size_t)(p - lx->doc), &dt, &e);
+  if (rc != NG_OK)
+    return fail_off(lx, t, e.code, e.off, e.msg);
+  if (dt.name_len > lx->max_string)
+    return too_long(lx, t, p);
+  lx->seen_doctype = 1;
+  t->name = dt.name;
+  t->name_len = dt.name_len;
+  t->pubid = dt.pubid;
+  t->pubid_len = dt.pubid_len;
+  t->sysid = dt.sysid;
+  t->sysid_len = dt.sysid_len;
+  return tok(lx, t, NG__XT_DOCTYPE, p, lx->doc + dt.end);
+}
+
+/* ------------------------------------------------ the XML declaration */
+
+/*!re2c
+  ws      = [ \t\r\n]+;
+  eq      = ws? "=" ws?;
+  vnum    = "1." [0-9]+;
+  encname = [A-Za-z] [A-Za-z0-9._\-]*;
+  yesno   = "yes" | "no";
+*/
+
+/* What a part of the declaration is. */
+enum { D_NO, D_YES, D_BAD };
+
+/* [24] VersionInfo at p. */
+static int decl_version(const unsigned char *p, const unsigned char *lim,
+                        const unsigned char **end, int *cutp) {
+  const unsigned char *cur = p, *mar;
+  int cut = 0;
+
+  /*!re2c
+    ws "version" eq (["] vnum ["] | ['] vnum [']) { *end = cur; return D_YES; }
+    * { *cutp = cut; return D_BAD; }
+    $ { *cutp = 1; return D_BAD; }
+  */
+}
+
+/* [80] EncodingDecl at p: D_NO when it does not start there. */
+static int decl_encoding(const unsigned char *p, const unsigned char *lim,
+                         const unsigned char **end, int *cutp) {
+  const unsigned char *cur = p, *mar;
+  int cut = 0;
+
+  /*!re2c
+    ws "encoding" eq (["] encname ["] | ['] encname [']) {
+      *end = cur;
+      return D_YES;
+    }
+    ws "encoding" { *cutp = cut; return D_BAD; }
+    * { *cutp = cut; return D_NO; }
+    $ { *cutp = 1; return D_NO; }
+  */
+}
+
+/* [32] SDDecl at p: D_NO when it does not start there. */
+static int decl_standalone(const unsigned char *p, const unsigned char *lim,
+                           const unsigned char **end, int *cutp) {
+  const unsigned char *cur = p, *mar;
+  int cut = 0;
+
+  /*!re2c
+    ws "standalone" eq (["] yesno ["] | ['] yesno [']) {
+      *end = cur;
+      return D_YES;
+    }
+    ws "standalone" { *cutp = cut; return D_BAD; }
+    * { *cutp = cut; return D_NO; }
+    $ { *cutp = 1; return D_NO; }
+  */
+}
+
+/* S? '?>' at p. */
+static int decl_close(const unsigned char *p, const unsigned char *lim,
+                      const unsigned char **end, int *cutp) {
+  const unsigned char *cur = p, *mar;
+  int cut = 0;
+
+  (void)mar;
+  /*!re2c
+    ws? "?>" { *end = cur; return D_YES; }
+    * { *cutp = cut; return D_BAD; }
+    $ { *cutp = 1; return D_BAD; }
+  */
+}
+
+/* The value of a pseudo-attribute [p, end) that ends with its quote. */
+static void decl_value(const unsigned char *p, const unsigned char *end,
+                       const char **v, size_t *n) {
+  const unsigned char *open = memchr(p, end[-1], (size_t)(end - 1 - p));
+
+  *v = (const char *)open + 1;
+  *n = (size_t)(end - 1 - (open + 1));
+}
+
+static int decl_fail(ng__xml_lexer *lx, ng__xml_token *t, int cut_,
+                     const unsigned char *at, const char *msg) {
+  return cut_ ? cut(lx, t) : fail(lx, t, NG_ESYNTAX, at, msg);
+}
+
+/* [23] XMLDecl at p (offset 0): "<?xml" S already seen. */
+static int lex_xmldecl(ng__xml_lexer *lx, ng__xml_token *t,
+                       const unsigned char *p) {
+  const unsigned char *q = p + 5, *e = NULL, *lim = lx->lim;
+  int c = 0, r;
+
+  t->encoding = NULL;
+  t->encoding_len = 0;
+  t->standalone = -1;
+  if (decl_version(q, lim, &e, &c) != D_YES)
+    return decl_fail(lx, t, c, q, "expected version=\"1.x\" first in the "
+                                  "XML declaration");
+  decl_value(q, e, &t->version, &t->version_len);
+  if ((r = decl_encoding(e, lim, &q, &c)) == D_BAD)
+    return decl_fail(lx, t, c, e, "invalid encoding declaration");
+  if (r == D_YES) {
+    decl_value(e, q, &t->encoding, &t->encoding_len);
+    e = q;
+  }
+  if ((r = decl_standalone(e, lim, &q, &c)) == D_BAD)
+    return decl_fail(lx, t, c, e, "standalone must be \"yes\" or \"no\"");
+  if (r == D_YES) {
+    t->standalone = q[-2] == 's'; /* ...yes" or ...no" */
+    e = q;
+  }
+  if (decl_close(e, lim, &q, &c) != D_YES)
+    return decl_fail(lx, t, c, e,
+                     "expected '?>' to end the XML declaration");
+  lx->standalone = t->standalone == 1;
+  return tok(lx, t, NG__XT_XMLDECL, p, q);
+}
+
+/* ---------------------------------------------------------- attributes */
+
+/* Tags with more attributes than this find duplicates through a hash. */
+#define NG__XML_LINEAR_ATTRS 8
+
+static uint32_t *ahash(const ng__xml_lexer *lx) {
+  return (uint32_t *)(void *)lx->ahash.p;
+}
+
+static size_t ahash_cap(const ng__xml_lexer *lx) { return lx->ahcap; }
+
+/* The hash slot of name[0..n): the one holding it, or an empty one. */
+static uint32_t *ahash_slot(const ng__xml_lexer *lx, const char *name,
+                            size_t n) {
+  size_t mask = ahash_cap(lx) - 1;
+  size_t i = (size_t)ng__xml_hash(lx->seed, name, n) & mask;
+  const ng__xml_tattr *a;
+  uint32_t *h = ahash(lx);
+
+  for (; h[i] != 0; i = (i + 1) & mask) {
+    a = &attrs(lx)[h[i] - 1];
+    if (a->name_len == n && memcmp(a->name, name, n) == 0)
+      break;
+  }
+  return &h[i];
+}
+
+/* True when the tag has an attribute name[0..n) already. */
+static int attr_seen(const ng__xml_lexer *lx, const char *name, size_t n) {
+  const ng__xml_tattr *a = attrs(lx);
+  size_t i;
+
+  if (lx->nattrs <= NG__XML_LINEAR_ATTRS) {
+    for (i = 0; i < lx->nattrs; i++)
+      if (a[i].name_len == n && memcmp(a[i].name, name, n) == 0)
+        return 1;
+    return 0;
+  }
+  return *ahash_slot(lx, name, n) != 0;
+}
+
+/*
+ * Indexes attributes [from, nattrs); from 0 (the first time in a tag)
+ * starts a table sized for them, and one that would be over half full is
+ * rebuilt twice as large. The table in use is sized by this tag alone (a
+ * large tag before does not make later ones clear more). NG_OK or
+ * NG_ENOMEM.
+ */
+static int ahash_add(ng__xml_lexer *lx, size_t from) {
+  size_t cap = from == 0 ? 0 : lx->ahcap, i;
+
+  if (cap < 2 * lx->nattrs) {
+    for (cap = 32; cap < 4 * lx->nattrs; cap *= 2)
+      ;
+    lx->ahash.len = 0;
+    if (ng__xml_buf_grow(&lx->ahash, cap * sizeof(uint32_t)) != NG_OK)
+      return NG_ENOMEM;
+    lx->ahcap = cap;
+    memset(lx->ahash.p, 0, cap * sizeof(uint32_t));
+    from = 0;
+  }
+  for (i = from; i < lx->nattrs; i++)
+    *ahash_slot(lx, attrs(lx)[i].name, attrs(lx)[i].name_len) =
+        (uint32_t)(i + 1);
+  return NG_OK;
+}
+
+/* Appends an attribute (its name unseen) to the tag's array. */
+static int attr_add(ng__xml_lexer *lx, const ng__xml_tattr *a) {
+  size_t n = lx->nattrs;
+
+  if (n >= UINT32_MAX - 1)
+    return NG_ENOMEM;
+  lx->attrs.len = n * sizeof *a;
+  if (ng__xml_buf_put(&lx->attrs, a, sizeof *a) != NG_OK)
+    return NG_ENOMEM;
+  lx->nattrs = n + 1;
+  if (lx->nattrs > NG__XML_LINEAR_ATTRS)
+    return ahash_add(lx, lx->nattrs == NG__XML_LINEAR_ATTRS + 1 ? 0 : n);
+  return NG_OK;
+}
+
+/* Skips value bytes that need no normalisation: ASCII but the quote,
+ * '<', '&' and controls (TAB, LF, CR become spaces). Stops at the first
+ * other byte or lim. */
+static inline const unsigned char *skip_value(const unsigned char *p,
+                                              const unsigned char *lim,
+                                              unsigned char quote) {
+#ifdef NG__XVEC
+  while (lim - p >= 16) {
+    ng__xv16 v, m;
+    ng__xv2x64 w;
+    memcpy(&v, p, 16);
+    m = (ng__xv16)((v == quote) | (v == '<') | (v == '&') | (v < 0x20) |
+                   (v >= 0x80));
+    memcpy(&w, &m, 16);
+    if (w[0] != 0)
+      return p + (__builtin_ctzll(w[0]) >> 3);
+    if (w[1] != 0)
+      return p + 8 + (__builtin_ctzll(w[1]) >> 3);
+    p += 16;
+  }
+#endif
+  while (p < lim && *p >= 0x20 && *p < 0x80 && *p != quote && *p != '<' &&
+         *p != '&')
+    p++;
+  return p;
+}
+
+const unsigned char *ng__xml_skip_attr(const unsigned char *p,
+                                      const unsigned char *lim,
+                                      unsigned char quote) {
+  return skip_value(p, lim, quote);
+}
+
+/* The end of the plain part of a value from v: plain ASCII and valid
+ * non-ASCII Chars. */
+static const unsigned char *plain_value(const unsigned char *v,
+                                        const unsigned char *lim,
+                                        unsigned char quote) {
+  uint32_t cp;
+  int n;
+
+  for (;;) {
+    v = skip_value(v, lim, quote);
+    if (v == lim || *v < 0x80 || (n = ng__xml_char_slow(v, lim, &cp)) < 0)
+      return v;
+    v += n;
+  }
+}
+
+/* True when a tokenized value [v, e) would change when collapsed. */
+static int collapses(const unsigned char *v, const unsigned char *e) {
+  if (v < e && (*v == ' ' || e[-1] == ' '))
+    return 1;
+  for (; v + 1 < e; v++)
+    if (v[0] == ' ' && v[1] == ' ')
+      return 1;
+  return 0;
+}
+
+/* The value at *qp (its quote) into a: in place when nothing in it needs
+ * normalising, else through ng__xml_attval into lx->vals (a->voff). */
+static int attr_value(ng__xml_lexer *lx, ng__xml_token *t,
+                      const unsigned char **qp, int collapse,
+                      ng__xml_tattr *a) {
+  const unsigned char *v = *qp + 1, *e;
+  unsigned char quote = **qp;
+  ng__xml_src src;
+  ng__xml_derr err;
+  size_t from = lx->vals.len;
+
+  e = plain_value(v, lx->lim, quote);
+  if (e < lx->lim && *e == quote && !(collapse && collapses(v, e))) {
+    a->value = (const char *)v;
+    a->value_len = (size_t)(e - v);
+    *qp = e + 1;
+    return NG_OK;
+  }
+  src.doc = lx->doc;
+  src.doc_len = (size_t)(lx->end - lx->doc);
+  src.in_doc = lx->nent == 0;
+  src.ref_off = lx->ref_off;
+  src.depth = lx->nent;
+  src.covered = top_covered(lx);
+  if (ng__xml_attval(lx->dtd, &src, &v, lx->lim, quote, collapse, &lx->vals,
+                     &err) != NG_OK)
+    return fail_off(lx, t, err.code, err.off, err.msg);
+  a->value = NULL; /* in lx->vals, which may move: fixed up at the end */
+  a->voff = from;
+  a->value_len = lx->vals.len - from;
+  *qp = v;
+  return NG_OK;
+}
+
+/* True when attribute an[0..n) of element el[0..en) is declared with a
+ * type other than CDATA: its value is collapsed. */
+static int tokenized(const ng__xml_lexer *lx, const unsigned char *el,
+                     size_t en, const unsigned char *an, size_t n) {
+  const ng__xml_attdef *d;
+
+  if (!ng__xml_dtd_has_attlists(lx->dtd))
+    return 0;
+  d = ng__xml_dtd_attdef(lx->dtd, (const char *)el, en, (const char *)an, n);
+  return d != NULL && d->type != NG__XML_ATT_CDATA;
+}
+
+/* [41] Attribute at *qp, of element el[0..en). */
+static int lex_attr(ng__xml_lexer *lx, ng__xml_token *t,
+                    const unsigned char *el, size_t en,
+                    const unsigned char **qp) {
+  const unsigned char *q = *qp, *lim = lx->lim, *an = q, *ae;
+  ng__xml_tattr a;
+  int rc;
+
+  if ((ae = ng__xml_name_end(q, lim)) == q)
+    return fail(lx, t,
+                *q == '=' || *q == '"' || *q == '\'' ? NG_EATTR
+                                                     : ng__xml_name_code(q, lim),
+                q, "expected an attribute name");
+  a.name = (const char *)an;
+  a.name_len = (size_t)(ae - an);
+  a.defaulted = 0;
+  a.voff = 0;
+  if (attr_seen(lx, a.name, a.name_len))
+    return fail(lx, t, NG_EATTR, an,
+                "duplicate attribute (WFC: Unique Att Spec)");
+  for (q = ae; q < lim && ng__xml_is_space(*q); q++)
+    ;
+  if (q == lim || *q != '=')
+    return fail(lx, t, ng__xml_char_code(q, lim, NG_EATTR), q,
+                "expected '=' after an attribute name");
+  for (q++; q < lim && ng__xml_is_space(*q); q++)
+    ;
+  if (q == lim || (*q != '"' && *q != '\''))
+    return fail(lx, t, ng__xml_char_code(q, lim, NG_EATTR), q,
+                "expected a quoted attribute value");
+  if ((rc = attr_value(lx, t, &q, tokenized(lx, el, en, an, a.name_len), &a)) !=
+      NG_OK)
+    return rc;
+  if (a.name_len > lx->max_string || a.value_len > lx->max_string)
+    return too_long(lx, t, an);
+  if (attr_add(lx, &a) != NG_OK)
+    return no_mem(lx, t, an);
+  *qp = q;
+  return NG_OK;
+}
+
+/* Appends the DTD's defaults for attributes the tag did not give; their
+ * bytes count against the amplification ratio. */
+static int add_defaults(ng__xml_lexer *lx, ng__xml_token *t,
+                        const unsigned char *p, const unsigned char *el,
+                        size_t en) {
+  const ng__xml_attdef *d;
+  ng__xml_tattr a;
+
+  if (!ng__xml_dtd_has_attlists(lx->dtd))
+    return NG_OK;
+  for (d = ng__xml_dtd_defaults(lx->dtd, (const char *)el, en); d != NULL;
+       d = d->next_default) {
+    if (attr_seen(lx, d->name, d->name_len))
+      continue;
+    if (ng__xml_budget_extra(&lx->budget, d->name_len + d->value_len,
+                             direct(lx, p)) != NG_OK)
+      return fail(lx, t, NG_EENTITYLIMIT, p,
+                  "attribute defaults exceed the amplification limit");
+    a.name = d->name;
+    a.name_len = d->name_len;
+    a.value = d->value;
+    a.value_len = d->value_len;
+    a.defaulted = 1;
+    a.voff = 0;
+    if (attr_add(lx, &a) != NG_OK)
+      return no_mem(lx, t, p);
+  }
+  return NG_OK;
+}
+
+/* --------------------------------------------------------------- tags */
+
+/* [40] STag / [44] EmptyElemTag at p ('<' and a NameStartChar). */
+static int lex_start(ng__xml_lexer *lx, ng__xml_token *t,
+                     const unsigned char *p) {
+  const unsigned char *lim = lx->lim, *el = p + 1, *q, *s;
+  ng__xml_tattr *a;
+  size_t en, i;
+  int empty, rc;
+
+  q = ng__xml_name_end(el, lim);
+  en = (size_t)(q - el);
+  lx->nattrs = 0;
+  lx->vals.len = 0;
+  for (;;) {
+    for (s = q; q < lim && ng__xml_is_space(*q); q++)
+      ;
+    if (q == lim || (*q == '/' && q + 1 == lim))
+      return cut(lx, t);
+    if ((empty = *q == '/') || *q == '>')
+      break;
+    if (q == s)
+      return fail(lx, t,
+                  ng__xml_name_end(q, lim) > q ? NG_EATTR
+                                               : ng__xml_char_code(q, lim,
+                                                                   NG_ESYNTAX),
+                  q, "expected white space, '/>' or '>' in a start tag");
+    if ((rc = lex_attr(lx, t, el, en, &q)) != NG_OK)
+      return rc;
+  }
+  if (empty && q[1] != '>')
+    return fail(lx, t, NG_ESYNTAX, q + 1, "expected '>' after '/'");
+  if (en > lx->max_string)
+    return too_long(lx, t, p);
+  if ((rc = add_defaults(lx, t, p, el, en)) != NG_OK)
+    return rc;
+  for (i = 0, a = attrs(lx); i < lx->nattrs; i++)
+    if (a[i].value == NULL)
+      a[i].value = (const char *)lx->vals.p + a[i].voff;
+  t->name = (const char *)el;
+  t->name_len = en;
+  t->attrs = a;
+  t->nattrs = lx->nattrs;
+  if (!empty)
+    lx->open++;
+  if (lx->mode == NG__XM_PROLOG)
+    lx->mode = empty ? NG__XM_EPILOG : NG__XM_CONTENT;
+  tok(lx, t, NG__XT_START, p, q + 1 + empty);
+  t->flags |= empty ? NG__XTF_EMPTY : 0;
+  return NG__XT_START;
+}
+
+/* [42] ETag at p ("</"). */
+static int lex_end(ng__xml_lexer *lx, ng__xml_token *t,
+                   const unsigned char *p) {
+  const unsigned char *lim = lx->lim, *el = p + 2, *e, *q;
+
+  if ((e = ng__xml_name_end(el, lim)) == el)
+    return fail(lx, t, ng__xml_name_code(el, lim), el,
+                "expected a name after '</'");
+  for (q = e; q < lim && ng__xml_is_space(*q); q++)
+    ;
+  if (q == lim || *q != '>')
+    return fail(lx, t, ng__xml_char_code(q, lim, NG_ESYNTAX), q,
+                "expected '>' at the end of an end tag");
+  if (lx->nent != 0 && lx->open == frames(lx)[lx->nent - 1].open)
+    return fail(lx, t, NG_EENTITY, p,
+                "end tag in an entity's replacement text for an element "
+                "started outside it");
+  if ((size_t)(e - el) > lx->max_string)
+    return too_long(lx, t, p);
+  if (--lx->open == 0)
+    lx->mode = NG__XM_EPILOG;
+  t->name = (const char *)el;
+  t->name_len = (size_t)(e - el);
+  return tok(lx, t, NG__XT_END, p, q + 1);
+}
+
+/* ------------------------------------------------------ character data */
+
+/* A reference in content to a general entity (not predefined) at p. */
+static int lex_ref(ng__xml_lexer *lx, ng__xml_token *t,
+                   const unsigned char *p, const ng__xml_ref *r) {
+  ng__xml_entity *x =
+      ng__xml_dtd_find(lx->dtd, (const char *)r->name, r->name_len, 0);
+
+  if (x == NULL && !ng__xml_dtd_lenient(lx->dtd))
+    return fail(lx, t, NG_EENTITY, p,
+                "undeclared entity (WFC: Entity Declared)");
+  if (x != NULL && x->kind == NG__XML_ENT_UNPARSED)
+    return fail(lx, t, NG_EENTITY, p,
+                "reference to an unparsed entity (WFC: Parsed Entity)");
+  if (x == NULL || x->kind == NG__XML_ENT_EXTERNAL) {
+    t->name = (const char *)r->name;
+    t->name_len = r->name_len;
+    return tok(lx, t, NG__XT_SKIPPED, p, r->end);
+  }
+  return push(lx, t, x, p, r->end);
+}
+
+/* Appends [s, e) to the scratch (the text became a copy). */
+static int keep(ng__xml_lexer *lx, const unsigned char *s,
+                const unsigned char *e) {
+  return ng__xml_buf_put(&lx->text, s, (size_t)(e - s));
+}
+
+/* The TEXT token [start, p), copied into lx->text when `copy`. */
+static int text_tok(ng__xml_lexer *lx, ng__xml_token *t,
+                    const unsigned char *start, const unsigned char *seg,
+                    const unsigned char *p, int copy) {
+  if (copy && keep(lx, seg, p) != NG_OK)
+    return no_mem(lx, t, start);
+  t->data = copy ? (const char *)lx->text.p : (const char *)start;
+  t->data_len = copy ? lx->text.len : (size_t)(p - start);
+  if (t->data_len > lx->max_string)
+    return too_long(lx, t, start);
+  return tok(lx, t, NG__XT_TEXT, start, p);
+}
+
+/*
+ * Character data from start ([14] CharData with [67] References): up to
+ * '<', the end of the frame, or an entity reference that is not a
+ * predefined one (a reference first: that reference). The plain runs are
+ * skipped 16 bytes at a time; a character or predefined reference, or a
+ * CR of the document, turns the token into a copy in lx->text. One loop
+ * for the hot path, hence its length.
+ */
+static int lex_text(ng__xml_lexer *lx, ng__xml_token *t,
+                    const unsigned char *start) {
+  const unsigned char *p = start, *lim = lx->lim, *seg = start;
+  int copy = 0, n;
+  ng__xml_ref r;
+  uint32_t cp;
+
+  lx->text.len = 0;
+  for (;;) {
+    p = skip_plain(p, lim, '<', '&', ']');
+    if (p == lim || *p == '<')
+      break;
+    if (*p == ']') {
+      if (lim - p >= 3 && p[1] == ']' && p[2] == '>')
+        return fail(lx, t, NG_ESYNTAX, p, "']]>' in character data");
+      p++;
+    } else if (*p == '&') {
+      if (!ng__xml_scan_ref(p, lim, &r))
+        return fail(lx, t, r.code, r.at, r.msg);
+      cp = r.kind == NG__XML_REF_CHAR
+               ? r.cp
+               : (uint32_t)ng__xml_predefined((const char *)r.name,
+                                              r.name_len);
+      if (cp == 0) {
+        if (p > start)
+          break; /* the text ends before the reference */
+        return lex_ref(lx, t, p, &r);
+      }
+      if (keep(lx, seg, p) != NG_OK || ng__xml_buf_grow(&lx->text, 4) != NG_OK)
+        return no_mem(lx, t, p);
+      lx->text.len = (size_t)(ng__xml_put_utf8(lx->text.p + lx->text.len, cp) -
+                              lx->text.p);
+      p = seg = r.end;
+      copy = 1;
+    } else if (*p == '\r' && lx->nent == 0) { /* 2.11, the document's */
+      if (keep(lx, seg, p) != NG_OK || keep(lx, (const unsigned char *)"\n",
+                                            (const unsigned char *)"\n" + 1))
+        return no_mem(lx, t, p);
+      p += p + 1 < lim && p[1] == '\n' ? 2 : 1;
+      seg = p;
+      copy = 1;
+    } else if ((n = ng__xml_char(p, lim, &cp)) > 0) {
+      p += n;
+    } else {
+      return fail(lx, t, -n, p, "character not allowed in content");
+    }
+  }
+  return text_tok(lx, t, start, seg, p, copy);
+}
+
+/* ------------------------------------------------------------ content */
+
+static int content_markup(ng__xml_lexer *lx, ng__xml_token *t,
+                          const unsigned char *p) {
+  switch (markup_kind(p, lx->lim)) {
+  case MK_START:
+    return lex_start(lx, t, p);
+  case MK_END:
+    return lex_end(lx, t, p);
+  case MK_COMMENT:
+    return lex_comment(lx, t, p);
+  case MK_PI:
+  case MK_XMLDECL: /* only at offset 0: a PI, whose target is reserved */
+    return lex_pi(lx, t, p);
+  case MK_CDATA:
+    return lex_cdata(lx, t, p);
+  case MK_DOCTYPE:
+    return misplaced(lx, t, p);
+  case MK_BANG:
+    return fail(lx, t, NG_ESYNTAX, p,
+                "expected '<!--' or '<![CDATA[' after '<!'");
+  case MK_CUT:
+    return cut(lx, t);
+  default:
+    return fail(lx, t, ng__xml_name_code(p + 1, lx->lim), p + 1,
+                "expected a name after '<'");
+  }
+}
+
+/* [43] content: the next token inside the root element. */
+static int lex_content(ng__xml_lexer *lx, ng__xml_token *t) {
+  const unsigned char *p = lx->cur;
+
+  if (NG_UNLIKELY(p == lx->lim))
+    return lx->nent != 0 ? pop(lx, t) : eof(lx, t);
+  if (*p == '<')
+    return content_markup(lx, t, p);
+  return lex_text(lx, t, p);
+}
+
+/* ------------------------------------------------------ prolog, epilog */
+
+/* Character data or a reference before or after the root element. */
+static int misc_stray(ng__xml_lexer *lx, ng__xml_token *t,
+                      const unsigned char *p) {
+  uint32_t cp;
+  int n = ng__xml_char(p, lx->lim, &cp);
+
+  if (n < 0)
+    return fail(lx, t, -n, p, "character not allowed");
+  if (lx->mode == NG__XM_EPILOG)
+    return fail(lx, t, NG_ETRAILING, p,
+                "only comments, PIs and white space may follow the root "
+                "element");
+  return fail(lx, t, NG_ESYNTAX, p, "character data before the root element");
+}
+
+/* Markup in the prolog that may only appear in content. */
+static int misc_prolog(ng__xml_lexer *lx, ng__xml_token *t,
+                       const unsigned char *p, int kind) {
+  switch (kind) {
+  case MK_START:
+    return lex_start(lx, t, p);
+  case MK_DOCTYPE:
+    return lx->seen_doctype ? misplaced(lx, t, p) : lex_doctype(lx, t, p);
+  case MK_END:
+    return fail(lx, t, NG_ESYNTAX, p, "end tag before the root element");
+  case MK_CDATA:
+    return fail(lx, t, NG_ESYNTAX, p,
+                "CDATA section before the root element");
+  case MK_BANG:
+    return fail(lx, t, NG_ESYNTAX, p,
+                "expected '<!--' or '<!DOCTYPE' after '<!'");
+  default:
+    return fail(lx, t, ng__xml_name_code(p + 1, lx->lim), p + 1,
+                "expected a name after '<'");
+  }
+}
+
+/* [27] Misc, the XML declaration, the DOCTYPE and the root's start tag
+ * before the root; Misc after it. Always in the document frame. */
+static int lex_misc(ng__xml_lexer *lx, ng__xml_token *t) {
+  const unsigned char *p = lx->cur, *lim = lx->lim;
+  int kind;
+
+  while (p < lim && ng__xml_is_space(*p))
+    p++;
+  lx->cur = p;
+  if (p == lim)
+    return eof(lx, t);
+  if (*p != '<')
+    return misc_stray(lx, t, p);
+  kind = markup_kind(p, lim);
+  if (kind == MK_COMMENT)
+    return lex_comment(lx, t, p);
+  if (kind == MK_XMLDECL && p == lx->doc)
+    return lex_xmldecl(lx, t, p);
+  if (kind == MK_PI || kind == MK_XMLDECL)
+    return lex_pi(lx, t, p);
+  if (kind == MK_CUT)
+    return cut(lx, t);
+  if (lx->mode == NG__XM_EPILOG)
+    return fail(lx, t, NG_ETRAILING, p,
+                "only comments, PIs and white space may follow the root "
+                "element");
+  return misc_prolog(lx, t, p, kind);
+}
+
+int ng__xml_next(ng__xml_lexer *lx, ng__xml_token *t) {
+  int k;
+
+  do {
+    if (NG_LIKELY(lx->mode == NG__XM_CONTENT))
+      k = lex_content(lx, t);
+    else if (lx->mode == NG__XM_DONE)
+      return *t = lx->last, t->kind;
+    else
+      k = lex_misc(lx, t);
+  } while (k < 0);
+  return k;
+}
+
+const char *ng__xml_token_name(int kind) {
+  static const char *const names[NG__XT_COUNT] = {
+      "end of input",     "the XML declaration",
+      "a DOCTYPE",        "a start tag",
+      "an end tag",       "character data",
+      "a CDATA section",  "a comment",
+      "a processing instruction",
+      "an unexpanded entity reference",
+      "invalid token"};
+  return kind >= 0 && kind < NG__XT_COUNT ? names[kind] : "token";
 }
