@@ -218,6 +218,7 @@ static void test_attributes(void **state) {
   static const err_case bad[] = {
       {"<a x=\"1\" x=\"2\"/>", NG_EATTR, 9},
       {"<a x=\"1\" y=\"2\" x=\"1\"></a>", NG_EATTR, 15},
+      {"<a x=\"1\" x", NG_EEOF, 10}, /* x may be the start of xy */
       {"<a x=\"<\"/>", NG_EATTR, 6},
       {"<a x=1/>", NG_EATTR, 5},
       {"<a x/>", NG_EATTR, 4},
@@ -542,6 +543,10 @@ static void test_pis(void **state) {
       {"<a><?pi data", NG_EEOF, 12},
       {"<a><?pi x? ></a>", NG_EEOF, 16},
       {"<a><?pi", NG_EEOF, 7},
+      {"<a><?xml", NG_EEOF, 8},
+      {"<?xml", NG_EEOF, 5},
+      {"<?xml version=\"1.0\" encod", NG_EEOF, 25},
+      {"<?xml version=\"1.0\" ", NG_EEOF, 20},
       {"<a><?pi?", NG_EEOF, 8},
       {"<a><?1pi?></a>", NG_ECHAR, 5},
       {"<a><?-pi?></a>", NG_ECHAR, 5},
@@ -558,6 +563,7 @@ static void test_pis(void **state) {
          "P(xml-stylesheet,href=\"s.css\") S(a) P(xml-foo,) P(xmlfoo,x) P(xm,) "
          "P(xmll,) P(\xc3\xa9t\xc3\xa9,d) E(a) $");
   stream("<a><?p \r\n x\r\ny?></a>", "S(a) P(p,x\\x0Ay) E(a) $");
+  stream("<a><?p \r?><!--\r--></a>", "S(a) P(p,) M(\\x0A) E(a) $");
   ERRORS(bad);
 }
 
@@ -622,6 +628,48 @@ static void test_names(void **state) {
   t = last_token("<a\xcd\xbe/>", 6);
   assert_int_equal(t.code, NG_ECHAR);
   assert_int_equal(t.err_off, 2);
+}
+
+/* [4] NameStartChar and [4a] NameChar written from the productions. */
+static int ref_name_start(uint32_t c) {
+  return c == ':' || (c >= 'A' && c <= 'Z') || c == '_' ||
+         (c >= 'a' && c <= 'z') || (c >= 0xC0 && c <= 0xD6) ||
+         (c >= 0xD8 && c <= 0xF6) || (c >= 0xF8 && c <= 0x2FF) ||
+         (c >= 0x370 && c <= 0x37D) || (c >= 0x37F && c <= 0x1FFF) ||
+         (c >= 0x200C && c <= 0x200D) || (c >= 0x2070 && c <= 0x218F) ||
+         (c >= 0x2C00 && c <= 0x2FEF) || (c >= 0x3001 && c <= 0xD7FF) ||
+         (c >= 0xF900 && c <= 0xFDCF) || (c >= 0xFDF0 && c <= 0xFFFD) ||
+         (c >= 0x10000 && c <= 0xEFFFF);
+}
+
+static int ref_name_char(uint32_t c) {
+  return ref_name_start(c) || c == '-' || c == '.' || (c >= '0' && c <= '9') ||
+         c == 0xB7 || (c >= 0x300 && c <= 0x36F) ||
+         (c >= 0x203F && c <= 0x2040);
+}
+
+/* Every code point as a Name's first and second character, against the
+ * productions: the ASCII table, the automata and their hand-over agree. */
+static void test_name_classes(void **state) {
+  unsigned char b[16], *e;
+  uint32_t c;
+  size_t n, bad = 0;
+  (void)state;
+
+  for (c = 0; c <= 0x10FFFF; c++) {
+    if (c >= 0xD800 && c <= 0xDFFF)
+      continue;
+    e = ng__xml_put_utf8(b, c);
+    n = (size_t)(e - b);
+    b[n] = '>';
+    bad += (ng__xml_name_end(b, b + n + 1) == b + n) != ref_name_start(c);
+    b[0] = 'a';
+    e = ng__xml_put_utf8(b + 1, c);
+    *e = '>';
+    bad += (ng__xml_name_end(b, e + 1) == e) != ref_name_char(c);
+    bad += (ng__xml_nmtoken_end(b + 1, e + 1) == e) != ref_name_char(c);
+  }
+  assert_int_equal(bad, 0);
 }
 
 /* ------------------------------------------------------------ limits */
@@ -713,6 +761,7 @@ int main(void) {
       cmocka_unit_test(test_comments),
       cmocka_unit_test(test_pis),
       cmocka_unit_test(test_names),
+      cmocka_unit_test(test_name_classes),
       cmocka_unit_test(test_max_string),
       cmocka_unit_test(test_grammar_table),
   };

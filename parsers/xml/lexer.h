@@ -39,7 +39,9 @@
  *              an entity reference (other than the predefined ones) starts
  *              or where its replacement text ends: text before &e;, each
  *              run of e's text, text after are separate tokens (never
- *              empty). Data is in the text or in the lexer's scratch buffer;
+ *              empty; push parsing will add a buffer's end as a third
+ *              point). Data is in the text or in the lexer's scratch
+ *              buffer;
  *  - CDATA, COMMENT ('--' inside is NG_ESYNTAX), PI (target and data; the
  *              target 'xml' in any case is NG_ESYNTAX);
  *  - SKIPPED   a reference in content to an external parsed entity, or to
@@ -76,6 +78,12 @@
  * a buffer that is not the last, append input there and lex the token
  * again; nothing before it has changed but a DOCTYPE's tables, which it
  * frees first. (Inside replacement text a cut is NG_EENTITY and final.)
+ * A name, PI target or pseudo-attribute is never judged before the byte
+ * after it is seen, so every prefix of a well-formed document lexes
+ * without error or fails with NG_EEOF, except one cut inside a UTF-8
+ * sequence, which is NG_EUTF8 (corpus/xml: decoding first): a push front
+ * end hands the lexer whole characters (the transcoder of encoding.h
+ * keeps a cut one back) or treats NG_EUTF8 at the buffer's end alike.
  *
  * Character layer. Every function below reads [p, lim) only and reports,
  * for what it cannot accept, an error code and the byte it is about:

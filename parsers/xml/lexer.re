@@ -93,8 +93,23 @@ size_t ng__xml_copy_lines(unsigned char *dst, const unsigned char *src,
 
 /* ------------------------------------------------------------ Names */
 
-const unsigned char *ng__xml_name_end(const unsigned char *p,
-                                      const unsigned char *lim) {
+/* ASCII name characters: 1 NameChar, 2 NameStartChar too. */
+static const unsigned char ascii_name[128] = {
+    ['-'] = 1, ['.'] = 1, ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1,
+    ['5'] = 1, ['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1, [':'] = 2, ['_'] = 2,
+    ['A'] = 2, ['B'] = 2, ['C'] = 2, ['D'] = 2, ['E'] = 2, ['F'] = 2, ['G'] = 2,
+    ['H'] = 2, ['I'] = 2, ['J'] = 2, ['K'] = 2, ['L'] = 2, ['M'] = 2, ['N'] = 2,
+    ['O'] = 2, ['P'] = 2, ['Q'] = 2, ['R'] = 2, ['S'] = 2, ['T'] = 2, ['U'] = 2,
+    ['V'] = 2, ['W'] = 2, ['X'] = 2, ['Y'] = 2, ['Z'] = 2, ['a'] = 2, ['b'] = 2,
+    ['c'] = 2, ['d'] = 2, ['e'] = 2, ['f'] = 2, ['g'] = 2, ['h'] = 2, ['i'] = 2,
+    ['j'] = 2, ['k'] = 2, ['l'] = 2, ['m'] = 2, ['n'] = 2, ['o'] = 2, ['p'] = 2,
+    ['q'] = 2, ['r'] = 2, ['s'] = 2, ['t'] = 2, ['u'] = 2, ['v'] = 2, ['w'] = 2,
+    ['x'] = 2, ['y'] = 2, ['z'] = 2,
+};
+
+/* The automaton for a Name that does not start with ASCII. */
+static const unsigned char *name_end_utf8(const unsigned char *p,
+                                          const unsigned char *lim) {
   const unsigned char *cur = p, *mar;
   int cut = 0;
 
@@ -104,6 +119,21 @@ const unsigned char *ng__xml_name_end(const unsigned char *p,
     *    { return p; }
     $    { return p; }
   */
+}
+
+/* ASCII names (most of them) through the table; the automata take over
+ * at the first other byte, so both read the same language. */
+const unsigned char *ng__xml_name_end(const unsigned char *p,
+                                      const unsigned char *lim) {
+  const unsigned char *q = p;
+
+  if (q == lim || *q >= 0x80)
+    return q == lim ? q : name_end_utf8(q, lim);
+  if (ascii_name[*q] != 2)
+    return p;
+  for (q++; q < lim && *q < 0x80 && ascii_name[*q] != 0; q++)
+    ;
+  return q < lim && *q >= 0x80 ? ng__xml_nmtoken_end(q, lim) : q;
 }
 
 const unsigned char *ng__xml_nmtoken_end(const unsigned char *p,
@@ -235,8 +265,8 @@ int ng__xml_scan_ref(const unsigned char *p, const unsigned char *lim,
 
 /* Little-endian GNU C: 16 bytes at a time with the compiler's generic
  * vectors (SSE2, NEON...; no platform code here). */
-#if (defined(__GNUC__) || defined(__clang__)) &&                               \
-    defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#if (defined(__GNUC__) || defined(__clang__)) && defined(__BYTE_ORDER__) &&    \
+    __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 #define NG__XVEC 1
 typedef unsigned char ng__xv16 __attribute__((vector_size(16)));
 typedef uint64_t ng__xv2x64 __attribute__((vector_size(16)));
@@ -247,11 +277,9 @@ typedef uint64_t ng__xv2x64 __attribute__((vector_size(16)));
  * the C0 controls (TAB and LF are skipped). Stops at the first byte that
  * needs a look (or lim).
  */
-static inline const unsigned char *skip_plain(const unsigned char *p,
-                                              const unsigned char *lim,
-                                              unsigned char c1,
-                                              unsigned char c2,
-                                              unsigned char c3) {
+static inline const unsigned char *
+skip_plain(const unsigned char *p, const unsigned char *lim, unsigned char c1,
+           unsigned char c2, unsigned char c3) {
 #ifdef NG__XVEC
   while (lim - p >= 16) {
     ng__xv16 v, m;
@@ -293,8 +321,8 @@ static int step_char(ng__xml_span *s, const unsigned char **pp,
   int n = ng__xml_char(p, lim, &cp);
 
   if (n < 0)
-    return span_fail(s, -n, p, n == -NG_EUTF8 ? "invalid UTF-8"
-                                              : "character not allowed");
+    return span_fail(
+        s, -n, p, n == -NG_EUTF8 ? "invalid UTF-8" : "character not allowed");
   *cr |= *p == '\r';
   *pp = p + n;
   return NG_OK;
@@ -374,15 +402,17 @@ int ng__xml_scan_pi(const unsigned char *p, const unsigned char *lim,
                      "expected a PI target name after '<?'");
   s->a = q;
   s->b = e;
+  if (e == lim) /* the target may go on ("xml-..."): not judged yet */
+    return span_fail(s, NG_EEOF, lim, NULL);
   if (is_xml_name(q, e))
     return span_fail(s, NG_ESYNTAX, q, "the PI target 'xml' is reserved");
-  if (e < lim && *e == '?' && e + 1 < lim && e[1] == '>') {
+  if (*e == '?' && e + 1 < lim && e[1] == '>') {
     s->c = s->d = e;
     s->end = e + 2;
     s->code = NG_OK;
     return NG_OK;
   }
-  if (e == lim || (*e == '?' && e + 1 == lim))
+  if (*e == '?' && e + 1 == lim)
     return span_fail(s, NG_EEOF, lim, NULL);
   if (!ng__xml_is_space(*e))
     return span_fail(s, ng__xml_char_code(e, lim, NG_ESYNTAX), e,
@@ -401,8 +431,7 @@ int ng__xml_scan_pi(const unsigned char *p, const unsigned char *lim,
 /* =================================================================== */
 
 void ng__xml_lexer_init(ng__xml_lexer *lx, const unsigned char *text,
-                        size_t len, const ng_limits *lim,
-                        const ng_alloc *alc) {
+                        size_t len, const ng_limits *lim, const ng_alloc *alc) {
   static const unsigned char empty[1] = {0};
   ng_limits def;
 
@@ -656,7 +685,7 @@ static int span_tok(ng__xml_lexer *lx, ng__xml_token *t, int kind,
     return too_long(lx, t, p);
   t->data = (const char *)a;
   t->data_len = n;
-  if (s->cr && lx->nent == 0) { /* line ends: only the document's */
+  if (s->cr && lx->nent == 0 && n != 0) { /* the document's line ends */
     lx->text.len = 0;
     if (ng__xml_buf_grow(&lx->text, n) != NG_OK)
       return no_mem(lx, t, p);
@@ -677,8 +706,7 @@ static int lex_comment(ng__xml_lexer *lx, ng__xml_token *t,
                   ng__xml_scan_comment(p, lx->lim, &s), &s);
 }
 
-static int lex_pi(ng__xml_lexer *lx, ng__xml_token *t,
-                  const unsigned char *p) {
+static int lex_pi(ng__xml_lexer *lx, ng__xml_token *t, const unsigned char *p) {
   ng__xml_span s;
   return span_tok(lx, t, NG__XT_PI, p, ng__xml_scan_pi(p, lx->lim, &s), &s);
 }
@@ -831,24 +859,24 @@ static int lex_xmldecl(ng__xml_lexer *lx, ng__xml_token *t,
   t->encoding_len = 0;
   t->standalone = -1;
   if (decl_version(q, lim, &e, &c) != D_YES)
-    return decl_fail(lx, t, c, q, "expected version=\"1.x\" first in the "
-                                  "XML declaration");
+    return decl_fail(lx, t, c, q,
+                     "expected version=\"1.x\" first in the "
+                     "XML declaration");
   decl_value(q, e, &t->version, &t->version_len);
-  if ((r = decl_encoding(e, lim, &q, &c)) == D_BAD)
+  if ((r = decl_encoding(e, lim, &q, &c)) == D_BAD || (r == D_NO && c))
     return decl_fail(lx, t, c, e, "invalid encoding declaration");
   if (r == D_YES) {
     decl_value(e, q, &t->encoding, &t->encoding_len);
     e = q;
   }
-  if ((r = decl_standalone(e, lim, &q, &c)) == D_BAD)
+  if ((r = decl_standalone(e, lim, &q, &c)) == D_BAD || (r == D_NO && c))
     return decl_fail(lx, t, c, e, "standalone must be \"yes\" or \"no\"");
   if (r == D_YES) {
     t->standalone = q[-2] == 's'; /* ...yes" or ...no" */
     e = q;
   }
   if (decl_close(e, lim, &q, &c) != D_YES)
-    return decl_fail(lx, t, c, e,
-                     "expected '?>' to end the XML declaration");
+    return decl_fail(lx, t, c, e, "expected '?>' to end the XML declaration");
   lx->standalone = t->standalone == 1;
   return tok(lx, t, NG__XT_XMLDECL, p, q);
 }
@@ -887,7 +915,8 @@ static int attr_seen(const ng__xml_lexer *lx, const char *name, size_t n) {
 
   if (lx->nattrs <= NG__XML_LINEAR_ATTRS) {
     for (i = 0; i < lx->nattrs; i++)
-      if (a[i].name_len == n && memcmp(a[i].name, name, n) == 0)
+      if (a[i].name_len == n && a[i].name[0] == name[0] &&
+          memcmp(a[i].name, name, n) == 0)
         return 1;
     return 0;
   }
@@ -963,8 +992,8 @@ static inline const unsigned char *skip_value(const unsigned char *p,
 }
 
 const unsigned char *ng__xml_skip_attr(const unsigned char *p,
-                                      const unsigned char *lim,
-                                      unsigned char quote) {
+                                       const unsigned char *lim,
+                                       unsigned char quote) {
   return skip_value(p, lim, quote);
 }
 
@@ -1002,7 +1031,7 @@ static int attr_value(ng__xml_lexer *lx, ng__xml_token *t,
   const unsigned char *v = *qp + 1, *e;
   unsigned char quote = **qp;
   ng__xml_src src;
-  ng__xml_derr err;
+  ng__xml_derr err = {NG_OK, 0, NULL};
   size_t from = lx->vals.len;
 
   e = plain_value(v, lx->lim, quote);
@@ -1050,9 +1079,12 @@ static int lex_attr(ng__xml_lexer *lx, ng__xml_token *t,
 
   if ((ae = ng__xml_name_end(q, lim)) == q)
     return fail(lx, t,
-                *q == '=' || *q == '"' || *q == '\'' ? NG_EATTR
-                                                     : ng__xml_name_code(q, lim),
+                *q == '=' || *q == '"' || *q == '\''
+                    ? NG_EATTR
+                    : ng__xml_name_code(q, lim),
                 q, "expected an attribute name");
+  if (ae == lim) /* the name may go on: judge it only when complete */
+    return cut(lx, t);
   a.name = (const char *)an;
   a.name_len = (size_t)(ae - an);
   a.defaulted = 0;
@@ -1134,9 +1166,9 @@ static int lex_start(ng__xml_lexer *lx, ng__xml_token *t,
       break;
     if (q == s)
       return fail(lx, t,
-                  ng__xml_name_end(q, lim) > q ? NG_EATTR
-                                               : ng__xml_char_code(q, lim,
-                                                                   NG_ESYNTAX),
+                  ng__xml_name_end(q, lim) > q
+                      ? NG_EATTR
+                      : ng__xml_char_code(q, lim, NG_ESYNTAX),
                   q, "expected white space, '/>' or '>' in a start tag");
     if ((rc = lex_attr(lx, t, el, en, &q)) != NG_OK)
       return rc;
@@ -1192,8 +1224,8 @@ static int lex_end(ng__xml_lexer *lx, ng__xml_token *t,
 /* ------------------------------------------------------ character data */
 
 /* A reference in content to a general entity (not predefined) at p. */
-static int lex_ref(ng__xml_lexer *lx, ng__xml_token *t,
-                   const unsigned char *p, const ng__xml_ref *r) {
+static int lex_ref(ng__xml_lexer *lx, ng__xml_token *t, const unsigned char *p,
+                   const ng__xml_ref *r) {
   ng__xml_entity *x =
       ng__xml_dtd_find(lx->dtd, (const char *)r->name, r->name_len, 0);
 
@@ -1259,8 +1291,7 @@ static int lex_text(ng__xml_lexer *lx, ng__xml_token *t,
         return fail(lx, t, r.code, r.at, r.msg);
       cp = r.kind == NG__XML_REF_CHAR
                ? r.cp
-               : (uint32_t)ng__xml_predefined((const char *)r.name,
-                                              r.name_len);
+               : (uint32_t)ng__xml_predefined((const char *)r.name, r.name_len);
       if (cp == 0) {
         if (p > start)
           break; /* the text ends before the reference */
@@ -1356,8 +1387,7 @@ static int misc_prolog(ng__xml_lexer *lx, ng__xml_token *t,
   case MK_END:
     return fail(lx, t, NG_ESYNTAX, p, "end tag before the root element");
   case MK_CDATA:
-    return fail(lx, t, NG_ESYNTAX, p,
-                "CDATA section before the root element");
+    return fail(lx, t, NG_ESYNTAX, p, "CDATA section before the root element");
   case MK_BANG:
     return fail(lx, t, NG_ESYNTAX, p,
                 "expected '<!--' or '<!DOCTYPE' after '<!'");
@@ -1412,10 +1442,14 @@ int ng__xml_next(ng__xml_lexer *lx, ng__xml_token *t) {
 
 const char *ng__xml_token_name(int kind) {
   static const char *const names[NG__XT_COUNT] = {
-      "end of input",     "the XML declaration",
-      "a DOCTYPE",        "a start tag",
-      "an end tag",       "character data",
-      "a CDATA section",  "a comment",
+      "end of input",
+      "the XML declaration",
+      "a DOCTYPE",
+      "a start tag",
+      "an end tag",
+      "character data",
+      "a CDATA section",
+      "a comment",
       "a processing instruction",
       "an unexpanded entity reference",
       "invalid token"};
