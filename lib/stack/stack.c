@@ -126,7 +126,6 @@ void ng__stk_init(ng__stk *s, uintptr_t top, size_t max, const ng__env *env) {
   s->peak = 0;
   s->nsegs = 0;
   s->grows = 0;
-  s->left = 0;
   s->env = env;
   s->outer = NULL;
 }
@@ -235,12 +234,11 @@ static int seg_enter(ng__thr *t, ng__stk *s, ng__seg *g, size_t base_used,
   if (s->base_used + s->seg_bytes > s->peak)
     s->peak = s->base_used + s->seg_bytes;
   if (was_sys) {
-    /* Leaving the thread stack: signals must not follow onto g, and
-     * system calls will run below here. */
-    if (NG_UNLIKELY(!s->left)) {
-      s->left = 1;
+    /* Leaving the thread stack: signals must not follow onto g (once
+     * per stack: its first growth), and system calls will run below
+     * here. */
+    if (NG_UNLIKELY(s->grows == 1))
       ng__signals_prepare(t, 0);
-    }
     t->sys_sp = (here - NG__RESERVE) & ~(uintptr_t)15;
     t->on_sys = 0;
   }

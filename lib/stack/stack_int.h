@@ -85,9 +85,9 @@ typedef struct ng__stk {
   size_t max;            /* ceiling; 0: the global max at each growth */
   size_t peak;           /* high-water of base_used + seg_bytes */
   size_t nsegs;          /* segments allocated for this stack */
-  uint64_t grows;        /* switches onto a deeper segment */
-  int left;              /* has left its base for a segment: signal
-                            safety was prepared (ng__signals_prepare) */
+  uint64_t grows;        /* switches onto a deeper segment; the first
+                            one prepares signal safety if the base was
+                            the thread's stack (ng__signals_prepare) */
   const ng__env *env;    /* segment source and counters */
   struct ng__stk *outer; /* current when this run started; NULL: a root */
 } ng__stk;
