@@ -12,7 +12,8 @@
  *   budget    event callbacks and allocator hooks that use the whole user
  *             stack budget (NG_STACK_USER_BUDGET or a thread stack's
  *             eighth, or ng_limits.user_stack) in every engine at depth
- *             1e6, on the main thread and on a 2 MiB thread.
+ *             1e6, on the main thread and on a 2 MiB thread; past the
+ *             budget, a fault on the guard page (SIGSEGV in a child).
  *
  * NG_VALGRIND=1 scales the depth to 1e5, NG_TSAN=1 to 5e4 (TSan's call
  * stack limit); the signal storms then run on a 2 MiB thread, which they
@@ -30,6 +31,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -463,6 +465,50 @@ static void test_budget_per_parse(void **state) {
   assert_int_equal(c.failures, 0);
 }
 
+/* A scalar callback that needs three times the budget. */
+static int b_overflow(void *ud, const ng_json_value *v) {
+  (void)ud;
+  (void)v;
+  burn(3 * NG_STACK_USER_BUDGET);
+  return 0;
+}
+
+/*
+ * Past the budget, user code meets the thread stack's guard page: the
+ * process dies of SIGSEGV (what a C program overflowing its stack gets)
+ * rather than overwriting segments or the heap. Run in a child, deep in
+ * the recursive engine, where the callback runs on the system stack.
+ */
+static void test_budget_overflow_faults(void **state) {
+  ng_json_events ev;
+  ng_json_options o;
+  size_t len;
+  char *d;
+  pid_t pid;
+  int st;
+  (void)state;
+
+  if (small() || getenv("NG_SANITIZED") != NULL)
+    skip(); /* the tools report the overflow their own way */
+  d = nested(deep(), &len);
+  pid = fork();
+  assert_true(pid >= 0);
+  if (pid == 0) {
+    signal(SIGSEGV, SIG_DFL); /* not cmocka's handler: die of it */
+    memset(&ev, 0, sizeof ev);
+    ev.scalar = b_overflow;
+    ng_json_options_default(&o);
+    o.engine = NG_JSON_RECURSIVE;
+    o.limits.max_depth = 0;
+    ng_json_parse_events(d, len, &o, &ev, NULL);
+    _exit(0); /* not reached */
+  }
+  free(d);
+  assert_int_equal(waitpid(pid, &st, 0), pid);
+  assert_true(WIFSIGNALED(st));
+  assert_int_equal(WTERMSIG(st), SIGSEGV);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_storm_parse_onstack),
@@ -473,6 +519,7 @@ int main(void) {
       cmocka_unit_test(test_budget_main_thread),
       cmocka_unit_test(test_budget_small_thread),
       cmocka_unit_test(test_budget_per_parse),
+      cmocka_unit_test(test_budget_overflow_faults),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
