@@ -216,13 +216,99 @@ size_t ng_xml_doc_memory(const ng_xml_doc *doc);
  * visited. NULL is a no-op. */
 void ng_xml_doc_free(ng_xml_doc *doc);
 
-/* --------------------------------------------------- parsing (issue 10)
- *
- * Reserved for the parse API: ng_xml_options (engine, flags such as
- * keeping CDATA sections apart and namespace processing, ng_limits,
- * allocator), ng_xml_options_default() and ng_xml_parse(), added here
- * with the engines.
+/* ------------------------------------------------------------- parsing */
+
+/* Engines. Only the iterative engine exists so far; the recursive,
+ * trampoline and LALR engines of issue 10 are added by later steps, each
+ * with its enumerator, and NG_XML_ENGINE_COUNT counts what exists. */
+typedef enum ng_xml_engine {
+  NG_XML_ITERATIVE = 0 /* explicit heap stack of open elements (default) */
+} ng_xml_engine;
+
+#define NG_XML_ENGINE_COUNT 1
+
+/* Name of an engine ("iterative"), or NULL for an invalid value. */
+const char *ng_xml_engine_name(ng_xml_engine e);
+
+/* Engine for a name; returns NG_EINVAL for an unknown name (or NULL). */
+int ng_xml_engine_from_name(const char *name, ng_xml_engine *out);
+
+/* Flags for ng_xml_options.flags; any other bit is NG_EINVAL. */
+#define NG_XML_KEEP_CDATA                                                      \
+  0x1u /* CDATA sections become CDATA nodes                                    \
+          instead of merging into TEXT */
+
+typedef struct ng_xml_options {
+  ng_xml_engine engine; /* which engine parses */
+  unsigned flags;       /* NG_XML_* flags */
+  ng_limits limits;     /* max_depth counts elements (default 10,000;
+                           0: unlimited); max_input the input's bytes;
+                           max_string names, values and text runs;
+                           max_memory the document and the DTD tables;
+                           max_entity_expansion bytes produced by
+                           entity references */
+  const ng_alloc *alc;  /* NULL: libc */
+} ng_xml_options;
+
+/* Fills *opt with the defaults: iterative, no flags, ng_limits_default(). */
+void ng_xml_options_default(ng_xml_options *opt);
+
+/*
+ * Parses the XML document data[0..len) (any encoding the input layer
+ * reads: UTF-8, UTF-16 with or without BOM, ISO-8859-1, US-ASCII, others
+ * through iconv) into a new document. opt NULL means defaults. External
+ * entities and the external subset are never loaded. On success returns
+ * NG_OK and stores the document in *out; on failure returns the code,
+ * stores NULL in *out, leaks nothing and fills *err (may be NULL) with
+ * the offset, line and column in the ORIGINAL input (so a UTF-16 error
+ * points at its UTF-16 bytes), the depth and a message. The input is never
+ * written and may be freed after the call. out NULL is NG_EINVAL.
  */
+int ng_xml_parse(const char *data, size_t len, const ng_xml_options *opt,
+                 ng_xml_doc **out, ng_error *err);
+
+/* One attribute as passed to start_element: the name as written and the
+ * normalised value, neither NUL-terminated (use the lengths). */
+typedef struct ng_xml_event_attr {
+  const char *name;  /* qualified name as written */
+  size_t name_len;   /* its bytes */
+  const char *value; /* normalised value, references expanded */
+  size_t value_len;  /* its bytes */
+} ng_xml_event_attr;
+
+/*
+ * Event (SAX) interface. Every callback may be NULL (event ignored). A
+ * callback returns 0 to continue or nonzero to stop: the parse then ends
+ * with NG_ECANCELED at the offset of the event's token. Strings are UTF-8,
+ * not NUL-terminated, and valid only during the call. Callbacks run
+ * through ng_stack_call_user with ng_limits.user_stack (0: 1 MiB) of
+ * stack, whatever the depth. Events come in document order; an
+ * empty-element tag gives start_element then end_element. `text` gets
+ * character data in runs that may be cut anywhere an entity reference
+ * starts or ends (is_cdata: the run is a CDATA section's content); the DOM
+ * merges adjacent runs. skipped_entity reports a reference to an external
+ * entity, which is never loaded. The XML declaration is no event.
+ */
+typedef struct ng_xml_events {
+  int (*start_element)(void *ud, const char *name, size_t len,
+                       const ng_xml_event_attr *attrs, size_t nattrs);
+  int (*end_element)(void *ud, const char *name, size_t len);
+  int (*text)(void *ud, const char *data, size_t len, int is_cdata);
+  int (*comment)(void *ud, const char *data, size_t len);
+  int (*pi)(void *ud, const char *target, size_t tlen, const char *data,
+            size_t dlen); /* data "" (dlen 0) when the PI has none */
+  int (*doctype)(void *ud, const char *name, size_t nlen, const char *pubid,
+                 size_t plen, const char *sysid,
+                 size_t slen); /* ids NULL when absent */
+  int (*skipped_entity)(void *ud, const char *name, size_t len);
+  void *ud; /* passed to every callback */
+} ng_xml_events;
+
+/* Parses with events instead of a DOM: same limits, errors and engines.
+ * ev NULL checks well-formedness only. */
+int ng_xml_parse_events(const char *data, size_t len,
+                        const ng_xml_options *opt, const ng_xml_events *ev,
+                        ng_error *err);
 
 /* ------------------------------------------------------ DOM operations */
 

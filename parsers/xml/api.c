@@ -1,0 +1,251 @@
+/*
+ * parsers/xml/api.c - ng_xml_parse, ng_xml_parse_events, options, and the
+ * DOM builder as an engine sink.
+ *
+ * A parse: check the arguments and max_input, open the input (encoding
+ * decided, text as UTF-8 with its offset map: encoding.h), set up the
+ * lexer, the sink (DOM builder or user events) and the parse context over
+ * the decoded text, run the chosen engine, free whatever was built on
+ * failure, and map the error's position back to the original input.
+ */
+#include <string.h>
+
+#include "../common/usercall.h"
+#include "encoding.h"
+/* dtd.h (read through engine.h and lexer.h) and dom.h (through builder.h)
+ * both define a struct ng__xml_doctype. This file needs the token and the
+ * builder but neither struct, so the DTD's is renamed while its header is
+ * read; no function taking it is called here. */
+#define ng__xml_doctype ng__xml_dtd_doctype_api_
+#include "engine.h"
+#undef ng__xml_doctype
+#include "builder.h"
+
+/* ------------------------------------------------------------- options */
+
+/* Every bit ng_xml_options.flags may hold; others are NG_EINVAL. */
+#define NG__XML_PARSE_FLAGS (NG_XML_KEEP_CDATA)
+
+void ng_xml_options_default(ng_xml_options *opt) {
+  memset(opt, 0, sizeof *opt);
+  opt->engine = NG_XML_ITERATIVE;
+  opt->flags = 0;
+  ng_limits_default(&opt->limits);
+  opt->alc = NULL;
+}
+
+static const char *const engine_names[NG_XML_ENGINE_COUNT] = {"iterative"};
+
+const char *ng_xml_engine_name(ng_xml_engine e) {
+  if ((unsigned)e >= NG_XML_ENGINE_COUNT)
+    return NULL;
+  return engine_names[e];
+}
+
+int ng_xml_engine_from_name(const char *name, ng_xml_engine *out) {
+  unsigned i;
+
+  if (name == NULL || out == NULL)
+    return NG_EINVAL;
+  for (i = 0; i < NG_XML_ENGINE_COUNT; i++)
+    if (strcmp(name, engine_names[i]) == 0) {
+      *out = (ng_xml_engine)i;
+      return NG_OK;
+    }
+  return NG_EINVAL;
+}
+
+/* ------------------------------------------------------ the DOM sink */
+
+static int dom_start(void *self, const ng__xml_token *t) {
+  ng__xml_builder *b = self;
+  size_t i;
+  int rc = ng__xml_build_start(b, t->name, t->name_len, NULL, 0);
+
+  for (i = 0; rc == NG_OK && i < t->nattrs; i++)
+    rc = ng__xml_build_attr(b, t->attrs[i].name, t->attrs[i].name_len,
+                            t->attrs[i].value, t->attrs[i].value_len, NULL,
+                            0);
+  return rc != NG_OK ? rc : ng__xml_build_start_done(b);
+}
+
+static int dom_end(void *self, const ng__xml_token *t) {
+  (void)t;
+  return ng__xml_build_end(self);
+}
+
+static int dom_misc(void *self, const ng__xml_token *t) {
+  ng__xml_builder *b = self;
+
+  switch (t->kind) {
+  case NG__XT_TEXT:
+  case NG__XT_CDATA:
+    return ng__xml_build_text(b, t->data, t->data_len,
+                              t->kind == NG__XT_CDATA);
+  case NG__XT_COMMENT:
+    return ng__xml_build_comment(b, t->data, t->data_len);
+  case NG__XT_PI:
+    return ng__xml_build_pi(b, t->name, t->name_len, t->data, t->data_len);
+  case NG__XT_DOCTYPE:
+    return ng__xml_build_doctype(b, t->name, t->name_len, t->pubid,
+                                 t->pubid_len, t->sysid, t->sysid_len);
+  default: /* SKIPPED: an external entity leaves no trace in the DOM */
+    return NG_OK;
+  }
+}
+
+static int dom_finish(void *self) { return ng__xml_build_finish(self); }
+
+const ng__xml_sink_ops ng__xml_dom_ops = {dom_start, dom_end, dom_misc,
+                                          dom_finish};
+
+/* -------------------------------------------------------------- engines */
+
+static int run_engine(ng__xml_parser *p) {
+  switch (p->opt->engine) {
+  case NG_XML_ITERATIVE:
+    return ng__xml_run_iterative(p);
+  }
+  return ng__perr_at(&p->c.perr, NG_EINVAL, 0, 0, "unknown engine");
+}
+
+/* Checks the options; NG_OK or NG_EINVAL recorded in err (may be NULL). */
+static int check_options(const ng_xml_options *opt, const char *data,
+                         size_t len, ng_error *err) {
+  const char *why = NULL;
+  int code = NG_EINVAL;
+  size_t off = 0;
+
+  ng_error_clear(err);
+  if (data == NULL && len != 0)
+    why = "NULL input";
+  else if ((unsigned)opt->engine >= NG_XML_ENGINE_COUNT)
+    why = "unknown engine";
+  else if ((opt->flags & ~(unsigned)NG__XML_PARSE_FLAGS) != 0)
+    why = "unknown flags";
+  else if (opt->limits.max_input != 0 && len > opt->limits.max_input) {
+    why = "input longer than max_input";
+    code = NG_EINPUTLIMIT;
+    off = opt->limits.max_input;
+  }
+  if (why == NULL)
+    return NG_OK;
+  return ng__error_at(err, code, NULL, 0, off, 0, why);
+}
+
+/* A parse in progress: the input, the engine's context, the allocator. */
+typedef struct run {
+  ng__xml_input in;   /* decoded text and offset map */
+  ng__xml_parser p;   /* context over the decoded text */
+  ng_error local;     /* errors against the decoded text */
+  ng__alc_guard guard; /* the user's allocator, guarded */
+} run;
+
+/*
+ * Opens the input and sets up r->p (lexer, limits) with the guarded
+ * allocator. On failure returns the code with *err filled (nothing to
+ * release).
+ */
+static int setup(run *r, const char *data, size_t len,
+                 const ng_xml_options *opt, ng_error *err) {
+  const ng_alloc *alc;
+  int rc = check_options(opt, data, len, err);
+
+  if (rc != NG_OK)
+    return rc;
+  memset(&r->p, 0, sizeof r->p);
+  alc = ng__alc_guard_init(&r->guard, opt->alc, opt->limits.user_stack);
+  rc = ng__xml_input_open(data, len, NULL, alc, &r->in, err);
+  if (rc != NG_OK)
+    return rc;
+  ng__parse_init(&r->p.c, &ng__xml_grammar, (const char *)r->in.text,
+                 r->in.len, &opt->limits, &r->local);
+  r->p.c.alc = alc;
+  r->p.opt = opt;
+  ng__xml_lexer_init(&r->p.lx, r->in.text, r->in.len, &opt->limits, alc);
+  return NG_OK;
+}
+
+/* Releases the lexer and the input; maps an error rc to the original
+ * input into *err (may be NULL). Returns rc. */
+static int teardown(run *r, int rc, ng_error *err) {
+  char msg[sizeof r->local.msg];
+
+  if (rc != NG_OK && err != NULL) {
+    memcpy(msg, r->local.msg, sizeof msg);
+    ng__offmap_error(err, rc, &r->in.map, r->in.text, r->local.offset,
+                     r->local.depth, msg[0] != '\0' ? msg : NULL);
+  }
+  ng__xml_lexer_free(&r->p.lx);
+  ng__xml_input_close(&r->in);
+  return rc;
+}
+
+/* ------------------------------------------------------------- parsing */
+
+int ng_xml_parse(const char *data, size_t len, const ng_xml_options *opt,
+                 ng_xml_doc **out, ng_error *err) {
+  ng_xml_options def;
+  ng__xml_builder b;
+  ng_xml_doc *doc;
+  run r;
+  int rc;
+
+  if (opt == NULL) {
+    ng_xml_options_default(&def);
+    opt = &def;
+  }
+  if (out == NULL) {
+    ng_error_clear(err);
+    return ng__error_at(err, NG_EINVAL, NULL, 0, 0, 0, "NULL out");
+  }
+  *out = NULL;
+  rc = setup(&r, data, len, opt, err);
+  if (rc != NG_OK)
+    return rc;
+  doc = ng__xml_doc_new(opt->alc, opt->limits.max_memory);
+  if (doc == NULL)
+    return teardown(&r, ng__parse_fail(&r.p.c, NG_ENOMEM, 0, NULL), err);
+  /* The document keeps the user's hook; the parse calls it guarded. */
+  ng__doc_parse_alc(&doc->base, r.p.c.alc);
+  ng__xml_builder_init(&b, doc,
+                       opt->flags & NG_XML_KEEP_CDATA ? NG__XML_BUILD_CDATA
+                                                      : 0,
+                       r.p.c.alc);
+  r.p.sink.ops = &ng__xml_dom_ops;
+  r.p.sink.self = &b;
+  rc = run_engine(&r.p);
+  ng__xml_builder_free(&b);
+  ng__doc_parse_alc(&doc->base, NULL);
+  if (rc != NG_OK) {
+    ng_xml_doc_free(doc);
+    return teardown(&r, rc, err);
+  }
+  *out = doc;
+  return teardown(&r, NG_OK, err);
+}
+
+int ng_xml_parse_events(const char *data, size_t len,
+                        const ng_xml_options *opt, const ng_xml_events *ev,
+                        ng_error *err) {
+  static const ng_xml_events none = {NULL, NULL, NULL, NULL,
+                                     NULL, NULL, NULL, NULL};
+  ng_xml_options def;
+  ng__xml_evsink s;
+  run r;
+  int rc;
+
+  if (opt == NULL) {
+    ng_xml_options_default(&def);
+    opt = &def;
+  }
+  rc = setup(&r, data, len, opt, err);
+  if (rc != NG_OK)
+    return rc;
+  ng__xml_evsink_init(&s, ev != NULL ? ev : &none, r.p.c.alc,
+                      opt->limits.user_stack);
+  r.p.sink = ng__xml_evsink_sink(&s);
+  rc = run_engine(&r.p);
+  ng__xml_evsink_free(&s);
+  return teardown(&r, rc, err);
+}

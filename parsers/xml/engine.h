@@ -1,0 +1,158 @@
+/*
+ * parsers/xml/engine.h - what every XML engine shares: the parse context,
+ * the event sink, and the emit helpers that check depth, match end tags
+ * and call the sink.
+ *
+ * An engine is only a control structure over these pieces, under the same
+ * three rules as JSON's engines (parsers/json/engine.h):
+ *
+ *  1. Tokens are read one at a time with ng__xml_advance(); the next one
+ *     only after the current one is handled. No lookahead.
+ *  2. A token the grammar state does not accept goes to
+ *     ng__xml_unexpected(p, want) (parse.h's one decision).
+ *  3. Events go through the ng__xml_emit_* helpers while their token is
+ *     current: a START enters one level (NG_EDEPTH at the start tag past
+ *     max_depth, counting elements), an END is matched against the name
+ *     the engine kept for its element (NG_ETAGMISMATCH at the end tag) and
+ *     leaves the level, and sink errors are reported at the token.
+ *
+ * The lexer already checks prolog and epilog placement, entities and
+ * their limits; the engine checks token order, tag names and depth. An
+ * engine returns NG_OK after the EOF token (the sink finished), or the
+ * recorded error code; it frees what it allocated on every path and does
+ * not touch the sink after an error.
+ *
+ * Engine entry points (one file each; api.c dispatches on opt->engine):
+ *   iterative.c  ng__xml_run_iterative
+ */
+#ifndef NG_PARSERS_XML_ENGINE_H
+#define NG_PARSERS_XML_ENGINE_H
+
+#include <stddef.h>
+#include <string.h>
+
+#include "../common/parse.h"
+#include "../common/sink.h"
+#include "lexer.h"
+#include "nestguard/xml.h"
+
+/* ------------------------------------------------------------ the sink
+ * XML's event vocabulary (common/sink.h). Each function gets the current
+ * token: start a START (name, attributes), end the START of an empty
+ * element or an END, misc a DOCTYPE, TEXT, CDATA, COMMENT, PI or SKIPPED.
+ * finish is called once, at EOF.
+ */
+typedef struct ng__xml_sink_ops {
+  int (*start)(void *self, const ng__xml_token *t);
+  int (*end)(void *self, const ng__xml_token *t);
+  int (*misc)(void *self, const ng__xml_token *t);
+  int (*finish)(void *self);
+} ng__xml_sink_ops;
+
+NG__SINK_TYPE(ng__xml_sink, ng__xml_sink_ops);
+
+/* The DOM builder as a sink (api.c; engine.h does not include builder.h,
+ * see api.c). */
+extern const ng__xml_sink_ops ng__xml_dom_ops;
+
+/* The sink behind ng_xml_parse_events (events.c). */
+typedef struct ng__xml_evsink {
+  const ng_xml_events *ev; /* the user's callbacks (never NULL) */
+  ng_xml_event_attr *attrs; /* scratch for start_element's attributes */
+  size_t cap;               /* entries at attrs */
+  const ng_alloc *alc;      /* of attrs (guarded) */
+  size_t budget;            /* ng_stack_call_user stack for callbacks */
+} ng__xml_evsink;
+
+void ng__xml_evsink_init(ng__xml_evsink *s, const ng_xml_events *ev,
+                         const ng_alloc *alc, size_t budget);
+void ng__xml_evsink_free(ng__xml_evsink *s);
+ng__xml_sink ng__xml_evsink_sink(ng__xml_evsink *s);
+
+/* ------------------------------------------------------ the parse context */
+
+typedef struct ng__xml_parser {
+  ng__parse c;               /* errors, depth, grammar, allocator */
+  ng__xml_lexer lx;          /* token source */
+  ng__xml_token tok;         /* the current token */
+  ng__xml_sink sink;         /* DOM builder or user events */
+  const ng_xml_options *opt; /* resolved options (never NULL) */
+} ng__xml_parser;
+
+/* Engine entry points. Preconditions: lexer at the start of the text, no
+ * token read, depth 0, sink ready, no error recorded. */
+int ng__xml_run_iterative(ng__xml_parser *p);
+
+/* ------------------------------------------------------------ token flow */
+
+/* Reads the next token into p->tok; returns its kind. */
+static inline int ng__xml_advance(ng__xml_parser *p) {
+  return ng__xml_next(&p->lx, &p->tok);
+}
+
+/* Records and returns the error for the current token, not acceptable in
+ * state `want` (NG__XX_*). */
+static inline int ng__xml_unexpected(ng__xml_parser *p, int want) {
+  const ng__xml_token *t = &p->tok;
+  return ng__parse_unexpected(&p->c, want, t->kind, t->off, t->code,
+                              t->err_off, t->msg);
+}
+
+/* Records a failure of `code` at the current token. */
+static inline int ng__xml_fail_here(ng__xml_parser *p, int code) {
+  return ng__parse_fail(&p->c, code, p->tok.off, NULL);
+}
+
+/* The grammar state after an element opened or closed. */
+static inline int ng__xml_after_element(const ng__xml_parser *p) {
+  return p->c.depth.cur == 0 ? NG__XX_EPILOG : NG__XX_CONTENT;
+}
+
+/* The current token is a START: enters one level and emits start, and for
+ * an empty-element tag its end as well (leaving the level). */
+NG_INLINE int ng__xml_emit_start(ng__xml_parser *p) {
+  int rc;
+
+  if (NG_UNLIKELY(ng__parse_enter(&p->c, p->tok.off) != NG_OK))
+    return NG_EDEPTH;
+  rc = p->sink.ops->start(p->sink.self, &p->tok);
+  if (rc == NG_OK && (p->tok.flags & NG__XTF_EMPTY)) {
+    rc = p->sink.ops->end(p->sink.self, &p->tok);
+    ng__parse_leave(&p->c);
+  }
+  if (NG_UNLIKELY(rc != NG_OK))
+    return ng__xml_fail_here(p, rc);
+  return NG_OK;
+}
+
+/* The current token is an END closing the element named name[0..len):
+ * NG_ETAGMISMATCH at the end tag when the names differ; else emits end
+ * and leaves the level. */
+NG_INLINE int ng__xml_emit_end(ng__xml_parser *p, const char *name,
+                               size_t len) {
+  int rc;
+
+  if (NG_UNLIKELY(len != p->tok.name_len ||
+                  memcmp(name, p->tok.name, len) != 0))
+    return ng__parse_fail(&p->c, NG_ETAGMISMATCH, p->tok.off,
+                          "end tag does not match the start tag");
+  rc = p->sink.ops->end(p->sink.self, &p->tok);
+  if (NG_UNLIKELY(rc != NG_OK))
+    return ng__xml_fail_here(p, rc);
+  ng__parse_leave(&p->c);
+  return NG_OK;
+}
+
+/* The current token is a DOCTYPE, TEXT, CDATA, COMMENT, PI or SKIPPED. */
+static inline int ng__xml_emit_misc(ng__xml_parser *p) {
+  int rc = p->sink.ops->misc(p->sink.self, &p->tok);
+  return NG_UNLIKELY(rc != NG_OK) ? ng__xml_fail_here(p, rc) : NG_OK;
+}
+
+/* The current token is EOF, accepted: the sink finishes. */
+static inline int ng__xml_emit_finish(ng__xml_parser *p) {
+  int rc = p->sink.ops->finish(p->sink.self);
+  return NG_UNLIKELY(rc != NG_OK) ? ng__xml_fail_here(p, rc) : NG_OK;
+}
+
+#endif /* NG_PARSERS_XML_ENGINE_H */
