@@ -130,7 +130,8 @@ static int check_options(const ng_xml_options *opt, const char *data,
   }
   if (why == NULL)
     return NG_OK;
-  return ng__error_at(err, code, NULL, 0, off, 0, why);
+  return ng__error_at(err, code, data != NULL ? data : "",
+                      data != NULL ? len : 0, off, 0, why);
 }
 
 /* A parse in progress: the input, the engine's context, the allocator. */

@@ -98,7 +98,8 @@ static int ev_attrs(ng__xml_evsink *s, const ng__xml_token *t) {
   for (i = 0; i < t->nattrs; i++) {
     s->attrs[i].name = t->attrs[i].name;
     s->attrs[i].name_len = t->attrs[i].name_len;
-    s->attrs[i].value = t->attrs[i].value;
+    /* An empty value may come as NULL from the lexer; callbacks get "". */
+    s->attrs[i].value = t->attrs[i].value != NULL ? t->attrs[i].value : "";
     s->attrs[i].value_len = t->attrs[i].value_len;
   }
   return NG_OK;
