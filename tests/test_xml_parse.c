@@ -262,6 +262,46 @@ static void test_error_positions(void **state) {
   }
 }
 
+/* Names on both sides of the engine's one-byte length (127, 128 bytes)
+ * are matched exactly, nested in each other. */
+static void test_long_names(void **state) {
+  static const size_t sizes[] = {1, 127, 128, 129, 300};
+  char doc[4096], *p = doc;
+  ng_xml_engine e;
+  ng_xml_doc *d;
+  ng_error err;
+  size_t i, k;
+  (void)state;
+
+  for (i = 0; i < 5; i++) {
+    *p++ = '<';
+    memset(p, (int)('a' + i), sizes[i]);
+    p += sizes[i];
+    *p++ = '>';
+  }
+  for (k = 5; k-- > 0;) {
+    memcpy(p, "</", 2);
+    p += 2;
+    memset(p, (int)('a' + k), sizes[k]);
+    p += sizes[k];
+    *p++ = '>';
+  }
+  *p = '\0';
+  p = strstr(doc, "</e") + 2 + 299; /* the 300-byte end tag's last letter */
+  FOR_EACH_ENGINE(e) {
+    assert_int_equal(parse_s(e, 0, doc, &d, &err), NG_OK);
+    ng_xml_doc_free(d);
+    *p = 'z'; /* now a mismatch there */
+    assert_int_equal(parse_s(e, 0, doc, &d, &err), NG_ETAGMISMATCH);
+    assert_int_equal(err.offset, (size_t)(strstr(doc, "</e") - doc));
+    assert_int_equal(err.depth, 5);
+    *p = 'e';
+    p[-299 + 127] = 'z'; /* or in its 128th byte */
+    assert_int_equal(parse_s(e, 0, doc, &d, &err), NG_ETAGMISMATCH);
+    p[-299 + 127] = 'e';
+  }
+}
+
 /* ---------------------------------------------------------------- events */
 
 /* A canonical text of a document: S(name a=v...) E(name) T(text, adjacent
@@ -690,6 +730,7 @@ int main(void) {
       cmocka_unit_test(test_options),
       cmocka_unit_test(test_round_trip_corpus),
       cmocka_unit_test(test_error_positions),
+      cmocka_unit_test(test_long_names),
       cmocka_unit_test(test_events_equal_dom),
       cmocka_unit_test(test_events_stop),
       cmocka_unit_test(test_max_depth),

@@ -6,36 +6,50 @@
  * may come; a START pushes its element's name (copied: the token's bytes
  * live only until the next token), an END pops it and the emit helper
  * matches the two. Each stack entry is the name's bytes followed by its
- * length (a size_t, unaligned, copied with memcpy), so the stack costs
- * name + 8 bytes per open element on the heap (common/gstack.h) and
- * nothing on the machine stack, at any depth.
+ * length (push_name), so the stack costs
+ * the name and one byte per open element (names of 128 bytes or more: 9)
+ * on the heap (common/gstack.h) and nothing on the machine stack, at any
+ * depth. A loop, not a goto state machine: the grammar table holds the
+ * states.
  */
 #include <string.h>
 
 #include "../common/gstack.h"
 #include "engine.h"
 
-/* Pushes the current START's name. NG_OK or NG_ENOMEM (recorded). */
+/* A name shorter than this is stacked with a one-byte length. */
+#define NG__XML_SHORT_NAME 0x80u
+
+/* Pushes the current START's name: its bytes, then its length in one byte
+ * below NG__XML_SHORT_NAME, else as a size_t and a byte 0x80 (read back
+ * from the top, the last byte says which). NG_OK or NG_ENOMEM (recorded). */
 static int push_name(ng__xml_parser *p, ng__gstack *st) {
-  size_t n = p->tok.name_len;
+  size_t n = p->tok.name_len, extra = n < NG__XML_SHORT_NAME ? 1 : 1 + sizeof n;
   unsigned char *d;
 
-  if (n > SIZE_MAX - sizeof n - st->top ||
-      (d = ng__gstack_push(st, n + sizeof n)) == NULL)
+  if (n > SIZE_MAX - extra - st->top ||
+      (d = ng__gstack_push(st, n + extra)) == NULL)
     return ng__xml_fail_here(p, NG_ENOMEM);
   memcpy(d, p->tok.name, n);
-  memcpy(d + n, &n, sizeof n);
+  if (extra == 1) {
+    d[n] = (unsigned char)n;
+  } else {
+    memcpy(d + n, &n, sizeof n);
+    d[n + sizeof n] = NG__XML_SHORT_NAME;
+  }
   return NG_OK;
 }
 
 /* Pops the innermost open element's name and matches the END with it. */
 static int pop_name(ng__xml_parser *p, ng__gstack *st) {
-  size_t n;
-  const unsigned char *s;
+  const unsigned char *top = ng__gstack_peek(st, 1);
+  size_t n = *top, extra = 1;
 
-  memcpy(&n, ng__gstack_peek(st, sizeof n), sizeof n);
-  s = ng__gstack_pop(st, n + sizeof n);
-  return ng__xml_emit_end(p, (const char *)s, n);
+  if (n == NG__XML_SHORT_NAME) {
+    memcpy(&n, top - sizeof n, sizeof n);
+    extra += sizeof n;
+  }
+  return ng__xml_emit_end(p, (const char *)ng__gstack_pop(st, n + extra), n);
 }
 
 /* One accepted token in state *want; NG_OK or the recorded error. */
