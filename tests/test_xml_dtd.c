@@ -30,7 +30,7 @@
 typedef struct dt {
   ng__xml_dtd *d;
   ng__xml_budget b;
-  ng__xml_doctype t;
+  ng__xml_doctype_decl t;
   ng__xml_derr e;
   int rc;
 } dt;
@@ -1041,7 +1041,7 @@ static void test_memory_limit(void **state) {
   ng_failalloc fa;
   ng__xml_budget b;
   ng__xml_dtd *d;
-  ng__xml_doctype t;
+  ng__xml_doctype_decl t;
   ng__xml_derr e;
   (void)state;
 

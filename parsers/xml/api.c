@@ -11,15 +11,9 @@
 #include <string.h>
 
 #include "../common/usercall.h"
-#include "encoding.h"
-/* dtd.h (read through engine.h and lexer.h) and dom.h (through builder.h)
- * both define a struct ng__xml_doctype. This file needs the token and the
- * builder but neither struct, so the DTD's is renamed while its header is
- * read; no function taking it is called here. */
-#define ng__xml_doctype ng__xml_dtd_doctype_api_
-#include "engine.h"
-#undef ng__xml_doctype
 #include "builder.h"
+#include "encoding.h"
+#include "engine.h"
 
 /* ------------------------------------------------------------- options */
 

@@ -1541,7 +1541,7 @@ static int subset(ng__xml_dtd *d) {
 }
 
 /* [28] doctypedecl after "<!DOCTYPE". */
-static int doctype_body(ng__xml_dtd *d, ng__xml_doctype *dt) {
+static int doctype_body(ng__xml_dtd *d, ng__xml_doctype_decl *dt) {
   const unsigned char *s;
   size_t n;
   extid x;
@@ -1576,7 +1576,7 @@ static int doctype_body(ng__xml_dtd *d, ng__xml_doctype *dt) {
 }
 
 int ng__xml_dtd_doctype(ng__xml_dtd *d, const unsigned char *text, size_t len,
-                        size_t pos, ng__xml_doctype *dt, ng__xml_derr *err) {
+                        size_t pos, ng__xml_doctype_decl *dt, ng__xml_derr *err) {
   int rc;
 
   memset(dt, 0, sizeof *dt);

@@ -243,7 +243,7 @@ int ng__xml_dtd_new(ng__xml_dtd **out, const ng_alloc *alc, size_t max_memory,
 void ng__xml_dtd_free(ng__xml_dtd *d);
 
 /* The document type declaration as ng__xml_dtd_doctype read it. */
-typedef struct ng__xml_doctype {
+typedef struct ng__xml_doctype_decl {
   const char *name; /* root element type, in the text */
   size_t name_len;
   const char *pubid; /* public id (line ends normalised), or NULL */
@@ -252,7 +252,7 @@ typedef struct ng__xml_doctype {
   size_t sysid_len;
   int has_subset; /* an internal subset [...] was given */
   size_t end;     /* offset just after the closing '>' */
-} ng__xml_doctype;
+} ng__xml_doctype_decl;
 
 /*
  * Parses the document type declaration that starts at text[pos] with
@@ -265,7 +265,7 @@ typedef struct ng__xml_doctype {
  * NG_EMEMLIMIT. Call once per table.
  */
 int ng__xml_dtd_doctype(ng__xml_dtd *d, const unsigned char *text, size_t len,
-                        size_t pos, ng__xml_doctype *dt, ng__xml_derr *err);
+                        size_t pos, ng__xml_doctype_decl *dt, ng__xml_derr *err);
 
 /* ----------------------------------------------------------- lookups */
 

@@ -737,7 +737,7 @@ static int misplaced(ng__xml_lexer *lx, ng__xml_token *t,
 /* The document type declaration at p, its subset into lx->dtd. */
 static int lex_doctype(ng__xml_lexer *lx, ng__xml_token *t,
                        const unsigned char *p) {
-  ng__xml_doctype dt;
+  ng__xml_doctype_decl dt;
   ng__xml_derr e;
   int rc;
 
