@@ -14,6 +14,7 @@
 #include "bench.h"
 #include "nestguard.h"
 #include "peers/peers.h"
+#include "peers/xml_peers.h"
 
 /* The compiler's name for its __VERSION__. */
 #if defined(__clang__)
@@ -54,6 +55,12 @@ static void peer_versions(FILE *f) {
       continue;
     last = ng_json_peers[i].version;
     fprintf(f, "%s%s %s", i ? ", " : "", ng_json_peers[i].name, last());
+  }
+  for (i = 0; ng_xml_peers[i].name != NULL; i++) {
+    if (ng_xml_peers[i].version == last)
+      continue;
+    last = ng_xml_peers[i].version;
+    fprintf(f, ", %s %s", ng_xml_peers[i].name, last());
   }
   fprintf(f, "\n");
 }

@@ -77,6 +77,28 @@ static const spec specs[] = {
      NULL, "JSON: nested objects {\"a\":{...}}, peak memory against depth",
      "nesting depth (levels, log scale)", "peak RSS added by the parse",
      depth_caption},
+    {CH_BARS, "xml", "xml-throughput", "throughput", NULL, "deep_",
+     "XML: parse and free what was built, throughput per file (higher is "
+     "better)",
+     "input file", "throughput",
+     "Bars grouped by input file, one colour per engine or peer. nestguard "
+     "engines, libxml2-dom and pugixml build a DOM; libxml2-sax and expat "
+     "run with no-op callbacks and build nothing. Median of the interleaved "
+     "repetitions; the table gives the min-max."},
+    {CH_DEPTH, "xml", "xml-deep-time", "time", "deep_elements_", NULL,
+     "XML: nested elements <a><a>...</a></a>, parse time against depth",
+     "nesting depth (elements, log scale)", "parse time", depth_caption},
+    {CH_DEPTH, "xml", "xml-deep-rss", "peak_rss", "deep_elements_", NULL,
+     "XML: nested elements <a><a>...</a></a>, peak memory against depth",
+     "nesting depth (elements, log scale)", "peak RSS added by the parse",
+     depth_caption},
+    {CH_BARS, "xml", "xml-attacks", "time", NULL, "deep_",
+     "XML entity attacks: time to reject, or to finish (lower is better)",
+     "attack", "time",
+     "Billion laughs and quadratic blowup with each subject's default "
+     "options, each run once in a child capped at 2 s; the table's "
+     "rejected row says which subjects refused the document (1) and which "
+     "accepted it (0), a timeout row which were killed at the cap."},
     {CH_BARS, "json_dom", "json_dom-write", "throughput", "write:", NULL,
      "JSON writer: serialize a parsed DOM to text (higher is better)",
      "input file (MB/s of the input file's size)", "throughput",

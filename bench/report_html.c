@@ -25,6 +25,14 @@ static const struct {
      "and on documents nested 1e3 to 1e7 deep (time and peak memory; each "
      "parse runs in a forked child, so a peer's crash is recorded, not "
      "fatal to the bench)."},
+    {"xml", "XML parsing: engines against peers",
+     "Parsing XML: every nestguard engine (into its DOM) against libxml2 "
+     "(DOM, and SAX with no-op callbacks), expat (no-op callbacks) and "
+     "pugixml (DOM) on real-world files (throughput), on elements nested "
+     "1e3 to 1e7 deep (time and peak memory, each parse in a forked child; "
+     "nestguard with max_depth=0, peers with their defaults, so libxml2's "
+     "cap of 256 levels shows as a rejection) and on the billion laughs "
+     "and quadratic blowup entity attacks (time, and whether rejected)."},
     {"json_dom", "The JSON DOM: writer and operations",
      "What a parsed document costs to use: the writer against the peers' "
      "writers, copy, equality and walk on the files, and every DOM "
