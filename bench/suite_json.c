@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "bench.h"
+#include "child.h"
 #include "nestguard.h"
 #include "nestguard/json.h"
 #include "peers/peers.h"
@@ -124,135 +125,29 @@ static char *generate_deep(size_t depth, int objects, size_t *len) {
   return s;
 }
 
-typedef struct child_report {
-  int outcome; /* 0 ok, 1 rejected */
-  double ms;
-  double rss_mb;
-} child_report;
-
-/* VmHWM (peak RSS) in bytes from /proc/self/status, 0 if unreadable. */
-static size_t vm_hwm(void) {
-  char line[256];
-  size_t kb = 0;
-  FILE *f = fopen("/proc/self/status", "r");
-
-  if (f == NULL)
-    return 0;
-  while (fgets(line, sizeof line, f) != NULL)
-    if (sscanf(line, "VmHWM: %zu kB", &kb) == 1)
-      break;
-  fclose(f);
-  return kb * 1024;
-}
-
-/* Resets the peak-RSS mark to the current RSS (Linux clear_refs "5"), so the
- * child's peak is its own and not what the parent reached before fork. */
-static void reset_hwm(void) {
-  FILE *f = fopen("/proc/self/clear_refs", "w");
-  if (f != NULL) {
-    fputs("5", f);
-    fclose(f);
-  }
-}
-
 /* What one deep child runs: subject `which` of make_jobs() on a document
- * of `depth` levels that the child generates itself, so that neither the
- * input nor the parent's heap counts towards the measured peak. */
+ * of `depth` levels that the child generates itself (child.h). */
 typedef struct deep_spec {
   size_t depth;
   int objects;
   size_t which;
 } deep_spec;
 
-static void child_run(int fd, const deep_spec *d) {
+static int deep_body(const void *spec, ng_bench_child *r) {
+  const deep_spec *d = spec;
   job jobs[MAX_SUBJECTS];
   ng_bench_subject subj[MAX_SUBJECTS];
-  child_report r;
-  size_t base, len;
-  char *data;
-  double t0;
+  size_t len;
+  char *data = generate_deep(d->depth, d->objects, &len);
 
-  alarm(120); /* a hang is a finding too, but must not stop the bench */
-  data = generate_deep(d->depth, d->objects, &len);
   if (data == NULL)
-    _exit(3);
+    return -1;
   make_jobs(jobs, subj, data, len, 0);
-  reset_hwm();
-  base = ng_bench_rss();
-  t0 = ng_bench_now_ns();
-  r.outcome = run_job(&jobs[d->which]) == 0 ? 0 : 1;
-  r.ms = (ng_bench_now_ns() - t0) / 1e6;
-  r.rss_mb = ((double)vm_hwm() - (double)base) / 1e6;
-  if (write(fd, &r, sizeof r) != (ssize_t)sizeof r)
-    _exit(3);
-  _exit(0);
-}
-
-/* Outcome of one child: 0 ok (r filled), 1 rejected, 2 crashed (signal in
- * *sig), 3 no report. */
-static int deep_child(const deep_spec *d, child_report *r, int *sig) {
-  int fds[2], status = 0;
-  ssize_t got = 0;
-  pid_t pid;
-
-  fflush(stdout);
-  if (pipe(fds) != 0)
-    return 3;
-  pid = fork();
-  if (pid == 0) {
-    close(fds[0]);
-    child_run(fds[1], d);
-  }
-  close(fds[1]);
-  if (pid > 0) {
-    got = read(fds[0], r, sizeof *r);
-    waitpid(pid, &status, 0);
-  }
-  close(fds[0]);
-  if (pid > 0 && WIFSIGNALED(status)) {
-    *sig = WTERMSIG(status);
-    return 2;
-  }
-  if (got != (ssize_t)sizeof *r)
-    return 3;
-  return r->outcome != 0 ? 1 : 0;
-}
-
-static int cmp_ms(const void *a, const void *b) {
-  double x = *(const double *)a, y = *(const double *)b;
-  return (x > y) - (x < y);
+  ng_bench_child_measure(run_job, &jobs[d->which], r);
+  return 0;
 }
 
 #define DEEP_REPS 3
-
-/* One subject's DEEP_REPS outcomes on a case, recorded: median time and
- * largest peak, or what went wrong (a crash in any repetition counts). */
-static void deep_record(const char *kase, const char *subject,
-                        const int *outcome, const child_report *r,
-                        const int *sig, int reps) {
-  double ms[DEEP_REPS], rss = 0;
-  int i;
-
-  for (i = 0; i < reps; i++) {
-    if (outcome[i] == 2) {
-      ng_bench_record("json", kase, subject, "crashed", sig[i], "signal");
-      printf("json %s: %s killed by signal %d (%s)\n", kase, subject, sig[i],
-             strsignal(sig[i]));
-      return;
-    }
-    if (outcome[i] != 0) {
-      ng_bench_record("json", kase, subject,
-                      outcome[i] == 1 ? "rejected" : "failed", 1, "-");
-      return;
-    }
-    ms[i] = r[i].ms;
-    if (r[i].rss_mb > rss)
-      rss = r[i].rss_mb;
-  }
-  qsort(ms, (size_t)reps, sizeof ms[0], cmp_ms);
-  ng_bench_record("json", kase, subject, "time", ms[reps / 2], "ms");
-  ng_bench_record("json", kase, subject, "peak_rss", rss, "MB");
-}
 
 /* Runs before the throughput cases so the parent's heap is still small.
  * Repetitions are interleaved across subjects (A B C A B C ...), so that
@@ -262,7 +157,7 @@ static void deep_cases(void) {
   static const char *const exps[] = {"1e3", "1e4", "1e5", "1e6", "1e7"};
   job jobs[MAX_SUBJECTS];
   ng_bench_subject subj[MAX_SUBJECTS];
-  child_report r[MAX_SUBJECTS][DEEP_REPS];
+  ng_bench_child r[MAX_SUBJECTS][DEEP_REPS];
   int outcome[MAX_SUBJECTS][DEEP_REPS], sig[MAX_SUBJECTS][DEEP_REPS];
   size_t k, i, n, max_k = ng_bench_quick() ? 4 : 5;
   int rep, reps = ng_bench_quick() ? 1 : DEEP_REPS;
@@ -278,10 +173,12 @@ static void deep_cases(void) {
       for (rep = 0; rep < reps; rep++)
         for (i = 0; i < n; i++) {
           d.which = i;
-          outcome[i][rep] = deep_child(&d, &r[i][rep], &sig[i][rep]);
+          outcome[i][rep] =
+              ng_bench_in_child(deep_body, &d, 120, &r[i][rep], &sig[i][rep]);
         }
       for (i = 0; i < n; i++)
-        deep_record(kase, subj[i].name, outcome[i], r[i], sig[i], reps);
+        ng_bench_record_reps("json", kase, subj[i].name, outcome[i], r[i],
+                             sig[i], reps);
     }
   }
 }

@@ -32,6 +32,7 @@
 #include <unistd.h>
 
 #include "bench.h"
+#include "child.h"
 #include "nestguard.h"
 #include "nestguard/xml.h"
 #include "peers/xml_peers.h"
@@ -180,55 +181,21 @@ static char *generate_quadratic(size_t *len) {
   return s;
 }
 
-typedef struct child_report {
-  int outcome; /* 0 ok, 1 rejected */
-  double ms;
-  double rss_mb;
-} child_report;
-
-/* VmHWM (peak RSS) in bytes from /proc/self/status, 0 if unreadable. */
-static size_t vm_hwm(void) {
-  char line[256];
-  size_t kb = 0;
-  FILE *f = fopen("/proc/self/status", "r");
-
-  if (f == NULL)
-    return 0;
-  while (fgets(line, sizeof line, f) != NULL)
-    if (sscanf(line, "VmHWM: %zu kB", &kb) == 1)
-      break;
-  fclose(f);
-  return kb * 1024;
-}
-
-/* Resets the peak-RSS mark to the current RSS (Linux clear_refs "5"), so
- * the child's peak is its own and not what the parent reached. */
-static void reset_hwm(void) {
-  FILE *f = fopen("/proc/self/clear_refs", "w");
-  if (f != NULL) {
-    fputs("5", f);
-    fclose(f);
-  }
-}
-
 /* What one child runs: subject `which` of make_jobs() on a document it
- * generates itself (deep elements when depth > 0, else attack `attack`),
- * so that neither the input nor the parent's heap counts towards the
- * measured peak. `cap` seconds of wall clock before SIGALRM kills it. */
+ * generates itself (child.h): deep elements when depth > 0, else attack
+ * `attack`. */
 typedef struct child_spec {
   size_t depth;
   int attack; /* 0 billion laughs, 1 quadratic blowup */
   size_t which;
-  unsigned cap;
 } child_spec;
 
-static void child_run(int fd, const child_spec *d) {
+static int child_body(const void *spec, ng_bench_child *r) {
+  const child_spec *d = spec;
   job jobs[MAX_SUBJECTS];
   ng_bench_subject subj[MAX_SUBJECTS];
-  child_report r;
-  size_t base, len;
+  size_t len;
   char *data;
-  double t0;
 
   if (d->depth > 0)
     data = generate_deep(d->depth, &len);
@@ -237,85 +204,13 @@ static void child_run(int fd, const child_spec *d) {
   else
     data = generate_quadratic(&len);
   if (data == NULL)
-    _exit(3);
+    return -1;
   make_jobs(jobs, subj, data, len, d->depth > 0 ? 0 : NG_DEFAULT_MAX_DEPTH);
-  reset_hwm();
-  base = ng_bench_rss();
-  alarm(d->cap); /* a hang is a finding too, but must not stop the bench */
-  t0 = ng_bench_now_ns();
-  r.outcome = run_job(&jobs[d->which]) == 0 ? 0 : 1;
-  r.ms = (ng_bench_now_ns() - t0) / 1e6;
-  r.rss_mb = ((double)vm_hwm() - (double)base) / 1e6;
-  if (write(fd, &r, sizeof r) != (ssize_t)sizeof r)
-    _exit(3);
-  _exit(0);
-}
-
-/* Outcome of one child: 0 ok (r filled), 1 rejected, 2 crashed (signal in
- * *sig; SIGALRM is the cap), 3 no report. */
-static int run_child(const child_spec *d, child_report *r, int *sig) {
-  int fds[2], status = 0;
-  ssize_t got = 0;
-  pid_t pid;
-
-  fflush(stdout);
-  if (pipe(fds) != 0)
-    return 3;
-  pid = fork();
-  if (pid == 0) {
-    close(fds[0]);
-    child_run(fds[1], d);
-  }
-  close(fds[1]);
-  if (pid > 0) {
-    got = read(fds[0], r, sizeof *r);
-    waitpid(pid, &status, 0);
-  }
-  close(fds[0]);
-  if (pid > 0 && WIFSIGNALED(status)) {
-    *sig = WTERMSIG(status);
-    return 2;
-  }
-  if (got != (ssize_t)sizeof *r)
-    return 3;
-  return r->outcome != 0 ? 1 : 0;
-}
-
-static int cmp_ms(const void *a, const void *b) {
-  double x = *(const double *)a, y = *(const double *)b;
-  return (x > y) - (x < y);
+  ng_bench_child_measure(run_job, &jobs[d->which], r);
+  return 0;
 }
 
 #define DEEP_REPS 3
-
-/* One subject's outcomes on a deep case, recorded: median time and
- * largest peak, or what went wrong (a crash in any repetition counts). */
-static void deep_record(const char *kase, const char *subject,
-                        const int *outcome, const child_report *r,
-                        const int *sig, int reps) {
-  double ms[DEEP_REPS], rss = 0;
-  int i;
-
-  for (i = 0; i < reps; i++) {
-    if (outcome[i] == 2) {
-      ng_bench_record("xml", kase, subject, "crashed", sig[i], "signal");
-      printf("xml %s: %s killed by signal %d (%s)\n", kase, subject, sig[i],
-             strsignal(sig[i]));
-      return;
-    }
-    if (outcome[i] != 0) {
-      ng_bench_record("xml", kase, subject,
-                      outcome[i] == 1 ? "rejected" : "failed", 1, "-");
-      return;
-    }
-    ms[i] = r[i].ms;
-    if (r[i].rss_mb > rss)
-      rss = r[i].rss_mb;
-  }
-  qsort(ms, (size_t)reps, sizeof ms[0], cmp_ms);
-  ng_bench_record("xml", kase, subject, "time", ms[reps / 2], "ms");
-  ng_bench_record("xml", kase, subject, "peak_rss", rss, "MB");
-}
 
 /* Runs before the throughput cases so the parent's heap is still small;
  * repetitions interleaved across subjects, as in the JSON suite. */
@@ -323,11 +218,11 @@ static void deep_cases(void) {
   static const char *const exps[] = {"1e3", "1e4", "1e5", "1e6", "1e7"};
   job jobs[MAX_SUBJECTS];
   ng_bench_subject subj[MAX_SUBJECTS];
-  child_report r[MAX_SUBJECTS][DEEP_REPS];
+  ng_bench_child r[MAX_SUBJECTS][DEEP_REPS];
   int outcome[MAX_SUBJECTS][DEEP_REPS], sig[MAX_SUBJECTS][DEEP_REPS];
   size_t k, i, n, max_k = ng_bench_quick() ? 4 : 5;
   int rep, reps = ng_bench_quick() ? 1 : DEEP_REPS;
-  child_spec d = {0, 0, 0, 120};
+  child_spec d = {0, 0, 0};
   char kase[64];
 
   n = make_jobs(jobs, subj, "", 0, 0); /* subject names only */
@@ -336,10 +231,12 @@ static void deep_cases(void) {
     for (rep = 0; rep < reps; rep++)
       for (i = 0; i < n; i++) {
         d.which = i;
-        outcome[i][rep] = run_child(&d, &r[i][rep], &sig[i][rep]);
+        outcome[i][rep] =
+            ng_bench_in_child(child_body, &d, 120, &r[i][rep], &sig[i][rep]);
       }
     for (i = 0; i < n; i++)
-      deep_record(kase, subj[i].name, outcome[i], r[i], sig[i], reps);
+      ng_bench_record_reps("xml", kase, subj[i].name, outcome[i], r[i],
+                           sig[i], reps);
   }
 }
 
@@ -348,8 +245,8 @@ static void attack_cases(void) {
   static const char *const names[] = {"billion_laughs", "quadratic_blowup"};
   job jobs[MAX_SUBJECTS];
   ng_bench_subject subj[MAX_SUBJECTS];
-  child_report r;
-  child_spec d = {0, 0, 0, ATTACK_CAP_S};
+  ng_bench_child r;
+  child_spec d = {0, 0, 0};
   size_t i, n;
   int outcome, sig = 0;
 
@@ -358,16 +255,16 @@ static void attack_cases(void) {
     for (i = 0; i < n; i++) {
       const char *kase = names[d.attack], *who = subj[i].name;
       d.which = i;
-      outcome = run_child(&d, &r, &sig);
-      if (outcome == 2 && sig == SIGALRM) {
+      outcome = ng_bench_in_child(child_body, &d, ATTACK_CAP_S, &r, &sig);
+      if (outcome == NG_BENCH_CRASHED && sig == SIGALRM) {
         ng_bench_record("xml", kase, who, "time", ATTACK_CAP_S * 1e3, "ms");
         ng_bench_record("xml", kase, who, "rejected", 0, "-");
         ng_bench_record("xml", kase, who, "timeout", 1, "-");
-      } else if (outcome == 2) {
+      } else if (outcome == NG_BENCH_CRASHED) {
         ng_bench_record("xml", kase, who, "crashed", sig, "signal");
         printf("xml %s: %s killed by signal %d (%s)\n", kase, who, sig,
                strsignal(sig));
-      } else if (outcome == 3) {
+      } else if (outcome == NG_BENCH_NOREPORT) {
         ng_bench_record("xml", kase, who, "failed", 1, "-");
       } else {
         ng_bench_record("xml", kase, who, "time", r.ms, "ms");
