@@ -35,7 +35,8 @@ typedef struct ng__grammar {
   const char *(*token_name)(int kind); /* "'}'", "a string"... */
   int tok_eof;                    /* kind of the end-of-input token */
   int tok_error;                  /* kind of a lexical-error token */
-  int want_eof;   /* the state after the document: a token is ETRAILING */
+  int want_eof;   /* the state after the document: a token is ETRAILING
+                     (-1: none; XML's lexer reports trailing data itself) */
   int want_first; /* the state before anything: EOF there is EEMPTY
                      (-1: never) */
 } ng__grammar;
