@@ -13,6 +13,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "../common/tree.h"
 #include "internal.h"
 #include "dom.h"
 
@@ -474,40 +475,4 @@ fail_alloc:
 
 /* ----------------------------------------------------------------- walk */
 
-/* Calls leave for container v when it is set; returns its verdict. */
-static int walk_leave(ng_json_visit leave, void *ud, const ng_json_value *v,
-                      size_t depth) {
-  return leave != NULL ? leave(ud, v, depth) : 0;
-}
-
-int ng_json_walk(const ng_json_value *root, ng_json_visit enter,
-                 ng_json_visit leave, void *ud) {
-  const ng_json_value *v = root;
-  size_t depth = 0;
-  int rc;
-
-  if (root == NULL)
-    return NG_EINVAL;
-  for (;;) {
-    if (enter != NULL && (rc = enter(ud, v, depth)) != 0)
-      return rc;
-    if (is_container(v)) {
-      if (v->as.head != NULL) {
-        v = v->as.head;
-        depth++;
-        continue;
-      }
-      if ((rc = walk_leave(leave, ud, v, depth)) != 0)
-        return rc;
-    }
-    while (v != root && is_last(v)) {
-      v = v->link;
-      depth--;
-      if ((rc = walk_leave(leave, ud, v, depth)) != 0)
-        return rc;
-    }
-    if (v == root)
-      return NG_OK;
-    v = v->link;
-  }
-}
+NG__TREE_WALK(ng_json_walk, ng_json_value, ng_json_visit, is_container, is_last)

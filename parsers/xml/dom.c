@@ -13,6 +13,7 @@
  */
 #include <string.h>
 
+#include "../common/tree.h"
 #include "internal.h"
 #include "builder.h"
 #include "dom.h"
@@ -362,42 +363,8 @@ bool ng_xml_equal(const ng_xml_node *a, const ng_xml_node *b) {
 
 /* ----------------------------------------------------------------- walk */
 
-static int walk_leave(ng_xml_visit leave, void *ud, const ng_xml_node *v,
-                      size_t depth) {
-  return leave != NULL ? leave(ud, v, depth) : 0;
-}
-
-int ng_xml_walk(const ng_xml_node *root, ng_xml_visit enter, ng_xml_visit leave,
-                void *ud) {
-  const ng_xml_node *v = root;
-  size_t depth = 0;
-  int rc;
-
-  if (root == NULL)
-    return NG_EINVAL;
-  for (;;) {
-    if (enter != NULL && (rc = enter(ud, v, depth)) != 0)
-      return rc;
-    if (ng__xml_is_parent(v)) {
-      if (v->as.head != NULL) {
-        v = v->as.head;
-        depth++;
-        continue;
-      }
-      if ((rc = walk_leave(leave, ud, v, depth)) != 0)
-        return rc;
-    }
-    while (v != root && ng__xml_is_last(v)) {
-      v = v->link;
-      depth--;
-      if ((rc = walk_leave(leave, ud, v, depth)) != 0)
-        return rc;
-    }
-    if (v == root)
-      return NG_OK;
-    v = v->link;
-  }
-}
+NG__TREE_WALK(ng_xml_walk, ng_xml_node, ng_xml_visit, ng__xml_is_parent,
+              ng__xml_is_last)
 
 /* ----------------------------------------------------------------- copy */
 
