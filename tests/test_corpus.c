@@ -46,6 +46,19 @@ typedef struct format {
                                       2 not judged at all; NULL: none */
 } format;
 
+/* A parse's result, held to the contract: a document xor an error. */
+static result outcome(int code, int have_doc, const ng_error *err) {
+  result r;
+
+  r.code = code;
+  r.offset = code == NG_OK ? 0 : err->offset;
+  if (code == NG_OK && !have_doc)
+    r.code = -1; /* success must produce a document */
+  if (code != NG_OK && have_doc)
+    r.code = -2; /* failure must not leave a document */
+  return r;
+}
+
 static const char *json_engine_name(int e) {
   return ng_json_engine_name((ng_json_engine)e);
 }
@@ -55,15 +68,12 @@ static result parse_json(const char *data, size_t len, int e) {
   ng_json_doc *doc = NULL;
   ng_error err;
   result r;
+  int rc;
 
   ng_json_options_default(&opt);
   opt.engine = (ng_json_engine)e;
-  r.code = ng_json_parse(data, len, &opt, &doc, &err);
-  r.offset = r.code == NG_OK ? 0 : err.offset;
-  if (r.code == NG_OK && doc == NULL)
-    r.code = -1; /* success must produce a document */
-  if (r.code != NG_OK && doc != NULL)
-    r.code = -2; /* failure must not leave a document */
+  rc = ng_json_parse(data, len, &opt, &doc, &err);
+  r = outcome(rc, doc != NULL, &err);
   ng_json_doc_free(doc);
   return r;
 }
@@ -77,15 +87,12 @@ static result parse_xml(const char *data, size_t len, int e) {
   ng_xml_doc *doc = NULL;
   ng_error err;
   result r;
+  int rc;
 
   ng_xml_options_default(&opt);
   opt.engine = (ng_xml_engine)e;
-  r.code = ng_xml_parse(data, len, &opt, &doc, &err);
-  r.offset = r.code == NG_OK ? 0 : err.offset;
-  if (r.code == NG_OK && doc == NULL)
-    r.code = -1;
-  if (r.code != NG_OK && doc != NULL)
-    r.code = -2;
+  rc = ng_xml_parse(data, len, &opt, &doc, &err);
+  r = outcome(rc, doc != NULL, &err);
   ng_xml_doc_free(doc);
   return r;
 }
