@@ -139,10 +139,17 @@ static void test_options(void **state) {
   assert_int_equal(opt.engine, NG_XML_ITERATIVE);
   assert_int_equal(opt.limits.max_depth, 10000);
   assert_string_equal(ng_xml_engine_name(NG_XML_ITERATIVE), "iterative");
+  assert_string_equal(ng_xml_engine_name(NG_XML_RECURSIVE), "recursive");
+  assert_string_equal(ng_xml_engine_name(NG_XML_TRAMPOLINE), "trampoline");
+  assert_string_equal(ng_xml_engine_name(NG_XML_LALR), "lalr");
   assert_null(ng_xml_engine_name((ng_xml_engine)NG_XML_ENGINE_COUNT));
-  assert_int_equal(ng_xml_engine_from_name("iterative", &e), NG_OK);
-  assert_int_equal(e, NG_XML_ITERATIVE);
-  assert_int_equal(ng_xml_engine_from_name("lalr", &e), NG_EINVAL);
+  FOR_EACH_ENGINE(e) {
+    ng_xml_engine back = (ng_xml_engine)-1;
+    assert_int_equal(ng_xml_engine_from_name(ng_xml_engine_name(e), &back),
+                     NG_OK);
+    assert_int_equal(back, e);
+  }
+  assert_int_equal(ng_xml_engine_from_name("Lalr", &e), NG_EINVAL);
   assert_int_equal(ng_xml_engine_from_name(NULL, &e), NG_EINVAL);
 
   opt.flags = 0x80u; /* unknown flag bits */

@@ -218,14 +218,17 @@ void ng_xml_doc_free(ng_xml_doc *doc);
 
 /* ------------------------------------------------------------- parsing */
 
-/* Engines. Only the iterative engine exists so far; the recursive,
- * trampoline and LALR engines of issue 10 are added by later steps, each
- * with its enumerator, and NG_XML_ENGINE_COUNT counts what exists. */
+/* Engines: the same results (document, events, or error code at the same
+ * offset) by different control structures; docs/xml.md compares them. */
 typedef enum ng_xml_engine {
-  NG_XML_ITERATIVE = 0 /* explicit heap stack of open elements (default) */
+  NG_XML_ITERATIVE = 0, /* a loop and the heap stack of open elements
+                           (default, fastest) */
+  NG_XML_RECURSIVE,     /* recursive descent on the growable stack */
+  NG_XML_TRAMPOLINE,    /* continuations run by a driver loop */
+  NG_XML_LALR           /* lemon LALR(1) tables */
 } ng_xml_engine;
 
-#define NG_XML_ENGINE_COUNT 1
+#define NG_XML_ENGINE_COUNT 4
 
 /* Name of an engine ("iterative"), or NULL for an invalid value. */
 const char *ng_xml_engine_name(ng_xml_engine e);

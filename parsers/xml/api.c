@@ -28,7 +28,8 @@ void ng_xml_options_default(ng_xml_options *opt) {
   opt->alc = NULL;
 }
 
-static const char *const engine_names[NG_XML_ENGINE_COUNT] = {"iterative"};
+static const char *const engine_names[NG_XML_ENGINE_COUNT] = {
+    "iterative", "recursive", "trampoline", "lalr"};
 
 const char *ng_xml_engine_name(ng_xml_engine e) {
   if ((unsigned)e >= NG_XML_ENGINE_COUNT)
@@ -99,6 +100,12 @@ static int run_engine(ng__xml_parser *p) {
   switch (p->opt->engine) {
   case NG_XML_ITERATIVE:
     return ng__xml_run_iterative(p);
+  case NG_XML_RECURSIVE:
+    return ng__xml_run_recursive(p);
+  case NG_XML_TRAMPOLINE:
+    return ng__xml_run_trampoline(p);
+  case NG_XML_LALR:
+    return ng__xml_run_lalr(p);
   }
   return ng__perr_at(&p->c.perr, NG_EINVAL, 0, 0, "unknown engine");
 }
@@ -157,6 +164,7 @@ static int setup(run *r, const char *data, size_t len,
                  r->in.len, &opt->limits, &r->local);
   r->p.c.alc = alc;
   r->p.opt = opt;
+  ng__gstack_init(&r->p.names, alc, r->p.names_inl, sizeof r->p.names_inl);
   ng__xml_lexer_init(&r->p.lx, r->in.text, r->in.len, &opt->limits, alc);
   return NG_OK;
 }
@@ -171,6 +179,7 @@ static int teardown(run *r, int rc, ng_error *err) {
     ng__offmap_error(err, rc, &r->in.map, r->in.text, r->local.offset,
                      r->local.depth, msg[0] != '\0' ? msg : NULL);
   }
+  ng__gstack_free(&r->p.names);
   ng__xml_lexer_free(&r->p.lx);
   ng__xml_input_close(&r->in);
   return rc;

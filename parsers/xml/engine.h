@@ -10,20 +10,25 @@
  *     only after the current one is handled. No lookahead.
  *  2. A token the grammar state does not accept goes to
  *     ng__xml_unexpected(p, want) (parse.h's one decision).
- *  3. Events go through the ng__xml_emit_* helpers while their token is
- *     current: a START enters one level (NG_EDEPTH at the start tag past
- *     max_depth, counting elements), an END is matched against the name
- *     the engine kept for its element (NG_ETAGMISMATCH at the end tag) and
- *     leaves the level, and sink errors are reported at the token.
+ *  3. Events go through ng__xml_step (or the ng__xml_emit_* helpers it
+ *     calls) while their token is current: a START enters one level
+ *     (NG_EDEPTH at the start tag past max_depth, counting elements) and
+ *     keeps its name (names.h), an END is matched against the innermost
+ *     kept name (NG_ETAGMISMATCH at the end tag) and leaves the level,
+ *     and sink errors are reported at the token.
  *
  * The lexer already checks prolog and epilog placement, entities and
- * their limits; the engine checks token order, tag names and depth. An
- * engine returns NG_OK after the EOF token (the sink finished), or the
+ * their limits; the shared helpers check tag names and depth; an engine
+ * decides token order and how it nests (its own stack, the machine stack,
+ * continuations, lemon's stack). An engine returns NG_OK after the EOF token (the sink finished), or the
  * recorded error code; it frees what it allocated on every path and does
  * not touch the sink after an error.
  *
  * Engine entry points (one file each; api.c dispatches on opt->engine):
- *   iterative.c  ng__xml_run_iterative
+ *   iterative.c   ng__xml_run_iterative
+ *   recursive.c   ng__xml_run_recursive
+ *   trampoline.c  ng__xml_run_trampoline
+ *   lalr_driver.c ng__xml_run_lalr (grammar in lalr.y)
  */
 #ifndef NG_PARSERS_XML_ENGINE_H
 #define NG_PARSERS_XML_ENGINE_H
@@ -34,6 +39,7 @@
 #include "../common/parse.h"
 #include "../common/sink.h"
 #include "lexer.h"
+#include "names.h"
 #include "nestguard/xml.h"
 
 /* ------------------------------------------------------------ the sink
@@ -77,11 +83,17 @@ typedef struct ng__xml_parser {
   ng__xml_token tok;         /* the current token */
   ng__xml_sink sink;         /* DOM builder or user events */
   const ng_xml_options *opt; /* resolved options (never NULL) */
+  ng__gstack names;          /* open elements' names (names.h) */
+  unsigned char names_inl[256]; /* names' first bytes: no allocation for
+                                   shallow documents */
 } ng__xml_parser;
 
 /* Engine entry points. Preconditions: lexer at the start of the text, no
- * token read, depth 0, sink ready, no error recorded. */
+ * token read, depth 0, names empty, sink ready, no error recorded. */
 int ng__xml_run_iterative(ng__xml_parser *p);
+int ng__xml_run_recursive(ng__xml_parser *p);
+int ng__xml_run_trampoline(ng__xml_parser *p);
+int ng__xml_run_lalr(ng__xml_parser *p);
 
 /* ------------------------------------------------------------ token flow */
 
@@ -108,8 +120,9 @@ static inline int ng__xml_after_element(const ng__xml_parser *p) {
   return p->c.depth.cur == 0 ? NG__XX_EPILOG : NG__XX_CONTENT;
 }
 
-/* The current token is a START: enters one level and emits start, and for
- * an empty-element tag its end as well (leaving the level). */
+/* The current token is a START: enters one level and emits start; keeps
+ * the element's name, or for an empty-element tag emits its end as well
+ * (leaving the level). */
 NG_INLINE int ng__xml_emit_start(ng__xml_parser *p) {
   int rc;
 
@@ -119,17 +132,20 @@ NG_INLINE int ng__xml_emit_start(ng__xml_parser *p) {
   if (rc == NG_OK && (p->tok.flags & NG__XTF_EMPTY)) {
     rc = p->sink.ops->end(p->sink.self, &p->tok);
     ng__parse_leave(&p->c);
+  } else if (rc == NG_OK) {
+    rc = ng__xml_names_push(&p->names, p->tok.name, p->tok.name_len);
   }
   if (NG_UNLIKELY(rc != NG_OK))
     return ng__xml_fail_here(p, rc);
   return NG_OK;
 }
 
-/* The current token is an END closing the element named name[0..len):
- * NG_ETAGMISMATCH at the end tag when the names differ; else emits end
- * and leaves the level. */
-NG_INLINE int ng__xml_emit_end(ng__xml_parser *p, const char *name,
-                               size_t len) {
+/* The current token is an END (the lexer gives one only inside an
+ * element): NG_ETAGMISMATCH at the end tag when it does not name the
+ * innermost open element; else emits end and leaves the level. */
+NG_INLINE int ng__xml_emit_end(ng__xml_parser *p) {
+  size_t len;
+  const char *name = ng__xml_names_pop(&p->names, &len);
   int rc;
 
   if (NG_UNLIKELY(len != p->tok.name_len ||
@@ -153,6 +169,41 @@ static inline int ng__xml_emit_misc(ng__xml_parser *p) {
 static inline int ng__xml_emit_finish(ng__xml_parser *p) {
   int rc = p->sink.ops->finish(p->sink.self);
   return NG_UNLIKELY(rc != NG_OK) ? ng__xml_fail_here(p, rc) : NG_OK;
+}
+
+/*
+ * The current token, not EOF, accepted in state *want: emits its event
+ * (a START enters a level, an END leaves one) and sets *want to the state
+ * that follows. NG_OK or the recorded error. After it, an engine that
+ * nests on its own may look at the token: a START without NG__XTF_EMPTY
+ * opened an element, an END closed one.
+ */
+NG_INLINE int ng__xml_step(ng__xml_parser *p, int *want) {
+  int rc;
+
+  switch (p->tok.kind) {
+  case NG__XT_XMLDECL:
+    return NG_OK;
+  case NG__XT_DOCTYPE:
+    *want = NG__XX_DOCTYPE;
+    return ng__xml_emit_misc(p);
+  case NG__XT_START:
+    rc = ng__xml_emit_start(p);
+    break;
+  case NG__XT_END:
+    rc = ng__xml_emit_end(p);
+    break;
+  default:
+    return ng__xml_emit_misc(p);
+  }
+  *want = ng__xml_after_element(p);
+  return rc;
+}
+
+/* True when the current token (accepted and stepped) opened an element
+ * that has content: a START that is not an empty-element tag. */
+static inline int ng__xml_opened(const ng__xml_parser *p) {
+  return p->tok.kind == NG__XT_START && !(p->tok.flags & NG__XTF_EMPTY);
 }
 
 #endif /* NG_PARSERS_XML_ENGINE_H */
