@@ -92,10 +92,13 @@ $(BUILD)/gen/%.c: %.re
 	@mkdir -p $(@D)
 	$(RE2C) -W -Werror --no-generation-date --no-version $< -o $@
 
-# lemon writes both .c and .h; the .h is declared through the .c.
+# lemon writes both .c and .h; the .h is declared through the .c. lemon
+# leaves an unchanged .h as it was, older than the .y: touched, so the
+# next make does not run lemon again.
 $(BUILD)/gen/%.c $(BUILD)/gen/%.h: %.y
 	@mkdir -p $(@D)
 	$(LEMON) -q -l -T$(LEMPAR) -d$(@D) $<
+	@touch $(BUILD)/gen/$*.h
 
 $(BUILD)/gen/%.o: $(BUILD)/gen/%.c
 	$(CC) $(CPPFLAGS) -I$(dir $*) $(CFLAGS) $(GENWARN) $(DEPFLAGS) -c $< -o $@
