@@ -6,9 +6,8 @@
  * NG__XT_*; an empty-element tag goes as EMPTY); lemon shifts it or
  * rejects it through %syntax_error. After a shift the driver emits the
  * token's event through ng__xml_step while the token is current, as every
- * engine does (engine.h), and only then reads the next one. The state
- * ng__xml_step names is kept only to name a rejection lemon finds after
- * a default reduction (lalr.y).
+ * engine does (engine.h), and only then reads the next one. lemon keeps
+ * the grammar state; the one ng__xml_step names is not needed.
  *
  * Bounds: an open element is one lemon stack entry and the emit helper
  * stops at max_depth, so lemon's stack holds at most max_depth + 4
@@ -38,7 +37,7 @@ static int lalr_kind(const ng__xml_parser *p) {
 /* The token loop: NG_OK after the document and its EOF, or the recorded
  * error. */
 static int lalr_loop(ng__xml_parser *p, void *parser, ng__xml_lalr_ctx *lc) {
-  int kind, rc;
+  int kind, rc, unused = NG__XX_PROLOG;
 
   for (;;) {
     kind = ng__xml_advance(p);
@@ -47,7 +46,7 @@ static int lalr_loop(ng__xml_parser *p, void *parser, ng__xml_lalr_ctx *lc) {
       return lc->rc;
     if (kind == NG__XT_EOF) /* accepted: lemon rejects EOF otherwise */
       return ng__xml_emit_finish(p);
-    if (NG_UNLIKELY((rc = ng__xml_step(p, &lc->fallback)) != NG_OK))
+    if (NG_UNLIKELY((rc = ng__xml_step(p, &unused)) != NG_OK))
       return rc;
   }
 }
@@ -62,7 +61,6 @@ int ng__xml_run_lalr(ng__xml_parser *p) {
 
   lc.p = p;
   ng__lemon_stack_init(&lc.stk, p->c.alc, ng__xml_lalr_stack_entry_size());
-  lc.fallback = NG__XX_PROLOG;
   lc.rc = NG_OK;
   ng__xml_lalrInit(&mem, &lc);
   if (NG_UNLIKELY(lc.stk.oom)) /* no token read yet: report at offset 0 */

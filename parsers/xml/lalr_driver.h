@@ -19,8 +19,6 @@
 typedef struct ng__xml_lalr_ctx {
   ng__xml_parser *p;   /* the parse: tokens, sink, depth, names, errors */
   ng__lemon_stack stk; /* lemon's stack memory (parsers/common/lemon.h) */
-  int fallback;        /* the driver's grammar state, for a rejection in a
-                          state whose set names none (lalr.y) */
   int rc;              /* error recorded from inside lemon, or NG_OK */
 } ng__xml_lalr_ctx;
 
