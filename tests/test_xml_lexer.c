@@ -396,9 +396,11 @@ static void test_text(void **state) {
   ERRORS(bad);
 }
 
-/* A plain run is the input itself; a run with a reference or CR a copy. */
+/* A plain run is the input itself; a run with a reference or CR a copy,
+ * flagged NG__XTF_SCRATCH (so is a CDATA section with a CR). */
 static void test_text_storage(void **state) {
-  static const char doc[] = "<a>plain text<b/>x&amp;y\r\nz</a>";
+  static const char doc[] =
+      "<a>plain text<b/>x&amp;y\r\nz<![CDATA[c]]><![CDATA[c\r]]></a>";
   ng__xml_lexer lx;
   ng__xml_token t;
   (void)state;
@@ -411,6 +413,7 @@ static void test_text_storage(void **state) {
   assert_int_equal(t.data_len, 10);
   assert_int_equal(t.off, 3);
   assert_int_equal(t.len, 10);
+  assert_int_equal(t.flags, 0);
   next(&lx, &t);
   assert_int_equal(next(&lx, &t), NG__XT_TEXT);
   assert_int_equal(t.off, 17);
@@ -418,6 +421,12 @@ static void test_text_storage(void **state) {
   assert_int_equal(t.data_len, 5);
   assert_memory_equal(t.data, "x&y\nz", 5);
   assert_true(t.data < doc || t.data > doc + sizeof doc);
+  assert_int_equal(t.flags, NG__XTF_SCRATCH);
+  assert_int_equal(next(&lx, &t), NG__XT_CDATA);
+  assert_int_equal(t.flags, 0);
+  assert_int_equal(next(&lx, &t), NG__XT_CDATA);
+  assert_int_equal(t.flags, NG__XTF_SCRATCH);
+  assert_memory_equal(t.data, "c\n", 2);
   ng__xml_lexer_free(&lx);
 }
 

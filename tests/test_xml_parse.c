@@ -1,6 +1,7 @@
 /*
  * tests/test_xml_parse.c - the XML parse API (ng_xml_parse,
- * ng_xml_parse_events) through every engine that exists: DOM shape, options,
+ * ng_xml_parse_events) through every engine that exists: DOM shape, merged
+ * text, options,
  * the round trip parse -> write -> parse on every y_ corpus file, error
  * positions in the original input (UTF-16 included), the event stream
  * against the DOM, stopping from a callback, max_depth at and one past the
@@ -70,6 +71,50 @@ static void assert_data(const ng_xml_node *n, int type, const char *want) {
 }
 
 /* ------------------------------------------------------------ DOM shape */
+
+/*
+ * Text merged from pieces the lexer lends (document text, entity text) and
+ * pieces it copies (references, CRs): one node, in order, whether the
+ * arena can extend the first piece in place or not (a long run of entity
+ * text moves it to a new chunk).
+ */
+static void test_merged_text(void **state) {
+  static const char head[] = "<!DOCTYPE r [<!ENTITY e 'xy&#38;lt;z'>"
+                             "<!ENTITY f '";
+  static const char mid[] = "'>]><r>a&e;&amp;&e;b&#x41;\r\n<![CDATA[c]]>&e;";
+  char *doc_s, *want, *p, *w;
+  size_t big = 5000, k, len;
+  ng_xml_doc *doc;
+  ng_xml_engine e;
+  (void)state;
+
+  doc_s = malloc(sizeof head + big + sizeof mid + 16 * 3 + 8);
+  want = malloc(64 + 16 * big);
+  assert_non_null(doc_s);
+  assert_non_null(want);
+  p = doc_s + sprintf(doc_s, "%s", head);
+  memset(p, 'f', big);
+  p += big;
+  p += sprintf(p, "%s", mid);
+  w = want + sprintf(want, "axy<z&xy<zbA\nc");
+  w += sprintf(w, "xy<z");
+  for (k = 0; k < 16; k++, p += 3, w += big)
+    memcpy(p, "&f;", 3), memset(w, 'f', big);
+  p += sprintf(p, "</r>");
+  *w = '\0';
+  len = (size_t)(p - doc_s);
+  FOR_EACH_ENGINE(e) {
+    ng_xml_options opt;
+    ng_xml_options_default(&opt);
+    opt.engine = e;
+    assert_int_equal(ng_xml_parse(doc_s, len, &opt, &doc, NULL), NG_OK);
+    assert_data(ng_xml_first(ng_xml_doc_root(doc)), NG_XML_TEXT, want);
+    assert_null(ng_xml_next(ng_xml_first(ng_xml_doc_root(doc))));
+    ng_xml_doc_free(doc);
+  }
+  free(doc_s);
+  free(want);
+}
 
 static const char shape_doc[] =
     "<?xml version=\"1.0\"?>\n<!--c--><!DOCTYPE r SYSTEM \"s.dtd\" [\n"
@@ -696,6 +741,9 @@ static void test_attacks(void **state) {
   ng_corpus c;
   size_t i, n = 0, len, k;
   double ms, worst = 0;
+  ng_failalloc fa;
+  ng_xml_options opt;
+  ng_xml_doc *doc = NULL;
   char *s, *p;
   (void)state;
 
@@ -726,6 +774,15 @@ static void test_attacks(void **state) {
   assert_int_equal(timed(s, len, &ms), NG_EENTITYLIMIT);
   printf("  quadratic blowup (100 KB x 100,000)      %.3f ms\n", ms);
   worst = ms > worst ? ms : worst;
+  /* The references before the limit (1 MiB of text) are not copied: the
+   * text they would merge into is never made. */
+  ng_failalloc_init(&fa, 0);
+  ng_xml_options_default(&opt);
+  opt.alc = &fa.alc;
+  assert_int_equal(ng_xml_parse(s, len, &opt, &doc, NULL), NG_EENTITYLIMIT);
+  printf("  quadratic blowup: peak %zu bytes allocated\n", fa.peak_bytes);
+  assert_true(fa.peak_bytes < 512 * 1024);
+  assert_int_equal(fa.live_blocks, 0);
   free(s);
   /* Generous: loaded machines; valgrind runs ~50x slower. */
   assert_true(worst < (getenv("NG_VALGRIND") != NULL ? 1000.0 : 50.0));
@@ -734,6 +791,7 @@ static void test_attacks(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_dom_shape),
+      cmocka_unit_test(test_merged_text),
       cmocka_unit_test(test_options),
       cmocka_unit_test(test_round_trip_corpus),
       cmocka_unit_test(test_error_positions),

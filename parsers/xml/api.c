@@ -75,8 +75,11 @@ static int dom_misc(void *self, const ng__xml_token *t) {
   switch (t->kind) {
   case NG__XT_TEXT:
   case NG__XT_CDATA:
-    return ng__xml_build_text(b, t->data, t->data_len,
-                              t->kind == NG__XT_CDATA);
+    if (t->flags & NG__XTF_SCRATCH)
+      return ng__xml_build_text(b, t->data, t->data_len,
+                                t->kind == NG__XT_CDATA);
+    return ng__xml_build_text_kept(b, t->data, t->data_len,
+                                   t->kind == NG__XT_CDATA);
   case NG__XT_COMMENT:
     return ng__xml_build_comment(b, t->data, t->data_len);
   case NG__XT_PI:

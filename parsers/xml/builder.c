@@ -16,9 +16,10 @@
 /* `local` of a record that holds a namespace URI rather than a name. */
 #define NG__XML_URI_REC UINT32_MAX
 
-/* First capacity of the name table and of the text buffer. */
+/* First capacities of the name table, the text buffer and the pieces. */
 #define NG__XML_NAMES_FIRST 64
 #define NG__XML_PEND_FIRST 256
+#define NG__XML_PIECES_FIRST 16
 
 void ng__xml_builder_init(ng__xml_builder *b, ng_xml_doc *doc, unsigned flags,
                           const ng_alloc *alc) {
@@ -36,6 +37,9 @@ void ng__xml_builder_free(ng__xml_builder *b) {
     ng__free(b->alc, b->attrs, b->attrcap * sizeof *b->attrs);
   if (b->pend != NULL)
     ng__free(b->alc, b->pend, b->pend_cap);
+  if (b->pieces != NULL)
+    ng__free(b->alc, b->pieces, b->piececap * sizeof *b->pieces);
+  b->pieces = NULL;
   if (b->names.slot != NULL)
     ng__free(b->alc, b->names.slot, b->names.cap * sizeof *b->names.slot);
   b->attrs = b->attr_inline;
@@ -197,21 +201,62 @@ static int intern_name(ng__xml_builder *b, const char *name, size_t len,
 
 /* ----------------------------------------------------------------- text */
 
-/* Text gathered in the heap becomes b->text's text; merging stops. */
-static int close_text(ng__xml_builder *b) {
-  char *s;
+/* Copies the pieces, in order, to d. */
+static void join_pieces(const ng__xml_builder *b, char *d) {
+  const char *heap = b->pend;
+  size_t i;
 
-  if (b->pending) {
-    s = arena_str(b->doc, b->pend, b->pend_len);
+  for (i = 0; i < b->npieces; i++) {
+    const ng__xml_piece *c = &b->pieces[i];
+    if (c->s == NULL) {
+      memcpy(d, heap, c->len);
+      heap += c->len;
+    } else if (c->len != 0) {
+      memcpy(d, c->s, c->len);
+    }
+    d += c->len;
+  }
+}
+
+/*
+ * The pieces become b->text's text: after its first piece (the node's own
+ * text, which its NUL follows) when the arena can extend it in place,
+ * else in a new block.
+ */
+static int join_text(ng__xml_builder *b) {
+  ng_arena *a = ng__xml_arena(b->doc);
+  ng_xml_node *t = b->text;
+  char *s = (char *)(t + 1);
+  size_t first = b->pieces[0].len, rest = b->run_len - first;
+
+  if (a->cur == s + first + 1 && rest <= (size_t)(a->end - a->cur)) {
+    ng_arena_alloc(a, rest, 1); /* right after the NUL: grow in place */
+    b->pieces[0].len = 0;
+    join_pieces(b, s + first);
+  } else {
+    s = ng_arena_alloc(a, b->run_len + 1, 1);
     if (s == NULL)
       return ng__xml_doc_err(b->doc);
-    b->text->as.s = s;
-    b->text->len = (uint32_t)b->pend_len;
+    join_pieces(b, s);
+  }
+  s[b->run_len] = '\0';
+  t->as.s = s;
+  t->len = (uint32_t)b->run_len;
+  return NG_OK;
+}
+
+/* The merged text becomes b->text's text; merging stops. */
+static int close_text(ng__xml_builder *b) {
+  int rc = NG_OK;
+
+  if (b->pending) {
+    rc = join_text(b);
     b->pending = 0;
     b->pend_len = 0;
+    b->npieces = 0;
   }
   b->text = NULL;
-  return NG_OK;
+  return rc;
 }
 
 /* Appends data[0..len) to the heap text buffer, growing it. */
@@ -235,14 +280,42 @@ static int pend_put(ng__xml_builder *b, const char *data, size_t len) {
   return NG_OK;
 }
 
+/* Adds piece data[0..len) (data NULL: the bytes just put in the heap
+ * buffer), joining it to the last piece when both are in the heap. */
+static int add_piece(ng__xml_builder *b, const char *data, size_t len) {
+  ng__xml_piece *p = b->pieces;
+  size_t cap = b->piececap;
+
+  b->run_len += len;
+  if (data == NULL && b->npieces != 0 && p[b->npieces - 1].s == NULL) {
+    p[b->npieces - 1].len += len;
+    return NG_OK;
+  }
+  if (b->npieces == cap) {
+    cap = cap == 0 ? NG__XML_PIECES_FIRST : cap * 2;
+    if (cap > SIZE_MAX / sizeof *p)
+      return NG_ENOMEM;
+    p = p == NULL ? ng__malloc(b->alc, cap * sizeof *p)
+                  : ng__realloc(b->alc, p, b->piececap * sizeof *p,
+                                cap * sizeof *p);
+    if (p == NULL)
+      return NG_ENOMEM;
+    b->pieces = p;
+    b->piececap = cap;
+  }
+  p[b->npieces++] = (ng__xml_piece){data, len};
+  return NG_OK;
+}
+
 /*
  * Adds data[0..len) to the open text node t: in place while nothing
  * follows its text in the arena (the text sits right after its node until
- * then), otherwise in the heap buffer until close_text.
+ * then) and the data is not kept, otherwise as a piece until close_text.
  */
-static int merge_text(ng__xml_builder *b, const char *data, size_t len) {
+static int merge_text(ng__xml_builder *b, const char *data, size_t len,
+                      int kept) {
   ng_xml_node *t = b->text;
-  size_t have = b->pending ? b->pend_len : t->len;
+  size_t have = b->pending ? b->run_len : t->len;
   size_t max = b->doc->max_memory;
   char *s = (char *)(t + 1), *p;
   int rc;
@@ -254,31 +327,37 @@ static int merge_text(ng__xml_builder *b, const char *data, size_t len) {
   if (max != 0 && have + len > max)
     return NG_EMEMLIMIT; /* it could never fit: fail before the heap grows */
   if (!b->pending) {
-    p = ng_arena_alloc(ng__xml_arena(b->doc), len, 1);
-    if (p == NULL)
-      return ng__xml_doc_err(b->doc);
-    if (p == s + t->len + 1) { /* right after the NUL: grow in place */
-      memcpy(s + t->len, data, len);
-      t->len += (uint32_t)len;
-      s[t->len] = '\0';
-      return NG_OK;
+    if (!kept) {
+      p = ng_arena_alloc(ng__xml_arena(b->doc), len, 1);
+      if (p == NULL)
+        return ng__xml_doc_err(b->doc);
+      if (p == s + t->len + 1) { /* right after the NUL: grow in place */
+        memcpy(s + t->len, data, len);
+        t->len += (uint32_t)len;
+        s[t->len] = '\0';
+        return NG_OK;
+      }
     }
-    b->pend_len = 0; /* a new chunk: p is lost, the text moves out */
-    if ((rc = pend_put(b, s, t->len)) != NG_OK)
+    b->run_len = 0; /* a new chunk or kept data: the text becomes pieces */
+    if ((rc = add_piece(b, s, t->len)) != NG_OK)
       return rc;
     b->pending = 1;
   }
-  return pend_put(b, data, len);
+  if (kept)
+    return add_piece(b, data, len);
+  if ((rc = pend_put(b, data, len)) != NG_OK)
+    return rc;
+  return add_piece(b, NULL, len);
 }
 
 int ng__xml_build_text_slow(ng__xml_builder *b, const char *data, size_t len,
-                            int is_cdata) {
+                            int is_cdata, int kept) {
   int rc;
 
   if (len > UINT32_MAX)
     return NG_ESTRLIMIT;
   if (b->text != NULL && !(is_cdata && (b->flags & NG__XML_BUILD_CDATA)))
-    return merge_text(b, data, len);
+    return merge_text(b, data, len, kept);
   if ((rc = close_text(b)) != NG_OK)
     return rc;
   return ng__xml_build_text(b, data, len, is_cdata); /* b->text is NULL */

@@ -31,9 +31,14 @@
  * each CDATA section as a CDATA node of its own (then never merged, even
  * with an adjacent one). Empty text makes no node; an empty CDATA section
  * kept apart does. A merge extends the text in place in the arena while
- * its chunk has room, and otherwise gathers the pieces in a heap buffer
- * that becomes the node's text at the next other event: O(1) amortised per
- * byte, at most one abandoned copy of the text in the arena.
+ * its chunk has room; otherwise, and for text passed as kept (ng__xml_
+ * build_text_kept: bytes that stay valid until the builder is freed, such
+ * as the parsed text or an entity's replacement text), the text becomes a
+ * list of pieces, kept ones by reference and others copied into a heap
+ * buffer, joined into the node's text at the next other event: O(1)
+ * amortised per byte, at most one abandoned copy of the text in the
+ * arena, and nothing copied for a run a parse abandons (an entity
+ * expansion refused by its limit after many kept references).
  *
  * Depth: the builder remembers only the innermost open element and its
  * last child; an open element is the last child of its parent, so its
@@ -63,6 +68,13 @@ typedef struct ng__xml_names {
   size_t n;            /* records stored */
 } ng__xml_names;
 
+/* A piece of merged text: s[0..len), or the next len bytes of the heap
+ * buffer when s is NULL. */
+typedef struct ng__xml_piece {
+  const char *s;
+  size_t len;
+} ng__xml_piece;
+
 typedef struct ng__xml_builder {
   ng_xml_doc *doc;           /* the document being built (not owned) */
   ng_xml_node *cur;          /* innermost open element, or the DOCUMENT */
@@ -75,10 +87,14 @@ typedef struct ng__xml_builder {
                                 or a heap array of attrcap */
   size_t nattrs;             /* attributes so far */
   size_t attrcap;            /* entries at attrs */
-  char *pend;                /* heap: merged text waiting for its node */
+  char *pend;                /* heap: copied pieces of merged text */
   size_t pend_len;           /* bytes in pend */
   size_t pend_cap;           /* bytes at pend */
-  int pending;               /* 1: b->text's text is pend, not as.s */
+  ng__xml_piece *pieces;     /* heap: the merged text, in order */
+  size_t npieces;            /* pieces in use */
+  size_t piececap;           /* entries at pieces */
+  size_t run_len;            /* pending: bytes of all pieces */
+  int pending;               /* 1: b->text's text is the pieces, not as.s */
   unsigned flags;            /* NG__XML_BUILD_* */
   ng__xml_names names;       /* interned names and URIs */
   const ng_alloc *alc;       /* allocator of attrs, pend, names */
@@ -104,7 +120,7 @@ int ng__xml_build_start_slow(ng__xml_builder *b, const char *name, size_t len,
 int ng__xml_build_start_done_slow(ng__xml_builder *b);
 int ng__xml_build_end_slow(ng__xml_builder *b);
 int ng__xml_build_text_slow(ng__xml_builder *b, const char *data, size_t len,
-                            int is_cdata);
+                            int is_cdata, int kept);
 
 /*
  * A start tag with name name[0..len) in namespace uri[0..ulen). The
@@ -193,7 +209,7 @@ NG_INLINE int ng__xml_build_text(ng__xml_builder *b, const char *data,
   char *s;
 
   if (NG_UNLIKELY(b->text != NULL || len > UINT32_MAX))
-    return ng__xml_build_text_slow(b, data, len, is_cdata);
+    return ng__xml_build_text_slow(b, data, len, is_cdata, 0);
   if (len == 0 && !apart)
     return NG_OK;
   t = ng_arena_alloc(ng__xml_arena(b->doc), sizeof *t + len + 1,
@@ -212,6 +228,15 @@ NG_INLINE int ng__xml_build_text(ng__xml_builder *b, const char *data,
   ng__xml_append(b->cur, &b->last, t);
   b->text = apart ? NULL : t;
   return NG_OK;
+}
+
+/* ng__xml_build_text for data that stays valid, unchanged, until the
+ * builder is freed: merged into the text before it without a copy. */
+NG_INLINE int ng__xml_build_text_kept(ng__xml_builder *b, const char *data,
+                                      size_t len, int is_cdata) {
+  if (b->text != NULL)
+    return ng__xml_build_text_slow(b, data, len, is_cdata, 1);
+  return ng__xml_build_text(b, data, len, is_cdata);
 }
 
 /* A comment's text data[0..len). */

@@ -40,8 +40,8 @@
  *              or where its replacement text ends: text before &e;, each
  *              run of e's text, text after are separate tokens (never
  *              empty; push parsing will add a buffer's end as a third
- *              point). Data is in the text or in the lexer's scratch
- *              buffer;
+ *              point). Data is in the text or the DTD's tables, or in
+ *              the lexer's scratch buffer (NG__XTF_SCRATCH);
  *  - CDATA, COMMENT ('--' inside is NG_ESYNTAX), PI (target and data; the
  *              target 'xml' in any case is NG_ESYNTAX);
  *  - SKIPPED   a reference in content to an external parsed entity, or to
@@ -300,6 +300,11 @@ typedef enum ng__xtok {
 #define NG__XTF_EMPTY 0x1u     /* START: <a/>, no END follows */
 #define NG__XTF_ENTITY 0x2u    /* read from an entity's replacement text */
 #define NG__XTF_MISPLACED 0x4u /* DOCTYPE where none may be: not parsed */
+#define NG__XTF_SCRATCH 0x8u   /* TEXT, CDATA, COMMENT, PI: data is a copy
+                                  in the lexer's scratch, valid until the
+                                  next call; without it data lies in the
+                                  text or the DTD's tables, valid until
+                                  ng__xml_lexer_free */
 
 /* One attribute of a START token, in the lexer's array. */
 typedef struct ng__xml_tattr {

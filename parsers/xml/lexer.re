@@ -678,6 +678,7 @@ static int span_tok(ng__xml_lexer *lx, ng__xml_token *t, int kind,
   const unsigned char *a = kind == NG__XT_PI ? s->c : s->a;
   const unsigned char *b = kind == NG__XT_PI ? s->d : s->b;
   size_t n = (size_t)(b - a);
+  int copy;
 
   if (rc != NG_OK)
     return fail(lx, t, s->code, s->at, s->msg);
@@ -685,7 +686,8 @@ static int span_tok(ng__xml_lexer *lx, ng__xml_token *t, int kind,
     return too_long(lx, t, p);
   t->data = (const char *)a;
   t->data_len = n;
-  if (s->cr && lx->nent == 0 && n != 0) { /* the document's line ends */
+  copy = s->cr && lx->nent == 0 && n != 0; /* the document's line ends */
+  if (copy) {
     lx->text.len = 0;
     if (ng__xml_buf_grow(&lx->text, n) != NG_OK)
       return no_mem(lx, t, p);
@@ -696,7 +698,9 @@ static int span_tok(ng__xml_lexer *lx, ng__xml_token *t, int kind,
     t->name = (const char *)s->a;
     t->name_len = (size_t)(s->b - s->a);
   }
-  return tok(lx, t, kind, p, s->end);
+  tok(lx, t, kind, p, s->end);
+  t->flags |= copy ? NG__XTF_SCRATCH : 0;
+  return kind;
 }
 
 static int lex_comment(ng__xml_lexer *lx, ng__xml_token *t,
@@ -1259,7 +1263,9 @@ static int text_tok(ng__xml_lexer *lx, ng__xml_token *t,
   t->data_len = copy ? lx->text.len : (size_t)(p - start);
   if (t->data_len > lx->max_string)
     return too_long(lx, t, start);
-  return tok(lx, t, NG__XT_TEXT, start, p);
+  tok(lx, t, NG__XT_TEXT, start, p);
+  t->flags |= copy ? NG__XTF_SCRATCH : 0;
+  return NG__XT_TEXT;
 }
 
 /*
