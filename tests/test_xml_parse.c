@@ -1,7 +1,7 @@
 /*
  * tests/test_xml_parse.c - the XML parse API (ng_xml_parse,
  * ng_xml_parse_events) through every engine that exists: DOM shape, merged
- * text, options,
+ * text, interned names, options,
  * the round trip parse -> write -> parse on every y_ corpus file, error
  * positions in the original input (UTF-16 included), the event stream
  * against the DOM, stopping from a callback, max_depth at and one past the
@@ -71,6 +71,41 @@ static void assert_data(const ng_xml_node *n, int type, const char *want) {
 }
 
 /* ------------------------------------------------------------ DOM shape */
+
+/* More distinct names than the builder's cache has slots, over and over:
+ * each name read back as written, one record per name. */
+static void test_interned_names(void **state) {
+  char doc[8192], *p = doc, want[16];
+  const ng_xml_node *r, *a, *b;
+  ng_xml_doc *d;
+  size_t i, k, len;
+  const char *name;
+  (void)state;
+
+  p += sprintf(p, "<r>");
+  for (k = 0; k < 3; k++) {
+    p += sprintf(p, "<e%zu", k % 2);
+    for (i = 0; i < 100; i++)
+      p += sprintf(p, " a%zu%s='%zu'", i, i % 3 ? "" : "x", i);
+    p += sprintf(p, "/>");
+  }
+  p += sprintf(p, "</r>");
+  assert_int_equal(parse_s(NG_XML_ITERATIVE, 0, doc, &d, NULL), NG_OK);
+  r = ng_xml_doc_root(d);
+  a = ng_xml_first(r);
+  b = ng_xml_next(ng_xml_next(a));
+  assert_int_equal(ng_xml_attr_count(a), 100);
+  assert_int_equal(ng_xml_attr_count(b), 100);
+  assert_ptr_equal(ng_xml_name(a, &len), ng_xml_name(b, &len));
+  for (i = 0; i < 100; i++) {
+    sprintf(want, "a%zu%s", i, i % 3 ? "" : "x");
+    name = ng_xml_attr_name(ng_xml_attr_at(a, i), &len);
+    assert_int_equal(len, strlen(want));
+    assert_memory_equal(name, want, len);
+    assert_ptr_equal(ng_xml_attr_at(a, i)->name, ng_xml_attr_at(b, i)->name);
+  }
+  ng_xml_doc_free(d);
+}
 
 /*
  * Text merged from pieces the lexer lends (document text, entity text) and
@@ -792,6 +827,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_dom_shape),
       cmocka_unit_test(test_merged_text),
+      cmocka_unit_test(test_interned_names),
       cmocka_unit_test(test_options),
       cmocka_unit_test(test_round_trip_corpus),
       cmocka_unit_test(test_error_positions),

@@ -199,6 +199,53 @@ static int intern_name(ng__xml_builder *b, const char *name, size_t len,
   return intern(b, name, len, local, u, out);
 }
 
+/* The cache slot of name[0..len) (len > 0): its length and five of its
+ * bytes, mixed by a multiplication (names of one document often share
+ * their length and first and last bytes). */
+static size_t cache_slot(const char *name, size_t len) {
+  const unsigned char *u = (const unsigned char *)name;
+  uint64_t x = (uint64_t)(len & 0xFF) | (uint64_t)u[0] << 8 |
+               (uint64_t)u[len - 1] << 16 | (uint64_t)u[len / 2] << 24 |
+               (uint64_t)u[len / 4] << 32 | (uint64_t)u[len * 3 / 4] << 40;
+  return (size_t)((x * 0x9E3779B97F4A7C15u) >> 58) & (NG__XML_NAME_CACHE - 1);
+}
+
+/* Do the n bytes at a and b agree? (Names are short: no call.) */
+static int same_bytes(const char *a, const char *b, size_t n) {
+  size_t i;
+
+  for (i = 0; i < n; i++)
+    if (a[i] != b[i])
+      return 0;
+  return 1;
+}
+
+/*
+ * intern_name for a name without a namespace URI, through a direct-mapped
+ * cache: the same few element and attribute names recur tag after tag, and
+ * a hit costs one comparison instead of a hash over the name and a probe.
+ */
+static int intern_cached(ng__xml_builder *b, const char *name, size_t len,
+                         const ng_xml_qname **out) {
+  uint32_t local = b->flags & NG__XML_BUILD_NS ? local_of(b, name, len) : 0;
+  size_t i;
+  const ng_xml_qname *q;
+  int rc;
+
+  if (len == 0 || len > UINT32_MAX)
+    return intern_name(b, name, len, local, NULL, 0, out);
+  i = cache_slot(name, len);
+  q = b->ncache[i];
+  if (q != NULL && q->len == len && q->local == local && q->uri == NULL &&
+      same_bytes(q->name, name, len)) {
+    *out = q;
+    return NG_OK;
+  }
+  if ((rc = intern_name(b, name, len, local, NULL, 0, out)) == NG_OK)
+    b->ncache[i] = *out;
+  return rc;
+}
+
 /* ----------------------------------------------------------------- text */
 
 /* Copies the pieces, in order, to d. */
@@ -372,7 +419,9 @@ int ng__xml_build_start_slow(ng__xml_builder *b, const char *name, size_t len,
 
   if ((rc = close_text(b)) != NG_OK)
     return rc;
-  rc = intern_name(b, name, len, local_of(b, name, len), uri, ulen, &q);
+  rc = uri == NULL || ulen == 0
+           ? intern_cached(b, name, len, &q)
+           : intern_name(b, name, len, local_of(b, name, len), uri, ulen, &q);
   if (rc != NG_OK)
     return rc;
   b->lastq = b->ename = q;
@@ -450,7 +499,10 @@ int ng__xml_build_attr(ng__xml_builder *b, const char *name, size_t nlen,
   const ng_xml_qname *q;
   int rc;
 
-  rc = intern_name(b, name, nlen, local_of(b, name, nlen), uri, ulen, &q);
+  rc = uri == NULL || ulen == 0
+           ? intern_cached(b, name, nlen, &q)
+           : intern_name(b, name, nlen, local_of(b, name, nlen), uri, ulen,
+                         &q);
   if (rc != NG_OK)
     return rc;
   return add_attr(b, q, value, vlen);

@@ -61,6 +61,9 @@
 /* Attributes of one start tag kept inside the builder before the heap. */
 #define NG__XML_ATTR_INLINE 8
 
+/* Entries of the cache of names interned recently (a power of two). */
+#define NG__XML_NAME_CACHE 64
+
 /* Interned names and URIs: open addressing over arena records. */
 typedef struct ng__xml_names {
   ng_xml_qname **slot; /* heap, cap entries; NULL: empty slot */
@@ -97,6 +100,9 @@ typedef struct ng__xml_builder {
   int pending;               /* 1: b->text's text is the pieces, not as.s */
   unsigned flags;            /* NG__XML_BUILD_* */
   ng__xml_names names;       /* interned names and URIs */
+  const ng_xml_qname *ncache[NG__XML_NAME_CACHE]; /* names without a URI
+                                interned recently, by a hash of length and
+                                end bytes (names_cached) */
   const ng_alloc *alc;       /* allocator of attrs, pend, names */
   ng_xml_attr attr_inline[NG__XML_ATTR_INLINE]; /* first attributes */
 } ng__xml_builder;
