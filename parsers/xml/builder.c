@@ -102,7 +102,7 @@ static int names_reserve(ng__xml_builder *b) {
 }
 
 /* Copies s[0..n) into the arena with a NUL; NULL on failure. */
-static char *arena_str(ng_xml_doc *doc, const char *s, size_t n) {
+NG_INLINE char *arena_str(ng_xml_doc *doc, const char *s, size_t n) {
   char *p = ng_arena_alloc(ng__xml_arena(doc), n + 1, 1);
 
   if (p == NULL)
@@ -199,23 +199,42 @@ static int intern_name(ng__xml_builder *b, const char *name, size_t len,
   return intern(b, name, len, local, u, out);
 }
 
-/* The cache slot of name[0..len) (len > 0): its length and five of its
- * bytes, mixed by a multiplication (names of one document often share
- * their length and first and last bytes). */
+/* The cache slot of name[0..len) (len > 0): its length and first and last
+ * four bytes (or three of its bytes when shorter), mixed by a
+ * multiplication. */
 static size_t cache_slot(const char *name, size_t len) {
   const unsigned char *u = (const unsigned char *)name;
-  uint64_t x = (uint64_t)(len & 0xFF) | (uint64_t)u[0] << 8 |
-               (uint64_t)u[len - 1] << 16 | (uint64_t)u[len / 2] << 24 |
-               (uint64_t)u[len / 4] << 32 | (uint64_t)u[len * 3 / 4] << 40;
-  return (size_t)((x * 0x9E3779B97F4A7C15u) >> 58) & (NG__XML_NAME_CACHE - 1);
+  uint32_t a, b = 0;
+  uint64_t x;
+
+  if (len >= 4) {
+    memcpy(&a, u, 4);
+    memcpy(&b, u + len - 4, 4);
+  } else {
+    a = (uint32_t)u[0] | (uint32_t)u[len / 2] << 8 | (uint32_t)u[len - 1] << 16;
+  }
+  x = ((uint64_t)a | (uint64_t)b << 32) ^ len;
+  return (size_t)((x * 0x9E3779B97F4A7C15u) >> 57) & (NG__XML_NAME_CACHE - 1);
 }
 
-/* Do the n bytes at a and b agree? (Names are short: no call.) */
+/* Do the n bytes at a and b agree? Four bytes at a time, the last four
+ * overlapping (names are short: no call). */
 static int same_bytes(const char *a, const char *b, size_t n) {
-  size_t i;
+  uint32_t u, v;
 
-  for (i = 0; i < n; i++)
-    if (a[i] != b[i])
+  if (n >= 4) {
+    for (; n > 4; n -= 4, a += 4, b += 4) {
+      memcpy(&u, a, 4);
+      memcpy(&v, b, 4);
+      if (u != v)
+        return 0;
+    }
+    memcpy(&u, a + n - 4, 4);
+    memcpy(&v, b + n - 4, 4);
+    return u == v;
+  }
+  for (; n != 0; n--)
+    if (*a++ != *b++)
       return 0;
   return 1;
 }
@@ -225,8 +244,8 @@ static int same_bytes(const char *a, const char *b, size_t n) {
  * cache: the same few element and attribute names recur tag after tag, and
  * a hit costs one comparison instead of a hash over the name and a probe.
  */
-static int intern_cached(ng__xml_builder *b, const char *name, size_t len,
-                         const ng_xml_qname **out) {
+NG_INLINE int intern_cached(ng__xml_builder *b, const char *name, size_t len,
+                            const ng_xml_qname **out) {
   uint32_t local = b->flags & NG__XML_BUILD_NS ? local_of(b, name, len) : 0;
   size_t i;
   const ng_xml_qname *q;
@@ -481,7 +500,7 @@ static int add_attr(ng__xml_builder *b, const ng_xml_qname *q,
 
   if (vlen > UINT32_MAX)
     return NG_ESTRLIMIT;
-  if ((rc = attrs_reserve(b)) != NG_OK)
+  if (b->nattrs == b->attrcap && (rc = attrs_reserve(b)) != NG_OK)
     return rc;
   if ((v = arena_str(b->doc, value, vlen)) == NULL)
     return ng__xml_doc_err(b->doc);

@@ -62,7 +62,7 @@
 #define NG__XML_ATTR_INLINE 8
 
 /* Entries of the cache of names interned recently (a power of two). */
-#define NG__XML_NAME_CACHE 64
+#define NG__XML_NAME_CACHE 128
 
 /* Interned names and URIs: open addressing over arena records. */
 typedef struct ng__xml_names {
@@ -102,7 +102,7 @@ typedef struct ng__xml_builder {
   ng__xml_names names;       /* interned names and URIs */
   const ng_xml_qname *ncache[NG__XML_NAME_CACHE]; /* names without a URI
                                 interned recently, by a hash of length and
-                                end bytes (names_cached) */
+                                end bytes (intern_cached) */
   const ng_alloc *alc;       /* allocator of attrs, pend, names */
   ng_xml_attr attr_inline[NG__XML_ATTR_INLINE]; /* first attributes */
 } ng__xml_builder;
