@@ -107,6 +107,20 @@ static const unsigned char ascii_name[128] = {
     ['x'] = 2, ['y'] = 2, ['z'] = 2,
 };
 
+/* ascii_name as "is a NameChar" over every byte value (0 from 0x80). */
+static const unsigned char name8[256] = {
+    ['-'] = 1, ['.'] = 1, ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1,
+    ['5'] = 1, ['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1, [':'] = 1, ['_'] = 1,
+    ['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1, ['G'] = 1,
+    ['H'] = 1, ['I'] = 1, ['J'] = 1, ['K'] = 1, ['L'] = 1, ['M'] = 1, ['N'] = 1,
+    ['O'] = 1, ['P'] = 1, ['Q'] = 1, ['R'] = 1, ['S'] = 1, ['T'] = 1, ['U'] = 1,
+    ['V'] = 1, ['W'] = 1, ['X'] = 1, ['Y'] = 1, ['Z'] = 1, ['a'] = 1, ['b'] = 1,
+    ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1, ['g'] = 1, ['h'] = 1, ['i'] = 1,
+    ['j'] = 1, ['k'] = 1, ['l'] = 1, ['m'] = 1, ['n'] = 1, ['o'] = 1, ['p'] = 1,
+    ['q'] = 1, ['r'] = 1, ['s'] = 1, ['t'] = 1, ['u'] = 1, ['v'] = 1, ['w'] = 1,
+    ['x'] = 1, ['y'] = 1, ['z'] = 1,
+};
+
 /* The automaton for a Name that does not start with ASCII. */
 static const unsigned char *name_end_utf8(const unsigned char *p,
                                           const unsigned char *lim) {
@@ -131,7 +145,7 @@ const unsigned char *ng__xml_name_end(const unsigned char *p,
     return q == lim ? q : name_end_utf8(q, lim);
   if (ascii_name[*q] != 2)
     return p;
-  for (q++; q < lim && *q < 0x80 && ascii_name[*q] != 0; q++)
+  for (q++; q < lim && name8[*q]; q++)
     ;
   return q < lim && *q >= 0x80 ? ng__xml_nmtoken_end(q, lim) : q;
 }
@@ -913,7 +927,7 @@ static uint32_t *ahash_slot(const ng__xml_lexer *lx, const char *name,
 }
 
 /* True when the tag has an attribute name[0..n) already. */
-static int attr_seen(const ng__xml_lexer *lx, const char *name, size_t n) {
+NG_INLINE int attr_seen(const ng__xml_lexer *lx, const char *name, size_t n) {
   const ng__xml_tattr *a = attrs(lx);
   size_t i;
 
@@ -954,16 +968,16 @@ static int ahash_add(ng__xml_lexer *lx, size_t from) {
 }
 
 /* Appends an attribute (its name unseen) to the tag's array. */
-static int attr_add(ng__xml_lexer *lx, const ng__xml_tattr *a) {
+NG_INLINE int attr_add(ng__xml_lexer *lx, const ng__xml_tattr *a) {
   size_t n = lx->nattrs;
 
-  if (n >= UINT32_MAX - 1)
+  if (NG_UNLIKELY(n >= UINT32_MAX - 1))
     return NG_ENOMEM;
   lx->attrs.len = n * sizeof *a;
   if (ng__xml_buf_put(&lx->attrs, a, sizeof *a) != NG_OK)
     return NG_ENOMEM;
   lx->nattrs = n + 1;
-  if (lx->nattrs > NG__XML_LINEAR_ATTRS)
+  if (NG_UNLIKELY(lx->nattrs > NG__XML_LINEAR_ATTRS))
     return ahash_add(lx, lx->nattrs == NG__XML_LINEAR_ATTRS + 1 ? 0 : n);
   return NG_OK;
 }
@@ -1067,7 +1081,7 @@ static int tokenized(const ng__xml_lexer *lx, const unsigned char *el,
                      size_t en, const unsigned char *an, size_t n) {
   const ng__xml_attdef *d;
 
-  if (!ng__xml_dtd_has_attlists(lx->dtd))
+  if (lx->dtd == NULL || !ng__xml_dtd_has_attlists(lx->dtd))
     return 0;
   d = ng__xml_dtd_attdef(lx->dtd, (const char *)el, en, (const char *)an, n);
   return d != NULL && d->type != NG__XML_ATT_CDATA;
@@ -1125,7 +1139,7 @@ static int add_defaults(ng__xml_lexer *lx, ng__xml_token *t,
   const ng__xml_attdef *d;
   ng__xml_tattr a;
 
-  if (!ng__xml_dtd_has_attlists(lx->dtd))
+  if (lx->dtd == NULL || !ng__xml_dtd_has_attlists(lx->dtd))
     return NG_OK;
   for (d = ng__xml_dtd_defaults(lx->dtd, (const char *)el, en); d != NULL;
        d = d->next_default) {
