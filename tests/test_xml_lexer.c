@@ -369,6 +369,12 @@ static void test_text(void **state) {
       {"<a>\x80</a>", NG_EUTF8, 3},
       {"<a>caf\xe9</a>", NG_EUTF8, 6},
       {"<a>0123456789abcdef0123456789abcdef\x02</a>", NG_ECHAR, 35},
+      /* in the 16-byte blocks: a control, DEL's neighbours, bad UTF-8 */
+      {"<a>0123456789ab\x0b" "0123456789abcdef</a>", NG_ECHAR, 15},
+      {"<a>0123456789abcdef\x1f\x7f" "</a>", NG_ECHAR, 19},
+      {"<a>0123456789abcd\xc3(0123456789abcdef</a>", NG_EUTF8, 17},
+      {"<a b='0123456789abcdef\x01'/>", NG_ECHAR, 22},
+      {"<a b='0123456789abcdef\xff'/>", NG_EUTF8, 22},
   };
   (void)state;
   stream("<a>x</a>", "S(a) T(x) E(a) $");
@@ -377,6 +383,12 @@ static void test_text(void **state) {
   stream("<a>> ]] ]> ]]  > \"' %p; 100%</a>",
          "S(a) T(> ]] ]> ]]  > \"' %p; 100%) E(a) $");
   stream("<a> \t\n</a>", "S(a) T( \\x09\\x0A) E(a) $");
+  stream("<a>0123456789ab\t\n\x7f 456789abcdef</a>",
+         "S(a) T(0123456789ab\\x09\\x0A\x7f 456789abcdef) E(a) $");
+  stream("<a>0123456789abcdef\r\n0123456789abcd\xc3\xa9"
+         "f</a>",
+         "S(a) T(0123456789abcdef\\x0A0123456789abcd\xc3\xa9"
+         "f) E(a) $");
   /* Line ends: CR LF and lone CR are LF. */
   stream("<a>x\r\ny\r\n</a>\r\n", "S(a) T(x\\x0Ay\\x0A) E(a) $");
   stream("<a>x\ry\r</a>\r", "S(a) T(x\\x0Ay\\x0A) E(a) $");

@@ -283,6 +283,7 @@ int ng__xml_scan_ref(const unsigned char *p, const unsigned char *lim,
     __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 #define NG__XVEC 1
 typedef unsigned char ng__xv16 __attribute__((vector_size(16)));
+typedef signed char ng__xs16 __attribute__((vector_size(16)));
 typedef uint64_t ng__xv2x64 __attribute__((vector_size(16)));
 #endif
 
@@ -299,8 +300,9 @@ skip_plain(const unsigned char *p, const unsigned char *lim, unsigned char c1,
     ng__xv16 v, m;
     ng__xv2x64 w;
     memcpy(&v, p, 16);
-    m = (ng__xv16)((v == c1) | (v == c2) | (v == c3) | (v == '\r') |
-                   (v >= 0x80) | ((v < 0x20) & (v != '\t') & (v != '\n')));
+    /* signed, bytes from 0x80 are below 0x20 too; so is CR */
+    m = (ng__xv16)((ng__xs16)v < 0x20) & (v != '\t') & (v != '\n');
+    m |= (ng__xv16)((v == c1) | (v == c2) | (v == c3));
     memcpy(&w, &m, 16);
     if (w[0] != 0)
       return p + (__builtin_ctzll(w[0]) >> 3);
@@ -993,8 +995,8 @@ static inline const unsigned char *skip_value(const unsigned char *p,
     ng__xv16 v, m;
     ng__xv2x64 w;
     memcpy(&v, p, 16);
-    m = (ng__xv16)((v == quote) | (v == '<') | (v == '&') | (v < 0x20) |
-                   (v >= 0x80));
+    m = (ng__xv16)((ng__xs16)v < 0x20) | /* from 0x80 too: signed */
+        (ng__xv16)((v == quote) | (v == '<') | (v == '&'));
     memcpy(&w, &m, 16);
     if (w[0] != 0)
       return p + (__builtin_ctzll(w[0]) >> 3);
