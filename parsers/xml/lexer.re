@@ -673,6 +673,10 @@ static int markup_kind(const unsigned char *p, const unsigned char *lim) {
   const unsigned char *cur = p, *mar;
   int cut = 0;
 
+  if (lim - p >= 2 && p[1] == '/') /* the common cases without the DFA */
+    return MK_END;
+  if (lim - p >= 2 && p[1] < 0x80 && ascii_name[p[1]] == 2)
+    return MK_START;
   /*!re2c
     "<?xml" [ \t\r\n] { return MK_XMLDECL; }
     "<?"              { return MK_PI; }
