@@ -441,7 +441,7 @@ static void test_entity_decls(void **state) {
             "<!ENTITY % ext SYSTEM \"p.dtd\"><!ENTITY empty ''>"
             "<!ENTITY \xc3\xa9t\xc3\xa9 \"&#37;p;\">"
             "<!ENTITY e \"second\"><!ENTITY lt \"&#38;#60;\">"
-            "<!ENTITY gt \"x\">]>"),
+            "<!ENTITY gt \"x\"><!ENTITY cr 'a\r\nb\rc'>]>"),
       NG_OK);
   e = ent(&x, "e", 0);
   expect_text(e, "t<>&amp;&f;x\ny"); /* char refs replaced, CR LF -> LF */
@@ -450,7 +450,8 @@ static void test_entity_decls(void **state) {
   assert_int_equal(e->decl_off, 13);
   assert_int_equal(e->flags, NG__XML_EF_LT); /* '<' from the reference */
   assert_int_equal(e->expanded, 14 + 8);     /* own text + f's */
-  expect_text(ent(&x, "f", 0), "say \"hi\"");
+  expect_text(ent(&x, "f", 0), "say \"hi\""); /* nothing to replace */
+  expect_text(ent(&x, "cr", 0), "a\nb\nc");     /* no reference, CRs */
   e = ent(&x, "p", 1);
   expect_text(e, "<!ENTITY q 'v'>");
   assert_int_equal(e->parameter, 1);

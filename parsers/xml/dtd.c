@@ -184,6 +184,10 @@ struct ng__xml_dtd {
   size_t nfr;               /* frames in use */
   size_t ref_off;           /* outermost reference while nfr > 1 */
   ng__xml_buf tmp;          /* a literal being built */
+  const unsigned char *lit; /* or, an entity value with nothing to
+                               replace: its bytes in the frame (NULL:
+                               the value is in tmp) */
+  size_t lit_len;
   ng__xml_buf stk;          /* content models, the resolution pass */
   ng__xml_buf vstk;         /* attribute-value entity frames */
   ng__xml_derr *err;        /* where errors go */
@@ -589,13 +593,19 @@ static int read_word(ng__xml_dtd *d, const unsigned char **s, size_t *n,
   return NG_OK;
 }
 
+/* Has s[0..n) of the current frame line ends to normalise? (Only the
+ * document's.) */
+static int has_cr(const ng__xml_dtd *d, const unsigned char *s, size_t n) {
+  return in_doc(d) && memchr(s, '\r', n) != NULL;
+}
+
 /*
  * Appends s[0..n) of the current frame to b: in the document with line
  * ends normalised, elsewhere as it is.
  */
 static int put_text(ng__xml_dtd *d, ng__xml_buf *b, const unsigned char *s,
                     size_t n) {
-  if (!in_doc(d) || memchr(s, '\r', n) == NULL)
+  if (!has_cr(d, s, n))
     return ng__xml_buf_put(b, s, n);
   if (ng__xml_buf_grow(b, n) != NG_OK)
     return NG_ENOMEM;
@@ -1035,9 +1045,15 @@ static int entity_value(ng__xml_dtd *d) {
   int n;
 
   d->tmp.len = 0;
+  d->lit = NULL;
   for (;;) {
     if (p == d->lim)
       return fail(d, NG_EEOF, p, NULL);
+    if (*p == q && seg == d->p + 1 && !has_cr(d, seg, (size_t)(p - seg))) {
+      d->lit = seg; /* no reference, no line end to normalise: no copy */
+      d->lit_len = (size_t)(p - seg);
+      break;
+    }
     if (*p == q || *p == '&' || *p == '%') {
       if (put_text(d, &d->tmp, seg, (size_t)(p - seg)) != NG_OK)
         return no_mem(d, NG_ENOMEM);
@@ -1268,7 +1284,8 @@ typedef struct edecl {
   const unsigned char *name; /* the entity name */
   size_t len;
   int parameter;
-  int kind;                   /* NG__XML_ENT_*; INTERNAL: the text in d->tmp */
+  int kind;                   /* NG__XML_ENT_*; INTERNAL: the text in d->lit
+                                 or d->tmp */
   extid id;                   /* EXTERNAL, UNPARSED */
   const unsigned char *ndata; /* UNPARSED: notation name */
   size_t nlen;
@@ -1290,8 +1307,12 @@ static int record_entity(ng__xml_dtd *d, const edecl *x) {
     return arena_fail(d);
   memset(e, 0, sizeof *e);
   e->name = arena_str(d, x->name, x->len);
-  e->text =
-      x->kind == NG__XML_ENT_INTERNAL ? arena_str(d, d->tmp.p, d->tmp.len) : "";
+  if (x->kind == NG__XML_ENT_INTERNAL && d->lit == NULL) {
+    d->lit = d->tmp.p;
+    d->lit_len = d->tmp.len;
+  }
+  e->text = x->kind == NG__XML_ENT_INTERNAL ? arena_str(d, d->lit, d->lit_len)
+                                            : "";
   e->notation = x->ndata != NULL ? arena_str(d, x->ndata, x->nlen) : NULL;
   if (e->name == NULL || e->text == NULL ||
       (x->ndata != NULL && e->notation == NULL))
@@ -1299,7 +1320,7 @@ static int record_entity(ng__xml_dtd *d, const edecl *x) {
   e->name_len = x->len;
   e->kind = x->kind;
   e->parameter = x->parameter;
-  e->text_len = x->kind == NG__XML_ENT_INTERNAL ? d->tmp.len : 0;
+  e->text_len = x->kind == NG__XML_ENT_INTERNAL ? d->lit_len : 0;
   e->pubid = x->id.pub;
   e->sysid = x->id.sys;
   e->decl_off = where(d, x->at);
