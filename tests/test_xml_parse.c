@@ -151,6 +151,55 @@ static void test_merged_text(void **state) {
   free(want);
 }
 
+/*
+ * A long run of text whose bytes the builder copies only when the run
+ * ends: alone, merged with entity text after it, cut by a CDATA section
+ * kept apart, and within max_memory or past it (NG_EMEMLIMIT at the text,
+ * where the node is made).
+ */
+static void test_long_text(void **state) {
+  static const char head[] = "<!DOCTYPE r [<!ENTITY e 'xyz'>]><r>";
+  size_t big = 10000, len;
+  char *d = malloc(sizeof head + big + 64), *p;
+  ng_xml_options opt;
+  ng_xml_doc *doc;
+  const ng_xml_node *n;
+  ng_error err;
+  const char *s;
+  (void)state;
+
+  assert_non_null(d);
+  p = d + sprintf(d, "%s", head);
+  memset(p, 't', big);
+  p += big;
+  p += sprintf(p, "&e;&e;<![CDATA[c]]></r>");
+  len = (size_t)(p - d);
+  ng_xml_options_default(&opt);
+  opt.flags = NG_XML_KEEP_CDATA;
+  assert_int_equal(ng_xml_parse(d, len, &opt, &doc, NULL), NG_OK);
+  n = ng_xml_first(ng_xml_doc_root(doc));
+  s = ng_xml_data(n, &len);
+  assert_int_equal(len, big + 6);
+  assert_true(s[0] == 't' && s[big - 1] == 't' && s[len] == '\0');
+  assert_memory_equal(s + big, "xyzxyz", 6);
+  assert_data(ng_xml_next(n), NG_XML_CDATA, "c");
+  ng_xml_doc_free(doc);
+  /* The text alone: "</r>" right after it. */
+  strcpy(d + sizeof head - 1 + big, "</r>");
+  len = sizeof head - 1 + big + 4;
+  assert_int_equal(ng_xml_parse(d, len, NULL, &doc, NULL), NG_OK);
+  s = ng_xml_data(ng_xml_first(ng_xml_doc_root(doc)), &len);
+  assert_int_equal(len, big);
+  assert_true(s[0] == 't' && s[big - 1] == 't' && s[big] == '\0');
+  ng_xml_doc_free(doc);
+  opt.flags = 0;
+  opt.limits.max_memory = 8192;
+  len = sizeof head - 1 + big + 4;
+  assert_int_equal(ng_xml_parse(d, len, &opt, &doc, &err), NG_EMEMLIMIT);
+  assert_int_equal(err.offset, sizeof head - 1);
+  free(d);
+}
+
 static const char shape_doc[] =
     "<?xml version=\"1.0\"?>\n<!--c--><!DOCTYPE r SYSTEM \"s.dtd\" [\n"
     "<!ENTITY e \"E<i>x</i>\"><!ATTLIST r d CDATA \"def\">]>"
@@ -827,6 +876,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_dom_shape),
       cmocka_unit_test(test_merged_text),
+      cmocka_unit_test(test_long_text),
       cmocka_unit_test(test_interned_names),
       cmocka_unit_test(test_options),
       cmocka_unit_test(test_round_trip_corpus),

@@ -301,7 +301,7 @@ static void join_pieces(const ng__xml_builder *b, char *d) {
     if (c->s == NULL) {
       memcpy(d, heap, c->len);
       heap += c->len;
-    } else if (c->len != 0) {
+    } else if (c->len != 0 && c->s != d) { /* else already in place */
       memcpy(d, c->s, c->len);
     }
     d += c->len;
@@ -309,26 +309,26 @@ static void join_pieces(const ng__xml_builder *b, char *d) {
 }
 
 /*
- * The pieces become b->text's text: after its first piece (the node's own
- * text, which its NUL follows) when the arena can extend it in place,
- * else in a new block.
+ * The pieces become b->text's text. The node has room for the first piece
+ * and a NUL right after it (the piece is there already, or deferred):
+ * the rest extends it in place when nothing follows in the arena, else
+ * the whole text goes to a new block.
  */
 static int join_text(ng__xml_builder *b) {
   ng_arena *a = ng__xml_arena(b->doc);
   ng_xml_node *t = b->text;
   char *s = (char *)(t + 1);
-  size_t first = b->pieces[0].len, rest = b->run_len - first;
+  size_t rest = b->run_len - b->pieces[0].len;
 
-  if (a->cur == s + first + 1 && rest <= (size_t)(a->end - a->cur)) {
+  if (rest != 0 && a->cur == s + b->pieces[0].len + 1 &&
+      rest <= (size_t)(a->end - a->cur)) {
     ng_arena_alloc(a, rest, 1); /* right after the NUL: grow in place */
-    b->pieces[0].len = 0;
-    join_pieces(b, s + first);
-  } else {
+  } else if (rest != 0) {
     s = ng_arena_alloc(a, b->run_len + 1, 1);
     if (s == NULL)
       return ng__xml_doc_err(b->doc);
-    join_pieces(b, s);
   }
+  join_pieces(b, s);
   s[b->run_len] = '\0';
   t->as.s = s;
   t->len = (uint32_t)b->run_len;
@@ -440,16 +440,35 @@ static int merge_text(ng__xml_builder *b, const char *data, size_t len,
   return add_piece(b, NULL, len);
 }
 
+/* A long kept text starts a run: its node and room now, its bytes as the
+ * first piece, copied by close_text (never, if the parse fails first). */
+static int defer_text(ng__xml_builder *b, const char *data, size_t len) {
+  ng_xml_node *t = ng__xml_text_node(b, len, NG_XML_TEXT);
+  int rc;
+
+  if (t == NULL)
+    return ng__xml_doc_err(b->doc);
+  b->text = t;
+  b->run_len = 0;
+  if ((rc = add_piece(b, data, len)) != NG_OK)
+    return rc;
+  b->pending = 1;
+  return NG_OK;
+}
+
 int ng__xml_build_text_slow(ng__xml_builder *b, const char *data, size_t len,
                             int is_cdata, int kept) {
+  int apart = is_cdata && (b->flags & NG__XML_BUILD_CDATA);
   int rc;
 
   if (len > UINT32_MAX)
     return NG_ESTRLIMIT;
-  if (b->text != NULL && !(is_cdata && (b->flags & NG__XML_BUILD_CDATA)))
+  if (b->text != NULL && !apart)
     return merge_text(b, data, len, kept);
   if ((rc = close_text(b)) != NG_OK)
     return rc;
+  if (kept && !apart && len >= NG__XML_DEFER_TEXT)
+    return defer_text(b, data, len);
   return ng__xml_build_text(b, data, len, is_cdata); /* b->text is NULL */
 }
 

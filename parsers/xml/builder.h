@@ -208,6 +208,25 @@ NG_INLINE int ng__xml_build_end(ng__xml_builder *b) {
  * nonzero): data[0..len). Merges with the text before it as the file
  * header says.
  */
+/* A TEXT (or CDATA) node linked as the open element's last child, with
+ * room for len bytes and a NUL right after it, as.s pointing there (not
+ * written yet); NULL when the arena fails. */
+NG_INLINE ng_xml_node *ng__xml_text_node(ng__xml_builder *b, size_t len,
+                                         int type) {
+  ng_xml_node *t = ng_arena_alloc(ng__xml_arena(b->doc), sizeof *t + len + 1,
+                                  _Alignof(ng_xml_node));
+
+  if (NG_UNLIKELY(t == NULL))
+    return NULL;
+  t->type = (uint8_t)type;
+  t->flags = NG_XML__LAST;
+  t->reserved = 0;
+  t->len = (uint32_t)len;
+  t->as.s = (char *)(t + 1); /* the text follows its node, so it can grow */
+  ng__xml_append(b->cur, &b->last, t);
+  return t;
+}
+
 NG_INLINE int ng__xml_build_text(ng__xml_builder *b, const char *data,
                                  size_t len, int is_cdata) {
   int apart = is_cdata && (b->flags & NG__XML_BUILD_CDATA);
@@ -218,29 +237,27 @@ NG_INLINE int ng__xml_build_text(ng__xml_builder *b, const char *data,
     return ng__xml_build_text_slow(b, data, len, is_cdata, 0);
   if (len == 0 && !apart)
     return NG_OK;
-  t = ng_arena_alloc(ng__xml_arena(b->doc), sizeof *t + len + 1,
-                     _Alignof(ng_xml_node));
+  t = ng__xml_text_node(b, len, apart ? NG_XML_CDATA : NG_XML_TEXT);
   if (NG_UNLIKELY(t == NULL))
     return ng__xml_doc_err(b->doc);
-  s = (char *)(t + 1); /* the text follows its node, so it can grow */
+  s = (char *)(t + 1);
   if (len != 0)
     memcpy(s, data, len);
   s[len] = '\0';
-  t->type = apart ? NG_XML_CDATA : NG_XML_TEXT;
-  t->flags = NG_XML__LAST;
-  t->reserved = 0;
-  t->len = (uint32_t)len;
-  t->as.s = s;
-  ng__xml_append(b->cur, &b->last, t);
   b->text = apart ? NULL : t;
   return NG_OK;
 }
 
+/* Kept text from this many bytes on is copied only when its run ends. */
+#define NG__XML_DEFER_TEXT 4096
+
 /* ng__xml_build_text for data that stays valid, unchanged, until the
- * builder is freed: merged into the text before it without a copy. */
+ * builder is freed: merged into the text before it without a copy, and a
+ * long run's bytes copied only when it ends (its node and room are made
+ * at once, so a limit fails here as before). */
 NG_INLINE int ng__xml_build_text_kept(ng__xml_builder *b, const char *data,
                                       size_t len, int is_cdata) {
-  if (b->text != NULL)
+  if (b->text != NULL || len >= NG__XML_DEFER_TEXT)
     return ng__xml_build_text_slow(b, data, len, is_cdata, 1);
   return ng__xml_build_text(b, data, len, is_cdata);
 }
