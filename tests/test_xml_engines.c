@@ -331,8 +331,8 @@ static void test_events_stop_everywhere(void **state) {
   static const char doc[] =
       "<!DOCTYPE r [<!ENTITY m '<i>in</i>'>]><!--a--><r x='1'>t<b/>&m;"
       "<![CDATA[c]]><?p q?><s><u>v</u></s></r><!--z-->";
-  ng_xml_events ev = {st_start, st_end,     st_data, st_comment,
-                      st_pi,    st_doctype, NULL,    NULL};
+  ng_xml_events ev = {st_start,   st_end, st_data, st_comment, st_pi,
+                      st_doctype, NULL,   NULL,    NULL,       NULL};
   ng_xml_options o;
   ng_error ref, err;
   stopper s;

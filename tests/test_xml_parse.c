@@ -535,7 +535,8 @@ static int ev_doctype(void *ud, const char *n, size_t nl, const char *p,
 }
 
 static const ng_xml_events canon_events = {
-    ev_start, ev_end, ev_text, ev_comment, ev_pi, ev_doctype, NULL, NULL};
+    ev_start, ev_end, ev_text, ev_comment, ev_pi, ev_doctype, NULL, NULL,
+    NULL,     NULL};
 
 /* The DOM's canonical text (recursive: corpus documents are shallow). */
 static void canon_dom(canon *c, const ng_xml_node *n) {

@@ -241,6 +241,26 @@ int ng_xml_engine_from_name(const char *name, ng_xml_engine *out);
   0x1u /* CDATA sections become CDATA nodes                                    \
           instead of merging into TEXT */
 
+/*
+ * NG_XML_NAMESPACES: process Namespaces in XML 1.0 (Third Edition). Off by
+ * default. With it, a document must also be namespace-well-formed, or the
+ * parse fails with NG_ENS (at the start tag, or at the attribute's name):
+ * every element and attribute name a QName (at most one colon, neither
+ * part empty, the local part starting with a NameStartChar); every prefix
+ * declared in scope (`xml` always is); no `xmlns:p=""`; the prefix
+ * `xmlns` never declared nor used on an element; `xml` bound only to
+ * http://www.w3.org/XML/1998/namespace and that URI to no other prefix;
+ * http://www.w3.org/2000/xmlns/ never bound; no two attributes with the
+ * same namespace URI and local name; no colon in PI targets and entity
+ * names. Names are then split into prefix and local name and carry their
+ * namespace URI, in the DOM (ng_xml_ns_uri, ng_xml_attr_ns_uri...) and in
+ * events (ng_xml_event_name, ng_xml_event_attr). Unprefixed attributes
+ * are in no namespace; xmlns and xmlns:p attributes are in
+ * http://www.w3.org/2000/xmlns/. Names are still matched and kept as
+ * written (end tags match start tags literally).
+ */
+#define NG_XML_NAMESPACES 0x2u
+
 typedef struct ng_xml_options {
   ng_xml_engine engine; /* which engine parses */
   unsigned flags;       /* NG_XML_* flags */
@@ -270,14 +290,30 @@ void ng_xml_options_default(ng_xml_options *opt);
 int ng_xml_parse(const char *data, size_t len, const ng_xml_options *opt,
                  ng_xml_doc **out, ng_error *err);
 
-/* One attribute as passed to start_element: the name as written and the
- * normalised value, neither NUL-terminated (use the lengths). */
+/* One attribute as passed to start_element: the name as written, the
+ * normalised value and the namespace, none NUL-terminated (use the
+ * lengths). With namespaces off, uri is NULL and local 0. */
 typedef struct ng_xml_event_attr {
   const char *name;  /* qualified name as written */
   size_t name_len;   /* its bytes */
   const char *value; /* normalised value, references expanded */
   size_t value_len;  /* its bytes */
+  const char *uri;   /* namespace URI; NULL: none */
+  size_t uri_len;    /* its bytes (0 when uri is NULL) */
+  size_t local;      /* where the local name starts in name: 0 without a
+                        prefix, else the prefix's length + 1 */
 } ng_xml_event_attr;
+
+/* An element's name as passed to start_element_ns and end_element_ns:
+ * the qualified name as written, where its local name starts, and its
+ * namespace URI (NULL: none, and always with namespaces off). */
+typedef struct ng_xml_event_name {
+  const char *name; /* qualified name as written */
+  size_t len;       /* its bytes */
+  size_t local;     /* as in ng_xml_event_attr */
+  const char *uri;  /* namespace URI; NULL: none */
+  size_t uri_len;   /* its bytes */
+} ng_xml_event_name;
 
 /*
  * Event (SAX) interface. Every callback may be NULL (event ignored). A
@@ -291,6 +327,11 @@ typedef struct ng_xml_event_attr {
  * starts or ends (is_cdata: the run is a CDATA section's content); the DOM
  * merges adjacent runs. skipped_entity reports a reference to an external
  * entity, which is never loaded. The XML declaration is no event.
+ *
+ * start_element_ns and end_element_ns, when set, are called instead of
+ * start_element and end_element, with the element's name, local name and
+ * namespace URI (ng_xml_event_name). They come after `ud`, the fields
+ * the first version of this struct had.
  */
 typedef struct ng_xml_events {
   int (*start_element)(void *ud, const char *name, size_t len,
@@ -305,6 +346,9 @@ typedef struct ng_xml_events {
                  size_t slen); /* ids NULL when absent */
   int (*skipped_entity)(void *ud, const char *name, size_t len);
   void *ud; /* passed to every callback */
+  int (*start_element_ns)(void *ud, const ng_xml_event_name *el,
+                          const ng_xml_event_attr *attrs, size_t nattrs);
+  int (*end_element_ns)(void *ud, const ng_xml_event_name *el);
 } ng_xml_events;
 
 /* Parses with events instead of a DOM: same limits, errors and engines.

@@ -18,7 +18,7 @@
 /* ------------------------------------------------------------- options */
 
 /* Every bit ng_xml_options.flags may hold; others are NG_EINVAL. */
-#define NG__XML_PARSE_FLAGS (NG_XML_KEEP_CDATA)
+#define NG__XML_PARSE_FLAGS (NG_XML_KEEP_CDATA | NG_XML_NAMESPACES)
 
 void ng_xml_options_default(ng_xml_options *opt) {
   memset(opt, 0, sizeof *opt);
@@ -52,20 +52,26 @@ int ng_xml_engine_from_name(const char *name, ng_xml_engine *out) {
 
 /* ------------------------------------------------------ the DOM sink */
 
-static int dom_start(void *self, const ng__xml_token *t) {
+/* Namespaces off (ns NULL): every name is in no namespace. */
+static int dom_start(void *self, const ng__xml_token *t,
+                     const ng__xml_ns *ns) {
   ng__xml_builder *b = self;
   size_t i;
-  int rc = ng__xml_build_start(b, t->name, t->name_len, NULL, 0);
+  int rc = ns != NULL ? ng__xml_build_start(b, t->name, t->name_len,
+                                            ns->el.uri, ns->el.uri_len)
+                      : ng__xml_build_start(b, t->name, t->name_len, NULL, 0);
 
   for (i = 0; rc == NG_OK && i < t->nattrs; i++)
     rc = ng__xml_build_attr(b, t->attrs[i].name, t->attrs[i].name_len,
-                            t->attrs[i].value, t->attrs[i].value_len, NULL,
-                            0);
+                            t->attrs[i].value, t->attrs[i].value_len,
+                            ns != NULL ? ns->attrs[i].uri : NULL,
+                            ns != NULL ? ns->attrs[i].uri_len : 0);
   return rc != NG_OK ? rc : ng__xml_build_start_done(b);
 }
 
-static int dom_end(void *self, const ng__xml_token *t) {
+static int dom_end(void *self, const ng__xml_token *t, const ng__xml_ns *ns) {
   (void)t;
+  (void)ns;
   return ng__xml_build_end(self);
 }
 
@@ -142,6 +148,7 @@ static int check_options(const ng_xml_options *opt, const char *data,
 typedef struct run {
   ng__xml_input in;   /* decoded text and offset map */
   ng__xml_parser p;   /* context over the decoded text */
+  ng__xml_ns ns;      /* namespace stage (p.ns points here when on) */
   ng_error local;     /* errors against the decoded text */
   ng__alc_guard guard; /* the user's allocator, guarded */
 } run;
@@ -169,6 +176,9 @@ static int setup(run *r, const char *data, size_t len,
   r->p.opt = opt;
   ng__gstack_init(&r->p.names, alc, r->p.names_inl, sizeof r->p.names_inl);
   ng__xml_lexer_init(&r->p.lx, r->in.text, r->in.len, &opt->limits, alc);
+  ng__xml_ns_init(&r->ns, (const char *)r->in.text, r->in.len, alc);
+  if (opt->flags & NG_XML_NAMESPACES)
+    r->p.ns = &r->ns;
   return NG_OK;
 }
 
@@ -183,6 +193,7 @@ static int teardown(run *r, int rc, ng_error *err) {
                      r->local.depth, msg[0] != '\0' ? msg : NULL);
   }
   ng__gstack_free(&r->p.names);
+  ng__xml_ns_free(&r->ns);
   ng__xml_lexer_free(&r->p.lx);
   ng__xml_input_close(&r->in);
   return rc;
@@ -216,8 +227,10 @@ int ng_xml_parse(const char *data, size_t len, const ng_xml_options *opt,
   /* The document keeps the user's hook; the parse calls it guarded. */
   ng__doc_parse_alc(&doc->base, r.p.c.alc);
   ng__xml_builder_init(&b, doc,
-                       opt->flags & NG_XML_KEEP_CDATA ? NG__XML_BUILD_CDATA
-                                                      : 0,
+                       (opt->flags & NG_XML_KEEP_CDATA ? NG__XML_BUILD_CDATA
+                                                       : 0) |
+                           (opt->flags & NG_XML_NAMESPACES ? NG__XML_BUILD_NS
+                                                           : 0),
                        r.p.c.alc);
   r.p.sink.ops = &ng__xml_dom_ops;
   r.p.sink.self = &b;
@@ -235,8 +248,8 @@ int ng_xml_parse(const char *data, size_t len, const ng_xml_options *opt,
 int ng_xml_parse_events(const char *data, size_t len,
                         const ng_xml_options *opt, const ng_xml_events *ev,
                         ng_error *err) {
-  static const ng_xml_events none = {NULL, NULL, NULL, NULL,
-                                     NULL, NULL, NULL, NULL};
+  static const ng_xml_events none = {NULL, NULL, NULL, NULL, NULL,
+                                     NULL, NULL, NULL, NULL, NULL};
   ng_xml_options def;
   ng__xml_evsink s;
   run r;

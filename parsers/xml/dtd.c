@@ -438,6 +438,10 @@ const ng__xml_entity *ng__xml_dtd_entity(const ng__xml_dtd *d, const char *name,
   return d == NULL ? NULL : tab_get(&d->ents, d->seed, &k);
 }
 
+const ng__xml_entity *ng__xml_dtd_entities(const ng__xml_dtd *d) {
+  return d != NULL ? d->efirst : NULL;
+}
+
 const ng__xml_attdef *ng__xml_dtd_attlist(const ng__xml_dtd *d,
                                           const char *name, size_t len) {
   key k = key1(name, len, 0);

@@ -275,6 +275,10 @@ int ng__xml_dtd_doctype(ng__xml_dtd *d, const unsigned char *text, size_t len,
 const ng__xml_entity *ng__xml_dtd_entity(const ng__xml_dtd *d, const char *name,
                                          size_t len, int parameter);
 
+/* The declared entities (general and parameter) in declaration order,
+ * through `next`; NULL when none or d is NULL. */
+const ng__xml_entity *ng__xml_dtd_entities(const ng__xml_dtd *d);
+
 /* The declared (not predefined) entity `name`, writable for the open
  * mark; NULL when undeclared or d is NULL. */
 ng__xml_entity *ng__xml_dtd_find(ng__xml_dtd *d, const char *name, size_t len,

@@ -15,7 +15,10 @@
  *     (NG_EDEPTH at the start tag past max_depth, counting elements) and
  *     keeps its name (names.h), an END is matched against the innermost
  *     kept name (NG_ETAGMISMATCH at the end tag) and leaves the level,
- *     and sink errors are reported at the token.
+ *     and sink errors are reported at the token. With NG_XML_NAMESPACES
+ *     the helpers pass every START, END, PI and DOCTYPE through the
+ *     namespace stage (ns.h) before the sink, so namespace errors and
+ *     URIs are the same in every engine.
  *
  * The lexer already checks prolog and epilog placement, entities and
  * their limits; the shared helpers check tag names and depth; an engine
@@ -41,16 +44,19 @@
 #include "lexer.h"
 #include "names.h"
 #include "nestguard/xml.h"
+#include "ns.h"
 
 /* ------------------------------------------------------------ the sink
  * XML's event vocabulary (common/sink.h). Each function gets the current
  * token: start a START (name, attributes), end the START of an empty
  * element or an END, misc a DOCTYPE, TEXT, CDATA, COMMENT, PI or SKIPPED.
+ * start and end also get the namespace stage with the token's names
+ * resolved (ns->el, ns->attrs[i]), or NULL when namespaces are off.
  * finish is called once, at EOF.
  */
 typedef struct ng__xml_sink_ops {
-  int (*start)(void *self, const ng__xml_token *t);
-  int (*end)(void *self, const ng__xml_token *t);
+  int (*start)(void *self, const ng__xml_token *t, const ng__xml_ns *ns);
+  int (*end)(void *self, const ng__xml_token *t, const ng__xml_ns *ns);
   int (*misc)(void *self, const ng__xml_token *t);
   int (*finish)(void *self);
 } ng__xml_sink_ops;
@@ -82,6 +88,7 @@ typedef struct ng__xml_parser {
   ng__xml_lexer lx;          /* token source */
   ng__xml_token tok;         /* the current token */
   ng__xml_sink sink;         /* DOM builder or user events */
+  ng__xml_ns *ns;            /* namespace stage; NULL: namespaces off */
   const ng_xml_options *opt; /* resolved options (never NULL) */
   ng__gstack names;          /* open elements' names (names.h) */
   unsigned char names_inl[256]; /* names' first bytes: no allocation for
@@ -128,10 +135,14 @@ NG_INLINE int ng__xml_emit_start(ng__xml_parser *p) {
 
   if (NG_UNLIKELY(ng__parse_enter(&p->c, p->tok.off) != NG_OK))
     return NG_EDEPTH;
-  rc = p->sink.ops->start(p->sink.self, &p->tok);
+  if (p->ns != NULL && (rc = ng__xml_ns_start(p->ns, &p->tok, &p->c)) != NG_OK)
+    return rc;
+  rc = p->sink.ops->start(p->sink.self, &p->tok, p->ns);
   if (rc == NG_OK && (p->tok.flags & NG__XTF_EMPTY)) {
-    rc = p->sink.ops->end(p->sink.self, &p->tok);
+    rc = p->sink.ops->end(p->sink.self, &p->tok, p->ns);
     ng__parse_leave(&p->c);
+    if (p->ns != NULL)
+      ng__xml_ns_pop(p->ns);
   } else if (rc == NG_OK) {
     rc = ng__xml_names_push(&p->names, p->tok.name, p->tok.name_len);
   }
@@ -152,16 +163,25 @@ NG_INLINE int ng__xml_emit_end(ng__xml_parser *p) {
                   memcmp(name, p->tok.name, len) != 0))
     return ng__parse_fail(&p->c, NG_ETAGMISMATCH, p->tok.off,
                           "end tag does not match the start tag");
-  rc = p->sink.ops->end(p->sink.self, &p->tok);
+  if (p->ns != NULL)
+    ng__xml_ns_end(p->ns, &p->tok);
+  rc = p->sink.ops->end(p->sink.self, &p->tok, p->ns);
   if (NG_UNLIKELY(rc != NG_OK))
     return ng__xml_fail_here(p, rc);
   ng__parse_leave(&p->c);
+  if (p->ns != NULL)
+    ng__xml_ns_pop(p->ns);
   return NG_OK;
 }
 
 /* The current token is a DOCTYPE, TEXT, CDATA, COMMENT, PI or SKIPPED. */
 static inline int ng__xml_emit_misc(ng__xml_parser *p) {
-  int rc = p->sink.ops->misc(p->sink.self, &p->tok);
+  int rc;
+
+  if (p->ns != NULL &&
+      (rc = ng__xml_ns_misc(p->ns, &p->tok, p->lx.dtd, &p->c)) != NG_OK)
+    return rc;
+  rc = p->sink.ops->misc(p->sink.self, &p->tok);
   return NG_UNLIKELY(rc != NG_OK) ? ng__xml_fail_here(p, rc) : NG_OK;
 }
 

@@ -5,8 +5,10 @@
  * Names, data and values are passed straight from the token (valid during
  * the call only); a start tag's attributes are copied into one scratch
  * array of ng_xml_event_attr that grows through the parse's allocator and
- * is reused. A NULL callback skips its event. A nonzero return from a
- * callback becomes NG_ECANCELED. Every callback runs through
+ * is reused. With namespaces on, names carry the URIs the namespace
+ * stage resolved (ns.h); start_element_ns and end_element_ns, when set,
+ * replace start_element and end_element. A NULL callback skips its event.
+ * A nonzero return from a callback becomes NG_ECANCELED. Every callback runs through
  * ng_stack_call_user with the parse's budget (common/usercall.h), as in
  * parsers/json/events.c.
  */
@@ -34,6 +36,7 @@ void ng__xml_evsink_free(ng__xml_evsink *s) {
 typedef struct ev_call {
   const ng__xml_evsink *s;
   const ng__xml_token *t; /* the event's token */
+  const ng__xml_ns *ns;   /* its names resolved; NULL: namespaces off */
   int end;                /* START token: the end of an empty element */
 } ev_call;
 
@@ -54,32 +57,56 @@ static int run_misc(const ng_xml_events *ev, const ng__xml_token *t) {
   }
 }
 
-static int ev_call_run(void *arg) {
-  const ev_call *c = arg;
+/* The element name of a START or END token for the _ns callbacks. */
+static void ev_name(const ev_call *c, ng_xml_event_name *n) {
+  n->name = c->t->name;
+  n->len = c->t->name_len;
+  n->local = c->ns != NULL ? c->ns->el.local : 0;
+  n->uri = c->ns != NULL ? c->ns->el.uri : NULL;
+  n->uri_len = c->ns != NULL ? c->ns->el.uri_len : 0;
+}
+
+static int run_element(const ev_call *c) {
   const ng_xml_events *ev = c->s->ev;
   const ng__xml_token *t = c->t;
+  ng_xml_event_name n;
 
+  ev_name(c, &n);
   if (t->kind == NG__XT_START && !c->end)
-    return ev->start_element(ev->ud, t->name, t->name_len, c->s->attrs,
-                             t->nattrs);
-  if (t->kind == NG__XT_START || t->kind == NG__XT_END)
-    return ev->end_element(ev->ud, t->name, t->name_len);
-  return run_misc(ev, t);
+    return ev->start_element_ns != NULL
+               ? ev->start_element_ns(ev->ud, &n, c->s->attrs, t->nattrs)
+               : ev->start_element(ev->ud, t->name, t->name_len, c->s->attrs,
+                                   t->nattrs);
+  return ev->end_element_ns != NULL
+             ? ev->end_element_ns(ev->ud, &n)
+             : ev->end_element(ev->ud, t->name, t->name_len);
+}
+
+static int ev_call_run(void *arg) {
+  const ev_call *c = arg;
+
+  if (c->t->kind == NG__XT_START || c->t->kind == NG__XT_END)
+    return run_element(c);
+  return run_misc(c->s->ev, c->t);
 }
 
 /* Runs the call where user code has its budget; NG_OK or NG_ECANCELED. */
-static int ev_user(const ng__xml_evsink *s, const ng__xml_token *t, int end) {
+static int ev_user(const ng__xml_evsink *s, const ng__xml_token *t,
+                   const ng__xml_ns *ns, int end) {
   ev_call c;
 
   c.s = s;
   c.t = t;
+  c.ns = ns;
   c.end = end;
   return ng_stack_call_user(ev_call_run, &c, s->budget) != 0 ? NG_ECANCELED
                                                              : NG_OK;
 }
 
-/* Copies t's attributes into the scratch array. NG_OK or NG_ENOMEM. */
-static int ev_attrs(ng__xml_evsink *s, const ng__xml_token *t) {
+/* Copies t's attributes, with their namespaces from ns (NULL: off), into
+ * the scratch array. NG_OK or NG_ENOMEM. */
+static int ev_attrs(ng__xml_evsink *s, const ng__xml_token *t,
+                    const ng__xml_ns *ns) {
   size_t i, cap;
   ng_xml_event_attr *na;
 
@@ -101,24 +128,30 @@ static int ev_attrs(ng__xml_evsink *s, const ng__xml_token *t) {
     /* An empty value may come as NULL from the lexer; callbacks get "". */
     s->attrs[i].value = t->attrs[i].value != NULL ? t->attrs[i].value : "";
     s->attrs[i].value_len = t->attrs[i].value_len;
+    s->attrs[i].uri = ns != NULL ? ns->attrs[i].uri : NULL;
+    s->attrs[i].uri_len = ns != NULL ? ns->attrs[i].uri_len : 0;
+    s->attrs[i].local = ns != NULL ? ns->attrs[i].local : 0;
   }
   return NG_OK;
 }
 
-static int ev_start(void *self, const ng__xml_token *t) {
+static int ev_start(void *self, const ng__xml_token *t,
+                    const ng__xml_ns *ns) {
   ng__xml_evsink *s = self;
   int rc;
 
-  if (s->ev->start_element == NULL)
+  if (s->ev->start_element == NULL && s->ev->start_element_ns == NULL)
     return NG_OK;
-  rc = ev_attrs(s, t);
-  return rc != NG_OK ? rc : ev_user(s, t, 0);
+  rc = ev_attrs(s, t, ns);
+  return rc != NG_OK ? rc : ev_user(s, t, ns, 0);
 }
 
-static int ev_end(void *self, const ng__xml_token *t) {
+static int ev_end(void *self, const ng__xml_token *t, const ng__xml_ns *ns) {
   const ng__xml_evsink *s = self;
 
-  return s->ev->end_element != NULL ? ev_user(s, t, 1) : NG_OK;
+  if (s->ev->end_element == NULL && s->ev->end_element_ns == NULL)
+    return NG_OK;
+  return ev_user(s, t, ns, 1);
 }
 
 static int ev_misc(void *self, const ng__xml_token *t) {
@@ -144,7 +177,7 @@ static int ev_misc(void *self, const ng__xml_token *t) {
     set = ev->skipped_entity != NULL;
     break;
   }
-  return set ? ev_user(s, t, 0) : NG_OK;
+  return set ? ev_user(s, t, NULL, 0) : NG_OK;
 }
 
 static int ev_finish(void *self) {
