@@ -6,7 +6,8 @@
  * positions in the original input (UTF-16 included), the event stream
  * against the DOM, stopping from a callback, max_depth at and one past the
  * limit, 10,000,000 nested elements with max_depth 0, allocation failure at
- * every allocation, and the entity attacks through the full API.
+ * every allocation (namespaces on and off), and the entity attacks through
+ * the full API.
  *
  * NG_VALGRIND=1 scales the deep test to 1e5 levels, NG_SANITIZED=1 to 1e6.
  * Run from the repository root (make check does).
@@ -305,7 +306,9 @@ static void test_options(void **state) {
 
 /* ------------------------------------------------------ corpus: y_ files */
 
-/* parse -> write -> parse gives an equal DOM; 0 or 1 (printed). */
+/* parse -> write -> parse gives an equal DOM; 0 or 1 (printed). *_ns_*
+ * files go both ways with namespaces on, so the output must keep every
+ * declaration its names need (URIs are compared too). */
 static int round_trip(const ng_corpus_file *f, ng_xml_engine e) {
   ng_xml_options opt;
   ng_xml_doc *a = NULL, *b = NULL;
@@ -316,6 +319,8 @@ static int round_trip(const ng_corpus_file *f, ng_xml_engine e) {
 
   ng_xml_options_default(&opt);
   opt.engine = e;
+  if (strstr(f->name, "_ns_") != NULL)
+    opt.flags = NG_XML_NAMESPACES;
   if (ng_xml_parse(f->data, f->len, &opt, &a, &err) != NG_OK)
     printf("  %s: %s at %zu\n", f->name, ng_err_name(err.code), err.offset);
   else if (ng_xml_write(ng_xml_doc_node(a), 0, NULL, &out, &len) != NG_OK)
@@ -535,8 +540,8 @@ static int ev_doctype(void *ud, const char *n, size_t nl, const char *p,
 }
 
 static const ng_xml_events canon_events = {
-    ev_start, ev_end, ev_text, ev_comment, ev_pi, ev_doctype, NULL, NULL,
-    NULL,     NULL};
+    ev_start,   ev_end, ev_text, ev_comment, ev_pi,
+    ev_doctype, NULL,   NULL,    NULL,       NULL};
 
 /* The DOM's canonical text (recursive: corpus documents are shallow). */
 static void canon_dom(canon *c, const ng_xml_node *n) {
@@ -752,10 +757,20 @@ static const char fail_doc[] =
     "h='6' i='7' j='8' k='9' l='10'>text &e; more<![CDATA[cd]]><?p d?>"
     "<s><t/></s>&e;</r>";
 
+/* Namespaces on: the scope grows, its prefix table is rebuilt (more than
+ * 8 prefixes), a DTD default declares one, a child rebinds one. */
+static const char fail_ns_doc[] =
+    "<!DOCTYPE r [<!ATTLIST r xmlns:z CDATA 'urn:z'>]><r xmlns:a='urn:a' "
+    "xmlns:b='urn:b' xmlns:c='urn:c' xmlns:d='urn:d' xmlns:e='urn:e' "
+    "xmlns:f='urn:f' xmlns:g='urn:g' xmlns:h='urn:h' xmlns:i='urn:i' "
+    "a:x='1' b:x='2' c:x='3' d:x='4' e:x='5' f:x='6' g:x='7' h:x='8'>"
+    "<z:a xmlns='urn:d'><b xmlns:c='urn:o' c:y='1'/></z:a><i:c/></r>";
+
 typedef struct fail_arg {
   const char *data;
   size_t len;
   int events;
+  unsigned flags; /* ng_xml_options.flags */
 } fail_arg;
 
 static int fail_op(void *arg, const ng_alloc *alc) {
@@ -768,6 +783,7 @@ static int fail_op(void *arg, const ng_alloc *alc) {
 
   ng_xml_options_default(&opt);
   opt.alc = alc;
+  opt.flags = f->flags;
   ev.ud = &c;
   if (f->events) {
     rc = ng_xml_parse_events(f->data, f->len, &opt, &ev, NULL);
@@ -789,11 +805,22 @@ static void test_alloc_failure(void **state) {
 
   f.data = fail_doc;
   f.len = sizeof fail_doc - 1;
+  f.flags = 0;
   for (f.events = 0; f.events < 2; f.events++) {
     runs = ng_failalloc_sweep(fail_op, &f, 10000);
     printf("  %s: %ld failing runs\n", f.events ? "events" : "dom", runs);
     assert_true(runs > 3);
   }
+  f.data = fail_ns_doc;
+  f.len = sizeof fail_ns_doc - 1;
+  f.flags = NG_XML_NAMESPACES;
+  for (f.events = 0; f.events < 2; f.events++) {
+    runs = ng_failalloc_sweep(fail_op, &f, 10000);
+    printf("  %s, namespaces: %ld failing runs\n", f.events ? "events" : "dom",
+           runs);
+    assert_true(runs > 5);
+  }
+  f.flags = 0;
   /* UTF-16: the transcoder and offset map allocate too. */
   u16[0] = 0xFE;
   u16[1] = 0xFF;

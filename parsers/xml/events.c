@@ -8,9 +8,9 @@
  * is reused. With namespaces on, names carry the URIs the namespace
  * stage resolved (ns.h); start_element_ns and end_element_ns, when set,
  * replace start_element and end_element. A NULL callback skips its event.
- * A nonzero return from a callback becomes NG_ECANCELED. Every callback runs through
- * ng_stack_call_user with the parse's budget (common/usercall.h), as in
- * parsers/json/events.c.
+ * A nonzero return from a callback becomes NG_ECANCELED. Every callback
+ * runs through ng_stack_call_user with the parse's budget
+ * (common/usercall.h), as in parsers/json/events.c.
  */
 #include <string.h>
 

@@ -165,7 +165,8 @@ void ng__xml_ns_pop(ng__xml_ns *ns) {
   const ng__xml_nsbind *b;
   size_t n;
 
-  while ((n = nbinds(ns)) != 0 && (b = bind_at(ns, n - 1))->depth == ns->depth) {
+  while ((n = nbinds(ns)) != 0 &&
+         (b = bind_at(ns, n - 1))->depth == ns->depth) {
     *slot_of(ns, bind_prefix(ns, b), b->prefix_len) =
         b->hides != 0 ? b->hides : NG__XML_NS_GONE;
     ns->pool.len = b->prefix;
@@ -254,8 +255,8 @@ static int check_attr(ng__xml_ns *ns, const ng__xml_tattr *a,
 
 /* Resolves name[0..len) into *r: an element's (attr 0) or an attribute's
  * (attr 1). 0 when its prefix is not declared. */
-static int resolve(const ng__xml_ns *ns, const char *name, size_t len,
-                   int attr, ng__xml_nsname *r) {
+static int resolve(const ng__xml_ns *ns, const char *name, size_t len, int attr,
+                   ng__xml_nsname *r) {
   size_t l = local_of(name, len);
   const ng__xml_nsbind *b;
 
@@ -289,8 +290,10 @@ static size_t seen_put(ng__xml_ns *ns, const ng__xml_token *t, size_t i,
                        size_t mask) {
   const ng__xml_nsname *r = &ns->attrs[i], *o;
   const char *loc = t->attrs[i].name + r->local;
-  size_t ll = t->attrs[i].name_len - r->local, *tab = (size_t *)(void *)ns->seen.p;
-  size_t h = bytes_hash(bytes_hash(0xcbf29ce484222325u, r->uri, r->uri_len), loc, ll);
+  size_t ll = t->attrs[i].name_len - r->local,
+         *tab = (size_t *)(void *)ns->seen.p;
+  size_t h =
+      bytes_hash(bytes_hash(0xcbf29ce484222325u, r->uri, r->uri_len), loc, ll);
 
   for (h &= mask; tab[h] != 0; h = (h + 1) & mask) {
     o = &ns->attrs[tab[h] - 1];
