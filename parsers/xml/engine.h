@@ -131,18 +131,20 @@ static inline int ng__xml_after_element(const ng__xml_parser *p) {
  * the element's name, or for an empty-element tag emits its end as well
  * (leaving the level). */
 NG_INLINE int ng__xml_emit_start(ng__xml_parser *p) {
+  ng__xml_ns *ns = p->ns;
   int rc;
 
   if (NG_UNLIKELY(ng__parse_enter(&p->c, p->tok.off) != NG_OK))
     return NG_EDEPTH;
-  if (p->ns != NULL && (rc = ng__xml_ns_start(p->ns, &p->tok, &p->c)) != NG_OK)
+  if (NG_UNLIKELY(ns != NULL) &&
+      (rc = ng__xml_ns_start(ns, &p->tok, &p->c)) != NG_OK)
     return rc;
-  rc = p->sink.ops->start(p->sink.self, &p->tok, p->ns);
+  rc = p->sink.ops->start(p->sink.self, &p->tok, ns);
   if (rc == NG_OK && (p->tok.flags & NG__XTF_EMPTY)) {
-    rc = p->sink.ops->end(p->sink.self, &p->tok, p->ns);
+    rc = p->sink.ops->end(p->sink.self, &p->tok, ns);
     ng__parse_leave(&p->c);
-    if (p->ns != NULL)
-      ng__xml_ns_pop(p->ns);
+    if (NG_UNLIKELY(ns != NULL))
+      ng__xml_ns_pop(ns);
   } else if (rc == NG_OK) {
     rc = ng__xml_names_push(&p->names, p->tok.name, p->tok.name_len);
   }
@@ -155,6 +157,7 @@ NG_INLINE int ng__xml_emit_start(ng__xml_parser *p) {
  * element): NG_ETAGMISMATCH at the end tag when it does not name the
  * innermost open element; else emits end and leaves the level. */
 NG_INLINE int ng__xml_emit_end(ng__xml_parser *p) {
+  ng__xml_ns *ns = p->ns;
   size_t len;
   const char *name = ng__xml_names_pop(&p->names, &len);
   int rc;
@@ -163,14 +166,14 @@ NG_INLINE int ng__xml_emit_end(ng__xml_parser *p) {
                   memcmp(name, p->tok.name, len) != 0))
     return ng__parse_fail(&p->c, NG_ETAGMISMATCH, p->tok.off,
                           "end tag does not match the start tag");
-  if (p->ns != NULL)
-    ng__xml_ns_end(p->ns, &p->tok);
-  rc = p->sink.ops->end(p->sink.self, &p->tok, p->ns);
+  if (NG_UNLIKELY(ns != NULL))
+    ng__xml_ns_end(ns, &p->tok);
+  rc = p->sink.ops->end(p->sink.self, &p->tok, ns);
   if (NG_UNLIKELY(rc != NG_OK))
     return ng__xml_fail_here(p, rc);
   ng__parse_leave(&p->c);
-  if (p->ns != NULL)
-    ng__xml_ns_pop(p->ns);
+  if (NG_UNLIKELY(ns != NULL))
+    ng__xml_ns_pop(ns);
   return NG_OK;
 }
 
@@ -178,7 +181,8 @@ NG_INLINE int ng__xml_emit_end(ng__xml_parser *p) {
 static inline int ng__xml_emit_misc(ng__xml_parser *p) {
   int rc;
 
-  if (p->ns != NULL &&
+  if (NG_UNLIKELY(p->ns != NULL) &&
+      (p->tok.kind == NG__XT_PI || p->tok.kind == NG__XT_DOCTYPE) &&
       (rc = ng__xml_ns_misc(p->ns, &p->tok, p->lx.dtd, &p->c)) != NG_OK)
     return rc;
   rc = p->sink.ops->misc(p->sink.self, &p->tok);

@@ -91,7 +91,7 @@ static int ev_call_run(void *arg) {
 }
 
 /* Runs the call where user code has its budget; NG_OK or NG_ECANCELED. */
-static int ev_user(const ng__xml_evsink *s, const ng__xml_token *t,
+static NG_NOINLINE int ev_user(const ng__xml_evsink *s, const ng__xml_token *t,
                    const ng__xml_ns *ns, int end) {
   ev_call c;
 
@@ -135,15 +135,22 @@ static int ev_attrs(ng__xml_evsink *s, const ng__xml_token *t,
   return NG_OK;
 }
 
+/* A start tag for a callback that is set. Kept out of ev_start, whose
+ * early return then costs no stack frame when no callback is. */
+static NG_NOINLINE int ev_start_call(ng__xml_evsink *s, const ng__xml_token *t,
+                                     const ng__xml_ns *ns) {
+  int rc = ev_attrs(s, t, ns);
+
+  return rc != NG_OK ? rc : ev_user(s, t, ns, 0);
+}
+
 static int ev_start(void *self, const ng__xml_token *t,
                     const ng__xml_ns *ns) {
   ng__xml_evsink *s = self;
-  int rc;
 
   if (s->ev->start_element == NULL && s->ev->start_element_ns == NULL)
     return NG_OK;
-  rc = ev_attrs(s, t, ns);
-  return rc != NG_OK ? rc : ev_user(s, t, ns, 0);
+  return ev_start_call(s, t, ns);
 }
 
 static int ev_end(void *self, const ng__xml_token *t, const ng__xml_ns *ns) {

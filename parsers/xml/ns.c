@@ -158,10 +158,11 @@ static int bind(ng__xml_ns *ns, const char *p, size_t n, const char *uri,
   *s = nbinds(ns) + 1;
   memcpy(ns->binds.p + ns->binds.len, &b, sizeof b);
   ns->binds.len += sizeof b;
+  ns->top = ns->depth;
   return NG_OK;
 }
 
-void ng__xml_ns_pop(ng__xml_ns *ns) {
+void ng__xml_ns_unbind(ng__xml_ns *ns) {
   const ng__xml_nsbind *b;
   size_t n;
 
@@ -172,7 +173,7 @@ void ng__xml_ns_pop(ng__xml_ns *ns) {
     ns->pool.len = b->prefix;
     ns->binds.len -= sizeof *b;
   }
-  ns->depth--;
+  ns->top = n != 0 ? bind_at(ns, n - 1)->depth : 0;
 }
 
 /* ----------------------------------------------------------- the checks */
@@ -187,10 +188,10 @@ static size_t attr_off(const ng__xml_ns *ns, const ng__xml_token *t,
   return (size_t)(a->name - ns->text);
 }
 
-/* NULL when name[0..len) is a QName (NS [7]), else why not. */
-static const char *qname_error(const char *name, size_t len) {
+/* NULL when name[0..len), its local part at l (local_of), is a QName
+ * (NS [7]), else why not. */
+static const char *qname_error(const char *name, size_t len, size_t l) {
   const unsigned char *s = (const unsigned char *)name, *lim = s + len;
-  size_t l = local_of(name, len);
 
   if (l == 0)
     return NULL;
@@ -205,11 +206,12 @@ static const char *qname_error(const char *name, size_t len) {
   return NULL;
 }
 
-/* Is name[0..len) a declaration: 2 for xmlns:p, 1 for xmlns, else 0. */
-static int decl_kind(const char *name, size_t len) {
-  if (len < 5 || memcmp(name, "xmlns", 5) != 0)
+/* Is name[0..len), its local part at l, a declaration: 2 for xmlns:p, 1
+ * for xmlns, else 0. */
+static int decl_kind(const char *name, size_t len, size_t l) {
+  if ((l != 6 && (l != 0 || len != 5)) || memcmp(name, "xmlns", 5) != 0)
     return 0;
-  return len == 5 ? 1 : name[5] == ':' ? 2 : 0;
+  return l == 0 ? 1 : 2;
 }
 
 /* NULL when binding prefix p[0..n) to v[0..vlen) is allowed (NSC: No
@@ -233,16 +235,21 @@ static const char *decl_error(const char *p, size_t n, const char *v,
 }
 
 /* Steps 1 and 2 of ns.h for attribute a: its QName, and its declaration
- * if it is one. NG_OK, NG_ENS with *why, or NG_ENOMEM. */
-static int check_attr(ng__xml_ns *ns, const ng__xml_tattr *a,
+ * if it is one, which gets its URI in *r (r->local set). NG_OK, NG_ENS
+ * with *why, or NG_ENOMEM. */
+static int check_attr(ng__xml_ns *ns, const ng__xml_tattr *a, ng__xml_nsname *r,
                       const char **why) {
   const char *v = a->value != NULL ? a->value : "";
   int k;
 
-  if ((*why = qname_error(a->name, a->name_len)) != NULL)
+  r->uri = NULL;
+  r->uri_len = 0;
+  if ((*why = qname_error(a->name, a->name_len, r->local)) != NULL)
     return NG_ENS;
-  if ((k = decl_kind(a->name, a->name_len)) == 0)
+  if ((k = decl_kind(a->name, a->name_len, r->local)) == 0)
     return NG_OK;
+  r->uri = NG__XML_NS_XMLNS;
+  r->uri_len = XMLNS_URI_LEN;
   if (k == 1)
     *why = decl_error("", 0, v, a->value_len);
   else
@@ -253,23 +260,15 @@ static int check_attr(ng__xml_ns *ns, const ng__xml_tattr *a,
                 : bind(ns, a->name + 6, a->name_len - 6, v, a->value_len);
 }
 
-/* Resolves name[0..len) into *r: an element's (attr 0) or an attribute's
- * (attr 1). 0 when its prefix is not declared. */
-static int resolve(const ng__xml_ns *ns, const char *name, size_t len, int attr,
-                   ng__xml_nsname *r) {
-  size_t l = local_of(name, len);
+/* Resolves the prefix of name, its local part at r->local, into r's URI:
+ * the innermost binding of the prefix, or of the default namespace when
+ * there is no prefix. 0 when a prefix is not declared. */
+static int resolve(const ng__xml_ns *ns, const char *name, ng__xml_nsname *r) {
+  size_t l = r->local;
   const ng__xml_nsbind *b;
 
   r->uri = NULL;
   r->uri_len = 0;
-  r->local = l;
-  if (attr && decl_kind(name, len) != 0) {
-    r->uri = NG__XML_NS_XMLNS;
-    r->uri_len = XMLNS_URI_LEN;
-    return 1;
-  }
-  if (attr && l == 0)
-    return 1; /* unprefixed attributes are in no namespace */
   b = lookup(ns, name, l != 0 ? l - 1 : 0);
   if (b != NULL) {
     r->uri = b->uri_len != 0 ? bind_prefix(ns, b) + b->prefix_len : NULL;
@@ -306,14 +305,16 @@ static size_t seen_put(ng__xml_ns *ns, const ng__xml_token *t, size_t i,
   return 0;
 }
 
-/* NSC: Attributes Unique over t's attributes in a namespace (the others
- * differ by their qualified names, which the lexer made unique). */
-static int check_unique(ng__xml_ns *ns, const ng__xml_token *t, ng__parse *c) {
+/* NSC: Attributes Unique over the n attributes of t that are in a
+ * namespace (the others differ by their qualified names, which the lexer
+ * made unique). */
+static int check_unique(ng__xml_ns *ns, const ng__xml_token *t, size_t n,
+                        ng__parse *c) {
   size_t i, cap = 16;
 
-  if (t->nattrs < 2)
+  if (n < 2)
     return NG_OK;
-  while (cap < t->nattrs * 2)
+  while (cap < n * 2)
     cap *= 2;
   ns->seen.len = 0;
   if (ng__xml_buf_grow(&ns->seen, cap * sizeof(size_t)) != NG_OK)
@@ -327,35 +328,42 @@ static int check_unique(ng__xml_ns *ns, const ng__xml_token *t, ng__parse *c) {
   return NG_OK;
 }
 
-/* Steps 3 and 4: the element's and the attributes' URIs. */
+/* Steps 3 and 4: the element's and the prefixed attributes' URIs (the
+ * declarations have theirs), then their uniqueness. */
 static int resolve_tag(ng__xml_ns *ns, const ng__xml_token *t, ng__parse *c) {
-  size_t i;
+  ng__xml_nsname *r;
+  size_t i, n = 0;
 
-  ns->at.len = 0;
-  if (ng__xml_buf_grow(&ns->at, t->nattrs * sizeof *ns->attrs) != NG_OK)
-    return ng__parse_fail(c, NG_ENOMEM, t->off, NULL);
-  ns->attrs = (ng__xml_nsname *)(void *)ns->at.p;
-  if (!resolve(ns, t->name, t->name_len, 0, &ns->el))
+  if (!resolve(ns, t->name, &ns->el))
     return ng__parse_fail(c, NG_ENS, t->off, "undeclared namespace prefix");
-  for (i = 0; i < t->nattrs; i++)
-    if (!resolve(ns, t->attrs[i].name, t->attrs[i].name_len, 1, &ns->attrs[i]))
+  for (i = 0; i < t->nattrs; i++) {
+    r = &ns->attrs[i];
+    if (r->uri == NULL && r->local != 0 && !resolve(ns, t->attrs[i].name, r))
       return ng__parse_fail(c, NG_ENS, attr_off(ns, t, &t->attrs[i]),
                             "undeclared namespace prefix");
-  return check_unique(ns, t, c);
+    n += r->uri != NULL;
+  }
+  return check_unique(ns, t, n, c);
 }
 
 int ng__xml_ns_start(ng__xml_ns *ns, const ng__xml_token *t, ng__parse *c) {
-  const char *why = qname_error(t->name, t->name_len);
-  size_t i;
+  size_t i, need = t->nattrs * sizeof *ns->attrs;
+  const char *why;
   int rc;
 
   ns->depth++;
-  if (why == NULL && decl_kind(t->name, t->name_len) == 2)
+  if (need > ns->at.cap && ng__xml_buf_grow(&ns->at, need) != NG_OK)
+    return ng__parse_fail(c, NG_ENOMEM, t->off, NULL);
+  ns->attrs = (ng__xml_nsname *)(void *)ns->at.p;
+  ns->el.local = local_of(t->name, t->name_len);
+  why = qname_error(t->name, t->name_len, ns->el.local);
+  if (why == NULL && decl_kind(t->name, t->name_len, ns->el.local) == 2)
     why = "an element name may not have the prefix xmlns";
   if (why != NULL)
     return ng__parse_fail(c, NG_ENS, t->off, why);
   for (i = 0; i < t->nattrs; i++) {
-    rc = check_attr(ns, &t->attrs[i], &why);
+    ns->attrs[i].local = local_of(t->attrs[i].name, t->attrs[i].name_len);
+    rc = check_attr(ns, &t->attrs[i], &ns->attrs[i], &why);
     if (rc == NG_ENS)
       return ng__parse_fail(c, rc, attr_off(ns, t, &t->attrs[i]), why);
     if (rc != NG_OK)
@@ -365,7 +373,8 @@ int ng__xml_ns_start(ng__xml_ns *ns, const ng__xml_token *t, ng__parse *c) {
 }
 
 void ng__xml_ns_end(ng__xml_ns *ns, const ng__xml_token *t) {
-  resolve(ns, t->name, t->name_len, 0, &ns->el);
+  ns->el.local = local_of(t->name, t->name_len);
+  resolve(ns, t->name, &ns->el);
 }
 
 int ng__xml_ns_misc(const ng__xml_ns *ns, const ng__xml_token *t,

@@ -68,6 +68,7 @@ typedef struct ng__xml_ns {
   size_t cap;            /* slots (a power of two), 0 before any */
   size_t fill;           /* slots not empty */
   size_t depth;          /* elements open */
+  size_t top;            /* depth of the innermost declaration; 0: none */
   const char *text;      /* the decoded document (attribute offsets) */
   size_t text_len;       /* its bytes */
   const ng_alloc *alc;   /* every buffer and the table */
@@ -91,9 +92,16 @@ int ng__xml_ns_start(ng__xml_ns *ns, const ng__xml_token *t, ng__parse *c);
  * into el again. Cannot fail: the start tag resolved it in this scope. */
 void ng__xml_ns_end(ng__xml_ns *ns, const ng__xml_token *t);
 
-/* The open element ends (after the sink saw its end): its declarations
- * go out of scope. */
-void ng__xml_ns_pop(ng__xml_ns *ns);
+/* Pops the declarations of the open element (ns->top == ns->depth). */
+void ng__xml_ns_unbind(ng__xml_ns *ns);
+
+/* The open element ends (after the sink saw its end): its declarations,
+ * if it made any, go out of scope. */
+static inline void ng__xml_ns_pop(ng__xml_ns *ns) {
+  if (ns->top == ns->depth)
+    ng__xml_ns_unbind(ns);
+  ns->depth--;
+}
 
 /*
  * A DOCTYPE or PI token (other tokens pass): a colon in the PI target or
