@@ -3,6 +3,7 @@
  * of declarations with its prefix table, resolution and NSC: Attributes
  * Unique.
  */
+#include <stdint.h>
 #include <string.h>
 
 #include "ns.h"
@@ -182,10 +183,11 @@ void ng__xml_ns_unbind(ng__xml_ns *ns) {
  * that is in the document text, else the tag. */
 static size_t attr_off(const ng__xml_ns *ns, const ng__xml_token *t,
                        const ng__xml_tattr *a) {
-  if ((t->flags & NG__XTF_ENTITY) || a->defaulted || a->name < ns->text ||
-      a->name >= ns->text + ns->text_len)
-    return t->off;
-  return (size_t)(a->name - ns->text);
+  size_t off = (size_t)((uintptr_t)a->name - (uintptr_t)ns->text);
+
+  if ((t->flags & NG__XTF_ENTITY) || a->defaulted || off >= ns->text_len)
+    return t->off; /* the name is in the DTD's tables or a scratch buffer */
+  return off;
 }
 
 /* NULL when name[0..len), its local part at l (local_of), is a QName
