@@ -35,6 +35,7 @@ void ng__xml_ns_init(ng__xml_ns *ns, const char *text, size_t len,
   ns->text = text;
   ns->text_len = len;
   ns->alc = alc;
+  ns->seed = (uint64_t)(uintptr_t)ns * 0x9E3779B97F4A7C15u; /* as lexer.re */
 }
 
 void ng__xml_ns_free(ng__xml_ns *ns) {
@@ -48,14 +49,6 @@ void ng__xml_ns_free(ng__xml_ns *ns) {
 }
 
 /* ------------------------------------------------------------- helpers */
-
-static size_t bytes_hash(size_t h, const char *s, size_t n) {
-  size_t i;
-
-  for (i = 0; i < n; i++)
-    h = (h ^ (unsigned char)s[i]) * (size_t)0x100000001B3u;
-  return h;
-}
 
 static int same(const char *a, size_t an, const char *b, size_t bn) {
   return an == bn && (an == 0 || memcmp(a, b, an) == 0);
@@ -85,7 +78,7 @@ static size_t local_of(const char *name, size_t len) {
 /* The slot of prefix p[0..n): the one holding its innermost binding, or
  * the empty slot where it belongs. The table has an empty slot. */
 static size_t *slot_of(const ng__xml_ns *ns, const char *p, size_t n) {
-  size_t mask = ns->cap - 1, i = bytes_hash(0xcbf29ce484222325u, p, n) & mask;
+  size_t mask = ns->cap - 1, i = (size_t)ng__xml_hash(ns->seed, p, n) & mask;
   const ng__xml_nsbind *b;
 
   for (; ns->slot[i] != 0; i = (i + 1) & mask) {
@@ -294,7 +287,7 @@ static size_t seen_put(ng__xml_ns *ns, const ng__xml_token *t, size_t i,
   size_t ll = t->attrs[i].name_len - r->local,
          *tab = (size_t *)(void *)ns->seen.p;
   size_t h =
-      bytes_hash(bytes_hash(0xcbf29ce484222325u, r->uri, r->uri_len), loc, ll);
+      (size_t)ng__xml_hash(ng__xml_hash(ns->seed, r->uri, r->uri_len), loc, ll);
 
   for (h &= mask; tab[h] != 0; h = (h + 1) & mask) {
     o = &ns->attrs[tab[h] - 1];

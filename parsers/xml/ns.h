@@ -35,12 +35,14 @@
  * allocator: elements that declare nothing cost nothing, at any depth. A
  * hash table maps each prefix to its innermost binding (a binding links
  * to the one it hides), so a lookup is O(1) whatever the number of
- * bindings in scope, and so is the uniqueness check per attribute.
+ * bindings in scope, and so is the uniqueness check per attribute. Both
+ * tables hash with dtd.h's ng__xml_hash, seeded per parse.
  */
 #ifndef NG_PARSERS_XML_NS_H
 #define NG_PARSERS_XML_NS_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "../common/parse.h"
 #include "lexer.h"
@@ -69,6 +71,8 @@ typedef struct ng__xml_ns {
   size_t fill;           /* slots not empty */
   size_t depth;          /* elements open */
   size_t top;            /* depth of the innermost declaration; 0: none */
+  uint64_t seed;         /* of both hash tables (per parse, so that
+                            colliding prefixes cannot be prepared) */
   const char *text;      /* the decoded document (attribute offsets) */
   size_t text_len;       /* its bytes */
   const ng_alloc *alc;   /* every buffer and the table */
