@@ -179,6 +179,9 @@ static void test_error_offsets(void **state) {
       {"<a xmlns='" XMLNS_URI "'/>", "xmlns=", 1},
       {"<a xmlns:p='u' xmlns:q='u' p:x='1' q:x='2'/>", "q:x", 1},
       {"<!DOCTYPE a [\n<!ENTITY a:b 'x'>]><a/>", "<!ENTITY", 2},
+      {"<!DOCTYPE a [<!ENTITY e 'x'>\n<!NOTATION n:b SYSTEM 'n'>]><a/>",
+       "<!NOTATION", 2},
+      {"<!DOCTYPE a [<!ENTITY e SYSTEM 'u' NDATA n:b>]><a/>", "<!ENTITY", 1},
       {"<a/>\n<?p:q?>", "<?p:q", 2},
       /* In replacement text and DTD defaults: at the reference, the tag. */
       {"<!DOCTYPE a [<!ENTITY e \"<b p:x='1'/>\">]><a>&e;</a>", "&e;", 1},

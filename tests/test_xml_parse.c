@@ -758,9 +758,11 @@ static const char fail_doc[] =
     "<s><t/></s>&e;</r>";
 
 /* Namespaces on: the scope grows, its prefix table is rebuilt (more than
- * 8 prefixes), a DTD default declares one, a child rebinds one. */
+ * 8 prefixes), a DTD default declares one, a child rebinds one; the DTD
+ * records a notation. */
 static const char fail_ns_doc[] =
-    "<!DOCTYPE r [<!ATTLIST r xmlns:z CDATA 'urn:z'>]><r xmlns:a='urn:a' "
+    "<!DOCTYPE r [<!ATTLIST r xmlns:z CDATA 'urn:z'><!NOTATION n SYSTEM 'x'>"
+    "]><r xmlns:a='urn:a' "
     "xmlns:b='urn:b' xmlns:c='urn:c' xmlns:d='urn:d' xmlns:e='urn:e' "
     "xmlns:f='urn:f' xmlns:g='urn:g' xmlns:h='urn:h' xmlns:i='urn:i' "
     "a:x='1' b:x='2' c:x='3' d:x='4' e:x='5' f:x='6' g:x='7' h:x='8'>"

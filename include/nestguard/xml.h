@@ -251,9 +251,9 @@ int ng_xml_engine_from_name(const char *name, ng_xml_engine *out);
  * `xmlns` never declared nor used on an element; `xml` bound only to
  * http://www.w3.org/XML/1998/namespace and that URI to no other prefix;
  * http://www.w3.org/2000/xmlns/ never bound; no two attributes with the
- * same namespace URI and local name; no colon in PI targets and entity
- * names. Names are then split into prefix and local name and carry their
- * namespace URI, in the DOM (ng_xml_ns_uri, ng_xml_attr_ns_uri...) and in
+ * same namespace URI and local name; no colon in PI targets, entity
+ * names and notation names. Names are then split into prefix and local
+ * name and carry their namespace URI, in the DOM (ng_xml_ns_uri, ng_xml_attr_ns_uri...) and in
  * events (ng_xml_event_name, ng_xml_event_attr). Unprefixed attributes
  * are in no namespace; xmlns and xmlns:p attributes are in
  * http://www.w3.org/2000/xmlns/. Names are still matched and kept as

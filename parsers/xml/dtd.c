@@ -175,6 +175,8 @@ struct ng__xml_dtd {
   tab defs;               /* attdefs by (element, attribute) */
   ng__xml_entity *efirst; /* declared entities in order */
   ng__xml_entity **elast; /* where the next one links */
+  ng__xml_notation *nfirst;  /* declared notations in order */
+  ng__xml_notation **nlast;  /* where the next one links */
   /* parsing */
   const unsigned char *doc; /* the document text */
   size_t doc_len;
@@ -329,6 +331,7 @@ int ng__xml_dtd_new(ng__xml_dtd **out, const ng_alloc *alc, size_t max_memory,
   d->lists.key_of = list_key;
   d->defs.key_of = def_key;
   d->elast = &d->efirst;
+  d->nlast = &d->nfirst;
   ng__xml_buf_init(&d->frames, alc);
   ng__xml_buf_init(&d->tmp, alc);
   ng__xml_buf_init(&d->stk, alc);
@@ -440,6 +443,10 @@ const ng__xml_entity *ng__xml_dtd_entity(const ng__xml_dtd *d, const char *name,
 
 const ng__xml_entity *ng__xml_dtd_entities(const ng__xml_dtd *d) {
   return d != NULL ? d->efirst : NULL;
+}
+
+const ng__xml_notation *ng__xml_dtd_notations(const ng__xml_dtd *d) {
+  return d != NULL ? d->nfirst : NULL;
 }
 
 const ng__xml_attdef *ng__xml_dtd_attlist(const ng__xml_dtd *d,
@@ -1395,21 +1402,42 @@ static int decl_entity(ng__xml_dtd *d, const unsigned char *at) {
   return record_entity(d, &x);
 }
 
-/* [82] NotationDecl, after "<!NOTATION". Nothing is recorded. */
-static int decl_notation(ng__xml_dtd *d) {
-  const unsigned char *s;
-  size_t n;
+/* Records the notation name[0..n) declared at `at` (its "<!NOTATION"),
+ * unless declarations are skipped (5.1). */
+static int record_notation(ng__xml_dtd *d, const unsigned char *at,
+                           const unsigned char *name, size_t n) {
+  ng__xml_notation *no;
+
+  if (d->skip_decls)
+    return NG_OK;
+  no = ng_arena_alloc(&d->arena, sizeof *no, _Alignof(ng__xml_notation));
+  if (no == NULL || (no->name = arena_str(d, name, n)) == NULL)
+    return arena_fail(d);
+  no->name_len = n;
+  no->decl_off = where(d, at);
+  no->next = NULL;
+  *d->nlast = no;
+  d->nlast = &no->next;
+  return NG_OK;
+}
+
+/* [82] NotationDecl, after "<!NOTATION" at `at`: only its name is kept. */
+static int decl_notation(ng__xml_dtd *d, const unsigned char *at) {
+  const unsigned char *s, *name;
+  size_t n, nlen;
   extid x;
   int rc;
 
   if ((rc = need_s(d, "expected white space after <!NOTATION")) != NG_OK ||
-      (rc = read_name(d, &s, &n, "expected a notation name")) != NG_OK ||
+      (rc = read_name(d, &name, &nlen, "expected a notation name")) !=
+          NG_OK ||
       (rc = need_s(d, "expected white space after the notation name")) !=
           NG_OK ||
       (rc = read_word(d, &s, &n, "expected SYSTEM or PUBLIC")) != NG_OK ||
-      (rc = read_extid(d, s, n, 1, &x)) != NG_OK)
+      (rc = read_extid(d, s, n, 1, &x)) != NG_OK ||
+      (rc = decl_end(d)) != NG_OK)
     return rc;
-  return decl_end(d);
+  return record_notation(d, at, name, nlen);
 }
 
 /* --------------------------------------------------- the internal subset */
@@ -1446,7 +1474,7 @@ static int markup(ng__xml_dtd *d) {
   if (is_word(p + 2, n, "ENTITY"))
     return decl_entity(d, p);
   if (is_word(p + 2, n, "NOTATION"))
-    return decl_notation(d);
+    return decl_notation(d, p);
   return fail(d, NG_ESYNTAX, p,
               p[2] == '[' ? "conditional sections are only allowed in the "
                             "external subset"

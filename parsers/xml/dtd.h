@@ -194,6 +194,16 @@ typedef struct ng__xml_entity {
   struct ng__xml_entity *next; /* next declared entity, in order */
 } ng__xml_entity;
 
+/* A notation declaration ([82]): only its name is kept. */
+typedef struct ng__xml_notation {
+  const char *name;              /* the notation's name */
+  size_t name_len;               /* its bytes */
+  size_t decl_off;               /* offset of its '<!NOTATION' (in a
+                                    parameter entity: of the outermost
+                                    reference) */
+  struct ng__xml_notation *next; /* next declared, in order */
+} ng__xml_notation;
+
 /* --------------------------------------------------- attribute lists */
 
 /* Attribute types (XML 1.0 3.3.1): CDATA values are not collapsed. */
@@ -278,6 +288,10 @@ const ng__xml_entity *ng__xml_dtd_entity(const ng__xml_dtd *d, const char *name,
 /* The declared entities (general and parameter) in declaration order,
  * through `next`; NULL when none or d is NULL. */
 const ng__xml_entity *ng__xml_dtd_entities(const ng__xml_dtd *d);
+
+/* The declared notations in declaration order, through `next`; NULL when
+ * none or d is NULL. */
+const ng__xml_notation *ng__xml_dtd_notations(const ng__xml_dtd *d);
 
 /* The declared (not predefined) entity `name`, writable for the open
  * mark; NULL when undeclared or d is NULL. */

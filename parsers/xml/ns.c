@@ -372,20 +372,41 @@ void ng__xml_ns_end(ng__xml_ns *ns, const ng__xml_token *t) {
   resolve(ns, t->name, &ns->el);
 }
 
+static int has_colon(const char *s, size_t n) {
+  return s != NULL && memchr(s, ':', n) != NULL;
+}
+
+/* NS 7 over the DOCTYPE's tables: the offset of the first declaration of
+ * an entity or notation whose name (or an unparsed entity's notation)
+ * holds a colon, with *why; SIZE_MAX when there is none. */
+static size_t dtd_colon(const ng__xml_dtd *dtd, const char **why) {
+  const ng__xml_entity *e;
+  const ng__xml_notation *no;
+  size_t off = SIZE_MAX;
+
+  for (e = ng__xml_dtd_entities(dtd); e != NULL && off == SIZE_MAX; e = e->next)
+    if (has_colon(e->name, e->name_len) ||
+        (e->notation != NULL && has_colon(e->notation, strlen(e->notation))))
+      off = e->decl_off;
+  *why = "an entity name may not hold a colon (namespaces)";
+  for (no = ng__xml_dtd_notations(dtd); no != NULL; no = no->next)
+    if (has_colon(no->name, no->name_len) && no->decl_off < off) {
+      *why = "a notation name may not hold a colon (namespaces)";
+      return no->decl_off;
+    }
+  return off;
+}
+
 int ng__xml_ns_misc(const ng__xml_ns *ns, const ng__xml_token *t,
                     const ng__xml_dtd *dtd, ng__parse *c) {
-  const ng__xml_entity *e;
+  const char *why;
+  size_t off;
 
   (void)ns;
-  if (t->kind == NG__XT_PI && memchr(t->name, ':', t->name_len) != NULL)
+  if (t->kind == NG__XT_PI && has_colon(t->name, t->name_len))
     return ng__parse_fail(c, NG_ENS, t->off,
                           "a PI target may not hold a colon (namespaces)");
-  if (t->kind != NG__XT_DOCTYPE)
+  if (t->kind != NG__XT_DOCTYPE || (off = dtd_colon(dtd, &why)) == SIZE_MAX)
     return NG_OK;
-  for (e = ng__xml_dtd_entities(dtd); e != NULL; e = e->next)
-    if (memchr(e->name, ':', e->name_len) != NULL)
-      return ng__parse_fail(c, NG_ENS, e->decl_off,
-                            "an entity name may not hold a colon "
-                            "(namespaces)");
-  return NG_OK;
+  return ng__parse_fail(c, NG_ENS, off, why);
 }

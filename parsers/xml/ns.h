@@ -20,9 +20,9 @@
  *      (NSC: Attributes Unique).
  * Every failure is NG_ENS with a message, at the start tag's offset, or
  * at the attribute's name when that lies in the document text (not in an
- * entity's replacement text or a DTD default). PI targets and entity
- * names with a colon are NG_ENS too (NS 7), at the PI and at the entity's
- * declaration.
+ * entity's replacement text or a DTD default). PI targets, entity names
+ * and notation names with a colon are NG_ENS too (NS 7), at the PI and at
+ * the declaration.
  *
  * Resolution: after ng__xml_ns_start (and ng__xml_ns_end for an end tag)
  * `el` and `attrs[i]` name the URI of the element and of the token's
@@ -108,9 +108,11 @@ static inline void ng__xml_ns_pop(ng__xml_ns *ns) {
 }
 
 /*
- * A DOCTYPE or PI token (other tokens pass): a colon in the PI target or
- * in a declared entity's name (dtd: the lexer's tables, NULL when none)
- * is NG_ENS, recorded in c. NG_OK otherwise.
+ * A DOCTYPE or PI token (other tokens pass): a colon in the PI target, or
+ * in the name of a declared entity or notation or an unparsed entity's
+ * notation (dtd: the lexer's tables, NULL when none; the first such
+ * declaration in document order), is NG_ENS, recorded in c. NG_OK
+ * otherwise.
  */
 int ng__xml_ns_misc(const ng__xml_ns *ns, const ng__xml_token *t,
                     const ng__xml_dtd *dtd, ng__parse *c);
