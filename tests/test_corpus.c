@@ -44,8 +44,6 @@ typedef struct format {
   const char *(*engine_name)(int e);
   result (*parse)(const char *name, const char *data, size_t len, int e);
   const char *expected; /* its expected.tsv, or NULL */
-  int (*exempt)(const char *name); /* n_ files: 1 not held to their
-                                      code; NULL: none */
 } format;
 
 /* A parse's result, held to the contract: a document xor an error. */
@@ -117,17 +115,6 @@ static result parse_xml_ns(const char *name, const char *data, size_t len,
   return parse_xml_flags(data, len, e, NG_XML_NAMESPACES);
 }
 
-/*
- * XML n_ files not held to their code here:
- *  - n_decl_encoding_empty.xml: `encoding=""` is no EncName, so the input
- *    layer (parsers/xml/encoding.c) answers NG_EENCODING before the lexer
- *    sees the declaration, where expected.tsv says NG_ESYNTAX ([81]).
- *    It must still be rejected.
- */
-static int xml_exempt(const char *name) {
-  return strcmp(name, "n_decl_encoding_empty.xml") == 0;
-}
-
 /* 0 if the file's outcome is as its name promises; prints why not. */
 static int check_expectation(const char *name, const char *engine, result r) {
   if (r.code < 0) {
@@ -150,15 +137,15 @@ static int check_expectation(const char *name, const char *engine, result r) {
 
 static const format formats[] = {
     {"corpus/json", "corpus/json", NG_JSON_ENGINE_COUNT, json_engine_name,
-     parse_json, NULL, NULL},
+     parse_json, NULL},
     {"corpus/xml", "corpus/xml", NG_XML_ENGINE_COUNT, xml_engine_name,
-     parse_xml, "corpus/xml/expected.tsv", xml_exempt},
+     parse_xml, "corpus/xml/expected.tsv"},
     {"corpus/xml", "corpus/xml (namespaces on)", NG_XML_ENGINE_COUNT,
-     xml_engine_name, parse_xml_ns, "corpus/xml/expected.tsv", xml_exempt},
+     xml_engine_name, parse_xml_ns, "corpus/xml/expected.tsv"},
 };
 
-/* 0 if r is the code expected.tsv names for file f (n_ files not exempt;
- * other files pass); prints why not. */
+/* 0 if r is the code expected.tsv names for file f (n_ files; other
+ * files pass); prints why not. */
 static int check_code(const format *fm, const ng_expected *ex,
                       const char *name, const char *engine, result r) {
   const ng_expected_row *row = ng_expected_find(ex, name);
@@ -171,8 +158,7 @@ static int check_code(const format *fm, const ng_expected *ex,
     printf("  %s: expected.tsv says %c\n", name, row->expect);
     return 1;
   }
-  if (name[0] != 'n' || (fm->exempt != NULL && fm->exempt(name)) ||
-      r.code < 0 || r.code == NG_OK)
+  if (name[0] != 'n' || r.code < 0 || r.code == NG_OK)
     return 0; /* accept/reject problems are check_expectation's */
   if (strcmp(ng_err_name(r.code), row->code) != 0) {
     printf("  %s [%s]: %s at %zu, expected.tsv says %s\n", name, engine,
