@@ -183,25 +183,6 @@ static const row *find_row(const row *rows, size_t n, const char *file) {
 
 static int is_ns(const char *name) { return strstr(name, "_ns_") != NULL; }
 
-/*
- * Files where the input layer (parsers/xml/encoding.c) answers before the
- * lexer and otherwise than expected.tsv: `encoding=""` is NG_EENCODING
- * there (not an EncName), NG_ESYNTAX in the corpus ([81]). The lexer is
- * judged on them alone, over the bytes as UTF-8.
- */
-static const char *const input_layer[] = {
-    "n_decl_encoding_empty.xml",
-};
-
-static int is_input_layer(const char *name) {
-  size_t i;
-
-  for (i = 0; i < sizeof input_layer / sizeof input_layer[0]; i++)
-    if (strcmp(input_layer[i], name) == 0)
-      return 1;
-  return 0;
-}
-
 /* 1 when outcome o is what row r expects. */
 static int agrees(const row *r, outcome o) {
   if (r->expect == 'i')
@@ -214,7 +195,7 @@ static int agrees(const row *r, outcome o) {
 static void test_corpus(void **state) {
   ng_corpus c;
   ng_limits lim;
-  size_t nrows, i, pass = 0, judged = 0, ns = 0, bad = 0, inl = 0;
+  size_t nrows, i, pass = 0, judged = 0, ns = 0, bad = 0;
   row *rows;
   (void)state;
 
@@ -231,13 +212,6 @@ static void test_corpus(void **state) {
     assert_non_null(r);
     assert_int_equal(r->expect, f->name[0]);
     o = run(f->data, f->len, &lim, NULL);
-    if (is_input_layer(f->name)) {
-      printf("  %s: input layer says %s; the lexer alone:", f->name,
-             ng_err_name(o.code));
-      o = drive((const unsigned char *)f->data, f->len, &lim, NULL);
-      printf(" %s at %zu\n", ng_err_name(o.code), o.off);
-      inl++;
-    }
     if (is_ns(f->name)) { /* namespaces off: only y_ files are judged */
       ns++;
       if (r->expect == 'y' && o.code != NG_OK) {
@@ -256,10 +230,9 @@ static void test_corpus(void **state) {
              o.off, r->expect == 'y' ? "accept" : r->code);
     }
   }
-  printf("  corpus/xml: %zu of %zu non-namespace files as expected.tsv says "
-         "(%zu judged on the lexer alone); %zu namespace files run without "
-         "namespaces\n",
-         pass, judged, inl, ns);
+  printf("  corpus/xml: %zu of %zu non-namespace files as expected.tsv "
+         "says; %zu namespace files run without namespaces\n",
+         pass, judged, ns);
   ng_corpus_free(&c);
   free(rows);
   assert_int_equal(bad, 0);
