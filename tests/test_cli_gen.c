@@ -1,6 +1,6 @@
 /*
  * tests/test_cli_gen.c - `nestguard gen`: every shape nests exactly as
- * deep as asked (measured by the JSON parser, every engine, max_depth=0),
+ * deep as asked (measured by the JSON or XML parser, every engine),
  * the same options write the same bytes, the output is the library
  * generator's (fuzz/gen/gen_nesting.c), and a 1e8-deep document streams
  * in constant memory (the child's peak RSS through tests/support/spawn.h).
@@ -18,24 +18,12 @@
 
 #include "nestguard.h"
 #include "nestguard/json.h"
+#include "nestguard/xml.h"
 #include "support/spawn.h"
+#include "support/tmpdir.h"
 
 #define NG_GEN_NO_MAIN
 #include "../fuzz/gen/gen_nesting.c"
-
-static char tmpdir[] = "/tmp/ng_cli_gen_XXXXXX";
-
-static int setup(void **state) {
-  (void)state;
-  return mkdtemp(tmpdir) == NULL ? -1 : 0;
-}
-
-static int teardown(void **state) {
-  char cmd[128];
-  (void)state;
-  snprintf(cmd, sizeof cmd, "rm -rf %s", tmpdir);
-  return system(cmd) == 0 ? 0 : -1;
-}
 
 static int big_runs_scaled(void) {
   return getenv("NG_VALGRIND") != NULL || getenv("NG_SANITIZED") != NULL;
@@ -80,21 +68,27 @@ static char *slurp(const char *path, size_t *len) {
   return p;
 }
 
-/* `gen --shape=SHAPE --depth=D --seed=S [extra]` into a file, read back. */
-static char *gen_doc(const char *shape, size_t depth, unsigned seed,
-                     const char *extra, size_t *len) {
+/* `gen --shape=SHAPE --depth=D --seed=S [extra] [extra2]` into a file,
+ * read back. */
+static char *gen_doc2(const char *shape, size_t depth, unsigned seed,
+                      const char *extra, const char *extra2, size_t *len) {
   char a_shape[64], a_depth[64], a_seed[64], out[256];
   ng_spawn_result r;
 
   snprintf(a_shape, sizeof a_shape, "--shape=%s", shape);
   snprintf(a_depth, sizeof a_depth, "--depth=%zu", depth);
   snprintf(a_seed, sizeof a_seed, "--seed=%u", seed);
-  snprintf(out, sizeof out, "--output=%s/doc.json", tmpdir);
-  r = run_gen(a_shape, a_depth, a_seed, out, extra, NULL);
+  snprintf(out, sizeof out, "--output=%s/doc.json", ng_tmpdir());
+  r = run_gen(a_shape, a_depth, a_seed, out, extra, extra ? extra2 : NULL);
   if (r.status != 0)
     fail_msg("gen %s %s %s: exit %d: %s", a_shape, a_depth, a_seed, r.status,
              r.err);
   return slurp(out + strlen("--output="), len);
+}
+
+static char *gen_doc(const char *shape, size_t depth, unsigned seed,
+                     const char *extra, size_t *len) {
+  return gen_doc2(shape, depth, seed, extra, NULL, len);
 }
 
 /* ------------------------------------------------------- depth probes */
@@ -117,21 +111,50 @@ static int on_close(void *ud) {
   return 0;
 }
 
-/* Parses doc with the engine and max_depth; returns the code and, in
- * *deepest, how many containers were open at once. */
-static int parse_depth(const char *doc, size_t len, int engine, size_t max,
-                       size_t *deepest) {
+static int on_start(void *ud, const char *name, size_t len,
+                    const ng_xml_event_attr *attrs, size_t nattrs) {
+  (void)name, (void)len, (void)attrs, (void)nattrs;
+  return on_open(ud);
+}
+
+static int on_end(void *ud, const char *name, size_t len) {
+  (void)name, (void)len;
+  return on_close(ud);
+}
+
+/* Engines of a format, and their names. */
+static int engine_count(ng_gen_format f) {
+  return f == NG_GEN_XML ? NG_XML_ENGINE_COUNT : NG_JSON_ENGINE_COUNT;
+}
+
+static const char *engine_name(ng_gen_format f, int e) {
+  return f == NG_GEN_XML ? ng_xml_engine_name((ng_xml_engine)e)
+                         : ng_json_engine_name((ng_json_engine)e);
+}
+
+/* Parses doc in format f with the engine and max_depth; returns the code
+ * and, in *deepest, how many containers (elements) were open at once. */
+static int parse_depth(ng_gen_format f, const char *doc, size_t len, int engine,
+                       size_t max, size_t *deepest) {
   ng_json_events ev = {on_open, on_close, on_open, on_close, NULL, NULL, NULL};
+  ng_xml_events xev = {.start_element = on_start, .end_element = on_end};
   depth_probe p = {0, 0};
   ng_json_options opt;
-  ng_error err;
+  ng_xml_options xopt;
   int rc;
 
-  ng_json_options_default(&opt);
-  opt.engine = (ng_json_engine)engine;
-  opt.limits.max_depth = max;
-  ev.ud = &p;
-  rc = ng_json_parse_events(doc, len, &opt, &ev, &err);
+  ev.ud = xev.ud = &p;
+  if (f == NG_GEN_XML) {
+    ng_xml_options_default(&xopt);
+    xopt.engine = (ng_xml_engine)engine;
+    xopt.limits.max_depth = max;
+    rc = ng_xml_parse_events(doc, len, &xopt, &xev, NULL);
+  } else {
+    ng_json_options_default(&opt);
+    opt.engine = (ng_json_engine)engine;
+    opt.limits.max_depth = max;
+    rc = ng_json_parse_events(doc, len, &opt, &ev, NULL);
+  }
   *deepest = p.max;
   return rc;
 }
@@ -145,30 +168,58 @@ static int as_wanted(int rc, int want) {
 }
 
 /*
- * Every engine, on doc: the outcome `want` with max_depth 0 after exactly
- * `depth` containers open at once; the same outcome with max_depth depth;
- * NG_EDEPTH with depth - 1. So the document nests exactly depth deep.
+ * Every engine of format f, on doc: the outcome `want` with max_depth 0
+ * after exactly `depth` containers open at once; the same outcome with
+ * max_depth depth; NG_EDEPTH with depth - 1. So the document nests
+ * exactly depth deep.
  */
-static void assert_depth(const char *what, const char *doc, size_t len,
-                         size_t depth, int want) {
+static void assert_depth_in(ng_gen_format f, const char *what, const char *doc,
+                            size_t len, size_t depth, int want) {
   size_t deepest;
   int e, rc;
 
-  for (e = 0; e < NG_JSON_ENGINE_COUNT; e++) {
-    rc = parse_depth(doc, len, e, 0, &deepest);
+  for (e = 0; e < engine_count(f); e++) {
+    rc = parse_depth(f, doc, len, e, 0, &deepest);
     if (!as_wanted(rc, want) || deepest != depth)
       fail_msg("%s, %s: %s at depth %zu (want %s at depth %zu)", what,
-               ng_json_engine_name((ng_json_engine)e), ng_err_name(rc), deepest,
+               engine_name(f, e), ng_err_name(rc), deepest,
                want == WANT_OK ? "OK" : "a syntax error", depth);
-    assert_true(as_wanted(parse_depth(doc, len, e, depth, &deepest), want));
+    assert_true(as_wanted(parse_depth(f, doc, len, e, depth, &deepest), want));
     if (depth > 1)
-      assert_int_equal(parse_depth(doc, len, e, depth - 1, &deepest),
+      assert_int_equal(parse_depth(f, doc, len, e, depth - 1, &deepest),
                        NG_EDEPTH);
   }
 }
 
+static void assert_depth(const char *what, const char *doc, size_t len,
+                         size_t depth, int want) {
+  assert_depth_in(NG_GEN_JSON, what, doc, len, depth, want);
+}
+
 static const size_t depths[] = {1, 2, 7, 1000, 100000};
 #define N_DEPTHS (sizeof depths / sizeof depths[0])
+
+/*
+ * `gen --shape=SHAPE [extra]` in format f at each of depths[] (seed: the
+ * depth's index): in every engine, containers exactly depth + more deep
+ * and the outcome want.
+ */
+static void assert_shape_depths(ng_gen_format f, const char *shape,
+                                const char *extra, size_t more, int want) {
+  const char *fmt = f == NG_GEN_XML ? "--format=xml" : NULL;
+  char what[96];
+  size_t d, len;
+  char *doc;
+
+  for (d = 0; d < N_DEPTHS; d++) {
+    doc = gen_doc2(shape, depths[d], (unsigned)d, extra ? extra : fmt,
+                   extra ? fmt : NULL, &len);
+    snprintf(what, sizeof what, "%s %s depth %zu", fmt ? "xml" : "json", shape,
+             depths[d]);
+    assert_depth_in(f, what, doc, len, depths[d] + more, want);
+    free(doc);
+  }
+}
 
 /* --------------------------------------------------------------- tests */
 
@@ -183,19 +234,12 @@ static void test_gen_balanced_shapes_nest_exactly(void **state) {
                 {"strings", "--size=300"},
                 {"alternating", NULL},
                 {"long-string", "--size=300"}};
-  char what[96];
-  size_t s, d, len;
-  char *doc;
+  size_t s;
 
   (void)state;
   for (s = 0; s < sizeof shapes / sizeof shapes[0]; s++)
-    for (d = 0; d < N_DEPTHS; d++) {
-      doc = gen_doc(shapes[s].shape, depths[d], (unsigned)d, shapes[s].extra,
-                    &len);
-      snprintf(what, sizeof what, "%s depth %zu", shapes[s].shape, depths[d]);
-      assert_depth(what, doc, len, depths[d], WANT_OK);
-      free(doc);
-    }
+    assert_shape_depths(NG_GEN_JSON, shapes[s].shape, shapes[s].extra, 0,
+                        WANT_OK);
 }
 
 /* wide-deep puts --width nests of depth d in one array: d + 1. */
@@ -344,7 +388,31 @@ static void test_gen_pipes_into_check(void **state) {
   }
 }
 
-/* Usage errors exit 2 with a reason; --help says XML comes later. */
+/* --format=xml: each shape XML has, at depth d, in every XML engine:
+ * elements exactly `d + more` deep. */
+static void test_gen_xml_shapes(void **state) {
+  static const struct {
+    const char *shape, *extra; /* extra: one more option, or NULL */
+    size_t more;               /* levels past --depth */
+    int want;
+  } shapes[] = {{"arrays", NULL, 0, WANT_OK},
+                {"objects", NULL, 0, WANT_OK},
+                {"alternating", NULL, 0, WANT_OK},
+                {"long-string", "--size=300", 0, WANT_OK},
+                {"deep-wide", "--width=5", 1, WANT_OK},
+                {"wide-deep", "--width=4", 1, WANT_OK},
+                {"unclosed", NULL, 0, WANT_SYNTAX_ERROR},
+                {"overclosed", NULL, 0, WANT_SYNTAX_ERROR},
+                {"mismatched", NULL, 0, WANT_SYNTAX_ERROR}};
+  size_t s;
+
+  (void)state;
+  for (s = 0; s < sizeof shapes / sizeof shapes[0]; s++)
+    assert_shape_depths(NG_GEN_XML, shapes[s].shape, shapes[s].extra,
+                        shapes[s].more, shapes[s].want);
+}
+
+/* Usage errors exit 2 with a reason; --help tells what XML has. */
 static void test_gen_usage(void **state) {
   ng_spawn_result r;
 
@@ -352,10 +420,13 @@ static void test_gen_usage(void **state) {
   r = run_gen("--help", NULL, NULL, NULL, NULL, NULL);
   assert_int_equal(r.status, 0);
   assert_non_null(strstr(r.out, "usage: nestguard gen"));
-  assert_non_null(strstr(r.out, "XML"));
-  r = run_gen("--format=xml", NULL, NULL, NULL, NULL, NULL);
+  assert_non_null(strstr(r.out, "--format=xml"));
+  r = run_gen("--format=xml", "--shape=mixed", NULL, NULL, NULL, NULL);
   assert_int_equal(r.status, 2);
-  assert_non_null(strstr(r.err, "json only"));
+  assert_non_null(strstr(r.err, "JSON only: mixed"));
+  r = run_gen("--format=yaml", NULL, NULL, NULL, NULL, NULL);
+  assert_int_equal(r.status, 2);
+  assert_non_null(strstr(r.err, "unsupported format"));
   r = run_gen("--shape=arrays", "--size=10", NULL, NULL, NULL, NULL);
   assert_int_equal(r.status, 2);
   assert_non_null(strstr(r.err, "--size applies"));
@@ -383,7 +454,8 @@ int main(void) {
       cmocka_unit_test(test_gen_is_the_library_generator),
       cmocka_unit_test(test_gen_streams_in_constant_memory),
       cmocka_unit_test(test_gen_pipes_into_check),
+      cmocka_unit_test(test_gen_xml_shapes),
       cmocka_unit_test(test_gen_usage),
   };
-  return cmocka_run_group_tests(tests, setup, teardown);
+  return cmocka_run_group_tests(tests, ng_tmpdir_setup, ng_tmpdir_teardown);
 }

@@ -5,6 +5,7 @@
 #define NG_TOOLS_CLI_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "nestguard.h"
 
@@ -31,13 +32,14 @@ typedef struct ng_cli_cmd {
  * nestguard.c. Each entry ends with a comma.
  */
 #define NG_CLI_EXTRA_COMMANDS                                                  \
-  {"check", "validate a document: check [--format=json] [OPTIONS] FILE|-",     \
+  {"check", "validate a document: check [--format=json|xml] [OPTIONS] FILE|-", \
    ng_cli_check},                                                              \
       {"parse",                                                                \
-       "parse and pretty-print: parse [--format=json] [OPTIONS] FILE|-",       \
+       "parse and pretty-print: parse [--format=json|xml] [OPTIONS] FILE|-",   \
        ng_cli_parse},                                                          \
       {"gen",                                                                  \
-       "adversarial nesting: gen [--shape=S] [--depth=N] [-o FILE|stdout]",    \
+       "adversarial nesting: gen [--shape=S] [--depth=N] [--format=json|xml] " \
+       "[-o FILE|stdout]",                                                     \
        ng_cli_gen},
 
 /*
@@ -51,9 +53,76 @@ int ng_cli_wants_help(int argc, char **argv);
  * nestguard.c. */
 const char *ng_cli_opt_value(const char *arg, const char *name);
 
-/* tools/cli_json.c: `check` and `parse` (JSON; --format picks the parser). */
+/* tools/cli_check.c: `check` and `parse`, for every format in
+ * ng_cli_formats: the shared options, the format, the input, then the
+ * format's own work. */
 int ng_cli_check(int argc, char **argv);
 int ng_cli_parse(int argc, char **argv);
+
+/*
+ * What `check` and `parse` read from argv before the format is known: the
+ * options every format takes. The format's own options are left in
+ * rest[0..nrest), in order, for it to read.
+ */
+typedef struct ng_cli_args {
+  const char *cmd;  /* "check" or "parse" */
+  const char *path; /* FILE or "-" */
+  ng_limits lim;    /* --max-depth, -stack, -input, -string, -memory over
+                       ng_limits_default(), max_input the CLI's default */
+  int is_parse;     /* parse: write the document back */
+  int compact;      /* parse --compact: no added white space */
+  char **rest;      /* the format's own options */
+  int nrest;        /* how many */
+} ng_cli_args;
+
+/*
+ * A format `check` and `parse` handle. option() reads one of the format's
+ * own options (an argument that starts with "--") into nothing, to check
+ * it, and returns NULL if the format takes it, else what is wrong
+ * ("unknown option", "unknown engine"). run() reads a->rest the same way,
+ * checks or parses data[0..len) as a->is_parse says, frees data and
+ * returns the exit status. usage() prints the format's options for
+ * --help, engine names included.
+ */
+typedef struct ng_cli_format {
+  const char *name;            /* --format value: "json", "xml" */
+  const char *const *suffixes; /* file name endings, NULL-terminated,
+                                  matched without regard to case */
+  const char *(*option)(const char *arg);
+  int (*run)(const ng_cli_args *a, char *data, size_t len);
+  void (*usage)(FILE *out);
+} ng_cli_format;
+
+/* The formats, each defined in its tools/cli_FORMAT.c. */
+extern const ng_cli_format ng_cli_json;
+extern const ng_cli_format ng_cli_xml;
+
+/*
+ * Prints "  --engine=a|b|c (default b)" from an engine-name function
+ * (name(i) for i from 0 until it returns NULL; dflt the default's i), so
+ * --help lists the engines the library has without an edit here.
+ */
+void ng_cli_usage_engines(FILE *out, const char *(*name)(unsigned i),
+                          unsigned dflt);
+
+/* Parses a size: decimal digits with an optional k, m or g suffix (powers
+ * of 1024). Returns 0 and *out, or -1. */
+int ng_cli_parse_size(const char *s, size_t *out);
+
+/*
+ * The exit status of a failed parse: NG_CLI_REJECTED after the
+ * "FILE:LINE:COL: error:" report for a rejected input, or NG_CLI_USAGE
+ * after "nestguard: FILE: reason" for NG_EINVAL, which says nothing about
+ * the input.
+ */
+int ng_cli_fail(const char *path, const ng_error *err);
+
+/* A writer sink to stdout (ud unused): 0, or 1 on a short write. */
+int ng_cli_write_stdout(void *ud, const char *data, size_t len);
+
+/* Ends `parse` output: rc (a writer's result) and then a newline and a
+ * flush; on failure a message on stderr. Returns the exit status. */
+int ng_cli_end_output(int rc);
 
 /* tools/cli_gen.c: `gen`, the adversarial nesting generator (streamed). */
 int ng_cli_gen(int argc, char **argv);

@@ -3,7 +3,7 @@
  * benchmarking and fuzzing one's own parsers.
  *
  *   nestguard gen [--shape=SHAPE] [--depth=N] [--size=BYTES] [--width=N]
- *                 [--seed=N] [--format=json] [-o FILE | --output=FILE]
+ *                 [--seed=N] [--format=json|xml] [-o FILE | --output=FILE]
  *
  * The document streams out of fuzz/gen/gen_nesting.c (the generator the
  * fuzz seeds come from) through one 16 KiB buffer and stdio: memory stays
@@ -35,7 +35,7 @@ static void usage(FILE *out) {
       out,
       "usage: nestguard gen [--shape=SHAPE] [--depth=N] [--size=BYTES] "
       "[--width=N]\n"
-      "                     [--seed=N] [--format=json] [-o FILE | "
+      "                     [--seed=N] [--format=json|xml] [-o FILE | "
       "--output=FILE]\n"
       "  write a document nested N containers deep (default 1000) to FILE\n"
       "  or stdout, streamed: constant memory at any depth (1e8 is fine)\n"
@@ -56,8 +56,9 @@ static void usage(FILE *out) {
       "--depth and --width take 100000000 or 1e8; --size takes a k, m or g\n"
       "suffix; --seed (default 0) is ignored by shapes without randomness;\n"
       "the same options always write the same bytes.\n"
-      "--format: json only for now; XML elements and entity chains come\n"
-      "when the XML parser lands.\n");
+      "--format=xml writes elements (<a><a>...</a></a>; alternating: <a><b>;\n"
+      "deep-wide: <i>1</i> leaves, one level deeper; wide-deep: under <r>)\n"
+      "for every shape but the seeded mixed, unbalanced and strings.\n");
 }
 
 static int usage_error(const char *what, const char *arg) {
@@ -133,8 +134,12 @@ static int parse_opt(int argc, char **argv, int *i, gen_opts *g) {
       return usage_error("invalid seed", a);
     g->spec.seed = seed;
   } else if ((v = ng_cli_opt_value(a, "--format")) != NULL) {
-    if (strcmp(v, "json") != 0)
-      return usage_error("unsupported format (json only for now)", v);
+    if (strcmp(v, "json") == 0)
+      g->spec.format = NG_GEN_JSON;
+    else if (strcmp(v, "xml") == 0)
+      g->spec.format = NG_GEN_XML;
+    else
+      return usage_error("unsupported format", v);
   } else if ((v = ng_cli_opt_value(a, "--output")) != NULL) {
     g->out = v;
   } else if (strcmp(a, "-o") == 0) {
@@ -164,9 +169,12 @@ static int check_shape(gen_opts *g) {
                        NULL);
   if (g->size_set && g->width_set)
     return usage_error("give --size or --width, not both", NULL);
-  /* deep-wide's scalars are "1," (2 bytes each): --size picks the count. */
+  if (!ng_gen_kind_has_format(k, g->spec.format))
+    return usage_error("this shape is JSON only", ng_gen_kind_name(k));
+  /* deep-wide's scalars are "1," or "<i>1</i>": --size picks the count. */
   if (k == NG_GEN_DEEP_WIDE && g->size_set) {
-    g->spec.width = g->spec.strlen / 2 ? g->spec.strlen / 2 : 1;
+    size_t each = g->spec.format == NG_GEN_XML ? 8 : 2;
+    g->spec.width = g->spec.strlen / each ? g->spec.strlen / each : 1;
     g->spec.strlen = 0;
   }
   return 0;

@@ -1,5 +1,6 @@
 /*
- * tools/cli_io.c - bounded input reading and error reporting for the CLI.
+ * tools/cli_io.c - bounded input reading, error reporting and the small
+ * helpers every format of `check` and `parse` uses.
  *
  * The CLI parses from memory, so reading is where a huge input would cost
  * memory. A regular file's size is checked (fstat) before anything is
@@ -154,4 +155,64 @@ void ng_cli_report(const char *path, const ng_error *err) {
   fprintf(stderr, "%s:%zu:%zu: error: %s (%s, byte %zu)\n", path, err->line,
           err->column, err->msg[0] ? err->msg : ng_strerror(err->code),
           ng_err_name(err->code), err->offset);
+}
+
+int ng_cli_fail(const char *path, const ng_error *err) {
+  if (err->code == NG_EINVAL) {
+    fprintf(stderr, "nestguard: %s: %s\n", path,
+            err->msg[0] ? err->msg : ng_strerror(err->code));
+    return NG_CLI_USAGE;
+  }
+  ng_cli_report(path, err);
+  return NG_CLI_REJECTED;
+}
+
+int ng_cli_parse_size(const char *s, size_t *out) {
+  unsigned long long v;
+  char *end;
+  unsigned shift = 0;
+
+  if (*s < '0' || *s > '9')
+    return -1;
+  errno = 0;
+  v = strtoull(s, &end, 10);
+  if (errno != 0)
+    return -1;
+  if (*end == 'k' || *end == 'K')
+    shift = 10;
+  else if (*end == 'm' || *end == 'M')
+    shift = 20;
+  else if (*end == 'g' || *end == 'G')
+    shift = 30;
+  if (shift != 0)
+    end++;
+  if (*end != '\0' || v > (SIZE_MAX >> shift))
+    return -1;
+  *out = (size_t)v << shift;
+  return 0;
+}
+
+void ng_cli_usage_engines(FILE *out, const char *(*name)(unsigned i),
+                          unsigned dflt) {
+  unsigned i;
+
+  fprintf(out, "  --engine=");
+  for (i = 0; name(i) != NULL; i++)
+    fprintf(out, "%s%s", i > 0 ? "|" : "", name(i));
+  fprintf(out, " (default %s)\n", name(dflt));
+}
+
+int ng_cli_write_stdout(void *ud, const char *data, size_t len) {
+  (void)ud;
+  return fwrite(data, 1, len, stdout) == len ? 0 : 1;
+}
+
+int ng_cli_end_output(int rc) {
+  if (rc == NG_OK && (fputc('\n', stdout) == EOF || fflush(stdout) != 0))
+    rc = NG_EIO;
+  if (rc != NG_OK) {
+    fprintf(stderr, "nestguard: writing output: %s\n", ng_strerror(rc));
+    return NG_CLI_USAGE;
+  }
+  return NG_CLI_OK;
 }
