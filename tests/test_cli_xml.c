@@ -1,9 +1,9 @@
 /*
  * tests/test_cli_xml.c - `nestguard check` and `nestguard parse` on XML:
  * exit status 0 / 1 / 2, the "FILE:LINE:COL: error:" report (in UTF-16
- * too), every option, the format inferred from the file name and from the
- * first bytes, stdin, entity attacks rejected by their limit, and a
- * million nested elements in every engine without a signal.
+ * too), every option (--ns included), the format inferred from the file
+ * name and from the first bytes, stdin, entity attacks rejected by their
+ * limit, and a million nested elements in every engine without a signal.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -50,6 +50,14 @@ static ng_spawn_result run(const char *in, ...) {
   if (!r.exited)
     fail_msg("%s %s: signal %d", argv[1], argv[n - 1], r.status);
   return r;
+}
+
+/* "--engine=NAME" for XML engine e (one static buffer). */
+static const char *engine_opt(int e) {
+  static char opt[64];
+  snprintf(opt, sizeof opt, "--engine=%s",
+           ng_xml_engine_name((ng_xml_engine)e));
+  return opt;
 }
 
 /* r is a rejection whose report holds `where` and the code's name. */
@@ -215,17 +223,14 @@ static void test_options_follow_the_format(void **state) {
 static void test_every_engine_by_name(void **state) {
   const char *ok = write_str("en.xml", "<r><a b='&lt;'>x</a><!--c--></r>");
   const char *bad = write_str("en2.xml", "<r><a></r>");
-  char opt[64];
   ng_spawn_result r;
   int e;
   (void)state;
   for (e = 0; e < NG_XML_ENGINE_COUNT; e++) {
-    snprintf(opt, sizeof opt, "--engine=%s",
-             ng_xml_engine_name((ng_xml_engine)e));
-    assert_int_equal(run(NULL, "check", opt, ok, NULL).status, 0);
-    r = run(NULL, "check", opt, bad, NULL);
+    assert_int_equal(run(NULL, "check", engine_opt(e), ok, NULL).status, 0);
+    r = run(NULL, "check", engine_opt(e), bad, NULL);
     assert_rejected(&r, ":1:7: error: ", "(ETAGMISMATCH, byte 6)");
-    r = run(NULL, "parse", "--compact", opt, ok, NULL);
+    r = run(NULL, "parse", "--compact", engine_opt(e), ok, NULL);
     assert_int_equal(r.status, 0);
     assert_string_equal(r.out, "<r><a b=\"&lt;\">x</a><!--c--></r>\n");
   }
@@ -265,7 +270,7 @@ static void test_limits(void **state) {
 static void test_entity_attacks(void **state) {
   static const char *const budgets[] = {"--max-entity-expansion=1m",
                                         "--max-entity-expansion=0"};
-  char *laughs = malloc(4096), *blowup = malloc(1600000), opt[64];
+  char *laughs = malloc(4096), *blowup = malloc(1600000);
   const char *paths[2];
   size_t n = 0, i, b, p;
   ng_spawn_result r;
@@ -295,11 +300,9 @@ static void test_entity_attacks(void **state) {
   for (e = 0; e < NG_XML_ENGINE_COUNT; e++)
     for (p = 0; p < 2; p++)
       for (b = 0; b < 2; b++) {
-        snprintf(opt, sizeof opt, "--engine=%s",
-                 ng_xml_engine_name((ng_xml_engine)e));
-        r = run(NULL, "check", opt, budgets[b], paths[p], NULL);
+        r = run(NULL, "check", engine_opt(e), budgets[b], paths[p], NULL);
         assert_rejected(&r, ":1:", "EENTITYLIMIT");
-        r = run(NULL, "parse", opt, budgets[b], paths[p], NULL);
+        r = run(NULL, "parse", engine_opt(e), budgets[b], paths[p], NULL);
         assert_rejected(&r, ":1:", "EENTITYLIMIT");
         assert_string_equal(r.out, "");
       }
@@ -312,7 +315,7 @@ static void test_deep_every_engine(void **state) {
              : getenv("NG_VALGRIND") ? 100000
                                      : 1000000,
          i;
-  char *b = malloc(7 * n), opt[64];
+  char *b = malloc(7 * n);
   const char *path;
   ng_spawn_result r;
   int e;
@@ -325,13 +328,12 @@ static void test_deep_every_engine(void **state) {
   path = write_file("deep.xml", b, 7 * n);
   free(b);
   for (e = 0; e < NG_XML_ENGINE_COUNT; e++) {
-    snprintf(opt, sizeof opt, "--engine=%s",
-             ng_xml_engine_name((ng_xml_engine)e));
-    r = run(NULL, "check", opt, "--max-depth=0", path, NULL);
+    r = run(NULL, "check", engine_opt(e), "--max-depth=0", path, NULL);
     assert_int_equal(r.status, 0);
-    r = run(NULL, "check", opt, path, NULL);
+    r = run(NULL, "check", engine_opt(e), path, NULL);
     assert_rejected(&r, ":1:30001: error: ", "(EDEPTH, byte 30000)");
-    r = run(path, "parse", opt, "--compact", "--max-depth=0", "-", NULL);
+    r = run(path, "parse", engine_opt(e), "--compact", "--max-depth=0", "-",
+            NULL);
     assert_int_equal(r.status, 0);
     assert_memory_equal(r.out, "<a><a><a>", 9);
   }
@@ -368,6 +370,33 @@ static void test_parse_prints(void **state) {
   assert_string_equal(r.out, "");
 }
 
+/* --ns: namespace well-formedness in every engine, NG_ENS at the start
+ * tag; without it the same documents are well-formed XML 1.0. */
+static void test_namespaces(void **state) {
+  const char *undeclared = write_str("ns1.xml", "<r>\n <p:a/></r>");
+  const char *twice =
+      write_str("ns2.xml", "<a xmlns:p='u' xmlns:q='u' p:x='1' q:x='2'/>");
+  const char *ok =
+      write_str("ns3.xml", "<p:a xmlns:p='u'><p:b p:c='1'/></p:a>");
+  ng_spawn_result r;
+  int e;
+  (void)state;
+  for (e = 0; e < NG_XML_ENGINE_COUNT; e++) {
+    assert_int_equal(run(NULL, "check", engine_opt(e), undeclared, NULL).status,
+                     0);
+    r = run(NULL, "check", engine_opt(e), "--ns", undeclared, NULL);
+    assert_rejected(&r, ":2:2: error: ", "(ENS, byte 5)");
+    assert_int_equal(run(NULL, "check", engine_opt(e), twice, NULL).status, 0);
+    r = run(twice, "check", engine_opt(e), "--ns", "-", NULL);
+    assert_rejected(&r, "-:1:", "ENS");
+    r = run(NULL, "parse", engine_opt(e), "--ns", "--compact", ok, NULL);
+    assert_int_equal(r.status, 0);
+    assert_string_equal(r.out, "<p:a xmlns:p=\"u\"><p:b p:c=\"1\"/></p:a>\n");
+  }
+  r = run(NULL, "check", "--ns", write_str("ns.json", "[]"), NULL);
+  assert_usage(&r, "unknown option for json: --ns");
+}
+
 /* --help lists XML's options and every engine the library has. */
 static void test_help(void **state) {
   ng_spawn_result r;
@@ -378,6 +407,7 @@ static void test_help(void **state) {
   assert_string_equal(r.err, "");
   assert_non_null(strstr(r.out, "--max-entity-expansion=BYTES"));
   assert_non_null(strstr(r.out, "--keep-cdata"));
+  assert_non_null(strstr(r.out, "--ns"));
   assert_non_null(strstr(r.out, ".xml .svg"));
   for (e = 0; e < NG_XML_ENGINE_COUNT; e++)
     assert_non_null(strstr(r.out, ng_xml_engine_name((ng_xml_engine)e)));
@@ -398,6 +428,7 @@ int main(void) {
       cmocka_unit_test(test_entity_attacks),
       cmocka_unit_test(test_deep_every_engine),
       cmocka_unit_test(test_parse_prints),
+      cmocka_unit_test(test_namespaces),
       cmocka_unit_test(test_help),
   };
   return cmocka_run_group_tests_name("cli_xml", tests, ng_tmpdir_setup,

@@ -2,15 +2,17 @@
  * tools/cli_xml.c - XML for `nestguard check` and `nestguard parse`.
  *
  *   nestguard check|parse [--format=xml] [shared options] [--engine=E]
- *                   [--max-entity-expansion=BYTES] [--keep-cdata] FILE|-
+ *                   [--ns] [--max-entity-expansion=BYTES] [--keep-cdata]
+ *                   FILE|-
  *
  * tools/cli_check.c reads the shared options and the input; this file
- * reads XML's own options, then check validates well-formedness through
- * the event API (no document is built) and parse builds the document and
- * writes it back in UTF-8 with ng_xml_write_cb, whatever the input's
- * encoding: pretty-printed (white space added only between elements that
- * had no text between them) unless --compact, which writes text that
- * parses back to an equal document. External entities and the external
+ * reads XML's own options, then check validates well-formedness (and with
+ * --ns, namespace well-formedness) through the event API, building no
+ * document, and parse builds the document and writes it back in UTF-8
+ * with ng_xml_write_cb, whatever the input's encoding: pretty-printed
+ * (white space added only between elements that had no text between
+ * them) unless --compact, which writes text that parses back to an equal
+ * document. External entities and the external
  * subset are never loaded; entity expansion is bounded by
  * --max-entity-expansion (default 1 MiB; 0 leaves only the library's
  * amplification ratio, which cannot be switched off).
@@ -34,6 +36,8 @@ static const char *set_option(ng_xml_options *o, const char *arg) {
       return "invalid size";
   } else if (strcmp(arg, "--keep-cdata") == 0) {
     o->flags |= NG_XML_KEEP_CDATA;
+  } else if (strcmp(arg, "--ns") == 0) {
+    o->flags |= NG_XML_NAMESPACES;
   } else {
     return "unknown option";
   }
@@ -107,8 +111,8 @@ static void usage(FILE *out) {
   fprintf(out, "xml options:\n");
   ng_cli_usage_engines(out, engine, (unsigned)o.engine);
   fprintf(out,
-          "  --max-entity-expansion=BYTES (default %zu; 0: the ratio only)"
-          "  --keep-cdata\n",
+          "  --ns (namespace well-formedness)  --keep-cdata\n"
+          "  --max-entity-expansion=BYTES (default %zu; 0: the ratio only)\n",
           o.limits.max_entity_expansion);
 }
 
