@@ -130,14 +130,18 @@ static int cmp_double(const void *a, const void *b) {
   return (x > y) - (x < y);
 }
 
+/* Sorts ns[0..reps) and returns their median. */
+static double sorted_median(double *ns, unsigned reps) {
+  qsort(ns, reps, sizeof *ns, cmp_double);
+  return (reps % 2) ? ns[reps / 2] : (ns[reps / 2 - 1] + ns[reps / 2]) / 2;
+}
+
 /* Records median (as throughput or time), min and max of one subject. */
 static void record_samples(const char *suite_name, const char *kase,
                            const char *subject, double *ns, unsigned reps,
                            size_t bytes) {
-  double med;
+  double med = sorted_median(ns, reps);
 
-  qsort(ns, reps, sizeof *ns, cmp_double);
-  med = (reps % 2) ? ns[reps / 2] : (ns[reps / 2 - 1] + ns[reps / 2]) / 2;
   if (bytes > 0)
     ng_bench_record(suite_name, kase, subject, "throughput",
                     (double)bytes / (med / 1e9) / 1e6, "MB/s");
@@ -194,6 +198,52 @@ void ng_bench_compare(const char *suite_name, const char *kase,
 done:
   free(ns);
   free(failed);
+}
+
+/* One warm sample: mean ns of run() repeated for at least min_ns; < 0 when
+ * a run failed. */
+static double warm_sample(const ng_bench_subject *s, double min_ns) {
+  double t0 = ng_bench_now_ns(), t;
+  unsigned long runs = 0;
+
+  do {
+    if (s->run(s->ud) != 0)
+      return -1;
+    runs++;
+    t = ng_bench_now_ns() - t0;
+  } while (t < min_ns);
+  return t / (double)runs;
+}
+
+void ng_bench_compare_warm(const char *suite_name, const char *kase,
+                           const ng_bench_subject *subjects, size_t n,
+                           size_t bytes, const char *metric, double min_ms,
+                           unsigned reps) {
+  double *ns;
+  unsigned r;
+  size_t i;
+
+  if (reps == 0)
+    reps = ng_bench_reps();
+  ns = calloc(n * reps, sizeof *ns);
+  if (ns == NULL) {
+    fprintf(stderr, "bench: out of memory\n");
+    return;
+  }
+  for (r = 0; r < reps; r++)
+    for (i = 0; i < n; i++)
+      if (ns[i * reps] >= 0 &&
+          (ns[i * reps + r] = warm_sample(&subjects[i], min_ms * 1e6)) < 0)
+        ns[i * reps] = -1; /* failed: no more samples */
+  for (i = 0; i < n; i++) {
+    double *s = ns + i * reps;
+    if (s[0] < 0)
+      continue; /* the cold comparison reports the failure */
+    ng_bench_record(suite_name, kase, subjects[i].name, metric,
+                    (double)bytes / (sorted_median(s, reps) / 1e9) / 1e6,
+                    "MB/s");
+  }
+  free(ns);
 }
 
 /* ------------------------------------------------------------ reporting */

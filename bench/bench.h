@@ -50,6 +50,19 @@ void ng_bench_compare(const char *suite, const char *kase,
                       const ng_bench_subject *subjects, size_t n, size_t bytes,
                       unsigned warmup, unsigned reps);
 
+/*
+ * Times subjects warm: each sample runs one subject over and over for at
+ * least min_ms milliseconds and takes the mean time of one run, so the
+ * branch predictor and the caches have learnt the input (a server parsing
+ * similar documents all day); ng_bench_compare is the cold regime beside
+ * it. Samples are interleaved across subjects, `reps` of each (0: the
+ * default). Records `metric` in MB/s of `bytes` per run, the median.
+ */
+void ng_bench_compare_warm(const char *suite, const char *kase,
+                           const ng_bench_subject *subjects, size_t n,
+                           size_t bytes, const char *metric, double min_ms,
+                           unsigned reps);
+
 /* Number of timed repetitions a suite should use by default. */
 unsigned ng_bench_reps(void);
 

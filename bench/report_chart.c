@@ -63,6 +63,16 @@ static const spec specs[] = {
      "repetitions; the table gives the min-max. Compare bars within a "
      "group: subjects of one run share the machine's speed swings, so "
      "their ratios hold while absolute MB/s move between runs."},
+    {CH_BARS, "json", "json-throughput-warm", "throughput_warm", NULL,
+     "deep_",
+     "JSON: the same parse repeated (warm), throughput per file (higher is "
+     "better)",
+     "input file", "throughput",
+     "As the chart above, but each sample repeats one subject's parse of "
+     "the same file for at least 100 ms and takes the mean: the branch "
+     "predictor has learnt the file, as in a server parsing similar "
+     "documents all day. The chart above is the cold regime (one parse per "
+     "sample, interleaved with the other subjects)."},
     {CH_DEPTH, "json", "json-deep-arrays-time", "time", "deep_arrays_", NULL,
      "JSON: nested arrays [[[...]]], parse time against depth",
      "nesting depth (levels, log scale)", "parse time", depth_caption},
