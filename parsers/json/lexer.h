@@ -147,30 +147,59 @@ static inline int ng__json_punct(ng__json_lexer *lx, ng__json_token *t,
 }
 
 /*
+ * 16 bytes at a time with the compiler's generic vectors (SSE2, NEON, ...;
+ * no platform code here), on little-endian GNU C: a vector compare gives
+ * 0xFF per matching byte, read back as two 64-bit lanes, the first byte
+ * the lowest.
+ */
+#if (defined(__GNUC__) || defined(__clang__)) &&                               \
+    defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define NG__VECTORS 1
+typedef unsigned char ng__v16 __attribute__((vector_size(16)));
+typedef uint64_t ng__v2x64 __attribute__((vector_size(16)));
+
+/* The index (0..16) of the first byte m does not flag: m holds 0xFF for
+ * the bytes that continue a run, 16 when they all do. */
+static inline unsigned ng__v16_run(ng__v16 m) {
+  ng__v2x64 w;
+  memcpy(&w, &m, 16);
+  if (~w[0] != 0)
+    return (unsigned)__builtin_ctzll(~w[0]) >> 3;
+  if (~w[1] != 0)
+    return 8 + ((unsigned)__builtin_ctzll(~w[1]) >> 3);
+  return 16;
+}
+#endif
+
+static inline int ng__json_is_ws(unsigned char c) {
+  return c == ' ' || c == '\n' || c == '\r' || c == '\t';
+}
+
+/*
  * Whitespace before a token, inline: pretty-printed input puts a newline
- * and an indentation before almost every token. Runs of spaces go 8 bytes
- * at a time. Returns the first byte that is not whitespace, or end.
+ * and an indentation before almost every token, which one 16-byte step
+ * skips. Within 16 bytes of the end, byte by byte: no read past `end`, and
+ * the point where a push parser's buffer may end. Returns the first byte
+ * that is not whitespace, or end.
  */
 static inline const unsigned char *ng__json_skip_ws(const unsigned char *p,
                                                     const unsigned char *end) {
-  uint64_t v;
-
-  while (p < end && *p <= ' ') {
-    if (*p == ' ') {
-      while (end - p >= 8) {
-        memcpy(&v, p, 8);
-        if (v != (uint64_t)0x2020202020202020u)
-          break;
-        p += 8;
-      }
-      while (p < end && *p == ' ')
-        p++;
-    } else if (*p == '\n' || *p == '\r' || *p == '\t') {
-      p++;
-    } else {
-      break;
-    }
+#ifdef NG__VECTORS
+  if (end - p >= 2 && p[1] > ' ') /* one byte, as in ": " */
+    return p + ng__json_is_ws(*p);
+  while (end - p >= 16) {
+    ng__v16 v;
+    unsigned n;
+    memcpy(&v, p, 16);
+    n = ng__v16_run(
+        (ng__v16)((v == ' ') | (v == '\n') | (v == '\r') | (v == '\t')));
+    p += n;
+    if (n < 16)
+      return p;
   }
+#endif
+  while (p < end && ng__json_is_ws(*p))
+    p++;
   return p;
 }
 

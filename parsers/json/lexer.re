@@ -229,15 +229,8 @@ static inline uint64_t special8(uint64_t v) {
 }
 
 /* Skips plain string bytes (0x20-0x7F but '"' and '\\') from p: 16 at a
- * time with the compiler's generic vectors (SSE2, NEON, ...; no platform
- * code here), 8 at a time with SWAR otherwise, then byte by byte. */
-#if (defined(__GNUC__) || defined(__clang__)) &&                               \
-    defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-#define NG__VECTORS 1
-typedef unsigned char ng__v16 __attribute__((vector_size(16)));
-typedef uint64_t ng__v2x64 __attribute__((vector_size(16)));
-#endif
-
+ * time with the compiler's generic vectors (lexer.h), 8 at a time with SWAR
+ * otherwise, then byte by byte. */
 static inline const unsigned char *skip_plain(const unsigned char *p,
                                               const unsigned char *lim) {
 #ifdef NG__VECTORS
