@@ -7,9 +7,10 @@
  * continuations, LALR tables) over these pieces. Identical results across
  * engines follow from three rules every engine keeps:
  *
- *  1. Tokens are read strictly one at a time with ng__json_advance(); the
- *     next token is read only after the current one is fully handled
- *     (checked and its event emitted). No lookahead.
+ *  1. Tokens are read strictly one at a time with ng__json_advance() (or
+ *     the advance_* helpers below, which skip an accepted ':' or ','
+ *     without a token); the next token is read only after the current one
+ *     is fully handled (checked and its event emitted). No lookahead.
  *  2. When the current token is not acceptable, the engine calls
  *     ng__json_unexpected(p, want) with the expect state it was in; that
  *     function alone picks code, offset and message (lexer error, EEOF,
@@ -103,6 +104,51 @@ static inline int ng__json_fail_here(ng__json_parser *p, int code,
 /* Reads the next token into p->tok; returns its kind. */
 static inline int ng__json_advance(ng__json_parser *p) {
   return ng__json_next(&p->lx, &p->tok);
+}
+
+/*
+ * Punctuation without a token. Where the grammar allows one punctuation
+ * byte and it stands right at the cursor ("key": and value,), the engines
+ * step over it and never fill its token: no event and no error refers to
+ * a ':' or a ',' once it is accepted, as the next token is read at once.
+ * Anywhere else (whitespace first, a wrong byte, the end) the token is read
+ * as usual, so errors and offsets are those of rule 1.
+ */
+
+/* After a member key: consumes ':' and returns nonzero, or leaves the
+ * token that stands in its place current and returns 0. */
+static inline int ng__json_advance_colon(ng__json_parser *p) {
+  const unsigned char *c = p->lx.cur;
+
+  if (NG_LIKELY(c < p->lx.end && *c == ':')) {
+    p->lx.cur = c + 1;
+    return 1;
+  }
+  return ng__json_advance(p) == NG__JT_COLON;
+}
+
+/* After a value inside a container: reads ',' (returns NG__JT_COMMA
+ * without filling p->tok when it is at the cursor) or the next token. */
+static inline int ng__json_advance_after_value(ng__json_parser *p) {
+  const unsigned char *c = p->lx.cur;
+
+  if (NG_LIKELY(c < p->lx.end && *c == ',')) {
+    p->lx.cur = c + 1;
+    return NG__JT_COMMA;
+  }
+  return ng__json_next_after_value(&p->lx, &p->tok);
+}
+
+/* After ',' in an object: reads the next token, which should be a key, so
+ * that a '"' after the whitespace goes straight to the string scanner. */
+static inline int ng__json_advance_key(ng__json_parser *p) {
+  const unsigned char *c = p->lx.cur, *end = p->lx.end;
+
+  if (c < end && *c <= ' ')
+    p->lx.cur = c = ng__json_skip_ws(c, end);
+  if (NG_LIKELY(c < end && *c == '"'))
+    return ng__json_next_string(&p->lx, &p->tok);
+  return ng__json_advance(p);
 }
 
 /* True when the sink is the DOM builder: events go to it directly. */

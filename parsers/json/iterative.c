@@ -67,7 +67,7 @@ value_tok: /* the current token must start a value (or close, per want) */
 key: /* the current token is a member key */
   if ((rc = ng__json_emit_key(p)) != NG_OK)
     goto fail;
-  if (ng__json_advance(p) != NG__JT_COLON) {
+  if (!ng__json_advance_colon(p)) {
     rc = ng__json_unexpected(p, NG__JX_COLON);
     goto fail;
   }
@@ -77,7 +77,7 @@ key: /* the current token is a member key */
 next: /* a value is complete: what follows depends on its container */
   if (ng__gstack_empty(&st))
     goto done;
-  kind = ng__json_next_after_value(&p->lx, &p->tok);
+  kind = ng__json_advance_after_value(p);
   if (*(unsigned char *)ng__gstack_peek(&st, 1) == NG__JK_ARRAY) {
     if (kind == NG__JT_COMMA) {
       want = NG__JX_VALUE;
@@ -89,7 +89,7 @@ next: /* a value is complete: what follows depends on its container */
     goto fail;
   }
   if (kind == NG__JT_COMMA) {
-    if (ng__json_advance(p) == NG__JT_STRING)
+    if (ng__json_advance_key(p) == NG__JT_STRING)
       goto key;
     rc = ng__json_unexpected(p, NG__JX_KEY);
     goto fail;

@@ -104,10 +104,17 @@ static NG_NOINLINE int rec_far(rec *r, int op, int arg) {
 NG_INLINE int rec_next(rec *r, int near) {
   return near ? ng__json_advance(r->p) : rec_far(r, OP_NEXT, 0);
 }
-/* rec_next where a value just ended (',' and ']' tested first). */
+/* rec_next where a value just ended, after a key and after ',' in an
+ * object: the engine.h helpers that skip ':' and ',' without a token. */
 NG_INLINE int rec_next_after_value(rec *r, int near) {
-  return near ? ng__json_next_after_value(&r->p->lx, &r->p->tok)
-              : rec_far(r, OP_NEXT, 0);
+  return near ? ng__json_advance_after_value(r->p) : rec_far(r, OP_NEXT, 0);
+}
+NG_INLINE int rec_colon(rec *r, int near) {
+  return near ? ng__json_advance_colon(r->p)
+              : rec_far(r, OP_NEXT, 0) == NG__JT_COLON;
+}
+NG_INLINE int rec_next_key(rec *r, int near) {
+  return near ? ng__json_advance_key(r->p) : rec_far(r, OP_NEXT, 0);
 }
 NG_INLINE int rec_open(rec *r, int kind, int near) {
   return near ? ng__json_emit_open(r->p, kind) : rec_far(r, OP_OPEN, kind);
@@ -188,7 +195,7 @@ NG_INLINE int scan_key(rec *r, ng__jexp want, int near) {
     return rec_unexpected(r, want);
   if ((rc = rec_key(r, near)) != NG_OK)
     return rc;
-  if (rec_next(r, near) != NG__JT_COLON)
+  if (!rec_colon(r, near))
     return rec_unexpected(r, NG__JX_COLON);
   rec_next(r, near);
   return NG_OK;
@@ -214,7 +221,7 @@ NG_INLINE int scan_object_in(rec *r, int first, int near) {
     default:
       return rec_unexpected(r, NG__JX_OBJECT_NEXT);
     }
-    rec_next(r, near);
+    rec_next_key(r, near);
     if ((rc = scan_key(r, NG__JX_KEY, near)) != NG_OK ||
         (rc = scan_value(r, NG__JX_VALUE, near)) != NG_OK)
       return rc;

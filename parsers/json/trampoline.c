@@ -142,7 +142,7 @@ static step s_key(tramp *t) {
 
   if (rc != NG_OK)
     return stop(t, rc);
-  if (ng__json_advance(p) != NG__JT_COLON)
+  if (!ng__json_advance_colon(p))
     return stop(t, ng__json_unexpected(p, NG__JX_COLON));
   t->want = NG__JX_VALUE;
   return go(s_value);
@@ -152,7 +152,7 @@ static step s_key(tramp *t) {
 static step s_array_next(tramp *t) {
   ng__json_parser *p = t->p;
 
-  switch (ng__json_next_after_value(&p->lx, &p->tok)) {
+  switch (ng__json_advance_after_value(p)) {
   case NG__JT_COMMA:
     t->want = NG__JX_VALUE;
     return go(s_value);
@@ -167,9 +167,9 @@ static step s_array_next(tramp *t) {
 static step s_object_next(tramp *t) {
   ng__json_parser *p = t->p;
 
-  switch (ng__json_next_after_value(&p->lx, &p->tok)) {
+  switch (ng__json_advance_after_value(p)) {
   case NG__JT_COMMA:
-    if (ng__json_advance(p) != NG__JT_STRING)
+    if (ng__json_advance_key(p) != NG__JT_STRING)
       return stop(t, ng__json_unexpected(p, NG__JX_KEY));
     return go(s_key);
   case NG__JT_RBRACE:
