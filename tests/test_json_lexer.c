@@ -309,6 +309,13 @@ static void test_string_errors(void **state) {
       {"\"\xE2\x82\"", 0, NG_EUTF8, 1},
       {"\"abc\xE2\x28\xA1\"", 0, NG_EUTF8, 4},
       {"\"abcdefghij\xF0\x9F\x98\"", 0, NG_EUTF8, 11},
+      /* a run of 3-byte characters (skipped one test per character)
+       * ending in each invalid form, and in an unfinished one */
+      {"\"\xE6\x97\xA5\xE6\x9C\xAC\xE0\x9F\xBF\"", 0, NG_EUTF8, 7},
+      {"\"\xE6\x97\xA5\xE6\x9C\xAC\xED\xA0\x80\"", 0, NG_EUTF8, 7},
+      {"\"\xE6\x97\xA5\xE6\x9C\xAC\xE6\x9C\x41\"", 0, NG_EUTF8, 7},
+      {"\"\xE6\x97\xA5\xE6\x9C\xAC\xE6\xC0\xAC\"", 0, NG_EUTF8, 7},
+      {"\"\xE6\x97\xA5\xE6\x9C\xAC\xE6\x9C", 0, NG_EEOF, 9},
   };
   (void)state;
   check_errors(cases, sizeof cases / sizeof cases[0], 0);

@@ -311,17 +311,46 @@ static inline size_t utf8_len(const unsigned char *p,
   return n;
 }
 
+/* Skips a run of valid 3-byte UTF-8 sequences (CJK text, most symbols)
+ * from p, one 4-byte load and one test per character: 1110xxxx 10xxxxxx
+ * 10xxxxxx whose code point is neither overlong (< U+0800) nor a
+ * surrogate (U+D800-DFFF). Stops at anything else, 4 bytes from the end
+ * at the latest. */
+static inline const unsigned char *skip_utf8_3(const unsigned char *p,
+                                               const unsigned char *lim) {
+#ifdef NG__VECTORS /* little-endian GNU C */
+  uint32_t v, x;
+
+  while (lim - p >= 4) {
+    memcpy(&v, p, 4);
+    x = (v & 0x0Fu) << 6 | (v >> 8 & 0x3Fu); /* code point >> 6 */
+    if ((v & 0xC0C0F0u) != 0x8080E0u || x < 0x20 || x - 0x360 < 0x20)
+      break;
+    p += 3;
+  }
+#else
+  (void)lim;
+#endif
+  return p;
+}
+
 /* Skips string bytes that need no decoding: plain ASCII and valid UTF-8
  * sequences. Stops at a quote, backslash, control byte, invalid UTF-8 or
  * the end, which the automaton handles. */
 static inline const unsigned char *skip_text(const unsigned char *p,
                                              const unsigned char *lim) {
+  const unsigned char *q;
   size_t n;
 
   for (;;) {
     p = skip_plain(p, lim);
-    /* A run of non-ASCII text (CJK, emoji) stays in this inner loop. */
+    /* A run of non-ASCII text (CJK, emoji) stays in this inner loop,
+     * 3-byte characters in runs. */
     while (p < lim && *p >= 0x80) {
+      if ((*p & 0xF0) == 0xE0 && (q = skip_utf8_3(p, lim)) != p) {
+        p = q;
+        continue;
+      }
       if ((n = utf8_len(p, lim)) == 0)
         return p;
       p += n;
