@@ -335,6 +335,14 @@ static void test_string_limit(void **state) {
   assert_int_equal(t.code, NG_ESTRLIMIT);
   assert_int_equal(t.err_off, 2);
   assert_int_equal(compare_paths(in, sizeof in - 1, 0, 5), 1);
+  /* Without escapes (the scanner's own exit), the same boundary. */
+  ng__json_lexer_init(&lx, " \"abcdef\"", 9, 0, 6);
+  assert_int_equal(ng__json_next(&lx, &t), NG__JT_STRING);
+  assert_int_equal(t.slen, 6);
+  ng__json_lexer_init(&lx, " \"abcdef\"", 9, 0, 5);
+  assert_int_equal(ng__json_next(&lx, &t), NG__JT_ERROR);
+  assert_int_equal(t.code, NG_ESTRLIMIT);
+  assert_int_equal(t.err_off, 1);
 }
 
 /* ------------------------------------------------------------- numbers */

@@ -274,10 +274,34 @@ static inline int ng__json_next_after_value(ng__json_lexer *lx,
  * Writes the decoded bytes of STRING token t to dst[0..t->slen) and a NUL
  * at dst[t->slen]: dst needs t->slen + 1 bytes. Cannot fail (the lexer has
  * validated the token). A lone surrogate allowed by the flag becomes its
- * 3-byte generalized UTF-8 (WTF-8) form.
+ * 3-byte generalized UTF-8 (WTF-8) form. Inline for strings without
+ * escapes (a copy); ng__json_decode_escaped decodes the others.
  */
-void ng__json_decode_string(const ng__json_lexer *lx, const ng__json_token *t,
-                            char *dst);
+void ng__json_decode_escaped(const ng__json_lexer *lx,
+                             const ng__json_token *t, char *dst);
+
+static inline void ng__json_decode_string(const ng__json_lexer *lx,
+                                          const ng__json_token *t, char *dst) {
+  const unsigned char *s = lx->beg + t->off + 1;
+  size_t n = t->len - 2;
+
+  if (NG_UNLIKELY(t->flags & NG__JTF_ESCAPED)) {
+    ng__json_decode_escaped(lx, t, dst);
+    return;
+  }
+  /* Short strings (most keys) with two overlapping fixed-size copies
+   * inside the body, instead of a call to memcpy. */
+  if (n >= 8 && n <= 16) {
+    memcpy(dst, s, 8);
+    memcpy(dst + n - 8, s + n - 8, 8);
+  } else if (n >= 4 && n < 8) {
+    memcpy(dst, s, 4);
+    memcpy(dst + n - 4, s + n - 4, 4);
+  } else {
+    memcpy(dst, s, n);
+  }
+  dst[n] = '\0';
+}
 
 /* The raw body of STRING token t (between the quotes), len - 2 bytes. */
 static inline const char *ng__json_string_raw(const ng__json_lexer *lx,

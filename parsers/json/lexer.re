@@ -361,14 +361,16 @@ static inline const unsigned char *skip_text(const unsigned char *p,
 }
 
 /*
- * Lexes a string whose opening quote is at `start`. `fast` selects the
- * hand-written plain-run loop; the automaton also accepts plain runs, so
- * both give the same token. The decoded length is the raw length minus
- * what each escape saves ("shrink").
+ * Lexes a string whose opening quote is at `start`, from `cur` on (the
+ * bytes between need no decoding). `fast` selects the hand-written
+ * plain-run loop; the automaton also accepts plain runs, so both give the
+ * same token. The decoded length is the raw length minus what each escape
+ * saves ("shrink").
  */
 static int lex_string(ng__json_lexer *lx, ng__json_token *t,
-                      const unsigned char *start, int fast) {
-  const unsigned char *cur = start + 1, *lim = lx->end, *mar, *seq;
+                      const unsigned char *start, const unsigned char *cur,
+                      int fast) {
+  const unsigned char *lim = lx->end, *mar, *seq;
   size_t shrink = 0;
   unsigned flags = 0;
 
@@ -442,7 +444,7 @@ int ng__json_lex(ng__json_lexer *lx, ng__json_token *t) {
       "true"     { return tok_simple(lx, t, NG__JT_TRUE, start, cur); }
       "false"    { return tok_simple(lx, t, NG__JT_FALSE, start, cur); }
       "null"     { return tok_simple(lx, t, NG__JT_NULL, start, cur); }
-      ["]        { return lex_string(lx, t, start, 0); }
+      ["]        { return lex_string(lx, t, start, cur, 0); }
       int frac? exp? { return number_done(lx, t, start, cur); }
 
       "t" "r"? "u"? | "f" ("a" ("l" "s"?)?)? | "n" ("u" "l"?)? {
@@ -675,8 +677,18 @@ done:
   return tok_simple(lx, t, NG__JT_NUMBER, start, p);
 }
 
+/* A string without escapes ends at the first quote skip_text stops at:
+ * its token is made here, without the automaton's frame. */
 int ng__json_next_string(ng__json_lexer *lx, ng__json_token *t) {
-  return lex_string(lx, t, lx->cur, 1);
+  const unsigned char *start = lx->cur, *p = skip_text(start + 1, lx->end);
+
+  if (NG_LIKELY(p < lx->end && *p == '"' &&
+                (size_t)(p - start) - 1 <= lx->max_string)) {
+    tok_simple(lx, t, NG__JT_STRING, start, p + 1);
+    t->slen = t->len - 2;
+    return NG__JT_STRING;
+  }
+  return lex_string(lx, t, start, p, 1);
 }
 
 int ng__json_next_number(ng__json_lexer *lx, ng__json_token *t) {
@@ -782,27 +794,11 @@ static const unsigned char *decode_escape(const unsigned char *s,
   return s + 2;
 }
 
-void ng__json_decode_string(const ng__json_lexer *lx,
-                            const ng__json_token *t, char *dst) {
+void ng__json_decode_escaped(const ng__json_lexer *lx,
+                             const ng__json_token *t, char *dst) {
   const unsigned char *s = lx->beg + t->off + 1, *end = s + t->len - 2, *bs;
   size_t n;
 
-  if (!(t->flags & NG__JTF_ESCAPED)) {
-    n = t->len - 2;
-    /* Short strings (most keys) with two overlapping fixed-size copies
-     * inside the body, instead of a call to memcpy. */
-    if (n >= 8 && n <= 16) {
-      memcpy(dst, s, 8);
-      memcpy(dst + n - 8, s + n - 8, 8);
-    } else if (n >= 4 && n < 8) {
-      memcpy(dst, s, 4);
-      memcpy(dst + n - 4, s + n - 4, 4);
-    } else {
-      memcpy(dst, s, n);
-    }
-    dst[n] = '\0';
-    return;
-  }
   while (s < end) {
     bs = memchr(s, '\\', (size_t)(end - s));
     n = (size_t)((bs == NULL ? end : bs) - s);
