@@ -321,26 +321,16 @@ static int b_end(void *self, int kind, const void *tok) {
   return ng__json_build_end(self);
 }
 
-int ng__json_build_key(ng__json_builder *b, const ng__json_token *t) {
+int ng__json_build_key_slow(ng__json_builder *b, const ng__json_token *t) {
   ng_json_value *m, *found;
-  uint32_t klen;
-  char *k;
 
   if (NG_UNLIKELY(t->slen > UINT32_MAX))
     return NG_ESTRLIMIT; /* json.h: the DOM's keys are shorter than 4 GiB */
-  k = ng_arena_alloc(&b->doc->base.arena,
-                     NG_JSON__KEYSPAN(t->slen) + sizeof(ng_json_value), 8);
-  if (NG_UNLIKELY(k == NULL))
+  m = ng__json_key_node(b, t);
+  if (NG_UNLIKELY(m == NULL))
     return ng__json_doc_err(b->doc);
-  ng__json_decode_string(b->lx, t, k);
-  m = (ng_json_value *)(void *)(k + NG_JSON__KEYSPAN(t->slen));
-  klen = (uint32_t)t->slen;
-  memcpy((char *)m - sizeof klen, &klen, sizeof klen); /* json.h */
-  m->flags = NG_JSON__LAST | NG_JSON__KEY;
-  m->reserved = 0;
-  m->len = 0;
-  if (NG_UNLIKELY(b->dupkeys != NG_JSON_DUP_KEEP)) {
-    find_member(b, k, t->slen, &found);
+  if (b->dupkeys != NG_JSON_DUP_KEEP) {
+    find_member(b, ng_json_key(m, NULL), t->slen, &found);
     if (found != NULL) {
       if (b->dupkeys == NG_JSON_DUP_REJECT)
         return NG_EDUPKEY;

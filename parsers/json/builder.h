@@ -73,17 +73,55 @@ extern const ng__json_sink_ops ng__json_builder_ops;
 
 /* What the fast paths leave to builder.c: duplicate-key policies other
  * than KEEP, closing an object that repeated keys under DUP_LAST, and
- * string values (decoding). */
+ * string values (decoding); keys below. */
 int ng__json_build_start_slow(ng__json_builder *b, int kind);
 int ng__json_build_scalar_slow(ng__json_builder *b, const ng__json_token *t);
 int ng__json_build_end_slow(ng__json_builder *b);
 int ng__json_build_string(ng__json_builder *b, ng_json_value *v,
                           const ng__json_token *t);
 
+/* ng__json_build_key under the policies other than KEEP, and for keys
+ * the DOM cannot hold (4 GiB or more: NG_ESTRLIMIT). */
+int ng__json_build_key_slow(ng__json_builder *b, const ng__json_token *t);
+
+/*
+ * The member node for key token t (slen < 4 GiB), the key decoded into the
+ * arena just before it (json.h), flags, len and the key's length set;
+ * NULL when the arena fails.
+ */
+NG_INLINE ng_json_value *ng__json_key_node(ng__json_builder *b,
+                                           const ng__json_token *t) {
+  uint32_t klen = (uint32_t)t->slen;
+  ng_json_value *m;
+  char *k = ng_arena_alloc(&b->doc->base.arena,
+                           NG_JSON__KEYSPAN(klen) + sizeof(ng_json_value), 8);
+
+  if (NG_UNLIKELY(k == NULL))
+    return NULL;
+  ng__json_decode_string(b->lx, t, k);
+  m = (ng_json_value *)(void *)(k + NG_JSON__KEYSPAN(klen));
+  memcpy((char *)m - sizeof klen, &klen, sizeof klen); /* json.h */
+  m->flags = NG_JSON__LAST | NG_JSON__KEY;
+  m->reserved = 0;
+  m->len = 0;
+  return m;
+}
+
 /* A member key (STRING token t): decoded into the arena just before the
  * node that the member's value will fill (json.h), checked against the
  * duplicate-key policy. */
-int ng__json_build_key(ng__json_builder *b, const ng__json_token *t);
+NG_INLINE int ng__json_build_key(ng__json_builder *b,
+                                 const ng__json_token *t) {
+  ng_json_value *m;
+
+  if (NG_UNLIKELY(b->dupkeys != NG_JSON_DUP_KEEP || t->slen > UINT32_MAX))
+    return ng__json_build_key_slow(b, t);
+  m = ng__json_key_node(b, t);
+  if (NG_UNLIKELY(m == NULL))
+    return ng__json_doc_err(b->doc);
+  b->member = m;
+  return NG_OK;
+}
 
 /*
  * A fresh node appended to the open container (the pending member's node,
