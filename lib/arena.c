@@ -39,6 +39,11 @@ void ng_arena_init(ng_arena *a, const ng_alloc *alc, size_t max_bytes) {
   a->next_size = NG__ARENA_FIRST;
 }
 
+void ng__arena_size_hint(ng_arena *a, size_t bytes) {
+  if (bytes > a->next_size)
+    a->next_size = bytes;
+}
+
 static void arena_use_chunk(ng_arena *a, ng__arena_chunk *c) {
   a->cur = (char *)c + NG__CHUNK_HDR;
   a->end = (char *)c + c->size;

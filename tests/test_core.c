@@ -146,6 +146,23 @@ static void test_arena_large_block(void **state) {
   ng_arena_free(&a);
 }
 
+/* A size hint makes the first chunk that big (the JSON parser's input
+ * length); a smaller hint changes nothing. libc, so no page rounding. */
+static void test_arena_size_hint(void **state) {
+  ng_arena a;
+  (void)state;
+  ng_arena_init(&a, ng_alloc_libc(), 0);
+  ng__arena_size_hint(&a, 100000);
+  ng__arena_size_hint(&a, 10);
+  assert_non_null(ng_arena_alloc(&a, 1, 1));
+  assert_int_equal(ng_arena_sys(&a), 100000);
+  ng_arena_free(&a);
+  ng_arena_init(&a, ng_alloc_libc(), 0);
+  assert_non_null(ng_arena_alloc(&a, 1, 1));
+  assert_true(ng_arena_sys(&a) < 100000);
+  ng_arena_free(&a);
+}
+
 /* With the default allocator, chunks from 256 KiB on are whole 2 MiB pages;
  * a cap still holds to the byte. */
 static void test_arena_pages(void **state) {
@@ -310,6 +327,7 @@ int main(void) {
       cmocka_unit_test(test_libc_alloc),
       cmocka_unit_test(test_arena_alignment_and_growth),
       cmocka_unit_test(test_arena_large_block),
+      cmocka_unit_test(test_arena_size_hint),
       cmocka_unit_test(test_arena_pages),
       cmocka_unit_test(test_arena_pages_cache),
       cmocka_unit_test(test_arena_reset_keeps_newest),

@@ -75,6 +75,11 @@ size_t ng_arena_peak(const ng_arena *a);
  */
 void ng_memory_trim(void);
 
+/* Raises the size of the next chunk the arena will open to `bytes` (never
+ * lowers it): a caller that can estimate its total, as a parser from its
+ * input's length, skips the doubling steps up to it. Internal. */
+void ng__arena_size_hint(ng_arena *a, size_t bytes);
+
 /* Slow path of ng_arena_alloc: opens a new chunk. Internal. */
 void *ng__arena_alloc_slow(ng_arena *a, size_t size, size_t align);
 
