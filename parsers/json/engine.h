@@ -189,7 +189,7 @@ static inline int ng__json_emit_close(ng__json_parser *p, int kind) {
 }
 
 /* The current token is a STRING in key position: emits key. */
-static inline int ng__json_emit_key(ng__json_parser *p) {
+NG_INLINE int ng__json_emit_key(ng__json_parser *p) {
   int rc;
   if (NG_LIKELY(ng__json_to_dom(p)))
     rc = ng__json_build_key(p->sink.self, &p->tok);
