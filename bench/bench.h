@@ -55,8 +55,10 @@ void ng_bench_compare(const char *suite, const char *kase,
  * least min_ms milliseconds and takes the mean time of one run, so the
  * branch predictor and the caches have learnt the input (a server parsing
  * similar documents all day); ng_bench_compare is the cold regime beside
- * it. Samples are interleaved across subjects, `reps` of each (0: the
- * default). Records `metric` in MB/s of `bytes` per run, the median.
+ * it. Samples are timed in the thread's CPU time (a 100 ms sample on a
+ * shared machine is often preempted) and interleaved across subjects,
+ * `reps` of each (0: the default). Records `metric` in MB/s of `bytes` per
+ * run, the median.
  */
 void ng_bench_compare_warm(const char *suite, const char *kase,
                            const ng_bench_subject *subjects, size_t n,
