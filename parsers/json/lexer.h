@@ -156,6 +156,7 @@ static inline int ng__json_punct(ng__json_lexer *lx, ng__json_token *t,
     defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 #define NG__VECTORS 1
 typedef unsigned char ng__v16 __attribute__((vector_size(16)));
+typedef signed char ng__vs16 __attribute__((vector_size(16)));
 typedef uint64_t ng__v2x64 __attribute__((vector_size(16)));
 
 /* The index (0..16) of the first byte m does not flag: m holds 0xFF for

@@ -238,7 +238,8 @@ static inline const unsigned char *skip_plain(const unsigned char *p,
     ng__v16 v, m;
     ng__v2x64 w;
     memcpy(&v, p, 16);
-    m = (ng__v16)((v == '"') | (v == '\\') | (v < 0x20) | (v >= 0x80));
+    /* < 0x20 or >= 0x80 is one signed compare: the latter are negative */
+    m = (ng__v16)((v == '"') | (v == '\\') | ((ng__vs16)v < 0x20));
     memcpy(&w, &m, 16);
     if (w[0] != 0)
       return p + (__builtin_ctzll(w[0]) >> 3);
