@@ -172,6 +172,7 @@ static inline unsigned ng__v16_run(ng__v16 m) {
 }
 #endif
 
+/* JSON's four whitespace bytes. */
 static inline int ng__json_is_ws(unsigned char c) {
   return c == ' ' || c == '\n' || c == '\r' || c == '\t';
 }
@@ -179,7 +180,8 @@ static inline int ng__json_is_ws(unsigned char c) {
 /*
  * Whitespace before a token, inline: pretty-printed input puts a newline
  * and an indentation before almost every token, which one 16-byte step
- * skips. Within 16 bytes of the end, byte by byte: no read past `end`, and
+ * skips; a single byte (": ") is tested first, without the vector. Within
+ * 16 bytes of the end, byte by byte: no read past `end`, and
  * the point where a push parser's buffer may end. Returns the first byte
  * that is not whitespace, or end.
  */
