@@ -1203,9 +1203,11 @@ static int lex_start(ng__xml_lexer *lx, ng__xml_token *t,
     return too_long(lx, t, p);
   if ((rc = add_defaults(lx, t, p, el, en)) != NG_OK)
     return rc;
+  /* Values that all normalised to nothing leave vals.p NULL: "". */
   for (i = 0, a = attrs(lx); i < lx->nattrs; i++)
     if (a[i].value == NULL)
-      a[i].value = (const char *)lx->vals.p + a[i].voff;
+      a[i].value =
+          lx->vals.p != NULL ? (const char *)lx->vals.p + a[i].voff : "";
   t->name = (const char *)el;
   t->name_len = en;
   t->attrs = a;
