@@ -93,10 +93,12 @@ int ng_fuzz_same_error(const ng_error *a, const ng_error *b) {
          a->column == b->column && a->depth == b->depth;
 }
 
-/* Line and column of offset as error.h defines them. */
-static void line_col(const uint8_t *d, size_t off, size_t *line, size_t *col) {
+/* Line and column of offset as error.h defines them for JSON. */
+static int line_col(const uint8_t *d, size_t size, size_t off, size_t *line,
+                    size_t *col) {
   size_t i, start = 0;
 
+  (void)size;
   *line = 1;
   for (i = 0; i < off; i++)
     if (d[i] == '\n') {
@@ -104,15 +106,17 @@ static void line_col(const uint8_t *d, size_t off, size_t *line, size_t *col) {
       start = i + 1;
     }
   *col = off - start + 1;
+  return 0;
 }
 
-int ng_fuzz_check_result(const char *who, const uint8_t *data, size_t size,
-                         int rc, const ng_json_doc *doc, const ng_error *err) {
+int ng_fuzz_check_outcome(const char *who, const uint8_t *data, size_t size,
+                          int rc, int have_doc, const ng_error *err,
+                          ng_fuzz_linecol linecol) {
   size_t line, col;
   char b[160];
 
   if (rc == NG_OK) {
-    if (doc == NULL || ng_json_doc_root(doc) == NULL) {
+    if (!have_doc) {
       ng_fuzz_fail("%s: NG_OK without a document/root", who);
       return -1;
     }
@@ -123,7 +127,7 @@ int ng_fuzz_check_result(const char *who, const uint8_t *data, size_t size,
     }
     return 0;
   }
-  if (doc != NULL) {
+  if (have_doc) {
     ng_fuzz_fail("%s: error %s but a document was returned", who,
                  ng_err_name(rc));
     return -1;
@@ -139,7 +143,8 @@ int ng_fuzz_check_result(const char *who, const uint8_t *data, size_t size,
                  ng_err_name(rc), ng_fuzz_error_str(err, b, sizeof b), size);
     return -1;
   }
-  line_col(data, err->offset, &line, &col);
+  if (linecol(data, size, err->offset, &line, &col) != 0)
+    return 0; /* no independent recomputation for this input */
   if (err->line != line || err->column != col) {
     ng_fuzz_fail("%s: %s but offset %zu is line %zu col %zu", who,
                  ng_fuzz_error_str(err, b, sizeof b), err->offset, line, col);
@@ -148,10 +153,55 @@ int ng_fuzz_check_result(const char *who, const uint8_t *data, size_t size,
   return 0;
 }
 
+int ng_fuzz_check_result(const char *who, const uint8_t *data, size_t size,
+                         int rc, const ng_json_doc *doc, const ng_error *err) {
+  if (rc == NG_OK && doc != NULL && ng_json_doc_root(doc) == NULL) {
+    ng_fuzz_fail("%s: NG_OK with a document without a root", who);
+    return -1;
+  }
+  return ng_fuzz_check_outcome(who, data, size, rc, doc != NULL, err,
+                               line_col);
+}
+
 int ng_fuzz_check_alloc(const char *who, const ng_failalloc *fa) {
   if (fa->live_blocks != 0 || fa->size_mismatch) {
     ng_fuzz_fail("%s: %zu blocks (%zu bytes) leaked, size mismatch %d", who,
                  fa->live_blocks, fa->live_bytes, fa->size_mismatch);
+    return -1;
+  }
+  return 0;
+}
+
+static const char *outcome_str(int rc, const ng_error *e, char *buf,
+                               size_t n) {
+  return rc == NG_OK ? "OK" : ng_fuzz_error_str(e, buf, n);
+}
+
+int ng_fuzz_check_agree(const char *who, const char *la, int rca,
+                        const ng_error *ea, const char *lb, int rcb,
+                        const ng_error *eb, int same_doc) {
+  char a[160], b[160];
+
+  if (rca == rcb && (rca == NG_OK ? same_doc : ng_fuzz_same_error(ea, eb)))
+    return 0;
+  ng_fuzz_fail("%s: %s %s, %s %s%s", who, la, outcome_str(rca, ea, a, sizeof a),
+               lb, outcome_str(rcb, eb, b, sizeof b),
+               rca == NG_OK && rcb == NG_OK ? " (documents differ)" : "");
+  return -1;
+}
+
+int ng_fuzz_check_unlimited(const char *who, int rc, const ng_error *err,
+                            const ng_error *edepth, size_t depth) {
+  char a[160];
+
+  if (rc == NG_EDEPTH || (rc != NG_OK && err->offset < edepth->offset)) {
+    ng_fuzz_fail("%s: unlimited depth gave %s after EDEPTH@%zu", who,
+                 ng_fuzz_error_str(err, a, sizeof a), edepth->offset);
+    return -1;
+  }
+  if (rc == NG_OK && depth <= NG_DEFAULT_MAX_DEPTH) {
+    ng_fuzz_fail("%s: EDEPTH by default, but the document is only %zu deep",
+                 who, depth);
     return -1;
   }
   return 0;
@@ -510,7 +560,6 @@ static int engine_events(const char *who, const ng_json_options *opt,
   ng_fuzz_events ev;
   ng_json_events cb;
   ng_error err;
-  char a[160], b[160];
   int rc, ret = 0;
 
   ng_fuzz_events_init(&ev, &cb, 0);
@@ -518,12 +567,8 @@ static int engine_events(const char *who, const ng_json_options *opt,
   if (ev.bad) {
     ng_fuzz_fail("%s: malformed events: %s", who, ev.why);
     ret = -1;
-  } else if (rc != rc_dom ||
-             (rc != NG_OK && !ng_fuzz_same_error(&err, err_dom))) {
-    ng_fuzz_fail("%s: events gave %s, DOM gave %s", who,
-                 rc == NG_OK ? "OK" : ng_fuzz_error_str(&err, a, sizeof a),
-                 rc_dom == NG_OK ? "OK"
-                                 : ng_fuzz_error_str(err_dom, b, sizeof b));
+  } else if (ng_fuzz_check_agree(who, "events gave", rc, &err, "DOM gave",
+                                 rc_dom, err_dom, 1) != 0) {
     ret = -1;
   } else if (rc == NG_OK) {
     ret = events_match_dom(who, &ev, ng_json_doc_root(doc));
@@ -532,85 +577,98 @@ static int engine_events(const char *who, const ng_json_options *opt,
   return ret;
 }
 
-/* Unlimited-depth parse of an input that passed the default max_depth. */
-static int engine_deep(const char *who, ng_json_options *opt,
-                       const uint8_t *data, size_t size,
-                       const ng_error *edepth) {
-  ng_json_doc *doc = NULL;
-  ng_fuzz_docstat st;
-  ng_error err;
-  char a[160];
-  int rc, ret = 0;
+/* ------------------------------------------------- the JSON format */
 
-  opt->limits.max_depth = 0;
-  rc = ng_json_parse(ng_fuzz_chars(data, size), size, opt, &doc, &err);
-  if (ng_fuzz_check_result(who, data, size, rc, doc, &err) != 0)
-    ret = -1;
-  else if (rc == NG_EDEPTH || (rc != NG_OK && err.offset < edepth->offset)) {
-    ng_fuzz_fail("%s: unlimited depth gave %s after EDEPTH@%zu", who,
-                 ng_fuzz_error_str(&err, a, sizeof a), edepth->offset);
-    ret = -1;
-  } else if (rc == NG_OK) {
-    ng_fuzz_doc_stat(ng_json_doc_root(doc), &st);
-    if (st.depth <= NG_DEFAULT_MAX_DEPTH) {
-      ng_fuzz_fail("%s: EDEPTH by default, but the document is only %zu "
-                   "deep",
-                   who, st.depth);
-      ret = -1;
-    }
-  }
-  ng_json_doc_free(doc);
-  return ret;
+static const char *json_engine_name(int e) {
+  return ng_json_engine_name((ng_json_engine)e);
 }
 
-/*
- * The recursive engine inside a task: a task starts on a 2 KiB base, so
- * the parse grows onto segments after a few levels (on the 8 MiB main
- * thread stack it would not need any below ~100,000 levels), and switches
- * back at every unwind.
- */
-typedef struct task_parse {
-  const uint8_t *data;
-  size_t size;
-  const ng_json_options *opt;
-  ng_json_doc *doc;
-  ng_error err;
+static void json_opts(ng_json_options *opt, int e, size_t max_depth,
+                      const ng_alloc *alc) {
+  ng_json_options_default(opt);
+  opt->engine = (ng_json_engine)e;
+  opt->alc = alc;
+  if (max_depth != (size_t)-1)
+    opt->limits.max_depth = max_depth;
+}
+
+static int json_parse(int e, size_t max_depth, const ng_alloc *alc,
+                      const uint8_t *data, size_t size, void **doc,
+                      ng_error *err) {
+  ng_json_options opt;
+  ng_json_doc *d = NULL;
   int rc;
-} task_parse;
 
-static int task_parse_fn(void *arg) {
-  task_parse *t = arg;
-
-  t->rc = ng_json_parse(ng_fuzz_chars(t->data, t->size), t->size, t->opt,
-                        &t->doc, &t->err);
-  return 0;
+  json_opts(&opt, e, max_depth, alc);
+  rc = ng_json_parse(ng_fuzz_chars(data, size), size, &opt, &d, err);
+  *doc = d;
+  return rc;
 }
 
-static int engine_in_task(const char *who, const ng_json_options *base,
-                          const uint8_t *data, size_t size, int rc,
-                          const ng_error *err, const ng_json_doc *doc) {
+static int json_check_result(const char *who, const uint8_t *data,
+                             size_t size, int rc, const void *doc,
+                             const ng_error *err) {
+  return ng_fuzz_check_result(who, data, size, rc, doc, err);
+}
+
+static size_t json_depth(const void *doc) {
+  ng_fuzz_docstat st;
+
+  ng_fuzz_doc_stat(ng_json_doc_root(doc), &st);
+  return st.depth;
+}
+
+static int json_equal(const void *a, const void *b) {
+  return ng_json_equal(ng_json_doc_root(a), ng_json_doc_root(b));
+}
+
+static int json_check_doc(const char *who, size_t size, const void *doc) {
+  (void)who;
+  (void)size;
+  (void)doc;
+  return 0; /* depth and self-equality are checked for every format */
+}
+
+static int json_events(const char *who, int e, const ng_alloc *alc,
+                       const uint8_t *data, size_t size, int rc,
+                       const ng_error *err, const void *doc) {
+  ng_json_options opt;
+
+  json_opts(&opt, e, (size_t)-1, alc);
+  return engine_events(who, &opt, data, size, rc, err, doc);
+}
+
+static void json_free(void *doc) { ng_json_doc_free(doc); }
+
+const ng_fuzz_format ng_fuzz_json = {
+    json_engine_name, json_parse, json_check_result, json_check_doc,
+    json_events,      json_depth, json_equal,        json_free,
+};
+
+int ng_fuzz_json_engine(ng_json_engine e, const uint8_t *data, size_t size) {
+  return ng_fuzz_engine(&ng_fuzz_json, (int)e, data, size);
+}
+
+/* --------------------------------------------------- per-engine oracle */
+
+/* Runs fn(arg) inside a task of a scheduler of its own. Returns 0 when
+ * fn ran, 1 when the harness had no memory for it (skip), -1 after
+ * reporting a join failure. */
+static int run_in_task(const char *who, int (*fn)(void *), void *arg) {
   ng_sched_opts so;
   ng_sched *sched;
-  ng_json_options opt = *base;
-  task_parse t;
   ng_task *task;
-  char a[160], b[160];
-  int ret = 0, jr;
+  int jr;
 
   /* A scheduler per call: a thread may have only one, and the stack
    * harness creates its own. */
   memset(&so, 0, sizeof so);
   so.no_sigaltstack = 1;
   if (ng_sched_new(&sched, &so) != NG_OK)
-    return 0; /* harness out of memory: skip */
-  memset(&t, 0, sizeof t);
-  opt.alc = NULL;
-  t.data = data;
-  t.size = size;
-  t.opt = &opt;
-  if (ng_task_spawn(sched, &task, task_parse_fn, &t, NULL) != NG_OK) {
+    return 1; /* harness out of memory: skip */
+  if (ng_task_spawn(sched, &task, fn, arg, NULL) != NG_OK) {
     ng_sched_free(sched);
-    return 0;
+    return 1;
   }
   if (ng_task_join(task, &jr) != NG_OK) {
     ng_fuzz_fail("%s: task running the parse could not be joined", who);
@@ -618,66 +676,108 @@ static int engine_in_task(const char *who, const ng_json_options *base,
     return -1;
   }
   ng_sched_free(sched);
-  if (t.rc != rc ||
-      (rc == NG_OK &&
-       !ng_json_equal(ng_json_doc_root(doc), ng_json_doc_root(t.doc))) ||
-      (rc != NG_OK && !ng_fuzz_same_error(err, &t.err))) {
-    ng_fuzz_fail("%s: in a task %s, on the thread stack %s", who,
-                 t.rc == NG_OK ? "OK" : ng_fuzz_error_str(&t.err, a, sizeof a),
-                 rc == NG_OK ? "OK" : ng_fuzz_error_str(err, b, sizeof b));
-    ret = -1;
-  }
-  ng_json_doc_free(t.doc);
+  return 0;
+}
+
+/* One parse of the per-engine oracle, as a task function can run it. */
+typedef struct task_parse {
+  const ng_fuzz_format *f;
+  int engine;
+  const uint8_t *data;
+  size_t size;
+  void *doc;
+  ng_error err;
+  int rc;
+} task_parse;
+
+static int task_parse_fn(void *arg) {
+  task_parse *t = arg;
+
+  t->rc = t->f->parse(t->engine, (size_t)-1, NULL, t->data, t->size,
+                      &t->doc, &t->err);
+  return 0;
+}
+
+/*
+ * The recursive engine inside a task: a task starts on a 2 KiB base, so
+ * the parse grows onto segments after a few levels (on the 8 MiB main
+ * thread stack it would not need any below ~100,000 levels), and switches
+ * back at every unwind. It must give the thread-stack result.
+ */
+static int engine_in_task(const char *who, const task_parse *main_parse) {
+  task_parse t = *main_parse;
+  int ret, ran;
+
+  t.doc = NULL;
+  ran = run_in_task(who, task_parse_fn, &t);
+  if (ran != 0)
+    return ran < 0 ? -1 : 0;
+  ret = ng_fuzz_check_agree(
+      who, "in a task", t.rc, &t.err, "on the thread stack", main_parse->rc,
+      &main_parse->err, t.rc == NG_OK && t.f->equal(main_parse->doc, t.doc));
+  t.f->free(t.doc);
   return ret;
 }
 
-/* Deep enough to leave a task's base stack: worth a parse in a task. */
-static int engine_deep_input(int rc, const ng_json_doc *doc) {
-  ng_fuzz_docstat st;
+/* Unlimited-depth parse of an input that broke the default max_depth. */
+static int engine_deep(const char *who, const task_parse *p,
+                       const ng_alloc *alc) {
+  const ng_fuzz_format *f = p->f;
+  void *doc = NULL;
+  ng_error err;
+  int rc, ret;
 
-  if (rc == NG_EDEPTH)
-    return 1;
-  if (rc != NG_OK)
-    return 0;
-  ng_fuzz_doc_stat(ng_json_doc_root(doc), &st);
-  return st.depth >= 8;
+  rc = f->parse(p->engine, 0, alc, p->data, p->size, &doc, &err);
+  ret = f->check_result(who, p->data, p->size, rc, doc, &err);
+  if (ret == 0)
+    ret = ng_fuzz_check_unlimited(who, rc, &err, &p->err,
+                                  rc == NG_OK ? f->depth(doc) : 0);
+  f->free(doc);
+  return ret;
 }
 
-int ng_fuzz_json_engine(ng_json_engine e, const uint8_t *data, size_t size) {
-  const char *who = ng_json_engine_name(e);
-  ng_json_options opt;
-  ng_json_doc *doc = NULL;
-  ng_fuzz_docstat st;
+/* The checks of a successful parse with default limits. */
+static int engine_doc(const char *who, const task_parse *p) {
+  size_t depth = p->f->depth(p->doc);
+
+  if (depth > NG_DEFAULT_MAX_DEPTH) {
+    ng_fuzz_fail("%s: document %zu deep passed max_depth %d", who, depth,
+                 NG_DEFAULT_MAX_DEPTH);
+    return -1;
+  }
+  if (!p->f->equal(p->doc, p->doc)) {
+    ng_fuzz_fail("%s: document not equal to itself", who);
+    return -1;
+  }
+  return p->f->check_doc(who, p->size, p->doc);
+}
+
+int ng_fuzz_engine(const ng_fuzz_format *f, int e, const uint8_t *data,
+                   size_t size) {
+  const char *who = f->engine_name(e);
+  task_parse p;
   ng_failalloc fa;
-  ng_error err;
-  int rc, ret = 0;
+  int ret, deep;
 
   ng_failalloc_init(&fa, 0);
-  ng_json_options_default(&opt);
-  opt.engine = e;
-  opt.alc = &fa.alc;
-  rc = ng_json_parse(ng_fuzz_chars(data, size), size, &opt, &doc, &err);
-  if (ng_fuzz_check_result(who, data, size, rc, doc, &err) != 0)
-    ret = -1;
-  if (ret == 0 && rc == NG_OK) {
-    ng_fuzz_doc_stat(ng_json_doc_root(doc), &st);
-    if (st.depth > NG_DEFAULT_MAX_DEPTH) {
-      ng_fuzz_fail("%s: document %zu deep passed max_depth %d", who, st.depth,
-                   NG_DEFAULT_MAX_DEPTH);
-      ret = -1;
-    } else if (!ng_json_equal(ng_json_doc_root(doc), ng_json_doc_root(doc))) {
-      ng_fuzz_fail("%s: document not equal to itself", who);
-      ret = -1;
-    }
-  }
+  memset(&p, 0, sizeof p);
+  p.f = f;
+  p.engine = e;
+  p.data = data;
+  p.size = size;
+  p.rc = f->parse(e, (size_t)-1, &fa.alc, data, size, &p.doc, &p.err);
+  ret = f->check_result(who, data, size, p.rc, p.doc, &p.err);
+  if (ret == 0 && p.rc == NG_OK)
+    ret = engine_doc(who, &p);
   if (ret == 0)
-    ret = engine_events(who, &opt, data, size, rc, &err, doc);
-  if (ret == 0 && e == NG_JSON_RECURSIVE && engine_deep_input(rc, doc))
-    ret = engine_in_task(who, &opt, data, size, rc, &err, doc);
-  ng_json_doc_free(doc);
+    ret = f->events(who, e, &fa.alc, data, size, p.rc, &p.err, p.doc);
+  deep = p.rc == NG_EDEPTH || (p.rc == NG_OK && f->depth(p.doc) >= 8);
+  if (ret == 0 && deep && strcmp(who, "recursive") == 0)
+    ret = engine_in_task(who, &p);
+  f->free(p.doc);
   if (ret == 0)
     ret = ng_fuzz_check_alloc(who, &fa);
-  if (ret == 0 && rc == NG_EDEPTH)
-    ret = engine_deep(who, &opt, data, size, &err);
+  if (ret == 0 && p.rc == NG_EDEPTH)
+    ret = engine_deep(who, &p, &fa.alc);
   return ret == 0 ? ng_fuzz_check_alloc(who, &fa) : ret;
 }

@@ -57,6 +57,10 @@ int ng_fuzz_json_roundtrip(const uint8_t *data, size_t size);
 int ng_fuzz_json_options(const uint8_t *data, size_t size);
 int ng_fuzz_json_lexer(const uint8_t *data, size_t size);
 int ng_fuzz_stack_tasks(const uint8_t *data, size_t size);
+int ng_fuzz_xml_differential(const uint8_t *data, size_t size);
+int ng_fuzz_xml_roundtrip(const uint8_t *data, size_t size);
+int ng_fuzz_xml_options(const uint8_t *data, size_t size);
+int ng_fuzz_xml_encoding(const uint8_t *data, size_t size);
 
 /* ------------------------------------------------------------- oracles */
 
@@ -82,12 +86,49 @@ const char *ng_fuzz_chars(const uint8_t *data, size_t size);
 
 
 /*
+ * Computes the line and column error.h gives offset off of data[0..size)
+ * in one format; returns 0, or -1 when this input has no independent
+ * answer (an encoding the harness does not decode), so it is not checked.
+ */
+typedef int (*ng_fuzz_linecol)(const uint8_t *data, size_t size, size_t off,
+                               size_t *line, size_t *col);
+
+/*
+ * The parse contract of one result in any format: on NG_OK a document
+ * (have_doc) and err clear; on failure no document, err->code == rc,
+ * offset <= size, line and column as linecol recomputes them, a known
+ * code. Returns 0 or -1 (reported).
+ */
+int ng_fuzz_check_outcome(const char *who, const uint8_t *data, size_t size,
+                          int rc, int have_doc, const ng_error *err,
+                          ng_fuzz_linecol linecol);
+
+/*
  * Checks the parse contract of one result: on NG_OK a document with a
  * root; on failure no document, err->code == rc, offset <= size, line and
  * column matching the offset, a known code. Returns 0 or -1 (reported).
  */
 int ng_fuzz_check_result(const char *who, const uint8_t *data, size_t size,
                          int rc, const ng_json_doc *doc, const ng_error *err);
+
+/*
+ * Two outcomes of one input must agree: the same code and, on failure,
+ * the same error (ng_fuzz_same_error); on success same_doc says whether
+ * the documents were equal. la and lb label them in the report ("events
+ * gave"). Returns 0 or -1 (reported).
+ */
+int ng_fuzz_check_agree(const char *who, const char *la, int rca,
+                        const ng_error *ea, const char *lb, int rcb,
+                        const ng_error *eb, int same_doc);
+
+/*
+ * The max_depth=0 re-parse of an input that failed with edepth by
+ * default: not EDEPTH again, no error before edepth's offset, and on
+ * success a document deeper (depth) than NG_DEFAULT_MAX_DEPTH. Returns 0
+ * or -1 (reported).
+ */
+int ng_fuzz_check_unlimited(const char *who, int rc, const ng_error *err,
+                            const ng_error *edepth, size_t depth);
 
 /* 1 if two failed parses report the same error (code, offset, line,
  * column and depth). */
@@ -142,14 +183,46 @@ void ng_fuzz_events_init(ng_fuzz_events *ev, ng_json_events *cb,
 void ng_fuzz_events_free(ng_fuzz_events *ev);
 
 /*
- * The per-engine oracle behind json_<engine>.c: parses with engine e
- * (default limits, a counting allocator), checks the result contract, the
- * event API against the DOM, DOM statistics against the limits, and no
- * leak; inputs past the default depth are parsed again unlimited so deep
- * paths run too. The recursive engine also parses deep inputs inside a
- * task (2 KiB base stack, so segments grow and shrink) and must give the
- * same result there. Returns 0, or -1 after reporting.
+ * A format as the per-engine oracle sees it: documents are void *, an
+ * engine is its enum value, and max_depth (size_t)-1 means the default.
  */
+typedef struct ng_fuzz_format {
+  const char *(*engine_name)(int e); /* "recursive" gets a task re-run */
+  /* Parses with engine e, max_depth and alc (NULL: libc) as options;
+   * stores the document (NULL on failure) in *doc. */
+  int (*parse)(int e, size_t max_depth, const ng_alloc *alc,
+               const uint8_t *data, size_t size, void **doc, ng_error *err);
+  /* The outcome contract (ng_fuzz_check_outcome with the format's lines). */
+  int (*check_result)(const char *who, const uint8_t *data, size_t size,
+                      int rc, const void *doc, const ng_error *err);
+  /* Format-specific checks of a document parsed with default limits. */
+  int (*check_doc)(const char *who, size_t size, const void *doc);
+  /* Parses again through the event API (same engine and allocator) and
+   * compares the events with the DOM parse's rc, err and doc. */
+  int (*events)(const char *who, int e, const ng_alloc *alc,
+                const uint8_t *data, size_t size, int rc, const ng_error *err,
+                const void *doc);
+  size_t (*depth)(const void *doc);            /* deepest nesting */
+  int (*equal)(const void *a, const void *b); /* documents equal */
+  void (*free)(void *doc);                     /* NULL is a no-op */
+} ng_fuzz_format;
+
+extern const ng_fuzz_format ng_fuzz_json;
+
+/*
+ * The per-engine oracle behind <format>_<engine>.c: parses with engine e
+ * (default limits, a counting allocator), checks the result contract,
+ * the document (no deeper than the default max_depth, equal to itself,
+ * the format's own checks), the event API against the DOM, and no leak;
+ * inputs past the default depth are parsed again unlimited so deep paths
+ * run too. The recursive engine also parses deep inputs inside a task
+ * (2 KiB base stack, so segments grow and shrink) and must give the same
+ * result there. Returns 0, or -1 after reporting.
+ */
+int ng_fuzz_engine(const ng_fuzz_format *f, int e, const uint8_t *data,
+                   size_t size);
+
+/* ng_fuzz_engine for JSON (json_<engine>.c). */
 int ng_fuzz_json_engine(ng_json_engine e, const uint8_t *data, size_t size);
 
 /* ------------------------------------------------------- byte decoding */

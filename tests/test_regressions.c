@@ -24,6 +24,7 @@
 #define NG_FUZZ_NO_ENTRY
 #define NG_FUZZ_NO_ABORT
 #include "../fuzz/fuzz.c"
+#include "../fuzz/fuzz_xml.c"
 #include "../fuzz/json_differential.c"
 #include "../fuzz/json_iterative.c"
 #include "../fuzz/json_lalr.c"
@@ -54,6 +55,7 @@ static const harness harnesses[] = {
     {"json_options", ng_fuzz_json_options},
     {"json_lexer", ng_fuzz_json_lexer},
     {"stack_tasks", ng_fuzz_stack_tasks},
+    {"xml_<engine>", ng_fuzz_xml_engines},
 };
 
 #define NHARNESS (sizeof harnesses / sizeof harnesses[0])
@@ -120,7 +122,8 @@ static void test_regressions(void **state) {
 /* The fuzz seed corpus and the shared JSON corpus, same oracles. */
 static void test_seed_corpora(void **state) {
   static const char *const dirs[] = {"fuzz/corpus/json", "fuzz/corpus/stack",
-                                     "corpus/json"};
+                                     "corpus/json", "fuzz/corpus/xml",
+                                     "corpus/xml"};
   size_t d, n, total = 0;
   int bad;
 

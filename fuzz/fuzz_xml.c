@@ -1,0 +1,517 @@
+/*
+ * fuzz/fuzz_xml.c - XML harness helpers (see fuzz_xml.h).
+ *
+ * Oracles and decoders only, like fuzz.c: nothing here may hide a failure
+ * of the code under test. Walks use ng_xml_walk (iterative), so the
+ * checks work at any depth the parsers accept.
+ */
+#include "fuzz_xml.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ------------------------------------------------------- line, column */
+
+/* Bytes per code unit (1, 2 or 4), big-endian flag and BOM length of an
+ * input told by its first bytes; 0 units: an encoding not decoded here. */
+typedef struct xml_form {
+  size_t unit, bom;
+  int be;
+} xml_form;
+
+static int xml_starts(const uint8_t *d, size_t n, const char *p, size_t pn) {
+  return n >= pn && memcmp(d, p, pn) == 0;
+}
+
+/* An XML declaration naming an encoding in its first line: the harness
+ * cannot tell how its bytes decode, so positions go unchecked. */
+static int xml_declares_encoding(const uint8_t *d, size_t n) {
+  size_t i;
+
+  if (!xml_starts(d, n, "<?xml", 5))
+    return 0;
+  for (i = 5; i + 8 <= n && i < 256 && d[i] != '>'; i++)
+    if (memcmp(d + i, "encoding", 8) == 0)
+      return 1;
+  return 0;
+}
+
+static xml_form xml_form_of(const uint8_t *d, size_t n) {
+  xml_form f = {1, 0, 0};
+
+  if (xml_starts(d, n, "\0\0\xFE\xFF", 4) || xml_starts(d, n, "\xFF\xFE\0\0", 4) ||
+      xml_starts(d, n, "\0\0\0<", 4) || xml_starts(d, n, "<\0\0\0", 4)) {
+    f.unit = 0; /* UTF-32 and its relatives: iconv's */
+  } else if (xml_starts(d, n, "\xFE\xFF", 2) || xml_starts(d, n, "\xFF\xFE", 2)) {
+    f.unit = 2;
+    f.bom = 2;
+    f.be = d[0] == 0xFE;
+  } else if (xml_starts(d, n, "\0<\0?", 4) || xml_starts(d, n, "<\0?\0", 4)) {
+    f.unit = 2;
+    f.be = d[0] == 0;
+  } else if (xml_starts(d, n, "\xEF\xBB\xBF", 3)) {
+    f.bom = 3;
+    f.unit = xml_declares_encoding(d + 3, n - 3) ? 0 : 1;
+  } else if (xml_declares_encoding(d, n) || xml_starts(d, n, "\x4C\x6F\xA7\x94", 4)) {
+    f.unit = 0;
+  }
+  return f;
+}
+
+static uint32_t xml_unit_at(const uint8_t *d, const xml_form *f, size_t i) {
+  if (f->unit == 1)
+    return d[i];
+  return f->be ? (uint32_t)d[i] << 8 | d[i + 1]
+               : (uint32_t)d[i + 1] << 8 | d[i];
+}
+
+int ng_fuzz_xml_linecol(const uint8_t *data, size_t size, size_t off,
+                        size_t *line, size_t *col) {
+  xml_form f = xml_form_of(data, size);
+  size_t i, start, prev = 0;
+
+  if (f.unit == 0 || off < f.bom || (off - f.bom) % f.unit != 0 ||
+      off > size)
+    return -1;
+  *line = 1;
+  start = f.bom;
+  for (i = f.bom; i + f.unit <= off; i += f.unit) {
+    uint32_t u = xml_unit_at(data, &f, i);
+    if (u == '\r' || (u == '\n' && prev != '\r')) {
+      (*line)++;
+    }
+    if (u == '\r' || u == '\n')
+      start = i + f.unit;
+    prev = u;
+  }
+  *col = off - start + 1;
+  return 0;
+}
+
+int ng_fuzz_xml_check_result(const char *who, const uint8_t *data,
+                             size_t size, int rc, const ng_xml_doc *doc,
+                             const ng_error *err) {
+  if (doc != NULL && ng_xml_doc_node(doc) == NULL) {
+    ng_fuzz_fail("%s: a document without a DOCUMENT node", who);
+    return -1;
+  }
+  if (rc == NG_OK && doc != NULL && ng_xml_doc_root(doc) == NULL) {
+    ng_fuzz_fail("%s: NG_OK but the document has no root element", who);
+    return -1;
+  }
+  return ng_fuzz_check_outcome(who, data, size, rc, doc != NULL, err,
+                               ng_fuzz_xml_linecol);
+}
+
+/* ----------------------------------------------------------- DOM walks */
+
+static void xml_stat_max(ng_fuzz_xmlstat *st, size_t n) {
+  if (n > st->max_string)
+    st->max_string = n;
+}
+
+static void xml_stat_element(ng_fuzz_xmlstat *st, const ng_xml_node *n,
+                         size_t depth) {
+  size_t i, len;
+
+  st->elements++;
+  if (depth > st->depth)
+    st->depth = depth;
+  (void)ng_xml_name(n, &len);
+  xml_stat_max(st, len);
+  for (i = 0; i < ng_xml_attr_count(n); i++) {
+    const ng_xml_attr *a = ng_xml_attr_at(n, i);
+    st->attrs++;
+    (void)ng_xml_attr_name(a, &len);
+    xml_stat_max(st, len);
+    (void)ng_xml_attr_value(a, &len);
+    st->attr_bytes += len;
+    xml_stat_max(st, len);
+  }
+}
+
+static int xml_stat_enter(void *ud, const ng_xml_node *n, size_t depth) {
+  ng_fuzz_xmlstat *st = ud;
+  size_t len = 0;
+
+  st->nodes++;
+  (void)ng_xml_data(n, &len);
+  switch (ng_xml_type_of(n)) {
+  case NG_XML_ELEMENT:
+    xml_stat_element(st, n, depth);
+    break;
+  case NG_XML_TEXT:
+  case NG_XML_CDATA:
+    st->text_bytes += len;
+    break;
+  case NG_XML_COMMENT:
+    st->comments++;
+    break;
+  case NG_XML_PI:
+    st->pis++;
+    break;
+  case NG_XML_DOCTYPE:
+    st->doctypes++;
+    break;
+  default:
+    break;
+  }
+  xml_stat_max(st, len);
+  return 0;
+}
+
+void ng_fuzz_xml_stat(const ng_xml_node *n, ng_fuzz_xmlstat *st) {
+  memset(st, 0, sizeof *st);
+  (void)ng_xml_walk(n, xml_stat_enter, NULL, st);
+}
+
+int ng_fuzz_xml_check_expansion(const char *who, size_t size,
+                                const ng_fuzz_xmlstat *st,
+                                size_t max_entity_expansion) {
+  size_t cap = max_entity_expansion ? max_entity_expansion
+                                    : NG_DEFAULT_MAX_ENTITY_EXPANSION;
+  size_t got = st->text_bytes + st->attr_bytes;
+
+  if (got / 3 <= size || got - 3 * size <= cap)
+    return 0;
+  ng_fuzz_fail("%s: %zu bytes of text and values from %zu input bytes, "
+               "past the expansion limit %zu",
+               who, got, size, cap);
+  return -1;
+}
+
+/* --------------------------------------------------------- event checks */
+
+static int xev_bad(ng_fuzz_xmlev *ev, const char *why) {
+  if (!ev->bad)
+    snprintf(ev->why, sizeof ev->why, "%s (event %zu)", why, ev->count);
+  ev->bad = 1;
+  return 0; /* keep going: the parse result is checked too */
+}
+
+static int xev_tick(ng_fuzz_xmlev *ev) {
+  ev->count++;
+  return ev->stop_at != 0 && ev->count == ev->stop_at;
+}
+
+static int xev_grow(void **p, size_t *cap, size_t need, size_t each) {
+  size_t c = *cap ? *cap : 64;
+  void *q;
+
+  if (need <= *cap)
+    return 0;
+  while (c < need)
+    c *= 2;
+  q = realloc(*p, c * each);
+  if (q == NULL)
+    return -1;
+  *p = q;
+  *cap = c;
+  return 0;
+}
+
+static int xev_push(ng_fuzz_xmlev *ev, const char *name, size_t len) {
+  void *o = ev->open, *n = ev->names;
+
+  if (xev_grow(&o, &ev->open_cap, ev->sp + 1, sizeof *ev->open) != 0)
+    return -1;
+  ev->open = o;
+  if (xev_grow(&n, &ev->names_cap, ev->names_len + len, 1) != 0)
+    return -1;
+  ev->names = n;
+  ev->open[ev->sp++] = ev->names_len;
+  memcpy(ev->names + ev->names_len, name, len);
+  ev->names_len += len;
+  return 0;
+}
+
+static int xev_start(void *ud, const char *name, size_t len,
+                    const ng_xml_event_attr *attrs, size_t nattrs) {
+  ng_fuzz_xmlev *ev = ud;
+  size_t i;
+
+  if (ev->roots > 0)
+    xev_bad(ev, "element after the root element");
+  if (name == NULL || len == 0 || (nattrs > 0 && attrs == NULL))
+    xev_bad(ev, "start_element without a name or attributes");
+  else if (xev_push(ev, name, len) != 0)
+    xev_bad(ev, "harness out of memory");
+  ev->st.elements++;
+  if (ev->sp > ev->st.depth)
+    ev->st.depth = ev->sp;
+  xml_stat_max(&ev->st, len);
+  for (i = 0; attrs != NULL && i < nattrs; i++) {
+    if (attrs[i].name == NULL || attrs[i].value == NULL)
+      xev_bad(ev, "attribute without a name or value");
+    ev->st.attrs++;
+    ev->st.attr_bytes += attrs[i].value_len;
+    xml_stat_max(&ev->st, attrs[i].name_len);
+    xml_stat_max(&ev->st, attrs[i].value_len);
+  }
+  return xev_tick(ev);
+}
+
+static int xev_end(void *ud, const char *name, size_t len) {
+  ng_fuzz_xmlev *ev = ud;
+  size_t at;
+
+  if (ev->sp == 0)
+    return xev_bad(ev, "end_element without a start"), xev_tick(ev);
+  at = ev->open[--ev->sp];
+  if (name == NULL || ev->names_len - at != len ||
+      memcmp(ev->names + at, name, len) != 0)
+    xev_bad(ev, "end_element names another element");
+  ev->names_len = at;
+  if (ev->sp == 0)
+    ev->roots++;
+  return xev_tick(ev);
+}
+
+static int xev_text(void *ud, const char *data, size_t len, int is_cdata) {
+  ng_fuzz_xmlev *ev = ud;
+
+  (void)is_cdata;
+  if (ev->sp == 0)
+    xev_bad(ev, "text outside the root element");
+  if (data == NULL && len > 0)
+    xev_bad(ev, "NULL text");
+  ev->st.text_bytes += len;
+  return xev_tick(ev);
+}
+
+static int xev_comment(void *ud, const char *data, size_t len) {
+  ng_fuzz_xmlev *ev = ud;
+
+  if (data == NULL && len > 0)
+    xev_bad(ev, "NULL comment");
+  ev->st.comments++;
+  xml_stat_max(&ev->st, len);
+  return xev_tick(ev);
+}
+
+static int xev_pi(void *ud, const char *target, size_t tlen, const char *data,
+                 size_t dlen) {
+  ng_fuzz_xmlev *ev = ud;
+
+  if (target == NULL || tlen == 0 || data == NULL)
+    xev_bad(ev, "PI without a target or data");
+  ev->st.pis++;
+  xml_stat_max(&ev->st, dlen);
+  return xev_tick(ev);
+}
+
+static int xev_doctype(void *ud, const char *name, size_t nlen,
+                      const char *pubid, size_t plen, const char *sysid,
+                      size_t slen) {
+  ng_fuzz_xmlev *ev = ud;
+
+  (void)pubid;
+  (void)plen;
+  (void)sysid;
+  (void)slen;
+  if (name == NULL || nlen == 0 || ev->st.elements > 0 || ev->st.doctypes)
+    xev_bad(ev, "doctype without a name, twice or after an element");
+  ev->st.doctypes++;
+  return xev_tick(ev);
+}
+
+static int xev_skipped(void *ud, const char *name, size_t len) {
+  ng_fuzz_xmlev *ev = ud;
+
+  if (name == NULL || len == 0)
+    xev_bad(ev, "skipped entity without a name");
+  return xev_tick(ev);
+}
+
+void ng_fuzz_xml_events_init(ng_fuzz_xmlev *ev, ng_xml_events *cb,
+                             size_t stop_at) {
+  memset(ev, 0, sizeof *ev);
+  ev->stop_at = stop_at;
+  cb->start_element = xev_start;
+  cb->end_element = xev_end;
+  cb->text = xev_text;
+  cb->comment = xev_comment;
+  cb->pi = xev_pi;
+  cb->doctype = xev_doctype;
+  cb->skipped_entity = xev_skipped;
+  cb->ud = ev;
+}
+
+void ng_fuzz_xml_events_free(ng_fuzz_xmlev *ev) {
+  free(ev->open);
+  free(ev->names);
+  ev->open = NULL;
+  ev->names = NULL;
+}
+
+/* ------------------------------------------------------ per-engine oracle */
+
+/* Events of a parsed document must count what its DOM holds. */
+static int xml_events_match_dom(const char *who, const ng_fuzz_xmlev *ev,
+                            const ng_xml_doc *doc) {
+  ng_fuzz_xmlstat d;
+  const ng_fuzz_xmlstat *e = &ev->st;
+
+  ng_fuzz_xml_stat(ng_xml_doc_node(doc), &d);
+  if (e->elements == d.elements && e->attrs == d.attrs &&
+      e->attr_bytes == d.attr_bytes && e->text_bytes == d.text_bytes &&
+      e->comments == d.comments && e->pis == d.pis &&
+      e->doctypes == d.doctypes && e->depth == d.depth && ev->sp == 0)
+    return 0;
+  ng_fuzz_fail("%s: events %zu elements %zu attrs (%zu B) %zu text B %zu "
+               "comments %zu PIs %zu doctypes depth %zu; DOM %zu %zu (%zu B) "
+               "%zu B %zu %zu %zu depth %zu",
+               who, e->elements, e->attrs, e->attr_bytes, e->text_bytes,
+               e->comments, e->pis, e->doctypes, e->depth, d.elements,
+               d.attrs, d.attr_bytes, d.text_bytes, d.comments, d.pis,
+               d.doctypes, d.depth);
+  return -1;
+}
+
+/* Parses through the event API and compares with the DOM parse. */
+static int xml_engine_events(const char *who, const ng_xml_options *opt,
+                         const uint8_t *data, size_t size, int rc_dom,
+                         const ng_error *err_dom, const ng_xml_doc *doc) {
+  ng_fuzz_xmlev ev;
+  ng_xml_events cb;
+  ng_error err;
+  int rc, ret = 0;
+
+  ng_fuzz_xml_events_init(&ev, &cb, 0);
+  rc = ng_xml_parse_events(ng_fuzz_chars(data, size), size, opt, &cb, &err);
+  if (ev.bad) {
+    ng_fuzz_fail("%s: malformed events: %s", who, ev.why);
+    ret = -1;
+  } else if (ng_fuzz_check_agree(who, "events gave", rc, &err, "DOM gave",
+                                 rc_dom, err_dom, 1) != 0) {
+    ret = -1;
+  } else if (rc == NG_OK) {
+    ret = xml_events_match_dom(who, &ev, doc);
+  }
+  if (ret == 0)
+    ret = ng_fuzz_xml_check_expansion(who, size, &ev.st,
+                                      opt->limits.max_entity_expansion);
+  ng_fuzz_xml_events_free(&ev);
+  return ret;
+}
+
+/* ------------------------------------------------- the XML format */
+
+static const char *xml_engine_name(int e) {
+  return ng_xml_engine_name((ng_xml_engine)e);
+}
+
+static void xml_opts(ng_xml_options *opt, int e, size_t max_depth,
+                     const ng_alloc *alc) {
+  ng_xml_options_default(opt);
+  opt->engine = (ng_xml_engine)e;
+  opt->alc = alc;
+  if (max_depth != (size_t)-1)
+    opt->limits.max_depth = max_depth;
+}
+
+static int xml_parse(int e, size_t max_depth, const ng_alloc *alc,
+                     const uint8_t *data, size_t size, void **doc,
+                     ng_error *err) {
+  ng_xml_options opt;
+  ng_xml_doc *d = NULL;
+  int rc;
+
+  xml_opts(&opt, e, max_depth, alc);
+  rc = ng_xml_parse(ng_fuzz_chars(data, size), size, &opt, &d, err);
+  *doc = d;
+  return rc;
+}
+
+static int xml_check_result(const char *who, const uint8_t *data,
+                            size_t size, int rc, const void *doc,
+                            const ng_error *err) {
+  return ng_fuzz_xml_check_result(who, data, size, rc, doc, err);
+}
+
+static int xml_check_doc(const char *who, size_t size, const void *doc) {
+  ng_fuzz_xmlstat st;
+
+  ng_fuzz_xml_stat(ng_xml_doc_node(doc), &st);
+  return ng_fuzz_xml_check_expansion(who, size, &st, 0);
+}
+
+static int xml_events(const char *who, int e, const ng_alloc *alc,
+                      const uint8_t *data, size_t size, int rc,
+                      const ng_error *err, const void *doc) {
+  ng_xml_options opt;
+
+  xml_opts(&opt, e, (size_t)-1, alc);
+  return xml_engine_events(who, &opt, data, size, rc, err, doc);
+}
+
+static size_t xml_depth(const void *doc) {
+  ng_fuzz_xmlstat st;
+
+  ng_fuzz_xml_stat(ng_xml_doc_node(doc), &st);
+  return st.depth;
+}
+
+static int xml_equal(const void *a, const void *b) {
+  return ng_xml_equal(ng_xml_doc_node(a), ng_xml_doc_node(b));
+}
+
+static void xml_free(void *doc) { ng_xml_doc_free(doc); }
+
+const ng_fuzz_format ng_fuzz_xml = {
+    xml_engine_name, xml_parse, xml_check_result, xml_check_doc,
+    xml_events,      xml_depth, xml_equal,        xml_free,
+};
+
+int ng_fuzz_xml_engine(ng_xml_engine e, const uint8_t *data, size_t size) {
+  return ng_fuzz_engine(&ng_fuzz_xml, (int)e, data, size);
+}
+
+int ng_fuzz_xml_engines(const uint8_t *data, size_t size) {
+  int e, ret = 0;
+
+  for (e = 0; e < NG_XML_ENGINE_COUNT && ret == 0; e++)
+    ret = ng_fuzz_xml_engine((ng_xml_engine)e, data, size);
+  return ret;
+}
+
+/* -------------------------------------------------------- byte decoding */
+
+/* The option flags this build has (any other bit is NG_EINVAL). */
+#ifdef NG_XML_NAMESPACES
+#define NG_FUZZ_XML_FLAGS (NG_XML_KEEP_CDATA | NG_XML_NAMESPACES)
+#else
+#define NG_FUZZ_XML_FLAGS NG_XML_KEEP_CDATA
+#endif
+
+/*
+ * Header layout (NG_FUZZ_XML_SETTINGS_BYTES = 9):
+ *   [0] bits 0-2 engine (mod NG_XML_ENGINE_COUNT), 3-5 flags (NG_XML_*
+ *       bits, unknown ones dropped), 6 event API, 7 fail every
+ *       allocation from fail_at on
+ *   [1] max_depth  [2] max_stack (x4 KiB)  [3] max_input  [4] max_string
+ *   [5] max_memory (x1 KiB)  [6] max_entity_expansion
+ *   [7..8] fail_at, little endian
+ */
+void ng_fuzz_xml_decode_settings(ng_fuzz_reader *r, ng_fuzz_xml_settings *s) {
+  uint8_t b0 = ng_fuzz_byte(r), lo, hi;
+  ng_limits *l = &s->opt.limits;
+
+  memset(s, 0, sizeof *s);
+  ng_xml_options_default(&s->opt);
+  s->opt.engine = (ng_xml_engine)((b0 & 7u) % NG_XML_ENGINE_COUNT);
+  s->opt.flags = (b0 >> 3) & 7u;
+  s->opt.flags &= NG_FUZZ_XML_FLAGS;
+  s->events = (b0 >> 6) & 1u;
+  s->fail_after = (b0 >> 7) & 1u;
+  l->max_depth = ng_fuzz_limit(ng_fuzz_byte(r), 1);
+  l->max_stack = ng_fuzz_limit(ng_fuzz_byte(r), 4096);
+  l->max_input = ng_fuzz_limit(ng_fuzz_byte(r), 1);
+  l->max_string = ng_fuzz_limit(ng_fuzz_byte(r), 1);
+  l->max_memory = ng_fuzz_limit(ng_fuzz_byte(r), 1024);
+  l->max_entity_expansion = ng_fuzz_limit(ng_fuzz_byte(r), 1);
+  lo = ng_fuzz_byte(r);
+  hi = ng_fuzz_byte(r);
+  s->fail_at = (size_t)lo | ((size_t)hi << 8);
+}
