@@ -81,6 +81,15 @@ const char *ng_fuzz_chars(const uint8_t *data, size_t size) {
   return size == 0 || data == NULL ? "" : (const char *)data;
 }
 
+uint64_t ng_fuzz_hash(const uint8_t *d, size_t n) {
+  uint64_t h = 1469598103934665603ull;
+  size_t i;
+
+  for (i = 0; i < n; i++)
+    h = (h ^ d[i]) * 1099511628211ull;
+  return h;
+}
+
 const char *ng_fuzz_error_str(const ng_error *e, char *buf, size_t n) {
   snprintf(buf, n, "%s@%zu (line %zu col %zu depth %zu: %s)",
            ng_err_name(e->code), e->offset, e->line, e->column, e->depth,
@@ -159,8 +168,7 @@ int ng_fuzz_check_result(const char *who, const uint8_t *data, size_t size,
     ng_fuzz_fail("%s: NG_OK with a document without a root", who);
     return -1;
   }
-  return ng_fuzz_check_outcome(who, data, size, rc, doc != NULL, err,
-                               line_col);
+  return ng_fuzz_check_outcome(who, data, size, rc, doc != NULL, err, line_col);
 }
 
 int ng_fuzz_check_alloc(const char *who, const ng_failalloc *fa) {
@@ -172,8 +180,7 @@ int ng_fuzz_check_alloc(const char *who, const ng_failalloc *fa) {
   return 0;
 }
 
-static const char *outcome_str(int rc, const ng_error *e, char *buf,
-                               size_t n) {
+static const char *outcome_str(int rc, const ng_error *e, char *buf, size_t n) {
   return rc == NG_OK ? "OK" : ng_fuzz_error_str(e, buf, n);
 }
 
@@ -207,6 +214,112 @@ int ng_fuzz_check_unlimited(const char *who, int rc, const ng_error *err,
   return 0;
 }
 
+int ng_fuzz_limit_of(int rc, const ng_limits *l, size_t *value) {
+  switch (rc) {
+  case NG_EDEPTH:
+    *value = l->max_depth;
+    return 1;
+  case NG_ESTACK:
+    *value = l->max_stack;
+    return 1;
+  case NG_EINPUTLIMIT:
+    *value = l->max_input;
+    return 1;
+  case NG_ESTRLIMIT:
+    *value = l->max_string;
+    return 1;
+  case NG_EMEMLIMIT:
+    *value = l->max_memory;
+    return 1;
+  case NG_EENTITYLIMIT:
+    *value = l->max_entity_expansion;
+    return 1;
+  default:
+    return 0;
+  }
+}
+
+int ng_fuzz_check_enomem(const char *op, int rc, const ng_failalloc *fa) {
+  if (fa->failed == 0 || rc == NG_ENOMEM)
+    return 0;
+  ng_fuzz_fail("options: allocation %zu failed during %s, which returned "
+               "%s",
+               fa->fail_at ? fa->fail_at : fa->fail_after, op, ng_err_name(rc));
+  return -1;
+}
+
+int ng_fuzz_check_step(const char *op, int rc, const ng_failalloc *fa,
+                       size_t failed_before) {
+  if (fa->failed != failed_before)
+    return ng_fuzz_check_enomem(op, rc, fa) != 0 ? -1 : 1;
+  if (rc == NG_OK)
+    return 0;
+  ng_fuzz_fail("options: %s failed: %s", op, ng_err_name(rc));
+  return -1;
+}
+
+/* A limit error when the unlimited parse succeeded: must be real. */
+static int limit_real(int rc, const ng_limits *l, const ng_fuzz_extent *ext) {
+  if (rc == NG_EDEPTH && ext->depth <= l->max_depth) {
+    ng_fuzz_fail("options: EDEPTH with max_depth %zu, document is %zu deep",
+                 l->max_depth, ext->depth);
+    return -1;
+  }
+  if (rc == NG_ESTRLIMIT && ext->max_string != (size_t)-1 &&
+      ext->max_string <= l->max_string) {
+    ng_fuzz_fail("options: ESTRLIMIT with max_string %zu, longest is %zu",
+                 l->max_string, ext->max_string);
+    return -1;
+  }
+  return 0;
+}
+
+/* Limits that need no setting to fire: the machine stack, and XML's
+ * amplification ratio, which applies whatever max_entity_expansion is. */
+static int limit_unset(int rc) {
+  return rc == NG_ESTACK || rc == NG_EENTITYLIMIT;
+}
+
+int ng_fuzz_check_limited(const ng_limits *l, size_t n, int rc,
+                          const ng_error *err, int rrc, const ng_error *rerr,
+                          const ng_fuzz_extent *ext, int same_doc) {
+  size_t lim = 0;
+  char a[160], b[160];
+  int is_limit = ng_fuzz_limit_of(rc, l, &lim);
+
+  if (is_limit && lim == 0 && !limit_unset(rc)) {
+    ng_fuzz_fail("options: %s although that limit is not set", ng_err_name(rc));
+    return -1;
+  }
+  if ((l->max_input && n > l->max_input) != (rc == NG_EINPUTLIMIT)) {
+    ng_fuzz_fail("options: %zu bytes, max_input %zu, result %s", n,
+                 l->max_input, ng_err_name(rc));
+    return -1;
+  }
+  if (rrc == NG_ENOMEM || rrc == NG_ESTACK)
+    return 0; /* the unlimited parse hit the machine's limits: no verdict */
+  if (rrc == NG_OK) {
+    if (rc == NG_OK && !same_doc) {
+      ng_fuzz_fail("options: limited and unlimited documents differ");
+      return -1;
+    }
+    if (rc != NG_OK && !is_limit) {
+      ng_fuzz_fail("options: %s, unlimited parse succeeds",
+                   ng_fuzz_error_str(err, a, sizeof a));
+      return -1;
+    }
+    return rc != NG_OK ? limit_real(rc, l, ext) : 0;
+  }
+  if (rc == NG_OK || (!is_limit && !ng_fuzz_same_error(err, rerr)) ||
+      (is_limit && rc != NG_EINPUTLIMIT && err->offset > rerr->offset)) {
+    ng_fuzz_fail("options: limited %s, unlimited %s",
+                 rc == NG_OK ? "OK" : ng_fuzz_error_str(err, a, sizeof a),
+                 ng_fuzz_error_str(rerr, b, sizeof b));
+    return -1;
+  }
+  return 0;
+}
+
 /* ------------------------------------------------------ document walks */
 
 static int stat_enter(void *ud, const ng_json_value *v, size_t depth) {
@@ -232,13 +345,7 @@ void ng_fuzz_doc_stat(const ng_json_value *root, ng_fuzz_docstat *st) {
   (void)ng_json_walk(root, stat_enter, NULL, st);
 }
 
-/* A growable byte buffer for pointer paths. */
-typedef struct fz_buf {
-  char *p;
-  size_t n, cap;
-} fz_buf;
-
-static int fz_put(fz_buf *b, const char *s, size_t n) {
+int ng_fuzz_put(ng_fuzz_buf *b, const char *s, size_t n) {
   size_t cap = b->cap ? b->cap : 64;
   char *q;
 
@@ -258,25 +365,44 @@ copy:
   return 0;
 }
 
+int ng_fuzz_buf_sink(void *ud, const char *data, size_t len) {
+  ng_fuzz_buf *b = ud;
+
+  if (ng_fuzz_put(b, data, len) == 0)
+    return 0;
+  b->oom = 1;
+  return 1;
+}
+
+int ng_fuzz_same_bytes(const char *what, const char *a, size_t na,
+                       const char *b, size_t nb) {
+  if (na == nb && (na == 0 || memcmp(a, b, na) == 0))
+    return 0;
+  ng_fuzz_fail("%s: %zu bytes \"%.*s\" vs %zu bytes \"%.*s\"", what, na,
+               (int)(na > 120 ? 120 : na), a, nb, (int)(nb > 120 ? 120 : nb),
+               b);
+  return -1;
+}
+
 /* Appends "/token" for child c of p, escaping ~ and / in keys. */
-static int path_step(fz_buf *b, const ng_json_value *p,
+static int path_step(ng_fuzz_buf *b, const ng_json_value *p,
                      const ng_json_value *c) {
   const ng_json_value *s;
   char num[32];
   size_t i = 0;
 
-  if (fz_put(b, "/", 1) != 0)
+  if (ng_fuzz_put(b, "/", 1) != 0)
     return -1;
   if (p->type == NG_JSON_ARRAY) {
     for (s = p->as.head; s != NULL && s != c; s = ng_json_next(s))
       i++;
     snprintf(num, sizeof num, "%zu", i);
-    return fz_put(b, num, strlen(num));
+    return ng_fuzz_put(b, num, strlen(num));
   }
   for (i = 0; i < ng_json_key_len(c); i++) {
     const char *k = ng_json_key(c, NULL);
     const char *esc = k[i] == '~' ? "~0" : k[i] == '/' ? "~1" : 0;
-    if (esc ? fz_put(b, esc, 2) : fz_put(b, k + i, 1))
+    if (esc ? ng_fuzz_put(b, esc, 2) : ng_fuzz_put(b, k + i, 1))
       return -1;
   }
   return 0;
@@ -302,7 +428,7 @@ static int shadowed(const ng_json_value *p, const ng_json_value *c) {
  * Builds v's pointer into b: ancestors collected, then written root-down.
  * Returns 0, 1 if v sits below a shadowed duplicate key, -1 on no memory.
  */
-static int path_of(fz_buf *b, const ng_json_value *v) {
+static int path_of(ng_fuzz_buf *b, const ng_json_value *v) {
   const ng_json_value **chain = NULL, *x;
   size_t n = 0, i;
   int rc = 0;
@@ -328,7 +454,7 @@ static int path_of(fz_buf *b, const ng_json_value *v) {
 typedef struct ptr_walk {
   const ng_json_value *root;
   size_t every, seen, checked, max;
-  fz_buf buf;
+  ng_fuzz_buf buf;
   int bad;
 } ptr_walk;
 
@@ -605,9 +731,8 @@ static int json_parse(int e, size_t max_depth, const ng_alloc *alc,
   return rc;
 }
 
-static int json_check_result(const char *who, const uint8_t *data,
-                             size_t size, int rc, const void *doc,
-                             const ng_error *err) {
+static int json_check_result(const char *who, const uint8_t *data, size_t size,
+                             int rc, const void *doc, const ng_error *err) {
   return ng_fuzz_check_result(who, data, size, rc, doc, err);
 }
 
@@ -693,8 +818,8 @@ typedef struct task_parse {
 static int task_parse_fn(void *arg) {
   task_parse *t = arg;
 
-  t->rc = t->f->parse(t->engine, (size_t)-1, NULL, t->data, t->size,
-                      &t->doc, &t->err);
+  t->rc = t->f->parse(t->engine, (size_t)-1, NULL, t->data, t->size, &t->doc,
+                      &t->err);
   return 0;
 }
 

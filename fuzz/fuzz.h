@@ -81,9 +81,12 @@ __attribute__((format(printf, 1, 2)))
 #endif
 void ng_fuzz_log(const char *fmt, ...);
 
+/* FNV-1a of the input: picks a place (an event to stop at) that stays
+ * the same when the input is replayed. */
+uint64_t ng_fuzz_hash(const uint8_t *d, size_t n);
+
 /* Non-NULL pointer for an empty input (parsers may want data != NULL). */
 const char *ng_fuzz_chars(const uint8_t *data, size_t size);
-
 
 /*
  * Computes the line and column error.h gives offset off of data[0..size)
@@ -160,6 +163,63 @@ int ng_fuzz_check_pointers(const ng_json_value *root, size_t max);
  */
 int ng_fuzz_check_alloc(const char *who, const ng_failalloc *fa);
 
+/* A growable byte buffer (free p when done). */
+typedef struct ng_fuzz_buf {
+  char *p;       /* bytes, not NUL-terminated; NULL while empty */
+  size_t n, cap; /* used / allocated */
+  int oom;       /* 1 after ng_fuzz_buf_sink ran out of memory */
+} ng_fuzz_buf;
+
+/* Appends s[0..n); 0, or -1 when the harness is out of memory. */
+int ng_fuzz_put(ng_fuzz_buf *b, const char *s, size_t n);
+
+/* A writer sink (ud: an ng_fuzz_buf) collecting everything; returns 1
+ * (stop) and sets oom when out of memory. */
+int ng_fuzz_buf_sink(void *ud, const char *data, size_t len);
+
+/* Reports unless a[0..na) and b[0..nb) are the same bytes, both shown
+ * after "what: ". Returns 0 or -1. */
+int ng_fuzz_same_bytes(const char *what, const char *a, size_t na,
+                       const char *b, size_t nb);
+
+/* ------------------------------------------------- limits, failures */
+
+/* 1 when rc is a limit breach; stores the ng_limits field it names. */
+int ng_fuzz_limit_of(int rc, const ng_limits *l, size_t *value);
+
+/* After the counting allocator refused an allocation during op, op must
+ * have returned NG_ENOMEM. Returns 0 or -1 (reported). */
+int ng_fuzz_check_enomem(const char *op, int rc, const ng_failalloc *fa);
+
+/*
+ * One operation (op) after a good parse, through the counting allocator:
+ * returns 1 when an allocation was refused during it (failed grew past
+ * failed_before) and op reported NG_ENOMEM (stop here: done), 0 when
+ * nothing was refused and op succeeded, -1 otherwise (reported).
+ */
+int ng_fuzz_check_step(const char *op, int rc, const ng_failalloc *fa,
+                       size_t failed_before);
+
+/* What limits measure in a document: its deepest nesting and its longest
+ * string ((size_t)-1: the format cannot tell from the document alone). */
+typedef struct ng_fuzz_extent {
+  size_t depth;
+  size_t max_string;
+} ng_fuzz_extent;
+
+/*
+ * Limits only cut a parse short. A parse of n bytes under limits l gave
+ * rc/err; the same options unlimited gave rrc/rerr (and, on success, a
+ * document measuring ext; same_doc: both succeeded with equal documents).
+ * A limited parse that succeeds gives the unlimited document; one that
+ * fails names a limit that is set and really exceeded (EINPUTLIMIT
+ * exactly when n > max_input) at or before the unlimited error, or gives
+ * exactly the unlimited error. Returns 0 or -1 (reported).
+ */
+int ng_fuzz_check_limited(const ng_limits *l, size_t n, int rc,
+                          const ng_error *err, int rrc, const ng_error *rerr,
+                          const ng_fuzz_extent *ext, int same_doc);
+
 /* ------------------------------------------------------- event checks */
 
 /*
@@ -193,8 +253,8 @@ typedef struct ng_fuzz_format {
   int (*parse)(int e, size_t max_depth, const ng_alloc *alc,
                const uint8_t *data, size_t size, void **doc, ng_error *err);
   /* The outcome contract (ng_fuzz_check_outcome with the format's lines). */
-  int (*check_result)(const char *who, const uint8_t *data, size_t size,
-                      int rc, const void *doc, const ng_error *err);
+  int (*check_result)(const char *who, const uint8_t *data, size_t size, int rc,
+                      const void *doc, const ng_error *err);
   /* Format-specific checks of a document parsed with default limits. */
   int (*check_doc)(const char *who, size_t size, const void *doc);
   /* Parses again through the event API (same engine and allocator) and
@@ -202,9 +262,9 @@ typedef struct ng_fuzz_format {
   int (*events)(const char *who, int e, const ng_alloc *alc,
                 const uint8_t *data, size_t size, int rc, const ng_error *err,
                 const void *doc);
-  size_t (*depth)(const void *doc);            /* deepest nesting */
+  size_t (*depth)(const void *doc);           /* deepest nesting */
   int (*equal)(const void *a, const void *b); /* documents equal */
-  void (*free)(void *doc);                     /* NULL is a no-op */
+  void (*free)(void *doc);                    /* NULL is a no-op */
 } ng_fuzz_format;
 
 extern const ng_fuzz_format ng_fuzz_json;

@@ -53,7 +53,7 @@ GEN_C    := $(GEN_RE_C) $(GEN_Y_C)
 TARGETS  := $(basename $(notdir $(wildcard fuzz/json_*.c fuzz/xml_*.c \
                                             fuzz/stack_*.c)))
 SUPPORT  := fuzz/fuzz.c fuzz/fuzz_xml.c tests/support/failalloc.c
-MUT_C    := fuzz/mutator/nestmut.c
+MUT_C    := fuzz/mutator/nestmut.c fuzz/mutator/xmlmut.c
 
 VARIANTS := afl cmplog asan libfuzzer replay cov
 
@@ -135,13 +135,14 @@ $(FB)/tools/gen_nesting: fuzz/gen/gen_nesting.c fuzz/gen/gen_nesting.h
 	@mkdir -p $(@D)
 	$(HOSTCC) -std=c11 -O2 -D_POSIX_C_SOURCE=200809L $(WARN) -o $@ $<
 
-$(FB)/tools/nestmut.so: $(MUT_C) fuzz/mutator/afl.c fuzz/mutator/nestmut.h
+$(FB)/tools/nestmut.so: $(MUT_C) fuzz/mutator/afl.c fuzz/mutator/nestmut.h \
+                        fuzz/mutator/xmlmut.h
 	@mkdir -p $(@D)
 	$(HOSTCC) -std=c11 -O2 -fPIC -shared -D_POSIX_C_SOURCE=200809L $(WARN) \
 	  -o $@ $(MUT_C) fuzz/mutator/afl.c
 
 $(FB)/tools/mutator-selftest: $(MUT_C) fuzz/mutator/selftest.c \
-                              fuzz/mutator/nestmut.h
+                              fuzz/mutator/nestmut.h fuzz/mutator/xmlmut.h
 	@mkdir -p $(@D)
 	$(CLANG) -std=c11 -g -O1 -D_POSIX_C_SOURCE=200809L $(WARN) \
 	  -fsanitize=address,undefined -fno-sanitize-recover=all \

@@ -26,8 +26,8 @@ int ng_fuzz_xml_linecol(const uint8_t *data, size_t size, size_t off,
 
 /* The outcome contract of an XML parse (ng_fuzz_check_outcome with a
  * DOCUMENT node standing for the document). Returns 0 or -1. */
-int ng_fuzz_xml_check_result(const char *who, const uint8_t *data,
-                             size_t size, int rc, const ng_xml_doc *doc,
+int ng_fuzz_xml_check_result(const char *who, const uint8_t *data, size_t size,
+                             int rc, const ng_xml_doc *doc,
                              const ng_error *err);
 
 /* Statistics of an XML subtree gathered in one walk. */
@@ -53,16 +53,16 @@ void ng_fuzz_xml_stat(const ng_xml_node *n, ng_fuzz_xmlstat *st);
  * stop_at-th event return nonzero (the parse then ends in NG_ECANCELED).
  */
 typedef struct ng_fuzz_xmlev {
-  ng_fuzz_xmlstat st;   /* counts, as for a DOM (nodes unused) */
+  ng_fuzz_xmlstat st;    /* counts, as for a DOM (nodes unused) */
   size_t count, stop_at; /* events so far / when to stop */
-  size_t sp;            /* open elements */
-  size_t *open;         /* per open element: its name's offset in names */
-  size_t open_cap;      /* entries of open */
-  char *names;          /* open element names, end to end */
+  size_t sp;             /* open elements */
+  size_t *open;          /* per open element: its name's offset in names */
+  size_t open_cap;       /* entries of open */
+  char *names;           /* open element names, end to end */
   size_t names_len, names_cap; /* bytes used / allocated */
-  int roots;            /* root elements closed */
-  int bad;              /* 1 after a malformed event */
-  char why[96];         /* what was malformed */
+  int roots;                   /* root elements closed */
+  int bad;                     /* 1 after a malformed event */
+  char why[96];                /* what was malformed */
 } ng_fuzz_xmlev;
 
 void ng_fuzz_xml_events_init(ng_fuzz_xmlev *ev, ng_xml_events *cb,
@@ -70,10 +70,12 @@ void ng_fuzz_xml_events_init(ng_fuzz_xmlev *ev, ng_xml_events *cb,
 void ng_fuzz_xml_events_free(ng_fuzz_xmlev *ev);
 
 /*
- * The expansion oracle: text and attribute bytes a parse delivered
- * (events or DOM) may exceed what the input itself can spell (3 bytes of
- * UTF-8 per input byte, for Latin-1 and UTF-16 inputs) by at most the
- * entity expansion limit (0: the default). Returns 0 or -1 (reported).
+ * The expansion oracle, over what a parse delivered (events or DOM),
+ * beyond what the input itself spells (3 bytes of UTF-8 per input byte,
+ * for Latin-1 and UTF-16 inputs): text at most the entity expansion limit
+ * (0: the default 1 MiB) more, text and attribute values together at
+ * most the amplification limit more (8 MiB, or 100 times the input; it
+ * also bounds attribute defaults). Returns 0 or -1 (reported).
  */
 int ng_fuzz_xml_check_expansion(const char *who, size_t size,
                                 const ng_fuzz_xmlstat *st,

@@ -1,11 +1,11 @@
 /*
  * fuzz/json_differential.c - every engine must give the same answer.
  *
- * The input is parsed by every engine under three option sets: the defaults; duplicate keys rejected
- * with big integers rejected; last-wins duplicates with lone surrogates
- * allowed (the last two only when the input has an object, a \u escape
- * or a 20-digit number, which is all they act on). The engines must agree
- * on the DOM (ng_json_equal) or on the error: code, offset, line, column
+ * The input is parsed by every engine under three option sets: the defaults;
+ * duplicate keys rejected with big integers rejected; last-wins duplicates with
+ * lone surrogates allowed (the last two only when the input has an object, a \u
+ * escape or a 20-digit number, which is all they act on). The engines must
+ * agree on the DOM (ng_json_equal) or on the error: code, offset, line, column
  * and depth. Inputs that break the default max_depth are compared again
  * with max_depth=0, so the engines' deep paths (growable stack, heap
  * stacks, lemon's stack) are compared too. For a valid document the event
@@ -100,15 +100,6 @@ static int diff_relevant(const uint8_t *d, size_t n, int digits) {
   return 0;
 }
 
-static uint64_t diff_hash(const uint8_t *d, size_t n) {
-  uint64_t h = 1469598103934665603ull;
-  size_t i;
-
-  for (i = 0; i < n; i++)
-    h = (h ^ d[i]) * 1099511628211ull;
-  return h;
-}
-
 /* Stops the event API at the same event in every engine. */
 static int diff_cancel(const uint8_t *data, size_t size,
                        const ng_json_value *root) {
@@ -124,7 +115,7 @@ static int diff_cancel(const uint8_t *data, size_t size,
 
   ng_fuzz_doc_stat(root, &st);
   total = st.nodes + st.containers + st.members;
-  k = 1 + (size_t)(diff_hash(data, size) % total);
+  k = 1 + (size_t)(ng_fuzz_hash(data, size) % total);
   ng_json_options_default(&opt);
   for (e = 0; e < NG_JSON_ENGINE_COUNT && ret == 0; e++) {
     opt.engine = e;

@@ -25,29 +25,6 @@
 
 #include <string.h>
 
-/* 1 when rc is a limit breach; stores the limit it names. */
-static int opt_limit_of(int rc, const ng_limits *l, size_t *value) {
-  switch (rc) {
-  case NG_EDEPTH:
-    *value = l->max_depth;
-    return 1;
-  case NG_ESTACK:
-    *value = l->max_stack;
-    return 1;
-  case NG_EINPUTLIMIT:
-    *value = l->max_input;
-    return 1;
-  case NG_ESTRLIMIT:
-    *value = l->max_string;
-    return 1;
-  case NG_EMEMLIMIT:
-    *value = l->max_memory;
-    return 1;
-  default:
-    return 0;
-  }
-}
-
 /* A successful limited document must respect its limits. */
 static int opt_check_doc(const ng_json_doc *doc, const ng_limits *l) {
   ng_fuzz_docstat st;
@@ -76,77 +53,27 @@ static int opt_reference(const ng_json_options *lim, const char *data, size_t n,
   return ng_json_parse(data, n, &opt, doc, err);
 }
 
-/* A limit error when the unlimited parse succeeded: must be real. */
-static int opt_limit_real(int rc, const ng_limits *l, const ng_json_doc *ref) {
-  ng_fuzz_docstat st;
-
-  ng_fuzz_doc_stat(ng_json_doc_root(ref), &st);
-  if (rc == NG_EDEPTH && st.depth <= l->max_depth) {
-    ng_fuzz_fail("options: EDEPTH with max_depth %zu, document is %zu deep",
-                 l->max_depth, st.depth);
-    return -1;
-  }
-  if (rc == NG_ESTRLIMIT && st.max_string <= l->max_string) {
-    ng_fuzz_fail("options: ESTRLIMIT with max_string %zu, longest is %zu",
-                 l->max_string, st.max_string);
-    return -1;
-  }
-  return 0;
-}
-
 /* Limited result (rc, doc, err) against the unlimited one. */
 static int opt_compare(const ng_json_options *o, const char *data, size_t n,
                        int rc, const ng_json_doc *doc, const ng_error *err) {
-  const ng_limits *l = &o->limits;
   ng_json_doc *ref = NULL;
+  ng_fuzz_docstat st;
+  ng_fuzz_extent ext = {0, 0};
   ng_error rerr;
-  size_t lim = 0;
-  char a[160], b[160];
-  int rrc, is_limit = opt_limit_of(rc, l, &lim), ret = 0;
+  int rrc, ret;
 
-  if (is_limit && lim == 0 && rc != NG_ESTACK) {
-    ng_fuzz_fail("options: %s although that limit is not set", ng_err_name(rc));
-    return -1;
-  }
-  if ((l->max_input && n > l->max_input) != (rc == NG_EINPUTLIMIT)) {
-    ng_fuzz_fail("options: %zu bytes, max_input %zu, result %s", n,
-                 l->max_input, ng_err_name(rc));
-    return -1;
-  }
   rrc = opt_reference(o, data, n, &ref, &rerr);
-  if (rrc == NG_ENOMEM || rrc == NG_ESTACK) {
-    ret = 0; /* the unlimited parse hit the machine's limits: no verdict */
-  } else if (rrc == NG_OK) {
-    if (rc == NG_OK &&
-        !ng_json_equal(ng_json_doc_root(ref), ng_json_doc_root(doc))) {
-      ng_fuzz_fail("options: limited and unlimited DOMs differ");
-      ret = -1;
-    } else if (rc != NG_OK && !is_limit) {
-      ng_fuzz_fail("options: %s, unlimited parse succeeds",
-                   ng_fuzz_error_str(err, a, sizeof a));
-      ret = -1;
-    } else if (rc != NG_OK) {
-      ret = opt_limit_real(rc, l, ref);
-    }
-  } else if (rc == NG_OK || (!is_limit && !ng_fuzz_same_error(err, &rerr)) ||
-             (is_limit && rc != NG_EINPUTLIMIT && err->offset > rerr.offset)) {
-    ng_fuzz_fail("options: limited %s, unlimited %s",
-                 rc == NG_OK ? "OK" : ng_fuzz_error_str(err, a, sizeof a),
-                 ng_fuzz_error_str(&rerr, b, sizeof b));
-    ret = -1;
+  if (rrc == NG_OK) {
+    ng_fuzz_doc_stat(ng_json_doc_root(ref), &st);
+    ext.depth = st.depth;
+    ext.max_string = st.max_string;
   }
+  ret = ng_fuzz_check_limited(
+      &o->limits, n, rc, err, rrc, &rerr, &ext,
+      rc == NG_OK && rrc == NG_OK &&
+          ng_json_equal(ng_json_doc_root(ref), ng_json_doc_root(doc)));
   ng_json_doc_free(ref);
   return ret;
-}
-
-/* After an allocation failed, op must have reported NG_ENOMEM. */
-static int opt_enomem(const char *op, int rc, const ng_failalloc *fa) {
-  if (fa->failed == 0 || rc == NG_ENOMEM)
-    return 0;
-  ng_fuzz_fail("options: allocation %zu failed during %s, which returned "
-               "%s",
-               fa->fail_at ? fa->fail_at : fa->fail_after, op, ng_err_name(rc));
-  return -1;
 }
 
 /* Copy and write through the failing allocator after a good parse. */
@@ -154,26 +81,22 @@ static int opt_after(const ng_json_value *root, ng_failalloc *fa) {
   ng_json_doc *copy = NULL;
   char *out = NULL;
   size_t len = 0, before = fa->failed;
-  int rc;
+  int rc, step;
 
   rc = ng_json_copy(root, &fa->alc, &copy);
-  if (fa->failed != before)
-    return opt_enomem("copy", rc, fa) != 0 || copy != NULL ? -1 : 0;
-  if (rc != NG_OK || !ng_json_equal(root, ng_json_doc_root(copy))) {
-    ng_fuzz_fail("options: copy gave %s or a different DOM", ng_err_name(rc));
-    ng_json_doc_free(copy);
-    return -1;
+  step = ng_fuzz_check_step("copy", rc, fa, before);
+  if (step == 0 && !ng_json_equal(root, ng_json_doc_root(copy))) {
+    ng_fuzz_fail("options: copy gave a different DOM");
+    step = -1;
   }
   ng_json_doc_free(copy);
+  if (step != 0)
+    return step < 0 ? -1 : 0;
   rc = ng_json_write(root, NG_JSON_WRITE_PRETTY, &fa->alc, &out, &len);
-  if (fa->failed != before)
-    return opt_enomem("write", rc, fa);
-  if (rc != NG_OK) {
-    ng_fuzz_fail("options: write failed: %s", ng_err_name(rc));
-    return -1;
-  }
-  fa->alc.free(fa->alc.ctx, out, len + 1);
-  return 0;
+  step = ng_fuzz_check_step("write", rc, fa, before);
+  if (step == 0)
+    fa->alc.free(fa->alc.ctx, out, len + 1);
+  return step < 0 ? -1 : 0;
 }
 
 static int opt_dom(const ng_json_options *o, const char *data, size_t n,
@@ -186,7 +109,7 @@ static int opt_dom(const ng_json_options *o, const char *data, size_t n,
   ret =
       ng_fuzz_check_result("options", (const uint8_t *)data, n, rc, doc, &err);
   if (ret == 0)
-    ret = opt_enomem("parse", rc, fa);
+    ret = ng_fuzz_check_enomem("parse", rc, fa);
   if (ret == 0 && fa->failed == 0)
     ret = opt_compare(o, data, n, rc, doc, &err);
   if (ret == 0 && rc == NG_OK)
@@ -216,7 +139,7 @@ static int opt_events(const ng_json_options *o, const char *data, size_t n,
     return -1;
   }
   if (fa->failed != 0)
-    return opt_enomem("parse_events", rc, fa);
+    return ng_fuzz_check_enomem("parse_events", rc, fa);
   /* Duplicate-key policies belong to the DOM builder: events report
    * every member, so compare with a DOM that keeps duplicates. */
   dom_opt.alc = NULL;

@@ -27,33 +27,6 @@ static int is_box(const ng_json_value *v) {
   return v->type == NG_JSON_ARRAY || v->type == NG_JSON_OBJECT;
 }
 
-typedef struct rt_sink {
-  char *p;
-  size_t n, cap;
-  int oom;
-} rt_sink;
-
-static int rt_collect(void *ud, const char *data, size_t len) {
-  rt_sink *s = ud;
-  size_t cap = s->cap ? s->cap : 256;
-  char *q;
-
-  if (len > s->cap - s->n) {
-    while (cap - s->n < len)
-      cap *= 2;
-    q = realloc(s->p, cap);
-    if (q == NULL) {
-      s->oom = 1;
-      return 1;
-    }
-    s->p = q;
-    s->cap = cap;
-  }
-  memcpy(s->p + s->n, data, len);
-  s->n += len;
-  return 0;
-}
-
 /* Re-parses text and checks it equals root; returns the new doc or NULL. */
 static ng_json_doc *rt_reparse(const char *what, const char *text, size_t len,
                                const ng_json_value *root) {
@@ -83,20 +56,10 @@ static ng_json_doc *rt_reparse(const char *what, const char *text, size_t len,
   return doc;
 }
 
-static int rt_same(const char *what, const char *a, size_t na, const char *b,
-                   size_t nb) {
-  if (na == nb && memcmp(a, b, na) == 0)
-    return 0;
-  ng_fuzz_fail("roundtrip: %s: %zu bytes \"%.*s\" vs %zu bytes \"%.*s\"", what,
-               na, (int)(na > 120 ? 120 : na), a, nb,
-               (int)(nb > 120 ? 120 : nb), b);
-  return -1;
-}
-
 /* Compact: re-parse, fixed point, streaming writer. */
 static int rt_compact(const ng_json_value *root, char **out, size_t *len) {
   ng_json_doc *again;
-  rt_sink sink = {NULL, 0, 0, 0};
+  ng_fuzz_buf sink = {NULL, 0, 0, 0};
   char *out2 = NULL;
   size_t len2 = 0;
   int rc, ret = -1;
@@ -113,13 +76,13 @@ static int rt_compact(const ng_json_value *root, char **out, size_t *len) {
   rc = ng_json_write(ng_json_doc_root(again), 0, NULL, &out2, &len2);
   if (rc != NG_OK)
     ng_fuzz_fail("roundtrip: second write failed: %s", ng_err_name(rc));
-  else if (rt_same("write(parse(write(x))) != write(x)", *out, *len, out2,
-                   len2) == 0) {
-    rc = ng_json_write_cb(root, 0, rt_collect, &sink);
+  else if (ng_fuzz_same_bytes("roundtrip: write(parse(write(x))) != write(x)",
+                              *out, *len, out2, len2) == 0) {
+    rc = ng_json_write_cb(root, 0, ng_fuzz_buf_sink, &sink);
     if (rc != NG_OK && !sink.oom)
       ng_fuzz_fail("roundtrip: write_cb failed: %s", ng_err_name(rc));
-    else if (rc != NG_OK ||
-             rt_same("write_cb != write", *out, *len, sink.p, sink.n) == 0)
+    else if (rc != NG_OK || ng_fuzz_same_bytes("roundtrip: write_cb != write",
+                                               *out, *len, sink.p, sink.n) == 0)
       ret = 0;
   }
   free(sink.p);
@@ -147,8 +110,8 @@ static int rt_pretty(const ng_json_value *root, const char *compact,
     if (rc != NG_OK)
       ng_fuzz_fail("roundtrip: compact of pretty failed: %s", ng_err_name(rc));
     else
-      ret = rt_same("compact(parse(pretty)) != compact", compact, clen, out2,
-                    len2);
+      ret = ng_fuzz_same_bytes("roundtrip: compact(parse(pretty)) != compact",
+                               compact, clen, out2, len2);
   }
   free(out);
   free(out2);

@@ -2,13 +2,14 @@
  * tests/test_regressions.c - fuzz reproducers and oracles, no fuzzer needed.
  *
  * Every file in corpus/regressions/ (written there by fuzz/run triage, or
- * by hand) runs through every fuzz harness: the per-engine oracles, the
- * differential, round-trip and options targets. The harness sources are
- * compiled into this binary (NG_FUZZ_NO_ENTRY drops their libFuzzer entry
- * points; NG_FUZZ_NO_ABORT makes a violated oracle count a failure instead
- * of abort()ing), so `make check` checks exactly what the fuzzers check.
- * The fuzz seed corpus and generated nestings at the default depth limit
- * replay the same way, and a test proves the oracles can fail.
+ * by hand) runs through every fuzz harness of both formats: the
+ * per-engine oracles (XML's for every engine that exists), the
+ * differential, round-trip and options targets, XML's encoding target. The
+ * harness sources are compiled into this binary (NG_FUZZ_NO_ENTRY drops their
+ * libFuzzer entry points; NG_FUZZ_NO_ABORT makes a violated oracle count a
+ * failure instead of abort()ing), so `make check` checks exactly what the
+ * fuzzers check. The fuzz seed corpus and generated nestings at the default
+ * depth limit replay the same way, and a test proves the oracles can fail.
  */
 #define _GNU_SOURCE /* the harnesses' signal code (SA_ONSTACK) */
 #include <setjmp.h>
@@ -34,6 +35,10 @@
 #include "../fuzz/json_roundtrip.c"
 #include "../fuzz/json_trampoline.c"
 #include "../fuzz/stack_tasks.c"
+#include "../fuzz/xml_differential.c"
+#include "../fuzz/xml_encoding.c"
+#include "../fuzz/xml_options.c"
+#include "../fuzz/xml_roundtrip.c"
 
 #define NG_GEN_NO_MAIN
 #include "../fuzz/gen/gen_nesting.c"
@@ -56,6 +61,10 @@ static const harness harnesses[] = {
     {"json_lexer", ng_fuzz_json_lexer},
     {"stack_tasks", ng_fuzz_stack_tasks},
     {"xml_<engine>", ng_fuzz_xml_engines},
+    {"xml_differential", ng_fuzz_xml_differential},
+    {"xml_roundtrip", ng_fuzz_xml_roundtrip},
+    {"xml_options", ng_fuzz_xml_options},
+    {"xml_encoding", ng_fuzz_xml_encoding},
 };
 
 #define NHARNESS (sizeof harnesses / sizeof harnesses[0])
@@ -141,9 +150,9 @@ static void test_seed_corpora(void **state) {
 
 /*
  * Generated nestings at the default max_depth (10,000): one level under,
- * at and over it, every kind; over the limit the engine harnesses and the
- * differential re-parse with max_depth=0, so deep paths of every engine
- * run and are compared.
+ * at and over it, every kind of both formats; over the limit the engine
+ * harnesses and the differential re-parse with max_depth=0, so deep paths of
+ * every engine run and are compared.
  */
 static void test_generated_limits(void **state) {
   static const size_t depths[] = {
@@ -155,14 +164,19 @@ static void test_generated_limits(void **state) {
 
   (void)state;
   memset(&s, 0, sizeof s);
-  for (k = 0; k < NG_GEN_KIND_COUNT; k++) {
+  for (k = 0; k < 2 * NG_GEN_KIND_COUNT; k++) {
+    s.kind = (ng_gen_kind)(k % NG_GEN_KIND_COUNT);
+    s.format = k < NG_GEN_KIND_COUNT ? NG_GEN_JSON : NG_GEN_XML;
+    if (!ng_gen_kind_has_format(s.kind, s.format))
+      continue;
     for (d = 0; d < 3; d++) {
-      s.kind = (ng_gen_kind)k;
       s.depth = depths[d];
-      s.width = k == NG_GEN_WIDE_DEEP ? 2 : 3;
+      s.width = s.kind == NG_GEN_WIDE_DEEP ? 2 : 3;
       s.strlen = 100;
       assert_int_equal(ng_gen_nesting(&s, &doc, &len), 0);
-      snprintf(name, sizeof name, "%s/%zu", ng_gen_kind_name(s.kind), s.depth);
+      snprintf(name, sizeof name, "%s/%s/%zu",
+               s.format == NG_GEN_XML ? "xml" : "json",
+               ng_gen_kind_name(s.kind), s.depth);
       bad += replay_one(name, doc, len);
       free(doc);
     }
@@ -204,6 +218,46 @@ static void test_oracles_fail(void **state) {
   ng_fuzz_failures = before;
 }
 
+/* The XML oracles can fail too: positions, expansion, the event sink. */
+static void test_xml_oracles_fail(void **state) {
+  static const uint8_t crlf[] = "<a>\r\n\r<b";
+  static const uint8_t u16[] = "\xFF\xFE<\0\n\0x\0";
+  unsigned long before = ng_fuzz_failures;
+  ng_fuzz_xmlstat st;
+  ng_error e;
+  size_t line, col;
+
+  (void)state;
+  /* CR LF is one line end, a lone CR another: offset 7 is line 3 col 2. */
+  assert_int_equal(ng_fuzz_xml_linecol(crlf, 8, 7, &line, &col), 0);
+  assert_int_equal(line, 3);
+  assert_int_equal(col, 2);
+  memset(&e, 0, sizeof e);
+  e.code = NG_EEOF;
+  e.offset = 7;
+  e.line = 2;
+  e.column = 2;
+  assert_int_equal(ng_fuzz_xml_check_result("t", crlf, 8, NG_EEOF, NULL, &e),
+                   -1);
+  /* UTF-16LE with a BOM: columns count its bytes after the line start. */
+  assert_int_equal(ng_fuzz_xml_linecol(u16, 8, 6, &line, &col), 0);
+  assert_int_equal(line, 2);
+  assert_int_equal(col, 1);
+  /* 2 MiB of text from 10 input bytes passes the default 1 MiB; 2 MiB of
+   * values may be defaults, 9 MiB may not. */
+  memset(&st, 0, sizeof st);
+  st.text_bytes = (size_t)2 << 20;
+  assert_int_equal(ng_fuzz_xml_check_expansion("t", 10, &st, 0), -1);
+  st.text_bytes = 30;
+  assert_int_equal(ng_fuzz_xml_check_expansion("t", 10, &st, 0), 0);
+  st.attr_bytes = (size_t)2 << 20;
+  assert_int_equal(ng_fuzz_xml_check_expansion("t", 10, &st, 0), 0);
+  st.attr_bytes = (size_t)9 << 20;
+  assert_int_equal(ng_fuzz_xml_check_expansion("t", 10, &st, 0), -1);
+  assert_int_equal(ng_fuzz_failures - before, 3);
+  ng_fuzz_failures = before;
+}
+
 /* The options header decoder: documented layout, limits as documented. */
 static void test_settings_decoder(void **state) {
   static const uint8_t hdr[NG_FUZZ_SETTINGS_BYTES + 2] = {
@@ -230,6 +284,7 @@ static void test_settings_decoder(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_oracles_fail),
+      cmocka_unit_test(test_xml_oracles_fail),
       cmocka_unit_test(test_settings_decoder),
       cmocka_unit_test(test_regressions),
       cmocka_unit_test(test_seed_corpora),

@@ -9,6 +9,7 @@
  * every size computation is checked against max_size before writing.
  */
 #include "nestmut.h"
+#include "xmlmut.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -42,6 +43,7 @@ struct ng_nestmut {
   unsigned char *tmp;       /* scratch for splices */
   size_t tmpcap;            /* its capacity */
   char desc[64];            /* name of the last edit */
+  ng_xmlmut *xml;           /* XML edits when cfg.xml_edits > 0 */
 };
 
 /* ------------------------------------------------------------ config */
@@ -88,6 +90,7 @@ void ng_nestmut_config_xml(ng_nestmut_config *c) {
   tok_set(&c->pair[1].close, "</b>");
   tok_set(&c->pair[1].wrap, "<b>");
   c->npairs = 2;
+  c->xml_edits = 50;
 }
 
 static int hexval(int ch) {
@@ -275,6 +278,10 @@ ng_nestmut *ng_nestmut_new(const ng_nestmut_config *c, uint64_t seed) {
   if (m->cfg.quote >= 0)
     m->first[m->cfg.quote] = 1;
   strcpy(m->desc, "nest");
+  if (m->cfg.xml_edits > 0 && (m->xml = ng_xmlmut_new(seed)) == NULL) {
+    ng_nestmut_free(m);
+    return NULL;
+  }
   return m;
 }
 
@@ -285,6 +292,7 @@ void ng_nestmut_free(ng_nestmut *m) {
   free(m->stk);
   free(m->out);
   free(m->tmp);
+  ng_xmlmut_free(m->xml);
   free(m);
 }
 
@@ -950,6 +958,14 @@ size_t ng_nestmut_mutate(ng_nestmut *m, const uint8_t *in, size_t len,
   if (add == NULL)
     addlen = 0;
   m->outmax = max_size;
+  if (m->xml != NULL && below(m, 100) < m->cfg.xml_edits) {
+    size_t n = ng_xmlmut_mutate(m->xml, in, len, max_size, m->cfg.max_repeat,
+                                m->cfg.ndepths ? m->cfg.depth[0] : 0, out);
+    if (n > 0) {
+      snprintf(m->desc, sizeof m->desc, "%s", ng_xmlmut_describe(m->xml));
+      return n;
+    }
+  }
   for (tries = 0; tries < 8; tries++) {
     m->outlen = 0;
     if (len > max_size || scan(m, in, len) != 0)

@@ -58,14 +58,17 @@ typedef struct ng_nestmut_config {
   size_t depth[NG_NESTMUT_MAX_DEPTHS]; /* limits of the target: the "depth"
                                           edit aims at each one -1, 0, +1 */
   size_t ndepths;                      /* entries in depth */
-  size_t max_repeat; /* largest repeat / wrap count (default 100,000) */
-  size_t count;      /* edits per corpus entry the AFL++ glue asks for
-                        (afl_custom_fuzz_count; default 64) */
+  size_t max_repeat;  /* largest repeat / wrap count (default 100,000) */
+  size_t count;       /* edits per corpus entry the AFL++ glue asks for
+                         (afl_custom_fuzz_count; default 64) */
+  unsigned xml_edits; /* percent of edits made by the XML tag and entity
+                         edits (xmlmut.h); XML preset 50, JSON 0 */
 } ng_nestmut_config;
 
 /* Presets. JSON: [ ] and { } (wrap {"":), sep ",", quote '"', escape '\',
  * depths 10000 (nestguard's default max_depth). XML: <a> </a>, <b> </b>,
- * no quote, no sep, depths 10000. */
+ * no quote, no sep, depths 10000, half the edits XML tag and entity
+ * edits (fuzz/mutator/xmlmut.h). */
 void ng_nestmut_config_json(ng_nestmut_config *c);
 void ng_nestmut_config_xml(ng_nestmut_config *c);
 

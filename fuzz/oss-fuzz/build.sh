@@ -64,7 +64,7 @@ ar rcs "$WORK/libnestguard.a" "${objs[@]}"
 # LLVMFuzzerMutate.
 support=(fuzz/fuzz.c tests/support/failalloc.c)
 if [ "${FUZZING_ENGINE:-libfuzzer}" = libfuzzer ]; then
-  support+=(fuzz/mutator/nestmut.c fuzz/mutator/libfuzzer.c)
+  support+=(fuzz/mutator/nestmut.c fuzz/mutator/xmlmut.c fuzz/mutator/libfuzzer.c)
 fi
 sobjs=()
 for c in "${support[@]}"; do

@@ -1,0 +1,187 @@
+/*
+ * fuzz/xml_differential.c - every XML engine must give the same answer.
+ *
+ * The input is parsed by every engine (NG_XML_ENGINE_COUNT of them) under
+ * each option set: the defaults, CDATA sections kept apart and, when the
+ * build has them, namespaces with and without CDATA kept. The engines
+ * must agree on the DOM (ng_xml_equal) or on the error: code, offset,
+ * line, column and depth. Inputs that break the default max_depth are
+ * compared again with max_depth=0. Across option sets, with the first
+ * engine: keeping CDATA apart changes neither the verdict nor the text
+ * content; a document that is namespace-well-formed is well-formed. For
+ * a valid document the event API is stopped at an event chosen from the
+ * input's hash: every engine must end with NG_ECANCELED at the same
+ * place after the same number of events. Any disagreement abort()s with
+ * both results printed.
+ */
+#include "fuzz_xml.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct dx_result {
+  int rc;          /* parse result */
+  ng_xml_doc *doc; /* document on NG_OK */
+  ng_error err;    /* error on failure */
+} dx_result;
+
+/* Option sets: NG_XML_* flags; the namespace ones only when they exist. */
+static const unsigned dx_sets[] = {
+    0u,
+    NG_XML_KEEP_CDATA,
+#ifdef NG_XML_NAMESPACES
+    NG_XML_NAMESPACES,
+    NG_XML_NAMESPACES | NG_XML_KEEP_CDATA,
+#endif
+};
+
+#define DX_NSETS (sizeof dx_sets / sizeof dx_sets[0])
+
+static void dx_free(dx_result *r) {
+  ng_xml_doc_free(r->doc);
+  r->doc = NULL;
+}
+
+/*
+ * Parses with every engine under opt; the first engine's result is the
+ * reference, kept in *ref (the caller frees it). Returns 0 or -1.
+ */
+static int dx_run(const uint8_t *data, size_t size, ng_xml_options *opt,
+                  dx_result *ref) {
+  const char *ref_name = ng_xml_engine_name((ng_xml_engine)0);
+  dx_result r;
+  char who[96];
+  int e, ret = 0;
+
+  memset(ref, 0, sizeof *ref);
+  for (e = 0; e < NG_XML_ENGINE_COUNT && ret == 0; e++) {
+    const char *name = ng_xml_engine_name((ng_xml_engine)e);
+    opt->engine = (ng_xml_engine)e;
+    memset(&r, 0, sizeof r);
+    r.rc = ng_xml_parse(ng_fuzz_chars(data, size), size, opt, &r.doc, &r.err);
+    ret = ng_fuzz_xml_check_result(name, data, size, r.rc, r.doc, &r.err);
+    if (ret == 0 && e == 0) {
+      *ref = r;
+      continue;
+    }
+    snprintf(who, sizeof who, "differential (flags %#x, max_depth %zu)",
+             opt->flags, opt->limits.max_depth);
+    if (ret == 0)
+      ret = ng_fuzz_check_agree(
+          who, ref_name, ref->rc, &ref->err, name, r.rc, &r.err,
+          r.rc == NG_OK &&
+              ng_xml_equal(ng_xml_doc_node(ref->doc), ng_xml_doc_node(r.doc)));
+    dx_free(&r);
+  }
+  return ret;
+}
+
+/* Stops the event API at the same event in every engine. */
+static int dx_cancel(const uint8_t *data, size_t size, unsigned flags) {
+  ng_fuzz_xmlev ev;
+  ng_xml_events cb;
+  ng_xml_options opt;
+  ng_error err, first;
+  size_t total, k;
+  int e, rc, ret = 0;
+  char a[160];
+
+  ng_xml_options_default(&opt);
+  opt.flags = flags;
+  ng_fuzz_xml_events_init(&ev, &cb, 0);
+  rc = ng_xml_parse_events(ng_fuzz_chars(data, size), size, &opt, &cb, NULL);
+  total = ev.count;
+  ng_fuzz_xml_events_free(&ev);
+  if (rc != NG_OK || total == 0)
+    return 0; /* the DOM comparison has judged it */
+  k = 1 + (size_t)(ng_fuzz_hash(data, size) % total);
+  for (e = 0; e < NG_XML_ENGINE_COUNT && ret == 0; e++) {
+    const char *name = ng_xml_engine_name((ng_xml_engine)e);
+    opt.engine = (ng_xml_engine)e;
+    ng_fuzz_xml_events_init(&ev, &cb, k);
+    rc = ng_xml_parse_events(ng_fuzz_chars(data, size), size, &opt, &cb, &err);
+    ng_fuzz_xml_events_free(&ev);
+    if (rc != NG_ECANCELED || ev.count != k) {
+      ng_fuzz_fail("differential: %s stopped at event %zu of %zu gave %s "
+                   "after %zu events",
+                   name, k, total,
+                   rc == NG_OK ? "OK" : ng_fuzz_error_str(&err, a, sizeof a),
+                   ev.count);
+      ret = -1;
+    } else if (e > 0) {
+      ret = ng_fuzz_check_agree("differential: stop", "the first engine",
+                                NG_ECANCELED, &first, name, rc, &err, 1);
+    }
+    first = err;
+  }
+  return ret;
+}
+
+/* Keeping CDATA apart changes neither the verdict nor the text. */
+static int dx_cdata(const dx_result *plain, const dx_result *kept) {
+  char *a = NULL, *b = NULL;
+  size_t na = 0, nb = 0;
+  int ret;
+
+  ret =
+      ng_fuzz_check_agree("differential: CDATA kept apart", "merged", plain->rc,
+                          &plain->err, "kept", kept->rc, &kept->err, 1);
+  if (ret != 0 || plain->rc != NG_OK)
+    return ret;
+  if (ng_xml_text_content(ng_xml_doc_node(plain->doc), NULL, &a, &na) ==
+          NG_OK &&
+      ng_xml_text_content(ng_xml_doc_node(kept->doc), NULL, &b, &nb) == NG_OK)
+    ret = ng_fuzz_same_bytes("differential: text with CDATA kept apart", a, na,
+                             b, nb);
+  free(a);
+  free(b);
+  return ret;
+}
+
+/* One option set: engines agree (again unlimited after EDEPTH). */
+static int dx_set(const uint8_t *data, size_t size, unsigned flags,
+                  dx_result *ref) {
+  ng_xml_options opt;
+  dx_result deep;
+  int ret;
+
+  ng_xml_options_default(&opt);
+  opt.flags = flags;
+  ret = dx_run(data, size, &opt, ref);
+  if (ret == 0 && ref->rc == NG_EDEPTH) {
+    opt.limits.max_depth = 0;
+    ret = dx_run(data, size, &opt, &deep);
+    dx_free(&deep);
+  }
+  if (ret == 0)
+    ret = dx_cancel(data, size, flags);
+  return ret;
+}
+
+int ng_fuzz_xml_differential(const uint8_t *data, size_t size) {
+  dx_result res[DX_NSETS];
+  size_t i;
+  int ret = 0;
+
+  memset(res, 0, sizeof res);
+  for (i = 0; i < DX_NSETS && ret == 0; i++)
+    ret = dx_set(data, size, dx_sets[i], &res[i]);
+  if (ret == 0)
+    ret = dx_cdata(&res[0], &res[1]);
+#ifdef NG_XML_NAMESPACES
+  if (ret == 0)
+    ret = dx_cdata(&res[2], &res[3]);
+  if (ret == 0 && res[2].rc == NG_OK && res[0].rc != NG_OK) {
+    ng_fuzz_fail("differential: namespace-well-formed but not well-formed "
+                 "(%s)",
+                 ng_err_name(res[0].rc));
+    ret = -1;
+  }
+#endif
+  for (i = 0; i < DX_NSETS; i++)
+    dx_free(&res[i]);
+  return ret;
+}
+
+NG_FUZZ_ENTRY(ng_fuzz_xml_differential)
