@@ -148,6 +148,16 @@ $(FB)/tools/mutator-selftest: $(MUT_C) fuzz/mutator/selftest.c \
 	  -fsanitize=address,undefined -fno-sanitize-recover=all \
 	  -o $@ $(MUT_C) fuzz/mutator/selftest.c
 
+# The libxml2 conformance differential (fuzz/run wfdiff): the only binary
+# that links libxml2; not part of fuzz-tools, so CI needs no libxml2-dev.
+$(FB)/tools/wfdiff: fuzz/gen/wfdiff.c $(FB)/replay/libnestguard.a
+	@mkdir -p $(@D)
+	$(CLANG) -std=c11 -g -O1 $(FZ_CPPFLAGS) $(WARN) \
+	  -fsanitize=address,undefined $(shell pkg-config --cflags libxml-2.0) \
+	  -o $@ $< $(FB)/replay/libnestguard.a \
+	  $(shell pkg-config --libs libxml-2.0) -fsanitize=address,undefined \
+	  $(FZ_LIBS)
+
 fuzz-tools: $(TOOLS)
 
 mutator-test: $(FB)/tools/mutator-selftest

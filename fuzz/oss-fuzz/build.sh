@@ -62,7 +62,7 @@ ar rcs "$WORK/libnestguard.a" "${objs[@]}"
 
 # Shared harness code; the custom mutator only where libFuzzer provides
 # LLVMFuzzerMutate.
-support=(fuzz/fuzz.c tests/support/failalloc.c)
+support=(fuzz/fuzz.c fuzz/fuzz_xml.c tests/support/failalloc.c)
 if [ "${FUZZING_ENGINE:-libfuzzer}" = libfuzzer ]; then
   support+=(fuzz/mutator/nestmut.c fuzz/mutator/xmlmut.c fuzz/mutator/libfuzzer.c)
 fi
@@ -87,6 +87,13 @@ $CC -std=c11 -O2 -D_POSIX_C_SOURCE=200809L fuzz/gen/gen_nesting.c \
   -o "$WORK/gen_nesting"
 "$WORK/gen_nesting" --seeds "$seeds" --limit 10000 >/dev/null
 (cd "$seeds" && zip -q -r "$WORK/json_seeds.zip" .)
+xseeds=$WORK/xml_seeds
+rm -rf "$xseeds"
+mkdir -p "$xseeds"
+cp corpus/xml/*.xml fuzz/corpus/xml/*.xml "$xseeds"/ 2>/dev/null || true
+cp corpus/regressions/xml* "$xseeds"/ 2>/dev/null || true
+"$WORK/gen_nesting" --format=xml --seeds "$xseeds" --limit 10000 >/dev/null
+(cd "$xseeds" && zip -q -r "$WORK/xml_seeds.zip" .)
 (cd fuzz/corpus/stack && zip -q -r "$WORK/stack_seeds.zip" .)
 
 for h in fuzz/json_*.c fuzz/xml_*.c fuzz/stack_*.c; do
