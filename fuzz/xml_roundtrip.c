@@ -12,7 +12,9 @@
  *     equal, and copying through a counting allocator leaks nothing;
  *   - ng_xml_walk enters every node once and leaves every element and the
  *     document once, and stops with the callback's value; every child's
- *     ng_xml_parent is the node it was reached from (sampled);
+ *     ng_xml_parent is the node it was reached from, and names split
+ *     into prefix and local name, attribute lookups by name and by
+ *     namespace find the attribute (sampled);
  *   - ng_xml_text_content of the document is as long as its text, and
  *     the same with CDATA sections kept apart (NG_XML_KEEP_CDATA).
  */
@@ -146,15 +148,62 @@ typedef struct rtx_walk {
   int bad;                        /* 1 after a wrong parent */
 } rtx_walk;
 
+/* 1 when the qualified name splits into prefix ':' local, or is local. */
+static int rtx_split(const char *q, size_t ql, const char *pre, size_t pl,
+                     const char *loc, size_t ll) {
+  if (pre == NULL)
+    return ll == ql && memcmp(loc, q, ql) == 0;
+  return pl + 1 + ll == ql && memcmp(pre, q, pl) == 0 && q[pl] == ':' &&
+         memcmp(loc, q + pl + 1, ll) == 0;
+}
+
+/* An element's accessors agree: its name splits into prefix and local
+ * name; each attribute's does; lookups by name (and by namespace and
+ * local name) find an attribute named so, at or before it. */
+static int rtx_element(const ng_xml_node *el) {
+  size_t i, ql, pl, ll, ul;
+  const char *q = ng_xml_name(el, &ql), *pre = ng_xml_prefix(el, &pl);
+  const char *loc = ng_xml_local_name(el, &ll), *uri;
+  const ng_xml_attr *a, *g;
+
+  if (!rtx_split(q, ql, pre, pl, loc, ll))
+    return -1;
+  for (i = 0; i < ng_xml_attr_count(el); i++) {
+    a = ng_xml_attr_at(el, i);
+    q = ng_xml_attr_name(a, &ql);
+    pre = ng_xml_attr_prefix(a, &pl);
+    loc = ng_xml_attr_local_name(a, &ll);
+    uri = ng_xml_attr_ns_uri(a, &ul);
+    if (!rtx_split(q, ql, pre, pl, loc, ll))
+      return -1;
+    g = ng_xml_attr_get(el, q, ql);
+    if (g == NULL || g > a || ng_xml_attr_name(g, NULL) == NULL)
+      return -1;
+    g = ng_xml_attr_get_ns(el, uri, ul, loc, ll);
+    if (g == NULL || g > a)
+      return -1;
+  }
+  return 0;
+}
+
 static int rtx_enter(void *ud, const ng_xml_node *n, size_t depth) {
   rtx_walk *w = ud;
   const ng_xml_node *c;
+  size_t len;
 
   (void)depth;
-  if (w->seen++ % w->every == 0)
-    for (c = ng_xml_first(n); c != NULL; c = ng_xml_next(c))
-      if (ng_xml_parent(c) != n)
-        w->bad = 1;
+  if (w->seen++ % w->every != 0)
+    return ++w->enters == w->stop_at ? -7 : 0;
+  for (c = ng_xml_first(n); c != NULL; c = ng_xml_next(c))
+    if (ng_xml_parent(c) != n)
+      w->bad = 1;
+  if (ng_xml_type_of(n) == NG_XML_ELEMENT && rtx_element(n) != 0)
+    w->bad = 1;
+  if (ng_xml_type_of(n) == NG_XML_DOCTYPE &&
+      (ng_xml_name(n, &len) == NULL ||
+       (ng_xml_doctype_public(n, NULL) != NULL &&
+        ng_xml_doctype_system(n, NULL) == NULL)))
+    w->bad = 1;
   return ++w->enters == w->stop_at ? -7 : 0;
 }
 
@@ -179,7 +228,7 @@ static int rtx_walks(const ng_xml_node *docn, const ng_fuzz_xmlstat *st) {
     ng_fuzz_fail("roundtrip: walk gave %d after %zu enters %zu leaves (%zu "
                  "nodes, %zu elements)%s",
                  rc, w.enters, w.leaves, st->nodes, st->elements,
-                 w.bad ? ", a wrong parent" : "");
+                 w.bad ? ", a wrong parent or accessor" : "");
     return -1;
   }
   memset(&w, 0, sizeof w);
