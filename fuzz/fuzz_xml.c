@@ -360,6 +360,7 @@ static int xev_skipped(void *ud, const char *name, size_t len) {
 void ng_fuzz_xml_events_init(ng_fuzz_xmlev *ev, ng_xml_events *cb,
                              size_t stop_at) {
   memset(ev, 0, sizeof *ev);
+  memset(cb, 0, sizeof *cb); /* callbacks added later stay NULL */
   ev->stop_at = stop_at;
   cb->start_element = xev_start;
   cb->end_element = xev_end;
