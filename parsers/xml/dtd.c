@@ -1867,9 +1867,13 @@ int ng__xml_attval(ng__xml_dtd *d, const ng__xml_src *src,
 }
 
 void ng__xml_collapse(ng__xml_buf *b, size_t from) {
-  unsigned char *s = b->p + from, *e = b->p + b->len, *w = s;
+  unsigned char *s, *e, *w;
   int space = 1; /* drops leading spaces */
 
+  if (b->p == NULL) /* nothing was ever written: nothing to collapse */
+    return;
+  s = w = b->p + from;
+  e = b->p + b->len;
   for (; s < e; s++) {
     if (*s != ' ')
       *w++ = *s;
