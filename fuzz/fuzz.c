@@ -197,6 +197,19 @@ int ng_fuzz_check_agree(const char *who, const char *la, int rca,
   return -1;
 }
 
+int ng_fuzz_check_events(const char *who, int bad, const char *why, int rc,
+                         const ng_error *err, int rc_dom,
+                         const ng_error *err_dom) {
+  if (bad) {
+    ng_fuzz_fail("%s: malformed events: %s", who, why);
+    return -1;
+  }
+  if (ng_fuzz_check_agree(who, "events gave", rc, err, "DOM gave", rc_dom,
+                          err_dom, 1) != 0)
+    return -1;
+  return rc == NG_OK;
+}
+
 int ng_fuzz_check_unlimited(const char *who, int rc, const ng_error *err,
                             const ng_error *edepth, size_t depth) {
   char a[160];
@@ -690,15 +703,9 @@ static int engine_events(const char *who, const ng_json_options *opt,
 
   ng_fuzz_events_init(&ev, &cb, 0);
   rc = ng_json_parse_events(ng_fuzz_chars(data, size), size, opt, &cb, &err);
-  if (ev.bad) {
-    ng_fuzz_fail("%s: malformed events: %s", who, ev.why);
-    ret = -1;
-  } else if (ng_fuzz_check_agree(who, "events gave", rc, &err, "DOM gave",
-                                 rc_dom, err_dom, 1) != 0) {
-    ret = -1;
-  } else if (rc == NG_OK) {
+  ret = ng_fuzz_check_events(who, ev.bad, ev.why, rc, &err, rc_dom, err_dom);
+  if (ret > 0)
     ret = events_match_dom(who, &ev, ng_json_doc_root(doc));
-  }
   ng_fuzz_events_free(&ev);
   return ret;
 }

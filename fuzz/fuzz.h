@@ -125,6 +125,16 @@ int ng_fuzz_check_agree(const char *who, const char *la, int rca,
                         const ng_error *eb, int same_doc);
 
 /*
+ * An event-API parse (rc, err; its sink saw a malformed stream when bad,
+ * described by why) against the DOM parse of the same input: -1 after
+ * reporting a malformed stream or another outcome; 1 when both succeeded
+ * (the caller compares the counts); 0 when both failed alike.
+ */
+int ng_fuzz_check_events(const char *who, int bad, const char *why, int rc,
+                         const ng_error *err, int rc_dom,
+                         const ng_error *err_dom);
+
+/*
  * The max_depth=0 re-parse of an input that failed with edepth by
  * default: not EDEPTH again, no error before edepth's offset, and on
  * success a document deeper (depth) than NG_DEFAULT_MAX_DEPTH. Returns 0

@@ -414,15 +414,9 @@ static int xml_engine_events(const char *who, const ng_xml_options *opt,
 
   ng_fuzz_xml_events_init(&ev, &cb, 0);
   rc = ng_xml_parse_events(ng_fuzz_chars(data, size), size, opt, &cb, &err);
-  if (ev.bad) {
-    ng_fuzz_fail("%s: malformed events: %s", who, ev.why);
-    ret = -1;
-  } else if (ng_fuzz_check_agree(who, "events gave", rc, &err, "DOM gave",
-                                 rc_dom, err_dom, 1) != 0) {
-    ret = -1;
-  } else if (rc == NG_OK) {
+  ret = ng_fuzz_check_events(who, ev.bad, ev.why, rc, &err, rc_dom, err_dom);
+  if (ret > 0)
     ret = xml_events_match_dom(who, &ev, doc);
-  }
   if (ret == 0)
     ret = ng_fuzz_xml_check_expansion(who, size, &ev.st,
                                       opt->limits.max_entity_expansion);
