@@ -24,9 +24,10 @@
 
 #define NG_GEN_NO_MAIN
 #include "../fuzz/gen/gen_nesting.c"
+#include "support/testenv.h"
 
 static int big_runs_scaled(void) {
-  return getenv("NG_VALGRIND") != NULL || getenv("NG_SANITIZED") != NULL;
+  return ng_test_valgrind() || ng_test_sanitized();
 }
 
 /* ------------------------------------------------------------ running */

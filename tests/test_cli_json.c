@@ -17,6 +17,7 @@
 
 #include "support/spawn.h"
 #include "support/tmpdir.h"
+#include "support/testenv.h"
 
 /* Writes data[0..n) to the scratch directory's file `name`; its path. */
 static const char *write_file(const char *name, const char *data, size_t n) {
@@ -178,7 +179,7 @@ static void test_deep_every_engine(void **state) {
 /* 1 under valgrind or the sanitizers: they need their own address space,
  * and the child's resident set measures them rather than the CLI. */
 static int under_tool(void) {
-  return getenv("NG_VALGRIND") != NULL || getenv("NG_SANITIZED") != NULL;
+  return ng_test_valgrind() || ng_test_sanitized();
 }
 
 /*

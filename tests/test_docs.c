@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "support/spawn.h"
+#include "support/testenv.h"
 
 /* Reads a small text file into a static buffer (NUL-terminated). */
 static const char *read_text(const char *path) {
@@ -84,7 +85,7 @@ static void test_examples_compile(void **state) {
   int readme, n, total = 0, failed = 0;
   size_t i;
   (void)state;
-  if (getenv("NG_VALGRIND") != NULL)
+  if (ng_test_valgrind())
     skip();
   readme = compile_examples("README.md");
   assert_int_equal(glob("docs/*.md", 0, NULL, &g), 0);

@@ -22,9 +22,10 @@
 #include "nestguard.h"
 #include "nestguard/json.h"
 #include "support/corpus.h"
+#include "support/testenv.h"
 
 static int slow_build(void) {
-  return getenv("NG_VALGRIND") != NULL || getenv("NG_SANITIZED") != NULL;
+  return ng_test_valgrind() || ng_test_sanitized();
 }
 
 static uint64_t rng = 0x243F6A8885A308D3u;

@@ -31,6 +31,8 @@
 #include "support/failalloc.h"
 #include "../parsers/json/builder.h"
 #include "../parsers/json/dom.h"
+#include "support/testenv.h"
+#include "support/membuf.h"
 
 /* ------------------------------------------------------------ helpers */
 
@@ -116,32 +118,6 @@ static const char sample_pretty[] = "{\n"
 
 /* Writes v with ng_json_write (libc) and compares with the expected text;
  * also checks that ng_json_write_cb produces the same bytes. */
-typedef struct membuf {
-  char *p;
-  size_t len, cap;
-  size_t calls;      /* sink calls */
-  size_t stop_after; /* nonzero: the sink fails at this call */
-} membuf;
-
-static int mem_sink(void *ud, const char *data, size_t len) {
-  membuf *m = ud;
-
-  m->calls++;
-  if (m->stop_after != 0 && m->calls >= m->stop_after)
-    return 1;
-  if (m->len + len > m->cap) {
-    size_t cap = (m->len + len) * 2;
-    char *p = realloc(m->p, cap);
-    if (p == NULL)
-      return 1;
-    m->p = p;
-    m->cap = cap;
-  }
-  memcpy(m->p + m->len, data, len);
-  m->len += len;
-  return 0;
-}
-
 static void expect_text(const ng_json_value *v, unsigned flags,
                         const char *want, size_t want_len) {
   membuf m = {0};
@@ -914,7 +890,7 @@ static void test_dtoa(void **state) {
                                  0.3e-7,
                                  299792458.0,
                                  6.02214076e23};
-  size_t i, n = getenv("NG_VALGRIND") != NULL ? 10000 : 50000;
+  size_t i, n = ng_test_valgrind() ? 10000 : 50000;
   int e;
   (void)state;
   for (i = 0; i < sizeof fixed / sizeof fixed[0]; i++) {
@@ -1181,7 +1157,7 @@ static void test_roundtrip_numbers(void **state) {
 static void test_roundtrip_random_doubles(void **state) {
   ng_json_doc *doc = ng__json_doc_new(NULL, 0), *back;
   ng_json_value *a, *x, *y;
-  size_t i, n = getenv("NG_VALGRIND") != NULL || getenv("NG_TSAN") != NULL
+  size_t i, n = ng_test_valgrind() || ng_test_tsan()
                     ? 5000
                     : 50000;
   char *text;
@@ -1302,7 +1278,7 @@ static ng_json_doc *random_doc(size_t n) {
 }
 
 static void test_roundtrip_random_docs(void **state) {
-  size_t i, rounds = getenv("NG_VALGRIND") != NULL ? 30 : 300;
+  size_t i, rounds = ng_test_valgrind() ? 30 : 300;
   (void)state;
   for (i = 0; i < rounds; i++) {
     ng_json_doc *doc = random_doc(1 + rng() % 400), *cp;
@@ -1415,20 +1391,6 @@ typedef struct deep {
     }                                                                          \
   } while (0)
 
-static size_t deep_levels(void) {
-  if (getenv("NG_VALGRIND") != NULL || getenv("NG_TSAN") != NULL)
-    return 100000;
-  if (getenv("NG_SANITIZED") != NULL)
-    return 1000000;
-  return 10000000;
-}
-
-static double now_ms(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
 /* Container i (0-based from the root) of a shape. */
 static ng_json_type level_type(int sh, size_t i) {
   if (sh == SHAPE_ARRAYS)
@@ -1441,7 +1403,7 @@ static ng_json_type level_type(int sh, size_t i) {
 /* depth containers, each the only child of the previous one (member "k"
  * in objects), and the integer 1 innermost. NULL on failure. */
 static ng_json_doc *build_chain(int sh, size_t depth) {
-  double t0 = now_ms();
+  double t0 = ng_test_now_ms();
   ng_json_doc *doc = ng__json_doc_new(NULL, 0);
   ng_json_value *p = NULL, *v;
   size_t i;
@@ -1466,7 +1428,7 @@ static ng_json_doc *build_chain(int sh, size_t depth) {
     p = v;
   }
   if (getenv("NG_DOM_VERBOSE"))
-    fprintf(stderr, "build %.0f ms\n", now_ms() - t0);
+    fprintf(stderr, "build %.0f ms\n", ng_test_now_ms() - t0);
   return doc;
 fail:
   ng_json_doc_free(doc);
@@ -1646,34 +1608,34 @@ static void *deep_main(void *arg) {
   /* Pointer to the leaf. */
   ptr = chain_pointer(d->sh, d->depth, &plen);
   DCHECK(d, ptr != NULL);
-  t = now_ms();
+  t = ng_test_now_ms();
   DCHECK(d, ng_json_pointer(doc->root, ptr, plen, &found) == NG_OK);
-  d->ms[0] = now_ms() - t;
+  d->ms[0] = ng_test_now_ms() - t;
   DCHECK(d, found == leaf);
   ptr[plen - 1] = '1'; /* the last step misses */
   DCHECK(d, ng_json_pointer(doc->root, ptr, plen, &found) == NG_ENOTFOUND);
   /* Walk. */
-  t = now_ms();
+  t = ng_test_now_ms();
   DCHECK(d, ng_json_walk(doc->root, wc_enter, wc_leave, &wc) == 0);
-  d->ms[1] = now_ms() - t;
+  d->ms[1] = ng_test_now_ms() - t;
   DCHECK(d, wc.enters == d->depth + 1 && wc.leaves == d->depth);
   DCHECK(d, wc.max_depth == d->depth && wc.leaf_depth == d->depth);
   /* Copy, then equality against the copy (a real lock-step walk). */
-  t = now_ms();
+  t = ng_test_now_ms();
   DCHECK(d, ng_json_copy(doc->root, NULL, &cp) == NG_OK);
-  d->ms[2] = now_ms() - t;
-  t = now_ms();
+  d->ms[2] = ng_test_now_ms() - t;
+  t = ng_test_now_ms();
   DCHECK(d, ng_json_equal(doc->root, cp->root));
-  d->ms[3] = now_ms() - t;
+  d->ms[3] = ng_test_now_ms() - t;
   chain_leaf(cp->root)->as.i = 2;
   DCHECK(d, !ng_json_equal(doc->root, cp->root));
   DCHECK(d, !ng_json_equal(cp->root, doc->root));
   chain_leaf(cp->root)->as.i = 1;
   DCHECK(d, ng_json_equal(cp->root, doc->root));
   /* Compact text into memory, checked byte for byte via the hash. */
-  t = now_ms();
+  t = ng_test_now_ms();
   DCHECK(d, ng_json_write(cp->root, 0, NULL, &text, &len) == NG_OK);
-  d->ms[4] = now_ms() - t;
+  d->ms[4] = ng_test_now_ms() - t;
   want = expected_chain(d->sh, d->depth, false);
   memset(&got, 0, sizeof got);
   hash_bytes(&got, text, len);
@@ -1681,16 +1643,16 @@ static void *deep_main(void *arg) {
   /* Pretty text streamed (about 66 bytes a level with the capped indent). */
   want = expected_chain(d->sh, d->depth, true);
   memset(&got, 0, sizeof got);
-  t = now_ms();
+  t = ng_test_now_ms();
   DCHECK(d, ng_json_write_cb(doc->root, NG_JSON_WRITE_PRETTY, hash_sink,
                              &got) == NG_OK);
-  d->ms[5] = now_ms() - t;
+  d->ms[5] = ng_test_now_ms() - t;
   DCHECK(d, hash_same(&got, &want));
   /* Free: O(chunks). */
-  t = now_ms();
+  t = ng_test_now_ms();
   ng_json_doc_free(cp);
   cp = NULL;
-  d->ms[6] = now_ms() - t;
+  d->ms[6] = ng_test_now_ms() - t;
 out:
   free(text);
   free(ptr);
@@ -1746,7 +1708,7 @@ static void run_deep(shape sh) {
              d.what);
   memset(&d, 0, sizeof d);
   d.sh = sh;
-  d.depth = deep_levels();
+  d.depth = ng_test_deep_levels();
   peak = run_painted(&d);
   if (d.fail_line != 0)
     fail_msg("%s, %zu levels: line %d: %s", names[sh], d.depth, d.fail_line,
@@ -1841,7 +1803,7 @@ static void test_deep_in_small_task(void **state) {
   int result = -1;
   (void)state;
   memset(&j, 0, sizeof j);
-  j.depth = deep_levels() / 10;
+  j.depth = ng_test_deep_levels() / 10;
   j.doc = build_chain(SHAPE_MIXED, j.depth);
   assert_non_null(j.doc);
   assert_int_equal(ng_sched_new(&s, NULL), NG_OK);
@@ -1860,7 +1822,7 @@ static void test_deep_in_small_task(void **state) {
   /* The deepest callback frame (walk/write_cb + the callback) sits less
    * than 1 KiB below the task function (more under sanitizers). */
   assert_true(j.entry - j.lowest <
-              (getenv("NG_SANITIZED") != NULL ? 4096u : 1024u));
+              (ng_test_sanitized() ? 4096u : 1024u));
   print_message("task, %zu levels: %zu callbacks within the 2 KiB task "
                 "base; deepest callback %zu bytes below the task function\n",
                 j.depth, j.calls, (size_t)(j.entry - j.lowest));

@@ -24,37 +24,12 @@
 #include "nestguard.h"
 #include "nestguard/json.h"
 #include "support/failalloc.h"
+#include "support/testenv.h"
 
 /* Internal: lemon's stack entry size (parsers/json/lalr.y). */
 size_t ng__json_lalr_stack_entry_size(void);
 
 /* ------------------------------------------------------------ helpers */
-
-static int under_valgrind(void) { return getenv("NG_VALGRIND") != NULL; }
-static int sanitized(void) { return getenv("NG_SANITIZED") != NULL; }
-
-/* ThreadSanitizer follows at most 65,535 frames of one call stack (its
- * stack depot's limit; deeper, it crashes), and the recursive engine
- * takes a frame a level: under NG_TSAN (make check-tsan) recursive parses
- * stay at 50,000 levels or fewer. */
-static int under_tsan(void) { return getenv("NG_TSAN") != NULL; }
-
-/* Depth for the "10,000,000 levels" tests, scaled for slow builds. */
-static size_t deep_levels(void) {
-  if (under_valgrind())
-    return 100000;
-  if (under_tsan())
-    return 50000;
-  if (sanitized())
-    return 1000000;
-  return 10000000;
-}
-
-static double now_ms(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
 
 /* A buffer holding text; freed by the caller. */
 typedef struct buf {
@@ -169,7 +144,7 @@ static const char *const atoms[] = {
 static void test_exhaustive_short_inputs(void **state) {
   const char *const *atom = atoms;
   const size_t na = N_ATOMS;
-  size_t len, maxlen = under_valgrind() ? 3 : 4, idx[4], i, k, n;
+  size_t len, maxlen = ng_test_valgrind() ? 3 : 4, idx[4], i, k, n;
   char s[64];
   (void)state;
   for (len = 0; len <= maxlen; len++) {
@@ -355,7 +330,7 @@ static void gen_value(char *out, size_t *n, size_t cap, int depth) {
  */
 static void test_random_documents(void **state) {
   ng_json_options base[7];
-  size_t ndocs = under_valgrind() ? 10 : 150, d, i, b, k, n;
+  size_t ndocs = ng_test_valgrind() ? 10 : 150, d, i, b, k, n;
   char doc[512], mut[512];
   (void)state;
   for (i = 0; i < 7; i++)
@@ -650,7 +625,7 @@ static void test_lalr_failalloc_sweep(void **state) {
 /* max_depth 0: 10,000,000 nested arrays parse (bare events, the engine's
  * own memory only) and the document has that depth (DOM, 1e6 levels). */
 static void deep_engine(ng_json_engine engine) {
-  size_t n = deep_levels();
+  size_t n = ng_test_deep_levels();
   ng_json_options o;
   ng_json_doc *d;
   const ng_json_value *v;
@@ -658,9 +633,9 @@ static void deep_engine(ng_json_engine engine) {
   double t0, t1;
   buf b = nest_arrays(n, 1);
   opts(&o, engine, 0, NULL);
-  t0 = now_ms();
+  t0 = ng_test_now_ms();
   assert_int_equal(parse_bare(&b, &o, NULL), NG_OK);
-  t1 = now_ms();
+  t1 = ng_test_now_ms();
   print_message("%s: %zu nested arrays (no DOM) in %.0f ms\n",
                 ng_json_engine_name(engine), n, t1 - t0);
   free(b.p);
@@ -779,8 +754,8 @@ static void test_recursive_estack(void **state) {
                                 (size_t)1 << 20, (size_t)4 << 20,
                                 (size_t)16 << 20};
   /* TSan: ceilings up to 1 MiB (~32,000 levels) and 50,000 levels. */
-  const size_t levels = under_tsan() ? 50000 : 2000000;
-  const size_t nceil = under_tsan() ? 3 : sizeof ceil / sizeof ceil[0];
+  const size_t levels = ng_test_tsan() ? 50000 : 2000000;
+  const size_t nceil = ng_test_tsan() ? 3 : sizeof ceil / sizeof ceil[0];
   buf arr = nest_arrays(levels, 0), obj = nest_objects(levels);
   ng_json_options o;
   ng_json_doc *d;
@@ -849,7 +824,7 @@ typedef struct thread_job {
 static void *small_stack_parse(void *arg) {
   thread_job *job = arg;
   ng_json_options o;
-  buf b = nest_arrays(under_tsan() ? 50000 : 200000, 1);
+  buf b = nest_arrays(ng_test_tsan() ? 50000 : 200000, 1);
   opts(&o, NG_JSON_RECURSIVE, 0, NULL);
   job->rc[0] = parse_bare(&b, &o, NULL);
   o.engine = NG_JSON_LALR;
@@ -954,7 +929,7 @@ static void test_recursive_failalloc_sweep(void **state) {
   /* Deeper than the 8 MiB thread stack, so segments are allocated (and
    * fail) too; not under valgrind (slow) or TSan (too deep for it). */
   sweep_engine(NG_JSON_RECURSIVE,
-               under_valgrind() || under_tsan() ? 3000 : 400000);
+               ng_test_valgrind() || ng_test_tsan() ? 3000 : 400000);
 }
 
 int main(void) {

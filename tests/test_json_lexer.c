@@ -19,11 +19,12 @@
 
 #include "../parsers/json/lexer.h"
 #include "support/corpus.h"
+#include "support/testenv.h"
 
 /* ------------------------------------------------------------ helpers */
 
 static int slow_build(void) {
-  return getenv("NG_VALGRIND") != NULL || getenv("NG_SANITIZED") != NULL;
+  return ng_test_valgrind() || ng_test_sanitized();
 }
 
 /* xorshift64: deterministic pseudo-random numbers. */

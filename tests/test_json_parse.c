@@ -23,20 +23,9 @@
 #include "nestguard/json.h"
 #include "support/corpus.h"
 #include "support/failalloc.h"
+#include "support/testenv.h"
 
 /* ------------------------------------------------------------ helpers */
-
-static int under_valgrind(void) { return getenv("NG_VALGRIND") != NULL; }
-static int sanitized(void) { return getenv("NG_SANITIZED") != NULL; }
-
-/* Levels for the "10,000,000 deep" tests, scaled for slow builds. */
-static size_t deep_levels(void) {
-  if (under_valgrind() || getenv("NG_TSAN") != NULL)
-    return 100000;
-  if (sanitized())
-    return 1000000;
-  return 10000000;
-}
 
 #define FOR_EACH_ENGINE(e)                                                     \
   for ((e) = NG_JSON_ITERATIVE; (unsigned)(e) < NG_JSON_ENGINE_COUNT;          \
@@ -931,7 +920,7 @@ static char *sweep_input(size_t n, int dups, size_t *len_out) {
 }
 
 static void test_failalloc_every_allocation(void **state) {
-  size_t n = under_valgrind() ? 400 : 3000, len, dlen;
+  size_t n = ng_test_valgrind() ? 400 : 3000, len, dlen;
   char *b = sweep_input(n, 0, &len), *bd = sweep_input(n, 1, &dlen);
   ng_json_engine e;
   (void)state;
@@ -963,7 +952,7 @@ static void test_failalloc_every_allocation(void **state) {
 /* ------------------------------------------------------------ deep input */
 
 static void check_deep(ng_json_engine e, int objects) {
-  size_t n = deep_levels(), len, depth = 0;
+  size_t n = ng_test_deep_levels(), len, depth = 0;
   char *b = nest(n, objects, 1, &len);
   ng_json_options o;
   ng_json_doc *d;
@@ -1003,7 +992,7 @@ static void test_deep_trampoline(void **state) {
 /* 1e7 arrays with max_depth = 0: the issue's goal is <= 250 ms for the
  * iterative engine (reported here, asserted loosely: shared CI machines). */
 static void test_deep_timing(void **state) {
-  size_t n = deep_levels(), len;
+  size_t n = ng_test_deep_levels(), len;
   char *b = nest(n, 0, 1, &len);
   ng_json_options o;
   ng_json_doc *d;
@@ -1020,7 +1009,7 @@ static void test_deep_timing(void **state) {
        (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
   fprintf(stderr, "iterative: %zu nested arrays parsed+freed in %.0f ms\n", n,
           ms);
-  if (!under_valgrind() && !sanitized())
+  if (!ng_test_valgrind() && !ng_test_sanitized())
     assert_true(ms < 5000);
   free(b);
 }

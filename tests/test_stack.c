@@ -19,17 +19,18 @@
 
 #include "nestguard.h"
 #include "support/failalloc.h"
+#include "support/testenv.h"
 
 #define FRAME_PAD 200 /* with call overhead, about 256 bytes a frame */
 
 static int slow_env(void) {
-  return getenv("NG_VALGRIND") != NULL || getenv("NG_SANITIZED") != NULL;
+  return ng_test_valgrind() || ng_test_sanitized();
 }
 
 /* ThreadSanitizer follows at most 65,535 frames of one call stack (its
  * stack depot's limit; deeper, it crashes): under NG_TSAN (make check-tsan)
  * recursions stay at 50,000 frames or fewer. */
-static int tsan_env(void) { return getenv("NG_TSAN") != NULL; }
+static int tsan_env(void) { return ng_test_tsan(); }
 
 /* ------------------------------------------------------------ helpers */
 

@@ -37,18 +37,17 @@
 
 #include "nestguard.h"
 #include "nestguard/json.h"
+#include "support/testenv.h"
 
-static int under_valgrind(void) { return getenv("NG_VALGRIND") != NULL; }
 
 /* ThreadSanitizer: at most 65,535 frames deep, and it runs handlers itself
  * at its own points, on whatever stack is running. */
-static int under_tsan(void) { return getenv("NG_TSAN") != NULL; }
 
 /* Slow tools want less; they then run on small threads (see callers). */
-static int small(void) { return under_valgrind() || under_tsan(); }
+static int small(void) { return ng_test_valgrind() || ng_test_tsan(); }
 
 static size_t deep(void) {
-  return under_tsan() ? 50000 : under_valgrind() ? 100000 : 1000000;
+  return ng_test_tsan() ? 50000 : ng_test_valgrind() ? 100000 : 1000000;
 }
 
 /* "[[[...[1]...]]]" n deep. */
@@ -458,7 +457,7 @@ static void test_budget_small_thread(void **state) {
 static void test_budget_per_parse(void **state) {
   /* valgrind takes a stack pointer move of 2 MB or more for a switch to
    * another stack: ask it for 1.5 MiB. */
-  size_t want = under_valgrind() ? (size_t)3 << 19 : (size_t)3 << 20;
+  size_t want = ng_test_valgrind() ? (size_t)3 << 19 : (size_t)3 << 20;
   budget_case c = {want - 16 * 1024, want, 0};
   (void)state;
   on_thread(budget_thread, &c, (size_t)8 << 20);
@@ -488,7 +487,7 @@ static void test_budget_overflow_faults(void **state) {
   int st;
   (void)state;
 
-  if (small() || getenv("NG_SANITIZED") != NULL)
+  if (small() || ng_test_sanitized())
     skip(); /* the tools report the overflow their own way */
   d = nested(deep(), &len);
   pid = fork();

@@ -20,9 +20,10 @@
 
 #include "nestguard.h"
 #include "support/failalloc.h"
+#include "support/testenv.h"
 
 static int slow_env(void) {
-  return getenv("NG_VALGRIND") != NULL || getenv("NG_SANITIZED") != NULL;
+  return ng_test_valgrind() || ng_test_sanitized();
 }
 
 /* The portable backend gives every task a private base (no copying). */

@@ -27,13 +27,14 @@
 
 #include "nestguard.h"
 #include "support/failalloc.h"
+#include "support/testenv.h"
 
 #define FOR_EACH_ENGINE(e)                                                     \
   for ((e) = NG_XML_ITERATIVE; (unsigned)(e) < NG_XML_ENGINE_COUNT;            \
        (e) = (ng_xml_engine)((e) + 1))
 
 static int slow_build(void) {
-  return getenv("NG_VALGRIND") != NULL || getenv("NG_SANITIZED") != NULL;
+  return ng_test_valgrind() || ng_test_sanitized();
 }
 
 /* A growable byte buffer; fails the test when memory runs out. */

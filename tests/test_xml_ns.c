@@ -24,6 +24,7 @@
 #include "nestguard.h"
 #include "nestguard/xml.h"
 #include "support/corpus.h"
+#include "support/testenv.h"
 
 #define NS NG_XML_NAMESPACES
 #define XML_URI "http://www.w3.org/XML/1998/namespace"
@@ -419,14 +420,6 @@ static void test_events_equal_dom(void **state) {
 
 /* ----------------------------------------------------------------- scope */
 
-static size_t deep_levels(void) {
-  if (getenv("NG_VALGRIND") != NULL || getenv("NG_TSAN") != NULL)
-    return 20000;
-  if (getenv("NG_SANITIZED") != NULL)
-    return 200000;
-  return 1000000;
-}
-
 /* Appends s to the growing buffer *b of *n bytes (cap *cap). */
 static void add(char **b, size_t *n, size_t *cap, const char *s) {
   size_t k = strlen(s);
@@ -468,7 +461,7 @@ static int on_start_last(void *ud, const ng_xml_event_name *el,
  * level's binding hides the one above and is popped with its element.
  */
 static void test_scope_deep(void **state) {
-  size_t levels = deep_levels(), n = 0, cap = 0, i;
+  size_t levels = ng_test_deep_levels(), n = 0, cap = 0, i;
   char *d = NULL, tag[64];
   ng_xml_options opt;
   ng_xml_events ev;
@@ -542,12 +535,6 @@ static void test_scope_churn(void **state) {
   free(d);
 }
 
-static double now_ms(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
 /*
  * One tag with 50,000 declarations of one URI and 50,000 attributes in it
  * with distinct local names: prefix lookups and the uniqueness check stay
@@ -573,9 +560,9 @@ static void test_many_bindings(void **state) {
   }
   dup = n;
   add(&d, &n, &cap, " p0:a49999='2'/>");
-  t0 = now_ms();
+  t0 = ng_test_now_ms();
   assert_int_equal(run_events(NG_XML_ITERATIVE, NS, d, n, NULL, &err), NG_ENS);
-  ms = now_ms() - t0;
+  ms = ng_test_now_ms() - t0;
   printf("  %d declarations, %d attributes: %.1f ms\n", K, K + 1, ms);
   assert_int_equal(err.offset, dup + 1);
   memcpy(d + dup, "/>", 3);

@@ -27,26 +27,13 @@
 #include "nestguard/xml.h"
 #include "support/corpus.h"
 #include "support/failalloc.h"
+#include "support/testenv.h"
 
 #define CORPUS "corpus/xml"
 
 #define FOR_EACH_ENGINE(e)                                                     \
   for ((e) = NG_XML_ITERATIVE; (unsigned)(e) < NG_XML_ENGINE_COUNT;            \
        (e) = (ng_xml_engine)((e) + 1))
-
-static size_t deep_levels(void) {
-  if (getenv("NG_VALGRIND") != NULL || getenv("NG_TSAN") != NULL)
-    return 100000;
-  if (getenv("NG_SANITIZED") != NULL)
-    return 1000000;
-  return 10000000;
-}
-
-static double now_ms(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
 
 /* Parses the C string s with engine e and flags; returns the code. */
 static int parse_s(ng_xml_engine e, unsigned flags, const char *s,
@@ -722,7 +709,7 @@ static void test_max_depth(void **state) {
 }
 
 static void test_deep_unlimited(void **state) {
-  size_t levels = deep_levels(), len, d = 0;
+  size_t levels = ng_test_deep_levels(), len, d = 0;
   ng_xml_options opt;
   ng_xml_engine e;
   ng_xml_doc *doc;
@@ -737,10 +724,10 @@ static void test_deep_unlimited(void **state) {
   opt.limits.max_depth = 0;
   FOR_EACH_ENGINE(e) {
     opt.engine = e;
-    t0 = now_ms();
+    t0 = ng_test_now_ms();
     assert_int_equal(ng_xml_parse(s, len, &opt, &doc, &err), NG_OK);
     printf("  %zu nested elements [%s]: %.0f ms\n", levels,
-           ng_xml_engine_name(e), now_ms() - t0);
+           ng_xml_engine_name(e), ng_test_now_ms() - t0);
     for (n = ng_xml_doc_root(doc), d = 0; n != NULL; n = ng_xml_first(n))
       d++;
     assert_int_equal(d, levels);
@@ -843,10 +830,10 @@ static void test_alloc_failure(void **state) {
 static int timed(const char *data, size_t len, double *ms) {
   ng_xml_doc *doc = NULL;
   ng_error err;
-  double t0 = now_ms();
+  double t0 = ng_test_now_ms();
   int rc = ng_xml_parse(data, len, NULL, &doc, &err);
 
-  *ms = now_ms() - t0;
+  *ms = ng_test_now_ms() - t0;
   ng_xml_doc_free(doc);
   return rc;
 }
@@ -899,7 +886,7 @@ static void test_attacks(void **state) {
   assert_int_equal(fa.live_blocks, 0);
   free(s);
   /* Generous: loaded machines; valgrind runs ~50x slower. */
-  assert_true(worst < (getenv("NG_VALGRIND") != NULL ? 1000.0 : 50.0));
+  assert_true(worst < (ng_test_valgrind() ? 1000.0 : 50.0));
 }
 
 int main(void) {

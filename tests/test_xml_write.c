@@ -28,6 +28,7 @@
 #include "nestguard.h"
 #include "support/failalloc.h"
 #include "support/xml_tb.h"
+#include "support/testenv.h"
 
 static const char sample_compact[] =
     "<!--pro--><?pi data?><!DOCTYPE r PUBLIC \"-//p\" \"s.dtd\">"
@@ -334,20 +335,6 @@ static void test_write_long(void **state) {
 
 /* -------------------------------------------------------------- deep */
 
-static size_t deep_levels(void) {
-  if (getenv("NG_VALGRIND") != NULL)
-    return 100000;
-  if (getenv("NG_SANITIZED") != NULL)
-    return 1000000;
-  return 10000000;
-}
-
-static double now_ms(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
 /*
  * Deep documents, depth elements nested, each the only element child of
  * the one before:
@@ -641,18 +628,18 @@ static int deep_ops(deep *d) {
   ng_xml_node *leaf;
   char *text = NULL, *tc = NULL;
   size_t len, nodes = d->sh == CHAIN ? d->depth + 2 : 3 * d->depth + 1;
-  double t = now_ms();
+  double t = ng_test_now_ms();
   gen g;
   int rc;
 
   doc = build_deep(d->sh, d->depth, NULL, &rc);
-  d->ms[0] = now_ms() - t;
+  d->ms[0] = ng_test_now_ms() - t;
   DCHECK(d, doc != NULL);
   DCHECK(d, bottom_ok(d, doc));
   /* Walk: every node once, at its depth; a stop deep inside. */
-  t = now_ms();
+  t = ng_test_now_ms();
   DCHECK(d, ng_xml_walk(ng_xml_doc_node(doc), dw_enter, dw_leave, d) == 0);
-  d->ms[1] = now_ms() - t;
+  d->ms[1] = ng_test_now_ms() - t;
   DCHECK(d, d->enters == nodes && d->leaves == d->depth + 1);
   DCHECK(d, d->max_depth == d->depth + 1);
   d->enters = d->leaves = 0;
@@ -660,18 +647,18 @@ static int deep_ops(deep *d) {
   DCHECK(d, ng_xml_walk(ng_xml_doc_node(doc), dw_enter, dw_leave, d) == -5);
   DCHECK(d, d->enters == d->stop_at && d->leaves == 0);
   /* Text content of the whole document. */
-  t = now_ms();
+  t = ng_test_now_ms();
   DCHECK(d,
          ng_xml_text_content(ng_xml_doc_node(doc), NULL, &tc, &len) == NG_OK);
-  d->ms[2] = now_ms() - t;
+  d->ms[2] = ng_test_now_ms() - t;
   DCHECK(d, text_ok(d, tc, len));
   /* Copy, and equality against it: a real lock-step walk. */
-  t = now_ms();
+  t = ng_test_now_ms();
   DCHECK(d, ng_xml_copy(ng_xml_doc_node(doc), NULL, &cp) == NG_OK);
-  d->ms[3] = now_ms() - t;
-  t = now_ms();
+  d->ms[3] = ng_test_now_ms() - t;
+  t = ng_test_now_ms();
   DCHECK(d, ng_xml_equal(ng_xml_doc_node(doc), ng_xml_doc_node(cp)));
-  d->ms[4] = now_ms() - t;
+  d->ms[4] = ng_test_now_ms() - t;
   leaf = last_child(innermost(cp));
   *(char *)(uintptr_t)leaf->as.s = 'y'; /* a test may change its copy */
   DCHECK(d, !ng_xml_equal(ng_xml_doc_node(doc), ng_xml_doc_node(cp)));
@@ -679,28 +666,28 @@ static int deep_ops(deep *d) {
   *(char *)(uintptr_t)leaf->as.s = 'x';
   DCHECK(d, ng_xml_equal(ng_xml_doc_root(cp), ng_xml_doc_root(doc)));
   /* Compact text into memory, checked piece by piece. */
-  t = now_ms();
+  t = ng_test_now_ms();
   DCHECK(d, ng_xml_write(ng_xml_doc_node(cp), 0, NULL, &text, &len) == NG_OK);
-  d->ms[5] = now_ms() - t;
+  d->ms[5] = ng_test_now_ms() - t;
   gen_start(&g, d->sh, d->depth, false);
   DCHECK(d, gen_match(&g, text, len) && gen_complete(&g));
   /* Pretty text streamed (about 1.4 GB for a 10^7 chain), and compact. */
   gen_start(&g, d->sh, d->depth, true);
   g.probe = d;
-  t = now_ms();
+  t = ng_test_now_ms();
   DCHECK(d, ng_xml_write_cb(ng_xml_doc_node(doc), NG_XML_WRITE_PRETTY, gen_sink,
                             &g) == NG_OK);
-  d->ms[6] = now_ms() - t;
+  d->ms[6] = ng_test_now_ms() - t;
   DCHECK(d, gen_complete(&g));
   gen_start(&g, d->sh, d->depth, false);
   g.probe = d;
   DCHECK(d, ng_xml_write_cb(ng_xml_doc_root(doc), 0, gen_sink, &g) == NG_OK);
   DCHECK(d, gen_complete(&g));
   /* Free: O(chunks). */
-  t = now_ms();
+  t = ng_test_now_ms();
   ng_xml_doc_free(cp);
   cp = NULL;
-  d->ms[7] = now_ms() - t;
+  d->ms[7] = ng_test_now_ms() - t;
 out:
   free(text);
   free(tc);
@@ -727,7 +714,7 @@ static void test_deep_chain(void **state) {
   (void)state;
   memset(&d, 0, sizeof d);
   d.sh = CHAIN;
-  d.depth = deep_levels();
+  d.depth = ng_test_deep_levels();
   deep_ops(&d);
   report(&d, "main thread");
 }
@@ -737,7 +724,7 @@ static void test_deep_rich(void **state) {
   (void)state;
   memset(&d, 0, sizeof d);
   d.sh = RICH;
-  d.depth = deep_levels() / 10;
+  d.depth = ng_test_deep_levels() / 10;
   deep_ops(&d);
   report(&d, "main thread");
 }
@@ -782,15 +769,15 @@ static void run_in_task(shape sh, size_t depth, unsigned flags) {
   assert_int_equal(st.grows, 0); /* never left the 2 KiB base */
   assert_int_equal(st.segments, 0);
   assert_true(d.entry - d.lowest <
-              (getenv("NG_SANITIZED") != NULL ? 4096u : 1024u));
+              (ng_test_sanitized() ? 4096u : 1024u));
   print_message("deepest callback %zu bytes below the task function\n",
                 (size_t)(d.entry - d.lowest));
 }
 
 static void test_deep_in_small_task(void **state) {
   (void)state;
-  run_in_task(CHAIN, deep_levels(), 0);
-  run_in_task(RICH, deep_levels() / 10, NG_TASK_PRIVATE);
+  run_in_task(CHAIN, ng_test_deep_levels(), 0);
+  run_in_task(RICH, ng_test_deep_levels() / 10, NG_TASK_PRIVATE);
 }
 
 /* ---------------------------------------------- deep failure sweeps */

@@ -16,6 +16,7 @@
 #include "nestguard.h"
 #include "../../parsers/xml/builder.h"
 #include "../../parsers/xml/dom.h"
+#include "membuf.h"
 
 #define XMLNS "http://www.w3.org/2000/xmlns/"
 #define L(s) s, sizeof(s) - 1 /* a literal and its length */
@@ -93,33 +94,6 @@ static inline ng_xml_doc *make_sample_flags(const ng_alloc *alc,
 
 static inline ng_xml_doc *make_sample(const ng_alloc *alc) {
   return make_sample_flags(alc, NG__XML_BUILD_NS);
-}
-
-/* A sink collecting the text; it can stop at a given call. */
-typedef struct membuf {
-  char *p;
-  size_t len, cap;
-  size_t calls;      /* sink calls */
-  size_t stop_after; /* nonzero: the sink fails at this call */
-} membuf;
-
-static inline int mem_sink(void *ud, const char *data, size_t len) {
-  membuf *m = ud;
-
-  m->calls++;
-  if (m->stop_after != 0 && m->calls >= m->stop_after)
-    return 1;
-  if (m->len + len > m->cap) {
-    size_t cap = (m->len + len) * 2;
-    char *p = realloc(m->p, cap);
-    if (p == NULL)
-      return 1;
-    m->p = p;
-    m->cap = cap;
-  }
-  memcpy(m->p + m->len, data, len);
-  m->len += len;
-  return 0;
 }
 
 /* Both writers give exactly want[0..want_len). */
