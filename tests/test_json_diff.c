@@ -23,6 +23,7 @@
 #include "nestguard/json.h"
 #include "support/corpus.h"
 #include "support/testenv.h"
+#include "support/textbuf.h"
 
 static int slow_build(void) {
   return ng_test_valgrind() || ng_test_sanitized();
@@ -37,33 +38,14 @@ static uint64_t rnd(void) {
 }
 static size_t rn(size_t n) { return (size_t)(rnd() % n); }
 
-/* ------------------------------------------------------ growable text */
-
-typedef struct text {
-  char *p;
-  size_t n, cap;
-} text;
-
-static void put(text *t, const char *s, size_t n) {
-  if (t->n + n + 1 > t->cap) {
-    t->cap = (t->n + n + 1) * 2;
-    t->p = realloc(t->p, t->cap);
-    assert_non_null(t->p);
-  }
-  memcpy(t->p + t->n, s, n);
-  t->n += n;
-  t->p[t->n] = '\0';
-}
-static void puts_(text *t, const char *s) { put(t, s, strlen(s)); }
-
 /* ------------------------------------------------- document generator */
 
-static void gen_ws(text *t) {
+static void gen_ws(textbuf *t) {
   static const char *const ws[] = {"", "", "", " ", "\n", "\t", "\r\n  "};
-  puts_(t, ws[rn(7)]);
+  tb_puts(t, ws[rn(7)]);
 }
 
-static void gen_string(text *t) {
+static void gen_string(textbuf *t) {
   static const char *const parts[] = {"a",
                                       "key",
                                       " ",
@@ -83,13 +65,13 @@ static void gen_string(text *t) {
                                       "\\t",
                                       "\x7F"};
   size_t n = rn(6), i;
-  put(t, "\"", 1);
+  tb_put(t, "\"", 1);
   for (i = 0; i < n; i++)
-    puts_(t, parts[rn(sizeof parts / sizeof parts[0])]);
-  put(t, "\"", 1);
+    tb_puts(t, parts[rn(sizeof parts / sizeof parts[0])]);
+  tb_put(t, "\"", 1);
 }
 
-static void gen_number(text *t) {
+static void gen_number(textbuf *t) {
   static const char *const fixed[] = {"0",
                                       "-0",
                                       "1",
@@ -111,48 +93,48 @@ static void gen_number(text *t) {
                                       "0.30000000000000004"};
   char b[64];
   if (rnd() & 1) {
-    puts_(t, fixed[rn(sizeof fixed / sizeof fixed[0])]);
+    tb_puts(t, fixed[rn(sizeof fixed / sizeof fixed[0])]);
     return;
   }
   snprintf(b, sizeof b, "%s%llu%s", (rnd() & 1) ? "-" : "",
            (unsigned long long)(rnd() >> rn(64)), (rnd() & 1) ? ".25e-7" : "");
-  puts_(t, b);
+  tb_puts(t, b);
 }
 
-static void gen_value(text *t, int depth) {
+static void gen_value(textbuf *t, int depth) {
   size_t k = depth > 6 ? 4 + rn(5) : rn(9), n, i;
   gen_ws(t);
   switch (k) {
   case 0:
   case 1:
     n = rn(5);
-    put(t, "[", 1);
+    tb_put(t, "[", 1);
     for (i = 0; i < n; i++) {
       if (i)
-        put(t, ",", 1);
+        tb_put(t, ",", 1);
       gen_value(t, depth + 1);
     }
     gen_ws(t);
-    put(t, "]", 1);
+    tb_put(t, "]", 1);
     break;
   case 2:
   case 3:
     n = rn(5);
-    put(t, "{", 1);
+    tb_put(t, "{", 1);
     for (i = 0; i < n; i++) {
       if (i)
-        put(t, ",", 1);
+        tb_put(t, ",", 1);
       gen_ws(t);
       if (rnd() % 3 == 0)
-        puts_(t, "\"dup\"");
+        tb_puts(t, "\"dup\"");
       else
         gen_string(t);
       gen_ws(t);
-      put(t, ":", 1);
+      tb_put(t, ":", 1);
       gen_value(t, depth + 1);
     }
     gen_ws(t);
-    put(t, "}", 1);
+    tb_put(t, "}", 1);
     break;
   case 4:
   case 5:
@@ -163,14 +145,14 @@ static void gen_value(text *t, int depth) {
     gen_number(t);
     break;
   default:
-    puts_(t, rnd() % 3 == 0 ? "true" : rnd() & 1 ? "false" : "null");
+    tb_puts(t, rnd() % 3 == 0 ? "true" : rnd() & 1 ? "false" : "null");
     break;
   }
   gen_ws(t);
 }
 
 /* Random edits: flip, insert, delete a byte; splice a JSON atom. */
-static void mutate(text *t) {
+static void mutate(textbuf *t) {
   static const char atoms[] = "[]{},:\"\\0-.eE+truefalsnl \x01\x80\xC3\xED";
   size_t edits = 1 + rn(3), e;
   for (e = 0; e < edits && t->n > 0; e++) {
@@ -184,7 +166,7 @@ static void mutate(text *t) {
       t->n--;
       break;
     default:
-      put(t, "x", 1); /* grow by one, then shift */
+      tb_put(t, "x", 1); /* grow by one, then shift */
       memmove(t->p + at + 1, t->p + at, t->n - at - 1);
       t->p[at] = atoms[rn(sizeof atoms - 1)];
       break;
@@ -274,11 +256,6 @@ static void report(const char *what, unsigned e, const char *s, size_t n,
           got->ev_err.offset);
 }
 
-static int same_error(const ng_error *a, const ng_error *b) {
-  return a->code == b->code && a->offset == b->offset && a->depth == b->depth &&
-         a->line == b->line && a->column == b->column;
-}
-
 /* Every engine agrees with the iterative one on s[0..n). */
 static void agree(const ng_json_options *base, const char *s, size_t n) {
   outcome ref, got;
@@ -289,7 +266,7 @@ static void agree(const ng_json_options *base, const char *s, size_t n) {
    * where only the DOM can fail (duplicate keys, arena limits). */
   if (base->dupkeys == NG_JSON_DUP_KEEP && base->limits.max_memory == 0 &&
       (ref.rc != ref.ev_rc ||
-       (ref.rc != NG_OK && !same_error(&ref.err, &ref.ev_err)))) {
+       (ref.rc != NG_OK && !ng_test_same_error(&ref.err, &ref.ev_err)))) {
     report("events vs DOM", NG_JSON_ITERATIVE, s, n, &ref, &ref);
     fail();
   }
@@ -298,8 +275,8 @@ static void agree(const ng_json_options *base, const char *s, size_t n) {
       continue;
     run_engine((ng_json_engine)e, base, s, n, &got);
     if (got.rc != ref.rc || got.ev_rc != ref.ev_rc ||
-        (ref.rc != NG_OK && !same_error(&ref.err, &got.err)) ||
-        (ref.ev_rc != NG_OK && !same_error(&ref.ev_err, &got.ev_err)) ||
+        (ref.rc != NG_OK && !ng_test_same_error(&ref.err, &got.err)) ||
+        (ref.ev_rc != NG_OK && !ng_test_same_error(&ref.ev_err, &got.ev_err)) ||
         (ref.rc == NG_OK && !ng_json_equal(ng_json_doc_root(ref.doc),
                                            ng_json_doc_root(got.doc))) ||
         (ref.ev_rc == NG_OK &&
@@ -335,7 +312,7 @@ static void option_sets(ng_json_options *o, size_t *n) {
 static void test_random_documents(void **state) {
   size_t docs = slow_build() ? 150 : 3000, d, i, nopt;
   ng_json_options opts[4];
-  text t = {NULL, 0, 0};
+  textbuf t = {NULL, 0, 0};
   (void)state;
   option_sets(opts, &nopt);
   compared = rejected = 0;
@@ -354,7 +331,7 @@ static void test_random_documents(void **state) {
 static void test_mutated_documents(void **state) {
   size_t docs = slow_build() ? 300 : 8000, d, nopt;
   ng_json_options opts[4];
-  text t = {NULL, 0, 0};
+  textbuf t = {NULL, 0, 0};
   (void)state;
   option_sets(opts, &nopt);
   compared = rejected = 0;
@@ -374,7 +351,7 @@ static void test_mutated_documents(void **state) {
 static void test_every_truncation(void **state) {
   size_t docs = slow_build() ? 20 : 300, d, cut;
   ng_json_options o;
-  text t = {NULL, 0, 0};
+  textbuf t = {NULL, 0, 0};
   (void)state;
   ng_json_options_default(&o);
   for (d = 0; d < docs; d++) {
@@ -387,14 +364,14 @@ static void test_every_truncation(void **state) {
 }
 
 /* Deep, wide and mixed nestings, complete and truncated, around limits. */
-static void nest_text(text *t, size_t depth, const char *pattern, int close) {
+static void nest_text(textbuf *t, size_t depth, const char *pattern, int close) {
   size_t i, np = strlen(pattern);
   t->n = 0;
   for (i = 0; i < depth; i++)
-    puts_(t, pattern[i % np] == 'a' ? "[" : "{\"k\":");
-  puts_(t, "1");
+    tb_puts(t, pattern[i % np] == 'a' ? "[" : "{\"k\":");
+  tb_puts(t, "1");
   for (i = depth; close && i-- > 0;)
-    puts_(t, pattern[i % np] == 'a' ? "]" : "}");
+    tb_puts(t, pattern[i % np] == 'a' ? "]" : "}");
 }
 
 static void test_nestings_and_depth_limits(void **state) {
@@ -402,7 +379,7 @@ static void test_nestings_and_depth_limits(void **state) {
   static const size_t limits[] = {1, 2, 3, 16, 64, 1000};
   size_t p, l, delta;
   ng_json_options o;
-  text t = {NULL, 0, 0};
+  textbuf t = {NULL, 0, 0};
   (void)state;
   ng_json_options_default(&o);
   for (p = 0; p < sizeof patterns / sizeof patterns[0]; p++) {
@@ -428,10 +405,10 @@ static void test_nestings_and_depth_limits(void **state) {
   nest_text(&t, slow_build() ? 20000 : 200000, "aao", 1);
   agree(&o, t.p, t.n);
   t.n = 0;
-  puts_(&t, "[");
+  tb_puts(&t, "[");
   for (p = 0; p < 100000; p++)
-    puts_(&t, p ? ",{\"a\":[1,\"x\"]}" : "{}");
-  puts_(&t, "]");
+    tb_puts(&t, p ? ",{\"a\":[1,\"x\"]}" : "{}");
+  tb_puts(&t, "]");
   agree(&o, t.p, t.n);
   free(t.p);
 }

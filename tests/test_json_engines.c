@@ -25,6 +25,7 @@
 #include "nestguard/json.h"
 #include "support/failalloc.h"
 #include "support/testenv.h"
+#include "support/textbuf.h"
 
 /* Internal: lemon's stack entry size (parsers/json/lalr.y). */
 size_t ng__json_lalr_stack_entry_size(void);
@@ -84,13 +85,6 @@ static const ng_json_engine all[] = {NG_JSON_ITERATIVE, NG_JSON_RECURSIVE,
 #define N_MINE (sizeof mine / sizeof mine[0])
 #define N_ALL (sizeof all / sizeof all[0])
 
-/* Same outcome, field by field, for the same input. */
-static int same_error(const ng_error *a, const ng_error *b) {
-  return a->code == b->code && a->offset == b->offset && a->line == b->line &&
-         a->column == b->column && a->depth == b->depth &&
-         strcmp(a->msg, b->msg) == 0;
-}
-
 /* Parses s[0..n) with base's options, once with the iterative engine and
  * once with e; fails the test (printing the input) unless the results are
  * identical. */
@@ -105,7 +99,7 @@ static void expect_same_opt(const char *s, size_t n,
   r1 = ng_json_parse(s, n, &o, &d1, &e1);
   o.engine = e;
   r2 = ng_json_parse(s, n, &o, &d2, &e2);
-  same = r1 == r2 && same_error(&e1, &e2);
+  same = r1 == r2 && ng_test_same_error(&e1, &e2);
   if (same && r1 == NG_OK)
     same = ng_json_equal(ng_json_doc_root(d1), ng_json_doc_root(d2));
   if (!same)
@@ -410,7 +404,7 @@ static void test_events_cancel_match(void **state) {
       o.engine = mine[e];
       rc = ng_json_parse_events(doc, sizeof doc - 1, &o, &ev, &got);
       assert_int_equal(rc, NG_ECANCELED);
-      assert_true(same_error(&ref, &got));
+      assert_true(ng_test_same_error(&ref, &got));
       assert_int_equal(s.n, k);
     }
   }

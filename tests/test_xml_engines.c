@@ -28,6 +28,7 @@
 #include "nestguard.h"
 #include "support/failalloc.h"
 #include "support/testenv.h"
+#include "support/textbuf.h"
 
 #define FOR_EACH_ENGINE(e)                                                     \
   for ((e) = NG_XML_ITERATIVE; (unsigned)(e) < NG_XML_ENGINE_COUNT;            \
@@ -37,46 +38,12 @@ static int slow_build(void) {
   return ng_test_valgrind() || ng_test_sanitized();
 }
 
-/* A growable byte buffer; fails the test when memory runs out. */
-typedef struct buf {
-  char *p;
-  size_t n, cap;
-} buf;
-
-static void put(buf *b, const char *s, size_t n) {
-  if (b->n + n + 1 > b->cap) {
-    b->cap = (b->n + n + 1) * 2;
-    b->p = realloc(b->p, b->cap);
-    assert_non_null(b->p);
-  }
-  memcpy(b->p + b->n, s, n);
-  b->n += n;
-  b->p[b->n] = '\0';
-}
-
-static void puts_(buf *b, const char *s) { put(b, s, strlen(s)); }
-
-/* n repetitions of unit. */
-static buf repeat(const char *unit, size_t n) {
-  buf b = {NULL, 0, 0};
-  size_t i;
-  for (i = 0; i < n; i++)
-    puts_(&b, unit);
-  return b;
-}
-
 static void opts(ng_xml_options *o, ng_xml_engine e, size_t max_depth,
                  const ng_alloc *alc) {
   ng_xml_options_default(o);
   o->engine = e;
   o->limits.max_depth = max_depth;
   o->alc = alc;
-}
-
-static int same_error(const ng_error *a, const ng_error *b) {
-  return a->code == b->code && a->offset == b->offset && a->line == b->line &&
-         a->column == b->column && a->depth == b->depth &&
-         strcmp(a->msg, b->msg) == 0;
 }
 
 /* Parses s[0..n) under base's options with every engine; fails the test
@@ -97,7 +64,7 @@ static int expect_same_opt(const char *s, size_t n,
     d = NULL;
     o.engine = e;
     r2 = ng_xml_parse(s, n, &o, &d, &e2);
-    same = r1 == r2 && same_error(&e1, &e2);
+    same = r1 == r2 && ng_test_same_error(&e1, &e2);
     if (same && r1 == NG_OK)
       same = ng_xml_equal(ng_xml_doc_root(ref), ng_xml_doc_root(d));
     if (!same)
@@ -137,7 +104,7 @@ static const char *const atoms[] = {
 static void test_exhaustive_short_inputs(void **state) {
   size_t len, idx[4], i, total = 0, maxlen = slow_build() ? 3 : 4;
   int accepted = 0;
-  buf b = {NULL, 0, 0};
+  textbuf b = {NULL, 0, 0};
   (void)state;
 
   for (len = 1; len <= maxlen; len++) {
@@ -145,7 +112,7 @@ static void test_exhaustive_short_inputs(void **state) {
     for (;;) {
       b.n = 0;
       for (i = 0; i < len; i++)
-        puts_(&b, atoms[idx[i]]);
+        tb_puts(&b, atoms[idx[i]]);
       accepted += expect_same(b.p, b.n, 0) == NG_OK;
       expect_same(b.p, b.n, 1);
       total++;
@@ -176,42 +143,42 @@ static const char *const names[] = {"a", "b", "ns:c", "d-e", "\xc3\xa9t"};
 
 /* Content items: text with references, comments, PIs, CDATA, entities
  * that hold text or elements, and nested elements down to depth 0. */
-static void gen_element(buf *b, int depth) {
+static void gen_element(textbuf *b, int depth) {
   static const char *const items[] = {
       "text", "&amp;&lt;&#x41;", "&t;", "&m;", "<!--c-->", "<?pi x?>",
       "<![CDATA[<x>]]>", "\n", "&n;"};
   const char *name = names[rng(5)];
   unsigned k, n = rng(4);
 
-  puts_(b, "<");
-  puts_(b, name);
+  tb_puts(b, "<");
+  tb_puts(b, name);
   if (rng(2))
-    puts_(b, " x='1&amp;' y=\"&t;\"");
+    tb_puts(b, " x='1&amp;' y=\"&t;\"");
   if (depth == 0 || rng(4) == 0) {
-    puts_(b, "/>");
+    tb_puts(b, "/>");
     return;
   }
-  puts_(b, ">");
+  tb_puts(b, ">");
   for (k = 0; k < n; k++) {
     if (rng(3) == 0)
       gen_element(b, depth - 1);
     else
-      puts_(b, items[rng(sizeof items / sizeof items[0])]);
+      tb_puts(b, items[rng(sizeof items / sizeof items[0])]);
   }
-  puts_(b, "</");
-  puts_(b, name);
-  puts_(b, ">");
+  tb_puts(b, "</");
+  tb_puts(b, name);
+  tb_puts(b, ">");
 }
 
-static void gen_document(buf *b) {
+static void gen_document(textbuf *b) {
   b->n = 0;
   if (rng(2))
-    puts_(b, "<?xml version='1.0' encoding='UTF-8'?>");
-  puts_(b, "<!DOCTYPE r [<!ENTITY t 'tt'><!ENTITY m '<i k=\"v\">&t;</i>'>"
+    tb_puts(b, "<?xml version='1.0' encoding='UTF-8'?>");
+  tb_puts(b, "<!DOCTYPE r [<!ENTITY t 'tt'><!ENTITY m '<i k=\"v\">&t;</i>'>"
            "<!ENTITY n '&m;&m;'><!ATTLIST a z CDATA 'dz'>]>");
-  puts_(b, "<r>");
+  tb_puts(b, "<r>");
   gen_element(b, 1 + (int)rng(6));
-  puts_(b, "</r><!--end-->");
+  tb_puts(b, "</r><!--end-->");
 }
 
 /* Random documents, each whole, truncated at every byte and with a byte
@@ -220,7 +187,7 @@ static void gen_document(buf *b) {
 static void test_random_documents(void **state) {
   static const char swap[] = "<>&/ x;'";
   size_t docs = slow_build() ? 8 : 60, d, i, ok = 0;
-  buf b = {NULL, 0, 0};
+  textbuf b = {NULL, 0, 0};
   char saved;
   (void)state;
 
@@ -253,34 +220,34 @@ static void test_max_depth_exact(void **state) {
   ng_error err;
   ng_xml_doc *d;
   ng_xml_engine e;
-  buf open = repeat("<a>", limit), close = repeat("</a>", limit);
-  buf in = {NULL, 0, 0};
+  textbuf open = tb_repeat("<a>", limit), close = tb_repeat("</a>", limit);
+  textbuf in = {NULL, 0, 0};
   (void)state;
 
   FOR_EACH_ENGINE(e) {
     opts(&o, e, limit, NULL);
     in.n = 0;
-    put(&in, open.p, open.n);
-    put(&in, close.p, close.n);
+    tb_put(&in, open.p, open.n);
+    tb_put(&in, close.p, close.n);
     assert_int_equal(ng_xml_parse(in.p, in.n, &o, &d, &err), NG_OK);
     ng_xml_doc_free(d);
     in.n = 0;
-    put(&in, open.p, open.n - 3); /* limit - 1 open, then <b/> */
-    puts_(&in, "<b/>");
-    put(&in, close.p, close.n - 4);
+    tb_put(&in, open.p, open.n - 3); /* limit - 1 open, then <b/> */
+    tb_puts(&in, "<b/>");
+    tb_put(&in, close.p, close.n - 4);
     assert_int_equal(ng_xml_parse(in.p, in.n, &o, &d, &err), NG_OK);
     ng_xml_doc_free(d);
     in.n = 0;
-    put(&in, open.p, open.n);
-    puts_(&in, "<b/>");
+    tb_put(&in, open.p, open.n);
+    tb_puts(&in, "<b/>");
     assert_int_equal(ng_xml_parse(in.p, in.n, &o, &d, &err), NG_EDEPTH);
     assert_int_equal(err.offset, open.n);
     assert_int_equal(err.depth, limit);
     /* Through an entity: its inner <a/> is one level too deep. */
     in.n = 0;
-    puts_(&in, dtd);
-    put(&in, open.p, open.n - 3);
-    puts_(&in, "&e;");
+    tb_puts(&in, dtd);
+    tb_put(&in, open.p, open.n - 3);
+    tb_puts(&in, "&e;");
     assert_int_equal(ng_xml_parse(in.p, in.n, &o, &d, &err), NG_EDEPTH);
     assert_int_equal(err.offset, strlen(dtd) + open.n - 3); /* the &e; */
     assert_int_equal(err.depth, limit);
@@ -355,7 +322,7 @@ static void test_events_stop_everywhere(void **state) {
       assert_int_equal(s.seen, k);
       if (e == NG_XML_ITERATIVE)
         ref = err;
-      assert_true(same_error(&ref, &err));
+      assert_true(ng_test_same_error(&ref, &err));
     }
     if (total != 0)
       break;
@@ -367,7 +334,7 @@ static void test_events_stop_everywhere(void **state) {
 /* ------------------------------------------- allocation failures */
 
 typedef struct sweep_arg {
-  const buf *in;
+  const textbuf *in;
   ng_xml_engine e;
   int events;
 } sweep_arg;
@@ -395,18 +362,18 @@ static int sweep_op(void *arg, const ng_alloc *alc) {
  * with a DOM and with events. */
 static void test_alloc_failure_every_engine(void **state) {
   const size_t deep = slow_build() ? 400 : 3000;
-  buf open = repeat("<long-element-name>", deep);
-  buf close = repeat("</long-element-name>", deep);
-  buf in = {NULL, 0, 0};
+  textbuf open = tb_repeat("<long-element-name>", deep);
+  textbuf close = tb_repeat("</long-element-name>", deep);
+  textbuf in = {NULL, 0, 0};
   sweep_arg a;
   long runs;
   (void)state;
 
-  puts_(&in, "<!DOCTYPE r [<!ENTITY e '<i a=\"1\">x</i>'>]><r b='&#65;'>");
-  put(&in, open.p, open.n);
-  puts_(&in, "&e;t<![CDATA[c]]>");
-  put(&in, close.p, close.n);
-  puts_(&in, "</r>");
+  tb_puts(&in, "<!DOCTYPE r [<!ENTITY e '<i a=\"1\">x</i>'>]><r b='&#65;'>");
+  tb_put(&in, open.p, open.n);
+  tb_puts(&in, "&e;t<![CDATA[c]]>");
+  tb_put(&in, close.p, close.n);
+  tb_puts(&in, "</r>");
   a.in = &in;
   FOR_EACH_ENGINE(a.e) {
     for (a.events = 0; a.events < 2; a.events++) {
@@ -429,7 +396,7 @@ static void test_alloc_failure_every_engine(void **state) {
 static void test_recursive_estack(void **state) {
   static const size_t ceil[] = {(size_t)64 << 10, (size_t)256 << 10,
                                 (size_t)1 << 20};
-  buf in = repeat("<a>", 200000);
+  textbuf in = tb_repeat("<a>", 200000);
   ng_xml_options o;
   ng_xml_doc *d;
   ng_failalloc fa;
@@ -484,7 +451,7 @@ static int ev_frame(void *ud, const char *n, size_t l,
  * 1 GiB ceiling. */
 static void test_recursive_frame_size(void **state) {
   const size_t levels = 20000;
-  buf in = repeat("<a>", levels);
+  textbuf in = tb_repeat("<a>", levels);
   ng_xml_events ev;
   ng_xml_options o;
   frames f;
@@ -523,7 +490,7 @@ static void test_recursive_frame_size(void **state) {
  * with max_depth 1,000 the parse stops at depth 1,000 and the stack
  * stays small. Released on every path. */
 static void test_lalr_stack_bounded(void **state) {
-  buf in = repeat("<a>", 200000);
+  textbuf in = tb_repeat("<a>", 200000);
   ng_xml_options o;
   ng_failalloc fa;
   ng_error e;
