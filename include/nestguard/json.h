@@ -218,6 +218,98 @@ int ng_json_parse_events(const char *data, size_t len,
                          const ng_json_options *opt, const ng_json_events *ev,
                          ng_error *err);
 
+/* ------------------------------------------------------ push parsing */
+
+/*
+ * A stream: the same parse fed in chunks, as they arrive (a socket, a
+ * pipe), with any engine. Results are those of ng_json_parse /
+ * ng_json_parse_events over the concatenated input, whatever the chunking:
+ * the same DOM or events, the same error code, offset, line, column and
+ * depth. Positions count from the start of the stream. The stream keeps
+ * only what it must between chunks: the engine's state and the bytes of a
+ * token cut by a chunk's end (the carry: a string's raw bytes, up to
+ * 6 * max_string + 2 when max_string is set; a number or literal). The
+ * chunks themselves may be reused or freed as soon as a call returns.
+ *
+ * Differences from a one-shot parse, all about limits: max_input applies
+ * to the bytes fed so far, so a feed that passes it fails with
+ * NG_EINPUTLIMIT at offset max_input (depth 0) even if earlier input had
+ * an error the stream would have reported at finish; a token cut by a
+ * chunk's end longer than the carry's bound (a string of more than
+ * 6 * max_string + 2 raw bytes) fails with NG_ESTRLIMIT at its start (a
+ * number or literal: NG_EINPUTLIMIT) even where a later byte would have
+ * made it another error. The carry is not counted in max_memory.
+ *
+ * Engines: the iterative, trampoline and LALR engines keep their state in
+ * heap stacks and return from a feed at a token boundary. The recursive
+ * engine runs as a task on a scheduler (the config's, or one per thread),
+ * parked in its lexer between feeds.
+ *
+ * Thread-safety: a stream is used by one thread at a time.
+ */
+typedef struct ng_json_stream ng_json_stream;
+
+/* ng_json_stream_config.flags: the input is a sequence of documents
+ * (NDJSON, concatenated JSON), whitespace between them. */
+#define NG_JSON_STREAM_SEQ 0x1u
+
+typedef struct ng_sched ng_sched; /* nestguard/stack.h */
+
+typedef struct ng_json_stream_config {
+  const ng_json_options *opt;   /* NULL: defaults; copied (the allocator
+                                   and events must outlive the stream) */
+  const ng_json_events *events; /* NULL: build a DOM; else copied */
+  unsigned flags;               /* NG_JSON_STREAM_* */
+  /* SEQ mode: called once per complete document, in order (index from 0),
+   * when the byte after it has arrived. DOM mode: doc is handed over (the
+   * callee frees it; a NULL callback frees it); events mode: doc is NULL.
+   * Nonzero return stops the stream with NG_ECANCELED at the document's
+   * end. Not called in single-document mode. */
+  int (*on_document)(void *ud, ng_json_doc *doc, size_t index);
+  void *ud;                     /* passed to on_document */
+  ng_sched *sched;              /* recursive engine: the scheduler that hosts
+                                   the stream's task; NULL: one per thread,
+                                   created on demand */
+} ng_json_stream_config;
+
+/*
+ * Creates a stream in *out. cfg NULL: a single document into a DOM with
+ * default options. Returns NG_OK, NG_EINVAL (bad options, unknown flags,
+ * NULL out), NG_ENOMEM. Allocates through the options' allocator.
+ */
+int ng_json_stream_new(const ng_json_stream_config *cfg, ng_json_stream **out);
+
+/*
+ * Feeds the next len bytes (data may be NULL when len is 0). Returns NG_OK
+ * while more input is expected, else the error, recorded in *err (may be
+ * NULL) with its stream position; every later feed or finish returns the
+ * same error again until ng_json_stream_reset. Events (and, in SEQ mode,
+ * on_document) are delivered from inside this call. NG_ESTATE after
+ * ng_json_stream_finish.
+ */
+int ng_json_stream_feed(ng_json_stream *s, const char *data, size_t len,
+                        ng_error *err);
+
+/*
+ * End of input. Single-document mode: NG_OK and the document (DOM mode) in
+ * *doc, the caller's to free, or NULL in events mode; or the error (NG_EEOF
+ * with its position for a document cut short, NG_EEMPTY for no document).
+ * SEQ mode: *doc is NULL, NG_OK if the input ended between documents (none
+ * at all included). doc may be NULL (a DOM is then freed). A second finish
+ * returns NG_ESTATE.
+ */
+int ng_json_stream_finish(ng_json_stream *s, ng_json_doc **doc,
+                          ng_error *err);
+
+/* Back to the start state for a new input with the same configuration,
+ * keeping allocations (the carry, the engine's stacks); drops a document
+ * in progress. */
+void ng_json_stream_reset(ng_json_stream *s);
+
+/* Frees the stream at any point: mid-document (a recursive engine's task
+ * parked or not), after an error, after finish. NULL is a no-op. */
+void ng_json_stream_free(ng_json_stream *s);
+
 /* ------------------------------------------------------ DOM operations */
 
 /* Child count of an array/object; 0 for scalars. */

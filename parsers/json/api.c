@@ -10,6 +10,7 @@
 #include "../common/usercall.h"
 #include "builder.h"
 #include "engine.h"
+#include "lalr_driver.h"
 
 /* ------------------------------------------------------------- options */
 
@@ -53,7 +54,7 @@ int ng_json_engine_from_name(const char *name, ng_json_engine *out) {
 
 /* -------------------------------------------------------------- engines */
 
-static int run_engine(ng__json_parser *p) {
+int ng__json_run(ng__json_parser *p) {
   switch (p->opt->engine) {
   case NG_JSON_ITERATIVE:
     return ng__json_run_iterative(p);
@@ -67,23 +68,39 @@ static int run_engine(ng__json_parser *p) {
   return ng__perr_at(&p->c.perr, NG_EINVAL, 0, 0, "unknown engine");
 }
 
-/*
- * Checks the arguments common to both entry points and sets up p (lexer,
- * limits, error record). Returns NG_OK or the recorded error.
- */
-static int setup(ng__json_parser *p, const char *data, size_t len,
-                 const ng_json_options *opt, ng_error *err) {
+int ng__json_parser_init(ng__json_parser *p, const char *data, size_t len,
+                         const ng_json_options *opt, ng_error *err) {
   memset(p, 0, sizeof *p);
   ng__parse_init(&p->c, &ng__json_grammar, data, len, &opt->limits, err);
   p->opt = opt;
-  if (data == NULL && len != 0)
-    return ng__perr_at(&p->c.perr, NG_EINVAL, 0, 0, "NULL input");
+  p->resume = NG__JR_START;
   if ((unsigned)opt->engine >= NG_JSON_ENGINE_COUNT)
     return ng__perr_at(&p->c.perr, NG_EINVAL, 0, 0, "unknown engine");
   if ((unsigned)opt->dupkeys > NG_JSON_DUP_LAST)
     return ng__perr_at(&p->c.perr, NG_EINVAL, 0, 0, "unknown dupkeys");
   if ((opt->flags & ~NG__JSON_PARSE_FLAGS) != 0)
     return ng__perr_at(&p->c.perr, NG_EINVAL, 0, 0, "unknown flags");
+  return NG_OK;
+}
+
+void ng__json_engine_release(ng__json_parser *p) {
+  ng__gstack_free(&p->st);
+  if (p->lalr != NULL)
+    ng__json_lalr_release(p->lalr);
+}
+
+/*
+ * Checks the arguments common to both entry points and sets up p (lexer,
+ * limits, error record). Returns NG_OK or the recorded error.
+ */
+static int setup(ng__json_parser *p, const char *data, size_t len,
+                 const ng_json_options *opt, ng_error *err) {
+  int rc;
+
+  if ((rc = ng__json_parser_init(p, data, len, opt, err)) != NG_OK)
+    return rc;
+  if (data == NULL && len != 0)
+    return ng__perr_at(&p->c.perr, NG_EINVAL, 0, 0, "NULL input");
   if (opt->limits.max_input != 0 && len > opt->limits.max_input)
     return ng__perr_at(&p->c.perr, NG_EINPUTLIMIT, opt->limits.max_input, 0,
                        "input longer than max_input");
@@ -97,6 +114,7 @@ int ng_json_parse(const char *data, size_t len, const ng_json_options *opt,
                   ng_json_doc **out, ng_error *err) {
   ng_json_options def;
   ng__json_parser p;
+  unsigned char inl[256]; /* the engines' stack, while shallow */
   ng__json_builder b;
   ng__alc_guard guard;
   ng_json_doc *doc;
@@ -129,7 +147,9 @@ int ng_json_parse(const char *data, size_t len, const ng_json_options *opt,
   ng__doc_parse_alc(&doc->base, p.c.alc);
   ng__json_builder_init(&b, doc, &p.lx, opt->dupkeys, p.c.alc);
   p.sink = ng__json_builder_sink(&b);
-  rc = run_engine(&p);
+  p.inl = inl;
+  p.inl_cap = sizeof inl;
+  rc = ng__json_run(&p);
   ng__json_builder_free(&b);
   ng__doc_parse_alc(&doc->base, NULL);
   if (rc != NG_OK) {
@@ -146,6 +166,7 @@ int ng_json_parse_events(const char *data, size_t len,
   static const ng_json_events none = {NULL, NULL, NULL, NULL, NULL, NULL, NULL};
   ng_json_options def;
   ng__json_parser p;
+  unsigned char inl[256]; /* the engines' stack, while shallow */
   ng__json_evsink s;
   ng__alc_guard guard;
   int rc;
@@ -161,7 +182,9 @@ int ng_json_parse_events(const char *data, size_t len,
   ng__json_evsink_init(&s, ev != NULL ? ev : &none, &p.lx, p.c.alc,
                        opt->limits.user_stack);
   p.sink = ng__json_evsink_sink(&s);
-  rc = run_engine(&p);
+  p.inl = inl;
+  p.inl_cap = sizeof inl;
+  rc = ng__json_run(&p);
   ng__json_evsink_free(&s);
   return rc;
 }

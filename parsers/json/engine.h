@@ -38,23 +38,63 @@
 
 #include <stddef.h>
 
+#include "../common/gstack.h"
 #include "../common/parse.h"
 #include "../common/sink.h"
+#include "../common/stream.h"
 #include "builder.h"
 #include "lexer.h"
 
 /* ------------------------------------------------------ the parse context */
 
+struct ng__json_lalr_state;
+
 typedef struct ng__json_parser {
   ng__parse c;                /* errors, depth, grammar, allocator, stacks */
   ng__json_lexer lx;          /* token source */
   ng__json_token tok;         /* the current token */
-  ng__json_sink sink;            /* DOM builder or user events */
+  ng__json_sink sink;         /* DOM builder or user events */
   const ng_json_options *opt; /* resolved options (never NULL) */
+  int resume;                 /* NG__JR_START, or the ng__jexp a suspended
+                                 engine reads its next token in */
+  int seq;                    /* a sequence: a document may end before EOF */
+  void *inl;                  /* inline buffer for st (may be NULL) */
+  size_t inl_cap;             /* its bytes */
+  ng__gstack st;              /* iterative, trampoline: open containers */
+  struct ng__json_lalr_state *lalr; /* LALR engine of a stream: its state,
+                                       NULL: on the engine's frame */
 } ng__json_parser;
 
-/* Engine entry points. Preconditions: lexer at the start of input, no
- * token read yet, depth 0, sink ready, no error recorded. */
+/* p->resume before the first run of a document. */
+#define NG__JR_START (-1)
+
+/* (api.c) Prepares p for a parse of data[0..len) under opt (never NULL):
+ * clears it, sets up the error record (clearing *err) and checks the
+ * options. NG_OK or the recorded NG_EINVAL. The caller then sets the
+ * lexer, the sink and the engine's inline stack buffer. */
+int ng__json_parser_init(ng__json_parser *p, const char *data, size_t len,
+                         const ng_json_options *opt, ng_error *err);
+
+/* (api.c) Runs (or resumes) p->opt->engine: NG_OK, an error code, or
+ * NG__SUSPENDED. */
+int ng__json_run(ng__json_parser *p);
+
+/* (api.c) Releases what a suspended engine holds (stacks, lemon's
+ * parser); safe to call again, and after the engine ended. */
+void ng__json_engine_release(ng__json_parser *p);
+
+/*
+ * Engine entry points. Preconditions: lexer at the start of input, no
+ * token read yet, depth 0, sink ready, no error recorded, p->resume
+ * NG__JR_START.
+ *
+ * Push parsing (stream.c): the lexer may run out of input (NG__JT_MORE) at
+ * any token. An explicit-stack engine then returns NG__SUSPENDED with its
+ * state kept (p->resume, p->st, p->lalr), and is run again on the next
+ * window to read that token anew; its stack is released when it returns
+ * anything else, or by ng__json_engine_release. The recursive engine
+ * never sees NG__JT_MORE: its lexer refills itself (parks its task).
+ */
 int ng__json_run_iterative(ng__json_parser *p);
 int ng__json_run_trampoline(ng__json_parser *p);
 int ng__json_run_recursive(ng__json_parser *p);
@@ -88,6 +128,10 @@ extern const unsigned ng__json_expect_mask[NG__JX_COUNT];
  * is ETRAILING at 3; whitespace alone is EEMPTY. */
 static inline int ng__json_unexpected(ng__json_parser *p, ng__jexp want) {
   const ng__json_token *t = &p->tok;
+  if (NG_UNLIKELY(t->kind == NG__JT_MORE)) { /* not an error: suspend */
+    p->resume = (int)want;
+    return NG__SUSPENDED;
+  }
   return ng__parse_unexpected(&p->c, (int)want, t->kind, t->off, t->code,
                               t->err_off, t->msg);
 }
@@ -214,8 +258,15 @@ NG_INLINE int ng__json_emit_scalar(ng__json_parser *p) {
 }
 
 /* After the top-level value: reads the next token, which must be EOF
- * (else NG_ETRAILING at that token, whatever it is). */
+ * (else NG_ETRAILING at that token, whatever it is). In a sequence,
+ * anything but whitespace after it starts the next document: the
+ * document ends there, before that token. */
 static inline int ng__json_finish(ng__json_parser *p) {
+  if (p->seq) {
+    p->lx.cur = ng__json_skip_ws(p->lx.cur, p->lx.end);
+    if (p->lx.cur < p->lx.end)
+      return NG_OK;
+  }
   if (ng__json_advance(p) != NG__JT_EOF)
     return ng__json_unexpected(p, NG__JX_EOF);
   return NG_OK;

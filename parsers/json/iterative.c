@@ -10,18 +10,42 @@
  * This is a state machine written with goto, one label per grammar
  * position, as yyjson's reader is: it reads better than a loop over a state
  * variable and lets the compiler keep the hot path in registers.
+ *
+ * Push parsing: the stack lives in the parser (p->st), so the engine can
+ * return NG__SUSPENDED wherever the lexer runs out of input; the expect
+ * state it was in (p->resume) names the label that reads that token again
+ * on the next run. A one-shot parse enters at the top and never suspends.
  */
 #include "../common/gstack.h"
 #include "engine.h"
 
 int ng__json_run_iterative(ng__json_parser *p) {
-  unsigned char inl[256];
   unsigned char *top;
-  ng__gstack st;
+  ng__gstack *st = &p->st;
   ng__jexp want = NG__JX_VALUE;
   int kind, rc;
 
-  ng__gstack_init(&st, p->c.alc, inl, sizeof inl);
+  switch (p->resume) { /* where a suspended parse reads its token again */
+  case NG__JR_START:
+    ng__gstack_init(st, p->c.alc, p->inl, p->inl_cap);
+    goto value;
+  case NG__JX_VALUE_OR_END:
+    goto array_first;
+  case NG__JX_ARRAY_NEXT:
+  case NG__JX_OBJECT_NEXT:
+    goto next;
+  case NG__JX_KEY_OR_END:
+    goto object_first;
+  case NG__JX_KEY:
+    goto object_key;
+  case NG__JX_COLON:
+    goto colon;
+  case NG__JX_EOF:
+    goto done;
+  default: /* NG__JX_VALUE */
+    want = NG__JX_VALUE;
+    goto value;
+  }
 
 value: /* a value is expected; read its first token */
   kind = ng__json_advance(p);
@@ -30,9 +54,10 @@ value_tok: /* the current token must start a value (or close, per want) */
   case NG__JT_LBRACKET:
     if ((rc = ng__json_emit_open(p, NG__JK_ARRAY)) != NG_OK)
       goto fail;
-    if ((top = ng__gstack_push(&st, 1)) == NULL)
+    if ((top = ng__gstack_push(st, 1)) == NULL)
       goto oom;
     *top = NG__JK_ARRAY;
+  array_first:
     kind = ng__json_advance(p);
     if (kind == NG__JT_RBRACKET)
       goto close;
@@ -41,9 +66,10 @@ value_tok: /* the current token must start a value (or close, per want) */
   case NG__JT_LBRACE:
     if ((rc = ng__json_emit_open(p, NG__JK_OBJECT)) != NG_OK)
       goto fail;
-    if ((top = ng__gstack_push(&st, 1)) == NULL)
+    if ((top = ng__gstack_push(st, 1)) == NULL)
       goto oom;
     *top = NG__JK_OBJECT;
+  object_first:
     kind = ng__json_advance(p);
     if (kind == NG__JT_STRING)
       goto key;
@@ -67,6 +93,7 @@ value_tok: /* the current token must start a value (or close, per want) */
 key: /* the current token is a member key */
   if ((rc = ng__json_emit_key(p)) != NG_OK)
     goto fail;
+colon:
   if (!ng__json_advance_colon(p)) {
     rc = ng__json_unexpected(p, NG__JX_COLON);
     goto fail;
@@ -75,10 +102,10 @@ key: /* the current token is a member key */
   goto value;
 
 next: /* a value is complete: what follows depends on its container */
-  if (ng__gstack_empty(&st))
+  if (ng__gstack_empty(st))
     goto done;
   kind = ng__json_advance_after_value(p);
-  if (*(unsigned char *)ng__gstack_peek(&st, 1) == NG__JK_ARRAY) {
+  if (*(unsigned char *)ng__gstack_peek(st, 1) == NG__JK_ARRAY) {
     if (kind == NG__JT_COMMA) {
       want = NG__JX_VALUE;
       goto value;
@@ -89,6 +116,7 @@ next: /* a value is complete: what follows depends on its container */
     goto fail;
   }
   if (kind == NG__JT_COMMA) {
+  object_key:
     if (ng__json_advance_key(p) == NG__JT_STRING)
       goto key;
     rc = ng__json_unexpected(p, NG__JX_KEY);
@@ -100,18 +128,21 @@ next: /* a value is complete: what follows depends on its container */
   goto fail;
 
 close: /* the current token closes the innermost container */
-  top = ng__gstack_pop(&st, 1);
+  top = ng__gstack_pop(st, 1);
   if ((rc = ng__json_emit_close(p, *top)) != NG_OK)
     goto fail;
   goto next;
 
 done:
-  ng__gstack_free(&st);
-  return ng__json_finish(p);
+  if ((rc = ng__json_finish(p)) == NG__SUSPENDED)
+    return rc;
+  ng__gstack_free(st);
+  return rc;
 
 oom:
   rc = ng__json_fail_here(p, NG_ENOMEM, NULL);
 fail:
-  ng__gstack_free(&st);
+  if (rc != NG__SUSPENDED)
+    ng__gstack_free(st);
   return rc;
 }

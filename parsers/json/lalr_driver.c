@@ -14,6 +14,11 @@
  * more than max_depth + 5 entries; it grows on demand from 100 entries
  * through the parse's allocator and is released on every path by
  * ng__json_lalrFinalize().
+ *
+ * Push parsing: lemon is push-driven already. When the lexer runs out of
+ * input the loop returns NG__SUSPENDED before feeding lemon anything; the
+ * parser object lives in the stream (p->lalr), and the next run goes on
+ * with the next token.
  */
 #include <stddef.h>
 
@@ -60,6 +65,10 @@ static int lalr_loop(ng__json_parser *p, void *parser, ng__json_lalr_ctx *lc) {
   int kind, rc;
   for (;;) {
     kind = ng__json_advance(p);
+    if (NG_UNLIKELY(kind == NG__JT_MORE)) {
+      p->resume = NG__JX_VALUE; /* anything but START: lemon knows */
+      return NG__SUSPENDED;
+    }
     ng__json_lalr(parser, kind, 0);
     if (NG_UNLIKELY(lc->rc != NG_OK))
       return lc->rc;
@@ -73,28 +82,47 @@ static int lalr_loop(ng__json_parser *p, void *parser, ng__json_lalr_ctx *lc) {
     if (NG_UNLIKELY(rc != NG_OK))
       return rc;
     lc->prev = kind;
+    /* In a sequence the document ends with its value, before the token
+     * after it, which lemon (expecting EOF) must not see. */
+    if (NG_UNLIKELY(p->seq) && p->c.depth.cur == 0)
+      return ng__json_finish(p);
   }
 }
 
+void ng__json_lalr_release(ng__json_lalr_state *ls) {
+  if (ls->live)
+    ng__json_lalrFinalize(&ls->mem);
+  ls->live = 0;
+}
+
 int ng__json_run_lalr(ng__json_parser *p) {
-  union {
-    max_align_t align;
-    unsigned char bytes[NG__JSON_LALR_PARSER_BYTES];
-  } mem;
-  ng__json_lalr_ctx lc;
+  ng__json_lalr_state local, *ls = p->lalr != NULL ? p->lalr : &local;
+  ng__json_lalr_ctx *lc = &ls->lc;
   int rc;
 
-  lc.p = p;
-  ng__lemon_stack_init(&lc.stk, p->c.alc, ng__json_lalr_stack_entry_size());
-  lc.prev = -1;
-  lc.rc = NG_OK;
-  lc.accepted = 0;
-
-  ng__json_lalrInit(&mem, &lc);
-  if (NG_UNLIKELY(lc.stk.oom)) /* no token read yet: report at offset 0 */
-    rc = ng__perr_at(&p->c.perr, NG_ENOMEM, 0, 0, "parser stack");
+  local.live = 0;
+  if (p->resume == NG__JR_START) {
+    ng__json_lalr_release(ls); /* a stream's previous document */
+    lc->p = p;
+    ng__lemon_stack_init(&lc->stk, p->c.alc,
+                         ng__json_lalr_stack_entry_size());
+    lc->prev = -1;
+    lc->rc = NG_OK;
+    lc->accepted = 0;
+    ng__json_lalrInit(&ls->mem, lc);
+    ls->live = 1;
+    if (NG_UNLIKELY(lc->stk.oom)) { /* no token read: report at offset 0 */
+      rc = ng__perr_at(&p->c.perr, NG_ENOMEM, 0, 0, "parser stack");
+      goto out;
+    }
+  }
+  if (p->resume == NG__JX_EOF) /* suspended after a sequence's document */
+    rc = ng__json_finish(p);
   else
-    rc = lalr_loop(p, &mem, &lc);
-  ng__json_lalrFinalize(&mem);
+    rc = lalr_loop(p, &ls->mem, lc);
+  if (rc == NG__SUSPENDED)
+    return rc;
+out:
+  ng__json_lalr_release(ls);
   return rc;
 }

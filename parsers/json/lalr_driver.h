@@ -29,6 +29,21 @@ typedef struct ng__json_lalr_ctx {
  * the generated file): with a dynamic stack it is a few pointers. */
 #define NG__JSON_LALR_PARSER_BYTES 64
 
+/* Everything the engine keeps between runs of a stream (engine.h): lemon's
+ * parser object and the context it points to. */
+typedef struct ng__json_lalr_state {
+  union {
+    max_align_t align;
+    unsigned char bytes[NG__JSON_LALR_PARSER_BYTES];
+  } mem;                 /* lemon's parser object */
+  ng__json_lalr_ctx lc;  /* its %extra_context */
+  int live;              /* mem is initialized and not finalized */
+} ng__json_lalr_state;
+
+/* Finalizes a suspended parse's lemon parser (frees its stack); no-op
+ * when none is live. */
+void ng__json_lalr_release(ng__json_lalr_state *ls);
+
 /* ------------------------------------------------- lemon's entry points */
 void ng__json_lalrInit(void *parser, ng__json_lalr_ctx *lc);
 void ng__json_lalr(void *parser, int kind, int minor);

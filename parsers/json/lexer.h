@@ -26,6 +26,14 @@
  *    a token is NG_ESYNTAX.
  * A token cut short by the end of input is NG_EEOF at offset `len`.
  *
+ * Push parsing (partial buffers): when more input may follow the buffer,
+ * a token that reaches its end, complete or not (a number or a literal
+ * prefix may go on, a string or an escape may be cut), and the end itself
+ * are NG__JT_MORE instead, with the cursor left at the token's start: the
+ * caller brings more bytes and lexes the same token again from there.
+ * Errors found before the end are final. Every scanning loop stops at
+ * `end`, so the hot paths are those of a one-shot parse.
+ *
  * Usage, one token at a time (no lookahead is ever needed):
  *
  *   ng__json_lexer lx;
@@ -64,7 +72,11 @@ typedef enum ng__jtok {
   NG__JT_TRUE,     /* true */
   NG__JT_FALSE,    /* false */
   NG__JT_NULL,     /* null */
-  NG__JT_ERROR     /* lexical error: code, err_off, msg */
+  NG__JT_ERROR,    /* lexical error: code, err_off, msg */
+  NG__JT_MORE      /* partial input only: the token at off (or the end)
+                      touches the end of the buffer and may go on in the
+                      next chunk; lx->cur stays at off. Never a grammar
+                      token (not counted in NG__JT_COUNT) */
 } ng__jtok;
 
 #define NG__JT_COUNT 13
@@ -105,6 +117,8 @@ typedef struct ng__json_lexer {
   unsigned flags;           /* NG_JSON_BIGINT_REJECT,
                                NG_JSON_ALLOW_LONE_SURROGATES */
   size_t max_string;        /* decoded bytes allowed in one string */
+  int partial;              /* more input may follow `end` (push parsing):
+                               a token that reaches it is NG__JT_MORE */
 } ng__json_lexer;
 
 /*
@@ -114,6 +128,20 @@ typedef struct ng__json_lexer {
  */
 void ng__json_lexer_init(ng__json_lexer *lx, const char *data, size_t len,
                          unsigned flags, size_t max_string);
+
+/*
+ * Moves the lexer to a new buffer data[0..len) of the same input (push
+ * parsing, parsers/json/stream.c): offsets of later tokens count from
+ * data. partial: more input may follow (see NG__JT_MORE); 0 for the last
+ * buffer, where the end is the end of input.
+ */
+static inline void ng__json_lexer_window(ng__json_lexer *lx, const char *data,
+                                         size_t len, int partial) {
+  lx->beg = (const unsigned char *)data;
+  lx->cur = lx->beg;
+  lx->end = lx->beg + len;
+  lx->partial = partial;
+}
 
 /*
  * Lexes the next token into *t with the re2c automaton only (reference

@@ -69,6 +69,7 @@ void ng__json_lexer_init(ng__json_lexer *lx, const char *data, size_t len,
   lx->end = lx->beg + len;
   lx->flags = flags;
   lx->max_string = ng_limit_clamp(max_string, SIZE_MAX);
+  lx->partial = 0;
 }
 
 /* ---------------------------------------------------------- token setup */
@@ -99,13 +100,39 @@ static int tok_error(ng__json_lexer *lx, ng__json_token *t,
   return NG__JT_ERROR;
 }
 
+/* The token at `start` reaches the end of a partial buffer: NG__JT_MORE,
+ * the cursor back at the token (lexer.h). */
+static int tok_more(ng__json_lexer *lx, ng__json_token *t,
+                    const unsigned char *start) {
+  t->kind = NG__JT_MORE;
+  t->flags = 0;
+  t->off = (size_t)(start - lx->beg);
+  t->len = 0;
+  lx->cur = start;
+  return NG__JT_MORE;
+}
+
 /* The token could not be completed at byte `at`: NG_EEOF when that is the
- * end of input, else `code`. */
+ * end of input (NG__JT_MORE when more may follow), else `code`. */
 static int tok_cut(ng__json_lexer *lx, ng__json_token *t,
                    const unsigned char *start, const unsigned char *at,
                    int code, const char *msg) {
-  if (at >= lx->end)
+  if (at >= lx->end) {
+    if (lx->partial)
+      return tok_more(lx, t, start);
     return tok_error(lx, t, start, lx->end, NG_EEOF, NULL);
+  }
+  return tok_error(lx, t, start, at, code, msg);
+}
+
+/* An error for the token at `start` found at `at`, whose bytes up to `cur`
+ * might read differently once more input follows: at the end of a partial
+ * buffer it is NG__JT_MORE. */
+static int tok_bad(ng__json_lexer *lx, ng__json_token *t,
+                   const unsigned char *start, const unsigned char *at,
+                   const unsigned char *cur, int code, const char *msg) {
+  if (lx->partial && cur >= lx->end)
+    return tok_more(lx, t, start);
   return tok_error(lx, t, start, at, code, msg);
 }
 
@@ -419,8 +446,12 @@ static int lex_string(ng__json_lexer *lx, ng__json_token *t,
 static int number_done(ng__json_lexer *lx, ng__json_token *t,
                        const unsigned char *start,
                        const unsigned char *cur) {
-  int rc = ng__json_number((const char *)start, (size_t)(cur - start),
-                           lx->flags, t);
+  int rc;
+
+  if (lx->partial && cur >= lx->end) /* more digits may follow */
+    return tok_more(lx, t, start);
+  rc = ng__json_number((const char *)start, (size_t)(cur - start), lx->flags,
+                       t);
   if (rc != NG_OK)
     return tok_error(lx, t, start, start, rc,
                      "number out of range");
@@ -453,8 +484,8 @@ int ng__json_lex(ng__json_lexer *lx, ng__json_token *t) {
                        "invalid literal (expected true, false or null)");
       }
       "-"? "0" [0-9] {
-        return tok_error(lx, t, start, cur - 1, NG_ENUMBER,
-                         "leading zero in number");
+        return tok_bad(lx, t, start, cur - 1, cur, NG_ENUMBER,
+                       "leading zero in number");
       }
       "-"        {
         return tok_cut(lx, t, start, cur, NG_ENUMBER,
@@ -472,11 +503,13 @@ int ng__json_lex(ng__json_lexer *lx, ng__json_token *t) {
         return tok_error(lx, t, start, start, NG_ENUMBER,
                          "number must start with '-' or a digit");
       }
-      *          {
-        return tok_error(lx, t, start, start, NG_ESYNTAX,
-                         "unexpected character");
+      *          { /* at a partial end, "+" may become "+1" */
+        return tok_bad(lx, t, start, start, cur, NG_ESYNTAX,
+                       "unexpected character");
       }
       $          {
+        if (lx->partial)
+          return tok_more(lx, t, lim);
         t->kind = NG__JT_EOF;
         t->flags = 0;
         t->off = (size_t)(lim - lx->beg);
@@ -692,11 +725,24 @@ int ng__json_next_string(ng__json_lexer *lx, ng__json_token *t) {
   return lex_string(lx, t, start, p, 1);
 }
 
-int ng__json_next_number(ng__json_lexer *lx, ng__json_token *t) {
-  int kind = lex_number(lx, t, lx->cur);
+/* True when the number at p runs (as far as number bytes go) to `lim`. */
+static int number_open(const unsigned char *p, const unsigned char *lim) {
+  while (p < lim && ((unsigned)(*p - '0') < 10u || *p == '.' ||
+                     (*p | 0x20) == 'e' || *p == '+' || *p == '-'))
+    p++;
+  return p == lim;
+}
 
-  if (kind >= 0)
+int ng__json_next_number(ng__json_lexer *lx, ng__json_token *t) {
+  const unsigned char *start = lx->cur;
+  int kind = lex_number(lx, t, start);
+
+  if (kind >= 0) {
+    /* In a partial buffer a number that reaches the end may go on. */
+    if (NG_UNLIKELY(lx->partial) && number_open(start, lx->end))
+      return tok_more(lx, t, start);
     return kind;
+  }
   return ng__json_lex(lx, t); /* malformed: the automaton names the error */
 }
 

@@ -13,6 +13,11 @@
  *
  * Steps only decide control flow; checks, errors and events come from
  * engine.h, so results match the other engines exactly.
+ *
+ * Push parsing: every step that reads a token is one that a suspended
+ * parse can restart with (resume_steps, by expect state), and the
+ * continuations live in the parser (p->st), so running out of input is a
+ * stop like any other, with the state kept.
  */
 #include "../common/gstack.h"
 #include "engine.h"
@@ -35,17 +40,33 @@ typedef unsigned char frame;
 
 struct tramp {
   ng__json_parser *p; /* the parse */
-  ng__gstack frames;  /* continuations of open containers */
+  ng__gstack *frames; /* continuations of open containers (p->st) */
   ng__jexp want;      /* what the value step accepts (for its error) */
   int rc;             /* result when stopping */
 };
 
 static step s_value(tramp *t);
 static step s_value_tok(tramp *t);
+static step s_array_first(tramp *t);
+static step s_object_first(tramp *t);
 static step s_key(tramp *t);
+static step s_colon(tramp *t);
 static step s_array_next(tramp *t);
 static step s_object_next(tramp *t);
+static step s_object_key(tramp *t);
 static step s_finish(tramp *t);
+
+/* The step that reads the token of each expect state again, for a
+ * suspended parse. */
+static const step_fn resume_steps[NG__JX_COUNT] = {
+    [NG__JX_VALUE] = s_value,
+    [NG__JX_VALUE_OR_END] = s_array_first,
+    [NG__JX_ARRAY_NEXT] = s_array_next,
+    [NG__JX_KEY_OR_END] = s_object_first,
+    [NG__JX_KEY] = s_object_key,
+    [NG__JX_COLON] = s_colon,
+    [NG__JX_OBJECT_NEXT] = s_object_next,
+    [NG__JX_EOF] = s_finish};
 
 /* Continuations by frame value: the rest of an array or of an object. */
 static const step_fn konts[3] = {NULL, s_array_next, s_object_next};
@@ -64,9 +85,9 @@ static step stop(tramp *t, int rc) {
 /* A value has been completed: resume the innermost continuation, or
  * finish the document at top level. */
 static step ret(tramp *t) {
-  if (ng__gstack_empty(&t->frames))
+  if (ng__gstack_empty(t->frames))
     return go(s_finish);
-  return go(konts[*NG__GSTACK_PEEK(&t->frames, frame)]);
+  return go(konts[*NG__GSTACK_PEEK(t->frames, frame)]);
 }
 
 /* Opens a container (current token); its elements continue with
@@ -77,7 +98,7 @@ static int enter(tramp *t, int kind) {
 
   if (rc != NG_OK)
     return rc;
-  f = NG__GSTACK_PUSH(&t->frames, frame);
+  f = NG__GSTACK_PUSH(t->frames, frame);
   if (f == NULL)
     return ng__json_fail_here(t->p, NG_ENOMEM, NULL);
   *f = (frame)kind;
@@ -88,7 +109,7 @@ static int enter(tramp *t, int kind) {
 static step leave(tramp *t, int kind) {
   int rc;
 
-  NG__GSTACK_POP(&t->frames, frame);
+  NG__GSTACK_POP(t->frames, frame);
   rc = ng__json_emit_close(t->p, kind);
   if (rc != NG_OK)
     return stop(t, rc);
@@ -110,18 +131,11 @@ static step s_value_tok(tramp *t) {
   case NG__JT_LBRACKET:
     if ((rc = enter(t, NG__JK_ARRAY)) != NG_OK)
       return stop(t, rc);
-    if (ng__json_advance(p) == NG__JT_RBRACKET)
-      return leave(t, NG__JK_ARRAY);
-    t->want = NG__JX_VALUE_OR_END;
-    return go(s_value_tok);
+    return s_array_first(t);
   case NG__JT_LBRACE:
     if ((rc = enter(t, NG__JK_OBJECT)) != NG_OK)
       return stop(t, rc);
-    if (ng__json_advance(p) == NG__JT_RBRACE)
-      return leave(t, NG__JK_OBJECT);
-    if (p->tok.kind != NG__JT_STRING)
-      return stop(t, ng__json_unexpected(p, NG__JX_KEY_OR_END));
-    return go(s_key);
+    return s_object_first(t);
   case NG__JT_STRING:
   case NG__JT_NUMBER:
   case NG__JT_TRUE:
@@ -135,13 +149,38 @@ static step s_value_tok(tramp *t) {
   }
 }
 
+/* After '[': the first element or ']'. */
+static step s_array_first(tramp *t) {
+  if (ng__json_advance(t->p) == NG__JT_RBRACKET)
+    return leave(t, NG__JK_ARRAY);
+  t->want = NG__JX_VALUE_OR_END;
+  return go(s_value_tok);
+}
+
+/* After '{': the first key or '}'. */
+static step s_object_first(tramp *t) {
+  ng__json_parser *p = t->p;
+
+  if (ng__json_advance(p) == NG__JT_RBRACE)
+    return leave(t, NG__JK_OBJECT);
+  if (p->tok.kind != NG__JT_STRING)
+    return stop(t, ng__json_unexpected(p, NG__JX_KEY_OR_END));
+  return go(s_key);
+}
+
 /* The current token is a member key: emit it, then ':' and a value. */
 static step s_key(tramp *t) {
-  ng__json_parser *p = t->p;
-  int rc = ng__json_emit_key(p);
+  int rc = ng__json_emit_key(t->p);
 
   if (rc != NG_OK)
     return stop(t, rc);
+  return s_colon(t);
+}
+
+/* After a key: ':' and a value. */
+static step s_colon(tramp *t) {
+  ng__json_parser *p = t->p;
+
   if (!ng__json_advance_colon(p))
     return stop(t, ng__json_unexpected(p, NG__JX_COLON));
   t->want = NG__JX_VALUE;
@@ -169,9 +208,7 @@ static step s_object_next(tramp *t) {
 
   switch (ng__json_advance_after_value(p)) {
   case NG__JT_COMMA:
-    if (ng__json_advance_key(p) != NG__JT_STRING)
-      return stop(t, ng__json_unexpected(p, NG__JX_KEY));
-    return go(s_key);
+    return s_object_key(t);
   case NG__JT_RBRACE:
     return leave(t, NG__JK_OBJECT);
   default:
@@ -179,20 +216,35 @@ static step s_object_next(tramp *t) {
   }
 }
 
+/* After ',' in an object: the next key. */
+static step s_object_key(tramp *t) {
+  ng__json_parser *p = t->p;
+
+  if (ng__json_advance_key(p) != NG__JT_STRING)
+    return stop(t, ng__json_unexpected(p, NG__JX_KEY));
+  return go(s_key);
+}
+
 /* The top-level value is complete: only end of input may follow. */
 static step s_finish(tramp *t) { return stop(t, ng__json_finish(t->p)); }
 
 int ng__json_run_trampoline(ng__json_parser *p) {
-  frame inl[256];
   tramp t;
   step s;
 
   t.p = p;
+  t.frames = &p->st;
   t.want = NG__JX_VALUE;
   t.rc = NG_OK;
-  ng__gstack_init(&t.frames, p->c.alc, inl, sizeof inl);
-  for (s = go(s_value); s.fn != NULL;)
+  if (p->resume == NG__JR_START) {
+    ng__gstack_init(t.frames, p->c.alc, p->inl, p->inl_cap);
+    s = go(s_value);
+  } else {
+    s = go(resume_steps[p->resume]);
+  }
+  while (s.fn != NULL)
     s = s.fn(&t);
-  ng__gstack_free(&t.frames);
+  if (t.rc != NG__SUSPENDED)
+    ng__gstack_free(t.frames);
   return t.rc;
 }

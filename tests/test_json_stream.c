@@ -1,0 +1,641 @@
+/*
+ * tests/test_json_stream.c - push parsing (ng_json_stream_*): every
+ * chunking gives the one-shot parse's result.
+ *
+ * Every corpus document through every engine, as a DOM and as events, cut
+ * at every split point (a stride of them for the big files) and fed one
+ * byte at a time, against ng_json_parse / ng_json_parse_events: an equal
+ * DOM, the same event trace, or the same error code, offset, line, column
+ * and depth. Then sequences (NDJSON, concatenated, whitespace only, an
+ * error in the third document), reset, limits across chunks, freeing mid
+ * document, allocation failures across feeds, callbacks that stop.
+ *
+ * NG_VALGRIND / NG_SANITIZED / NG_TSAN take fewer split points.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "nestguard.h"
+#include "nestguard/json.h"
+#include "support/corpus.h"
+#include "support/failalloc.h"
+
+static int slow_build(void) {
+  return getenv("NG_VALGRIND") != NULL || getenv("NG_SANITIZED") != NULL ||
+         getenv("NG_TSAN") != NULL;
+}
+
+/* ------------------------------------------------------ event traces */
+
+/* The trace recorder; stop_at > 0 stops (returns 1) at that event. */
+typedef struct rec {
+  FILE *f;          /* open_memstream over buf, opened on first use */
+  char *buf;        /* the trace */
+  size_t len;       /* its length */
+  size_t events, stop_at;
+} rec;
+
+static FILE *trace(rec *r) {
+  if (r->f == NULL)
+    assert_non_null(r->f = open_memstream(&r->buf, &r->len));
+  return r->f;
+}
+
+static void rec_close(rec *r) {
+  if (r->f != NULL)
+    fclose(r->f);
+  r->f = NULL;
+}
+
+static int ev_step(rec *r, const char *what) {
+  fputs(what, trace(r));
+  return ++r->events == r->stop_at;
+}
+static int ev_so(void *ud) { return ev_step(ud, "{"); }
+static int ev_eo(void *ud) { return ev_step(ud, "}"); }
+static int ev_sa(void *ud) { return ev_step(ud, "["); }
+static int ev_ea(void *ud) { return ev_step(ud, "]"); }
+static int ev_key(void *ud, const char *k, size_t n) {
+  rec *r = ud;
+  fprintf(trace(r), "k%zu:", n);
+  fwrite(k, 1, n, trace(r));
+  return ev_step(r, ";");
+}
+static int ev_scalar(void *ud, const ng_json_value *v) {
+  rec *r = ud;
+  uint64_t bits;
+
+  switch (v->type) {
+  case NG_JSON_STRING:
+    fprintf(trace(r), "s%u:", v->len);
+    fwrite(v->as.s, 1, v->len, trace(r));
+    break;
+  case NG_JSON_INT:
+    fprintf(trace(r), "i%" PRId64, v->as.i);
+    break;
+  case NG_JSON_UINT:
+    fprintf(trace(r), "u%" PRIu64, v->as.u);
+    break;
+  case NG_JSON_DOUBLE:
+    memcpy(&bits, &v->as.d, sizeof bits);
+    fprintf(trace(r), "d%016" PRIx64, bits);
+    break;
+  case NG_JSON_BOOL:
+    fprintf(trace(r), "b%d", (int)v->as.b);
+    break;
+  default:
+    fputs("n", trace(r));
+    break;
+  }
+  return ev_step(r, ";");
+}
+
+static ng_json_events rec_events(rec *r) {
+  ng_json_events ev = {ev_so, ev_eo, ev_sa, ev_ea, ev_key, ev_scalar, r};
+  return ev;
+}
+
+/* ------------------------------------------------------------ outcomes */
+
+typedef struct outcome {
+  int rc;
+  ng_error err;
+  ng_json_doc *doc; /* DOM mode, success */
+  rec r;            /* events mode */
+} outcome;
+
+static void outcome_free(outcome *o) {
+  ng_json_doc_free(o->doc);
+  rec_close(&o->r);
+  free(o->r.buf);
+  memset(o, 0, sizeof *o);
+}
+
+static void one_shot(const char *d, size_t n, const ng_json_options *opt,
+                     int events, outcome *o) {
+  memset(o, 0, sizeof *o);
+  if (events) {
+    ng_json_events ev = rec_events(&o->r);
+    o->rc = ng_json_parse_events(d, n, opt, &ev, &o->err);
+    rec_close(&o->r);
+  } else {
+    o->rc = ng_json_parse(d, n, opt, &o->doc, &o->err);
+  }
+}
+
+/*
+ * Feeds d[0..n) in chunks: cut[0..ncut) are the chunk ends (increasing),
+ * or, with ncut 0, `step` bytes at a time. Stops feeding at the first
+ * error, as a caller would.
+ */
+static void streamed(const char *d, size_t n, const ng_json_options *opt,
+                     int events, const size_t *cut, size_t ncut, size_t step,
+                     outcome *o) {
+  ng_json_stream_config cfg;
+  ng_json_events ev;
+  ng_json_stream *s;
+  size_t at = 0, i = 0, next;
+
+  memset(o, 0, sizeof *o);
+  memset(&cfg, 0, sizeof cfg);
+  cfg.opt = opt;
+  if (events) {
+    ev = rec_events(&o->r);
+    cfg.events = &ev;
+  }
+  assert_int_equal(ng_json_stream_new(&cfg, &s), NG_OK);
+  o->rc = NG_OK;
+  while (at < n && o->rc == NG_OK) {
+    next = ncut != 0 ? (i < ncut ? cut[i++] : n) : at + step;
+    if (next > n)
+      next = n;
+    o->rc = ng_json_stream_feed(s, d + at, next - at, &o->err);
+    at = next;
+  }
+  if (o->rc == NG_OK)
+    o->rc = ng_json_stream_finish(s, events ? NULL : &o->doc, &o->err);
+  ng_json_stream_free(s);
+  rec_close(&o->r);
+}
+
+/* Asserts that b (streamed) is a (one-shot); names the case on failure. */
+static void same(outcome *a, outcome *b, const char *name,
+                 const char *engine, const char *how) {
+  int ok = a->rc == b->rc;
+
+  rec_close(&a->r);
+  rec_close(&b->r);
+  if (ok && a->rc != NG_OK)
+    ok = a->err.code == b->err.code && a->err.offset == b->err.offset &&
+         a->err.line == b->err.line && a->err.column == b->err.column &&
+         a->err.depth == b->err.depth;
+  if (ok && a->rc == NG_OK && a->doc != NULL)
+    ok = b->doc != NULL &&
+         ng_json_equal(ng_json_doc_root(a->doc), ng_json_doc_root(b->doc));
+  if (ok && a->r.len + b->r.len != 0)
+    ok = a->r.len == b->r.len && memcmp(a->r.buf, b->r.buf, a->r.len) == 0;
+  if (!ok)
+    fail_msg("%s, %s, %s: one-shot rc %d (%s) at %zu:%zu:%zu depth %zu, "
+             "streamed rc %d (%s) at %zu:%zu:%zu depth %zu",
+             name, engine, how, a->rc, a->err.msg, a->err.offset, a->err.line,
+             a->err.column, a->err.depth, b->rc, b->err.msg, b->err.offset,
+             b->err.line, b->err.column, b->err.depth);
+}
+
+/* Engines that stream (all, once the recursive one runs on a task). */
+static const ng_json_engine stream_engines[] = {
+    NG_JSON_ITERATIVE, NG_JSON_TRAMPOLINE, NG_JSON_LALR};
+#define NENGINES (sizeof stream_engines / sizeof stream_engines[0])
+
+/* One document, one engine, one mode: every chunking asked for. */
+static void check_chunkings(const char *name, const char *d, size_t n,
+                            const ng_json_options *opt, int events) {
+  const char *engine = ng_json_engine_name(opt->engine);
+  size_t every = slow_build() ? 64 : 2048, points = slow_build() ? 16 : 400;
+  size_t stride = n <= every ? 1 : n / points, k;
+  char how[64];
+  outcome a, b;
+
+  one_shot(d, n, opt, events, &a);
+  for (k = 0; k <= n; k += stride) {
+    streamed(d, n, opt, events, &k, 1, 0, &b);
+    snprintf(how, sizeof how, "split at %zu", k);
+    same(&a, &b, name, engine, how);
+    outcome_free(&b);
+  }
+  if (!slow_build() || n <= 4096) {
+    streamed(d, n, opt, events, NULL, 0, 1, &b);
+    same(&a, &b, name, engine, "1-byte chunks");
+    outcome_free(&b);
+  }
+  outcome_free(&a);
+}
+
+static void check_all(const char *name, const char *d, size_t n,
+                      const ng_json_options *base) {
+  ng_json_options opt = *base;
+  size_t e;
+  int events;
+
+  for (e = 0; e < NENGINES; e++)
+    for (events = 0; events < 2; events++) {
+      opt.engine = stream_engines[e];
+      check_chunkings(name, d, n, &opt, events);
+    }
+}
+
+/* ---------------------------------------------------------- the corpus */
+
+static void test_corpus_every_split(void **state) {
+  ng_json_options opt;
+  ng_corpus c;
+  size_t i;
+
+  (void)state;
+  ng_json_options_default(&opt);
+  assert_int_equal(ng_corpus_load(&c, "corpus/json"), 0);
+  assert_true(c.n > 100);
+  for (i = 0; i < c.n; i++)
+    check_all(c.files[i].name, c.files[i].data, c.files[i].len, &opt);
+  ng_corpus_free(&c);
+}
+
+/* Tokens cut at every byte: numbers, literals, escapes, UTF-8, errors at
+ * a chunk's end and just after it, lines for the positions. */
+static void test_tokens_every_split(void **state) {
+  static const char *const docs[] = {
+      "[1,-0,12345678901234567890,1.5e300,2e-308,0.1,-1E+2]",
+      "{\"a\\u00e9\\ud83d\\ude00\\n\":\"\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80\"}",
+      "[true,false,null]", "  \n\t 42 \r\n", "[1,\n2,\n\"x\n\"]",
+      "[tru]", "[01]", "[+1]", "[.5]", "[1.]", "[-]", "[1e]", "\"\\ud800\"",
+      "\"\\u12\"", "\"\xe0\x80\"", "[1 2]", "{\"a\" 1}", "[1]x", "", "   ",
+      "[[[[[[[[[[]]]]]]]]]]", "{\"a\":{\"b\":{\"c\":[1,{\"d\":null}]}}}",
+      "1e400", "-", "123", "nul", "[\"abc", "{\"k\":[1,2", "\xef\xbb\xbf[]"};
+  ng_json_options opt;
+  size_t i;
+
+  (void)state;
+  ng_json_options_default(&opt);
+  for (i = 0; i < sizeof docs / sizeof docs[0]; i++)
+    check_all(docs[i], docs[i], strlen(docs[i]), &opt);
+  opt.flags = NG_JSON_ALLOW_LONE_SURROGATES | NG_JSON_BIGINT_REJECT;
+  opt.limits.max_depth = 4;
+  opt.limits.max_string = 3;
+  opt.dupkeys = NG_JSON_DUP_REJECT;
+  for (i = 0; i < sizeof docs / sizeof docs[0]; i++)
+    check_all(docs[i], docs[i], strlen(docs[i]), &opt);
+}
+
+/* --------------------------------------------------------- sequences */
+
+typedef struct seqrec {
+  size_t docs;
+  char first[64]; /* each document written back, ';'-separated */
+  size_t stop_at; /* nonzero: stop at this document (1-based) */
+} seqrec;
+
+static int on_doc(void *ud, ng_json_doc *doc, size_t index) {
+  seqrec *r = ud;
+  char *out = NULL;
+  size_t len = 0;
+
+  assert_int_equal(index, r->docs);
+  r->docs++;
+  if (doc != NULL) {
+    assert_int_equal(
+        ng_json_write(ng_json_doc_root(doc), 0, NULL, &out, &len), NG_OK);
+    if (strlen(r->first) + len + 2 < sizeof r->first) {
+      strcat(r->first, out);
+      strcat(r->first, ";");
+    }
+    free(out);
+    ng_json_doc_free(doc);
+  }
+  return r->stop_at != 0 && r->docs == r->stop_at;
+}
+
+/* Feeds text in `step`-byte chunks to a SEQ stream of engine e. */
+static int run_seq(const char *d, ng_json_engine e, size_t step, int events,
+                   seqrec *r, ng_error *err) {
+  ng_json_stream_config cfg;
+  ng_json_options opt;
+  ng_json_events none;
+  ng_json_stream *s;
+  ng_json_doc *doc = (ng_json_doc *)1;
+  size_t n = strlen(d), at;
+  int rc = NG_OK;
+
+  ng_json_options_default(&opt);
+  opt.engine = e;
+  memset(&cfg, 0, sizeof cfg);
+  memset(&none, 0, sizeof none);
+  cfg.opt = &opt;
+  cfg.flags = NG_JSON_STREAM_SEQ;
+  cfg.on_document = on_doc;
+  cfg.ud = r;
+  if (events)
+    cfg.events = &none;
+  assert_int_equal(ng_json_stream_new(&cfg, &s), NG_OK);
+  for (at = 0; at < n && rc == NG_OK; at += step)
+    rc = ng_json_stream_feed(s, d + at, at + step > n ? n - at : step, err);
+  if (rc == NG_OK) {
+    rc = ng_json_stream_finish(s, &doc, err);
+    assert_null(doc);
+  }
+  ng_json_stream_free(s);
+  return rc;
+}
+
+static void test_sequences(void **state) {
+  size_t e, step;
+  ng_error err;
+  seqrec r;
+
+  (void)state;
+  for (e = 0; e < NENGINES; e++)
+    for (step = 1; step <= 7; step += 3) {
+      memset(&r, 0, sizeof r);
+      assert_int_equal(run_seq("{\"a\":1}\n[2]\n\"x\"\n", stream_engines[e],
+                               step, 0, &r, &err),
+                       NG_OK);
+      assert_int_equal(r.docs, 3);
+      assert_string_equal(r.first, "{\"a\":1};[2];\"x\";");
+      memset(&r, 0, sizeof r); /* concatenated, numbers apart */
+      assert_int_equal(
+          run_seq("[1][2]{}3 4", stream_engines[e], step, 0, &r, &err),
+          NG_OK);
+      assert_string_equal(r.first, "[1];[2];{};3;4;");
+      memset(&r, 0, sizeof r); /* nothing but whitespace */
+      assert_int_equal(run_seq(" \n\t\r\n ", stream_engines[e], step, 0, &r,
+                               &err),
+                       NG_OK);
+      assert_int_equal(r.docs, 0);
+      memset(&r, 0, sizeof r);
+      assert_int_equal(run_seq("", stream_engines[e], step, 1, &r, &err),
+                       NG_OK);
+      memset(&r, 0, sizeof r); /* an error in the third document */
+      assert_int_equal(run_seq("[1]\n{\"a\":2}\n[3,]\n[4]\n",
+                               stream_engines[e], step, 1, &r, &err),
+                       NG_ESYNTAX);
+      assert_int_equal(r.docs, 2);
+      assert_int_equal(err.offset, 15);
+      assert_int_equal(err.line, 3);
+      assert_int_equal(err.column, 4);
+      assert_int_equal(err.depth, 1);
+      memset(&r, 0, sizeof r); /* cut short */
+      assert_int_equal(run_seq("[1]\n[2", stream_engines[e], step, 0, &r,
+                               &err),
+                       NG_EEOF);
+      assert_int_equal(err.offset, 6);
+      assert_int_equal(r.docs, 1);
+      memset(&r, 0, sizeof r); /* the callback stops the stream */
+      r.stop_at = 2;
+      assert_int_equal(run_seq("1 2 3 4", stream_engines[e], step, 0, &r,
+                               &err),
+                       NG_ECANCELED);
+      assert_int_equal(r.docs, 2);
+    }
+}
+
+/* ------------------------------------------------- reset, state, limits */
+
+static void test_reset_and_state(void **state) {
+  ng_json_stream *s;
+  ng_json_doc *doc;
+  ng_error err;
+  size_t e;
+
+  (void)state;
+  for (e = 0; e < NENGINES; e++) {
+    ng_json_options opt;
+    ng_json_stream_config cfg = {&opt, NULL, 0, NULL, NULL, NULL};
+    ng_json_options_default(&opt);
+    opt.engine = stream_engines[e];
+    assert_int_equal(ng_json_stream_new(&cfg, &s), NG_OK);
+    assert_int_equal(ng_json_stream_feed(s, "[1,[2", 5, &err), NG_OK);
+    ng_json_stream_reset(s); /* mid-document */
+    assert_int_equal(ng_json_stream_feed(s, "{\"a\"", 4, &err), NG_OK);
+    assert_int_equal(ng_json_stream_feed(s, ":[]}", 4, &err), NG_OK);
+    assert_int_equal(ng_json_stream_finish(s, &doc, &err), NG_OK);
+    assert_int_equal(ng_json_size(ng_json_doc_root(doc)), 1);
+    ng_json_doc_free(doc);
+    assert_int_equal(ng_json_stream_finish(s, &doc, &err), NG_ESTATE);
+    assert_int_equal(ng_json_stream_feed(s, "1", 1, &err), NG_ESTATE);
+    ng_json_stream_reset(s); /* after an error: sticky until then */
+    assert_int_equal(ng_json_stream_feed(s, "[1,,", 4, &err), NG_ESYNTAX);
+    assert_int_equal(err.offset, 3);
+    assert_int_equal(ng_json_stream_feed(s, "2]", 2, &err), NG_ESYNTAX);
+    assert_int_equal(ng_json_stream_finish(s, &doc, &err), NG_ESYNTAX);
+    assert_null(doc);
+    ng_json_stream_reset(s);
+    assert_int_equal(ng_json_stream_finish(s, &doc, &err), NG_EEMPTY);
+    ng_json_stream_free(s);
+  }
+  assert_int_equal(ng_json_stream_new(NULL, NULL), NG_EINVAL);
+  {
+    ng_json_stream_config bad = {NULL, NULL, 0x80, NULL, NULL, NULL};
+    assert_int_equal(ng_json_stream_new(&bad, &s), NG_EINVAL);
+    assert_null(s);
+  }
+  ng_json_stream_free(NULL);
+}
+
+/* A stream of engine e under limits lim. */
+static ng_json_stream *limited(ng_json_engine e, const ng_limits *lim) {
+  ng_json_options opt;
+  ng_json_stream_config cfg = {&opt, NULL, 0, NULL, NULL, NULL};
+  ng_json_stream *s;
+
+  ng_json_options_default(&opt);
+  opt.engine = e;
+  opt.limits = *lim;
+  assert_int_equal(ng_json_stream_new(&cfg, &s), NG_OK);
+  return s;
+}
+
+/* Feeds chunk (first: once before it) until an error, at most 1000 times;
+ * returns it. */
+static int feed_until_error(ng_json_stream *s, const char *first,
+                            const char *chunk, ng_error *err) {
+  int rc = ng_json_stream_feed(s, first, strlen(first), err), i;
+
+  for (i = 0; i < 1000 && rc == NG_OK; i++)
+    rc = ng_json_stream_feed(s, chunk, strlen(chunk), err);
+  return rc;
+}
+
+static void test_limits_across_chunks(void **state) {
+  ng_json_stream *s;
+  ng_limits lim;
+  ng_error err;
+  size_t e;
+
+  (void)state;
+  for (e = 0; e < NENGINES; e++) {
+    ng_limits_default(&lim);
+    lim.max_input = 10;
+    s = limited(stream_engines[e], &lim);
+    assert_int_equal(ng_json_stream_feed(s, "[1,\n2,", 6, &err), NG_OK);
+    assert_int_equal(ng_json_stream_feed(s, "3, 4]", 5, &err),
+                     NG_EINPUTLIMIT);
+    assert_int_equal(err.offset, 10);
+    assert_int_equal(err.line, 2);
+    assert_int_equal(err.column, 7);
+    ng_json_stream_free(s);
+
+    /* max_string across a boundary, and the carry's bound */
+    ng_limits_default(&lim);
+    lim.max_string = 4;
+    s = limited(stream_engines[e], &lim);
+    assert_int_equal(ng_json_stream_feed(s, "[\"ab", 4, &err), NG_OK);
+    assert_int_equal(ng_json_stream_feed(s, "cde\"]", 5, &err),
+                     NG_ESTRLIMIT);
+    assert_int_equal(err.offset, 1);
+    ng_json_stream_reset(s);
+    assert_int_equal(feed_until_error(s, "[\"", "abcdefgh", &err),
+                     NG_ESTRLIMIT);
+    assert_int_equal(err.offset, 1);
+    assert_int_equal(err.depth, 1);
+    ng_json_stream_free(s);
+
+    /* max_depth and max_memory */
+    ng_limits_default(&lim);
+    lim.max_depth = 3;
+    s = limited(stream_engines[e], &lim);
+    assert_int_equal(ng_json_stream_feed(s, "[[", 2, &err), NG_OK);
+    assert_int_equal(ng_json_stream_feed(s, "[[", 2, &err), NG_EDEPTH);
+    assert_int_equal(err.offset, 3);
+    assert_int_equal(err.depth, 3);
+    ng_json_stream_free(s);
+    ng_limits_default(&lim);
+    lim.max_memory = 600;
+    s = limited(stream_engines[e], &lim);
+    assert_int_equal(feed_until_error(s, "[", "\"abcdefgh\",", &err),
+                     NG_EMEMLIMIT);
+    ng_json_stream_free(s);
+  }
+}
+
+/* -------------------------------------------- freeing, failing, stopping */
+
+static void test_free_mid_document(void **state) {
+  static const char doc[] = "{\"a\":[1,{\"b\":[[[\"xyz\",2.5";
+  size_t e, k;
+  int events;
+
+  (void)state;
+  for (e = 0; e < NENGINES; e++)
+    for (events = 0; events < 2; events++)
+      for (k = 0; k <= sizeof doc - 1; k++) {
+        ng_json_options opt;
+        ng_json_events none;
+        ng_json_stream_config cfg = {&opt, NULL, 0, NULL, NULL, NULL};
+        ng_failalloc fa;
+        ng_json_stream *s;
+
+        ng_failalloc_init(&fa, 0);
+        ng_json_options_default(&opt);
+        opt.engine = stream_engines[e];
+        opt.alc = &fa.alc;
+        memset(&none, 0, sizeof none);
+        if (events)
+          cfg.events = &none;
+        assert_int_equal(ng_json_stream_new(&cfg, &s), NG_OK);
+        assert_int_equal(ng_json_stream_feed(s, doc, k, NULL), NG_OK);
+        assert_int_equal(ng_json_stream_feed(s, doc + k, sizeof doc - 1 - k,
+                                             NULL),
+                         NG_OK);
+        ng_json_stream_free(s);
+        assert_int_equal(fa.live_blocks, 0);
+        assert_false(fa.size_mismatch);
+      }
+}
+
+/* A multi-feed parse through the failing allocator (failalloc.h). */
+static ng_json_engine sweep_engine;
+static int sweep_events;
+
+static int sweep_op(void *arg, const ng_alloc *alc) {
+  static const char input[] =
+      "{\"key\":[1,2,{\"deep\":[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[\"x\"]]]]]]]]]]]"
+      "]]]]]]]]]]]]]]]]]]]]],\"s\":\"long string over the chunk size\"}],"
+      "\"n\":12345.678e3}";
+  ng_json_options opt;
+  ng_json_events none;
+  ng_json_stream_config cfg = {&opt, NULL, 0, NULL, NULL, NULL};
+  ng_json_stream *s;
+  ng_json_doc *doc = NULL;
+  size_t at, n = sizeof input - 1;
+  int rc;
+
+  (void)arg;
+  ng_json_options_default(&opt);
+  opt.engine = sweep_engine;
+  opt.alc = alc;
+  memset(&none, 0, sizeof none);
+  if (sweep_events)
+    cfg.events = &none;
+  rc = ng_json_stream_new(&cfg, &s);
+  if (rc != NG_OK)
+    return rc;
+  for (at = 0; at < n && rc == NG_OK; at += 7)
+    rc = ng_json_stream_feed(s, input + at, at + 7 > n ? n - at : 7, NULL);
+  if (rc == NG_OK)
+    rc = ng_json_stream_finish(s, &doc, NULL);
+  if (rc != NG_OK && rc != NG_ENOMEM)
+    fail_msg("rc %d instead of NG_ENOMEM", rc);
+  ng_json_doc_free(doc);
+  ng_json_stream_free(s);
+  return rc;
+}
+
+static void test_allocation_failures(void **state) {
+  size_t e;
+
+  (void)state;
+  for (e = 0; e < NENGINES; e++)
+    for (sweep_events = 0; sweep_events < 2; sweep_events++) {
+      sweep_engine = stream_engines[e];
+      assert_true(ng_failalloc_sweep(sweep_op, NULL, 10000) > 0);
+    }
+}
+
+/* An event callback stops the stream: NG_ECANCELED at the event's token,
+ * as in a one-shot parse, and nothing more is called. */
+static void test_callback_stops(void **state) {
+  static const char doc[] = "[1,{\"a\":[true,\"s\"]},null]";
+  ng_json_options opt;
+  size_t e, k, stop;
+
+  (void)state;
+  ng_json_options_default(&opt);
+  for (e = 0; e < NENGINES; e++)
+    for (stop = 1; stop <= 10; stop++)
+      for (k = 0; k < sizeof doc; k += 3) {
+        ng_json_events ev;
+        outcome a, b;
+        ng_json_stream_config cfg = {&opt, &ev, 0, NULL, NULL, NULL};
+        ng_json_stream *s;
+
+        opt.engine = stream_engines[e];
+        memset(&a, 0, sizeof a);
+        memset(&b, 0, sizeof b);
+        a.r.stop_at = b.r.stop_at = stop;
+        ev = rec_events(&a.r);
+        a.rc = ng_json_parse_events(doc, sizeof doc - 1, &opt, &ev, &a.err);
+        assert_int_equal(a.rc, NG_ECANCELED);
+        ev = rec_events(&b.r);
+        assert_int_equal(ng_json_stream_new(&cfg, &s), NG_OK);
+        b.rc = ng_json_stream_feed(s, doc, k, &b.err);
+        if (b.rc == NG_OK)
+          b.rc = ng_json_stream_feed(s, doc + k, sizeof doc - 1 - k, &b.err);
+        if (b.rc == NG_OK)
+          b.rc = ng_json_stream_finish(s, NULL, &b.err);
+        ng_json_stream_free(s);
+        same(&a, &b, doc, ng_json_engine_name(opt.engine), "stop");
+        outcome_free(&a);
+        outcome_free(&b);
+      }
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_tokens_every_split),
+      cmocka_unit_test(test_corpus_every_split),
+      cmocka_unit_test(test_sequences),
+      cmocka_unit_test(test_reset_and_state),
+      cmocka_unit_test(test_limits_across_chunks),
+      cmocka_unit_test(test_free_mid_document),
+      cmocka_unit_test(test_allocation_failures),
+      cmocka_unit_test(test_callback_stops),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
