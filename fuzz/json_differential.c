@@ -10,8 +10,10 @@
  * with max_depth=0, so the engines' deep paths (growable stack, heap
  * stacks, lemon's stack) are compared too. For a valid document the event
  * API is stopped at an event chosen from the input's hash: every engine
- * must end with NG_ECANCELED at the same place. Any disagreement abort()s
- * with both results printed.
+ * must end with NG_ECANCELED at the same place. The input is also fed to
+ * a stream (push parsing) in chunks cut where the input's own bytes say,
+ * through an engine its hash picks: the stream must give the one-shot
+ * result exactly. Any disagreement abort()s with both results printed.
  */
 #include "fuzz.h"
 
@@ -142,6 +144,44 @@ static int diff_cancel(const uint8_t *data, size_t size,
   return ret;
 }
 
+/*
+ * Push parsing: feeds the input to a stream of the engine the hash picks,
+ * in chunks of 1 to m bytes (m from the hash, 1..64), each length read from
+ * the input's bytes in turn, and compares with ref, the one-shot result.
+ */
+static int diff_stream(const uint8_t *data, size_t size, ng_json_options *opt,
+                       const diff_result *ref) {
+  uint64_t h = ng_fuzz_hash(data, size);
+  size_t m = 1 + (size_t)(h >> 16) % 64, at = 0, i = 0, n;
+  ng_json_stream_config cfg;
+  ng_json_stream *s;
+  diff_result r;
+  int ret;
+
+  opt->engine = (ng_json_engine)(h % NG_JSON_ENGINE_COUNT);
+  memset(&cfg, 0, sizeof cfg);
+  cfg.opt = opt;
+  memset(&r, 0, sizeof r);
+  if (ng_json_stream_new(&cfg, &s) != NG_OK) {
+    ng_fuzz_fail("differential: no stream for %s",
+                 ng_json_engine_name(opt->engine));
+    return -1;
+  }
+  while (at < size && r.rc == NG_OK) {
+    n = 1 + (size_t)(data[i++ % size] ^ (uint8_t)(h >> 8)) % m;
+    n = n < size - at ? n : size - at;
+    r.rc = ng_json_stream_feed(s, ng_fuzz_chars(data, size) + at, n, &r.err);
+    at += n;
+  }
+  if (r.rc == NG_OK)
+    r.rc = ng_json_stream_finish(s, &r.doc, &r.err);
+  ng_json_stream_free(s);
+  ret = diff_agree("default, chunked", NG_JSON_ITERATIVE, ref, opt->engine,
+                   &r);
+  ng_json_doc_free(r.doc);
+  return ret;
+}
+
 int ng_fuzz_json_differential(const uint8_t *data, size_t size) {
   ng_json_options opt;
   diff_result ref;
@@ -149,6 +189,8 @@ int ng_fuzz_json_differential(const uint8_t *data, size_t size) {
 
   ng_json_options_default(&opt);
   ret = diff_run(data, size, &opt, "default", &ref);
+  if (ret == 0 && size != 0)
+    ret = diff_stream(data, size, &opt, &ref);
   if (ret == 0 && ref.rc == NG_OK)
     ret = diff_cancel(data, size, ng_json_doc_root(ref.doc));
   ng_json_doc_free(ref.doc);

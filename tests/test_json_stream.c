@@ -190,9 +190,8 @@ static void same(outcome *a, outcome *b, const char *name,
              b->err.line, b->err.column, b->err.depth);
 }
 
-/* Engines that stream (all, once the recursive one runs on a task). */
 static const ng_json_engine stream_engines[] = {
-    NG_JSON_ITERATIVE, NG_JSON_TRAMPOLINE, NG_JSON_LALR};
+    NG_JSON_ITERATIVE, NG_JSON_RECURSIVE, NG_JSON_TRAMPOLINE, NG_JSON_LALR};
 #define NENGINES (sizeof stream_engines / sizeof stream_engines[0])
 
 /* One document, one engine, one mode: every chunking asked for. */

@@ -240,10 +240,22 @@ int ng_json_parse_events(const char *data, size_t len,
  * number or literal: NG_EINPUTLIMIT) even where a later byte would have
  * made it another error. The carry is not counted in max_memory.
  *
- * Engines: the iterative, trampoline and LALR engines keep their state in
- * heap stacks and return from a feed at a token boundary. The recursive
- * engine runs as a task on a scheduler (the config's, or one per thread),
- * parked in its lexer between feeds.
+ * Engines. The iterative, trampoline and LALR engines keep their state in
+ * heap stacks and return from a feed at a token boundary; between feeds a
+ * stream holds its struct, one byte per open container past the first 16
+ * (LALR: a lemon stack entry per level, 100 at least) and the carry. The
+ * recursive engine keeps its state on its machine stack, so each document
+ * runs as a task on a scheduler (nestguard/stack.h: the config's, or one
+ * per thread shared by the thread's streams), parked where its lexer ran
+ * out of input; a feed wakes it and runs the scheduler until it parks
+ * again. A parked task holds the live part of its stack (about 32 bytes
+ * per open level plus the parse's frames, copied off the shared stack) on
+ * top of what the others hold, and each feed costs two task switches.
+ * Constraints of the recursive engine: the stream is used on the thread
+ * of its scheduler and not from one of that scheduler's tasks (a feed
+ * runs the scheduler, which a task cannot do); callbacks run inside the
+ * task and may do what a one-shot parse's callbacks may, but must not
+ * call the same stream, nor run its scheduler.
  *
  * Thread-safety: a stream is used by one thread at a time.
  */
@@ -275,7 +287,9 @@ typedef struct ng_json_stream_config {
 /*
  * Creates a stream in *out. cfg NULL: a single document into a DOM with
  * default options. Returns NG_OK, NG_EINVAL (bad options, unknown flags,
- * NULL out), NG_ENOMEM. Allocates through the options' allocator.
+ * NULL out), NG_ENOMEM, or for the recursive engine without a scheduler
+ * given, ng_sched_new's errors (NG_EBUSY: the thread has a scheduler of
+ * its own; pass it). Allocates through the options' allocator.
  */
 int ng_json_stream_new(const ng_json_stream_config *cfg, ng_json_stream **out);
 

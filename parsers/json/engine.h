@@ -63,6 +63,10 @@ typedef struct ng__json_parser {
   ng__gstack st;              /* iterative, trampoline: open containers */
   struct ng__json_lalr_state *lalr; /* LALR engine of a stream: its state,
                                        NULL: on the engine's frame */
+  int (*wait)(void *ud);      /* recursive engine of a stream: parks until
+                                 the lexer has its next window (NG_OK), or
+                                 the stream is dropped (an error code) */
+  void *wait_ud;              /* for wait */
 } ng__json_parser;
 
 /* p->resume before the first run of a document. */
@@ -93,7 +97,9 @@ void ng__json_engine_release(ng__json_parser *p);
  * state kept (p->resume, p->st, p->lalr), and is run again on the next
  * window to read that token anew; its stack is released when it returns
  * anything else, or by ng__json_engine_release. The recursive engine
- * never sees NG__JT_MORE: its lexer refills itself (parks its task).
+ * keeps its state on its task's stack instead: where a token is
+ * NG__JT_MORE it calls p->wait, which parks the task until the stream has
+ * the next window, and reads the token again.
  */
 int ng__json_run_iterative(ng__json_parser *p);
 int ng__json_run_trampoline(ng__json_parser *p);

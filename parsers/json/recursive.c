@@ -31,6 +31,13 @@
  * Token flow and errors are those of every engine (parsers/json/engine.h):
  * one token at a time, events emitted while their token is current,
  * rejections through ng__json_unexpected() with the expect state.
+ *
+ * Push parsing: a stream runs this engine on a task (parsers/json/
+ * stream.c). Every token read goes through the rec_next* wrappers, which
+ * hand a token the lexer could not finish (NG__JT_MORE) to rec_more: it
+ * parks the task until the next chunk and reads the token again. The
+ * whole parse state stays where it is, on the task's stack. One-shot
+ * parses pay one compare per token for it.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -99,22 +106,54 @@ static NG_NOINLINE int rec_far(rec *r, int op, int arg) {
   return ng_stack_call_system(rec_do, r);
 }
 
+/*
+ * A stream's lexer ran out of input at the current token: waits (parked)
+ * for the next window and reads the token again there, far (rare), until
+ * it is complete. A wait that fails (the stream is dropped) turns the
+ * token into a lexical error with that code, so the parse unwinds as from
+ * any error.
+ */
+static NG_NOINLINE int rec_more(rec *r) {
+  ng__json_parser *p = r->p;
+  int kind = NG__JT_MORE, rc;
+
+  while (kind == NG__JT_MORE) {
+    if ((rc = p->wait(p->wait_ud)) != NG_OK) {
+      p->tok.kind = NG__JT_ERROR;
+      p->tok.code = rc;
+      p->tok.err_off = p->tok.off;
+      p->tok.msg = NULL;
+      return NG__JT_ERROR;
+    }
+    kind = rec_far(r, OP_NEXT, 0);
+  }
+  return kind;
+}
+
+/* A token kind just read, with a stream's missing input waited for. */
+NG_INLINE int rec_got(rec *r, int kind) {
+  return NG_UNLIKELY(kind == NG__JT_MORE) ? rec_more(r) : kind;
+}
+
 /* The out-calls: run here when `near` (ng__descent_roomy() held where
  * the scanner started), else far. */
 NG_INLINE int rec_next(rec *r, int near) {
-  return near ? ng__json_advance(r->p) : rec_far(r, OP_NEXT, 0);
+  return rec_got(r, near ? ng__json_advance(r->p) : rec_far(r, OP_NEXT, 0));
 }
 /* rec_next where a value just ended, after a key and after ',' in an
  * object: the engine.h helpers that skip ':' and ',' without a token. */
 NG_INLINE int rec_next_after_value(rec *r, int near) {
-  return near ? ng__json_advance_after_value(r->p) : rec_far(r, OP_NEXT, 0);
+  return rec_got(r, near ? ng__json_advance_after_value(r->p)
+                         : rec_far(r, OP_NEXT, 0));
 }
 NG_INLINE int rec_colon(rec *r, int near) {
-  return near ? ng__json_advance_colon(r->p)
-              : rec_far(r, OP_NEXT, 0) == NG__JT_COLON;
+  if (near ? ng__json_advance_colon(r->p)
+           : rec_far(r, OP_NEXT, 0) == NG__JT_COLON)
+    return 1;
+  return rec_got(r, r->p->tok.kind) == NG__JT_COLON;
 }
 NG_INLINE int rec_next_key(rec *r, int near) {
-  return near ? ng__json_advance_key(r->p) : rec_far(r, OP_NEXT, 0);
+  return rec_got(r, near ? ng__json_advance_key(r->p) : rec_far(r, OP_NEXT, 0));
 }
 NG_INLINE int rec_open(rec *r, int kind, int near) {
   return near ? ng__json_emit_open(r->p, kind) : rec_far(r, OP_OPEN, kind);
@@ -292,7 +331,11 @@ static int rec_document(void *arg) {
     rc = rec_enter(r, rc);
   if (rc != NG_OK)
     return rc;
-  return rec_far(r, OP_FINISH, 0);
+  /* A stream's end of document may wait for input too. */
+  while ((rc = rec_far(r, OP_FINISH, 0)) == NG__SUSPENDED)
+    if ((rc = r->p->wait(r->p->wait_ud)) != NG_OK)
+      return rc;
+  return rc;
 }
 
 int ng__json_run_recursive(ng__json_parser *p) {

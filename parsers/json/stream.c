@@ -11,6 +11,14 @@
  * States: BETWEEN (no document begun: the next byte starts one; in a
  * sequence whitespace comes first), IN_DOC, ENDED (finish returned, or the
  * single document is complete), FAILED (the error is sticky).
+ *
+ * The recursive engine keeps its state on its machine stack, so a
+ * document runs as a task on a scheduler (the caller's, or one per thread
+ * shared by the thread's streams and freed with the last of them). Where
+ * the lexer runs out of input the task parks (task_wait); a feed wakes it
+ * with the next window and runs the scheduler until it parks again or
+ * ends. Dropping a document whose task is parked wakes it with
+ * NG_ECANCELED: it unwinds as from an error and ends, releasing its stack.
  */
 #include <stdint.h>
 #include <string.h>
@@ -20,6 +28,7 @@
 #include "builder.h"
 #include "engine.h"
 #include "lalr_driver.h"
+#include "nestguard/stack.h"
 
 enum { ST_BETWEEN, ST_IN_DOC, ST_ENDED, ST_FAILED };
 
@@ -46,8 +55,106 @@ struct ng_json_stream {
   int state;               /* ST_* */
   int rc;                  /* ST_FAILED: the error */
   int have_win;            /* the lexer holds a window not finished */
+  ng_sched *sched;         /* recursive engine: hosts the task */
+  ng_task *task;           /* recursive engine: the document's, or NULL */
+  int task_rc;             /* its result, once task_done */
+  int task_done;           /* the task returned */
+  int cancel;              /* the parked task must unwind */
+  int own_sched;           /* sched is the thread's shared one */
   unsigned char inl[NG__JSON_STREAM_INLINE]; /* engines' stack, shallow */
 };
+
+/* ------------------------------------------------ the recursive engine */
+
+/* The thread's scheduler for streams given none, and how many use it. */
+static _Thread_local ng_sched *thread_sched;
+static _Thread_local size_t thread_sched_users;
+
+static int sched_take(ng_json_stream *s, ng_sched *given) {
+  int rc;
+
+  if (given != NULL) {
+    s->sched = given;
+    return NG_OK;
+  }
+  if (thread_sched == NULL && (rc = ng_sched_new(&thread_sched, NULL)) != NG_OK)
+    return rc;
+  thread_sched_users++;
+  s->sched = thread_sched;
+  s->own_sched = 1;
+  return NG_OK;
+}
+
+static void sched_drop(ng_json_stream *s) {
+  if (s->own_sched && --thread_sched_users == 0) {
+    ng_sched_free(thread_sched);
+    thread_sched = NULL;
+  }
+  s->sched = NULL;
+  s->own_sched = 0;
+}
+
+/* p->wait: parks the task until the next window (or a drop). */
+static int task_wait(void *ud) {
+  ng_json_stream *s = ud;
+  int rc = ng_task_park();
+
+  if (rc != NG_OK)
+    return rc;
+  return s->cancel ? NG_ECANCELED : NG_OK;
+}
+
+static int task_main(void *arg) {
+  ng_json_stream *s = arg;
+
+  s->task_rc = ng__json_run(&s->p);
+  s->task_done = 1;
+  return 0;
+}
+
+/* Runs the document's task until it parks for input (NG__SUSPENDED) or
+ * ends (its result); spawns it on the first run. */
+static int task_run(ng_json_stream *s) {
+  ng_task_opts topts = {s->p.c.max_stack, 0};
+  int rc;
+
+  if (s->task == NULL) {
+    s->task_done = 0;
+    s->cancel = 0;
+    s->p.wait = task_wait;
+    s->p.wait_ud = s;
+    rc = ng_task_spawn(s->sched, &s->task, task_main, s, &topts);
+    if (rc != NG_OK)
+      return ng__json_fail_here(&s->p, rc, "cannot start the parse's task");
+  } else {
+    ng_task_wake(s->task);
+  }
+  rc = ng_sched_run(s->sched);
+  if (!s->task_done)
+    return rc != NG_OK ? ng__json_fail_here(&s->p, rc, NULL) : NG__SUSPENDED;
+  ng_task_join(s->task, NULL);
+  s->task = NULL;
+  return s->task_rc;
+}
+
+/* Ends the document's task if there is one: a parked task unwinds. */
+static void task_end(ng_json_stream *s) {
+  if (s->task == NULL)
+    return;
+  if (!s->task_done) {
+    s->cancel = 1;
+    ng_task_wake(s->task);
+  }
+  ng_task_join(s->task, NULL);
+  s->task = NULL;
+}
+
+/* Runs (or resumes) the document's engine. */
+static int run(ng_json_stream *s) {
+  if (s->sched != NULL)
+    return task_run(s);
+  return ng__json_run(&s->p);
+}
 
 /* ------------------------------------------------------------ documents */
 
@@ -69,6 +176,7 @@ static void perr_window(ng_json_stream *s) {
 
 /* Drops the document in progress: engine state, sink, DOM. */
 static void doc_drop(ng_json_stream *s) {
+  task_end(s);
   ng__json_engine_release(&s->p);
   if (s->events) {
     ng__json_evsink_free(&s->es);
@@ -220,7 +328,7 @@ static int pump(ng_json_stream *s) {
       if ((rc = doc_begin(s)) != NG_OK)
         return rc;
     }
-    rc = ng__json_run(&s->p);
+    rc = run(s);
     if (rc == NG__SUSPENDED) {
       if ((rc = stop_window(s)) != NG_OK)
         return rc;
@@ -256,6 +364,7 @@ int ng_json_stream_new(const ng_json_stream_config *cfg, ng_json_stream **out) {
   ng_json_stream *s;
   ng__json_parser check;
   ng_json_options opt;
+  int rc;
 
   if (out == NULL)
     return NG_EINVAL;
@@ -269,8 +378,6 @@ int ng_json_stream_new(const ng_json_stream_config *cfg, ng_json_stream **out) {
   if ((cfg->flags & ~NG_JSON_STREAM_SEQ) != 0 ||
       ng__json_parser_init(&check, NULL, 0, &opt, NULL) != NG_OK)
     return NG_EINVAL;
-  if (opt.engine == NG_JSON_RECURSIVE)
-    return NG_ENOTSUP; /* not yet: its task comes next */
   s = ng__malloc(opt.alc, sizeof *s);
   if (s == NULL)
     return NG_ENOMEM;
@@ -289,6 +396,11 @@ int ng_json_stream_new(const ng_json_stream_config *cfg, ng_json_stream **out) {
       return NG_ENOMEM;
     }
     s->lalr->live = 0;
+  }
+  if (opt.engine == NG_JSON_RECURSIVE &&
+      (rc = sched_take(s, cfg->sched)) != NG_OK) {
+    ng__free(opt.alc, s, sizeof *s);
+    return rc;
   }
   ng__stream_init(&s->in, opt.alc, opt.limits.max_input,
                   carry_bound(&opt.limits));
@@ -375,6 +487,7 @@ void ng_json_stream_free(ng_json_stream *s) {
   if (s == NULL)
     return;
   ng_json_stream_reset(s);
+  sched_drop(s);
   ng__stream_free(&s->in);
   if (s->lalr != NULL)
     ng__free(s->opt.alc, s->lalr, sizeof *s->lalr);
