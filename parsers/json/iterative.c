@@ -11,17 +11,19 @@
  * position, as yyjson's reader is: it reads better than a loop over a state
  * variable and lets the compiler keep the hot path in registers.
  *
- * Push parsing: the stack lives in the parser (p->st), so the engine can
- * return NG__SUSPENDED wherever the lexer runs out of input; the expect
- * state it was in (p->resume) names the label that reads that token again
- * on the next run. A one-shot parse enters at the top and never suspends.
+ * Push parsing: the stack is kept in the parser (p->st) between runs, so
+ * the engine can return NG__SUSPENDED wherever the lexer runs out of
+ * input; the expect state it was in (p->resume) names the label that reads
+ * that token again on the next run. A one-shot parse enters at the top and
+ * never suspends. While it runs, the stack is a local copy: stores to it
+ * then cannot alias the parser's fields, which stay in registers.
  */
 #include "../common/gstack.h"
 #include "engine.h"
 
 int ng__json_run_iterative(ng__json_parser *p) {
   unsigned char *top;
-  ng__gstack *st = &p->st;
+  ng__gstack stack = p->st, *st = &stack;
   ng__jexp want = NG__JX_VALUE;
   int kind, rc;
 
@@ -134,15 +136,15 @@ close: /* the current token closes the innermost container */
   goto next;
 
 done:
-  if ((rc = ng__json_finish(p)) == NG__SUSPENDED)
-    return rc;
-  ng__gstack_free(st);
-  return rc;
+  rc = ng__json_finish(p);
+  goto out;
 
 oom:
   rc = ng__json_fail_here(p, NG_ENOMEM, NULL);
 fail:
+out:
   if (rc != NG__SUSPENDED)
     ng__gstack_free(st);
+  p->st = stack; /* kept for the next run, or released */
   return rc;
 }

@@ -27,12 +27,14 @@
  * A token cut short by the end of input is NG_EEOF at offset `len`.
  *
  * Push parsing (partial buffers): when more input may follow the buffer,
- * a token that reaches its end, complete or not (a number or a literal
- * prefix may go on, a string or an escape may be cut), and the end itself
- * are NG__JT_MORE instead, with the cursor left at the token's start: the
- * caller brings more bytes and lexes the same token again from there.
- * Errors found before the end are final. Every scanning loop stops at
- * `end`, so the hot paths are those of a one-shot parse.
+ * a token cut by its end (a string, an escape, a UTF-8 sequence, a number
+ * or literal the automaton sees cut) and the end itself are NG__JT_MORE
+ * instead, with the cursor left at the token's start: the caller brings
+ * more bytes and lexes the same token again from there. Errors found
+ * before the end are final. A number or literal that merely reaches the
+ * end might go on: the caller ends a partial buffer before any trailing
+ * run of bytes that could continue one (ng__json_partial_len), so the
+ * fast scanners never meet that case and keep the one-shot hot paths.
  *
  * Usage, one token at a time (no lookahead is ever needed):
  *
@@ -130,10 +132,30 @@ void ng__json_lexer_init(ng__json_lexer *lx, const char *data, size_t len,
                          unsigned flags, size_t max_string);
 
 /*
+ * The length to lex of a partial buffer data[0..len): without its trailing
+ * run of bytes that could continue a number or a literal (digits, letters,
+ * '.', '+', '-'), which the lexer then reaches as the buffer's end and
+ * reads again, complete, with the next chunk.
+ */
+static inline size_t ng__json_partial_len(const char *data, size_t len) {
+  unsigned char c;
+
+  while (len > 0) {
+    c = (unsigned char)data[len - 1];
+    if (!((unsigned)(c - '0') < 10u || (unsigned)((c | 0x20) - 'a') < 26u ||
+          c == '.' || c == '+' || c == '-'))
+      break;
+    len--;
+  }
+  return len;
+}
+
+/*
  * Moves the lexer to a new buffer data[0..len) of the same input (push
  * parsing, parsers/json/stream.c): offsets of later tokens count from
  * data. partial: more input may follow (see NG__JT_MORE); 0 for the last
- * buffer, where the end is the end of input.
+ * buffer, where the end is the end of input. len is then already cut by
+ * ng__json_partial_len.
  */
 static inline void ng__json_lexer_window(ng__json_lexer *lx, const char *data,
                                          size_t len, int partial) {

@@ -725,24 +725,11 @@ int ng__json_next_string(ng__json_lexer *lx, ng__json_token *t) {
   return lex_string(lx, t, start, p, 1);
 }
 
-/* True when the number at p runs (as far as number bytes go) to `lim`. */
-static int number_open(const unsigned char *p, const unsigned char *lim) {
-  while (p < lim && ((unsigned)(*p - '0') < 10u || *p == '.' ||
-                     (*p | 0x20) == 'e' || *p == '+' || *p == '-'))
-    p++;
-  return p == lim;
-}
-
 int ng__json_next_number(ng__json_lexer *lx, ng__json_token *t) {
-  const unsigned char *start = lx->cur;
-  int kind = lex_number(lx, t, start);
+  int kind = lex_number(lx, t, lx->cur);
 
-  if (kind >= 0) {
-    /* In a partial buffer a number that reaches the end may go on. */
-    if (NG_UNLIKELY(lx->partial) && number_open(start, lx->end))
-      return tok_more(lx, t, start);
+  if (kind >= 0)
     return kind;
-  }
   return ng__json_lex(lx, t); /* malformed: the automaton names the error */
 }
 

@@ -33,11 +33,12 @@
  * rejections through ng__json_unexpected() with the expect state.
  *
  * Push parsing: a stream runs this engine on a task (parsers/json/
- * stream.c). Every token read goes through the rec_next* wrappers, which
- * hand a token the lexer could not finish (NG__JT_MORE) to rec_more: it
- * parks the task until the next chunk and reads the token again. The
- * whole parse state stays where it is, on the task's stack. One-shot
- * parses pay one compare per token for it.
+ * stream.c). A token the lexer could not finish (NG__JT_MORE) is never
+ * acceptable, so it lands where a scanner rejects a token; there, before
+ * rejecting, rec_more parks the task until the next chunk and reads the
+ * token again, and the scanner goes on with it. The whole parse state
+ * stays where it is, on the task's stack, and one-shot parses pay nothing
+ * on their paths.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -130,30 +131,25 @@ static NG_NOINLINE int rec_more(rec *r) {
   return kind;
 }
 
-/* A token kind just read, with a stream's missing input waited for. */
-NG_INLINE int rec_got(rec *r, int kind) {
-  return NG_UNLIKELY(kind == NG__JT_MORE) ? rec_more(r) : kind;
-}
-
 /* The out-calls: run here when `near` (ng__descent_roomy() held where
  * the scanner started), else far. */
 NG_INLINE int rec_next(rec *r, int near) {
-  return rec_got(r, near ? ng__json_advance(r->p) : rec_far(r, OP_NEXT, 0));
+  return near ? ng__json_advance(r->p) : rec_far(r, OP_NEXT, 0);
 }
 /* rec_next where a value just ended, after a key and after ',' in an
  * object: the engine.h helpers that skip ':' and ',' without a token. */
 NG_INLINE int rec_next_after_value(rec *r, int near) {
-  return rec_got(r, near ? ng__json_advance_after_value(r->p)
-                         : rec_far(r, OP_NEXT, 0));
+  return near ? ng__json_advance_after_value(r->p) : rec_far(r, OP_NEXT, 0);
 }
 NG_INLINE int rec_colon(rec *r, int near) {
   if (near ? ng__json_advance_colon(r->p)
            : rec_far(r, OP_NEXT, 0) == NG__JT_COLON)
     return 1;
-  return rec_got(r, r->p->tok.kind) == NG__JT_COLON;
+  /* rejected: a stream's missing input first */
+  return r->p->tok.kind == NG__JT_MORE && rec_more(r) == NG__JT_COLON;
 }
 NG_INLINE int rec_next_key(rec *r, int near) {
-  return rec_got(r, near ? ng__json_advance_key(r->p) : rec_far(r, OP_NEXT, 0));
+  return near ? ng__json_advance_key(r->p) : rec_far(r, OP_NEXT, 0);
 }
 NG_INLINE int rec_open(rec *r, int kind, int near) {
   return near ? ng__json_emit_open(r->p, kind) : rec_far(r, OP_OPEN, kind);
@@ -174,10 +170,12 @@ NG_INLINE int rec_unexpected(rec *r, ng__jexp want) {
 
 /* ----------------------------------------------------------- scanners */
 
+static int scan_value_other(rec *r, ng__jexp want);
+
 /*
  * The value whose first token is current, in expect state `want`: emits a
  * scalar (NG_OK), or opens a container (REC_ENTER_*), or rejects the
- * token.
+ * token (scan_value_other, after waiting for a stream's missing input).
  */
 NG_INLINE int scan_value(rec *r, ng__jexp want, int near) {
   int kind = r->p->tok.kind, rc;
@@ -195,7 +193,14 @@ NG_INLINE int scan_value(rec *r, ng__jexp want, int near) {
     return (rc = rec_open(r, NG__JK_OBJECT, near)) != NG_OK
                ? rc
                : REC_ENTER_OBJECT;
-  return rec_unexpected(r, want);
+  return scan_value_other(r, want);
+}
+
+static NG_NOINLINE int scan_value_other(rec *r, ng__jexp want) {
+  if (r->p->tok.kind != NG__JT_MORE)
+    return rec_unexpected(r, want);
+  rec_more(r); /* a stream's missing input: the value, then far */
+  return scan_value(r, want, 0);
 }
 
 /*
@@ -204,19 +209,26 @@ NG_INLINE int scan_value(rec *r, ng__jexp want, int near) {
  * right after a nested container closed.
  */
 NG_INLINE int scan_array_in(rec *r, int first, int near) {
-  int rc;
+  int rc, kind;
   if (first) {
-    if (rec_next(r, near) == NG__JT_RBRACKET)
+    if ((kind = rec_next(r, near)) == NG__JT_MORE)
+      kind = rec_more(r);
+    if (kind == NG__JT_RBRACKET)
       return rec_close(r, NG__JK_ARRAY, near);
     if ((rc = scan_value(r, NG__JX_VALUE_OR_END, near)) != NG_OK)
       return rc;
   }
   for (;;) {
-    switch (rec_next_after_value(r, near)) {
+    kind = rec_next_after_value(r, near);
+  again:
+    switch (kind) {
     case NG__JT_COMMA:
       break;
     case NG__JT_RBRACKET:
       return rec_close(r, NG__JK_ARRAY, near);
+    case NG__JT_MORE:
+      kind = rec_more(r);
+      goto again;
     default:
       return rec_unexpected(r, NG__JX_ARRAY_NEXT);
     }
@@ -230,7 +242,8 @@ NG_INLINE int scan_array_in(rec *r, int first, int near) {
  * emits it, consumes its ':' and reads the value's first token. */
 NG_INLINE int scan_key(rec *r, ng__jexp want, int near) {
   int rc;
-  if (r->p->tok.kind != NG__JT_STRING)
+  if (r->p->tok.kind != NG__JT_STRING &&
+      (r->p->tok.kind != NG__JT_MORE || rec_more(r) != NG__JT_STRING))
     return rec_unexpected(r, want);
   if ((rc = rec_key(r, near)) != NG_OK)
     return rc;
@@ -243,20 +256,27 @@ NG_INLINE int scan_key(rec *r, ng__jexp want, int near) {
 /* scan_array's twin for objects: members until a nested container opens
  * or the object closes. */
 NG_INLINE int scan_object_in(rec *r, int first, int near) {
-  int rc;
+  int rc, kind;
   if (first) {
-    if (rec_next(r, near) == NG__JT_RBRACE)
+    if ((kind = rec_next(r, near)) == NG__JT_MORE)
+      kind = rec_more(r);
+    if (kind == NG__JT_RBRACE)
       return rec_close(r, NG__JK_OBJECT, near);
     if ((rc = scan_key(r, NG__JX_KEY_OR_END, near)) != NG_OK ||
         (rc = scan_value(r, NG__JX_VALUE, near)) != NG_OK)
       return rc;
   }
   for (;;) {
-    switch (rec_next_after_value(r, near)) {
+    kind = rec_next_after_value(r, near);
+  again:
+    switch (kind) {
     case NG__JT_COMMA:
       break;
     case NG__JT_RBRACE:
       return rec_close(r, NG__JK_OBJECT, near);
+    case NG__JT_MORE:
+      kind = rec_more(r);
+      goto again;
     default:
       return rec_unexpected(r, NG__JX_OBJECT_NEXT);
     }

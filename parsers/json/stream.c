@@ -294,6 +294,8 @@ static int next_window(ng_json_stream *s) {
   int partial, rc = ng__stream_window(&s->in, &data, &len, &partial);
 
   if (rc == 1) {
+    if (partial) /* a number or literal at the end might go on */
+      len = ng__json_partial_len(data, len);
     ng__json_lexer_window(&s->p.lx, data, len, partial);
     perr_window(s);
     s->have_win = 1;

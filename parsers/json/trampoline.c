@@ -40,7 +40,8 @@ typedef unsigned char frame;
 
 struct tramp {
   ng__json_parser *p; /* the parse */
-  ng__gstack *frames; /* continuations of open containers (p->st) */
+  ng__gstack frames;  /* continuations of open containers (p->st while
+                         suspended; a local copy aliases nothing) */
   ng__jexp want;      /* what the value step accepts (for its error) */
   int rc;             /* result when stopping */
 };
@@ -85,9 +86,9 @@ static step stop(tramp *t, int rc) {
 /* A value has been completed: resume the innermost continuation, or
  * finish the document at top level. */
 static step ret(tramp *t) {
-  if (ng__gstack_empty(t->frames))
+  if (ng__gstack_empty(&t->frames))
     return go(s_finish);
-  return go(konts[*NG__GSTACK_PEEK(t->frames, frame)]);
+  return go(konts[*NG__GSTACK_PEEK(&t->frames, frame)]);
 }
 
 /* Opens a container (current token); its elements continue with
@@ -98,7 +99,7 @@ static int enter(tramp *t, int kind) {
 
   if (rc != NG_OK)
     return rc;
-  f = NG__GSTACK_PUSH(t->frames, frame);
+  f = NG__GSTACK_PUSH(&t->frames, frame);
   if (f == NULL)
     return ng__json_fail_here(t->p, NG_ENOMEM, NULL);
   *f = (frame)kind;
@@ -109,7 +110,7 @@ static int enter(tramp *t, int kind) {
 static step leave(tramp *t, int kind) {
   int rc;
 
-  NG__GSTACK_POP(t->frames, frame);
+  NG__GSTACK_POP(&t->frames, frame);
   rc = ng__json_emit_close(t->p, kind);
   if (rc != NG_OK)
     return stop(t, rc);
@@ -233,11 +234,11 @@ int ng__json_run_trampoline(ng__json_parser *p) {
   step s;
 
   t.p = p;
-  t.frames = &p->st;
+  t.frames = p->st;
   t.want = NG__JX_VALUE;
   t.rc = NG_OK;
   if (p->resume == NG__JR_START) {
-    ng__gstack_init(t.frames, p->c.alc, p->inl, p->inl_cap);
+    ng__gstack_init(&t.frames, p->c.alc, p->inl, p->inl_cap);
     s = go(s_value);
   } else {
     s = go(resume_steps[p->resume]);
@@ -245,6 +246,7 @@ int ng__json_run_trampoline(ng__json_parser *p) {
   while (s.fn != NULL)
     s = s.fn(&t);
   if (t.rc != NG__SUSPENDED)
-    ng__gstack_free(t.frames);
+    ng__gstack_free(&t.frames);
+  p->st = t.frames; /* kept for the next run, or released */
   return t.rc;
 }
