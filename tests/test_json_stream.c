@@ -27,10 +27,11 @@
 #include "nestguard/json.h"
 #include "support/corpus.h"
 #include "support/failalloc.h"
+#include "support/testenv.h"
 
+/* Valgrind and the sanitizers (TSan sets NG_SANITIZED too). */
 static int slow_build(void) {
-  return getenv("NG_VALGRIND") != NULL || getenv("NG_SANITIZED") != NULL ||
-         getenv("NG_TSAN") != NULL;
+  return ng_test_valgrind() || ng_test_sanitized();
 }
 
 /* ------------------------------------------------------ event traces */
