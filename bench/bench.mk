@@ -32,6 +32,18 @@ $(BENCH_BIN): $(BENCH_OBJ) $(LIB_A)
 	@mkdir -p $(@D)
 	$(CXX) -o $@ $^ $(PEER_LIBS) $(LDLIBS)
 
+# The Go side of the stream suite (bench/go/stream.go), built when a Go
+# toolchain is here (Debian golang-go); without one the suite says so and
+# measures the C engines alone. The binary's path reaches the suite in
+# NG_BENCH_GO.
+GO     ?= $(shell command -v go 2>/dev/null)
+GO_BIN := $(if $(GO),$(BUILD)/bench/stream-go)
+
+$(BUILD)/bench/stream-go: bench/go/stream.go
+	@mkdir -p $(@D)
+	cd bench/go && GOCACHE=$(abspath $(BUILD))/go-cache GOFLAGS= \
+	  $(GO) build -o $(abspath $@) stream.go
+
 # The report page built from a run's files (bench/report*.c: charts by
 # gnuplot in $(BENCH_DIR)/charts/, index.html), then checked by tidy
 # (bench/check_page.sh, which fails without tidy or on an error).
@@ -43,9 +55,10 @@ define BENCH_REPORT
 endef
 
 .PHONY: bench-run bench-report
-bench-run: $(BENCH_BIN)
+bench-run: $(BENCH_BIN) $(GO_BIN)
 	@mkdir -p $(BENCH_DIR)
-	@$(BENCH_BIN) -o $(BENCH_DIR) $(SUITES) | tee $(BENCH_DIR)/results.md
+	@$(if $(GO_BIN),,echo "bench: no go command (Debian golang-go): the stream suite skips the Go comparison")
+	@NG_BENCH_GO=$(GO_BIN) $(BENCH_BIN) -o $(BENCH_DIR) $(SUITES) | tee $(BENCH_DIR)/results.md
 	$(BENCH_REPORT)
 
 # Rebuilds the page from the last run's files, without running anything.

@@ -8,13 +8,14 @@
 #   tests:  cmocka, valgrind
 #   fuzz:   clang, lld, llvm, the clang runtimes (ASan, libFuzzer), AFL++
 #   bench:  gnuplot, tidy (checks the report page); peer libraries (linked
-#           into tests and bench only)
+#           into tests and bench only); Go (the stream suite's comparison,
+#           skipped by make bench when absent)
 set -u
 
 PKGS="build-essential pkg-config re2c lemon libcmocka-dev valgrind \
 clang lld llvm libclang-rt-14-dev afl++ afl++-clang gnuplot-nox tidy \
 libcjson-dev libjansson-dev libjson-c-dev rapidjson-dev libsimdjson-dev \
-libxml2-dev libexpat1-dev libpugixml-dev"
+libxml2-dev libexpat1-dev libpugixml-dev golang-go"
 
 missing=""
 if command -v dpkg-query >/dev/null 2>&1; then
