@@ -102,6 +102,23 @@ char *ng_bench_load(const char *rel, size_t *len) {
   return buf;
 }
 
+size_t ng_bench_each_file(const char *dir, const char *const *files, size_t n,
+                          void (*fn)(const char *name, const char *data,
+                                     size_t len)) {
+  char rel[256], *data;
+  size_t i, len, found = 0;
+
+  for (i = 0; i < n; i++) {
+    snprintf(rel, sizeof rel, "%s/%s", dir, files[i]);
+    if ((data = ng_bench_load(rel, &len)) == NULL)
+      continue;
+    found++;
+    fn(files[i], data, len);
+    free(data);
+  }
+  return found;
+}
+
 static void copy_field(char *dst, size_t cap, const char *src) {
   snprintf(dst, cap, "%s", src);
 }
@@ -123,6 +140,21 @@ void ng_bench_record(const char *suite_name, const char *kase,
   copy_field(r->metric, sizeof r->metric, metric);
   copy_field(r->unit, sizeof r->unit, unit);
   r->value = value;
+}
+
+int ng_bench_value(const char *suite_name, const char *kase,
+                   const char *subject, const char *metric, double *out) {
+  size_t i;
+
+  for (i = n_rows; i-- > 0;)
+    if (strcmp(rows[i].suite, suite_name) == 0 &&
+        strcmp(rows[i].kase, kase) == 0 &&
+        strcmp(rows[i].subject, subject) == 0 &&
+        strcmp(rows[i].metric, metric) == 0) {
+      *out = rows[i].value;
+      return 0;
+    }
+  return -1;
 }
 
 static int cmp_double(const void *a, const void *b) {

@@ -30,6 +30,11 @@ size_t ng_bench_rss(void);
 void ng_bench_record(const char *suite, const char *kase, const char *subject,
                      const char *metric, double value, const char *unit);
 
+/* The value of the last row this run recorded with these fields: 0 and
+ * *out, or -1 when there is none (the subject failed, or never ran). */
+int ng_bench_value(const char *suite, const char *kase, const char *subject,
+                   const char *metric, double *out);
+
 /* One competitor in a comparison. run() does one repetition of the work and
  * returns 0, or nonzero when it failed (the subject is then reported as
  * failed, not timed). */
@@ -77,6 +82,15 @@ int ng_bench_quick(void);
  * the file is absent (suites then fall back to generated documents).
  */
 char *ng_bench_load(const char *rel, size_t *len);
+
+/*
+ * Calls fn(name, data, len) on each of files[0..n) found in bench-data's
+ * folder `dir` ("json"), loaded by ng_bench_load and freed after. Returns
+ * how many were found.
+ */
+size_t ng_bench_each_file(const char *dir, const char *const *files, size_t n,
+                          void (*fn)(const char *name, const char *data,
+                                     size_t len));
 
 /*
  * Writes DIR/meta.tsv for the report page: date, machine, versions,

@@ -29,6 +29,7 @@
 #include "nestguard.h"
 #include "nestguard/json.h"
 #include "peers/peers.h"
+#include "suite_json.h"
 
 #define MAX_SUBJECTS 16
 
@@ -77,9 +78,7 @@ static size_t make_jobs(job *jobs, ng_bench_subject *subj, const char *data,
   return n;
 }
 
-/* A mixed document of about `target` bytes: objects, strings with escapes
- * and UTF-8, integers, doubles, small nested arrays. */
-static char *generate_mixed(size_t target, size_t *len) {
+char *ng_bench_json_mixed(size_t target, size_t *len) {
   size_t cap = target + 4096, n = 0, i = 0;
   char *s = malloc(cap);
 
@@ -208,7 +207,7 @@ NG_BENCH_SUITE(json, 20) {
   if (found == 0) {
     printf("json: bench-data not found (set NG_BENCH_DATA); using a "
            "generated document\n");
-    data = generate_mixed((size_t)2 << 20, &len);
+    data = ng_bench_json_mixed((size_t)2 << 20, &len);
     if (data != NULL)
       throughput_case("generated_mixed.json", data, len);
     free(data);

@@ -1,0 +1,405 @@
+/*
+ * bench/suite_stream.c - push parsing (issue 13): many JSON streams open at
+ * once, and a file fed in chunks against the one-shot parse.
+ *
+ * open_<N>_depth_<d>: N streams of one engine, in event mode with no
+ * callbacks (the parser's own state, no DOM), are each fed a document cut
+ * where d containers are open (stream_doc()); with all N parked,
+ * bytes_per_stream is the resident set grown since before the first
+ * stream, divided by N. Then every stream gets the rest and finishes, and
+ * feed_throughput is N whole documents in MB over the CPU time (user and
+ * system) of both feeds: stream creation, page faults and freeing
+ * included, the RSS reading excluded; CPU time, because on a shared
+ * machine the wall clock of a second-long phase mostly measures the
+ * others' load. Each
+ * cell runs in a forked child (bench/child.h). A cell whose memory,
+ * extrapolated from the same subject and depth at a smaller N, would pass
+ * the budget (NG_BENCH_STREAM_MB, default 6 GiB or half of MemAvailable),
+ * or whose time would pass the child's cap, is skipped with the reason
+ * printed; N = 1e6 runs only in full mode. The Go program
+ * bench/go/stream.go does the same with a goroutine per stream
+ * (subjects go and go-decode); bench.mk passes its path in NG_BENCH_GO
+ * and its rows are recorded here.
+ *
+ * chunked_<file>_<chunk>: each engine builds the DOM of the file fed in
+ * chunks of 1, 64, 4096 and 65536 bytes (subject = engine name), timed
+ * interleaved with the same engine's one-shot ng_json_parse
+ * (<engine>-oneshot); `vs_oneshot` is their ratio of best times (one-shot
+ * time_min / chunked time_min: the fastest repetition is the one the
+ * machine's other load disturbed least; the medians move by 2x under
+ * load).
+ */
+#define _GNU_SOURCE
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "bench.h"
+#include "child.h"
+#include "nestguard.h"
+#include "nestguard/json.h"
+#include "suite_json.h"
+
+#define SUITE "stream"
+#define OPEN_CAP_S 120 /* wall clock one open_ cell may take */
+
+/* ------------------------------------------------------- the documents */
+
+/*
+ * The open_ document at depth d, and in *cut the offset where all d
+ * containers are open, waiting for their first value: an object {"a": at
+ * even levels and an array [ at odd ones around the number 1. Lean on
+ * purpose: a parked stream's cost is the parser's state. bench/go/stream.go
+ * builds the same bytes.
+ */
+static char *stream_doc(size_t d, size_t *len, size_t *cut) {
+  char *s = malloc(d * 6 + 2), *p = s;
+  size_t i;
+
+  if (s == NULL)
+    return NULL;
+  for (i = 0; i < d; i++) {
+    if (i % 2 == 0) {
+      memcpy(p, "{\"a\":", 5);
+      p += 5;
+    } else {
+      *p++ = '[';
+    }
+  }
+  *cut = (size_t)(p - s);
+  *p++ = '1';
+  for (i = d; i-- > 0;)
+    *p++ = i % 2 == 0 ? '}' : ']';
+  *len = (size_t)(p - s);
+  return s;
+}
+
+/* ------------------------------------------------------ open_ cells */
+
+typedef struct open_spec {
+  ng_json_engine engine;
+  size_t n, d;
+} open_spec;
+
+/* Feeds every stream data[0..len) (finishing them when fin). Returns 0 or
+ * the first error. */
+static int feed_all(ng_json_stream **s, size_t n, const char *data,
+                    size_t len, int fin) {
+  size_t i;
+  int rc;
+
+  for (i = 0; i < n; i++) {
+    if ((rc = ng_json_stream_feed(s[i], data, len, NULL)) != NG_OK)
+      return rc;
+    if (fin && (rc = ng_json_stream_finish(s[i], NULL, NULL)) != NG_OK)
+      return rc;
+  }
+  return NG_OK;
+}
+
+/* Opens n streams of one engine in event mode into s. Returns 0 or the
+ * error (streams opened so far stay in s, the rest NULL). */
+static int open_all(ng_json_stream **s, size_t n, ng_json_engine engine) {
+  static const ng_json_events none; /* every event ignored */
+  ng_json_options opt;
+  ng_json_stream_config cfg;
+  size_t i;
+  int rc;
+
+  ng_json_options_default(&opt);
+  opt.engine = engine;
+  memset(&cfg, 0, sizeof cfg);
+  cfg.opt = &opt;
+  cfg.events = &none;
+  for (i = 0; i < n; i++)
+    if ((rc = ng_json_stream_new(&cfg, &s[i])) != NG_OK)
+      return rc;
+  return NG_OK;
+}
+
+/* This process's CPU time (user and system) in nanoseconds. */
+static double cpu_ns(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
+}
+
+/* In the child: one cell. r->rss_mb is the RSS grown with all n parked,
+ * r->ms the CPU time of both feeds. */
+static int open_body(const void *spec, ng_bench_child *r) {
+  const open_spec *o = spec;
+  size_t len, cut, i, base;
+  char *doc = stream_doc(o->d, &len, &cut);
+  ng_json_stream **s;
+  double t0, first;
+  int rc;
+
+  if (doc == NULL)
+    return -1;
+  base = ng_bench_rss();
+  t0 = cpu_ns();
+  if ((s = calloc(o->n, sizeof *s)) == NULL) {
+    free(doc);
+    return -1;
+  }
+  rc = open_all(s, o->n, o->engine);
+  if (rc == NG_OK)
+    rc = feed_all(s, o->n, doc, cut, 0);
+  first = cpu_ns() - t0;
+  r->rss_mb = ((double)ng_bench_rss() - (double)base) / 1e6;
+  t0 = cpu_ns();
+  if (rc == NG_OK)
+    rc = feed_all(s, o->n, doc + cut, len - cut, 1);
+  for (i = 0; i < o->n; i++)
+    ng_json_stream_free(s[i]);
+  r->ms = (first + cpu_ns() - t0) / 1e6;
+  r->outcome = rc == NG_OK ? NG_BENCH_OK : NG_BENCH_REJECTED;
+  free(s);
+  free(doc);
+  return 0;
+}
+
+/* MB a cell may take: NG_BENCH_STREAM_MB, else 6 GiB or half of what the
+ * machine has available, whichever is less. */
+static double budget_mb(void) {
+  const char *e = getenv("NG_BENCH_STREAM_MB");
+  double mb = e != NULL ? strtod(e, NULL) : 0, avail_kb = 0;
+  char line[256];
+  FILE *f;
+
+  if (mb > 0)
+    return mb;
+  mb = 6144;
+  if ((f = fopen("/proc/meminfo", "r")) != NULL) {
+    while (fgets(line, sizeof line, f) != NULL)
+      if (sscanf(line, "MemAvailable: %lf kB", &avail_kb) == 1)
+        break;
+    fclose(f);
+  }
+  return avail_kb > 0 && avail_kb / 2048 < mb ? avail_kb / 2048 : mb;
+}
+
+/* What the last cell of a subject and depth gave, to extrapolate. */
+typedef struct last_cell {
+  size_t n;      /* 0: none yet */
+  double per;    /* bytes_per_stream */
+  double s;      /* seconds the child took */
+  int failed;    /* it did not report */
+} last_cell;
+
+/* Why cell n cannot run after l, or NULL; the reason in buf. */
+static const char *skip_reason(const last_cell *l, size_t n, char *buf,
+                               size_t cap) {
+  double scale = l->n ? (double)n / (double)l->n : 0;
+  double need = l->per * (double)n * 1.25 / 1e6, budget = budget_mb();
+
+  if (ng_bench_quick() && n > 100000)
+    return "NG_BENCH_QUICK";
+  if (l->failed)
+    return "failed at a smaller N";
+  if (l->n == 0)
+    return NULL;
+  if (need > budget) {
+    snprintf(buf, cap,
+             "needs about %.0f MB (%.0f B a stream at N=%zu), over the "
+             "%.0f MB budget",
+             need, l->per, l->n, budget);
+    return buf;
+  }
+  if (l->s * scale > OPEN_CAP_S) {
+    snprintf(buf, cap,
+             "would take about %.0f s (%.1f s at N=%zu), over the %d s cap",
+             l->s * scale, l->s, l->n, OPEN_CAP_S);
+    return buf;
+  }
+  return NULL;
+}
+
+/* Runs one cell and records it; updates *l. */
+static void open_cell(const open_spec *o, const char *kase, last_cell *l) {
+  ng_bench_child r;
+  int sig = 0, out;
+  double t0 = ng_bench_now_ns();
+  const char *name = ng_json_engine_name(o->engine);
+  size_t len, cut;
+
+  free(stream_doc(o->d, &len, &cut)); /* its length only */
+  out = ng_bench_in_child(open_body, o, OPEN_CAP_S, &r, &sig);
+  *l = (last_cell){o->n, 0, (ng_bench_now_ns() - t0) / 1e9, 1};
+  if (out != NG_BENCH_OK) {
+    ng_bench_record_reps(SUITE, kase, name, &out, &r, &sig, 1);
+    return;
+  }
+  l->failed = 0;
+  l->per = r.rss_mb * 1e6 / (double)o->n;
+  ng_bench_record(SUITE, kase, name, "bytes_per_stream", l->per, "B");
+  ng_bench_record(SUITE, kase, name, "feed_throughput",
+                  (double)o->n * (double)len / 1e3 / r.ms, "MB/s");
+}
+
+static void open_cases(void) {
+  static const size_t ns[] = {10000, 100000, 1000000};
+  static const size_t ds[] = {10, 100, 1000};
+  open_spec o;
+  last_cell l;
+  size_t di, ni;
+  const char *why;
+  char kase[64], buf[160];
+  int e;
+
+  for (e = 0; e < NG_JSON_ENGINE_COUNT; e++)
+    for (di = 0; di < 3; di++) {
+      l = (last_cell){0, 0, 0, 0};
+      for (ni = 0; ni < 3; ni++) {
+        o = (open_spec){(ng_json_engine)e, ns[ni], ds[di]};
+        snprintf(kase, sizeof kase, "open_%zu_depth_%zu", o.n, o.d);
+        if ((why = skip_reason(&l, o.n, buf, sizeof buf)) != NULL) {
+          printf("stream: %s %s skipped: %s\n", kase,
+                 ng_json_engine_name(o.engine), why);
+          continue;
+        }
+        open_cell(&o, kase, &l);
+      }
+    }
+}
+
+/* Records the rows the Go program (NG_BENCH_GO) prints. */
+static void go_cases(void) {
+  const char *go = getenv("NG_BENCH_GO");
+  char line[512], *f[6], *p;
+  size_t n;
+  FILE *in;
+
+  if (go == NULL || *go == '\0') {
+    printf("stream: no Go program (NG_BENCH_GO unset: no go command when "
+           "bench.mk ran; Debian golang-go): Go comparison skipped\n");
+    return;
+  }
+  fflush(stdout);
+  if ((in = popen(go, "r")) == NULL) {
+    printf("stream: cannot run %s: Go comparison skipped\n", go);
+    return;
+  }
+  while (fgets(line, sizeof line, in) != NULL) {
+    line[strcspn(line, "\n")] = '\0';
+    for (n = 0, p = line; n < 6 && p != NULL; n++) {
+      f[n] = p;
+      if ((p = strchr(p, '\t')) != NULL)
+        *p++ = '\0';
+    }
+    if (n == 6 && strcmp(f[0], SUITE) == 0)
+      ng_bench_record(SUITE, f[1], f[2], f[3], strtod(f[4], NULL), f[5]);
+  }
+  if (pclose(in) != 0)
+    printf("stream: %s did not end cleanly\n", go);
+}
+
+/* ---------------------------------------------------- chunked_ cases */
+
+typedef struct chunk_job {
+  const char *data;
+  size_t len;
+  size_t chunk; /* 0: one-shot ng_json_parse */
+  ng_json_engine engine;
+} chunk_job;
+
+/* Streams j->data in chunks into a DOM, then frees it. */
+static int run_chunked(const chunk_job *j, const ng_json_options *opt) {
+  ng_json_stream_config cfg;
+  ng_json_stream *s;
+  ng_json_doc *doc = NULL;
+  size_t off, n;
+  int rc;
+
+  memset(&cfg, 0, sizeof cfg);
+  cfg.opt = opt;
+  if ((rc = ng_json_stream_new(&cfg, &s)) != NG_OK)
+    return rc;
+  for (off = 0; rc == NG_OK && off < j->len; off += n) {
+    n = j->len - off < j->chunk ? j->len - off : j->chunk;
+    rc = ng_json_stream_feed(s, j->data + off, n, NULL);
+  }
+  if (rc == NG_OK)
+    rc = ng_json_stream_finish(s, &doc, NULL);
+  ng_json_doc_free(doc);
+  ng_json_stream_free(s);
+  return rc;
+}
+
+static int run_chunk_job(void *ud) {
+  const chunk_job *j = ud;
+  ng_json_options opt;
+  ng_json_doc *doc;
+  int rc;
+
+  ng_json_options_default(&opt);
+  opt.engine = j->engine;
+  if (j->chunk != 0)
+    return run_chunked(j, &opt);
+  rc = ng_json_parse(j->data, j->len, &opt, &doc, NULL);
+  if (rc == NG_OK)
+    ng_json_doc_free(doc);
+  return rc;
+}
+
+/* One chunk size on one file: every engine chunked and one-shot,
+ * interleaved; then each engine's ratio. */
+static void chunked_case(const char *file, const char *data, size_t len,
+                         size_t chunk) {
+  chunk_job jobs[2 * NG_JSON_ENGINE_COUNT];
+  ng_bench_subject subj[2 * NG_JSON_ENGINE_COUNT];
+  char kase[64], names[NG_JSON_ENGINE_COUNT][48];
+  double a, b;
+  int e;
+
+  snprintf(kase, sizeof kase, "chunked_%s_%zu", file, chunk);
+  for (e = 0; e < NG_JSON_ENGINE_COUNT; e++) {
+    const char *name = ng_json_engine_name((ng_json_engine)e);
+    snprintf(names[e], sizeof names[e], "%s-oneshot", name);
+    jobs[2 * e] = (chunk_job){data, len, chunk, (ng_json_engine)e};
+    jobs[2 * e + 1] = (chunk_job){data, len, 0, (ng_json_engine)e};
+    subj[2 * e] = (ng_bench_subject){name, run_chunk_job, &jobs[2 * e]};
+    subj[2 * e + 1] =
+        (ng_bench_subject){names[e], run_chunk_job, &jobs[2 * e + 1]};
+  }
+  /* One-byte feeds are slow: fewer repetitions. */
+  ng_bench_compare(SUITE, kase, subj, 2 * NG_JSON_ENGINE_COUNT, len, 1,
+                   chunk == 1 ? 3 : 0);
+  for (e = 0; e < NG_JSON_ENGINE_COUNT; e++)
+    if (ng_bench_value(SUITE, kase, subj[2 * e].name, "time_min", &a) == 0 &&
+        ng_bench_value(SUITE, kase, names[e], "time_min", &b) == 0)
+      ng_bench_record(SUITE, kase, subj[2 * e].name, "vs_oneshot", b / a,
+                      "x");
+}
+
+static void chunked_file(const char *file, const char *data, size_t len) {
+  static const size_t chunks[] = {1, 64, 4096, 65536};
+  size_t i;
+
+  for (i = 0; i < sizeof chunks / sizeof chunks[0]; i++)
+    chunked_case(file, data, len, chunks[i]);
+}
+
+static void chunked_cases(void) {
+  static const char *const files[] = {"twitter.json", "citm_catalog.json",
+                                      "canada.json"};
+  char *data;
+  size_t len;
+
+  if (ng_bench_each_file("json", files, 3, chunked_file) > 0)
+    return;
+  printf("stream: bench-data not found (set NG_BENCH_DATA); using a "
+         "generated document\n");
+  if ((data = ng_bench_json_mixed((size_t)2 << 20, &len)) != NULL)
+    chunked_file("generated_mixed.json", data, len);
+  free(data);
+}
+
+/* The open_ cells first, while this process's heap is small (children
+ * fork from it). */
+NG_BENCH_SUITE(stream, 50) {
+  open_cases();
+  go_cases();
+  chunked_cases();
+}
