@@ -109,6 +109,27 @@ static const spec specs[] = {
      "options, each run once in a child capped at 2 s; the table's "
      "rejected row says which subjects refused the document (1) and which "
      "accepted it (0), a timeout row which were killed at the cap."},
+    {CH_BARS, "stream", "stream-bytes", "bytes_per_stream", "open_", NULL,
+     "JSON streams parked at depth d: memory per open stream (lower is "
+     "better)",
+     "streams open at once and their depth", "bytes per stream",
+     "N streams of one subject fed a document cut at depth d, all parked "
+     "at once; the resident set grown, divided by N. nestguard engines in "
+     "event mode; go reads tokens and go-decode decodes, a goroutine per "
+     "stream on an io.Pipe. Cells that would pass the memory budget or the "
+     "time cap are skipped (the run prints why)."},
+    {CH_BARS, "stream", "stream-feed", "feed_throughput", "open_", NULL,
+     "JSON streams: feeding N parked streams to the end (higher is better)",
+     "streams open at once and their depth", "throughput",
+     "N whole documents over the CPU time of both feeds (opening, the "
+     "first part, the rest, finishing and freeing)."},
+    {CH_BARS, "stream", "stream-chunked", "vs_oneshot", "chunked_", NULL,
+     "JSON fed in chunks: speed against the same engine's one-shot parse "
+     "(higher is better, 1 is par)",
+     "input file and chunk size in bytes", "ratio",
+     "Each engine builds the DOM of the file fed in chunks, timed "
+     "interleaved with its own one-shot parse; the ratio of their best "
+     "times. Goals: 0.9 at 4096-byte chunks, 0.5 at 64."},
     {CH_BARS, "json_dom", "json_dom-write", "throughput", "write:", NULL,
      "JSON writer: serialize a parsed DOM to text (higher is better)",
      "input file (MB/s of the input file's size)", "throughput",
