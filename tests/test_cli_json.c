@@ -221,10 +221,11 @@ static ng_spawn_result run_fed(size_t n) {
   return r;
 }
 
-/* 64 MiB down a pipe with --max-input=1k: the CLI reads 1025 bytes, says
- * EINPUTLIMIT at byte 1024 and exits 1. It read no more: the feeder met a
- * closed pipe after the pipe's buffer, and the child stayed small. At the
- * cap exactly, the input is read and parsed (spaces: EEMPTY). */
+/* 64 MiB down a pipe with --max-input=1k: the stream says EINPUTLIMIT at
+ * byte 1024 (line 1, column 1025: spaces so far) and the CLI exits 1. It
+ * read no more than a chunk: the feeder met a closed pipe after the
+ * pipe's buffer, and the child stayed small. At the cap exactly, the input
+ * is read and parsed (spaces: EEMPTY). */
 static void test_input_cap_pipe(void **state) {
   ng_spawn_result r;
   (void)state;
@@ -233,7 +234,7 @@ static void test_input_cap_pipe(void **state) {
   assert_true(r.fed < (size_t)4 << 20);
   if (!under_tool())
     assert_true(r.max_rss_kb < 32 * 1024);
-  assert_non_null(strstr(r.err, "-:1:1: error: "));
+  assert_non_null(strstr(r.err, "-:1:1025: error: "));
   assert_non_null(strstr(r.err, "(EINPUTLIMIT, byte 1024)"));
   r = run_fed(1025);
   assert_non_null(strstr(r.err, "(EINPUTLIMIT, byte 1024)"));
@@ -243,23 +244,24 @@ static void test_input_cap_pipe(void **state) {
   assert_int_equal(r.fed, 1024);
 }
 
-/* Endless devices end at the cap: exit 1, not out of memory. */
+/* Endless devices end: JSON is streamed, so at their first byte (a NUL
+ * is no JSON), whatever the cap: exit 1, not out of memory. */
 static void test_input_cap_device(void **state) {
   ng_spawn_result r;
   (void)state;
   r = run_limited("check", "--max-input=64k", "/dev/zero");
   assert_int_equal(r.status, 1);
   assert_non_null(strstr(r.err, "/dev/zero:1:1: error: "));
-  assert_non_null(strstr(r.err, "(EINPUTLIMIT, byte 65536)"));
-  r = run_limited("parse", "--max-input=1", "/dev/full");
+  assert_non_null(strstr(r.err, ", byte 0)"));
+  r = run_limited("parse", "--max-input=0", "/dev/full");
   assert_int_equal(r.status, 1);
-  assert_non_null(strstr(r.err, "(EINPUTLIMIT, byte 1)"));
+  assert_non_null(strstr(r.err, ", byte 0)"));
   assert_string_equal(r.out, "");
 }
 
 /* The default cap is 1 GiB: a sparse file one byte longer is refused from
- * its size alone, without reading it; --max-input=0 lifts the cap (under
- * the address-space limit the CLI then runs out of memory holding it). */
+ * its size alone, without reading it; --max-input=0 lifts the cap, and the
+ * stream stops at the first byte (a NUL), having held one chunk. */
 static void test_input_cap_default(void **state) {
   char path[256];
   ng_spawn_result r;
@@ -277,9 +279,10 @@ static void test_input_cap_default(void **state) {
   if (!under_tool()) {
     assert_true(r.max_rss_kb < 32 * 1024);
     r = run_limited("check", "--max-input=0", path);
-    assert_int_equal(r.status, 2);
-    assert_non_null(strstr(r.err, "nestguard: "));
+    assert_int_equal(r.status, 1);
+    assert_non_null(strstr(r.err, ":1:1: error: "));
     assert_null(strstr(r.err, "EINPUTLIMIT"));
+    assert_true(r.max_rss_kb < 32 * 1024);
   }
   /* A file at the cap exactly is read; one byte more is refused. */
   r = run(write_file("cap.json", "[1] ", 4), "check", "--max-input=4", "-",
@@ -322,6 +325,124 @@ static void test_subcommand_help(void **state) {
   assert_string_equal(r.err, "");
 }
 
+/* ------------------------------------------------ streaming (issue 13) */
+
+/*
+ * A file of `lines` lines "1,\n" in an array, longer than the CLI's 64 KiB
+ * read, with a syntax error ("1 2") on line `bad`; its path.
+ */
+static const char *long_file(const char *name, size_t lines, size_t bad) {
+  char *b = malloc(lines * 4 + 8), *p = b;
+  const char *path;
+  size_t i;
+
+  assert_non_null(b);
+  *p++ = '[';
+  for (i = 1; i <= lines; i++) {
+    memcpy(p, i == bad ? "1 2\n" : "1,\n", i == bad ? 4 : 3);
+    p += i == bad ? 4 : 3;
+  }
+  memcpy(p, "1]", 2);
+  p += 2;
+  path = write_file(name, b, (size_t)(p - b));
+  free(b);
+  return path;
+}
+
+/* An error past the first chunk is reported at its place in the whole
+ * input: from a file, from stdin, in feeds of any size, by every engine. */
+static void test_stream_error_past_first_chunk(void **state) {
+  static const char *const chunks[] = {"--chunk=1", "--chunk=7",
+                                       "--chunk=4096", "--chunk=1m"};
+  static const char *const engines[] = {"--engine=iterative",
+                                        "--engine=recursive",
+                                        "--engine=trampoline",
+                                        "--engine=lalr"};
+  /* 100,000 lines of 3 bytes after the '[' (300 kB); the error, the "2"
+   * at column 3 of line 60,000: byte 1 + 59,999 * 3 + 2 = 180,000. */
+  const char *path = long_file("long.json", 100000, 60000);
+  char want[300];
+  ng_spawn_result r;
+  size_t i;
+  (void)state;
+  snprintf(want, sizeof want, "%s:60000:3: error: ", path);
+  r = run(NULL, "check", path, NULL, NULL, NULL);
+  assert_int_equal(r.status, 1);
+  assert_non_null(strstr(r.err, want));
+  assert_non_null(strstr(r.err, "byte 180000)"));
+  r = run(path, "parse", "-", NULL, NULL, NULL);
+  assert_int_equal(r.status, 1);
+  assert_non_null(strstr(r.err, "-:60000:3: error: "));
+  assert_string_equal(r.out, "");
+  for (i = 0; i < 4; i++) {
+    r = run(path, "check", chunks[i], engines[i], "-", NULL);
+    assert_int_equal(r.status, 1);
+    assert_non_null(strstr(r.err, "-:60000:3: error: "));
+    assert_non_null(strstr(r.err, "byte 180000)"));
+  }
+  /* Without the error the same size passes, parse writes it all. */
+  path = long_file("long_ok.json", 100000, 0);
+  assert_int_equal(run(NULL, "check", "--chunk=3", path, NULL, NULL).status, 0);
+  r = run(path, "parse", "--compact", "--chunk=5", "-", NULL);
+  assert_int_equal(r.status, 0);
+  assert_memory_equal(r.out, "[1,1,1,", 7);
+  assert_int_equal(run(NULL, "check", "--chunk=0", path, NULL, NULL).status, 2);
+}
+
+/* --seq: NDJSON and concatenated documents; an error in the third
+ * document is reported at its line in the whole input. */
+static void test_stream_seq(void **state) {
+  static const char seq[] = "{\"a\":1}\n[2,\n3]\n\"s\"{}4 5\n";
+  static const char bad[] = "{\"a\":1}\n[2]\n{\"b\":}\n4\n";
+  const char *ok = write_file("seq.ndjson", seq, sizeof seq - 1);
+  const char *ko = write_file("bad.ndjson", bad, sizeof bad - 1);
+  ng_spawn_result r;
+  (void)state;
+  assert_int_equal(
+      run(NULL, "check", "--seq", ok, NULL, NULL).status, 0);
+  r = run(NULL, "check", "--format=json", ok, NULL, NULL);
+  assert_int_equal(r.status, 1); /* one document only: the rest trails */
+  assert_non_null(strstr(r.err, "ETRAILING"));
+  r = run(ok, "parse", "--seq", "--compact", "--chunk=1", "-");
+  assert_int_equal(r.status, 0);
+  assert_string_equal(r.out, "{\"a\":1}\n[2,3]\n\"s\"\n{}\n4\n5\n");
+  r = run(NULL, "check", "--seq", ko, NULL, NULL);
+  assert_int_equal(r.status, 1);
+  assert_non_null(strstr(r.err, ":3:6: error: "));
+  assert_non_null(strstr(r.err, "byte 17)"));
+  r = run(ko, "parse", "--seq", "--compact", "--engine=recursive", "-");
+  assert_int_equal(r.status, 1);
+  assert_non_null(strstr(r.err, "-:3:6: error: "));
+  assert_string_equal(r.out, "{\"a\":1}\n[2]\n"); /* the two before */
+  /* An empty sequence is a valid one; an empty document is not. */
+  assert_int_equal(run("/dev/null", "check", "--seq", "-", NULL, NULL).status,
+                   0);
+  assert_int_equal(run("/dev/null", "check", "-", NULL, NULL, NULL).status, 1);
+}
+
+/* check holds a chunk and the parser's state, not the input: 48 MiB
+ * checked within a few MiB of resident memory. */
+static void test_stream_constant_memory(void **state) {
+  size_t n = (size_t)24 << 20, i;
+  char *b;
+  const char *path;
+  ng_spawn_result r;
+  (void)state;
+  if (under_tool())
+    skip();
+  assert_non_null(b = malloc(2 * n + 3));
+  b[0] = '[';
+  for (i = 0; i < n; i++)
+    memcpy(b + 1 + 2 * i, "0,", 2);
+  memcpy(b + 1 + 2 * n, "0]", 2);
+  path = write_file("big48.json", b, 2 * n + 3);
+  free(b);
+  r = run(NULL, "check", "--max-input=0", path, NULL, NULL);
+  assert_int_equal(r.status, 0);
+  assert_true(r.max_rss_kb < 16 * 1024);
+  unlink(path);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_check_accepts_and_rejects),
@@ -334,6 +455,9 @@ int main(void) {
       cmocka_unit_test(test_input_cap_default),
       cmocka_unit_test(test_directory_input),
       cmocka_unit_test(test_subcommand_help),
+      cmocka_unit_test(test_stream_error_past_first_chunk),
+      cmocka_unit_test(test_stream_seq),
+      cmocka_unit_test(test_stream_constant_memory),
   };
   return cmocka_run_group_tests_name("cli_json", tests, ng_tmpdir_setup,
                                      ng_tmpdir_teardown);

@@ -75,22 +75,65 @@ typedef struct ng_cli_args {
   int nrest;        /* how many */
 } ng_cli_args;
 
+/* Bytes the CLI reads at a time: what a streaming format holds of its
+ * input, whatever the input's size. */
+#define NG_CLI_CHUNK ((size_t)1 << 16)
+
+/* An input read in chunks: p[0..len) is the chunk in hand. */
+typedef struct ng_cli_input {
+  const char *path; /* FILE or "-" (stdin) */
+  int fd;           /* -1 once closed */
+  size_t max;       /* --max-input (0: no cap) */
+  char *p;          /* the chunk in hand, NG_CLI_CHUNK bytes allocated */
+  size_t len;       /* bytes in it; 0 with eof set: the input has ended */
+  int eof;          /* the end was read */
+} ng_cli_input;
+
+/*
+ * Opens path ("-" is stdin) and reads its first chunk, which decides the
+ * format when nothing else did. A regular file longer than max (0: no
+ * cap) is refused from its size before anything is read. Returns
+ * NG_CLI_OK; NG_CLI_REJECTED after "PATH:1:1: error: ... (EINPUTLIMIT,
+ * byte MAX)"; or NG_CLI_USAGE after "nestguard: PATH: reason" (cannot
+ * open, a directory, a read error, out of memory). On failure the input
+ * is closed.
+ */
+int ng_cli_input_open(const char *path, size_t max, ng_cli_input *in);
+
+/* Replaces the chunk in hand with the next one (len 0 at the end).
+ * Returns NG_CLI_OK, or NG_CLI_USAGE after the message (input closed). */
+int ng_cli_input_next(ng_cli_input *in);
+
+/*
+ * The chunk in hand and the rest of the input in one malloc'd buffer
+ * (free it), never more than max + 1 bytes read: pipes and devices are
+ * read in bounded steps. Closes the input. Returns what
+ * ng_cli_input_open returns, the same messages printed.
+ */
+int ng_cli_input_slurp(ng_cli_input *in, char **data, size_t *len);
+
+/* Closes the input and frees its chunk; a second call is a no-op. */
+void ng_cli_input_close(ng_cli_input *in);
+
 /*
  * A format `check` and `parse` handle. option() reads one of the format's
  * own options (an argument that starts with "--") into nothing, to check
  * it, and returns NULL if the format takes it, else what is wrong
  * ("unknown option", "unknown engine"). run() reads a->rest the same way,
  * checks or parses data[0..len) as a->is_parse says, frees data and
- * returns the exit status. usage() prints the format's options for
- * --help, engine names included.
+ * returns the exit status. A format that reads in chunks has stream()
+ * instead (run NULL): the same work on the input with its first chunk in
+ * hand; it closes the input. usage() prints the format's options for --help,
+ * engine names included.
  */
 typedef struct ng_cli_format {
   const char *name;            /* --format value: "json", "xml" */
   const char *const *suffixes; /* file name endings, NULL-terminated,
                                   matched without regard to case */
   const char *(*option)(const char *arg);
-  int (*run)(const ng_cli_args *a, char *data, size_t len);
+  int (*run)(const ng_cli_args *a, char *data, size_t len); /* or NULL */
   void (*usage)(FILE *out);
+  int (*stream)(const ng_cli_args *a, ng_cli_input *in); /* or NULL */
 } ng_cli_format;
 
 /* The formats, each defined in its tools/cli_FORMAT.c. */
@@ -126,17 +169,6 @@ int ng_cli_end_output(int rc);
 
 /* tools/cli_gen.c: `gen`, the adversarial nesting generator (streamed). */
 int ng_cli_gen(int argc, char **argv);
-
-/*
- * Reads a whole file ("-" is stdin) into a malloc'd buffer, never more than
- * max + 1 bytes (max 0: no cap). A regular file's size is checked before
- * anything is read; pipes and devices are read in bounded chunks. Returns
- * NG_CLI_OK with *data (free it) and *len; NG_CLI_REJECTED when the input
- * is longer than max, after printing "PATH:1:1: error: ... (EINPUTLIMIT,
- * byte MAX)"; or NG_CLI_USAGE after "nestguard: PATH: reason" (cannot
- * open, a directory, a read error, out of memory).
- */
-int ng_cli_read_file(const char *path, size_t max, char **data, size_t *len);
 
 /* Prints "FILE:LINE:COL: error: TEXT" for a rejected input. */
 void ng_cli_report(const char *path, const ng_error *err);

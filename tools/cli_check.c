@@ -8,10 +8,11 @@
  *   nestguard parse [the same] [--compact] FILE|-
  *   nestguard check|parse --help|-h
  *
- * This file reads the options every format takes, finds the format, reads
- * the input (never more than --max-input + 1 bytes) and hands both to the
- * format (tools/cli_json.c, tools/cli_xml.c), which reads its own options
- * and does the work. The format is --format, else the file name's ending
+ * This file reads the options every format takes, finds the format, opens
+ * the input and hands both to the format (tools/cli_json.c, which reads
+ * the input in chunks through the stream API; tools/cli_xml.c, given the
+ * whole input, never more than --max-input + 1 bytes), which reads its
+ * own options and does the work. The format is --format, else the file name's ending
  * (each format's suffix list), else the first bytes: '<' after an optional
  * byte order mark and white space, in UTF-8 or in UTF-16 of either byte
  * order, is XML; anything else is JSON. A format's option is checked
@@ -225,6 +226,7 @@ static int read_args(int argc, char **argv, int is_parse, ng_cli_args *a,
 static int run(int argc, char **argv, int is_parse) {
   const ng_cli_format *fmt;
   ng_cli_args a;
+  ng_cli_input in;
   char *data;
   size_t len;
   int rc;
@@ -236,17 +238,20 @@ static int run(int argc, char **argv, int is_parse) {
   }
   if (rc != 0)
     return rc;
-  rc = ng_cli_read_file(a.path, a.lim.max_input, &data, &len);
-  if (rc != NG_CLI_OK)
+  if ((rc = ng_cli_input_open(a.path, a.lim.max_input, &in)) != NG_CLI_OK)
     return rc;
   if (fmt == NULL) {
-    fmt = starts_with_lt((const unsigned char *)data, len) ? &ng_cli_xml
-                                                           : formats[0];
+    fmt = starts_with_lt((const unsigned char *)in.p, in.len) ? &ng_cli_xml
+                                                               : formats[0];
     if ((rc = check_rest(&a, fmt)) != 0) {
-      free(data);
+      ng_cli_input_close(&in);
       return rc;
     }
   }
+  if (fmt->stream != NULL)
+    return fmt->stream(&a, &in);
+  if ((rc = ng_cli_input_slurp(&in, &data, &len)) != NG_CLI_OK)
+    return rc;
   return fmt->run(&a, data, len);
 }
 

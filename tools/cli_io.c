@@ -2,10 +2,13 @@
  * tools/cli_io.c - bounded input reading, error reporting and the small
  * helpers every format of `check` and `parse` uses.
  *
- * The CLI parses from memory, so reading is where a huge input would cost
- * memory. A regular file's size is checked (fstat) before anything is
- * read; every input, regular file, pipe or device, is then read in chunks
- * into a buffer that never grows past max + 1 bytes. The one byte past the
+ * An input is opened with its first chunk read (what infers the format).
+ * A streaming format (JSON) then reads chunk after chunk into the same
+ * buffer. A format that parses from memory (XML) takes the whole input,
+ * and that is where a huge input would cost memory: a regular file's size
+ * is checked (fstat) before anything is read; every input, regular file,
+ * pipe or device, is then read in chunks into a buffer that never grows
+ * past max + 1 bytes. The one byte past the
  * cap is how a pipe or device shows it is longer than max; a larger file,
  * /dev/zero or an endless pipe costs at most the cap in memory and time.
  */
@@ -126,29 +129,93 @@ static int report_too_long(const char *path, size_t max) {
   return NG_CLI_REJECTED;
 }
 
-int ng_cli_read_file(const char *path, size_t max, char **data, size_t *len) {
-  int is_stdin = strcmp(path, "-") == 0;
-  int fd = is_stdin ? STDIN_FILENO : open(path, O_RDONLY);
-  in_buf b = {NULL, 0, 0};
-  int rc;
+/* Reads up to cap bytes of in->fd into in->p (one read(2) at a time until
+ * cap or the end). Returns 0 or an errno value. */
+static int read_some(ng_cli_input *in, size_t cap) {
+  ssize_t got;
 
-  if (fd < 0) {
+  in->len = 0;
+  while (in->len < cap && !in->eof) {
+    got = read(in->fd, in->p + in->len, cap - in->len);
+    if (got == 0)
+      in->eof = 1;
+    else if (got < 0 && errno != EINTR)
+      return errno;
+    else if (got > 0)
+      in->len += (size_t)got;
+  }
+  return 0;
+}
+
+/* "nestguard: PATH: reason" for rc (an errno value or NG__CLI_TOO_LONG),
+ * closing the input; the exit status. */
+static int input_failed(ng_cli_input *in, int rc) {
+  int status = NG_CLI_USAGE;
+
+  if (rc == NG__CLI_TOO_LONG)
+    status = report_too_long(in->path, in->max);
+  else
+    fprintf(stderr, "nestguard: %s: %s\n", in->path, strerror(rc));
+  ng_cli_input_close(in);
+  return status;
+}
+
+int ng_cli_input_open(const char *path, size_t max, ng_cli_input *in) {
+  struct stat st;
+  int rc = 0;
+
+  memset(in, 0, sizeof *in);
+  in->path = path;
+  in->max = max;
+  in->fd = strcmp(path, "-") == 0 ? STDIN_FILENO : open(path, O_RDONLY);
+  if (in->fd < 0) {
     fprintf(stderr, "nestguard: %s: %s\n", path, strerror(errno));
     return NG_CLI_USAGE;
   }
-  rc = read_input(fd, max, &b);
-  if (!is_stdin)
-    close(fd);
+  if (fstat(in->fd, &st) != 0)
+    rc = errno;
+  else if (S_ISDIR(st.st_mode))
+    rc = EISDIR;
+  else if (S_ISREG(st.st_mode) && max != 0 && (uintmax_t)st.st_size > max)
+    rc = NG__CLI_TOO_LONG; /* refused from its size, before reading */
+  else if ((in->p = malloc(NG_CLI_CHUNK)) == NULL)
+    rc = ENOMEM;
+  else
+    rc = read_some(in, NG_CLI_CHUNK);
+  return rc == 0 ? NG_CLI_OK : input_failed(in, rc);
+}
+
+int ng_cli_input_next(ng_cli_input *in) {
+  int rc = read_some(in, NG_CLI_CHUNK);
+
+  return rc == 0 ? NG_CLI_OK : input_failed(in, rc);
+}
+
+int ng_cli_input_slurp(ng_cli_input *in, char **data, size_t *len) {
+  in_buf b = {in->p, in->len, NG_CLI_CHUNK};
+  int rc = 0;
+
+  in->p = NULL;
+  if (!in->eof)
+    rc = read_input(in->fd, in->max, &b);
+  else if (in->max != 0 && b.len > in->max)
+    rc = NG__CLI_TOO_LONG;
   if (rc != 0) {
     free(b.p);
-    if (rc == NG__CLI_TOO_LONG)
-      return report_too_long(path, max);
-    fprintf(stderr, "nestguard: %s: %s\n", path, strerror(rc));
-    return NG_CLI_USAGE;
+    return input_failed(in, rc);
   }
+  ng_cli_input_close(in);
   *data = b.p;
   *len = b.len;
   return NG_CLI_OK;
+}
+
+void ng_cli_input_close(ng_cli_input *in) {
+  if (in->fd > STDIN_FILENO)
+    close(in->fd);
+  in->fd = -1;
+  free(in->p);
+  in->p = NULL;
 }
 
 void ng_cli_report(const char *path, const ng_error *err) {

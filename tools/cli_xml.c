@@ -122,4 +122,4 @@ static const char *const suffixes[] = {
     ".xml",  ".svg", ".xsd", ".xsl",  ".xslt",  ".xhtml", ".rss",
     ".atom", ".kml", ".gpx", ".wsdl", ".plist", NULL};
 
-const ng_cli_format ng_cli_xml = {"xml", suffixes, option, run, usage};
+const ng_cli_format ng_cli_xml = {"xml", suffixes, option, run, usage, NULL};
