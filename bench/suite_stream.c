@@ -15,8 +15,8 @@
  * cell runs in a forked child (bench/child.h). A cell whose memory,
  * extrapolated from the same subject and depth at a smaller N, would pass
  * the budget (NG_BENCH_STREAM_MB, default 6 GiB or half of MemAvailable),
- * or whose time would pass the child's cap, is skipped with the reason
- * printed; N = 1e6 runs only in full mode. The Go program
+ * or whose time would pass the child's cap (NG_BENCH_STREAM_CAP seconds,
+ * default 120), is skipped with the reason printed; N = 1e6 runs only in full mode. The Go program
  * bench/go/stream.go does the same with a goroutine per stream
  * (subjects go and go-decode); bench.mk passes its path in NG_BENCH_GO
  * and its rows are recorded here.
@@ -42,7 +42,14 @@
 #include "suite_json.h"
 
 #define SUITE "stream"
-#define OPEN_CAP_S 120 /* wall clock one open_ cell may take */
+
+/* Seconds of wall clock one open_ cell may take: NG_BENCH_STREAM_CAP, else
+ * 120. */
+static unsigned open_cap_s(void) {
+  const char *e = getenv("NG_BENCH_STREAM_CAP");
+  long s = e != NULL ? strtol(e, NULL, 10) : 0;
+  return s > 0 ? (unsigned)s : 120;
+}
 
 /* ------------------------------------------------------- the documents */
 
@@ -207,10 +214,10 @@ static const char *skip_reason(const last_cell *l, size_t n, char *buf,
              need, l->per, l->n, budget);
     return buf;
   }
-  if (l->s * scale > OPEN_CAP_S) {
+  if (l->s * scale > open_cap_s()) {
     snprintf(buf, cap,
-             "would take about %.0f s (%.1f s at N=%zu), over the %d s cap",
-             l->s * scale, l->s, l->n, OPEN_CAP_S);
+             "would take about %.0f s (%.1f s at N=%zu), over the %u s cap",
+             l->s * scale, l->s, l->n, open_cap_s());
     return buf;
   }
   return NULL;
@@ -225,7 +232,7 @@ static void open_cell(const open_spec *o, const char *kase, last_cell *l) {
   size_t len, cut;
 
   free(stream_doc(o->d, &len, &cut)); /* its length only */
-  out = ng_bench_in_child(open_body, o, OPEN_CAP_S, &r, &sig);
+  out = ng_bench_in_child(open_body, o, open_cap_s(), &r, &sig);
   *l = (last_cell){o->n, 0, (ng_bench_now_ns() - t0) / 1e9, 1};
   if (out != NG_BENCH_OK) {
     ng_bench_record_reps(SUITE, kase, name, &out, &r, &sig, 1);

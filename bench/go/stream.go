@@ -28,6 +28,8 @@
 // exceeds the budget is skipped with the reason on stderr.
 //
 // Usage: stream-go [-budget-mb M] [-cap S] [-n 10000,100000] [-d 10,100]
+// (-budget-mb and -cap default to NG_BENCH_STREAM_MB and
+// NG_BENCH_STREAM_CAP, as in the C suite.)
 // Output: rows of bench's results.tsv (suite, case, subject, metric,
 // value, unit) on stdout; notes on stderr. NG_BENCH_QUICK set: N up to
 // 1e5 only, as the C suite does.
@@ -261,7 +263,7 @@ func main() {
 	subject := flag.String("subject", "go", "cell: go (Token) or go-decode")
 	budget := flag.Int64("budget-mb", 0,
 		"memory a cell may take (0: NG_BENCH_STREAM_MB, else 6144 or half of MemAvailable)")
-	capS := flag.Int("cap", 300, "seconds a cell may take")
+	capS := flag.Int("cap", 0, "seconds a cell may take (0: NG_BENCH_STREAM_CAP, else 300)")
 	flag.Parse()
 	if *isCell {
 		ns, ds := ints(*nList), ints(*dList)
@@ -274,6 +276,12 @@ func main() {
 			os.Exit(1)
 		}
 		return
+	}
+	if *capS <= 0 {
+		*capS, _ = strconv.Atoi(os.Getenv("NG_BENCH_STREAM_CAP"))
+	}
+	if *capS <= 0 {
+		*capS = 300
 	}
 	drive(*nList, *dList, *budget, time.Duration(*capS)*time.Second)
 }
