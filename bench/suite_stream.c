@@ -16,7 +16,8 @@
  * extrapolated from the same subject and depth at a smaller N, would pass
  * the budget (NG_BENCH_STREAM_MB, default 6 GiB or half of MemAvailable),
  * or whose time would pass the child's cap (NG_BENCH_STREAM_CAP seconds,
- * default 120), is skipped with the reason printed; N = 1e6 runs only in full mode. The Go program
+ * default 120), is skipped with the reason printed; NG_BENCH_STREAM_N and
+ * NG_BENCH_STREAM_D (comma-separated) pick cells, for Go as well; N = 1e6 runs only in full mode. The Go program
  * bench/go/stream.go does the same with a goroutine per stream
  * (subjects go and go-decode); bench.mk passes its path in NG_BENCH_GO
  * and its rows are recorded here.
@@ -245,6 +246,23 @@ static void open_cell(const open_spec *o, const char *kase, last_cell *l) {
                   (double)o->n * (double)len / 1e3 / r.ms, "MB/s");
 }
 
+/* Whether v is in the comma-separated list in environment variable name
+ * (unset or empty: every value is). */
+static int listed(const char *name, size_t v) {
+  const char *e = getenv(name);
+  char *end;
+
+  if (e == NULL || *e == '\0')
+    return 1;
+  for (; *e != '\0'; e = *end == ',' ? end + 1 : end) {
+    if (strtoull(e, &end, 10) == v)
+      return 1;
+    if (end == e)
+      return 0;
+  }
+  return 0;
+}
+
 static void open_cases(void) {
   static const size_t ns[] = {10000, 100000, 1000000};
   static const size_t ds[] = {10, 100, 1000};
@@ -260,6 +278,9 @@ static void open_cases(void) {
       l = (last_cell){0, 0, 0, 0};
       for (ni = 0; ni < 3; ni++) {
         o = (open_spec){(ng_json_engine)e, ns[ni], ds[di]};
+        if (!listed("NG_BENCH_STREAM_N", o.n) ||
+            !listed("NG_BENCH_STREAM_D", o.d))
+          continue;
         snprintf(kase, sizeof kase, "open_%zu_depth_%zu", o.n, o.d);
         if ((why = skip_reason(&l, o.n, buf, sizeof buf)) != NULL) {
           printf("stream: %s %s skipped: %s\n", kase,

@@ -28,8 +28,9 @@
 // exceeds the budget is skipped with the reason on stderr.
 //
 // Usage: stream-go [-budget-mb M] [-cap S] [-n 10000,100000] [-d 10,100]
-// (-budget-mb and -cap default to NG_BENCH_STREAM_MB and
-// NG_BENCH_STREAM_CAP, as in the C suite.)
+// (-budget-mb, -cap, -n and -d default to NG_BENCH_STREAM_MB,
+// NG_BENCH_STREAM_CAP, NG_BENCH_STREAM_N and NG_BENCH_STREAM_D, as in the
+// C suite.)
 // Output: rows of bench's results.tsv (suite, case, subject, metric,
 // value, unit) on stdout; notes on stderr. NG_BENCH_QUICK set: N up to
 // 1e5 only, as the C suite does.
@@ -280,10 +281,23 @@ func main() {
 	if *capS <= 0 {
 		*capS, _ = strconv.Atoi(os.Getenv("NG_BENCH_STREAM_CAP"))
 	}
+	if e := os.Getenv("NG_BENCH_STREAM_N"); e != "" && !flagGiven("n") {
+		*nList = e
+	}
+	if e := os.Getenv("NG_BENCH_STREAM_D"); e != "" && !flagGiven("d") {
+		*dList = e
+	}
 	if *capS <= 0 {
 		*capS = 300
 	}
 	drive(*nList, *dList, *budget, time.Duration(*capS)*time.Second)
+}
+
+// Whether the command line set flag name.
+func flagGiven(name string) bool {
+	given := false
+	flag.Visit(func(f *flag.Flag) { given = given || f.Name == name })
+	return given
 }
 
 // What the last cell of a subject and depth measured, to extrapolate.
