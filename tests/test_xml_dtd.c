@@ -694,9 +694,9 @@ static void test_billion_laughs_sizes(void **state) {
     n += (size_t)snprintf(doc + n, sizeof doc - n, "\">");
   }
   snprintf(doc + n, sizeof doc - n, "]>");
-  t0 = ng_test_now_ms();
+  t0 = ng_test_cpu_ms();
   assert_int_equal(parse(&x, doc), NG_OK);
-  t1 = ng_test_now_ms();
+  t1 = ng_test_cpu_ms();
   for (k = 1; k < 10; k++)
     want = 40 + 10 * want;
   assert_int_equal(ent(&x, "l9", 0)->expanded, want); /* 4,444,444,443 */
@@ -783,9 +783,9 @@ static void test_pe_billion_laughs(void **state) {
     n += (size_t)snprintf(doc + n, sizeof doc - n, "\">");
   }
   snprintf(doc + n, sizeof doc - n, "%%l9;]>");
-  t0 = ng_test_now_ms();
+  t0 = ng_test_cpu_ms();
   assert_int_equal(parse(&x, doc), NG_EENTITYLIMIT);
-  t1 = ng_test_now_ms();
+  t1 = ng_test_cpu_ms();
   assert_int_equal(x.e.off, n);
   assert_int_equal(x.b.used, 0);
   printf("  PE billion laughs refused in %.3f ms\n", t1 - t0);

@@ -361,9 +361,9 @@ static void test_billion_laughs(void **state) {
   for (i = 0; i < sizeof c / sizeof c[0]; i++) {
     doc_init(&d);
     laughs(&d, c[i].text0, c[i].body);
-    t0 = ng_test_now_ms();
+    t0 = ng_test_cpu_ms();
     t = run(&d, NULL, &n);
-    t1 = ng_test_now_ms();
+    t1 = ng_test_cpu_ms();
     if (t1 - t0 > worst)
       worst = t1 - t0;
     assert_int_equal(t.kind, NG__XT_ERROR);
@@ -400,9 +400,9 @@ static void test_quadratic_blowup(void **state) {
   for (k = 0; k < 2000; k++)
     add(&d, "&q;");
   add(&d, "</a>");
-  t0 = ng_test_now_ms();
+  t0 = ng_test_cpu_ms();
   t = run(&d, NULL, &n);
-  t1 = ng_test_now_ms();
+  t1 = ng_test_cpu_ms();
   printf("  quadratic blowup refused in %.3f ms\n", t1 - t0);
   assert_true(t1 - t0 < 50.0);
   assert_int_equal(t.code, NG_EENTITYLIMIT);

@@ -560,9 +560,9 @@ static void test_many_bindings(void **state) {
   }
   dup = n;
   add(&d, &n, &cap, " p0:a49999='2'/>");
-  t0 = ng_test_now_ms();
+  t0 = ng_test_cpu_ms();
   assert_int_equal(run_events(NG_XML_ITERATIVE, NS, d, n, NULL, &err), NG_ENS);
-  ms = ng_test_now_ms() - t0;
+  ms = ng_test_cpu_ms() - t0;
   printf("  %d declarations, %d attributes: %.1f ms\n", K, K + 1, ms);
   assert_int_equal(err.offset, dup + 1);
   memcpy(d + dup, "/>", 3);
