@@ -9,8 +9,8 @@
  *     the encoding,
  *   - ISO-8859-1 under a declaration, when every character is U+00FF or
  *     below.
- * Each input tries two of these forms, picked by its hash (replays pick
- * the same). Declared forms are compared with the UTF-8 body under a UTF-8
+ * Each input tries one of these forms, picked by its hash (replays pick
+ * the same; the queue tries them all). Declared forms are compared with the UTF-8 body under a UTF-8
  * declaration of the same length in characters (padded with spaces), so
  * character positions line up. Every form must give the DOM of its UTF-8
  * reference (ng_xml_equal), or its error code, line and depth with the
@@ -93,26 +93,25 @@ static size_t xe_width(uint32_t c, xe_enc e, int utf8) {
   return c >= 0x10000 ? 4 : 2;
 }
 
-static void xe_put16(ng_fuzz_buf *b, uint32_t u, int be) {
-  char two[2];
-
-  two[be ? 0 : 1] = (char)(u >> 8);
-  two[be ? 1 : 0] = (char)(u & 0xFF);
-  (void)ng_fuzz_put(b, two, 2);
+/* Writes code unit u at o in the byte order asked for. */
+static void xe_put16(char *o, uint32_t u, int be) {
+  o[be ? 0 : 1] = (char)(u >> 8);
+  o[be ? 1 : 0] = (char)(u & 0xFF);
 }
 
-static void xe_put(ng_fuzz_buf *b, uint32_t c, xe_enc e) {
-  char one;
-
+/* Writes code point c in encoding e at o; returns the bytes written. */
+static size_t xe_put(char *o, uint32_t c, xe_enc e) {
   if (e == XE_LATIN1) {
-    one = (char)c;
-    (void)ng_fuzz_put(b, &one, 1);
-  } else if (c >= 0x10000) {
-    xe_put16(b, 0xD800 + ((c - 0x10000) >> 10), e == XE_UTF16BE);
-    xe_put16(b, 0xDC00 + ((c - 0x10000) & 0x3FF), e == XE_UTF16BE);
-  } else {
-    xe_put16(b, c, e == XE_UTF16BE);
+    *o = (char)c;
+    return 1;
   }
+  if (c < 0x10000) {
+    xe_put16(o, c, e == XE_UTF16BE);
+    return 2;
+  }
+  xe_put16(o, 0xD800 + ((c - 0x10000) >> 10), e == XE_UTF16BE);
+  xe_put16(o + 2, 0xDC00 + ((c - 0x10000) & 0x3FF), e == XE_UTF16BE);
+  return 4;
 }
 
 /* One form of the document: how it is spelled and what it stands for. */
@@ -136,17 +135,28 @@ static const char *xe_decl(xe_enc e) {
                            : xe_decl_latin1;
 }
 
-/* Writes form f of the body cps[0..n) into b. */
-static void xe_encode(ng_fuzz_buf *b, const xe_form *f, const uint32_t *cps,
-                      size_t n) {
-  size_t i;
+/* Form f of the body cps[0..n) in a block of exactly its size (so the
+ * sanitizers see a read past its end), one allocation and no copies;
+ * NULL when the harness is out of memory. */
+static char *xe_encode(const xe_form *f, const uint32_t *cps, size_t n,
+                       size_t *len) {
+  size_t i, size = f->bom ? xe_width(0xFEFF, f->enc, 0)
+                          : XE_DECL_LEN * xe_width('<', f->enc, 0);
+  char *o;
 
-  if (f->bom)
-    xe_put(b, 0xFEFF, f->enc);
-  for (i = 0; !f->bom && i < XE_DECL_LEN; i++)
-    xe_put(b, (uint8_t)xe_decl(f->enc)[i], f->enc);
   for (i = 0; i < n; i++)
-    xe_put(b, cps[i], f->enc);
+    size += xe_width(cps[i], f->enc, 0);
+  o = malloc(size ? size : 1);
+  if (o == NULL)
+    return NULL;
+  *len = 0;
+  if (f->bom)
+    *len += xe_put(o, 0xFEFF, f->enc);
+  for (i = 0; !f->bom && i < XE_DECL_LEN; i++)
+    *len += xe_put(o + *len, (uint8_t)xe_decl(f->enc)[i], f->enc);
+  for (i = 0; i < n; i++)
+    *len += xe_put(o + *len, cps[i], f->enc);
+  return o;
 }
 
 /* The byte offset in form f of the character at UTF-8 offset off of the
@@ -166,9 +176,9 @@ static size_t xe_map(const uint32_t *cps, size_t n, size_t skip, size_t off,
 }
 
 typedef struct xe_parse {
-  int rc;
-  ng_xml_doc *doc;
-  ng_error err;
+  int rc;          /* parse result */
+  ng_xml_doc *doc; /* document on NG_OK */
+  ng_error err;    /* error on failure */
 } xe_parse;
 
 static void xe_run(xe_parse *p, const char *data, size_t n) {
@@ -201,72 +211,78 @@ static int xe_compare(const xe_form *f, const xe_parse *ref,
   return -1;
 }
 
-/* Parses form f and compares it with its reference (refs[0]: the body,
- * for the BOM forms; refs[1]: the body under the UTF-8 declaration). */
-static int xe_form_check(const xe_form *f, const xe_parse *refs,
-                         const uint32_t *cps, size_t n) {
-  ng_fuzz_buf enc = {NULL, 0, 0, 0};
-  xe_parse pg;
-  int ret = 0;
+/* Parses the UTF-8 reference of form f: the body for the BOM forms, the
+ * body under the UTF-8 declaration for the declared ones. Returns 0, or
+ * -1 when the harness is out of memory. */
+static int xe_ref(const xe_form *f, const uint8_t *data, size_t size,
+                  xe_parse *ref) {
+  char *decl;
 
-  xe_encode(&enc, f, cps, n);
-  if (enc.p == NULL || enc.oom)
-    goto done; /* harness out of memory */
-  xe_run(&pg, enc.p, enc.n);
-  if (ng_fuzz_xml_check_result(f->name, (const uint8_t *)enc.p, enc.n, pg.rc,
-                               pg.doc, &pg.err) != 0)
-    ret = -1;
-  else
-    ret = xe_compare(f, &refs[f->bom ? 0 : 1], &pg, cps, n);
-  ng_xml_doc_free(pg.doc);
-done:
-  free(enc.p);
-  return ret;
-}
-
-/* The two UTF-8 references, parsed once. Returns 0, or -1 when the
- * harness is out of memory. */
-static int xe_refs(const uint8_t *data, size_t size, xe_parse *refs) {
-  ng_fuzz_buf decl = {NULL, 0, 0, 0};
-
-  memset(refs, 0, 2 * sizeof *refs);
-  if (ng_fuzz_put(&decl, xe_decl_utf8, XE_DECL_LEN) != 0 ||
-      ng_fuzz_put(&decl, (const char *)data, size) != 0) {
-    free(decl.p);
-    return -1;
+  if (f->bom) {
+    xe_run(ref, ng_fuzz_chars(data, size), size);
+    return 0;
   }
-  xe_run(&refs[0], ng_fuzz_chars(data, size), size);
-  xe_run(&refs[1], decl.p, decl.n);
-  free(decl.p);
+  decl = malloc(XE_DECL_LEN + size);
+  if (decl == NULL)
+    return -1;
+  memcpy(decl, xe_decl_utf8, XE_DECL_LEN);
+  if (size > 0)
+    memcpy(decl + XE_DECL_LEN, data, size);
+  xe_run(ref, decl, XE_DECL_LEN + size);
+  free(decl);
   return 0;
 }
 
-int ng_fuzz_xml_encoding(const uint8_t *data, size_t size) {
-  xe_parse refs[2];
-  uint32_t *cps, max;
-  uint64_t h;
-  size_t n, i;
+/* Parses form f and compares it with its UTF-8 reference. */
+static int xe_form_check(const xe_form *f, const uint8_t *data, size_t size,
+                         const uint32_t *cps, size_t n) {
+  xe_parse ref, pg;
+  size_t len;
+  char *enc;
   int ret = 0;
+
+  if (xe_ref(f, data, size, &ref) != 0)
+    return 0; /* harness out of memory */
+  enc = xe_encode(f, cps, n, &len);
+  if (enc == NULL)
+    goto done;
+  xe_run(&pg, enc, len);
+  ret = ng_fuzz_xml_check_result(f->name, (const uint8_t *)enc, len, pg.rc,
+                                 pg.doc, &pg.err);
+  if (ret == 0)
+    ret = xe_compare(f, &ref, &pg, cps, n);
+  ng_xml_doc_free(pg.doc);
+  free(enc);
+done:
+  ng_xml_doc_free(ref.doc);
+  return ret;
+}
+
+/* The form an input is tried in, picked by its hash among those that
+ * can spell it (ISO-8859-1, the last, only up to U+00FF). */
+static const xe_form *xe_pick(uint64_t h, uint32_t max) {
+  return &xe_forms[h % (max <= 0xFF ? XE_NFORMS : XE_NFORMS - 1)];
+}
+
+int ng_fuzz_xml_encoding(const uint8_t *data, size_t size) {
+  uint32_t *cps, max;
+  size_t n;
+  int ret;
 
   if ((size >= 5 && memcmp(data, "<?xml", 5) == 0) ||
       (size > 0 && memchr(data, 0, size < 4 ? size : 4) != NULL))
     return 0; /* its own declaration would contradict the forms; NULs up
                  front make the UTF-8 reference read as UTF-16 or -32 */
   cps = xe_decode(data, size, &n, &max);
-  if (cps == NULL || (n > 0 && cps[0] == 0xFEFF) ||
-      xe_refs(data, size, refs) != 0) {
+  if (cps == NULL || (n > 0 && cps[0] == 0xFEFF)) {
     free(cps);
     return 0;
   }
-  /* Two forms per input, chosen by its hash (the same ones on replay):
-   * every form is tried across a queue, at a third of the cost. */
-  h = ng_fuzz_hash(data, size);
-  for (i = 0; i < XE_NFORMS && ret == 0; i++)
-    if ((i == h % XE_NFORMS || i == (h / XE_NFORMS) % XE_NFORMS) &&
-        (xe_forms[i].enc != XE_LATIN1 || max <= 0xFF))
-      ret = xe_form_check(&xe_forms[i], refs, cps, n);
-  ng_xml_doc_free(refs[0].doc);
-  ng_xml_doc_free(refs[1].doc);
+  /* One form per input, chosen by its hash (the same one on replay):
+   * every form is tried across a queue, at two parses an input (the form
+   * and its reference) instead of ten. */
+  ret = xe_form_check(xe_pick(ng_fuzz_hash(data, size), max), data, size,
+                      cps, n);
   free(cps);
   return ret;
 }
