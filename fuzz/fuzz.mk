@@ -106,7 +106,7 @@ $$($(1)_BINS): $(FB)/$(1)/%: $(FB)/$(1)/obj/fuzz/%.o $$($(1)_DRVOBJ) \
 fuzz-build-$(1): $$($(1)_BINS)
 endef
 
-AFLQ := AFL_QUIET=1
+AFLQ := AFL_QUIET=1 AFL_LLVM_DENYLIST=$(abspath fuzz/afl.deny)
 $(eval $(call FUZZ_VARIANT,afl,$(AFLQ) $(AFLCC),-O2,,\
   fuzz/afl_main.c fuzz/replay_lib.c))
 $(eval $(call FUZZ_VARIANT,cmplog,$(AFLQ) AFL_LLVM_CMPLOG=1 $(AFLCC),-O2,,\
