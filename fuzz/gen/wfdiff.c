@@ -78,22 +78,34 @@ static void quiet(void *ctx, const char *msg, ...) {
   (void)msg;
 }
 
+/* The first error (not warning) libxml2 reports, code and message: its
+ * last error alone is not enough, as a later warning replaces it. */
+static int lx_code;
+static char lx_msg[48];
+
+static void lx_record(void *ctx, xmlErrorPtr e) {
+  (void)ctx;
+  if (lx_code != 0 || e == NULL || e->level < XML_ERR_ERROR)
+    return;
+  lx_code = e->code;
+  snprintf(lx_msg, sizeof lx_msg, "%s", e->message ? e->message : "?");
+}
+
 /* libxml2's verdict in buf: "ok" or "<code> <first words of message>". */
 static void lx_verdict(const char *data, size_t len, char *buf, size_t cap) {
   xmlDocPtr doc;
-  xmlErrorPtr e;
   size_t i;
 
-  xmlResetLastError();
+  lx_code = 0;
+  xmlSetStructuredErrorFunc(NULL, lx_record);
   doc =
       xmlReadMemory(data, (int)len, "in.xml", NULL,
                     XML_PARSE_NONET | XML_PARSE_NOWARNING | XML_PARSE_NOERROR);
-  e = xmlGetLastError();
-  if (doc != NULL && (e == NULL || e->level < XML_ERR_ERROR)) {
+  if (doc != NULL && lx_code == 0) {
     snprintf(buf, cap, "ok");
   } else {
-    snprintf(buf, cap, "%d %.40s", e ? e->code : -1,
-             e && e->message ? e->message : "?");
+    snprintf(buf, cap, "%d %.40s", lx_code ? lx_code : -1,
+             lx_code ? lx_msg : "?");
     for (i = 0; buf[i] != '\0'; i++)
       if (buf[i] == '\n' || buf[i] == '\t')
         buf[i] = ' ';
