@@ -322,6 +322,53 @@ static void test_string_errors(void **state) {
   check_errors(cases, sizeof cases / sizeof cases[0], 0);
 }
 
+/* A run of k 3-byte characters (the scanner takes five per 16-byte step)
+ * and then one sequence of each kind, valid or not, with more of the run
+ * after it: the token or error of the automaton, wherever the 16-byte
+ * steps fall (0-2 bytes of whitespace before the string). */
+static void test_utf8_runs(void **state) {
+  static const struct {
+    const char *seq; /* what follows the run */
+    int ok;          /* 1: valid, the string goes on */
+  } tails[] = {
+      {"\xE0\xA0\x80", 1},     {"\xED\x9F\xBF", 1},  {"\xEF\xBF\xBF", 1},
+      {"\xE0\x9F\xBF", 0},     {"\xED\xA0\x80", 0},  {"\xE6\x9C\x41", 0},
+      {"\xE6\xC0\xAC", 0},     {"\xE6\x41\xAC", 0},  {"A", 1},
+      {"\xC3\xA9", 1},         {"\xF0\x9F\x98\x80", 1}, {"\x80", 0},
+      {"\xF4\x90\x80\x80", 0}, {"\"", 1},            {"\\n", 1},
+  };
+  char buf[128];
+  size_t k, i, pad, n, t0, run;
+  (void)state;
+  for (k = 0; k <= 12; k++)
+    for (i = 0; i < sizeof tails / sizeof tails[0]; i++)
+      for (pad = 0; pad < 3; pad++)
+        for (run = 0; run <= 6; run += 6) {
+          ng__json_token t;
+          n = 0;
+          memset(buf, ' ', pad);
+          n = pad;
+          buf[n++] = '"';
+          for (t0 = 0; t0 < k; t0++, n += 3)
+            memcpy(buf + n, "\xE6\x97\xA5", 3);
+          memcpy(buf + n, tails[i].seq, strlen(tails[i].seq));
+          n += strlen(tails[i].seq);
+          for (t0 = 0; t0 < run; t0++, n += 3)
+            memcpy(buf + n, "\xE6\x9C\xAC", 3);
+          buf[n++] = '"';
+          t = lex1(buf, n, 0);
+          if (tails[i].ok) {
+            assert_int_equal(t.kind, NG__JT_STRING);
+          } else {
+            assert_int_equal(t.kind, NG__JT_ERROR);
+            assert_int_equal(t.code, NG_EUTF8);
+            assert_int_equal(t.err_off, pad + 1 + 3 * k);
+          }
+          compare_paths(buf, n, 0, 0);
+          compare_paths(buf, n - 1, 0, 0); /* the closing quote cut */
+        }
+}
+
 static void test_string_limit(void **state) {
   static const char in[] = "  \"abcd\\u00e9\"";
   ng__json_lexer lx;
@@ -728,6 +775,7 @@ int main(void) {
       cmocka_unit_test(test_string_decoding),
       cmocka_unit_test(test_lone_surrogates_allowed),
       cmocka_unit_test(test_string_errors),
+      cmocka_unit_test(test_utf8_runs),
       cmocka_unit_test(test_string_limit),
       cmocka_unit_test(test_number_values),
       cmocka_unit_test(test_number_long_digits),

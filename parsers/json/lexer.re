@@ -339,6 +339,36 @@ static inline size_t utf8_len(const unsigned char *p,
   return n;
 }
 
+#ifdef NG__VECTORS
+/* Five 3-byte characters per 16-byte step while they come in a row: the
+ * bytes against the pattern 1110xxxx 10xxxxxx 10xxxxxx x 5 (the 16th byte
+ * is not looked at), and a lead byte E0 or ED (the only leads that can
+ * start an overlong or a surrogate) sends the step to the loop below,
+ * which checks the code point. Whole characters before the first byte off
+ * the pattern are skipped; the loop below goes on from there. */
+static inline const unsigned char *skip_utf8_3x5(const unsigned char *p,
+                                                 const unsigned char *lim) {
+  static const ng__v16 mask = {0xF0, 0xC0, 0xC0, 0xF0, 0xC0, 0xC0,
+                               0xF0, 0xC0, 0xC0, 0xF0, 0xC0, 0xC0,
+                               0xF0, 0xC0, 0xC0, 0x00};
+  static const ng__v16 want = {0xE0, 0x80, 0x80, 0xE0, 0x80, 0x80,
+                               0xE0, 0x80, 0x80, 0xE0, 0x80, 0x80,
+                               0xE0, 0x80, 0x80, 0x00};
+  ng__v16 v;
+  unsigned n;
+
+  while (lim - p >= 16) {
+    memcpy(&v, p, 16);
+    n = ng__v16_run((ng__v16)(((v & mask) == want) & (v != 0xE0) &
+                              (v != 0xED)));
+    if (n < 15) /* whole characters before the first byte off the run */
+      return p + n / 3 * 3;
+    p += 15;
+  }
+  return p;
+}
+#endif
+
 /* Skips a run of valid 3-byte UTF-8 sequences (CJK text, most symbols)
  * from p, one 4-byte load and one test per character: 1110xxxx 10xxxxxx
  * 10xxxxxx whose code point is neither overlong (< U+0800) nor a
@@ -349,6 +379,7 @@ static inline const unsigned char *skip_utf8_3(const unsigned char *p,
 #ifdef NG__VECTORS /* little-endian GNU C */
   uint32_t v, x;
 
+  p = skip_utf8_3x5(p, lim);
   while (lim - p >= 4) {
     memcpy(&v, p, 4);
     x = (v & 0x0Fu) << 6 | (v >> 8 & 0x3Fu); /* code point >> 6 */
@@ -362,29 +393,40 @@ static inline const unsigned char *skip_utf8_3(const unsigned char *p,
   return p;
 }
 
+/* Skips a run of valid non-ASCII UTF-8 from p (a byte >= 0x80), 3-byte
+ * characters in runs. Out of line: the vector constants of the runs are
+ * then loaded only for strings that have non-ASCII text, not for every
+ * string (most keys are ASCII). Returns p when p starts no valid sequence
+ * (the automaton names the error). */
+static NG_NOINLINE const unsigned char *skip_utf8(const unsigned char *p,
+                                                  const unsigned char *lim) {
+  const unsigned char *q;
+  size_t n;
+
+  while (p < lim && *p >= 0x80) {
+    if ((*p & 0xF0) == 0xE0 && (q = skip_utf8_3(p, lim)) != p) {
+      p = q;
+      continue;
+    }
+    if ((n = utf8_len(p, lim)) == 0)
+      return p;
+    p += n;
+  }
+  return p;
+}
+
 /* Skips string bytes that need no decoding: plain ASCII and valid UTF-8
  * sequences. Stops at a quote, backslash, control byte, invalid UTF-8 or
  * the end, which the automaton handles. */
 static inline const unsigned char *skip_text(const unsigned char *p,
                                              const unsigned char *lim) {
   const unsigned char *q;
-  size_t n;
 
   for (;;) {
     p = skip_plain(p, lim);
-    /* A run of non-ASCII text (CJK, emoji) stays in this inner loop,
-     * 3-byte characters in runs. */
-    while (p < lim && *p >= 0x80) {
-      if ((*p & 0xF0) == 0xE0 && (q = skip_utf8_3(p, lim)) != p) {
-        p = q;
-        continue;
-      }
-      if ((n = utf8_len(p, lim)) == 0)
-        return p;
-      p += n;
-    }
-    if (p == lim || *p == '"' || *p == '\\' || *p < 0x20)
+    if (p == lim || *p < 0x80 || (q = skip_utf8(p, lim)) == p)
       return p;
+    p = q;
   }
 }
 
