@@ -143,13 +143,22 @@ static ng_json_value *idx_get(const ng__json_dupidx *x,
   return NULL;
 }
 
+/* The member after m in an open object whose newest member is `last`,
+ * which has no LAST flag yet (builder.h); NULL after it. last NULL: the
+ * object is sealed, its LAST flag ends the chain. */
+static ng_json_value *next_member(const ng_json_value *m,
+                                  const ng_json_value *last) {
+  return m == last || (m->flags & NG_JSON__LAST) ? NULL : m->link;
+}
+
 /*
- * Finds the first member of the open object with key k[0..n): a linear
- * scan while the object is small, the index once it has been indexed (the
- * index holds first members only). Stores the member or NULL in *found.
+ * Finds the first member of the open object (newest member `last`, see
+ * next_member) with key k[0..n): a linear scan while the object is small,
+ * the index once it has been indexed (the index holds first members only).
+ * Stores the member or NULL in *found.
  */
-static void find_member(const ng__json_builder *b, const char *k, size_t n,
-                        ng_json_value **found) {
+static void find_member(const ng__json_builder *b, const ng_json_value *last,
+                        const char *k, size_t n, ng_json_value **found) {
   const ng_json_value *obj = b->cur;
   ng_json_value *m;
 
@@ -158,7 +167,7 @@ static void find_member(const ng__json_builder *b, const char *k, size_t n,
     *found = idx_get(b->idx, obj, k, n);
     return;
   }
-  for (m = obj->as.head; m != NULL; m = ng_json_next(m))
+  for (m = obj->as.head; m != NULL; m = next_member(m, last))
     if (same_key(m, k, n)) {
       *found = m;
       return;
@@ -195,7 +204,7 @@ static int new_member(ng__json_builder *b, ng_json_value *obj,
     return NG_OK;
   if (obj->len > NG__DUP_SCAN_MAX)
     return idx_add(b, obj, m);
-  for (it = obj->as.head; it != NULL; it = ng_json_next(it))
+  for (it = obj->as.head; it != NULL; it = next_member(it, m))
     if (idx_add(b, obj, it) != NG_OK)
       return NG_ENOMEM;
   return NG_OK;
@@ -228,6 +237,7 @@ static void take_value(ng_json_value *m, const ng_json_value *x) {
 int ng__json_build_end_slow(ng__json_builder *b) {
   ng_json_value *obj = b->cur, *prev = NULL, *x, *next, *m;
 
+  ng__json_build_seal(b);
   for (x = obj->as.head; x != NULL; x = next) {
     next = ng_json_next(x);
     if (!(x->flags & NG__JSON_DUP)) {
@@ -237,7 +247,7 @@ int ng__json_build_end_slow(ng__json_builder *b) {
     size_t klen;
     const char *key = ng_json_key(x, &klen);
 
-    find_member(b, key, klen, &m); /* m comes before x */
+    find_member(b, NULL, key, klen, &m); /* m comes before x */
     take_value(m, x);
     prev->link = x->link;
     prev->flags |= x->flags & NG_JSON__LAST;
@@ -254,13 +264,13 @@ int ng__json_build_end_slow(ng__json_builder *b) {
 /* DUP_REJECT / DUP_LAST: every new member is indexed or marked as a
  * repeat. */
 int ng__json_build_start_slow(ng__json_builder *b, int kind) {
-  ng_json_value *obj = b->cur, *v = ng__json_build_node(b);
+  ng_json_value *obj = b->cur, *v;
 
+  v = ng__json_build_node(b, kind == NG__JK_ARRAY ? NG_JSON_ARRAY
+                                                 : NG_JSON_OBJECT);
   if (NG_UNLIKELY(v == NULL))
     return ng__json_doc_err(b->doc);
-  v->type = kind == NG__JK_ARRAY ? NG_JSON_ARRAY : NG_JSON_OBJECT;
   v->as.head = NULL;
-  v->len = 0;
   b->cur = v;
   b->last = NULL;
   return new_member(b, obj, v);
@@ -283,7 +293,7 @@ int ng__json_build_string(ng__json_builder *b, ng_json_value *v,
 }
 
 int ng__json_build_scalar_slow(ng__json_builder *b, const ng__json_token *t) {
-  ng_json_value *obj = b->cur, *v = ng__json_build_node(b);
+  ng_json_value *obj = b->cur, *v = ng__json_build_node(b, NG_JSON_NULL);
   int rc;
 
   if (NG_UNLIKELY(v == NULL))
@@ -303,8 +313,7 @@ int ng__json_build_scalar_slow(ng__json_builder *b, const ng__json_token *t) {
     v->type = NG_JSON_BOOL;
     v->as.b = t->kind == NG__JT_TRUE;
     break;
-  default:
-    v->type = NG_JSON_NULL;
+  default: /* null: as made */
     break;
   }
   return new_member(b, obj, v);
@@ -330,7 +339,9 @@ int ng__json_build_key_slow(ng__json_builder *b, const ng__json_token *t) {
   if (NG_UNLIKELY(m == NULL))
     return ng__json_doc_err(b->doc);
   if (b->dupkeys != NG_JSON_DUP_KEEP) {
-    find_member(b, ng_json_key(m, NULL), t->slen, &found);
+    /* m's flags are not set yet: the key from its length (json.h) */
+    find_member(b, b->last, (const char *)m - NG_JSON__KEYSPAN(t->slen),
+                t->slen, &found);
     if (found != NULL) {
       if (b->dupkeys == NG_JSON_DUP_REJECT)
         return NG_EDUPKEY;

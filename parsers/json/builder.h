@@ -86,8 +86,8 @@ int ng__json_build_key_slow(ng__json_builder *b, const ng__json_token *t);
 
 /*
  * The member node for key token t (slen < 4 GiB), the key decoded into the
- * arena just before it (json.h), flags, len and the key's length set;
- * NULL when the arena fails.
+ * arena just before it (json.h) and the key's length set; the rest is
+ * ng__json_build_node's. NULL when the arena fails.
  */
 NG_INLINE ng_json_value *ng__json_key_node(ng__json_builder *b,
                                            const ng__json_token *t) {
@@ -101,9 +101,6 @@ NG_INLINE ng_json_value *ng__json_key_node(ng__json_builder *b,
   ng__json_decode_string(b->lx, t, k);
   m = (ng_json_value *)(void *)(k + NG_JSON__KEYSPAN(klen));
   memcpy((char *)m - sizeof klen, &klen, sizeof klen); /* json.h */
-  m->flags = NG_JSON__LAST | NG_JSON__KEY;
-  m->reserved = 0;
-  m->len = 0;
   return m;
 }
 
@@ -124,33 +121,51 @@ NG_INLINE int ng__json_build_key(ng__json_builder *b,
 }
 
 /*
- * A fresh node appended to the open container (the pending member's node,
- * key in place, in an object) or made the root: links, flags and key set,
- * type and value left to the caller. NULL when the arena fails.
+ * A fresh node of `type` appended to the open container (the pending
+ * member's node, key in place, in an object) or made the root, its first
+ * 8 bytes written at once (type, flags, len 0); value left to the caller.
+ * NULL when the arena fails.
+ *
+ * The new node's link leads up to its container and the previous
+ * sibling's to it, but the LAST flag is set when the container closes
+ * (ng__json_build_end), once per container instead of being moved at
+ * each append: until then the open container's last child (b->last) is
+ * the only one without it whose link leads up.
  */
-NG_INLINE ng_json_value *ng__json_build_node(ng__json_builder *b) {
+NG_INLINE ng_json_value *ng__json_build_node(ng__json_builder *b,
+                                             uint8_t type) {
   ng_json_value *v = b->member, *c = b->cur;
+  uint8_t flags = NG_JSON__KEY;
 
   if (v != NULL) {
-    b->member = NULL; /* flags, len, key set by ng__json_build_key */
+    b->member = NULL; /* key set by ng__json_build_key */
   } else {
     v = ng_arena_alloc(&b->doc->base.arena, sizeof *v, _Alignof(ng_json_value));
     if (NG_UNLIKELY(v == NULL))
       return NULL;
-    v->flags = NG_JSON__LAST;
-    v->reserved = 0;
-    v->len = 0;
+    flags = 0;
   }
+  v->type = type;
+  v->reserved = 0;
+  v->len = 0;
   if (NG_UNLIKELY(c == NULL)) {
+    v->flags = flags | NG_JSON__LAST;
     v->link = NULL;
     b->doc->root = v;
     return v;
   }
+  v->flags = flags;
+  v->link = c;
   if (NG_UNLIKELY(c->len == UINT32_MAX)) { /* json.h: 32-bit child counts */
     b->doc->base.arena.err = NG_EMEMLIMIT;
     return NULL;
   }
-  ng__json_append(c, &b->last, v);
+  if (b->last != NULL)
+    b->last->link = v;
+  else
+    c->as.head = v;
+  b->last = v;
+  c->len++;
   return v;
 }
 
@@ -160,12 +175,11 @@ NG_INLINE int ng__json_build_start(ng__json_builder *b, int kind) {
 
   if (NG_UNLIKELY(b->dupkeys != NG_JSON_DUP_KEEP))
     return ng__json_build_start_slow(b, kind);
-  v = ng__json_build_node(b);
+  v = ng__json_build_node(b, kind == NG__JK_ARRAY ? NG_JSON_ARRAY
+                                                 : NG_JSON_OBJECT);
   if (NG_UNLIKELY(v == NULL))
     return ng__json_doc_err(b->doc);
-  v->type = kind == NG__JK_ARRAY ? NG_JSON_ARRAY : NG_JSON_OBJECT;
   v->as.head = NULL;
-  v->len = 0;
   b->cur = v;
   b->last = NULL;
   return NG_OK;
@@ -178,6 +192,13 @@ NG_INLINE int ng__json_build_start(ng__json_builder *b, int kind) {
  * removed, its value moved into that member, when the object closes. */
 #define NG__JSON_DUP 0x8u
 
+/* The LAST flag of the closing container's last child, whose link leads
+ * up to it (ng__json_build_node). */
+NG_INLINE void ng__json_build_seal(ng__json_builder *b) {
+  if (b->last != NULL)
+    b->last->flags |= NG_JSON__LAST;
+}
+
 /* The innermost container closes. It is the last child of its own
  * container (or the root), so its link leads up. */
 NG_INLINE int ng__json_build_end(ng__json_builder *b) {
@@ -185,6 +206,7 @@ NG_INLINE int ng__json_build_end(ng__json_builder *b) {
 
   if (NG_UNLIKELY(c->flags & NG__JSON_HASDUP))
     return ng__json_build_end_slow(b);
+  ng__json_build_seal(b);
   b->last = c;
   b->cur = c->link;
   return NG_OK;
@@ -200,25 +222,31 @@ NG_INLINE int ng__json_build_scalar(ng__json_builder *b, int kind,
 
   if (NG_UNLIKELY(b->dupkeys != NG_JSON_DUP_KEEP))
     return ng__json_build_scalar_slow(b, t);
-  v = ng__json_build_node(b);
-  if (NG_UNLIKELY(v == NULL))
-    return ng__json_doc_err(b->doc);
   switch (kind) {
   case NG__JT_NUMBER:
-    v->type = (uint8_t)t->ntype;
+    v = ng__json_build_node(b, (uint8_t)t->ntype);
+    if (NG_UNLIKELY(v == NULL))
+      break;
     v->as.u = t->num.u; /* the same 8 bytes whichever of i, u, d */
     return NG_OK;
   case NG__JT_STRING:
+    v = ng__json_build_node(b, NG_JSON_STRING);
+    if (NG_UNLIKELY(v == NULL))
+      break;
     return ng__json_build_string(b, v, t);
   case NG__JT_TRUE:
   case NG__JT_FALSE:
-    v->type = NG_JSON_BOOL;
+    v = ng__json_build_node(b, NG_JSON_BOOL);
+    if (NG_UNLIKELY(v == NULL))
+      break;
     v->as.b = kind == NG__JT_TRUE;
     return NG_OK;
   default:
-    v->type = NG_JSON_NULL;
+    if (NG_UNLIKELY(ng__json_build_node(b, NG_JSON_NULL) == NULL))
+      break;
     return NG_OK;
   }
+  return ng__json_doc_err(b->doc);
 }
 
 /* ------------------------------------------------------ the event sink */
