@@ -357,6 +357,88 @@ int ng_xml_parse_events(const char *data, size_t len,
                         const ng_xml_options *opt, const ng_xml_events *ev,
                         ng_error *err);
 
+/* ------------------------------------------------------ push parsing */
+
+/*
+ * A stream: the same parse fed in chunks, as they arrive, with the shape
+ * of ng_json_stream_* (nestguard/json.h). Results are those of
+ * ng_xml_parse / ng_xml_parse_events over the concatenated input, whatever
+ * the chunking: the same DOM or events (character data is never cut by a
+ * chunk's end), the same error code, offset, line, column and depth.
+ * Positions count from the start of the stream. One document per stream.
+ *
+ * What the stream holds between chunks: the engine's state (the open
+ * elements' names, the DOCTYPE's tables, the DOM being built) and the
+ * bytes of the token a chunk's end cut (the carry). The chunks may be
+ * reused or freed as soon as a call returns. Tokens are whole markup
+ * constructs and runs of character data, so the carry holds at most one
+ * tag, comment, PI, CDATA section, text run or DOCTYPE with its internal
+ * subset; its bound is 8 * max_string (no bound when max_string is
+ * unlimited): a longer cut token fails with NG_ESTRLIMIT at its start.
+ * The first bytes wait in the carry until the XML declaration (if any) is
+ * complete, since it names the encoding.
+ *
+ * Not yet: only UTF-8 input (with or without a BOM or declaration) is
+ * streamed; a document whose BOM, byte pattern or declaration calls for
+ * another encoding fails with NG_ENOTSUP at offset 0. Only the iterative
+ * engine streams; ng_xml_stream_new returns NG_ENOTSUP for the others.
+ *
+ * Differences from a one-shot parse, all about limits: max_input applies
+ * to the bytes fed so far (NG_EINPUTLIMIT at offset max_input, depth 0,
+ * from the feed that passes it); the carry is not counted in max_memory.
+ * A DOCTYPE cut by a chunk's end is parsed again, its tables rebuilt.
+ *
+ * Thread-safety: a stream is used by one thread at a time.
+ */
+typedef struct ng_xml_stream ng_xml_stream;
+
+typedef struct ng_sched ng_sched; /* nestguard/stack.h */
+
+typedef struct ng_xml_stream_config {
+  const ng_xml_options *opt;   /* NULL: defaults; copied (the allocator
+                                  and events must outlive the stream) */
+  const ng_xml_events *events; /* NULL: build a DOM; else copied */
+  void *ud;                    /* reserved for the stream's own callbacks;
+                                  the events take theirs in events->ud */
+  ng_sched *sched;             /* recursive engine: the scheduler that
+                                  would host the stream's task (unused
+                                  until that engine streams) */
+} ng_xml_stream_config;
+
+/*
+ * Creates a stream in *out. cfg NULL: a DOM with default options. Returns
+ * NG_OK, NG_EINVAL (bad options, NULL out), NG_ENOTSUP (an engine that
+ * does not stream yet) or NG_ENOMEM. Allocates through the options'
+ * allocator.
+ */
+int ng_xml_stream_new(const ng_xml_stream_config *cfg, ng_xml_stream **out);
+
+/*
+ * Feeds the next len bytes (data may be NULL when len is 0). Returns NG_OK
+ * while more input is expected, else the error, recorded in *err (may be
+ * NULL) with its stream position; every later feed or finish returns the
+ * same error again until ng_xml_stream_reset. Events are delivered from
+ * inside this call. NG_ESTATE after ng_xml_stream_finish.
+ */
+int ng_xml_stream_feed(ng_xml_stream *s, const char *data, size_t len,
+                       ng_error *err);
+
+/*
+ * End of input: NG_OK and the document (DOM mode) in *doc, the caller's
+ * to free, or NULL in events mode; or the error (NG_EEOF with its position
+ * for a document cut short). doc may be NULL (a DOM is then freed). A
+ * second finish returns NG_ESTATE.
+ */
+int ng_xml_stream_finish(ng_xml_stream *s, ng_xml_doc **doc, ng_error *err);
+
+/* Back to the start state for a new input with the same configuration,
+ * keeping the carry's memory; drops a document in progress. */
+void ng_xml_stream_reset(ng_xml_stream *s);
+
+/* Frees the stream at any point: mid-document, after an error, after
+ * finish. NULL is a no-op. */
+void ng_xml_stream_free(ng_xml_stream *s);
+
 /* ------------------------------------------------------ DOM operations */
 
 /*

@@ -18,6 +18,24 @@ void ng__spos_init(ng__spos *p) {
   p->off = 0;
   p->line = 1;
   p->col = 1;
+  p->crlf = 0;
+  p->cr = 0;
+}
+
+/* ng__spos_advance with XML's line ends. */
+static void advance_crlf(ng__spos *p, const char *s, size_t n) {
+  size_t i;
+
+  p->off += n;
+  for (i = 0; i < n; i++) {
+    if (s[i] == '\r' || (s[i] == '\n' && !p->cr)) {
+      p->line++;
+      p->col = 1;
+    } else if (s[i] != '\n') {
+      p->col++;
+    }
+    p->cr = s[i] == '\r';
+  }
 }
 
 void ng__spos_advance(ng__spos *p, const char *s, size_t n) {
@@ -25,6 +43,10 @@ void ng__spos_advance(ng__spos *p, const char *s, size_t n) {
 
   if (n == 0)
     return;
+  if (p->crlf) {
+    advance_crlf(p, s, n);
+    return;
+  }
   end = s + n;
   p->off += n;
   while ((nl = memchr(s, '\n', (size_t)(end - s))) != NULL) {
@@ -47,8 +69,10 @@ void ng__stream_init(ng__stream *s, const ng_alloc *alc, size_t max_input,
 void ng__stream_reset(ng__stream *s) {
   char *carry = s->carry;
   size_t cap = s->carry_cap;
+  int crlf = s->pos.crlf;
 
   ng__stream_init(s, s->alc, s->max_input, s->carry_max);
+  s->pos.crlf = crlf;
   s->carry = carry;
   s->carry_cap = cap;
 }
@@ -127,15 +151,15 @@ int ng__stream_window(ng__stream *s, const char **data, size_t *len,
   int rc;
 
   if (s->ended)
-    return 0;
+    return NG__SUSPENDED;
   if (s->carry_len != 0) {
     if (s->chunk_pos == s->chunk_len && !s->final)
-      return 0;
+      return NG__SUSPENDED;
     if ((rc = carry_window(s)) != NG_OK)
       return rc;
   } else {
     if (s->chunk_pos == s->chunk_len && !s->final)
-      return 0;
+      return NG__SUSPENDED;
     s->win = s->chunk_len != 0 ? s->chunk + s->chunk_pos : empty;
     s->win_len = s->chunk_len - s->chunk_pos;
     s->carry_old = 0;
@@ -145,7 +169,7 @@ int ng__stream_window(ng__stream *s, const char **data, size_t *len,
   s->ended = !*partial;
   *data = s->win;
   *len = s->win_len;
-  return 1;
+  return NG_OK;
 }
 
 int ng__stream_stop(ng__stream *s, size_t used) {

@@ -16,7 +16,8 @@
  * Positions: old chunks are gone, so the stream keeps the absolute offset,
  * line and column of the window's first byte, counting lines in what each
  * window consumed; an error inside a window is located from there
- * (ng__perr_window). max_input counts every byte fed.
+ * (ng__perr_window). A format with XML's line ends sets pos.crlf after
+ * ng__stream_init. max_input counts every byte fed.
  *
  * Nothing here knows a format: JSON (parsers/json/stream.c) and XML use it
  * the same way.
@@ -40,9 +41,12 @@ typedef struct ng__spos {
   size_t off;  /* bytes before it */
   size_t line; /* "\n" ends a line */
   size_t col;  /* bytes since the line's start, plus one */
+  int crlf;    /* XML's lines (2.11): CR, LF and CR LF each end one, and
+                  the LF of a CR LF is column 1 of the next line */
+  int cr;      /* crlf: the byte before it is a CR */
 } ng__spos;
 
-/* The start of a stream: 0, 1, 1. */
+/* The start of a stream: 0, 1, 1, "\n" lines. */
 void ng__spos_init(ng__spos *p);
 
 /* Moves p over the n bytes at s. */
@@ -76,7 +80,8 @@ typedef struct ng__stream {
 void ng__stream_init(ng__stream *s, const ng_alloc *alc, size_t max_input,
                      size_t carry_max);
 
-/* Back to the start of a new input, keeping the carry's memory. */
+/* Back to the start of a new input, keeping the carry's memory and the
+ * kind of lines (pos.crlf). */
 void ng__stream_reset(ng__stream *s);
 
 /* Releases the carry. */
@@ -91,10 +96,10 @@ int ng__stream_chunk(ng__stream *s, const char *data, size_t len, int final,
                      ng__spos *at);
 
 /*
- * The next window: returns 1 and sets *data, *len and *partial (more input
- * may follow its end), with s->pos at its first byte; 0 when the chunk is
- * used up and more input is needed; NG_ENOMEM (positive) when the carry
- * cannot grow. *data is never NULL.
+ * The next window: returns NG_OK and sets *data, *len and *partial (more
+ * input may follow its end), with s->pos at its first byte; NG__SUSPENDED
+ * when the chunk is used up and more input is needed; NG_ENOMEM when the
+ * carry cannot grow. *data is never NULL.
  */
 int ng__stream_window(ng__stream *s, const char **data, size_t *len,
                       int *partial);

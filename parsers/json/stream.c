@@ -286,23 +286,23 @@ static int seq_gap(ng_json_stream *s) {
   return lx->cur < lx->end;
 }
 
-/* Takes the next window into the lexer: 1, 0 (more input needed) or an
- * error. */
+/* Takes the next window into the lexer: NG_OK, NG__SUSPENDED (more input
+ * needed) or the recorded error. */
 static int next_window(ng_json_stream *s) {
   const char *data;
   size_t len;
   int partial, rc = ng__stream_window(&s->in, &data, &len, &partial);
 
-  if (rc == 1) {
+  if (rc == NG_OK) {
     if (partial) /* a number or literal at the end might go on */
       len = ng__json_partial_len(data, len);
     ng__json_lexer_window(&s->p.lx, data, len, partial);
     perr_window(s);
     s->have_win = 1;
-    return 1;
+    return NG_OK;
   }
-  if (rc == 0)
-    return 0;
+  if (rc == NG__SUSPENDED)
+    return rc;
   return fail_at(s, rc, &s->in.pos, s->p.c.depth.cur, NULL);
 }
 
@@ -315,8 +315,8 @@ static int pump(ng_json_stream *s) {
   int rc;
 
   while (s->state != ST_ENDED) {
-    if (!s->have_win && (rc = next_window(s)) != 1)
-      return rc;
+    if (!s->have_win && (rc = next_window(s)) != NG_OK)
+      return rc == NG__SUSPENDED ? NG_OK : rc;
     if (s->state == ST_BETWEEN) {
       if ((s->flags & NG_JSON_STREAM_SEQ) && !seq_gap(s)) {
         if (!s->p.lx.partial) {

@@ -17,9 +17,6 @@
 
 /* ------------------------------------------------------------- options */
 
-/* Every bit ng_xml_options.flags may hold; others are NG_EINVAL. */
-#define NG__XML_PARSE_FLAGS (NG_XML_KEEP_CDATA | NG_XML_NAMESPACES)
-
 void ng_xml_options_default(ng_xml_options *opt) {
   memset(opt, 0, sizeof *opt);
   opt->engine = NG_XML_ITERATIVE;
@@ -226,12 +223,7 @@ int ng_xml_parse(const char *data, size_t len, const ng_xml_options *opt,
     return teardown(&r, ng__parse_fail(&r.p.c, NG_ENOMEM, 0, NULL), err);
   /* The document keeps the user's hook; the parse calls it guarded. */
   ng__doc_parse_alc(&doc->base, r.p.c.alc);
-  ng__xml_builder_init(&b, doc,
-                       (opt->flags & NG_XML_KEEP_CDATA ? NG__XML_BUILD_CDATA
-                                                       : 0) |
-                           (opt->flags & NG_XML_NAMESPACES ? NG__XML_BUILD_NS
-                                                           : 0),
-                       r.p.c.alc);
+  ng__xml_builder_init(&b, doc, ng__xml_build_flags(opt->flags), r.p.c.alc);
   r.p.sink.ops = &ng__xml_dom_ops;
   r.p.sink.self = &b;
   rc = run_engine(&r.p);

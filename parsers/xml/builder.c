@@ -21,6 +21,11 @@
 #define NG__XML_PEND_FIRST 256
 #define NG__XML_PIECES_FIRST 16
 
+unsigned ng__xml_build_flags(unsigned opt_flags) {
+  return (opt_flags & NG_XML_KEEP_CDATA ? NG__XML_BUILD_CDATA : 0) |
+         (opt_flags & NG_XML_NAMESPACES ? NG__XML_BUILD_NS : 0);
+}
+
 void ng__xml_builder_init(ng__xml_builder *b, ng_xml_doc *doc, unsigned flags,
                           const ng_alloc *alc) {
   memset(b, 0, sizeof *b);

@@ -107,6 +107,9 @@ typedef struct ng__xml_builder {
   ng_xml_attr attr_inline[NG__XML_ATTR_INLINE]; /* first attributes */
 } ng__xml_builder;
 
+/* The NG__XML_BUILD_* flags for parse options' flags (NG_XML_*). */
+unsigned ng__xml_build_flags(unsigned opt_flags);
+
 /*
  * Prepares a builder filling doc (fresh from ng__xml_doc_new) with flags
  * NG__XML_BUILD_*; its own scratch memory comes from alc (NULL: libc).

@@ -85,14 +85,17 @@ void ng__xml_budget_init(ng__xml_budget *b, size_t max_entity_expansion) {
   b->ratio = NG__XML_AMP_RATIO;
   b->threshold = NG__XML_AMP_THRESHOLD;
   b->max_depth = NG__XML_ENTITY_DEPTH;
+  b->base = 0;
 }
 
 /* True when `indirect` bytes produced against `direct` read pass the
  * amplification ratio (once the total reaches the threshold). */
 static int amplified(const ng__xml_budget *b, uint64_t indirect,
                      uint64_t direct) {
-  uint64_t total = sat_add(direct, indirect);
+  uint64_t total;
 
+  direct = sat_add(direct, b->base);
+  total = sat_add(direct, indirect);
   if (b->ratio == 0 || total < b->threshold)
     return 0;
   return direct == 0 || (total - 1) / direct >= b->ratio; /* total >

@@ -115,6 +115,8 @@ typedef struct ng__xml_budget {
   uint64_t ratio;     /* cap on (direct + used + extra) / direct; 0: none */
   uint64_t threshold; /* the ratio applies from this total on */
   size_t max_depth;   /* entity references open at once */
+  uint64_t base;      /* push parsing: added to every `direct` (the
+                         offset of the lexer's window in the text) */
 } ng__xml_budget;
 
 /* Defaults above; max_entity_expansion 0: no absolute cap. */

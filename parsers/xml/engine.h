@@ -41,6 +41,7 @@
 
 #include "../common/parse.h"
 #include "../common/sink.h"
+#include "../common/stream.h"
 #include "lexer.h"
 #include "names.h"
 #include "nestguard/xml.h"
@@ -81,6 +82,9 @@ void ng__xml_evsink_init(ng__xml_evsink *s, const ng_xml_events *ev,
 void ng__xml_evsink_free(ng__xml_evsink *s);
 ng__xml_sink ng__xml_evsink_sink(ng__xml_evsink *s);
 
+/* Every bit ng_xml_options.flags may hold; others are NG_EINVAL. */
+#define NG__XML_PARSE_FLAGS (NG_XML_KEEP_CDATA | NG_XML_NAMESPACES)
+
 /* ------------------------------------------------------ the parse context */
 
 typedef struct ng__xml_parser {
@@ -93,6 +97,8 @@ typedef struct ng__xml_parser {
   ng__gstack names;          /* open elements' names (names.h) */
   unsigned char names_inl[256]; /* names' first bytes: no allocation for
                                    shallow documents */
+  int want;                  /* push parsing: the grammar state where the
+                                iterative engine suspended (0: PROLOG) */
 } ng__xml_parser;
 
 /* Engine entry points. Preconditions: lexer at the start of the text, no
@@ -115,6 +121,14 @@ static inline int ng__xml_unexpected(ng__xml_parser *p, int want) {
   const ng__xml_token *t = &p->tok;
   return ng__parse_unexpected(&p->c, want, t->kind, t->off, t->code,
                               t->err_off, t->msg);
+}
+
+/* Push parsing: the current token is cut by the end of a window that more
+ * input may follow (lexer.h): the engine suspends (NG__SUSPENDED, from
+ * common/stream.h) with its state kept and reads the token again later. */
+static inline int ng__xml_cut(const ng__xml_parser *p) {
+  return p->tok.kind == NG__XT_ERROR && p->tok.code == NG_EEOF &&
+         p->lx.partial;
 }
 
 /* Records a failure of `code` at the current token. */

@@ -68,7 +68,7 @@
  * references the same way (dtd.h, ng__xml_attval); the bytes of DTD
  * default values added to start tags count against the ratio.
  *
- * Push parsing later. Every token is lexed from its first byte with no
+ * Push parsing. Every token is lexed from its first byte with no
  * state but the mode, the open-element count and the input stack, and
  * nothing is consumed before a token is complete. A token cut by the end
  * of the document text fails with NG_EEOF at the text's length (from
@@ -401,6 +401,15 @@ typedef struct ng__xml_lexer {
   ng__xml_token last;  /* the token `DONE` repeats */
   int prev_mode;       /* the mode before DONE (a push front end
                           resumes there after more input) */
+  int partial;         /* push parsing: more input may follow `end`, so
+                          a token (character data included) or the EOF
+                          that reaches it is cut (NG_EEOF) */
+  size_t base;         /* push parsing: offset of `doc` in the whole
+                          decoded text (0: doc is its start) */
+  uint64_t mark_key;   /* partial: 1 + the offset in the text of the */
+  uint64_t mark_used;  /*   last token that charged the budget, and */
+  uint64_t mark_extra; /*   budget.used and .extra before it (a cut of
+                          that token restores them) */
 } ng__xml_lexer;
 
 /*
@@ -418,6 +427,16 @@ void ng__xml_lexer_init(ng__xml_lexer *lx, const unsigned char *text,
  * limits (ESTRLIMIT, EENTITYLIMIT, EMEMLIMIT) and NG_ENOMEM.
  */
 int ng__xml_next(ng__xml_lexer *lx, ng__xml_token *t);
+
+/*
+ * Push parsing: lexing goes on in text[0..len), the rest of the input from
+ * the refill point on (lx->cur of the cut, or the start), at offset `base`
+ * of the whole text; partial: more input may follow it. After a cut the
+ * lexer resumes in the mode it stopped in, without the tables of a
+ * DOCTYPE it was cut in. Offsets of later tokens count from text.
+ */
+void ng__xml_lexer_window(ng__xml_lexer *lx, const unsigned char *text,
+                          size_t len, int partial, size_t base);
 
 /* Releases every buffer and the DTD tables. */
 void ng__xml_lexer_free(ng__xml_lexer *lx);

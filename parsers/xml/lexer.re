@@ -477,6 +477,47 @@ void ng__xml_lexer_init(ng__xml_lexer *lx, const unsigned char *text,
   lx->alc = alc;
 }
 
+/* Push parsing: before the token at lx->cur (in the document) charges the
+ * budget, keeps what it was, for a cut of that token to undo. */
+static void budget_mark(ng__xml_lexer *lx) {
+  uint64_t key;
+
+  if (NG_LIKELY(!lx->partial) || lx->nent != 0)
+    return;
+  key = lx->base + (uint64_t)(lx->cur - lx->doc) + 1;
+  if (key != lx->mark_key) {
+    lx->mark_key = key;
+    lx->mark_used = lx->budget.used;
+    lx->mark_extra = lx->budget.extra;
+  }
+}
+
+void ng__xml_lexer_window(ng__xml_lexer *lx, const unsigned char *text,
+                          size_t len, int partial, size_t base) {
+  static const unsigned char empty[1] = {0};
+
+  if (text == NULL)
+    text = empty;
+  lx->doc = text;
+  lx->end = text + len;
+  lx->cur = text;
+  lx->lim = lx->end;
+  lx->partial = partial;
+  lx->base = base;
+  lx->budget.base = base;
+  if (lx->mode == NG__XM_DONE) { /* a cut: the token is lexed again */
+    lx->mode = lx->prev_mode;
+    if (lx->mark_key == lx->base + (uint64_t)(lx->cur - lx->doc) + 1) {
+      lx->budget.used = lx->mark_used; /* what it charged is undone */
+      lx->budget.extra = lx->mark_extra;
+    }
+  }
+  if (!lx->seen_doctype && lx->dtd != NULL) { /* cut inside the DOCTYPE */
+    ng__xml_dtd_free(lx->dtd);
+    lx->dtd = NULL;
+  }
+}
+
 void ng__xml_lexer_free(ng__xml_lexer *lx) {
   ng__xml_buf_free(&lx->frames);
   ng__xml_buf_free(&lx->text);
@@ -577,6 +618,8 @@ static int too_long(ng__xml_lexer *lx, ng__xml_token *t,
 }
 
 static int eof(ng__xml_lexer *lx, ng__xml_token *t) {
+  if (NG_UNLIKELY(lx->partial))
+    return cut(lx, t);
   t->kind = NG__XT_EOF;
   t->flags = 0;
   t->off = (size_t)(lx->end - lx->doc);
@@ -765,6 +808,7 @@ static int lex_doctype(ng__xml_lexer *lx, ng__xml_token *t,
   ng__xml_derr e;
   int rc;
 
+  budget_mark(lx);
   rc = ng__xml_dtd_new(&lx->dtd, lx->alc, lx->max_memory, &lx->budget,
                        lx->standalone);
   if (rc != NG_OK)
@@ -1071,6 +1115,7 @@ static int attr_value(ng__xml_lexer *lx, ng__xml_token *t,
   src.ref_off = lx->ref_off;
   src.depth = lx->nent;
   src.covered = top_covered(lx);
+  budget_mark(lx);
   if (ng__xml_attval(lx->dtd, &src, &v, lx->lim, quote, collapse, &lx->vals,
                      &err) != NG_OK)
     return fail_off(lx, t, err.code, err.off, err.msg);
@@ -1151,6 +1196,7 @@ static int add_defaults(ng__xml_lexer *lx, ng__xml_token *t,
        d = d->next_default) {
     if (attr_seen(lx, d->name, d->name_len))
       continue;
+    budget_mark(lx);
     if (ng__xml_budget_extra(&lx->budget, d->name_len + d->value_len,
                              direct(lx, p)) != NG_OK)
       return fail(lx, t, NG_EENTITYLIMIT, p,
@@ -1308,6 +1354,8 @@ static int lex_text(ng__xml_lexer *lx, ng__xml_token *t,
   lx->text.len = 0;
   for (;;) {
     p = skip_plain(p, lim, '<', '&', ']');
+    if (NG_UNLIKELY(p == lim) && lx->partial && lx->nent == 0)
+      return cut(lx, t); /* the text may go on in the next input */
     if (p == lim || *p == '<')
       break;
     if (*p == ']') {
@@ -1441,7 +1489,7 @@ static int lex_misc(ng__xml_lexer *lx, ng__xml_token *t) {
   kind = markup_kind(p, lim);
   if (kind == MK_COMMENT)
     return lex_comment(lx, t, p);
-  if (kind == MK_XMLDECL && p == lx->doc)
+  if (kind == MK_XMLDECL && p == lx->doc && lx->base == 0)
     return lex_xmldecl(lx, t, p);
   if (kind == MK_PI || kind == MK_XMLDECL)
     return lex_pi(lx, t, p);
