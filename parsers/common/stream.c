@@ -200,3 +200,9 @@ int ng__stream_stop(ng__stream *s, size_t used) {
   s->carry_len = tail;
   return NG_OK;
 }
+
+int ng__stream_refuse(int code, ng_error *err) {
+  ng_error_clear(err);
+  return ng__error_at(err, code, NULL, 0, 0, 0,
+                      code == NG_EINVAL ? "NULL argument" : "stream finished");
+}

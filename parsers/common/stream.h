@@ -28,6 +28,7 @@
 #include <stddef.h>
 
 #include "nestguard/alloc.h"
+#include "nestguard/error.h"
 
 /* An engine's status besides NG_OK and the NG_E* codes: it stopped at a
  * token boundary for more input, its state kept for the next run. */
@@ -111,5 +112,12 @@ int ng__stream_window(ng__stream *s, const char **data, size_t *len,
  * at the token's start).
  */
 int ng__stream_stop(ng__stream *s, size_t used);
+
+/*
+ * A call a format's stream refuses: NG_EINVAL (a NULL argument) or
+ * NG_ESTATE (the stream is finished), recorded in *err (may be NULL) with
+ * no position. Returns code.
+ */
+int ng__stream_refuse(int code, ng_error *err);
 
 #endif /* NG_PARSERS_COMMON_STREAM_H */

@@ -418,14 +418,10 @@ int ng_json_stream_feed(ng_json_stream *s, const char *data, size_t len,
   ng__spos at;
   int rc;
 
-  if (s == NULL || (data == NULL && len != 0)) {
-    ng_error_clear(err);
-    return ng__error_at(err, NG_EINVAL, NULL, 0, 0, 0, "NULL argument");
-  }
-  if (s->state == ST_ENDED || (s->in.final && s->state != ST_FAILED)) {
-    ng_error_clear(err);
-    return ng__error_at(err, NG_ESTATE, NULL, 0, 0, 0, "stream finished");
-  }
+  if (s == NULL || (data == NULL && len != 0))
+    return ng__stream_refuse(NG_EINVAL, err);
+  if (s->state == ST_ENDED || (s->in.final && s->state != ST_FAILED))
+    return ng__stream_refuse(NG_ESTATE, err);
   if (s->state == ST_FAILED)
     return result(s, s->rc, err);
   rc = ng__stream_chunk(&s->in, data, len, 0, &at);
@@ -443,16 +439,12 @@ int ng_json_stream_finish(ng_json_stream *s, ng_json_doc **doc,
 
   if (doc != NULL)
     *doc = NULL;
-  if (s == NULL) {
-    ng_error_clear(err);
-    return ng__error_at(err, NG_EINVAL, NULL, 0, 0, 0, "NULL stream");
-  }
+  if (s == NULL)
+    return ng__stream_refuse(NG_EINVAL, err);
   if (s->state == ST_FAILED)
     return result(s, s->rc, err);
-  if (s->in.final) {
-    ng_error_clear(err);
-    return ng__error_at(err, NG_ESTATE, NULL, 0, 0, 0, "stream finished");
-  }
+  if (s->in.final)
+    return ng__stream_refuse(NG_ESTATE, err);
   rc = ng__stream_chunk(&s->in, NULL, 0, 1, &at);
   if (rc == NG_OK)
     rc = pump(s);
