@@ -88,8 +88,7 @@ static int ev_comment(void *ud, const char *s, size_t len) {
   return 0;
 }
 
-static int ev_pi(void *ud, const char *t, size_t tl, const char *d,
-                 size_t dl) {
+static int ev_pi(void *ud, const char *t, size_t tl, const char *d, size_t dl) {
   put(ud, "?", t, tl);
   put(ud, " ", d, dl);
   return 0;
@@ -152,8 +151,7 @@ static void one_shot(const char *d, size_t n, const ng_xml_options *opt,
 }
 
 /* Feeds a copy of d[0..n) that is scribbled over and freed on return. */
-static int feed_copy(ng_xml_stream *s, const char *d, size_t n,
-                     ng_error *err) {
+static int feed_copy(ng_xml_stream *s, const char *d, size_t n, ng_error *err) {
   char *c = malloc(n + 1);
   int rc;
 
@@ -265,14 +263,24 @@ static void check_chunkings(const char *name, const char *d, size_t n,
   outcome_free(&a);
 }
 
+/* The engines that stream (the recursive one does not yet). */
+static const ng_xml_engine stream_engines[] = {NG_XML_ITERATIVE,
+                                               NG_XML_TRAMPOLINE, NG_XML_LALR};
+#define NENGINES (sizeof stream_engines / sizeof stream_engines[0])
+
+/* DOM and events, in the first `engines` stream_engines. */
 static void check_both(const char *name, const char *d, size_t n,
-                       unsigned flags) {
+                       unsigned flags, size_t engines) {
   ng_xml_options opt;
+  size_t e;
 
   ng_xml_options_default(&opt);
   opt.flags = flags;
-  check_chunkings(name, d, n, &opt, 0);
-  check_chunkings(name, d, n, &opt, 1);
+  for (e = 0; e < engines; e++) {
+    opt.engine = stream_engines[e];
+    check_chunkings(name, d, n, &opt, 0);
+    check_chunkings(name, d, n, &opt, 1);
+  }
 }
 
 /* ---------------------------------------------------------- the corpus */
@@ -288,10 +296,10 @@ static void test_corpus_every_split(void **state) {
     if (strstr(c.files[i].name, ".xml") == NULL)
       continue;
     utf8 += !not_utf8(c.files[i].data, c.files[i].len);
-    check_both(c.files[i].name, c.files[i].data, c.files[i].len, 0);
+    check_both(c.files[i].name, c.files[i].data, c.files[i].len, 0, NENGINES);
     if (!slow_build())
       check_both(c.files[i].name, c.files[i].data, c.files[i].len,
-                 NG_XML_NAMESPACES | NG_XML_KEEP_CDATA);
+                 NG_XML_NAMESPACES | NG_XML_KEEP_CDATA, 1);
   }
   assert_true(utf8 > 300); /* most of the corpus streams */
   ng_corpus_free(&c);
@@ -305,19 +313,33 @@ static void test_tokens_every_split(void **state) {
       "<?xml version='1.0'?><!DOCTYPE a [<!ENTITY e 'v&#65;'>"
       "<!ATTLIST a d CDATA 'dv'>]><a x='1&amp;2'>t&e;&lt;\r\n\r<![CDATA[c]]>"
       "<!--k--><?p d?>&#x20AC;\xc3\xa9\xf0\x9f\x98\x80</a>\n<!--e-->\n",
-      "<a>x]]>y</a>", "<a>]]</a>", "<a>\r</a>", "<a>\r\n\r\n</a>",
-      "<a>&unknown;</a>", "<a><b></a>", "<a/>x", "<a/><b/>", "", "   ",
-      "<a", "<?xml version='1.0'?>", "<a>\n\n<?xml version='1.0'?></a>",
-      "<a b='1' b='2'/>", "<a>\xc3</a>", "<a>\xe2\x82</a>", "<a>\x01</a>",
+      "<a>x]]>y</a>",
+      "<a>]]</a>",
+      "<a>\r</a>",
+      "<a>\r\n\r\n</a>",
+      "<a>&unknown;</a>",
+      "<a><b></a>",
+      "<a/>x",
+      "<a/><b/>",
+      "",
+      "   ",
+      "<a",
+      "<?xml version='1.0'?>",
+      "<a>\n\n<?xml version='1.0'?></a>",
+      "<a b='1' b='2'/>",
+      "<a>\xc3</a>",
+      "<a>\xe2\x82</a>",
+      "<a>\x01</a>",
       "<!DOCTYPE a [<!ENTITY e '<b>'>]><a>&e;</a>",
-      "<x:a xmlns:x='urn:x' x:b='1'><x:c/></x:a>", "<x:a/>",
+      "<x:a xmlns:x='urn:x' x:b='1'><x:c/></x:a>",
+      "<x:a/>",
   };
   size_t i;
 
   (void)state;
   for (i = 0; i < sizeof docs / sizeof docs[0]; i++) {
-    check_both(docs[i], docs[i], strlen(docs[i]), 0);
-    check_both(docs[i], docs[i], strlen(docs[i]), NG_XML_NAMESPACES);
+    check_both(docs[i], docs[i], strlen(docs[i]), 0, NENGINES);
+    check_both(docs[i], docs[i], strlen(docs[i]), NG_XML_NAMESPACES, 1);
   }
 }
 
@@ -443,34 +465,37 @@ static void test_free_mid_document(void **state) {
   static const char doc[] =
       "<?xml version='1.0'?><!DOCTYPE r [<!ENTITY e 'ee'>]><r a='1'><b>"
       "text &e; more<c><![CDATA[x]]><!--k--><d>";
-  size_t k;
+  size_t e, k;
   int events;
 
   (void)state;
-  for (events = 0; events < 2; events++)
-    for (k = 0; k <= sizeof doc - 1; k++) {
-      ng_xml_options opt;
-      ng_xml_events none;
-      ng_xml_stream_config cfg = {&opt, NULL, NULL, NULL};
-      ng_failalloc fa;
-      ng_xml_stream *s;
+  for (e = 0; e < NENGINES; e++)
+    for (events = 0; events < 2; events++)
+      for (k = 0; k <= sizeof doc - 1; k++) {
+        ng_xml_options opt;
+        ng_xml_events none;
+        ng_xml_stream_config cfg = {&opt, NULL, NULL, NULL};
+        ng_failalloc fa;
+        ng_xml_stream *s;
 
-      ng_failalloc_init(&fa, 0);
-      ng_xml_options_default(&opt);
-      opt.alc = &fa.alc;
-      memset(&none, 0, sizeof none);
-      if (events)
-        cfg.events = &none;
-      assert_int_equal(ng_xml_stream_new(&cfg, &s), NG_OK);
-      assert_int_equal(feed_copy(s, doc, k, NULL), NG_OK);
-      assert_int_equal(feed_copy(s, doc + k, sizeof doc - 1 - k, NULL),
-                       NG_OK);
-      ng_xml_stream_free(s);
-      assert_int_equal(fa.live_blocks, 0);
-      assert_false(fa.size_mismatch);
-    }
+        ng_failalloc_init(&fa, 0);
+        ng_xml_options_default(&opt);
+        opt.engine = stream_engines[e];
+        opt.alc = &fa.alc;
+        memset(&none, 0, sizeof none);
+        if (events)
+          cfg.events = &none;
+        assert_int_equal(ng_xml_stream_new(&cfg, &s), NG_OK);
+        assert_int_equal(feed_copy(s, doc, k, NULL), NG_OK);
+        assert_int_equal(feed_copy(s, doc + k, sizeof doc - 1 - k, NULL),
+                         NG_OK);
+        ng_xml_stream_free(s);
+        assert_int_equal(fa.live_blocks, 0);
+        assert_false(fa.size_mismatch);
+      }
 }
 
+static ng_xml_engine sweep_engine;
 static int sweep_events;
 
 static int sweep_op(void *arg, const ng_alloc *alc) {
@@ -489,6 +514,7 @@ static int sweep_op(void *arg, const ng_alloc *alc) {
 
   (void)arg;
   ng_xml_options_default(&opt);
+  opt.engine = sweep_engine;
   opt.alc = alc;
   memset(&none, 0, sizeof none);
   if (sweep_events)
@@ -501,17 +527,21 @@ static int sweep_op(void *arg, const ng_alloc *alc) {
   if (rc == NG_OK)
     rc = ng_xml_stream_finish(s, &doc, &err);
   if (rc != NG_OK && rc != NG_ENOMEM)
-    fail_msg("rc %d (%s at %zu) instead of NG_ENOMEM", rc, err.msg,
-             err.offset);
+    fail_msg("rc %d (%s at %zu) instead of NG_ENOMEM", rc, err.msg, err.offset);
   ng_xml_doc_free(doc);
   ng_xml_stream_free(s);
   return rc;
 }
 
 static void test_allocation_failures(void **state) {
+  size_t e;
+
   (void)state;
-  for (sweep_events = 0; sweep_events < 2; sweep_events++)
-    assert_true(ng_failalloc_sweep(sweep_op, NULL, 10000) > 0);
+  for (e = 0; e < NENGINES; e++)
+    for (sweep_events = 0; sweep_events < 2; sweep_events++) {
+      sweep_engine = stream_engines[e];
+      assert_true(ng_failalloc_sweep(sweep_op, NULL, 10000) > 0);
+    }
 }
 
 int main(void) {

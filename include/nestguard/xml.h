@@ -380,8 +380,13 @@ int ng_xml_parse_events(const char *data, size_t len,
  *
  * Not yet: only UTF-8 input (with or without a BOM or declaration) is
  * streamed; a document whose BOM, byte pattern or declaration calls for
- * another encoding fails with NG_ENOTSUP at offset 0. Only the iterative
- * engine streams; ng_xml_stream_new returns NG_ENOTSUP for the others.
+ * another encoding fails with NG_ENOTSUP at offset 0. The recursive engine
+ * does not stream yet (ng_xml_stream_new returns NG_ENOTSUP); the
+ * iterative, trampoline and LALR engines return from a feed at a token
+ * boundary with their state on the heap: the open elements' names (their
+ * bytes plus one each, past the first 256 bytes), the trampoline's
+ * continuations (a byte per open element), lemon's stack (an entry per
+ * open element).
  *
  * Differences from a one-shot parse, all about limits: max_input applies
  * to the bytes fed so far (NG_EINPUTLIMIT at offset max_input, depth 0,

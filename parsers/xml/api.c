@@ -102,7 +102,7 @@ const ng__xml_sink_ops ng__xml_dom_ops = {dom_start, dom_end, dom_misc,
 
 /* -------------------------------------------------------------- engines */
 
-static int run_engine(ng__xml_parser *p) {
+int ng__xml_run(ng__xml_parser *p) {
   switch (p->opt->engine) {
   case NG_XML_ITERATIVE:
     return ng__xml_run_iterative(p);
@@ -226,7 +226,7 @@ int ng_xml_parse(const char *data, size_t len, const ng_xml_options *opt,
   ng__xml_builder_init(&b, doc, ng__xml_build_flags(opt->flags), r.p.c.alc);
   r.p.sink.ops = &ng__xml_dom_ops;
   r.p.sink.self = &b;
-  rc = run_engine(&r.p);
+  rc = ng__xml_run(&r.p);
   ng__xml_builder_free(&b);
   ng__doc_parse_alc(&doc->base, NULL);
   if (rc != NG_OK) {
@@ -257,7 +257,7 @@ int ng_xml_parse_events(const char *data, size_t len,
   ng__xml_evsink_init(&s, ev != NULL ? ev : &none, r.p.c.alc,
                       opt->limits.user_stack);
   r.p.sink = ng__xml_evsink_sink(&s);
-  rc = run_engine(&r.p);
+  rc = ng__xml_run(&r.p);
   ng__xml_evsink_free(&s);
   return teardown(&r, rc, err);
 }

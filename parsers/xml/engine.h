@@ -98,7 +98,12 @@ typedef struct ng__xml_parser {
   unsigned char names_inl[256]; /* names' first bytes: no allocation for
                                    shallow documents */
   int want;                  /* push parsing: the grammar state where the
-                                iterative engine suspended (0: PROLOG) */
+                                engine suspended (0: PROLOG) */
+  ng__gstack *conts;         /* push parsing: the trampoline's
+                                continuations between runs (NULL: a
+                                one-shot parse, its own) */
+  struct ng__xml_lalr_state *lalr; /* push parsing: lemon's parser
+                                      between runs (NULL: its own) */
 } ng__xml_parser;
 
 /* Engine entry points. Preconditions: lexer at the start of the text, no
@@ -107,6 +112,9 @@ int ng__xml_run_iterative(ng__xml_parser *p);
 int ng__xml_run_recursive(ng__xml_parser *p);
 int ng__xml_run_trampoline(ng__xml_parser *p);
 int ng__xml_run_lalr(ng__xml_parser *p);
+
+/* Runs the engine opt->engine names (api.c, stream.c). */
+int ng__xml_run(ng__xml_parser *p);
 
 /* ------------------------------------------------------------ token flow */
 

@@ -34,13 +34,18 @@ static int lalr_kind(const ng__xml_parser *p) {
   return p->tok.kind;
 }
 
-/* The token loop: NG_OK after the document and its EOF, or the recorded
- * error. */
-static int lalr_loop(ng__xml_parser *p, void *parser, ng__xml_lalr_ctx *lc) {
+/* The token loop: NG_OK after the document and its EOF, NG__SUSPENDED
+ * where a stream's window cut the token (before lemon sees it: `stream`
+ * is a constant, so a one-shot parse's loop has no such test), or the
+ * recorded error. */
+NG_INLINE int lalr_loop(ng__xml_parser *p, void *parser, ng__xml_lalr_ctx *lc,
+                        int stream) {
   int kind, rc, unused = NG__XX_PROLOG;
 
   for (;;) {
     kind = ng__xml_advance(p);
+    if (stream && NG_UNLIKELY(kind == NG__XT_ERROR) && ng__xml_cut(p))
+      return NG__SUSPENDED;
     ng__xml_lalr(parser, lalr_kind(p), 0);
     if (NG_UNLIKELY(lc->rc != NG_OK))
       return lc->rc;
@@ -51,22 +56,33 @@ static int lalr_loop(ng__xml_parser *p, void *parser, ng__xml_lalr_ctx *lc) {
   }
 }
 
+void ng__xml_lalr_release(ng__xml_lalr_state *st) {
+  if (st->live)
+    ng__xml_lalrFinalize(&st->mem);
+  st->live = 0;
+}
+
+/* A stream's parse keeps its state in p->lalr between runs; a one-shot
+ * parse in `own`. */
 int ng__xml_run_lalr(ng__xml_parser *p) {
-  union {
-    max_align_t align;
-    unsigned char bytes[NG__XML_LALR_PARSER_BYTES];
-  } mem;
-  ng__xml_lalr_ctx lc;
+  ng__xml_lalr_state own, *st = p->lalr != NULL ? p->lalr : &own;
   int rc;
 
-  lc.p = p;
-  ng__lemon_stack_init(&lc.stk, p->c.alc, ng__xml_lalr_stack_entry_size());
-  lc.rc = NG_OK;
-  ng__xml_lalrInit(&mem, &lc);
-  if (NG_UNLIKELY(lc.stk.oom)) /* no token read yet: report at offset 0 */
+  if (p->lalr == NULL || !st->live) {
+    st->lc.p = p;
+    ng__lemon_stack_init(&st->lc.stk, p->c.alc,
+                         ng__xml_lalr_stack_entry_size());
+    st->lc.rc = NG_OK;
+    ng__xml_lalrInit(&st->mem, &st->lc);
+    st->live = 1;
+  }
+  if (NG_UNLIKELY(st->lc.stk.oom)) /* no token read yet: at offset 0 */
     rc = ng__perr_at(&p->c.perr, NG_ENOMEM, 0, 0, "parser stack");
+  else if (p->lalr != NULL)
+    rc = lalr_loop(p, &st->mem, &st->lc, 1);
   else
-    rc = lalr_loop(p, &mem, &lc);
-  ng__xml_lalrFinalize(&mem);
+    rc = lalr_loop(p, &st->mem, &st->lc, 0);
+  if (rc != NG__SUSPENDED)
+    ng__xml_lalr_release(st);
   return rc;
 }

@@ -27,6 +27,21 @@ typedef struct ng__xml_lalr_ctx {
 #define NG__XML_LALR_PARSER_BYTES 64
 
 /* ------------------------------------------------- lemon's entry points */
+/* Push parsing: lemon's parser kept between runs of a stream's parse
+ * (ng__xml_parser.lalr), live from the first run until the document ends,
+ * fails or is released. */
+typedef struct ng__xml_lalr_state {
+  union {
+    max_align_t align;
+    unsigned char bytes[NG__XML_LALR_PARSER_BYTES];
+  } mem;               /* lemon's parser */
+  ng__xml_lalr_ctx lc; /* its context */
+  int live;            /* initialised, not finalised */
+} ng__xml_lalr_state;
+
+/* Finalises a live state (the stream drops its document); else nothing. */
+void ng__xml_lalr_release(ng__xml_lalr_state *st);
+
 void ng__xml_lalrInit(void *parser, ng__xml_lalr_ctx *lc);
 void ng__xml_lalr(void *parser, int kind, int minor);
 void ng__xml_lalrFinalize(void *parser);

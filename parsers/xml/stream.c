@@ -5,7 +5,10 @@
  * side is parsers/common/stream.h (windows, the carry of one cut token,
  * absolute positions with XML's line ends, max_input); the engine is the
  * one-shot parse's, suspended where the lexer is cut by the end of a window
- * that more input may follow (lexer.h, engine.h's ng__xml_cut). The loop
+ * that more input may follow (lexer.h, engine.h's ng__xml_cut): the
+ * iterative engine keeps its grammar state (p->want) and the open
+ * elements' names, the trampoline its continuations too (p->conts), the
+ * LALR engine lemon's parser (p->lalr). The loop
  * here hands the lexer one window after another and runs the engine until
  * it suspends or ends.
  *
@@ -30,28 +33,31 @@
 #include "builder.h"
 #include "encoding.h"
 #include "engine.h"
+#include "lalr_driver.h"
 
 enum { ST_BEGIN, ST_IN_DOC, ST_ENDED, ST_FAILED };
 
 struct ng_xml_stream {
-  ng_xml_options opt;    /* resolved copy */
-  ng_xml_events ev;      /* events mode: the callbacks */
-  int events;            /* events mode, not DOM */
-  ng__stream in;         /* windows, carry, positions */
-  ng__xml_parser p;      /* the parse */
-  ng__xml_ns ns;         /* namespace stage (p.ns points here when on) */
-  ng__xml_builder b;     /* DOM mode: the sink */
-  ng__xml_evsink es;     /* events mode: the sink */
-  ng_xml_doc *doc;       /* DOM mode: being built, or complete */
-  ng__alc_guard guard;   /* the user's allocator, guarded */
-  ng_error local;        /* the engine's errors, against the window */
-  ng_error err;          /* the stream's error record (sticky) */
-  size_t bom;            /* bytes of the byte order mark skipped */
-  size_t skip;           /* bytes of the window before the lexer's text
-                            (the BOM, in the first window) */
-  int state;             /* ST_* */
-  int rc;                /* ST_FAILED: the error */
-  int have_win;          /* the lexer holds a window not finished */
+  ng_xml_options opt;      /* resolved copy */
+  ng_xml_events ev;        /* events mode: the callbacks */
+  int events;              /* events mode, not DOM */
+  ng__stream in;           /* windows, carry, positions */
+  ng__xml_parser p;        /* the parse */
+  ng__xml_ns ns;           /* namespace stage (p.ns points here when on) */
+  ng__gstack conts;        /* trampoline engine: its continuations */
+  ng__xml_lalr_state lalr; /* LALR engine: lemon's parser */
+  ng__xml_builder b;       /* DOM mode: the sink */
+  ng__xml_evsink es;       /* events mode: the sink */
+  ng_xml_doc *doc;         /* DOM mode: being built, or complete */
+  ng__alc_guard guard;     /* the user's allocator, guarded */
+  ng_error local;          /* the engine's errors, against the window */
+  ng_error err;            /* the stream's error record (sticky) */
+  size_t bom;              /* bytes of the byte order mark skipped */
+  size_t skip;             /* bytes of the window before the lexer's text
+                              (the BOM, in the first window) */
+  int state;               /* ST_* */
+  int rc;                  /* ST_FAILED: the error */
+  int have_win;            /* the lexer holds a window not finished */
 };
 
 /* The carry's bound (nestguard/xml.h): 8 * max_string, saturated. */
@@ -93,8 +99,8 @@ static const ng__xml_sink_ops stream_dom_ops = {stream_start, stream_end,
 /* ------------------------------------------------------------ positions */
 
 /* Fails the stream with code at stream position *at. */
-static int fail_at(ng_xml_stream *s, int code, const ng__spos *at,
-                   size_t depth, const char *msg) {
+static int fail_at(ng_xml_stream *s, int code, const ng__spos *at, size_t depth,
+                   const char *msg) {
   ng_error *e = &s->err;
 
   e->code = code;
@@ -195,8 +201,7 @@ static int decl_ready(const char *d, size_t n) {
  * is there (then the BOM is to be skipped and the document begins), else
  * keeps it all for the next. NG_OK or the error (recorded).
  */
-static int decide(ng_xml_stream *s, const char *data, size_t len,
-                  int partial) {
+static int decide(ng_xml_stream *s, const char *data, size_t len, int partial) {
   ng__xml_sniff sniff;
   ng__spos at;
   int rc;
@@ -208,8 +213,7 @@ static int decide(ng_xml_stream *s, const char *data, size_t len,
     return fail_at(s, rc == NG__STREAM_TOOLONG ? NG_ESTRLIMIT : NG_ENOMEM,
                    &s->in.pos, 0, NULL);
   }
-  rc = ng__xml_decide((const unsigned char *)data, len, NULL, &sniff,
-                      &s->err);
+  rc = ng__xml_decide((const unsigned char *)data, len, NULL, &sniff, &s->err);
   if (rc != NG_OK)
     return rc;
   if (sniff.enc.kind != NG__XML_ENC_UTF8) {
@@ -294,7 +298,7 @@ static int pump(ng_xml_stream *s) {
   while (s->state != ST_ENDED) {
     if (!s->have_win && (rc = next_window(s)) != NG_OK)
       return rc == NG__SUSPENDED ? NG_OK : rc;
-    rc = ng__xml_run_iterative(&s->p);
+    rc = ng__xml_run(&s->p);
     if (rc == NG__SUSPENDED) {
       if ((rc = stop_window(s)) != NG_OK)
         return rc;
@@ -333,16 +337,21 @@ static void parse_init(ng_xml_stream *s) {
 
   memset(p, 0, sizeof *p);
   alc = ng__alc_guard_init(&s->guard, s->opt.alc, s->opt.limits.user_stack);
-  ng__parse_init(&p->c, &ng__xml_grammar, NULL, 0, &s->opt.limits,
-                 &s->local);
+  ng__parse_init(&p->c, &ng__xml_grammar, NULL, 0, &s->opt.limits, &s->local);
   p->c.alc = alc;
   p->opt = &s->opt;
   ng__gstack_init(&p->names, alc, p->names_inl, sizeof p->names_inl);
   ng__xml_lexer_init(&p->lx, NULL, 0, &s->opt.limits, alc);
   ng__xml_ns_init(&s->ns, NULL, 0, alc);
+  ng__gstack_init(&s->conts, alc, NULL, 0);
+  p->conts = &s->conts;
+  s->lalr.live = 0;
+  p->lalr = &s->lalr;
 }
 
 static void parse_free(ng_xml_stream *s) {
+  ng__xml_lalr_release(&s->lalr);
+  ng__gstack_free(&s->conts);
   ng__gstack_free(&s->p.names);
   ng__xml_ns_free(&s->ns);
   ng__xml_lexer_free(&s->p.lx);
@@ -362,7 +371,7 @@ int ng_xml_stream_new(const ng_xml_stream_config *cfg, ng_xml_stream **out) {
   if ((unsigned)opt.engine >= NG_XML_ENGINE_COUNT ||
       (opt.flags & ~(unsigned)NG__XML_PARSE_FLAGS) != 0)
     return NG_EINVAL;
-  if (opt.engine != NG_XML_ITERATIVE)
+  if (opt.engine == NG_XML_RECURSIVE)
     return NG_ENOTSUP;
   s = ng__malloc(opt.alc, sizeof *s);
   if (s == NULL)

@@ -10,6 +10,10 @@
  * the content step; an end tag pops the continuation and returns it. The
  * machine stack never holds more than the driver and one step.
  *
+ * A stream's parse stops where the lexer is cut by a window's end (the
+ * step's state in p->want, the continuations in p->conts) and resumes
+ * there.
+ *
  * Steps decide control flow only; events, depth, names and errors come
  * from engine.h, so results match the other engines exactly.
  */
@@ -79,8 +83,13 @@ static step token(tramp *t, int want) {
   ng__xml_parser *p = t->p;
   int kind = ng__xml_advance(p), next = want, rc;
 
-  if (NG_UNLIKELY(!ng__parse_accepts(&p->c, want, kind)))
+  if (NG_UNLIKELY(!ng__parse_accepts(&p->c, want, kind))) {
+    if (ng__xml_cut(p)) {
+      p->want = want;
+      return stop(t, NG__SUSPENDED);
+    }
     return stop(t, ng__xml_unexpected(p, want));
+  }
   if (kind == NG__XT_EOF)
     return stop(t, ng__xml_emit_finish(p));
   if (NG_UNLIKELY((rc = ng__xml_step(p, &next)) != NG_OK))
@@ -104,9 +113,15 @@ int ng__xml_run_trampoline(ng__xml_parser *p) {
 
   t.p = p;
   t.rc = NG_OK;
-  ng__gstack_init(&t.frames, p->c.alc, inl, sizeof inl);
-  for (s = go(s_prolog); s.fn != NULL;)
+  if (p->conts != NULL)
+    t.frames = *p->conts;
+  else
+    ng__gstack_init(&t.frames, p->c.alc, inl, sizeof inl);
+  for (s = go(by_state[p->want]); s.fn != NULL;)
     s = s.fn(&t);
-  ng__gstack_free(&t.frames);
+  if (p->conts != NULL) /* the stream frees them */
+    *p->conts = t.frames;
+  else
+    ng__gstack_free(&t.frames);
   return t.rc;
 }
