@@ -361,7 +361,7 @@ int ng_xml_parse_events(const char *data, size_t len,
 
 /*
  * A stream: the same parse fed in chunks, as they arrive, with the shape
- * of ng_json_stream_* (nestguard/json.h). Results are those of
+ * of ng_json_stream_* (nestguard/json.h; guide: docs/streaming.md). Results are those of
  * ng_xml_parse / ng_xml_parse_events over the concatenated input, whatever
  * the chunking: the same DOM or events (character data is never cut by a
  * chunk's end), the same error code, offset, line, column and depth.
