@@ -4,6 +4,7 @@
 #   make check      all tests (cmocka binaries + corpus replays)
 #   make check-asan the same tests under ASan+UBSan          -> build/asan/
 #   make check-tsan runtime and JSON tests under TSan         -> build/tsan/
+#   make check-debug runtime tests built at -O0               -> build/debug/
 #   make check-valgrind  the tests under valgrind memcheck
 #   make bench      release build, benchmarks, tables, charts -> build/bench/
 #   make fuzz-smoke short fuzz runs of every harness
@@ -76,7 +77,7 @@ TEST_BIN    := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_C))
 CMOCKA_CFLAGS := $(shell pkg-config --cflags cmocka 2>/dev/null)
 CMOCKA_LIBS   := $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
 
-.PHONY: all lib cli tests check check-asan check-tsan check-valgrind bench fuzz \
+.PHONY: all lib cli tests check check-asan check-tsan check-debug check-valgrind bench fuzz \
         fuzz-smoke fuzz-cov install uninstall fmt lint deps clean
 .DEFAULT_GOAL := all
 # Keep objects make would see as intermediate (tests link them directly).
@@ -165,6 +166,15 @@ check-tsan: deps
 	  build/tsan/nestguard
 	@TSAN_OPTIONS=halt_on_error=1 NG_SANITIZED=1 NG_TSAN=1 \
 	  NG_BUILD=build/tsan sh tests/run.sh $(TSAN_TESTS)
+
+# The runtime's tests in an unoptimised build (-O0 -g, as a debug build
+# of a user's program compiles the library): frames are several times
+# larger than at -O2, and the slow path's reserve must still hold them.
+DEBUG_TESTS := $(patsubst %,build/debug/tests/%,test_stack test_task \
+                 test_stack_contracts)
+check-debug: deps
+	@$(MAKE) --no-print-directory BUILD=build/debug OPT="-O0 -g" $(DEBUG_TESTS)
+	@NG_BUILD=build/debug sh tests/run.sh $(DEBUG_TESTS)
 
 VALGRIND := valgrind -q --error-exitcode=99 --leak-check=full --trace-children=yes \
             --errors-for-leak-kinds=definite,indirect --track-origins=no
