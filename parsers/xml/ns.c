@@ -62,8 +62,9 @@ static size_t nbinds(const ng__xml_ns *ns) {
   return ns->binds.len / sizeof(ng__xml_nsbind);
 }
 
+/* An empty pool has no buffer yet, and then only the empty prefix. */
 static const char *bind_prefix(const ng__xml_ns *ns, const ng__xml_nsbind *b) {
-  return (const char *)ns->pool.p + b->prefix;
+  return ns->pool.p != NULL ? (const char *)ns->pool.p + b->prefix : "";
 }
 
 /* Where the local part of name[0..len) starts: after its colon, or 0. */

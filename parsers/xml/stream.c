@@ -190,11 +190,37 @@ static void doc_end(ng_xml_stream *s) {
 /* ------------------------------------------------------------- encoding */
 
 /* True when data[0..len) holds enough to decide the encoding: 4 bytes
- * (the BOMs and byte patterns of encoding.h), and when a '<' among them
- * may start an XML declaration, its end (the declaration has no '>'). */
+ * (the BOMs and byte patterns of encoding.h); when a UTF-8 "<?xml" starts
+ * them, the declaration's "?>" (a '>' may stand in a broken encoding
+ * name); when another '<' among them may start a declaration, a '>'. */
 static int decl_ready(const char *d, size_t n) {
-  return n >= 4 && (memchr(d, '<', 4) == NULL || memchr(d, '>', n) != NULL);
+  const char *q = d;
+
+  if (n < 4 || memchr(d, '<', 4) == NULL)
+    return n >= 4;
+  if (n < 5 || memcmp(d, "<?xml", 5) != 0)
+    return memchr(d, '>', n) != NULL;
+  while ((q = memchr(q + 1, '>', n - (size_t)(q + 1 - d))) != NULL)
+    if (q[-1] == '?')
+      return 1;
+  return 0;
 }
+
+/* Keeps the whole first window for the next feed. NG_OK or the error. */
+static int decide_later(ng_xml_stream *s) {
+  int rc = ng__stream_stop(&s->in, 0);
+
+  if (rc == NG_OK)
+    return NG_OK;
+  return fail_at(s, rc == NG__STREAM_TOOLONG ? NG_ESTRLIMIT : NG_ENOMEM,
+                 &s->in.pos, 0, NULL);
+}
+
+/* A decision that failed on a partial window may still change with the
+ * bytes to come (a quote or '?>' further on, a declaration cut by a '>'
+ * inside it), so it waits for more while the window is under this size
+ * or the input ends. */
+#define DECIDE_WAIT ((size_t)4096)
 
 /*
  * The stream's first window data[0..len): decides the encoding once enough
@@ -206,14 +232,13 @@ static int decide(ng_xml_stream *s, const char *data, size_t len, int partial) {
   ng__spos at;
   int rc;
 
-  if (partial && !decl_ready(data, len)) {
-    rc = ng__stream_stop(&s->in, 0);
-    if (rc == NG_OK)
-      return NG_OK;
-    return fail_at(s, rc == NG__STREAM_TOOLONG ? NG_ESTRLIMIT : NG_ENOMEM,
-                   &s->in.pos, 0, NULL);
-  }
+  if (partial && !decl_ready(data, len))
+    return decide_later(s);
   rc = ng__xml_decide((const unsigned char *)data, len, NULL, &sniff, &s->err);
+  if (rc != NG_OK && rc != NG_ENOMEM && partial && len < DECIDE_WAIT) {
+    memset(&s->err, 0, sizeof s->err);
+    return decide_later(s);
+  }
   if (rc != NG_OK)
     return rc;
   if (sniff.enc.kind != NG__XML_ENC_UTF8) {
