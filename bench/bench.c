@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -407,6 +408,28 @@ static int selected(const suite *s, int argc, char **argv, int first) {
   return 0;
 }
 
+/* An NG_BENCH_DATA that names no folder with json/ or xml/ in it is a
+ * mistake, not a request for generated documents: says so, 0. */
+static int data_dir_ok(void) {
+  const char *dir = getenv("NG_BENCH_DATA");
+  char path[1024];
+  struct stat st;
+
+  if (dir == NULL)
+    return 1;
+  snprintf(path, sizeof path, "%s/json", dir);
+  if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+    return 1;
+  snprintf(path, sizeof path, "%s/xml", dir);
+  if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+    return 1;
+  fprintf(stderr,
+          "bench: NG_BENCH_DATA=%s holds neither json/ nor xml/ (it names "
+          "the folder that holds them, like ../shared/bench-data)\n",
+          dir);
+  return 0;
+}
+
 int main(int argc, char **argv) {
   const char *dir = "build/bench";
   char path[1024];
@@ -415,6 +438,8 @@ int main(int argc, char **argv) {
 
   if (argc == 3 && strcmp(argv[1], "--report") == 0)
     return ng_bench_report(argv[2]);
+  if (!data_dir_ok())
+    return 2;
   if (argc > 2 && strcmp(argv[1], "-o") == 0) {
     dir = argv[2];
     first = 3;
