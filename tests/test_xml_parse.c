@@ -390,6 +390,40 @@ static void test_error_positions(void **state) {
   }
 }
 
+/* Bytes a transcoder could not decode are NG_EUTF8 at their original
+ * offset, and the message names what they were in the document's
+ * encoding, not UTF-8. */
+static void test_bad_char_messages(void **state) {
+  static const unsigned char u16[] = {0xFF, 0xFE, '<', 0, 'a', 0, '>', 0,
+                                      0x00, 0xD8, '<', 0, '/', 0, 'a', 0,
+                                      '>', 0}; /* unpaired high surrogate */
+  static const char ascii[] = "<?xml version='1.0' encoding='US-ASCII'?>"
+                              "<a>\xC3\xA9</a>";
+  static const char utf8[] = "<a>\xC3</a>";
+  ng_xml_options opt;
+  ng_xml_engine e;
+  ng_xml_doc *doc;
+  ng_error err;
+  (void)state;
+
+  FOR_EACH_ENGINE(e) {
+    ng_xml_options_default(&opt);
+    opt.engine = e;
+    assert_int_equal(ng_xml_parse((const char *)u16, sizeof u16, &opt, &doc,
+                                  &err),
+                     NG_EUTF8);
+    assert_int_equal(err.offset, 8);
+    assert_non_null(strstr(err.msg, "UTF-16"));
+    assert_int_equal(ng_xml_parse(ascii, sizeof ascii - 1, &opt, &doc, &err),
+                     NG_EUTF8);
+    assert_int_equal(err.offset, sizeof ascii - 1 - 6);
+    assert_non_null(strstr(err.msg, "US-ASCII"));
+    assert_int_equal(ng_xml_parse(utf8, sizeof utf8 - 1, &opt, &doc, &err),
+                     NG_EUTF8);
+    assert_non_null(strstr(err.msg, "UTF-8"));
+  }
+}
+
 /* Names on both sides of the engine's one-byte length (127, 128 bytes)
  * are matched exactly, nested in each other. */
 static void test_long_names(void **state) {
@@ -898,6 +932,7 @@ int main(void) {
       cmocka_unit_test(test_options),
       cmocka_unit_test(test_round_trip_corpus),
       cmocka_unit_test(test_error_positions),
+      cmocka_unit_test(test_bad_char_messages),
       cmocka_unit_test(test_long_names),
       cmocka_unit_test(test_events_equal_dom),
       cmocka_unit_test(test_events_stop),

@@ -179,6 +179,14 @@ static int setup(run *r, const char *data, size_t len,
   return NG_OK;
 }
 
+/* The message of error rc: the engine's (msg, "" for the code's text),
+ * or for bytes a transcoder could not decode, what they were. */
+static const char *bad_char_msg(const run *r, int rc, const char *msg) {
+  if (rc == NG_EUTF8 && r->in.sniff.enc.kind != NG__XML_ENC_UTF8)
+    return ng__xml_enc_bad_char(&r->in.sniff.enc);
+  return msg[0] != '\0' ? msg : NULL;
+}
+
 /* Releases the lexer and the input; maps an error rc to the original
  * input into *err (may be NULL). Returns rc. */
 static int teardown(run *r, int rc, ng_error *err) {
@@ -187,7 +195,7 @@ static int teardown(run *r, int rc, ng_error *err) {
   if (rc != NG_OK && err != NULL) {
     memcpy(msg, r->local.msg, sizeof msg);
     ng__offmap_error(err, rc, &r->in.map, r->in.text, r->local.offset,
-                     r->local.depth, msg[0] != '\0' ? msg : NULL);
+                     r->local.depth, bad_char_msg(r, rc, msg));
   }
   ng__gstack_free(&r->p.names);
   ng__xml_ns_free(&r->ns);

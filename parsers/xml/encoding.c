@@ -117,6 +117,20 @@ int ng__xml_enc_name(ng__xml_enc *enc, const char *s, size_t n) {
   return NG_OK;
 }
 
+const char *ng__xml_enc_bad_char(const ng__xml_enc *enc) {
+  switch (enc->kind) {
+  case NG__XML_ENC_UTF16LE:
+  case NG__XML_ENC_UTF16BE:
+    return "invalid UTF-16 (an unpaired surrogate or a cut last unit)";
+  case NG__XML_ENC_ASCII:
+    return "a byte above 0x7F in US-ASCII";
+  case NG__XML_ENC_ICONV:
+    return "a byte sequence invalid in the declared encoding";
+  default:
+    return "invalid UTF-8";
+  }
+}
+
 /* ------------------------------------------------- Appendix F detection */
 
 /*

@@ -69,6 +69,12 @@ typedef struct ng__xml_enc {
  */
 int ng__xml_enc_name(ng__xml_enc *enc, const char *s, size_t n);
 
+/*
+ * The message for NG_EUTF8 in a document decoded from enc: what the
+ * transcoder's marker bytes stand for there ("invalid UTF-8" for UTF-8).
+ */
+const char *ng__xml_enc_bad_char(const ng__xml_enc *enc);
+
 /* Families told by Appendix F from the first bytes. */
 enum {
   NG__XML_FAM_UTF8 = 0,  /* UTF-8 BOM, or nothing recognised: UTF-8 */
