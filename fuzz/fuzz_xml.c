@@ -131,10 +131,8 @@ static int xml_check(const char *who, const uint8_t *data, size_t size,
     ng_fuzz_fail("%s: NG_OK but the document has no root element", who);
     return -1;
   }
-  /* max_input is checked before the input is decoded: its position
-   * counts raw bytes (LF only, BOM included), unlike every other error. */
   return ng_fuzz_check_outcome(who, data, size, rc, doc != NULL, err,
-                               rc == NG_EINPUTLIMIT ? xml_no_linecol : linecol);
+                               linecol);
 }
 
 int ng_fuzz_xml_check_result(const char *who, const uint8_t *data, size_t size,

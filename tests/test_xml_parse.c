@@ -28,6 +28,7 @@
 #include "support/corpus.h"
 #include "support/failalloc.h"
 #include "support/testenv.h"
+#include "support/textbuf.h"
 
 #define CORPUS "corpus/xml"
 
@@ -422,6 +423,55 @@ static void test_bad_char_messages(void **state) {
                      NG_EUTF8);
     assert_non_null(strstr(err.msg, "UTF-8"));
   }
+}
+
+/* max_input is judged before decoding, but its line and column are
+ * counted the XML way (CR, LF, CR LF; column 1 after a BOM; UTF-16 by
+ * units), as every other error's and as a stream's over its chunks. */
+static void test_input_limit_position(void **state) {
+  static const char doc[] = "\xEF\xBB\xBF<a>\r<b/>\r\n<c/>\n</a>";
+  static const struct {
+    size_t max, line, col;
+  } want[] = {{3, 1, 1}, {6, 1, 4}, {7, 2, 1}, {10, 2, 4},
+              {11, 2, 5}, {12, 3, 1}, {13, 3, 1}, {17, 3, 5}, {18, 4, 1}};
+  static const unsigned char u16[] = {0xFF, 0xFE, '<', 0, 'a', 0, '>', 0,
+                                      '\r', 0, '<', 0, '/', 0, 'a', 0,
+                                      '>', 0};
+  ng_xml_options opt;
+  ng_xml_stream_config cfg = {&opt, NULL, NULL, NULL};
+  ng_xml_stream *s;
+  ng_xml_doc *d;
+  ng_error err, serr;
+  size_t i, k;
+  (void)state;
+
+  ng_xml_options_default(&opt);
+  for (i = 0; i < sizeof want / sizeof want[0]; i++) {
+    opt.limits.max_input = want[i].max;
+    assert_int_equal(ng_xml_parse(doc, sizeof doc - 1, &opt, &d, &err),
+                     NG_EINPUTLIMIT);
+    assert_int_equal(err.offset, want[i].max);
+    assert_int_equal(err.line, want[i].line);
+    assert_int_equal(err.column, want[i].col);
+    assert_int_equal(ng_xml_stream_new(&cfg, &s), NG_OK);
+    assert_int_equal(ng_xml_stream_feed(s, doc, sizeof doc - 1, &serr),
+                     NG_EINPUTLIMIT);
+    ng_xml_stream_free(s);
+    assert_true(ng_test_same_error(&err, &serr));
+    assert_int_equal(ng_xml_stream_new(&cfg, &s), NG_OK); /* byte by byte */
+    for (k = 0; k < sizeof doc - 1; k++)
+      if (ng_xml_stream_feed(s, doc + k, 1, &serr) != NG_OK)
+        break;
+    ng_xml_stream_free(s);
+    assert_int_equal(k, want[i].max);
+    assert_true(ng_test_same_error(&err, &serr));
+  }
+  opt.limits.max_input = 12; /* UTF-16LE: the '<' after the CR */
+  assert_int_equal(
+      ng_xml_parse((const char *)u16, sizeof u16, &opt, &d, &err),
+      NG_EINPUTLIMIT);
+  assert_int_equal(err.line, 2);
+  assert_int_equal(err.column, 3);
 }
 
 /* Names on both sides of the engine's one-byte length (127, 128 bytes)
@@ -933,6 +983,7 @@ int main(void) {
       cmocka_unit_test(test_round_trip_corpus),
       cmocka_unit_test(test_error_positions),
       cmocka_unit_test(test_bad_char_messages),
+      cmocka_unit_test(test_input_limit_position),
       cmocka_unit_test(test_long_names),
       cmocka_unit_test(test_events_equal_dom),
       cmocka_unit_test(test_events_stop),

@@ -137,8 +137,12 @@ static int check_options(const ng_xml_options *opt, const char *data,
   }
   if (why == NULL)
     return NG_OK;
-  return ng__error_at(err, code, data != NULL ? data : "",
-                      data != NULL ? len : 0, off, 0, why);
+  ng__error_at(err, code, data != NULL ? data : "", data != NULL ? len : 0,
+               off, 0, why);
+  if (err != NULL && code == NG_EINPUTLIMIT)
+    ng__xml_raw_linecol((const unsigned char *)data, len, off, &err->line,
+                        &err->column);
+  return code;
 }
 
 /* A parse in progress: the input, the engine's context, the allocator. */

@@ -287,6 +287,23 @@ static int scan_name(const decl_scan *sc, size_t start, size_t end,
   return ng__xml_enc_name(enc, buf, n);
 }
 
+void ng__xml_raw_linecol(const unsigned char *data, size_t len, size_t off,
+                         size_t *line, size_t *col) {
+  decl_scan sc = {data, len, 1, 0, 0, 1, 0, 0};
+  int fam = ng__xml_detect(data, len, &sc.i);
+  long c;
+
+  if (fam == NG__XML_FAM_UTF16LE || fam == NG__XML_FAM_UTF16BE) {
+    sc.w = 2;
+    sc.be = fam == NG__XML_FAM_UTF16BE;
+  }
+  sc.ls = sc.i;
+  while (sc.i < off && (c = scan_peek(&sc)) >= 0)
+    scan_next(&sc, c);
+  *line = sc.line;
+  *col = off > sc.ls ? 1 + off - sc.ls : 1;
+}
+
 /*
  * Finds encoding="..." in an XML declaration at the start (after the BOM)
  * and fills s->has_decl, name_* and declared. Whatever does not look like

@@ -95,6 +95,15 @@ enum {
  */
 int ng__xml_detect(const unsigned char *data, size_t len, size_t *bom);
 
+/*
+ * XML line and byte column of original offset off in data[0..len), before
+ * any decoding: code units of the detected family (UTF-16 by pairs, else
+ * bytes), CR, LF and CR LF each ending a line, column 1 the first byte
+ * after a BOM. For positions found before the text is decoded (max_input).
+ */
+void ng__xml_raw_linecol(const unsigned char *data, size_t len, size_t off,
+                         size_t *line, size_t *col);
+
 /* What the first bytes say and what was decided (ng__xml_decide). */
 typedef struct ng__xml_sniff {
   int family;           /* NG__XML_FAM_* */

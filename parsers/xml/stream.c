@@ -415,6 +415,29 @@ int ng_xml_stream_new(const ng_xml_stream_config *cfg, ng_xml_stream **out) {
   return NG_OK;
 }
 
+/*
+ * max_input's position *at on line 1 counts its column after a UTF-8 BOM,
+ * like every XML error's (stop_window takes the BOM off s->in.pos once
+ * the lexer has had its first window). Before the encoding is decided,
+ * the stream's first bytes are the carry's, then data's; a BOM prefix
+ * cut by the end of what was fed counts as a BOM.
+ */
+static void limit_col(const ng_xml_stream *s, const char *data, size_t len,
+                      ng__spos *at) {
+  static const char bom[] = "\xEF\xBB\xBF";
+  size_t i, n = s->skip; /* decided: a BOM not yet taken off s->in.pos */
+
+  if (s->state == ST_BEGIN) {
+    for (i = 0; i < 3 && i < s->in.carry_len + len; i++)
+      if ((i < s->in.carry_len ? s->in.carry[i] : data[i - s->in.carry_len]) !=
+          bom[i])
+        break;
+    n = i == 3 || i == s->in.carry_len + len ? i : 0;
+  }
+  if (at->line == 1)
+    at->col -= at->col - 1 < n ? at->col - 1 : n;
+}
+
 int ng_xml_stream_feed(ng_xml_stream *s, const char *data, size_t len,
                        ng_error *err) {
   ng__spos at;
@@ -427,8 +450,10 @@ int ng_xml_stream_feed(ng_xml_stream *s, const char *data, size_t len,
   if (s->state == ST_FAILED)
     return result(s, s->rc, err);
   rc = ng__stream_chunk(&s->in, data, len, 0, &at);
-  if (rc != NG_OK)
+  if (rc != NG_OK) {
+    limit_col(s, data, len, &at);
     rc = fail_at(s, rc, &at, 0, "input longer than max_input");
+  }
   else
     rc = pump(s);
   return result(s, rc, err);
