@@ -1,5 +1,6 @@
 /*
- * tests/test_core.c - errors, version, limits, allocator hook and arena.
+ * tests/test_core.c - errors, version, limits, allocator hook, arena, and
+ * the stream positions of parsers/common (line counting).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -9,6 +10,8 @@
 
 #include <string.h>
 
+#include "../parsers/common/lines.h"
+#include "../parsers/common/stream.h"
 #include "nestguard.h"
 #include "support/failalloc.h"
 
@@ -316,6 +319,64 @@ static void test_failalloc_detects_leak(void **state) {
   assert_int_equal(ng_failalloc_sweep(leaky_workload, NULL, 10), -1);
 }
 
+/* Byte-at-a-time positions: what ng__spos_advance must equal. */
+static void ref_advance(ng__spos *p, const char *s, size_t n) {
+  size_t i;
+
+  for (i = 0; i < n; i++, p->off++) {
+    if (s[i] == '\r' && p->crlf) {
+      p->line++;
+      p->col = 1;
+    } else if (s[i] == '\n') {
+      p->line += !(p->crlf && p->cr);
+      p->col = 1;
+    } else {
+      p->col++;
+    }
+    p->cr = s[i] == '\r';
+  }
+}
+
+/* Runs of CR, LF and other bytes (long enough for the 16-byte steps and
+ * the counters' folding), cut at random points: both kinds of lines give
+ * the byte-at-a-time positions, piece by piece. */
+static void test_stream_positions(void **state) {
+  static char s[9000];
+  static const char alphabet[] = "\r\n\r\nab";
+  unsigned seed = 12345;
+  ng__spos a, b;
+  size_t at, n, len, i;
+  int round, crlf;
+  (void)state;
+
+  for (round = 0; round < 200; round++) {
+    len = round < 100 ? (size_t)round : sizeof s - (size_t)round;
+    for (i = 0; i < len; i++) {
+      seed = seed * 1103515245u + 12345u;
+      s[i] = round % 3 == 0 ? (char)('a' + (seed >> 16) % 3)
+                            : alphabet[(seed >> 16) % (sizeof alphabet - 1)];
+    }
+    for (crlf = 0; crlf < 2; crlf++) {
+      ng__spos_init(&a);
+      ng__spos_init(&b);
+      a.crlf = b.crlf = crlf;
+      for (at = 0; at < len; at += n) {
+        seed = seed * 1103515245u + 12345u;
+        n = 1 + (seed >> 16) % 700;
+        n = n < len - at ? n : len - at;
+        ng__spos_advance(&a, s + at, n);
+        ref_advance(&b, s + at, n);
+        assert_int_equal(a.off, b.off);
+        assert_int_equal(a.line, b.line);
+        assert_int_equal(a.col, b.col);
+        assert_int_equal(a.cr, b.cr);
+      }
+    }
+  }
+  assert_int_equal(ng__lines_lf("\n\r\n\n", 4), 3);
+  assert_int_equal(ng__lines_xml("\n\r\n\n", 4, 1), 2);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_error_names_and_texts),
@@ -335,6 +396,7 @@ int main(void) {
       cmocka_unit_test(test_arena_bad_align_and_overflow),
       cmocka_unit_test(test_arena_failure_injection),
       cmocka_unit_test(test_failalloc_detects_leak),
+      cmocka_unit_test(test_stream_positions),
   };
   return cmocka_run_group_tests_name("core", tests, NULL, NULL);
 }

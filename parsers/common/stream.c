@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "lines.h"
 #include "nestguard/error.h"
 #include "nestguard/limits.h"
 
@@ -22,39 +23,19 @@ void ng__spos_init(ng__spos *p) {
   p->cr = 0;
 }
 
-/* ng__spos_advance with XML's line ends. */
-static void advance_crlf(ng__spos *p, const char *s, size_t n) {
-  size_t i;
-
-  p->off += n;
-  for (i = 0; i < n; i++) {
-    if (s[i] == '\r' || (s[i] == '\n' && !p->cr)) {
-      p->line++;
-      p->col = 1;
-    } else if (s[i] != '\n') {
-      p->col++;
-    }
-    p->cr = s[i] == '\r';
-  }
-}
-
 void ng__spos_advance(ng__spos *p, const char *s, size_t n) {
-  const char *end, *nl;
+  size_t lines;
 
   if (n == 0)
     return;
-  if (p->crlf) {
-    advance_crlf(p, s, n);
-    return;
-  }
-  end = s + n;
+  lines = p->crlf ? ng__lines_xml(s, n, p->cr) : ng__lines_lf(s, n);
   p->off += n;
-  while ((nl = memchr(s, '\n', (size_t)(end - s))) != NULL) {
-    p->line++;
-    p->col = 1;
-    s = nl + 1;
-  }
-  p->col += (size_t)(end - s);
+  p->line += lines;
+  if (lines != 0 || (p->crlf && p->cr && s[0] == '\n')) /* any CR or LF */
+    p->col = 1 + n - ng__lines_last(s, n, p->crlf); /* column 1 after it */
+  else
+    p->col += n;
+  p->cr = s[n - 1] == '\r';
 }
 
 void ng__stream_init(ng__stream *s, const ng_alloc *alc, size_t max_input,
