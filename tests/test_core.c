@@ -337,9 +337,10 @@ static void ref_advance(ng__spos *p, const char *s, size_t n) {
   }
 }
 
-/* Runs of CR, LF and other bytes (long enough for the 16-byte steps and
- * the counters' folding), cut at random points: both kinds of lines give
- * the byte-at-a-time positions, piece by piece. */
+/* Runs of other bytes, of LF and others, of CR, LF and others (long
+ * enough for the 64-byte steps and the counters' folding), cut at random
+ * points: both kinds of lines give the byte-at-a-time positions, piece by
+ * piece. */
 static void test_stream_positions(void **state) {
   static char s[9000];
   static const char alphabet[] = "\r\n\r\nab";
@@ -353,8 +354,9 @@ static void test_stream_positions(void **state) {
     len = round < 100 ? (size_t)round : sizeof s - (size_t)round;
     for (i = 0; i < len; i++) {
       seed = seed * 1103515245u + 12345u;
-      s[i] = round % 3 == 0 ? (char)('a' + (seed >> 16) % 3)
-                            : alphabet[(seed >> 16) % (sizeof alphabet - 1)];
+      s[i] = round % 3 == 0   ? (char)('a' + (seed >> 16) % 3)
+             : round % 3 == 1 ? "\nab"[(seed >> 16) % 3] /* no CR */
+                              : alphabet[(seed >> 16) % (sizeof alphabet - 1)];
     }
     for (crlf = 0; crlf < 2; crlf++) {
       ng__spos_init(&a);
@@ -362,7 +364,7 @@ static void test_stream_positions(void **state) {
       a.crlf = b.crlf = crlf;
       for (at = 0; at < len; at += n) {
         seed = seed * 1103515245u + 12345u;
-        n = 1 + (seed >> 16) % 700;
+        n = 1 + (seed >> 16) % (round % 2 == 0 ? 700 : 4); /* or tiny */
         n = n < len - at ? n : len - at;
         ng__spos_advance(&a, s + at, n);
         ref_advance(&b, s + at, n);
