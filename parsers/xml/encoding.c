@@ -289,9 +289,16 @@ static int scan_name(const decl_scan *sc, size_t start, size_t end,
 
 void ng__xml_raw_linecol(const unsigned char *data, size_t len, size_t off,
                          size_t *line, size_t *col) {
-  decl_scan sc = {data, len, 1, 0, 0, 1, 0, 0};
-  int fam = ng__xml_detect(data, len, &sc.i);
+  decl_scan sc;
+  int fam;
   long c;
+
+  memset(&sc, 0, sizeof sc);
+  sc.p = data;
+  sc.len = len;
+  sc.w = 1;
+  sc.line = 1;
+  fam = ng__xml_detect(data, len, &sc.i);
 
   if (fam == NG__XML_FAM_UTF16LE || fam == NG__XML_FAM_UTF16BE) {
     sc.w = 2;
