@@ -169,9 +169,10 @@ check-tsan: deps
 
 # The runtime's tests in an unoptimised build (-O0 -g, as a debug build
 # of a user's program compiles the library): frames are several times
-# larger than at -O2, and the slow path's reserve must still hold them.
+# larger than at -O2, and the slow path's reserve must still hold them, as
+# the red zone must hold the recursive engine's direct out-calls.
 DEBUG_TESTS := $(patsubst %,build/debug/tests/%,test_stack test_task \
-                 test_stack_contracts)
+                 test_stack_contracts test_json_stackuse test_json_stream)
 check-debug: deps
 	@$(MAKE) --no-print-directory BUILD=build/debug OPT="-O0 -g" $(DEBUG_TESTS)
 	@NG_BUILD=build/debug sh tests/run.sh $(DEBUG_TESTS)

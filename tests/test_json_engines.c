@@ -902,7 +902,7 @@ static void *hungry_parse(void *arg) {
 /*
  * Out-calls get room: on a 256 KiB thread, 20,000 levels put the
  * recursion on small segments, yet every event callback can use 40 KiB
- * of stack (it runs where REC_OUT_ROOM is free, or on the thread stack).
+ * of stack (ng_stack_call_user runs it on the thread stack).
  */
 static void test_recursive_out_calls_have_room(void **state) {
   pthread_attr_t attr;

@@ -5,13 +5,15 @@
  * A recursive engine enters each nesting level through ng_stack_call, so
  * its machine stack grows in segments up to the parse's max_stack and
  * fails with NG_ESTACK beyond it (nestguard/stack.h). Its own frames obey
- * the red-zone contract. Out-calls whose stack needs are not bounded by
- * NG_STACK_RED_ZONE (the lexer's slow paths, the DOM builder and the
- * allocator behind it, error formatting) run directly only where the
- * running stack has NG__DESCENT_OUT_ROOM bytes above its checked limit,
- * else on the thread's stack through ng_stack_call_system. User code
- * (callbacks, allocator hooks) gets more: the sinks call it through
- * ng_stack_call_user (usercall.h).
+ * the red-zone contract, and so must everything a level calls directly.
+ * Calls whose stack needs are not bounded by NG_STACK_RED_ZONE run
+ * elsewhere: libc's strtod where NG__OUT_ROOM bytes are free above the
+ * checked limit, else on the thread's stack (usercall.h's ng__call_out);
+ * error messages (snprintf) on the thread's stack; user code (callbacks,
+ * allocator hooks) through ng_stack_call_user. JSON's engine calls its
+ * lexer and sink directly for every token (parsers/json/recursive.c); XML's
+ * runs a whole scanner, lexer and sink included, on the thread stack where
+ * ng__descent_roomy() is false (parsers/xml/recursive.c).
  */
 #ifndef NG_PARSERS_COMMON_DESCENT_H
 #define NG_PARSERS_COMMON_DESCENT_H
@@ -21,30 +23,14 @@
 #include "internal.h"
 #include "nestguard/stack.h"
 #include "parse.h"
-
-/* 64 KiB, the runtime's own slack for libc; sanitizers make frames about
- * four times larger. */
-#if defined(__SANITIZE_ADDRESS__)
-#define NG__DESCENT_OUT_ROOM ((uintptr_t)256 << 10)
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define NG__DESCENT_OUT_ROOM ((uintptr_t)256 << 10)
-#endif
-#endif
-#ifndef NG__DESCENT_OUT_ROOM
-#define NG__DESCENT_OUT_ROOM ((uintptr_t)64 << 10)
-#endif
+#include "usercall.h"
 
 /*
- * Whether an out-call may run right here: NG__DESCENT_OUT_ROOM bytes free
- * above the checked limit ng_stack_call compares with. True on the thread
- * stack of a shallow parse and on most of each segment. A scanner's frame
- * depth and the limit do not change while it runs, so it asks once.
+ * Whether a scanner may make every out-call right here (usercall.h's
+ * NG__OUT_ROOM free). A scanner's frame depth and the limit do not change
+ * while it runs, so it asks once.
  */
-NG_INLINE int ng__descent_roomy(void) {
-  uintptr_t here = (uintptr_t)__builtin_frame_address(0);
-  return here > ng__stack_limit && here - ng__stack_limit >= NG__DESCENT_OUT_ROOM;
-}
+NG_INLINE int ng__descent_roomy(void) { return ng__out_roomy(); }
 
 /*
  * Runs fn(arg), the whole document, on a growable stack with c's

@@ -9,14 +9,53 @@
  * thread's own stack, with at least the budget below, ending at its guard
  * page. Each format's event sink makes its callbacks that way; allocator
  * hooks are wrapped once per parse by ng__alc_guard_init.
+ *
+ * libc calls whose stack needs are large or unknown (strtod and snprintf
+ * take 1.3 to 2.7 KiB, docs/runtime.md) go through ng__call_out instead:
+ * directly where the running stack has NG__OUT_ROOM bytes free, else on
+ * the thread's stack. libc's malloc, free and mmap keep to a few hundred
+ * bytes and are called directly (tests/test_json_stackuse.c measures the
+ * deepest stack a parse's direct calls take below a segment's limit).
  */
 #ifndef NG_PARSERS_COMMON_USERCALL_H
 #define NG_PARSERS_COMMON_USERCALL_H
 
 #include <stddef.h>
+#include <stdint.h>
 
+#include "internal.h"
 #include "nestguard/alloc.h"
 #include "nestguard/stack.h"
+
+/* 64 KiB, the runtime's own slack for libc; sanitizers make frames about
+ * four times larger. */
+#if defined(__SANITIZE_ADDRESS__)
+#define NG__OUT_ROOM ((uintptr_t)256 << 10)
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define NG__OUT_ROOM ((uintptr_t)256 << 10)
+#endif
+#endif
+#ifndef NG__OUT_ROOM
+#define NG__OUT_ROOM ((uintptr_t)64 << 10)
+#endif
+
+/*
+ * Whether a call of unknown stack need may run right here: NG__OUT_ROOM
+ * bytes free above the checked limit ng_stack_call compares with. True on
+ * the thread stack (unless it is nearly used up) and on most of a large
+ * segment; false on a task's small base and near a segment's end.
+ */
+NG_INLINE int ng__out_roomy(void) {
+  uintptr_t here = (uintptr_t)__builtin_frame_address(0);
+  return here > ng__stack_limit && here - ng__stack_limit >= NG__OUT_ROOM;
+}
+
+/* Runs fn(arg), a call of unknown stack need, here when ng__out_roomy(),
+ * else on the thread's stack (ng_stack_call_system); returns its result. */
+NG_INLINE int ng__call_out(int (*fn)(void *), void *arg) {
+  return ng__out_roomy() ? fn(arg) : ng_stack_call_system(fn, arg);
+}
 
 /* An ng_alloc whose functions run the user's through ng_stack_call_user. */
 typedef struct ng__alc_guard {

@@ -13,7 +13,9 @@
  *   3. strtod() on a bounded local copy written as "DIGITSe[-]EXP" (no
  *      radix character, so the C locale's decimal point does not matter),
  *      with digits past the 780th folded into a sticky nonzero digit, which
- *      keeps the rounding exact.
+ *      keeps the rounding exact. That copy, snprintf and strtod take about
+ *      3 KiB of stack: the path runs through ng__call_out (usercall.h), so
+ *      that the lexer keeps to a small stack everywhere else.
  * A double that would round to infinity is NG_EBIGNUM: JSON cannot write it
  * back. Underflow to zero or a subnormal is accepted.
  */
@@ -23,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../common/usercall.h"
 #include "lexer.h"
 #include "number.h"
 
@@ -94,6 +97,26 @@ static double slow_double(const char *p, size_t n) {
   return strtod(buf, NULL);
 }
 
+/* slow_double's arguments and result, for ng__call_out. */
+typedef struct slow_req {
+  const char *p;
+  size_t n;
+  double d;
+} slow_req;
+
+static int slow_run(void *arg) {
+  slow_req *r = arg;
+  r->d = slow_double(r->p, r->n);
+  return 0;
+}
+
+/* slow_double where the stack has room for it. */
+static NG_NOINLINE double slow_double_out(const char *p, size_t n) {
+  slow_req r = {p, n, 0.0};
+  ng__call_out(slow_run, &r);
+  return r.d;
+}
+
 /* Stores a double result; NG_EBIGNUM when it is not finite. */
 static int set_double(ng__json_token *t, double d, int neg) {
   if (isinf(d))
@@ -114,7 +137,7 @@ static int integer(const char *p, size_t n, unsigned flags, ng__json_token *t) {
     if (u > (UINT64_MAX - d) / 10) { /* beyond uint64 */
       if (flags & NG_JSON_BIGINT_REJECT)
         return NG_EBIGNUM;
-      return set_double(t, slow_double(p, n), neg);
+      return set_double(t, slow_double_out(p, n), neg);
     }
     u = u * 10 + d;
   }
@@ -135,7 +158,7 @@ static int integer(const char *p, size_t n, unsigned flags, ng__json_token *t) {
   }
   if (flags & NG_JSON_BIGINT_REJECT)
     return NG_EBIGNUM;
-  return set_double(t, slow_double(p, n), neg);
+  return set_double(t, slow_double_out(p, n), neg);
 }
 
 int ng__json_decimal(uint64_t w, long q, int neg, const char *p, size_t n,
@@ -151,7 +174,7 @@ int ng__json_decimal(uint64_t w, long q, int neg, const char *p, size_t n,
   }
   if (eisel_lemire(w, q, &bits))
     return set_double(t, bits_to_double(bits), neg);
-  return set_double(t, slow_double(p, n), neg);
+  return set_double(t, slow_double_out(p, n), neg);
 }
 
 int ng__json_number(const char *p, size_t n, unsigned flags,
@@ -194,6 +217,6 @@ int ng__json_number(const char *p, size_t n, unsigned flags,
   }
   q += esign * e;
   if (trunc)
-    return set_double(t, slow_double(p, n), neg);
+    return set_double(t, slow_double_out(p, n), neg);
   return ng__json_decimal(w, q, neg, p, n, t);
 }

@@ -20,14 +20,20 @@
  *
  * Out-calls. The growable-stack contract (nestguard/stack.h) is that a
  * function and everything it calls directly fit in NG_STACK_RED_ZONE
- * bytes. The lexer (its strtod fallback), the DOM builder (malloc), user
- * callbacks of the event API and error formatting (snprintf) promise no
- * such bound. So the scanners run each of those calls where the stack has
- * NG__DESCENT_OUT_ROOM bytes free, and otherwise on the thread stack
- * through ng_stack_call_system() (parsers/common/descent.h): in practice a
- * direct call everywhere except near the end of each segment of a very
- * deep parse.
- *
+ * bytes. What a scanner calls for every token keeps to that: the lexer,
+ * the DOM builder and the event sink, and libc's malloc behind them (a
+ * few hundred bytes; tests/test_json_stackuse.c measures the deepest
+ * stack they take below a segment's limit). What does not is called
+ * elsewhere: the lexer's strtod fallback through ng__call_out
+ * (parsers/common/usercall.h: on the thread stack unless NG__OUT_ROOM is
+ * free), user callbacks and allocator hooks through ng_stack_call_user,
+ * and rejections, failures and the end of the document (snprintf in the
+ * message) always on the thread stack through ng_stack_call_system
+ * (rec_far: rare). So the scanners call the lexer and the sink directly
+ * everywhere: on the thread stack, on segments of a deep parse, and on a
+ * stream's task, whose small base would otherwise send every token to the
+ * thread stack.
+
  * Token flow and errors are those of every engine (parsers/json/engine.h):
  * one token at a time, events emitted while their token is current,
  * rejections through ng__json_unexpected() with the expect state.
@@ -56,7 +62,7 @@ _Static_assert(NG__JT_NUMBER == NG__JT_STRING + 1 &&
 typedef struct rec {
   ng__json_parser *p;
   int op;  /* an rec_op, for rec_do */
-  int arg; /* its argument: container kind, expect state or code */
+  int arg; /* its argument: expect state or code */
 } rec;
 
 /* A scanner's result besides NG_OK (the container closed) and an error
@@ -65,14 +71,9 @@ enum { REC_ENTER_ARRAY = -1, REC_ENTER_OBJECT = -2 };
 
 /* ---------------------------------------------------------- out-calls */
 
-/* Out-calls by number, for the far path. NEXT returns the new token's
- * kind; the others NG_OK or the recorded error. */
+/* The out-calls that format a message, by number, for the far path. They
+ * return the recorded error, or NG_OK / NG__SUSPENDED (FINISH). */
 enum rec_op {
-  OP_NEXT,       /* ng__json_advance */
-  OP_OPEN,       /* ng__json_emit_open(kind) */
-  OP_CLOSE,      /* ng__json_emit_close(kind) */
-  OP_KEY,        /* ng__json_emit_key */
-  OP_SCALAR,     /* ng__json_emit_scalar */
   OP_UNEXPECTED, /* ng__json_unexpected(want) */
   OP_FAIL,       /* ng__json_fail_here(code) */
   OP_FINISH      /* ng__json_finish */
@@ -81,16 +82,6 @@ enum rec_op {
 static int rec_do(void *arg) {
   rec *r = (rec *)arg;
   switch (r->op) {
-  case OP_NEXT:
-    return ng__json_advance(r->p);
-  case OP_OPEN:
-    return ng__json_emit_open(r->p, r->arg);
-  case OP_CLOSE:
-    return ng__json_emit_close(r->p, r->arg);
-  case OP_KEY:
-    return ng__json_emit_key(r->p);
-  case OP_SCALAR:
-    return ng__json_emit_scalar(r->p);
   case OP_UNEXPECTED:
     return ng__json_unexpected(r->p, (ng__jexp)r->arg);
   case OP_FAIL:
@@ -109,10 +100,9 @@ static NG_NOINLINE int rec_far(rec *r, int op, int arg) {
 
 /*
  * A stream's lexer ran out of input at the current token: waits (parked)
- * for the next window and reads the token again there, far (rare), until
- * it is complete. A wait that fails (the stream is dropped) turns the
- * token into a lexical error with that code, so the parse unwinds as from
- * any error.
+ * for the next window and reads the token again there, until it is
+ * complete. A wait that fails (the stream is dropped) turns the token into
+ * a lexical error with that code, so the parse unwinds as from any error.
  */
 static NG_NOINLINE int rec_more(rec *r) {
   ng__json_parser *p = r->p;
@@ -126,42 +116,17 @@ static NG_NOINLINE int rec_more(rec *r) {
       p->tok.msg = NULL;
       return NG__JT_ERROR;
     }
-    kind = rec_far(r, OP_NEXT, 0);
+    kind = ng__json_advance(p);
   }
   return kind;
 }
 
-/* The out-calls: run here when `near` (ng__descent_roomy() held where
- * the scanner started), else far. */
-NG_INLINE int rec_next(rec *r, int near) {
-  return near ? ng__json_advance(r->p) : rec_far(r, OP_NEXT, 0);
-}
-/* rec_next where a value just ended, after a key and after ',' in an
- * object: the engine.h helpers that skip ':' and ',' without a token. */
-NG_INLINE int rec_next_after_value(rec *r, int near) {
-  return near ? ng__json_advance_after_value(r->p) : rec_far(r, OP_NEXT, 0);
-}
-NG_INLINE int rec_colon(rec *r, int near) {
-  if (near ? ng__json_advance_colon(r->p)
-           : rec_far(r, OP_NEXT, 0) == NG__JT_COLON)
+/* ':' after a key, read by the engine.h helper that skips it without a
+ * token; rejected, a stream's missing input first. */
+NG_INLINE int rec_colon(rec *r) {
+  if (ng__json_advance_colon(r->p))
     return 1;
-  /* rejected: a stream's missing input first */
   return r->p->tok.kind == NG__JT_MORE && rec_more(r) == NG__JT_COLON;
-}
-NG_INLINE int rec_next_key(rec *r, int near) {
-  return near ? ng__json_advance_key(r->p) : rec_far(r, OP_NEXT, 0);
-}
-NG_INLINE int rec_open(rec *r, int kind, int near) {
-  return near ? ng__json_emit_open(r->p, kind) : rec_far(r, OP_OPEN, kind);
-}
-NG_INLINE int rec_close(rec *r, int kind, int near) {
-  return near ? ng__json_emit_close(r->p, kind) : rec_far(r, OP_CLOSE, kind);
-}
-NG_INLINE int rec_key(rec *r, int near) {
-  return near ? ng__json_emit_key(r->p) : rec_far(r, OP_KEY, 0);
-}
-NG_INLINE int rec_scalar(rec *r, int near) {
-  return near ? ng__json_emit_scalar(r->p) : rec_far(r, OP_SCALAR, 0);
 }
 /* Rejections and failures are rare: always far. */
 NG_INLINE int rec_unexpected(rec *r, ng__jexp want) {
@@ -177,7 +142,7 @@ static int scan_value_other(rec *r, ng__jexp want);
  * scalar (NG_OK), or opens a container (REC_ENTER_*), or rejects the
  * token (scan_value_other, after waiting for a stream's missing input).
  */
-NG_INLINE int scan_value(rec *r, ng__jexp want, int near) {
+NG_INLINE int scan_value(rec *r, ng__jexp want) {
   int kind = r->p->tok.kind, rc;
   /* STRING..NULL are contiguous. A range test rather than the bit mask:
    * gcc turns `mask >> kind & 1` into `bt`, which valgrind emulates with a
@@ -185,12 +150,13 @@ NG_INLINE int scan_value(rec *r, ng__jexp want, int near) {
    * stack page of a deep recursion. */
   if (NG_LIKELY((unsigned)(kind - NG__JT_STRING) <=
                 (unsigned)(NG__JT_NULL - NG__JT_STRING)))
-    return rec_scalar(r, near);
+    return ng__json_emit_scalar(r->p);
   if (kind == NG__JT_LBRACKET)
-    return (rc = rec_open(r, NG__JK_ARRAY, near)) != NG_OK ? rc
-                                                             : REC_ENTER_ARRAY;
+    return (rc = ng__json_emit_open(r->p, NG__JK_ARRAY)) != NG_OK
+               ? rc
+               : REC_ENTER_ARRAY;
   if (kind == NG__JT_LBRACE)
-    return (rc = rec_open(r, NG__JK_OBJECT, near)) != NG_OK
+    return (rc = ng__json_emit_open(r->p, NG__JK_OBJECT)) != NG_OK
                ? rc
                : REC_ENTER_OBJECT;
   return scan_value_other(r, want);
@@ -199,8 +165,8 @@ NG_INLINE int scan_value(rec *r, ng__jexp want, int near) {
 static NG_NOINLINE int scan_value_other(rec *r, ng__jexp want) {
   if (r->p->tok.kind != NG__JT_MORE)
     return rec_unexpected(r, want);
-  rec_more(r); /* a stream's missing input: the value, then far */
-  return scan_value(r, want, 0);
+  rec_more(r); /* a stream's missing input: the value */
+  return scan_value(r, want);
 }
 
 /*
@@ -208,94 +174,83 @@ static NG_NOINLINE int scan_value_other(rec *r, ng__jexp want) {
  * the array closes (NG_OK), or an error. `first`: right after '['; else
  * right after a nested container closed.
  */
-NG_INLINE int scan_array_in(rec *r, int first, int near) {
+static NG_NOINLINE int scan_array(rec *r, int first) {
   int rc, kind;
   if (first) {
-    if ((kind = rec_next(r, near)) == NG__JT_MORE)
+    if ((kind = ng__json_advance(r->p)) == NG__JT_MORE)
       kind = rec_more(r);
     if (kind == NG__JT_RBRACKET)
-      return rec_close(r, NG__JK_ARRAY, near);
-    if ((rc = scan_value(r, NG__JX_VALUE_OR_END, near)) != NG_OK)
+      return ng__json_emit_close(r->p, NG__JK_ARRAY);
+    if ((rc = scan_value(r, NG__JX_VALUE_OR_END)) != NG_OK)
       return rc;
   }
   for (;;) {
-    kind = rec_next_after_value(r, near);
+    kind = ng__json_advance_after_value(r->p);
   again:
     switch (kind) {
     case NG__JT_COMMA:
       break;
     case NG__JT_RBRACKET:
-      return rec_close(r, NG__JK_ARRAY, near);
+      return ng__json_emit_close(r->p, NG__JK_ARRAY);
     case NG__JT_MORE:
       kind = rec_more(r);
       goto again;
     default:
       return rec_unexpected(r, NG__JX_ARRAY_NEXT);
     }
-    rec_next(r, near);
-    if ((rc = scan_value(r, NG__JX_VALUE, near)) != NG_OK)
+    ng__json_advance(r->p);
+    if ((rc = scan_value(r, NG__JX_VALUE)) != NG_OK)
       return rc;
   }
 }
 
 /* The current token, in state `want` (KEY_OR_END or KEY), must be a key:
  * emits it, consumes its ':' and reads the value's first token. */
-NG_INLINE int scan_key(rec *r, ng__jexp want, int near) {
+NG_INLINE int scan_key(rec *r, ng__jexp want) {
   int rc;
   if (r->p->tok.kind != NG__JT_STRING &&
       (r->p->tok.kind != NG__JT_MORE || rec_more(r) != NG__JT_STRING))
     return rec_unexpected(r, want);
-  if ((rc = rec_key(r, near)) != NG_OK)
+  if ((rc = ng__json_emit_key(r->p)) != NG_OK)
     return rc;
-  if (!rec_colon(r, near))
+  if (!rec_colon(r))
     return rec_unexpected(r, NG__JX_COLON);
-  rec_next(r, near);
+  ng__json_advance(r->p);
   return NG_OK;
 }
 
 /* scan_array's twin for objects: members until a nested container opens
  * or the object closes. */
-NG_INLINE int scan_object_in(rec *r, int first, int near) {
+static NG_NOINLINE int scan_object(rec *r, int first) {
   int rc, kind;
   if (first) {
-    if ((kind = rec_next(r, near)) == NG__JT_MORE)
+    if ((kind = ng__json_advance(r->p)) == NG__JT_MORE)
       kind = rec_more(r);
     if (kind == NG__JT_RBRACE)
-      return rec_close(r, NG__JK_OBJECT, near);
-    if ((rc = scan_key(r, NG__JX_KEY_OR_END, near)) != NG_OK ||
-        (rc = scan_value(r, NG__JX_VALUE, near)) != NG_OK)
+      return ng__json_emit_close(r->p, NG__JK_OBJECT);
+    if ((rc = scan_key(r, NG__JX_KEY_OR_END)) != NG_OK ||
+        (rc = scan_value(r, NG__JX_VALUE)) != NG_OK)
       return rc;
   }
   for (;;) {
-    kind = rec_next_after_value(r, near);
+    kind = ng__json_advance_after_value(r->p);
   again:
     switch (kind) {
     case NG__JT_COMMA:
       break;
     case NG__JT_RBRACE:
-      return rec_close(r, NG__JK_OBJECT, near);
+      return ng__json_emit_close(r->p, NG__JK_OBJECT);
     case NG__JT_MORE:
       kind = rec_more(r);
       goto again;
     default:
       return rec_unexpected(r, NG__JX_OBJECT_NEXT);
     }
-    rec_next_key(r, near);
-    if ((rc = scan_key(r, NG__JX_KEY, near)) != NG_OK ||
-        (rc = scan_value(r, NG__JX_VALUE, near)) != NG_OK)
+    ng__json_advance_key(r->p);
+    if ((rc = scan_key(r, NG__JX_KEY)) != NG_OK ||
+        (rc = scan_value(r, NG__JX_VALUE)) != NG_OK)
       return rc;
   }
-}
-
-/* The scanners proper: each checks the room once and runs the variant
- * with every out-call near or every one far. */
-static NG_NOINLINE int scan_array(rec *r, int first) {
-  return ng__descent_roomy() ? scan_array_in(r, first, 1) : scan_array_in(r, first, 0);
-}
-
-static NG_NOINLINE int scan_object(rec *r, int first) {
-  return ng__descent_roomy() ? scan_object_in(r, first, 1)
-                     : scan_object_in(r, first, 0);
 }
 
 /* -------------------------------------------------------------- levels */
@@ -344,9 +299,9 @@ static int rec_object(void *arg) {
 /* The document: one value, then end of input. Runs on the new stack. */
 static int rec_document(void *arg) {
   rec *r = (rec *)arg;
-  int near = ng__descent_roomy(), rc;
-  rec_next(r, near);
-  rc = scan_value(r, NG__JX_VALUE, near);
+  int rc;
+  ng__json_advance(r->p);
+  rc = scan_value(r, NG__JX_VALUE);
   if (rc < 0)
     rc = rec_enter(r, rc);
   if (rc != NG_OK)
@@ -361,7 +316,7 @@ static int rec_document(void *arg) {
 int ng__json_run_recursive(ng__json_parser *p) {
   rec r;
   r.p = p;
-  r.op = OP_NEXT;
+  r.op = OP_FINISH;
   r.arg = 0;
   return ng__descent_run(&p->c, rec_document, &r);
 }
