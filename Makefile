@@ -172,7 +172,8 @@ check-tsan: deps
 # larger than at -O2, and the slow path's reserve must still hold them, as
 # the red zone must hold the recursive engine's direct out-calls.
 DEBUG_TESTS := $(patsubst %,build/debug/tests/%,test_stack test_task \
-                 test_stack_contracts test_json_stackuse test_json_stream)
+                 test_stack_contracts test_json_stackuse test_json_stream \
+                 test_xml_stackuse)
 check-debug: deps
 	@$(MAKE) --no-print-directory BUILD=build/debug OPT="-O0 -g" $(DEBUG_TESTS)
 	@NG_BUILD=build/debug sh tests/run.sh $(DEBUG_TESTS)

@@ -8,12 +8,12 @@
  * code and message formatting move to the thread's stack. So what a level
  * calls directly must fit in the red zone. Measured here where it matters:
  * the parse runs in a task, its stack segments (and everything else) from
- * a painting allocator, on a document that does heavy token work (escaped
- * strings, numbers of every path, many keys) at every level, so that at
- * the bottom of each segment a level works right above its limit. When a
- * segment is freed, the bytes its frames never touched at the low end are
- * counted: the direct calls must have left the runtime's reserve and the
- * header below the red zone alone.
+ * a painting allocator (support/stackpaint.h), on a document that does heavy
+ * token work (escaped strings, numbers of every path, many keys) at every
+ * level, so that at the bottom of each segment a level works right above its
+ * limit. When a segment is freed, the bytes its frames never touched at the low
+ * end are counted: the direct calls must have left the runtime's reserve and
+ * the header below the red zone alone.
  *
  * Skipped under sanitizers (ASan's shadow of the painted bytes) and
  * valgrind (reads of popped stack).
@@ -30,68 +30,11 @@
 
 #include "nestguard.h"
 #include "nestguard/json.h"
-#include "stack/stack_int.h"
+#include "support/stackpaint.h"
 #include "support/testenv.h"
 
-#define PAINT 0xA5
-/* Bytes of each shared base: not a power of two, so that the painting
- * allocator tells bases from segments (NG__SEG_FIRST << k). */
-#define HOME_BYTES ((size_t)72 << 10)
 /* Levels: the recursion crosses about 15 segments. */
 #define DEPTH 3000
-
-/* ------------------------------------------------- painting allocator */
-
-typedef struct paint {
-  size_t segs;      /* segments measured */
-  size_t min_spare; /* fewest untouched bytes at a segment's low end */
-} paint;
-
-/* Segments have sizes NG__SEG_FIRST << k; arena chunks may too. */
-static int seg_sized(size_t size) {
-  return size >= NG__SEG_FIRST && (size & (size - 1)) == 0;
-}
-
-/* A segment being freed still has the header the runtime wrote. */
-static int is_segment(const void *p, size_t size) {
-  const ng__seg *g = p;
-  return seg_sized(size) && g->size == size &&
-         g->limit == (uintptr_t)(g + 1) + NG__RED + NG__RESERVE;
-}
-
-static void *p_malloc(void *ctx, size_t size) {
-  void *p = malloc(size);
-  (void)ctx;
-  if (p != NULL && seg_sized(size))
-    memset(p, PAINT, size);
-  return p;
-}
-
-static void *p_realloc(void *ctx, void *ptr, size_t old, size_t size) {
-  (void)ctx;
-  (void)old;
-  return realloc(ptr, size);
-}
-
-/* Bytes at the low end of g still painted: below the header's fields
- * (written by the runtime) nothing counts, so the scan starts after it. */
-static size_t untouched(const unsigned char *g, size_t size) {
-  size_t i = sizeof(ng__seg);
-  while (i < size && g[i] == PAINT)
-    i++;
-  return i;
-}
-
-static void p_free(void *ctx, void *ptr, size_t size) {
-  paint *pt = ctx;
-  if (ptr != NULL && is_segment(ptr, size)) {
-    size_t spare = untouched(ptr, size);
-    pt->segs++;
-    if (spare < pt->min_spare)
-      pt->min_spare = spare;
-  }
-  free(ptr);
-}
 
 /* ------------------------------------------------------- the document */
 
@@ -199,44 +142,30 @@ static int stream_run(ng_sched *s, const ng_alloc *alc, const char *doc,
 }
 
 static void test_direct_outcalls_fit_red_zone(void **state) {
-  paint pt = {0, SIZE_MAX};
-  ng_alloc alc = {p_malloc, p_realloc, p_free, &pt};
-  ng_sched_opts so;
+  stackpaint pt;
   ng_sched *s;
-  ng_task *t;
   job j;
-  size_t len, floor = sizeof(ng__seg) + NG__RESERVE;
+  size_t len;
   char *doc;
   (void)state;
 
   if (ng_test_sanitized() || ng_test_valgrind())
     skip();
+  stackpaint_init(&pt);
   doc = heavy_doc(DEPTH, &len);
-  memset(&so, 0, sizeof so);
-  so.alc = &alc;
-  so.shared_size = HOME_BYTES;
-  assert_int_equal(ng_sched_new(&s, &so), NG_OK);
+  assert_int_equal(stackpaint_sched(&pt, &s), NG_OK);
   for (j.events = 0; j.events < 2; j.events++) {
-    j.alc = &alc;
+    j.alc = &pt.alc;
     j.doc = doc;
     j.len = len;
     j.rc = -1;
-    assert_int_equal(ng_task_spawn(s, &t, parse_job, &j, NULL), NG_OK);
-    assert_int_equal(ng_task_join(t, NULL), NG_OK);
+    assert_int_equal(stackpaint_task(s, parse_job, &j), NG_OK);
     assert_int_equal(j.rc, NG_OK);
   }
-  assert_int_equal(stream_run(s, &alc, doc, len), NG_OK);
+  assert_int_equal(stream_run(s, &pt.alc, doc, len), NG_OK);
   ng_sched_free(s);
   free(doc);
-  print_message("recursive: %zu segments, fewest untouched bytes at a "
-                "segment's end %zu (header %zu + reserve %zu); deepest "
-                "direct calls %zu bytes into the red zone of %zu\n",
-                pt.segs, pt.min_spare, sizeof(ng__seg), (size_t)NG__RESERVE,
-                floor + NG__RED > pt.min_spare ? floor + NG__RED - pt.min_spare
-                                               : 0,
-                (size_t)NG__RED);
-  assert_true(pt.segs >= 10);
-  assert_true(pt.min_spare >= floor);
+  assert_true(stackpaint_report(&pt, "json recursive", 10));
 }
 
 int main(void) {
