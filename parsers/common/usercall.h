@@ -14,8 +14,7 @@
  * take 1.3 to 2.7 KiB, docs/runtime.md) go through ng__call_out instead:
  * directly where the running stack has NG__OUT_ROOM bytes free, else on
  * the thread's stack. libc's malloc, free and mmap keep to a few hundred
- * bytes and are called directly (tests/test_json_stackuse.c measures the
- * deepest stack a parse's direct calls take below a segment's limit).
+ * bytes (136 to 328 measured, docs/runtime.md) and are called directly.
  */
 #ifndef NG_PARSERS_COMMON_USERCALL_H
 #define NG_PARSERS_COMMON_USERCALL_H

@@ -21,9 +21,10 @@
  * Out-calls. The growable-stack contract (nestguard/stack.h) is that a
  * function and everything it calls directly fit in NG_STACK_RED_ZONE
  * bytes. What a scanner calls for every token keeps to that: the lexer,
- * the DOM builder and the event sink, and libc's malloc behind them (a
- * few hundred bytes; tests/test_json_stackuse.c measures the deepest
- * stack they take below a segment's limit). What does not is called
+ * the DOM builder and the event sink (tests/test_json_stackuse.c measures
+ * the deepest stack they take below a segment's limit: 488 bytes), and
+ * libc's malloc behind them (136 to 328 bytes, docs/runtime.md). What
+ * does not is called
  * elsewhere: the lexer's strtod fallback through ng__call_out
  * (parsers/common/usercall.h: on the thread stack unless NG__OUT_ROOM is
  * free), user callbacks and allocator hooks through ng_stack_call_user,
