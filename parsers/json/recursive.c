@@ -24,17 +24,16 @@
  * the DOM builder and the event sink (tests/test_json_stackuse.c measures
  * the deepest stack they take below a segment's limit: 488 bytes), and
  * libc's malloc behind them (136 to 328 bytes, docs/runtime.md). What
- * does not is called
- * elsewhere: the lexer's strtod fallback through ng__call_out
- * (parsers/common/usercall.h: on the thread stack unless NG__OUT_ROOM is
- * free), user callbacks and allocator hooks through ng_stack_call_user,
- * and rejections, failures and the end of the document (snprintf in the
- * message) always on the thread stack through ng_stack_call_system
- * (rec_far: rare). So the scanners call the lexer and the sink directly
- * everywhere: on the thread stack, on segments of a deep parse, and on a
- * stream's task, whose small base would otherwise send every token to the
- * thread stack.
-
+ * does not is called elsewhere: the lexer's strtod fallback through
+ * ng__call_out (parsers/common/usercall.h: on the thread stack unless
+ * NG__OUT_ROOM is free), user callbacks and allocator hooks through
+ * ng_stack_call_user, and rejections, failures and the end of the
+ * document (snprintf in the message) always on the thread stack through
+ * ng_stack_call_system (rec_far: rare). So the scanners call the lexer
+ * and the sink directly everywhere: on the thread stack, on segments of a
+ * deep parse, and on a stream's task, whose small base would otherwise
+ * send every token to the thread stack.
+ *
  * Token flow and errors are those of every engine (parsers/json/engine.h):
  * one token at a time, events emitted while their token is current,
  * rejections through ng__json_unexpected() with the expect state.
