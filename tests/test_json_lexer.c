@@ -687,6 +687,34 @@ static void test_never_reads_past_end(void **state) {
   munmap(map, (size_t)page * 2);
 }
 
+/*
+ * Whitespace before a token in runs of every length up to 40 (the scan
+ * takes 16 bytes a step): a newline and spaces, with one other byte (a
+ * tab, a CR, a control byte, a quote) at every position. Both paths must
+ * agree, and the token after a run of pure whitespace is where it is.
+ */
+static void test_whitespace_runs(void **state) {
+  static const char odd[] = {'\t', '\r', '\n', '\x01', '\x0b', '"'};
+  char buf[64];
+  size_t len, at, o;
+  (void)state;
+  for (len = 0; len <= 40; len++) {
+    memset(buf, ' ', len);
+    buf[0] = '\n';
+    memcpy(buf + len, "12", 2);
+    assert_int_equal(lex1(buf, len + 2, 0).off, len);
+    compare_paths(buf, len + 2, 0, 0);
+    compare_paths(buf, len, 0, 0); /* the run reaches the end */
+    for (at = 0; at < len; at++)
+      for (o = 0; o < sizeof odd; o++) {
+        char keep = buf[at];
+        buf[at] = odd[o];
+        compare_paths(buf, len + 2, 0, 0);
+        buf[at] = keep;
+      }
+  }
+}
+
 /* ---------------------------------------------------------- agreement */
 
 /* Random byte soup biased towards JSON: both paths agree on every token. */
@@ -784,6 +812,7 @@ int main(void) {
       cmocka_unit_test(test_number_random_vs_strtod),
       cmocka_unit_test(test_number_roundtrip),
       cmocka_unit_test(test_never_reads_past_end),
+      cmocka_unit_test(test_whitespace_runs),
       cmocka_unit_test(test_paths_agree_random),
       cmocka_unit_test(test_paths_agree_files),
   };

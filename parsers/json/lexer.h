@@ -56,6 +56,7 @@
 
 #include "nestguard/json.h"
 #include "internal.h"
+#include "../common/vec.h"
 
 /* ----------------------------------------------------------- token kinds
  * Stable order: the LALR engine maps them to lemon's TK_* codes, and
@@ -195,32 +196,6 @@ static inline int ng__json_punct(ng__json_lexer *lx, ng__json_token *t,
   lx->cur = p + 1;
   return kind;
 }
-
-/*
- * 16 bytes at a time with the compiler's generic vectors (SSE2, NEON, ...;
- * no platform code here), on little-endian GNU C: a vector compare gives
- * 0xFF per matching byte, read back as two 64-bit lanes, the first byte
- * the lowest.
- */
-#if (defined(__GNUC__) || defined(__clang__)) &&                               \
-    defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-#define NG__VECTORS 1
-typedef unsigned char ng__v16 __attribute__((vector_size(16)));
-typedef signed char ng__vs16 __attribute__((vector_size(16)));
-typedef uint64_t ng__v2x64 __attribute__((vector_size(16)));
-
-/* The index (0..16) of the first byte m does not flag: m holds 0xFF for
- * the bytes that continue a run, 16 when they all do. */
-static inline unsigned ng__v16_run(ng__v16 m) {
-  ng__v2x64 w;
-  memcpy(&w, &m, 16);
-  if (~w[0] != 0)
-    return (unsigned)__builtin_ctzll(~w[0]) >> 3;
-  if (~w[1] != 0)
-    return 8 + ((unsigned)__builtin_ctzll(~w[1]) >> 3);
-  return 16;
-}
-#endif
 
 /* JSON's four whitespace bytes. */
 static inline int ng__json_is_ws(unsigned char c) {

@@ -262,17 +262,15 @@ static inline const unsigned char *skip_plain(const unsigned char *p,
                                               const unsigned char *lim) {
 #ifdef NG__VECTORS
   while (lim - p >= 16) {
-    ng__v16 v, m;
-    ng__v2x64 w;
+    ng__v16 v;
+    unsigned n;
     memcpy(&v, p, 16);
     /* < 0x20 or >= 0x80 is one signed compare: the latter are negative */
-    m = (ng__v16)((v == '"') | (v == '\\') | ((ng__vs16)v < 0x20));
-    memcpy(&w, &m, 16);
-    if (w[0] != 0)
-      return p + (__builtin_ctzll(w[0]) >> 3);
-    if (w[1] != 0)
-      return p + 8 + (__builtin_ctzll(w[1]) >> 3);
-    p += 16;
+    n = ng__v16_first(
+        (ng__v16)((v == '"') | (v == '\\') | ((ng__vs16)v < 0x20)));
+    p += n;
+    if (n < 16)
+      return p;
   }
   if (lim - p >= 8) {
     uint64_t v, m;

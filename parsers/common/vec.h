@@ -1,0 +1,52 @@
+/*
+ * parsers/common/vec.h - 16-byte vectors for the lexers' scans.
+ *
+ * The scans use the compiler's generic vectors (GNU C: SSE2, NEON, ...)
+ * on little-endian targets: a compare gives 0xFF per matching byte. One
+ * step is platform code, behind ng__v16_bits: where SSE2 is the baseline
+ * (every x86-64), a mask's bytes become 16 bits with one movemask; other
+ * targets read the mask back as two 64-bit lanes. Without GNU vectors
+ * NG__VECTORS stays undefined and the callers keep their scalar loops.
+ */
+#ifndef NG_PARSERS_COMMON_VEC_H
+#define NG_PARSERS_COMMON_VEC_H
+
+#include <stdint.h>
+#include <string.h>
+
+#if (defined(__GNUC__) || defined(__clang__)) &&                               \
+    defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define NG__VECTORS 1
+typedef unsigned char ng__v16 __attribute__((vector_size(16)));
+typedef signed char ng__vs16 __attribute__((vector_size(16)));
+typedef uint64_t ng__v2x64 __attribute__((vector_size(16)));
+
+#ifdef __SSE2__
+#include <emmintrin.h>
+
+/* The index (0..16) of the first byte m flags, 16 when none; m holds 0xFF
+ * or 0 per byte. */
+static inline unsigned ng__v16_first(ng__v16 m) {
+  unsigned bits = (unsigned)_mm_movemask_epi8((__m128i)m);
+  return (unsigned)__builtin_ctz(bits | 0x10000u);
+}
+#else
+static inline unsigned ng__v16_first(ng__v16 m) {
+  ng__v2x64 w;
+  memcpy(&w, &m, 16);
+  if (w[0] != 0)
+    return (unsigned)__builtin_ctzll(w[0]) >> 3;
+  if (w[1] != 0)
+    return 8 + ((unsigned)__builtin_ctzll(w[1]) >> 3);
+  return 16;
+}
+#endif
+
+/* The index (0..16) of the first byte m does not flag: m holds 0xFF for
+ * the bytes that continue a run, 16 when they all do. */
+static inline unsigned ng__v16_run(ng__v16 m) {
+  return ng__v16_first(~m);
+}
+#endif
+
+#endif /* NG_PARSERS_COMMON_VEC_H */
