@@ -575,6 +575,38 @@ static void test_number_boundaries(void **state) {
 
 /* Random doubles and random digit strings agree with strtod (glibc's is
  * correctly rounded). */
+/* Integers of every length up to 18 digits (the ones that are INT on
+ * either sign), random digits, then the end or a byte that ends them:
+ * value and length exact (the scanner takes a fourth digit on 16 at a
+ * time). */
+static void test_number_integer_lengths(void **state) {
+  static const char *const tails[] = {"", ",", "]", " ", "}"};
+  char buf[48];
+  int nd, k, i, p;
+  size_t j;
+  (void)state;
+  for (nd = 1; nd <= 18; nd++)
+    for (k = 0; k < 200; k++)
+      for (j = 0; j < sizeof tails / sizeof tails[0]; j++) {
+        ng__json_token t;
+        p = 0;
+        if (k & 1)
+          buf[p++] = '-';
+        buf[p++] = (char)((nd == 1 ? '0' : '1') + rnd() % (nd == 1 ? 10 : 9));
+        for (i = 1; i < nd; i++)
+          buf[p++] = (char)('0' + rnd() % 10);
+        memcpy(buf + p, tails[j], strlen(tails[j]));
+        t = lex1(buf, (size_t)p + strlen(tails[j]), 0);
+        assert_int_equal(t.kind, NG__JT_NUMBER);
+        assert_int_equal(t.len, (size_t)p);
+        buf[p] = '\0';
+        if (strcmp(buf, "-0") == 0)
+          continue; /* a DOUBLE, -0.0 */
+        assert_int_equal(t.ntype, NG_JSON_INT);
+        assert_true(t.num.i == strtoll(buf, NULL, 10));
+      }
+}
+
 static void test_number_random_vs_strtod(void **state) {
   long n = slow_build() ? 20000 : 400000, k;
   char buf[160];
@@ -809,6 +841,7 @@ int main(void) {
       cmocka_unit_test(test_number_long_digits),
       cmocka_unit_test(test_number_errors),
       cmocka_unit_test(test_number_boundaries),
+      cmocka_unit_test(test_number_integer_lengths),
       cmocka_unit_test(test_number_random_vs_strtod),
       cmocka_unit_test(test_number_roundtrip),
       cmocka_unit_test(test_never_reads_past_end),

@@ -626,13 +626,13 @@ static inline const unsigned char *digits(const unsigned char *p,
   return p;
 }
 
-/* digits() for a fraction, its first 16 bytes without a loop or a branch on
+/* digits() with the first 16 bytes taken without a loop or a branch on
  * the length: the end comes from the flags. Lengths of fractions vary from
  * one number to the next (canada.json: 14 or 15 digits), and a loop exit
  * mispredicted that often cost more than waiting for the data. */
-static inline const unsigned char *fraction(const unsigned char *p,
-                                            const unsigned char *lim,
-                                            uint64_t *w) {
+NG_INLINE const unsigned char *digits16(const unsigned char *p,
+                                        const unsigned char *lim,
+                                        uint64_t *w) {
 #ifdef NG__SWAR_DIGITS
   uint64_t a, b, ma, mb, acc = *w;
   if (lim - p >= 16) {
@@ -683,19 +683,18 @@ static inline int lex_number(ng__json_lexer *lx, ng__json_token *t,
       return -1;
   } else if (NG__DIGIT(p)) {
     /* Integer parts are mostly short: three digits byte by byte (their
-     * ends are well predicted); a longer one starts over, 8 at a time. */
+     * ends are well predicted); a longer one (ids, say) goes on from the
+     * fourth digit 16 at a time. */
     w = w * 10 + (unsigned)(*p++ - '0');
     if (NG__DIGIT(p)) {
       w = w * 10 + (unsigned)(*p++ - '0');
-      if (NG__DIGIT(p)) {
-        w = 0;
-        p = digits(p - 3, lim, &w);
-      }
+      if (NG__DIGIT(p))
+        p = digits16(p, lim, &w);
     }
   }
   if (p < lim && *p == '.') {
     const unsigned char *f = ++p;
-    p = fraction(p, lim, &w);
+    p = digits16(p, lim, &w);
     if (p == f)
       return -1;
     q = f - p;
