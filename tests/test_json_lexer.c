@@ -720,17 +720,17 @@ static void test_never_reads_past_end(void **state) {
 }
 
 /*
- * Whitespace before a token in runs of every length up to 40 (the scan
- * takes 16 bytes a step): a newline and spaces, with one other byte (a
+ * Whitespace before a token in runs of every length up to 70 (the scan
+ * takes 32 bytes a step, then 16): a newline and spaces, with one other byte (a
  * tab, a CR, a control byte, a quote) at every position. Both paths must
  * agree, and the token after a run of pure whitespace is where it is.
  */
 static void test_whitespace_runs(void **state) {
   static const char odd[] = {'\t', '\r', '\n', '\x01', '\x0b', '"'};
-  char buf[64];
+  char buf[80];
   size_t len, at, o;
   (void)state;
-  for (len = 0; len <= 40; len++) {
+  for (len = 0; len <= 70; len++) {
     memset(buf, ' ', len);
     buf[0] = '\n';
     memcpy(buf + len, "12", 2);
