@@ -26,198 +26,61 @@
 #include "nestguard.h"
 #include "nestguard/json.h"
 #include "support/corpus.h"
-#include "support/failalloc.h"
-#include "support/testenv.h"
-
-/* Valgrind and the sanitizers (TSan sets NG_SANITIZED too). */
-static int slow_build(void) {
-  return ng_test_valgrind() || ng_test_sanitized();
-}
+#include "support/stream_check.h"
 
 /* ------------------------------------------------------ event traces */
 
-/* The trace recorder; stop_at > 0 stops (returns 1) at that event. */
-typedef struct rec {
-  FILE *f;          /* open_memstream over buf, opened on first use */
-  char *buf;        /* the trace */
-  size_t len;       /* its length */
-  size_t events, stop_at;
-} rec;
-
-static FILE *trace(rec *r) {
-  if (r->f == NULL)
-    assert_non_null(r->f = open_memstream(&r->buf, &r->len));
-  return r->f;
-}
-
-static void rec_close(rec *r) {
-  if (r->f != NULL)
-    fclose(r->f);
-  r->f = NULL;
-}
-
-static int ev_step(rec *r, const char *what) {
-  fputs(what, trace(r));
-  return ++r->events == r->stop_at;
-}
-static int ev_so(void *ud) { return ev_step(ud, "{"); }
-static int ev_eo(void *ud) { return ev_step(ud, "}"); }
-static int ev_sa(void *ud) { return ev_step(ud, "["); }
-static int ev_ea(void *ud) { return ev_step(ud, "]"); }
+/* Each event a line of the trace (stream_check.h). */
+static int ev_so(void *ud) { return ng_test_rec_step(ud, "{"); }
+static int ev_eo(void *ud) { return ng_test_rec_step(ud, "}"); }
+static int ev_sa(void *ud) { return ng_test_rec_step(ud, "["); }
+static int ev_ea(void *ud) { return ng_test_rec_step(ud, "]"); }
 static int ev_key(void *ud, const char *k, size_t n) {
-  rec *r = ud;
-  fprintf(trace(r), "k%zu:", n);
-  fwrite(k, 1, n, trace(r));
-  return ev_step(r, ";");
+  FILE *f = ng_test_rec_file(ud);
+
+  fprintf(f, "k%zu:", n);
+  fwrite(k, 1, n, f);
+  return ng_test_rec_step(ud, ";");
 }
 static int ev_scalar(void *ud, const ng_json_value *v) {
-  rec *r = ud;
+  FILE *f = ng_test_rec_file(ud);
   uint64_t bits;
 
   switch (v->type) {
   case NG_JSON_STRING:
-    fprintf(trace(r), "s%u:", v->len);
-    fwrite(v->as.s, 1, v->len, trace(r));
+    fprintf(f, "s%u:", v->len);
+    fwrite(v->as.s, 1, v->len, f);
     break;
   case NG_JSON_INT:
-    fprintf(trace(r), "i%" PRId64, v->as.i);
+    fprintf(f, "i%" PRId64, v->as.i);
     break;
   case NG_JSON_UINT:
-    fprintf(trace(r), "u%" PRIu64, v->as.u);
+    fprintf(f, "u%" PRIu64, v->as.u);
     break;
   case NG_JSON_DOUBLE:
     memcpy(&bits, &v->as.d, sizeof bits);
-    fprintf(trace(r), "d%016" PRIx64, bits);
+    fprintf(f, "d%016" PRIx64, bits);
     break;
   case NG_JSON_BOOL:
-    fprintf(trace(r), "b%d", (int)v->as.b);
+    fprintf(f, "b%d", (int)v->as.b);
     break;
   default:
-    fputs("n", trace(r));
+    fputs("n", f);
     break;
   }
-  return ev_step(r, ";");
+  return ng_test_rec_step(ud, ";");
 }
 
-static ng_json_events rec_events(rec *r) {
+static ng_json_events rec_events(ng_test_rec *r) {
   ng_json_events ev = {ev_so, ev_eo, ev_sa, ev_ea, ev_key, ev_scalar, r};
   return ev;
 }
 
-/* ------------------------------------------------------------ outcomes */
+NG_TEST_FMT_DEFINE(json_fmt, json, NULL);
 
-typedef struct outcome {
-  int rc;
-  ng_error err;
-  ng_json_doc *doc; /* DOM mode, success */
-  rec r;            /* events mode */
-} outcome;
-
-static void outcome_free(outcome *o) {
-  ng_json_doc_free(o->doc);
-  rec_close(&o->r);
-  free(o->r.buf);
-  memset(o, 0, sizeof *o);
-}
-
-static void one_shot(const char *d, size_t n, const ng_json_options *opt,
-                     int events, outcome *o) {
-  memset(o, 0, sizeof *o);
-  if (events) {
-    ng_json_events ev = rec_events(&o->r);
-    o->rc = ng_json_parse_events(d, n, opt, &ev, &o->err);
-    rec_close(&o->r);
-  } else {
-    o->rc = ng_json_parse(d, n, opt, &o->doc, &o->err);
-  }
-}
-
-/*
- * Feeds d[0..n) in chunks: cut[0..ncut) are the chunk ends (increasing),
- * or, with ncut 0, `step` bytes at a time. Stops feeding at the first
- * error, as a caller would.
- */
-static void streamed(const char *d, size_t n, const ng_json_options *opt,
-                     int events, const size_t *cut, size_t ncut, size_t step,
-                     outcome *o) {
-  ng_json_stream_config cfg;
-  ng_json_events ev;
-  ng_json_stream *s;
-  size_t at = 0, i = 0, next;
-
-  memset(o, 0, sizeof *o);
-  memset(&cfg, 0, sizeof cfg);
-  cfg.opt = opt;
-  if (events) {
-    ev = rec_events(&o->r);
-    cfg.events = &ev;
-  }
-  assert_int_equal(ng_json_stream_new(&cfg, &s), NG_OK);
-  o->rc = NG_OK;
-  while (at < n && o->rc == NG_OK) {
-    next = ncut != 0 ? (i < ncut ? cut[i++] : n) : at + step;
-    if (next > n)
-      next = n;
-    o->rc = ng_json_stream_feed(s, d + at, next - at, &o->err);
-    at = next;
-  }
-  if (o->rc == NG_OK)
-    o->rc = ng_json_stream_finish(s, events ? NULL : &o->doc, &o->err);
-  ng_json_stream_free(s);
-  rec_close(&o->r);
-}
-
-/* Asserts that b (streamed) is a (one-shot); names the case on failure. */
-static void same(outcome *a, outcome *b, const char *name,
-                 const char *engine, const char *how) {
-  int ok = a->rc == b->rc;
-
-  rec_close(&a->r);
-  rec_close(&b->r);
-  if (ok && a->rc != NG_OK)
-    ok = a->err.code == b->err.code && a->err.offset == b->err.offset &&
-         a->err.line == b->err.line && a->err.column == b->err.column &&
-         a->err.depth == b->err.depth;
-  if (ok && a->rc == NG_OK && a->doc != NULL)
-    ok = b->doc != NULL &&
-         ng_json_equal(ng_json_doc_root(a->doc), ng_json_doc_root(b->doc));
-  if (ok && a->r.len + b->r.len != 0)
-    ok = a->r.len == b->r.len && memcmp(a->r.buf, b->r.buf, a->r.len) == 0;
-  if (!ok)
-    fail_msg("%s, %s, %s: one-shot rc %d (%s) at %zu:%zu:%zu depth %zu, "
-             "streamed rc %d (%s) at %zu:%zu:%zu depth %zu",
-             name, engine, how, a->rc, a->err.msg, a->err.offset, a->err.line,
-             a->err.column, a->err.depth, b->rc, b->err.msg, b->err.offset,
-             b->err.line, b->err.column, b->err.depth);
-}
-
-static const ng_json_engine stream_engines[] = {
-    NG_JSON_ITERATIVE, NG_JSON_RECURSIVE, NG_JSON_TRAMPOLINE, NG_JSON_LALR};
+static const int stream_engines[] = {NG_JSON_ITERATIVE, NG_JSON_RECURSIVE,
+                                     NG_JSON_TRAMPOLINE, NG_JSON_LALR};
 #define NENGINES (sizeof stream_engines / sizeof stream_engines[0])
-
-/* One document, one engine, one mode: every chunking asked for. */
-static void check_chunkings(const char *name, const char *d, size_t n,
-                            const ng_json_options *opt, int events) {
-  const char *engine = ng_json_engine_name(opt->engine);
-  size_t every = slow_build() ? 64 : 2048, points = slow_build() ? 16 : 400;
-  size_t stride = n <= every ? 1 : n / points, k;
-  char how[64];
-  outcome a, b;
-
-  one_shot(d, n, opt, events, &a);
-  for (k = 0; k <= n; k += stride) {
-    streamed(d, n, opt, events, &k, 1, 0, &b);
-    snprintf(how, sizeof how, "split at %zu", k);
-    same(&a, &b, name, engine, how);
-    outcome_free(&b);
-  }
-  if (!slow_build() || n <= 4096) {
-    streamed(d, n, opt, events, NULL, 0, 1, &b);
-    same(&a, &b, name, engine, "1-byte chunks");
-    outcome_free(&b);
-  }
-  outcome_free(&a);
-}
 
 static void check_all(const char *name, const char *d, size_t n,
                       const ng_json_options *base) {
@@ -227,8 +90,9 @@ static void check_all(const char *name, const char *d, size_t n,
 
   for (e = 0; e < NENGINES; e++)
     for (events = 0; events < 2; events++) {
-      opt.engine = stream_engines[e];
-      check_chunkings(name, d, n, &opt, events);
+      opt.engine = (ng_json_engine)stream_engines[e];
+      ng_test_chunkings(&json_fmt, name, d, n, &opt, events,
+                        ng_json_engine_name(opt.engine));
     }
 }
 
@@ -508,84 +372,21 @@ static void test_limits_across_chunks(void **state) {
 
 static void test_free_mid_document(void **state) {
   static const char doc[] = "{\"a\":[1,{\"b\":[[[\"xyz\",2.5";
-  size_t e, k;
-  int events;
 
   (void)state;
-  for (e = 0; e < NENGINES; e++)
-    for (events = 0; events < 2; events++)
-      for (k = 0; k <= sizeof doc - 1; k++) {
-        ng_json_options opt;
-        ng_json_events none;
-        ng_json_stream_config cfg = {&opt, NULL, 0, NULL, NULL, NULL};
-        ng_failalloc fa;
-        ng_json_stream *s;
-
-        ng_failalloc_init(&fa, 0);
-        ng_json_options_default(&opt);
-        opt.engine = stream_engines[e];
-        opt.alc = &fa.alc;
-        memset(&none, 0, sizeof none);
-        if (events)
-          cfg.events = &none;
-        assert_int_equal(ng_json_stream_new(&cfg, &s), NG_OK);
-        assert_int_equal(ng_json_stream_feed(s, doc, k, NULL), NG_OK);
-        assert_int_equal(ng_json_stream_feed(s, doc + k, sizeof doc - 1 - k,
-                                             NULL),
-                         NG_OK);
-        ng_json_stream_free(s);
-        assert_int_equal(fa.live_blocks, 0);
-        assert_false(fa.size_mismatch);
-      }
+  ng_test_free_mid_document(&json_fmt, stream_engines, NENGINES, doc,
+                            sizeof doc - 1);
 }
 
-/* A multi-feed parse through the failing allocator (failalloc.h). */
-static ng_json_engine sweep_engine;
-static int sweep_events;
-
-static int sweep_op(void *arg, const ng_alloc *alc) {
+static void test_allocation_failures(void **state) {
   static const char input[] =
       "{\"key\":[1,2,{\"deep\":[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[\"x\"]]]]]]]]]]]"
       "]]]]]]]]]]]]]]]]]]]]],\"s\":\"long string over the chunk size\"}],"
       "\"n\":12345.678e3}";
-  ng_json_options opt;
-  ng_json_events none;
-  ng_json_stream_config cfg = {&opt, NULL, 0, NULL, NULL, NULL};
-  ng_json_stream *s;
-  ng_json_doc *doc = NULL;
-  size_t at, n = sizeof input - 1;
-  int rc;
-
-  (void)arg;
-  ng_json_options_default(&opt);
-  opt.engine = sweep_engine;
-  opt.alc = alc;
-  memset(&none, 0, sizeof none);
-  if (sweep_events)
-    cfg.events = &none;
-  rc = ng_json_stream_new(&cfg, &s);
-  if (rc != NG_OK)
-    return rc;
-  for (at = 0; at < n && rc == NG_OK; at += 7)
-    rc = ng_json_stream_feed(s, input + at, at + 7 > n ? n - at : 7, NULL);
-  if (rc == NG_OK)
-    rc = ng_json_stream_finish(s, &doc, NULL);
-  if (rc != NG_OK && rc != NG_ENOMEM)
-    fail_msg("rc %d instead of NG_ENOMEM", rc);
-  ng_json_doc_free(doc);
-  ng_json_stream_free(s);
-  return rc;
-}
-
-static void test_allocation_failures(void **state) {
-  size_t e;
 
   (void)state;
-  for (e = 0; e < NENGINES; e++)
-    for (sweep_events = 0; sweep_events < 2; sweep_events++) {
-      sweep_engine = stream_engines[e];
-      assert_true(ng_failalloc_sweep(sweep_op, NULL, 10000) > 0);
-    }
+  ng_test_allocation_failures(&json_fmt, stream_engines, NENGINES, input,
+                              sizeof input - 1);
 }
 
 /* An event callback stops the stream: NG_ECANCELED at the event's token,
@@ -601,11 +402,11 @@ static void test_callback_stops(void **state) {
     for (stop = 1; stop <= 10; stop++)
       for (k = 0; k < sizeof doc; k += 3) {
         ng_json_events ev;
-        outcome a, b;
+        ng_test_outcome a, b;
         ng_json_stream_config cfg = {&opt, &ev, 0, NULL, NULL, NULL};
         ng_json_stream *s;
 
-        opt.engine = stream_engines[e];
+        opt.engine = (ng_json_engine)stream_engines[e];
         memset(&a, 0, sizeof a);
         memset(&b, 0, sizeof b);
         a.r.stop_at = b.r.stop_at = stop;
@@ -620,9 +421,10 @@ static void test_callback_stops(void **state) {
         if (b.rc == NG_OK)
           b.rc = ng_json_stream_finish(s, NULL, &b.err);
         ng_json_stream_free(s);
-        same(&a, &b, doc, ng_json_engine_name(opt.engine), "stop");
-        outcome_free(&a);
-        outcome_free(&b);
+        ng_test_same(&json_fmt, &a, &b, doc, ng_json_engine_name(opt.engine),
+                     "stop");
+        ng_test_outcome_free(&json_fmt, &a);
+        ng_test_outcome_free(&json_fmt, &b);
       }
 }
 

@@ -10,6 +10,8 @@
 #include "lines.h"
 #include "nestguard/error.h"
 #include "nestguard/limits.h"
+#include "nestguard/stack.h"
+#include "parse.h"
 
 /* The smallest piece of a chunk appended to the carry: most tokens that
  * span a boundary complete within it. */
@@ -186,4 +188,269 @@ int ng__stream_refuse(int code, ng_error *err) {
   ng_error_clear(err);
   return ng__error_at(err, code, NULL, 0, 0, 0,
                       code == NG_EINVAL ? "NULL argument" : "stream finished");
+}
+
+/* ------------------------------------------------ a format's stream */
+
+void ng__sfront_init(ng__sfront *f, const ng__sfront_ops *ops,
+                     struct ng__parse *c, const ng_alloc *alc,
+                     size_t max_input, size_t carry_max) {
+  memset(f, 0, sizeof *f);
+  f->ops = ops;
+  f->c = c;
+  ng__stream_init(&f->in, alc, max_input, carry_max);
+  f->state = NG__SF_BETWEEN;
+}
+
+int ng__sfront_fail_at(ng__sfront *f, int code, const ng__spos *at,
+                       size_t depth, const char *msg) {
+  ng_error *e = &f->err;
+
+  e->code = code;
+  e->offset = at->off;
+  e->line = at->line;
+  e->column = at->col;
+  e->depth = depth;
+  if (msg == NULL)
+    msg = ng_strerror(code);
+  strncpy(e->msg, msg, sizeof e->msg - 1);
+  e->msg[sizeof e->msg - 1] = '\0';
+  if (f->c->perr.code == NG_OK) /* it stands: a task unwinding after it */
+    f->c->perr.code = code;     /* records nothing */
+  return code;
+}
+
+/* The thread's scheduler for streams given none, and how many use it. */
+static _Thread_local ng_sched *thread_sched;
+static _Thread_local size_t thread_sched_users;
+
+int ng__sfront_sched(ng__sfront *f, ng_sched *given) {
+  int rc;
+
+  if (given != NULL) {
+    f->sched = given;
+    return NG_OK;
+  }
+  if (thread_sched == NULL && (rc = ng_sched_new(&thread_sched, NULL)) != NG_OK)
+    return rc;
+  thread_sched_users++;
+  f->sched = thread_sched;
+  f->own_sched = 1;
+  return NG_OK;
+}
+
+static void sched_drop(ng__sfront *f) {
+  if (f->own_sched && --thread_sched_users == 0) {
+    ng_sched_free(thread_sched);
+    thread_sched = NULL;
+  }
+  f->sched = NULL;
+  f->own_sched = 0;
+}
+
+int ng__sfront_wait(void *ud) {
+  ng__sfront *f = ud;
+  int rc = ng_task_park();
+
+  if (rc != NG_OK)
+    return rc;
+  return f->cancel ? NG_ECANCELED : NG_OK;
+}
+
+static int task_main(void *arg) {
+  ng__sfront *f = arg;
+
+  f->task_rc = f->ops->engine(f);
+  f->task_done = 1;
+  return 0;
+}
+
+/* Runs the document's task until it parks for input (NG__SUSPENDED) or
+ * ends (its result); spawns it on the first run. */
+static int task_run(ng__sfront *f) {
+  ng_task_opts topts = {f->c->max_stack, 0};
+  int rc;
+
+  if (f->task == NULL) {
+    f->task_done = 0;
+    f->cancel = 0;
+    rc = ng_task_spawn(f->sched, &f->task, task_main, f, &topts);
+    if (rc != NG_OK)
+      return f->ops->fail_here(f, rc, "cannot start the parse's task");
+  } else {
+    ng_task_wake(f->task);
+  }
+  rc = ng_sched_run(f->sched);
+  if (!f->task_done)
+    return rc != NG_OK ? f->ops->fail_here(f, rc, NULL) : NG__SUSPENDED;
+  ng_task_join(f->task, NULL);
+  f->task = NULL;
+  return f->task_rc;
+}
+
+/* Ends the document's task if there is one: a parked task unwinds. */
+static void task_end(ng__sfront *f) {
+  if (f->task == NULL)
+    return;
+  if (!f->task_done) {
+    f->cancel = 1;
+    ng_task_wake(f->task);
+  }
+  ng_task_join(f->task, NULL);
+  f->task = NULL;
+}
+
+/* Drops the document in progress. */
+static void doc_drop(ng__sfront *f) {
+  task_end(f);
+  f->ops->drop(f);
+  f->ops->doc_free(f->doc);
+  f->doc = NULL;
+}
+
+/* Takes the next window into the lexer: NG_OK, NG__SUSPENDED (more input
+ * needed) or the recorded error. */
+static int next_window(ng__sfront *f) {
+  const char *data;
+  size_t len;
+  int partial, rc;
+
+  do {
+    rc = ng__stream_window(&f->in, &data, &len, &partial);
+    if (rc == NG__SUSPENDED)
+      return rc;
+    if (rc != NG_OK)
+      return ng__sfront_fail_at(f, rc, &f->in.pos, f->c->depth.cur, NULL);
+    rc = f->ops->take(f, data, len, partial);
+  } while (rc == NG__SUSPENDED); /* kept: the carry doubles */
+  f->have_win = rc == NG_OK;
+  return rc;
+}
+
+/* The lexer stopped for more input: keeps the unfinished token. */
+static int stop_window(ng__sfront *f) {
+  f->have_win = 0;
+  return f->ops->stop(f);
+}
+
+/* Runs (or resumes) the document's engine. */
+static int run(ng__sfront *f) {
+  int rc = f->sched != NULL ? task_run(f) : f->ops->engine(f);
+
+  if (rc == NG_OK || rc == NG__SUSPENDED || f->ops->failed == NULL)
+    return rc;
+  return f->ops->failed(f, rc);
+}
+
+/*
+ * Runs the parse over the input taken so far: windows in turn, documents
+ * as they complete. NG_OK when the input is used up (or the stream
+ * ended), else the recorded error.
+ */
+static int pump(ng__sfront *f) {
+  int rc;
+
+  while (f->state != NG__SF_ENDED) {
+    if (!f->have_win && (rc = next_window(f)) != NG_OK)
+      return rc == NG__SUSPENDED ? NG_OK : rc;
+    if (f->state == NG__SF_BETWEEN && f->ops->begin != NULL &&
+        (rc = f->ops->begin(f)) != NG_OK) {
+      if (rc != NG__SUSPENDED)
+        return rc;
+      if (f->state != NG__SF_ENDED && (rc = stop_window(f)) != NG_OK)
+        return rc;
+      continue;
+    }
+    rc = run(f);
+    if (rc == NG__SUSPENDED)
+      rc = stop_window(f);
+    else if (rc == NG_OK)
+      rc = f->ops->end(f);
+    if (rc != NG_OK)
+      return rc;
+  }
+  return NG_OK;
+}
+
+/* Ends a call: the sticky state and the caller's error record. */
+static int result(ng__sfront *f, int rc, ng_error *err) {
+  if (rc != NG_OK && f->state != NG__SF_FAILED) {
+    if (f->state == NG__SF_IN_DOC)
+      doc_drop(f);
+    f->state = NG__SF_FAILED;
+    f->rc = rc;
+  }
+  if (f->state == NG__SF_FAILED) {
+    if (err != NULL)
+      *err = f->err;
+    return f->rc;
+  }
+  ng_error_clear(err);
+  return NG_OK;
+}
+
+int ng__sfront_feed(ng__sfront *f, const char *data, size_t len,
+                    ng_error *err) {
+  ng__spos at;
+  int rc;
+
+  if (f == NULL || (data == NULL && len != 0))
+    return ng__stream_refuse(NG_EINVAL, err);
+  if (f->state == NG__SF_ENDED || (f->in.final && f->state != NG__SF_FAILED))
+    return ng__stream_refuse(NG_ESTATE, err);
+  if (f->state == NG__SF_FAILED)
+    return result(f, f->rc, err);
+  rc = ng__stream_chunk(&f->in, data, len, 0, &at);
+  if (rc == NG_OK)
+    return result(f, pump(f), err);
+  if (f->ops->limit != NULL) /* max_input's position, the format's way */
+    f->ops->limit(f, data, len, &at);
+  rc = ng__sfront_fail_at(f, rc, &at, 0, "input longer than max_input");
+  return result(f, rc, err);
+}
+
+int ng__sfront_finish(ng__sfront *f, void **doc, ng_error *err) {
+  ng__spos at;
+  int rc;
+
+  if (doc != NULL)
+    *doc = NULL;
+  if (f == NULL)
+    return ng__stream_refuse(NG_EINVAL, err);
+  if (f->state == NG__SF_FAILED)
+    return result(f, f->rc, err);
+  if (f->in.final)
+    return ng__stream_refuse(NG_ESTATE, err);
+  rc = ng__stream_chunk(&f->in, NULL, 0, 1, &at);
+  if (rc == NG_OK)
+    rc = pump(f);
+  rc = result(f, rc, err);
+  if (rc == NG_OK && f->doc != NULL) {
+    if (doc != NULL)
+      *doc = f->doc;
+    else
+      f->ops->doc_free(f->doc);
+    f->doc = NULL;
+  }
+  return rc;
+}
+
+void ng__sfront_reset(ng__sfront *f) {
+  if (f == NULL)
+    return;
+  if (f->state == NG__SF_IN_DOC)
+    doc_drop(f);
+  f->ops->doc_free(f->doc);
+  f->doc = NULL;
+  f->ops->reset(f);
+  ng__stream_reset(&f->in);
+  f->state = NG__SF_BETWEEN;
+  f->rc = NG_OK;
+  f->have_win = 0;
+}
+
+void ng__sfront_free(ng__sfront *f) {
+  ng__sfront_reset(f);
+  sched_drop(f);
+  ng__stream_free(&f->in);
 }

@@ -120,4 +120,124 @@ int ng__stream_stop(ng__stream *s, size_t used);
  */
 int ng__stream_refuse(int code, ng_error *err);
 
+/* ------------------------------------------------ a format's stream */
+
+/*
+ * The front end of a format's stream (ng_json_stream, ng_xml_stream), its
+ * first member: the feed/finish/reset/free state machine, the loop that
+ * hands the lexer one window after another and runs the engine until it
+ * suspends or ends, the sticky error, the document handed over by finish,
+ * and the recursive engine's task. The format supplies what differs in
+ * ng__sfront_ops.
+ *
+ * States: BETWEEN (no document begun), IN_DOC, ENDED (finish returned, or
+ * the single document is complete), FAILED (the error is sticky).
+ *
+ * The recursive engine keeps its state on its machine stack, so a document
+ * runs as a task on a scheduler (the caller's, or one per thread shared by
+ * the thread's streams and freed with the last of them). Where the lexer
+ * runs out of input the engine calls ng__sfront_wait, which parks the task;
+ * a feed wakes it with the next window and runs the scheduler until it
+ * parks again or ends. Dropping a document whose task is parked wakes it
+ * with NG_ECANCELED: it unwinds as from an error and ends, releasing its
+ * stack.
+ */
+enum { NG__SF_BETWEEN, NG__SF_IN_DOC, NG__SF_ENDED, NG__SF_FAILED };
+
+struct ng__parse;
+struct ng_sched;
+struct ng_task;
+typedef struct ng__sfront ng__sfront;
+
+/* What a format's stream does itself. Errors are recorded in f->err (by
+ * ng__sfront_fail_at or the parse context) unless said otherwise. */
+typedef struct ng__sfront_ops {
+  /* The window data[0..len) (partial: more input may follow) into the
+   * lexer: NG_OK, NG__SUSPENDED (kept whole in the carry: the next window
+   * is wanted) or the recorded error. */
+  int (*take)(ng__sfront *f, const char *data, size_t len, int partial);
+  /* State BETWEEN: starts a document at the lexer's cursor (then state
+   * IN_DOC): NG_OK, NG__SUSPENDED (none starts in this window: it is
+   * stopped, unless the state is now ENDED) or the recorded error. NULL:
+   * take begins the document. */
+  int (*begin)(ng__sfront *f);
+  /* Runs or resumes the engine: NG_OK (the document is complete),
+   * NG__SUSPENDED (cut at the lexer's cursor) or the error. */
+  int (*engine)(ng__sfront *f);
+  /* Records the engine's error rc in f->err; NULL: it is there. */
+  int (*failed)(ng__sfront *f, int rc);
+  /* Records code (with msg, NULL: the code's text) at the current token;
+   * returns what the engine would. Only with a scheduler (a task). */
+  int (*fail_here)(ng__sfront *f, int code, const char *msg);
+  /* The lexer stopped at its cursor for more input: keeps the unfinished
+   * token (ng__stream_stop). NG_OK or the recorded error. */
+  int (*stop)(ng__sfront *f);
+  /* The engine completed the document: releases the sink, sets the state
+   * (ENDED, or BETWEEN in a sequence) and f->doc (NULL once handed over).
+   * NG_OK or the recorded error. */
+  int (*end)(ng__sfront *f);
+  /* Drops the document in progress: engine state and sink (f->doc is
+   * freed after). */
+  void (*drop)(ng__sfront *f);
+  /* Back to no text: the format's lexer and parse context. */
+  void (*reset)(ng__sfront *f);
+  void (*doc_free)(void *doc); /* frees a document (NULL: nothing) */
+  /* NULL, or moves *at, the position of byte max_input in chunk
+   * data[0..len) (counted from the stream's first byte), where the format
+   * counts it. */
+  void (*limit)(ng__sfront *f, const char *data, size_t len, ng__spos *at);
+} ng__sfront_ops;
+
+struct ng__sfront {
+  const ng__sfront_ops *ops; /* the format's part */
+  struct ng__parse *c;       /* the format's parse context: depth */
+  ng__stream in;             /* windows, carry, positions */
+  ng_error err;              /* the error record (sticky) */
+  void *doc;                 /* DOM mode: being built, or complete */
+  int state;                 /* NG__SF_* */
+  int rc;                    /* FAILED: the error */
+  int have_win;              /* the lexer holds a window not finished */
+  int own_sched;             /* sched is the thread's shared one */
+  struct ng_sched *sched;    /* recursive engine: hosts the task */
+  struct ng_task *task;      /* recursive engine: the document's, or NULL */
+  int task_rc;               /* its result, once task_done */
+  int task_done;             /* the task returned */
+  int cancel;                /* the parked task must unwind */
+};
+
+/* A stream in state BETWEEN over ng__stream_init's input. Allocates
+ * nothing. */
+void ng__sfront_init(ng__sfront *f, const ng__sfront_ops *ops,
+                     struct ng__parse *c, const ng_alloc *alc,
+                     size_t max_input, size_t carry_max);
+
+/* The recursive engine: documents run as tasks on `given`, or on the
+ * thread's shared scheduler (created on first use) when NULL. NG_OK or
+ * ng_sched_new's error. */
+int ng__sfront_sched(ng__sfront *f, struct ng_sched *given);
+
+/* The engine's wait hook (ud: the ng__sfront): parks the task until the
+ * next window; NG_ECANCELED when the document is dropped meanwhile. */
+int ng__sfront_wait(void *ud);
+
+/* Records code at stream position *at with `depth` containers open, msg
+ * NULL: the code's text, as the parse context's first error (what the
+ * engine records later is dropped). Returns code. */
+int ng__sfront_fail_at(ng__sfront *f, int code, const ng__spos *at,
+                       size_t depth, const char *msg);
+
+/* The format's feed and finish (nestguard/json.h, nestguard/xml.h), f
+ * NULL refused: finish hands the document over in *doc (may be NULL:
+ * freed). */
+int ng__sfront_feed(ng__sfront *f, const char *data, size_t len,
+                    ng_error *err);
+int ng__sfront_finish(ng__sfront *f, void **doc, ng_error *err);
+
+/* Back to state BETWEEN, dropping any document; keeps the carry's memory
+ * and the scheduler. f NULL: nothing. */
+void ng__sfront_reset(ng__sfront *f);
+
+/* Resets, releases the carry and the scheduler; f itself is the caller's. */
+void ng__sfront_free(ng__sfront *f);
+
 #endif /* NG_PARSERS_COMMON_STREAM_H */

@@ -1,16 +1,14 @@
 /*
  * parsers/xml/stream.c - push parsing: ng_xml_stream_* (nestguard/xml.h).
  *
- * The second instance of JSON's pattern (parsers/json/stream.c): the input
- * side is parsers/common/stream.h (windows, the carry of one cut token,
- * absolute positions with XML's line ends, max_input); the engine is the
- * one-shot parse's, suspended where the lexer is cut by the end of a window
- * that more input may follow (lexer.h, engine.h's ng__xml_cut): the
- * iterative engine keeps its grammar state (p->want) and the open
- * elements' names, the trampoline its continuations too (p->conts), the
- * LALR engine lemon's parser (p->lalr). The loop
- * here hands the lexer one window after another and runs the engine until
- * it suspends or ends.
+ * The input side (windows, the carry of one cut token, absolute positions
+ * with XML's line ends, max_input) and the state machine (feed/finish/
+ * reset/free, the window loop) are parsers/common/stream.h, shared with
+ * JSON; the engine is the one-shot parse's, suspended where the lexer is
+ * cut by the end of a window that more input may follow (lexer.h,
+ * engine.h's ng__xml_cut): the iterative engine keeps its grammar state
+ * (p->want) and the open elements' names, the trampoline its continuations
+ * too (p->conts), the LALR engine lemon's parser (p->lalr).
  *
  * The encoding is decided first (encoding.h) over the stream's first bytes,
  * kept in the carry until an XML declaration there is complete; then a
@@ -23,8 +21,8 @@
  * the run ends, is handed the document's character data as a copy
  * (stream_misc); an entity's text lives in the DTD's tables and is kept.
  *
- * States: BEGIN (encoding not decided), IN_DOC, ENDED (finish returned),
- * FAILED (the error is sticky).
+ * The front end's state BETWEEN is "encoding not decided": the decision
+ * begins the document.
  */
 #include <string.h>
 
@@ -35,9 +33,8 @@
 #include "engine.h"
 #include "lalr_driver.h"
 
-enum { ST_BEGIN, ST_IN_DOC, ST_ENDED, ST_FAILED };
-
 struct ng_xml_stream {
+  ng__sfront f;            /* the stream's state machine (first member) */
   ng_xml_options opt;      /* resolved copy */
   ng_xml_events ev;        /* events mode: the callbacks */
   int events;              /* events mode, not DOM */
@@ -48,17 +45,15 @@ struct ng_xml_stream {
   ng__xml_lalr_state lalr; /* LALR engine: lemon's parser */
   ng__xml_builder b;       /* DOM mode: the sink */
   ng__xml_evsink es;       /* events mode: the sink */
-  ng_xml_doc *doc;         /* DOM mode: being built, or complete */
   ng__alc_guard guard;     /* the user's allocator, guarded */
   ng_error local;          /* the engine's errors, against the window */
-  ng_error err;            /* the stream's error record (sticky) */
   size_t bom;              /* bytes of the byte order mark skipped */
   size_t skip;             /* bytes of the window before the lexer's text
                               (the BOM, in the first window) */
-  int state;               /* ST_* */
-  int rc;                  /* ST_FAILED: the error */
-  int have_win;            /* the lexer holds a window not finished */
 };
+
+/* The stream whose front end f is (its first member). */
+static ng_xml_stream *of(ng__sfront *f) { return (ng_xml_stream *)f; }
 
 /* The carry's bound (nestguard/xml.h): 8 * max_string, saturated. */
 static size_t carry_bound(const ng_limits *lim) {
@@ -101,18 +96,7 @@ static const ng__xml_sink_ops stream_dom_ops = {stream_start, stream_end,
 /* Fails the stream with code at stream position *at. */
 static int fail_at(ng_xml_stream *s, int code, const ng__spos *at, size_t depth,
                    const char *msg) {
-  ng_error *e = &s->err;
-
-  e->code = code;
-  e->offset = at->off;
-  e->line = at->line;
-  e->column = at->col;
-  e->depth = depth;
-  if (msg == NULL)
-    msg = ng_strerror(code);
-  strncpy(e->msg, msg, sizeof e->msg - 1);
-  e->msg[sizeof e->msg - 1] = '\0';
-  return code;
+  return ng__sfront_fail_at(&s->f, code, at, depth, msg);
 }
 
 /* Moves *at, the window's start, over the skipped bytes and n more; line
@@ -127,10 +111,11 @@ static void win_advance(const ng_xml_stream *s, ng__spos *at, size_t n) {
 
 /* The engine's error rc, recorded against the lexer's window, to the
  * stream's position. */
-static int fail_engine(ng_xml_stream *s, int rc) {
+static int fail_engine(ng__sfront *f, int rc) {
+  ng_xml_stream *s = of(f);
   const ng__xml_lexer *lx = &s->p.lx;
   size_t off = s->local.offset, n = (size_t)(lx->end - lx->doc);
-  ng__spos at = s->in.pos;
+  ng__spos at = f->in.pos;
 
   win_advance(s, &at, off < n ? off : n);
   return fail_at(s, rc, &at, s->local.depth,
@@ -139,52 +124,54 @@ static int fail_engine(ng_xml_stream *s, int rc) {
 
 /* ------------------------------------------------------------- documents */
 
-/* Drops the document in progress: sink, DOM. */
-static void doc_drop(ng_xml_stream *s) {
-  if (s->events) {
+/* Drops the document in progress: sink. */
+static void doc_drop(ng__sfront *f) {
+  ng_xml_stream *s = of(f);
+
+  if (s->events)
     ng__xml_evsink_free(&s->es);
-  } else {
+  else
     ng__xml_builder_free(&s->b);
-    ng_xml_doc_free(s->doc);
-    s->doc = NULL;
-  }
 }
 
 /* Sets up the parse and its sink; NG_OK or NG_ENOMEM (recorded). */
 static int doc_begin(ng_xml_stream *s) {
   ng__xml_parser *p = &s->p;
   const ng_alloc *alc = p->c.alc;
+  ng_xml_doc *doc;
 
   p->want = NG__XX_PROLOG;
   if (s->opt.flags & NG_XML_NAMESPACES)
     p->ns = &s->ns;
-  s->state = ST_IN_DOC;
   if (s->events) {
     ng__xml_evsink_init(&s->es, &s->ev, alc, s->opt.limits.user_stack);
     p->sink = ng__xml_evsink_sink(&s->es);
+    s->f.state = NG__SF_IN_DOC;
     return NG_OK;
   }
-  s->doc = ng__xml_doc_new(s->opt.alc, s->opt.limits.max_memory);
-  if (s->doc == NULL) {
-    s->state = ST_BEGIN;
-    return fail_at(s, NG_ENOMEM, &s->in.pos, 0, NULL);
-  }
-  ng__doc_parse_alc(&s->doc->base, alc);
-  ng__xml_builder_init(&s->b, s->doc, ng__xml_build_flags(s->opt.flags), alc);
+  s->f.doc = doc = ng__xml_doc_new(s->opt.alc, s->opt.limits.max_memory);
+  if (doc == NULL)
+    return fail_at(s, NG_ENOMEM, &s->f.in.pos, 0, NULL);
+  s->f.state = NG__SF_IN_DOC;
+  ng__doc_parse_alc(&doc->base, alc);
+  ng__xml_builder_init(&s->b, doc, ng__xml_build_flags(s->opt.flags), alc);
   p->sink.ops = &stream_dom_ops;
   p->sink.self = &s->b;
   return NG_OK;
 }
 
 /* The engine completed the document: releases the sink. */
-static void doc_end(ng_xml_stream *s) {
+static int doc_end(ng__sfront *f) {
+  ng_xml_stream *s = of(f);
+
   if (s->events) {
     ng__xml_evsink_free(&s->es);
   } else {
     ng__xml_builder_free(&s->b);
-    ng__doc_parse_alc(&s->doc->base, NULL);
+    ng__doc_parse_alc(&((ng_xml_doc *)f->doc)->base, NULL);
   }
-  s->state = ST_ENDED;
+  f->state = NG__SF_ENDED;
+  return NG_OK;
 }
 
 /* ------------------------------------------------------------- encoding */
@@ -208,12 +195,12 @@ static int decl_ready(const char *d, size_t n) {
 
 /* Keeps the whole first window for the next feed. NG_OK or the error. */
 static int decide_later(ng_xml_stream *s) {
-  int rc = ng__stream_stop(&s->in, 0);
+  int rc = ng__stream_stop(&s->f.in, 0);
 
   if (rc == NG_OK)
     return NG_OK;
   return fail_at(s, rc == NG__STREAM_TOOLONG ? NG_ESTRLIMIT : NG_ENOMEM,
-                 &s->in.pos, 0, NULL);
+                 &s->f.in.pos, 0, NULL);
 }
 
 /* A decision that failed on a partial window may still change with the
@@ -234,9 +221,10 @@ static int decide(ng_xml_stream *s, const char *data, size_t len, int partial) {
 
   if (partial && !decl_ready(data, len))
     return decide_later(s);
-  rc = ng__xml_decide((const unsigned char *)data, len, NULL, &sniff, &s->err);
+  rc = ng__xml_decide((const unsigned char *)data, len, NULL, &sniff,
+                      &s->f.err);
   if (rc != NG_OK && rc != NG_ENOMEM && partial && len < DECIDE_WAIT) {
-    memset(&s->err, 0, sizeof s->err);
+    memset(&s->f.err, 0, sizeof s->f.err);
     return decide_later(s);
   }
   if (rc != NG_OK)
@@ -269,89 +257,46 @@ static size_t whole_chars(const char *data, size_t len) {
 }
 
 /* The lexer was cut at its cursor: keeps the cut token for later. */
-static int stop_window(ng_xml_stream *s) {
+static int stop_window(ng__sfront *f) {
+  ng_xml_stream *s = of(f);
   const ng__xml_lexer *lx = &s->p.lx;
-  int rc;
+  int rc = ng__stream_stop(&f->in, s->skip + (size_t)(lx->cur - lx->doc));
 
-  s->have_win = 0;
-  rc = ng__stream_stop(&s->in, s->skip + (size_t)(lx->cur - lx->doc));
-  if (s->skip != 0 && s->in.pos.line == 1)
-    s->in.pos.col -= s->skip; /* line 1 starts after the BOM */
+  if (s->skip != 0 && f->in.pos.line == 1)
+    f->in.pos.col -= s->skip; /* line 1 starts after the BOM */
   s->skip = 0;
   if (rc == NG_OK)
     return NG_OK;
-  if (rc == NG__STREAM_TOOLONG) /* s->in.pos: the token's start */
-    return fail_at(s, NG_ESTRLIMIT, &s->in.pos, s->p.c.depth.cur,
+  if (rc == NG__STREAM_TOOLONG) /* f->in.pos: the token's start */
+    return fail_at(s, NG_ESTRLIMIT, &f->in.pos, f->c->depth.cur,
                    "token cut by a chunk's end too long");
-  return fail_at(s, NG_ENOMEM, &s->in.pos, s->p.c.depth.cur, NULL);
+  return fail_at(s, NG_ENOMEM, &f->in.pos, f->c->depth.cur, NULL);
 }
 
-/* Takes the next window into the lexer: NG_OK, NG__SUSPENDED (more input
- * needed) or the recorded error. */
-static int next_window(ng_xml_stream *s) {
-  const char *data;
-  size_t len;
-  int partial, rc = ng__stream_window(&s->in, &data, &len, &partial);
+/* The window into the lexer; the first decides the encoding and begins
+ * the document, or is kept for more (NG__SUSPENDED). */
+static int take(ng__sfront *f, const char *data, size_t len, int partial) {
+  ng_xml_stream *s = of(f);
+  int rc;
 
-  if (rc == NG__SUSPENDED)
-    return rc;
-  if (rc != NG_OK)
-    return fail_at(s, rc, &s->in.pos, s->p.c.depth.cur, NULL);
-  if (s->state == ST_BEGIN) {
+  if (f->state == NG__SF_BETWEEN) {
     rc = decide(s, data, len, partial);
-    if (rc != NG_OK || s->state == ST_BEGIN) /* kept: the carry doubles */
-      return rc == NG_OK ? next_window(s) : rc;
+    if (rc != NG_OK || f->state == NG__SF_BETWEEN)
+      return rc == NG_OK ? NG__SUSPENDED : rc;
     data += s->skip;
     len -= s->skip;
   }
   if (partial)
     len = whole_chars(data, len);
   ng__xml_lexer_window(&s->p.lx, (const unsigned char *)data, len, partial,
-                       s->in.pos.off + s->skip - s->bom);
+                       f->in.pos.off + s->skip - s->bom);
   ng__perr_window(&s->p.c.perr, data, len, 0, 1, 1);
   s->ns.text = data;
   s->ns.text_len = len;
-  s->have_win = 1;
   return NG_OK;
 }
 
-/* Runs the parse over the input taken so far. NG_OK when the input is
- * used up (or the document ended), else the recorded error. */
-static int pump(ng_xml_stream *s) {
-  int rc;
-
-  while (s->state != ST_ENDED) {
-    if (!s->have_win && (rc = next_window(s)) != NG_OK)
-      return rc == NG__SUSPENDED ? NG_OK : rc;
-    rc = ng__xml_run(&s->p);
-    if (rc == NG__SUSPENDED) {
-      if ((rc = stop_window(s)) != NG_OK)
-        return rc;
-      continue;
-    }
-    if (rc != NG_OK)
-      return fail_engine(s, rc);
-    doc_end(s);
-  }
-  return NG_OK;
-}
-
-/* Ends a call: the sticky state and the caller's error record. */
-static int result(ng_xml_stream *s, int rc, ng_error *err) {
-  if (rc != NG_OK && s->state != ST_FAILED) {
-    if (s->state == ST_IN_DOC)
-      doc_drop(s);
-    s->state = ST_FAILED;
-    s->rc = rc;
-  }
-  if (s->state == ST_FAILED) {
-    if (err != NULL)
-      *err = s->err;
-    return s->rc;
-  }
-  ng_error_clear(err);
-  return NG_OK;
-}
+static int engine(ng__sfront *f) { return ng__xml_run(&of(f)->p); }
 
 /* --------------------------------------------------------------- the API */
 
@@ -382,6 +327,48 @@ static void parse_free(ng_xml_stream *s) {
   ng__xml_lexer_free(&s->p.lx);
 }
 
+/* Back to no text: a new parse. */
+static void reset(ng__sfront *f) {
+  ng_xml_stream *s = of(f);
+
+  parse_free(s);
+  parse_init(s);
+  s->bom = 0;
+  s->skip = 0;
+}
+
+/*
+ * max_input's position *at on line 1 counts its column after a UTF-8 BOM,
+ * like every XML error's (stop_window takes the BOM off f->in.pos once
+ * the lexer has had its first window). Before the encoding is decided,
+ * the stream's first bytes are the carry's, then data's; a BOM prefix
+ * cut by the end of what was fed counts as a BOM.
+ */
+static void limit_col(ng__sfront *f, const char *data, size_t len,
+                      ng__spos *at) {
+  static const char bom[] = "\xEF\xBB\xBF";
+  const ng__stream *in = &f->in;
+  size_t i, n = of(f)->skip; /* decided: a BOM not yet taken off in->pos */
+
+  if (f->state == NG__SF_BETWEEN) {
+    for (i = 0; i < 3 && i < in->carry_len + len; i++)
+      if ((i < in->carry_len ? in->carry[i] : data[i - in->carry_len]) !=
+          bom[i])
+        break;
+    n = i == 3 || i == in->carry_len + len ? i : 0;
+  }
+  if (at->line == 1)
+    at->col -= at->col - 1 < n ? at->col - 1 : n;
+}
+
+static void doc_free(void *doc) { ng_xml_doc_free(doc); }
+
+/* No begin: the window that decides the encoding begins the document. */
+static const ng__sfront_ops xml_ops = {
+    .take = take, .engine = engine, .failed = fail_engine,
+    .stop = stop_window, .end = doc_end, .drop = doc_drop, .reset = reset,
+    .doc_free = doc_free, .limit = limit_col};
+
 int ng_xml_stream_new(const ng_xml_stream_config *cfg, ng_xml_stream **out) {
   ng_xml_stream *s;
   ng_xml_options opt;
@@ -406,107 +393,39 @@ int ng_xml_stream_new(const ng_xml_stream_config *cfg, ng_xml_stream **out) {
   s->events = cfg != NULL && cfg->events != NULL;
   if (s->events)
     s->ev = *cfg->events;
-  ng__stream_init(&s->in, opt.alc, opt.limits.max_input,
+  ng__sfront_init(&s->f, &xml_ops, &s->p.c, opt.alc, opt.limits.max_input,
                   carry_bound(&opt.limits));
-  s->in.pos.crlf = 1;
+  s->f.in.pos.crlf = 1;
   parse_init(s);
-  s->state = ST_BEGIN;
   *out = s;
   return NG_OK;
 }
 
-/*
- * max_input's position *at on line 1 counts its column after a UTF-8 BOM,
- * like every XML error's (stop_window takes the BOM off s->in.pos once
- * the lexer has had its first window). Before the encoding is decided,
- * the stream's first bytes are the carry's, then data's; a BOM prefix
- * cut by the end of what was fed counts as a BOM.
- */
-static void limit_col(const ng_xml_stream *s, const char *data, size_t len,
-                      ng__spos *at) {
-  static const char bom[] = "\xEF\xBB\xBF";
-  size_t i, n = s->skip; /* decided: a BOM not yet taken off s->in.pos */
-
-  if (s->state == ST_BEGIN) {
-    for (i = 0; i < 3 && i < s->in.carry_len + len; i++)
-      if ((i < s->in.carry_len ? s->in.carry[i] : data[i - s->in.carry_len]) !=
-          bom[i])
-        break;
-    n = i == 3 || i == s->in.carry_len + len ? i : 0;
-  }
-  if (at->line == 1)
-    at->col -= at->col - 1 < n ? at->col - 1 : n;
-}
-
-int ng_xml_stream_feed(ng_xml_stream *s, const char *data, size_t len,
-                       ng_error *err) {
-  ng__spos at;
-  int rc;
-
-  if (s == NULL || (data == NULL && len != 0))
-    return ng__stream_refuse(NG_EINVAL, err);
-  if (s->state == ST_ENDED || (s->in.final && s->state != ST_FAILED))
-    return ng__stream_refuse(NG_ESTATE, err);
-  if (s->state == ST_FAILED)
-    return result(s, s->rc, err);
-  rc = ng__stream_chunk(&s->in, data, len, 0, &at);
-  if (rc != NG_OK) {
-    limit_col(s, data, len, &at);
-    rc = fail_at(s, rc, &at, 0, "input longer than max_input");
-  }
-  else
-    rc = pump(s);
-  return result(s, rc, err);
-}
-
-int ng_xml_stream_finish(ng_xml_stream *s, ng_xml_doc **doc, ng_error *err) {
-  ng__spos at;
-  int rc;
-
-  if (doc != NULL)
-    *doc = NULL;
-  if (s == NULL)
-    return ng__stream_refuse(NG_EINVAL, err);
-  if (s->state == ST_FAILED)
-    return result(s, s->rc, err);
-  if (s->in.final)
-    return ng__stream_refuse(NG_ESTATE, err);
-  rc = ng__stream_chunk(&s->in, NULL, 0, 1, &at);
-  if (rc == NG_OK)
-    rc = pump(s);
-  rc = result(s, rc, err);
-  if (rc == NG_OK && s->doc != NULL) {
-    if (doc != NULL)
-      *doc = s->doc;
-    else
-      ng_xml_doc_free(s->doc);
-    s->doc = NULL;
-  }
-  return rc;
-}
+/* The front end is the stream's first member: a NULL stream is a NULL
+ * front end, which refuses the call. */
 
 void ng_xml_stream_reset(ng_xml_stream *s) {
-  if (s == NULL)
-    return;
-  if (s->state == ST_IN_DOC)
-    doc_drop(s);
-  ng_xml_doc_free(s->doc);
-  s->doc = NULL;
-  parse_free(s);
-  parse_init(s);
-  ng__stream_reset(&s->in);
-  s->bom = 0;
-  s->skip = 0;
-  s->state = ST_BEGIN;
-  s->rc = NG_OK;
-  s->have_win = 0;
+  ng__sfront_reset((ng__sfront *)s);
 }
 
 void ng_xml_stream_free(ng_xml_stream *s) {
   if (s == NULL)
     return;
-  ng_xml_stream_reset(s);
+  ng__sfront_free(&s->f);
   parse_free(s);
-  ng__stream_free(&s->in);
   ng__free(s->opt.alc, s, sizeof *s);
+}
+
+int ng_xml_stream_feed(ng_xml_stream *s, const char *data, size_t len,
+                       ng_error *err) {
+  return ng__sfront_feed((ng__sfront *)s, data, len, err);
+}
+
+int ng_xml_stream_finish(ng_xml_stream *s, ng_xml_doc **doc, ng_error *err) {
+  void *d = NULL;
+  int rc = ng__sfront_finish((ng__sfront *)s, doc != NULL ? &d : NULL, err);
+
+  if (doc != NULL)
+    *doc = d;
+  return rc;
 }
