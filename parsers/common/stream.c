@@ -12,6 +12,7 @@
 #include "nestguard/limits.h"
 #include "nestguard/stack.h"
 #include "parse.h"
+#include "usercall.h"
 
 /* The smallest piece of a chunk appended to the carry: most tokens that
  * span a boundary complete within it. */
@@ -192,6 +193,24 @@ int ng__stream_refuse(int code, ng_error *err) {
 
 /* ------------------------------------------------ a format's stream */
 
+/* Where the guard starts after a block of size bytes. */
+static size_t guard_at(size_t size) {
+  size_t a = _Alignof(ng__alc_guard);
+  return (size + a - 1) / a * a;
+}
+
+size_t ng__sfront_size(size_t size, const ng_alloc *user) {
+  return user != NULL ? guard_at(size) + sizeof(ng__alc_guard) : size;
+}
+
+const ng_alloc *ng__sfront_guard(void *block, size_t size,
+                                 const ng_alloc *user, size_t budget) {
+  if (user == NULL)
+    return NULL;
+  return ng__alc_guard_init(
+      (ng__alc_guard *)(void *)((char *)block + guard_at(size)), user, budget);
+}
+
 void ng__sfront_init(ng__sfront *f, const ng__sfront_ops *ops,
                      struct ng__parse *c, const ng_alloc *alc,
                      size_t max_input, size_t carry_max) {
@@ -204,7 +223,7 @@ void ng__sfront_init(ng__sfront *f, const ng__sfront_ops *ops,
 
 int ng__sfront_fail_at(ng__sfront *f, int code, const ng__spos *at,
                        size_t depth, const char *msg) {
-  ng_error *e = &f->err;
+  ng_error *e = f->err;
 
   e->code = code;
   e->offset = at->off;
@@ -372,25 +391,50 @@ static int pump(ng__sfront *f) {
   return NG_OK;
 }
 
-/* Ends a call: the sticky state and the caller's error record. */
-static int result(ng__sfront *f, int rc, ng_error *err) {
-  if (rc != NG_OK && f->state != NG__SF_FAILED) {
+/* Starts a feed or finish: errors go to its record rec, which the parse
+ * context's points to until the call ends. */
+static void call_begin(ng__sfront *f, ng_error *rec) {
+  ng_error_clear(rec);
+  f->err = rec;
+  f->c->perr.err = rec;
+}
+
+/* Ends a call with rc: a failure drops the document and becomes sticky,
+ * its record kept in f->fail (NULL if that cannot be allocated: the code
+ * alone); the caller's record *err (may be NULL) is set. */
+static int call_end(ng__sfront *f, int rc, ng_error *err) {
+  if (rc != NG_OK) {
     if (f->state == NG__SF_IN_DOC)
       doc_drop(f);
     f->state = NG__SF_FAILED;
     f->rc = rc;
-  }
-  if (f->state == NG__SF_FAILED) {
+    f->fail = ng__malloc(f->in.alc, sizeof *f->fail);
+    if (f->fail != NULL)
+      *f->fail = *f->err;
     if (err != NULL)
-      *err = f->err;
+      *err = *f->err;
+  } else {
+    ng_error_clear(err);
+  }
+  f->err = NULL;
+  f->c->perr.err = NULL;
+  return rc;
+}
+
+/* A call after the failure: its error again. */
+static int sticky(const ng__sfront *f, ng_error *err) {
+  if (f->fail != NULL) {
+    if (err != NULL)
+      *err = *f->fail;
     return f->rc;
   }
   ng_error_clear(err);
-  return NG_OK;
+  return ng__error_at(err, f->rc, NULL, 0, 0, 0, NULL);
 }
 
 int ng__sfront_feed(ng__sfront *f, const char *data, size_t len,
                     ng_error *err) {
+  ng_error rec;
   ng__spos at;
   int rc;
 
@@ -399,17 +443,19 @@ int ng__sfront_feed(ng__sfront *f, const char *data, size_t len,
   if (f->state == NG__SF_ENDED || (f->in.final && f->state != NG__SF_FAILED))
     return ng__stream_refuse(NG_ESTATE, err);
   if (f->state == NG__SF_FAILED)
-    return result(f, f->rc, err);
+    return sticky(f, err);
+  call_begin(f, &rec);
   rc = ng__stream_chunk(&f->in, data, len, 0, &at);
   if (rc == NG_OK)
-    return result(f, pump(f), err);
+    return call_end(f, pump(f), err);
   if (f->ops->limit != NULL) /* max_input's position, the format's way */
     f->ops->limit(f, data, len, &at);
   rc = ng__sfront_fail_at(f, rc, &at, 0, "input longer than max_input");
-  return result(f, rc, err);
+  return call_end(f, rc, err);
 }
 
 int ng__sfront_finish(ng__sfront *f, void **doc, ng_error *err) {
+  ng_error rec;
   ng__spos at;
   int rc;
 
@@ -418,13 +464,14 @@ int ng__sfront_finish(ng__sfront *f, void **doc, ng_error *err) {
   if (f == NULL)
     return ng__stream_refuse(NG_EINVAL, err);
   if (f->state == NG__SF_FAILED)
-    return result(f, f->rc, err);
+    return sticky(f, err);
   if (f->in.final)
     return ng__stream_refuse(NG_ESTATE, err);
+  call_begin(f, &rec);
   rc = ng__stream_chunk(&f->in, NULL, 0, 1, &at);
   if (rc == NG_OK)
     rc = pump(f);
-  rc = result(f, rc, err);
+  rc = call_end(f, rc, err);
   if (rc == NG_OK && f->doc != NULL) {
     if (doc != NULL)
       *doc = f->doc;
@@ -442,6 +489,8 @@ void ng__sfront_reset(ng__sfront *f) {
     doc_drop(f);
   f->ops->doc_free(f->doc);
   f->doc = NULL;
+  ng__free(f->in.alc, f->fail, sizeof *f->fail);
+  f->fail = NULL;
   f->ops->reset(f);
   ng__stream_reset(&f->in);
   f->state = NG__SF_BETWEEN;

@@ -133,6 +133,10 @@ int ng__stream_refuse(int code, ng_error *err);
  * States: BETWEEN (no document begun), IN_DOC, ENDED (finish returned, or
  * the single document is complete), FAILED (the error is sticky).
  *
+ * A parked stream holds no error record: each feed or finish records into
+ * one on its own stack (f->err, where the parse context's points during
+ * the call), and only a failure keeps a copy (f->fail).
+ *
  * The recursive engine keeps its state on its machine stack, so a document
  * runs as a task on a scheduler (the caller's, or one per thread shared by
  * the thread's streams and freed with the last of them). Where the lexer
@@ -149,7 +153,8 @@ struct ng_sched;
 struct ng_task;
 typedef struct ng__sfront ng__sfront;
 
-/* What a format's stream does itself. Errors are recorded in f->err (by
+/* What a format's stream does itself, called only during a feed or finish
+ * (reset and drop also after). Errors are recorded in *f->err (by
  * ng__sfront_fail_at or the parse context) unless said otherwise. */
 typedef struct ng__sfront_ops {
   /* The window data[0..len) (partial: more input may follow) into the
@@ -192,18 +197,31 @@ struct ng__sfront {
   const ng__sfront_ops *ops; /* the format's part */
   struct ng__parse *c;       /* the format's parse context: depth */
   ng__stream in;             /* windows, carry, positions */
-  ng_error err;              /* the error record (sticky) */
+  ng_error *err;             /* during a feed or finish: its error record
+                                (the parse context's too); else NULL */
+  ng_error *fail;            /* FAILED: the error, kept (NULL: it could not
+                                be allocated, the code alone is) */
   void *doc;                 /* DOM mode: being built, or complete */
-  int state;                 /* NG__SF_* */
-  int rc;                    /* FAILED: the error */
-  int have_win;              /* the lexer holds a window not finished */
-  int own_sched;             /* sched is the thread's shared one */
   struct ng_sched *sched;    /* recursive engine: hosts the task */
   struct ng_task *task;      /* recursive engine: the document's, or NULL */
-  int task_rc;               /* its result, once task_done */
-  int task_done;             /* the task returned */
-  int cancel;                /* the parked task must unwind */
+  int rc;                    /* FAILED: the error */
+  int task_rc;               /* the task's result, once task_done */
+  unsigned char state;       /* NG__SF_* */
+  unsigned char have_win;    /* the lexer holds a window not finished */
+  unsigned char own_sched;   /* sched is the thread's shared one */
+  unsigned char task_done;   /* the task returned */
+  unsigned char cancel;      /* the parked task must unwind */
 };
+
+/* The bytes to allocate for a format's stream of `size` bytes: with a
+ * user allocator, room after it for the guard its parse calls go through
+ * (usercall.h); libc's needs none, and a parked stream stays small. */
+size_t ng__sfront_size(size_t size, const ng_alloc *user);
+
+/* The allocator a parse of the stream at `block` (`size` bytes, allocated
+ * ng__sfront_size) uses: NULL for libc's, else the guard in its tail. */
+const ng_alloc *ng__sfront_guard(void *block, size_t size,
+                                 const ng_alloc *user, size_t budget);
 
 /* A stream in state BETWEEN over ng__stream_init's input. Allocates
  * nothing. */

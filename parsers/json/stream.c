@@ -22,7 +22,8 @@
 #include "nestguard/stack.h"
 
 /* Inline bytes for the engines' container stack: a shallow document
- * allocates no stack, and an open stream stays small. */
+ * allocates no stack, and an open stream stays small. The block holds the
+ * user allocator's guard after the struct (ng__sfront_size). */
 #define NG__JSON_STREAM_INLINE 16
 
 struct ng_json_stream {
@@ -34,9 +35,10 @@ struct ng_json_stream {
   int (*on_document)(void *ud, ng_json_doc *doc, size_t index);
   void *ud;                /* for on_document */
   ng__json_parser p;       /* the parse of the current document */
-  ng__json_builder b;      /* DOM mode: the sink */
-  ng__json_evsink es;      /* events mode: the sink */
-  ng__alc_guard guard;     /* the user's allocator, guarded */
+  union {
+    ng__json_builder b;    /* DOM mode: the sink */
+    ng__json_evsink es;    /* events mode: the sink */
+  };
   ng__json_lalr_state *lalr; /* LALR engine: lemon between runs */
   size_t index;            /* documents completed */
   unsigned char inl[NG__JSON_STREAM_INLINE]; /* engines' stack, shallow */
@@ -81,7 +83,7 @@ static int doc_begin(ng_json_stream *s) {
   ng__json_lexer lx = p->lx;
   ng_json_doc *doc;
 
-  ng__json_parser_init(p, NULL, 0, &s->opt, &s->f.err);
+  ng__json_parser_init(p, NULL, 0, &s->opt, s->f.err);
   p->lx = lx;
   p->seq = (s->flags & NG_JSON_STREAM_SEQ) != 0;
   p->inl = s->inl;
@@ -91,8 +93,8 @@ static int doc_begin(ng_json_stream *s) {
     p->wait = ng__sfront_wait;
     p->wait_ud = &s->f;
   }
-  p->c.alc = ng__alc_guard_init(&s->guard, s->opt.alc,
-                                s->opt.limits.user_stack);
+  p->c.alc = ng__sfront_guard(s, sizeof *s, s->opt.alc,
+                              s->opt.limits.user_stack);
   perr_window(s);
   if (s->events) {
     ng__json_evsink_init(&s->es, &s->ev, &p->lx, p->c.alc,
@@ -194,12 +196,12 @@ static int fail_here(ng__sfront *f, int code, const char *msg) {
   return ng__json_fail_here(&of(f)->p, code, msg);
 }
 
-/* The lexer over no text yet, the error record cleared. */
+/* The lexer over no text yet, no error recorded. */
 static void reset(ng__sfront *f) {
   ng_json_stream *s = of(f);
 
   ng__json_engine_release(&s->p);
-  ng__perr_init(&s->p.c.perr, &f->err, NULL, 0);
+  ng__perr_init(&s->p.c.perr, NULL, NULL, 0);
   ng__json_lexer_init(&s->p.lx, NULL, 0, s->opt.flags,
                       s->opt.limits.max_string);
   s->index = 0;
@@ -246,7 +248,7 @@ int ng_json_stream_new(const ng_json_stream_config *cfg, ng_json_stream **out) {
   if ((cfg->flags & ~NG_JSON_STREAM_SEQ) != 0 ||
       ng__json_parser_init(&check, NULL, 0, &opt, NULL) != NG_OK)
     return NG_EINVAL;
-  s = ng__malloc(opt.alc, sizeof *s);
+  s = ng__malloc(opt.alc, ng__sfront_size(sizeof *s, opt.alc));
   if (s == NULL)
     return NG_ENOMEM;
   memset(s, 0, sizeof *s);
@@ -261,10 +263,10 @@ int ng_json_stream_new(const ng_json_stream_config *cfg, ng_json_stream **out) {
                   carry_bound(&opt.limits));
   if ((rc = parts_new(s, cfg->sched)) != NG_OK) {
     ng__free(opt.alc, s->lalr, sizeof *s->lalr);
-    ng__free(opt.alc, s, sizeof *s);
+    ng__free(opt.alc, s, ng__sfront_size(sizeof *s, opt.alc));
     return rc;
   }
-  ng__perr_init(&s->p.c.perr, &s->f.err, NULL, 0);
+  ng__perr_init(&s->p.c.perr, NULL, NULL, 0);
   ng__json_lexer_init(&s->p.lx, NULL, 0, opt.flags, opt.limits.max_string);
   *out = s;
   return NG_OK;
@@ -295,5 +297,5 @@ void ng_json_stream_free(ng_json_stream *s) {
   ng__sfront_free(&s->f);
   if (s->lalr != NULL)
     ng__free(s->opt.alc, s->lalr, sizeof *s->lalr);
-  ng__free(s->opt.alc, s, sizeof *s);
+  ng__free(s->opt.alc, s, ng__sfront_size(sizeof *s, s->opt.alc));
 }

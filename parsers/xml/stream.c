@@ -43,10 +43,10 @@ struct ng_xml_stream {
   ng__xml_ns ns;           /* namespace stage (p.ns points here when on) */
   ng__gstack conts;        /* trampoline engine: its continuations */
   ng__xml_lalr_state lalr; /* LALR engine: lemon's parser */
-  ng__xml_builder b;       /* DOM mode: the sink */
-  ng__xml_evsink es;       /* events mode: the sink */
-  ng__alc_guard guard;     /* the user's allocator, guarded */
-  ng_error local;          /* the engine's errors, against the window */
+  union {
+    ng__xml_builder b;     /* DOM mode: the sink */
+    ng__xml_evsink es;     /* events mode: the sink */
+  };
   size_t bom;              /* bytes of the byte order mark skipped */
   size_t skip;             /* bytes of the window before the lexer's text
                               (the BOM, in the first window) */
@@ -114,12 +114,13 @@ static void win_advance(const ng_xml_stream *s, ng__spos *at, size_t n) {
 static int fail_engine(ng__sfront *f, int rc) {
   ng_xml_stream *s = of(f);
   const ng__xml_lexer *lx = &s->p.lx;
-  size_t off = s->local.offset, n = (size_t)(lx->end - lx->doc);
+  ng_error local = *f->err; /* the engine's, against the window */
+  size_t off = local.offset, n = (size_t)(lx->end - lx->doc);
   ng__spos at = f->in.pos;
 
   win_advance(s, &at, off < n ? off : n);
-  return fail_at(s, rc, &at, s->local.depth,
-                 s->local.msg[0] != '\0' ? s->local.msg : NULL);
+  return fail_at(s, rc, &at, local.depth,
+                 local.msg[0] != '\0' ? local.msg : NULL);
 }
 
 /* ------------------------------------------------------------- documents */
@@ -221,10 +222,9 @@ static int decide(ng_xml_stream *s, const char *data, size_t len, int partial) {
 
   if (partial && !decl_ready(data, len))
     return decide_later(s);
-  rc = ng__xml_decide((const unsigned char *)data, len, NULL, &sniff,
-                      &s->f.err);
+  rc = ng__xml_decide((const unsigned char *)data, len, NULL, &sniff, s->f.err);
   if (rc != NG_OK && rc != NG_ENOMEM && partial && len < DECIDE_WAIT) {
-    memset(&s->f.err, 0, sizeof s->f.err);
+    memset(s->f.err, 0, sizeof *s->f.err);
     return decide_later(s);
   }
   if (rc != NG_OK)
@@ -306,8 +306,8 @@ static void parse_init(ng_xml_stream *s) {
   const ng_alloc *alc;
 
   memset(p, 0, sizeof *p);
-  alc = ng__alc_guard_init(&s->guard, s->opt.alc, s->opt.limits.user_stack);
-  ng__parse_init(&p->c, &ng__xml_grammar, NULL, 0, &s->opt.limits, &s->local);
+  alc = ng__sfront_guard(s, sizeof *s, s->opt.alc, s->opt.limits.user_stack);
+  ng__parse_init(&p->c, &ng__xml_grammar, NULL, 0, &s->opt.limits, NULL);
   p->c.alc = alc;
   p->opt = &s->opt;
   ng__gstack_init(&p->names, alc, p->names_inl, sizeof p->names_inl);
@@ -385,7 +385,7 @@ int ng_xml_stream_new(const ng_xml_stream_config *cfg, ng_xml_stream **out) {
     return NG_EINVAL;
   if (opt.engine == NG_XML_RECURSIVE)
     return NG_ENOTSUP;
-  s = ng__malloc(opt.alc, sizeof *s);
+  s = ng__malloc(opt.alc, ng__sfront_size(sizeof *s, opt.alc));
   if (s == NULL)
     return NG_ENOMEM;
   memset(s, 0, sizeof *s);
@@ -413,7 +413,7 @@ void ng_xml_stream_free(ng_xml_stream *s) {
     return;
   ng__sfront_free(&s->f);
   parse_free(s);
-  ng__free(s->opt.alc, s, sizeof *s);
+  ng__free(s->opt.alc, s, ng__sfront_size(sizeof *s, s->opt.alc));
 }
 
 int ng_xml_stream_feed(ng_xml_stream *s, const char *data, size_t len,
