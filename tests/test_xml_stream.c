@@ -7,9 +7,11 @@
  * with events, and must give the same DOM (ng_xml_equal) or event trace,
  * or the same error code, offset, line, column and depth. Each chunk is a
  * copy freed (and scribbled over) as soon as its feed returns, so nothing
- * may point into it later. Then markup cut at every byte, the state
- * machine, limits across chunks, freeing mid-document and allocation
- * failures across feeds.
+ * may point into it later. Every engine streams, the recursive one as a
+ * task parked where its lexer is cut (on the thread's scheduler, or on
+ * one given). Then markup cut at every byte, the state machine, limits
+ * across chunks, freeing mid-document (a parked task with it) and
+ * allocation failures across feeds.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -125,9 +127,8 @@ static int x_excused(const char *d, size_t n, const ng_test_outcome *b) {
 
 NG_TEST_FMT_DEFINE(xml_fmt, xml, x_excused);
 
-/* The engines that stream (the recursive one does not yet). */
 static const int stream_engines[] = {NG_XML_ITERATIVE, NG_XML_TRAMPOLINE,
-                                     NG_XML_LALR};
+                                     NG_XML_LALR, NG_XML_RECURSIVE};
 #define NENGINES (sizeof stream_engines / sizeof stream_engines[0])
 
 /* DOM and events, in the first `engines` stream_engines. */
@@ -224,9 +225,6 @@ static void test_state_and_encodings(void **state) {
   opt.flags = 0x80000000u;
   assert_int_equal(ng_xml_stream_new(&cfg, &s), NG_EINVAL);
   opt.flags = 0;
-  opt.engine = NG_XML_RECURSIVE; /* not streaming yet */
-  assert_int_equal(ng_xml_stream_new(&cfg, &s), NG_ENOTSUP);
-  assert_null(s);
   assert_int_equal(ng_xml_stream_new(NULL, &s), NG_OK);
   assert_int_equal(ng_xml_stream_feed(s, NULL, 1, &err), NG_EINVAL);
   assert_int_equal(ng_xml_stream_feed(s, doc, 3, &err), NG_OK);
@@ -347,6 +345,48 @@ static void test_allocation_failures(void **state) {
                               sizeof input - 1);
 }
 
+/* The recursive engine on a scheduler the caller gives: a deep document
+ * in small chunks (the task's stack grows while parked in between) gives
+ * the one-shot DOM, and a stream freed with its task parked deep leaves
+ * the scheduler empty. */
+static void test_recursive_given_sched(void **state) {
+  enum { DEPTH = 3000 };
+  char *d = malloc(7 * DEPTH + 1);
+  size_t n = 0, i, at;
+  ng_xml_options opt;
+  ng_xml_stream_config cfg = {&opt, NULL, NULL, NULL};
+  ng_xml_doc *one = NULL, *doc = NULL;
+  ng_xml_stream *s;
+  ng_sched *sched;
+
+  (void)state;
+  assert_non_null(d);
+  for (i = 0; i < DEPTH; i++, n += 3)
+    memcpy(d + n, "<a>", 3);
+  for (i = 0; i < DEPTH; i++, n += 4)
+    memcpy(d + n, "</a>", 4);
+  ng_xml_options_default(&opt);
+  opt.engine = NG_XML_RECURSIVE;
+  opt.limits.max_depth = 2 * DEPTH;
+  assert_int_equal(ng_xml_parse(d, n, &opt, &one, NULL), NG_OK);
+  assert_int_equal(ng_sched_new(&sched, NULL), NG_OK);
+  cfg.sched = sched;
+  assert_int_equal(ng_xml_stream_new(&cfg, &s), NG_OK);
+  for (at = 0; at < n; at += 5)
+    assert_int_equal(
+        ng_test_feed_copy(&xml_fmt, s, d + at, at + 5 > n ? n - at : 5, NULL),
+        NG_OK);
+  assert_int_equal(ng_xml_stream_finish(s, &doc, NULL), NG_OK);
+  assert_true(ng_xml_equal(ng_xml_doc_root(one), ng_xml_doc_root(doc)));
+  ng_xml_stream_reset(s);
+  assert_int_equal(ng_test_feed_copy(&xml_fmt, s, d, 3 * DEPTH, NULL), NG_OK);
+  ng_xml_stream_free(s); /* its task parked 3,000 levels down */
+  ng_sched_free(sched);
+  ng_xml_doc_free(doc);
+  ng_xml_doc_free(one);
+  free(d);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_tokens_every_split),
@@ -355,6 +395,7 @@ int main(void) {
       cmocka_unit_test(test_limits_across_chunks),
       cmocka_unit_test(test_free_mid_document),
       cmocka_unit_test(test_allocation_failures),
+      cmocka_unit_test(test_recursive_given_sched),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -380,13 +380,16 @@ int ng_xml_parse_events(const char *data, size_t len,
  *
  * Not yet: only UTF-8 input (with or without a BOM or declaration) is
  * streamed; a document whose BOM, byte pattern or declaration calls for
- * another encoding fails with NG_ENOTSUP at offset 0. The recursive engine
- * does not stream yet (ng_xml_stream_new returns NG_ENOTSUP); the
- * iterative, trampoline and LALR engines return from a feed at a token
- * boundary with their state on the heap: the open elements' names (their
- * bytes plus one each, past the first 256 bytes), the trampoline's
- * continuations (a byte per open element), lemon's stack (an entry per
- * open element).
+ * another encoding fails with NG_ENOTSUP at offset 0.
+ *
+ * Engines: the iterative, trampoline and LALR engines return from a feed
+ * at a token boundary with their state on the heap: the open elements'
+ * names (their bytes plus one each, past the first 256 bytes), the
+ * trampoline's continuations (a byte per open element), lemon's stack (an
+ * entry per open element). The recursive engine runs the document as a
+ * task, parked where its lexer is cut, as JSON's does (nestguard/json.h:
+ * the scheduler, the task's memory and the constraints on the stream and
+ * its callbacks are the same).
  *
  * Differences from a one-shot parse, all about limits: max_input applies
  * to the bytes fed so far (NG_EINPUTLIMIT at offset max_input, depth 0,
@@ -406,15 +409,16 @@ typedef struct ng_xml_stream_config {
   void *ud;                    /* reserved for the stream's own callbacks;
                                   the events take theirs in events->ud */
   ng_sched *sched;             /* recursive engine: the scheduler that
-                                  would host the stream's task (unused
-                                  until that engine streams) */
+                                  hosts the stream's task; NULL: one per
+                                  thread, created on demand */
 } ng_xml_stream_config;
 
 /*
  * Creates a stream in *out. cfg NULL: a DOM with default options. Returns
- * NG_OK, NG_EINVAL (bad options, NULL out), NG_ENOTSUP (an engine that
- * does not stream yet) or NG_ENOMEM. Allocates through the options'
- * allocator.
+ * NG_OK, NG_EINVAL (bad options, NULL out), NG_ENOMEM, or for the
+ * recursive engine without a scheduler given, ng_sched_new's errors
+ * (NG_EBUSY: the thread has a scheduler of its own; pass it). Allocates
+ * through the options' allocator.
  */
 int ng_xml_stream_new(const ng_xml_stream_config *cfg, ng_xml_stream **out);
 

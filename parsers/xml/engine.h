@@ -104,6 +104,11 @@ typedef struct ng__xml_parser {
                                 one-shot parse, its own) */
   struct ng__xml_lalr_state *lalr; /* push parsing: lemon's parser
                                       between runs (NULL: its own) */
+  int (*wait)(void *ud);     /* push parsing, recursive engine (a task):
+                                parks until the lexer has its next window
+                                (NG_OK), or the stream is dropped (an
+                                error code) */
+  void *wait_ud;             /* for wait */
 } ng__xml_parser;
 
 /* Engine entry points. Preconditions: lexer at the start of the text, no
@@ -133,7 +138,8 @@ static inline int ng__xml_unexpected(ng__xml_parser *p, int want) {
 
 /* Push parsing: the current token is cut by the end of a window that more
  * input may follow (lexer.h): the engine suspends (NG__SUSPENDED, from
- * common/stream.h) with its state kept and reads the token again later. */
+ * common/stream.h) with its state kept, or the recursive one waits
+ * (p->wait), and reads the token again later. */
 static inline int ng__xml_cut(const ng__xml_parser *p) {
   return p->tok.kind == NG__XT_ERROR && p->tok.code == NG_EEOF &&
          p->lx.partial;

@@ -37,11 +37,11 @@ typedef struct rec {
 
 /* A scanner's results besides an error code (positive) and NG_OK (the
  * document's EOF accepted). */
-enum { REC_ENTER = -1, REC_LEAVE = -2 };
+enum { REC_ENTER = -1, REC_LEAVE = -2, REC_MORE = -3 };
 
 /* Reads tokens until one opens an element with content (REC_ENTER), one
- * closes an element (REC_LEAVE), the end of input is accepted (NG_OK) or
- * an error is recorded. */
+ * closes an element (REC_LEAVE), the end of input is accepted (NG_OK), a
+ * stream's window ends inside one (REC_MORE) or an error is recorded. */
 static int scan(void *arg) {
   rec *r = (rec *)arg;
   ng__xml_parser *p = r->p;
@@ -50,7 +50,7 @@ static int scan(void *arg) {
   for (;;) {
     kind = ng__xml_advance(p);
     if (NG_UNLIKELY(!ng__parse_accepts(&p->c, r->want, kind)))
-      return ng__xml_unexpected(p, r->want);
+      return ng__xml_cut(p) ? REC_MORE : ng__xml_unexpected(p, r->want);
     if (kind == NG__XT_EOF)
       return ng__xml_emit_finish(p);
     if (NG_UNLIKELY((rc = ng__xml_step(p, &r->want)) != NG_OK))
@@ -60,11 +60,6 @@ static int scan(void *arg) {
     if (kind == NG__XT_END)
       return REC_LEAVE;
   }
-}
-
-/* The scanner, here when the stack has room, else on the thread stack. */
-static NG_NOINLINE int rec_scan(rec *r) {
-  return ng__descent_roomy() ? scan(r) : ng_stack_call_system(scan, r);
 }
 
 /* Records r->code at the current token. */
@@ -77,6 +72,22 @@ static int fail(void *arg) {
 static NG_NOINLINE int rec_fail(rec *r, int code) {
   r->code = code;
   return ng_stack_call_system(fail, r);
+}
+
+/* The scanner, here when the stack has room, else on the thread stack. A
+ * stream's token cut by its window's end waits here, on the task's stack,
+ * for the next window (p->wait parks the task) and is read again; a wait
+ * that fails (the stream is dropped) unwinds as an error. */
+static NG_NOINLINE int rec_scan(rec *r) {
+  int rc;
+
+  for (;;) {
+    rc = ng__descent_roomy() ? scan(r) : ng_stack_call_system(scan, r);
+    if (rc != REC_MORE)
+      return rc;
+    if ((rc = r->p->wait(r->p->wait_ud)) != NG_OK)
+      return rec_fail(r, rc);
+  }
 }
 
 static int rec_element(void *arg);

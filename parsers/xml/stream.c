@@ -8,7 +8,9 @@
  * cut by the end of a window that more input may follow (lexer.h,
  * engine.h's ng__xml_cut): the iterative engine keeps its grammar state
  * (p->want) and the open elements' names, the trampoline its continuations
- * too (p->conts), the LALR engine lemon's parser (p->lalr).
+ * too (p->conts), the LALR engine lemon's parser (p->lalr); the recursive
+ * engine runs as a task that parks where its lexer is cut (p->wait, the
+ * front end's task machinery, as JSON's).
  *
  * The encoding is decided first (encoding.h) over the stream's first bytes,
  * kept in the carry until an XML declaration there is complete; then a
@@ -144,6 +146,10 @@ static int doc_begin(ng_xml_stream *s) {
   p->want = NG__XX_PROLOG;
   if (s->opt.flags & NG_XML_NAMESPACES)
     p->ns = &s->ns;
+  if (s->f.sched != NULL) { /* the recursive engine, on a task */
+    p->wait = ng__sfront_wait;
+    p->wait_ud = &s->f;
+  }
   if (s->events) {
     ng__xml_evsink_init(&s->es, &s->ev, alc, s->opt.limits.user_stack);
     p->sink = ng__xml_evsink_sink(&s->es);
@@ -298,6 +304,11 @@ static int take(ng__sfront *f, const char *data, size_t len, int partial) {
 
 static int engine(ng__sfront *f) { return ng__xml_run(&of(f)->p); }
 
+static int fail_here(ng__sfront *f, int code, const char *msg) {
+  ng__xml_parser *p = &of(f)->p;
+  return ng__parse_fail(&p->c, code, p->tok.off, msg);
+}
+
 /* --------------------------------------------------------------- the API */
 
 /* The parse's pieces over no text yet: lexer, names, namespaces. */
@@ -366,12 +377,14 @@ static void doc_free(void *doc) { ng_xml_doc_free(doc); }
 /* No begin: the window that decides the encoding begins the document. */
 static const ng__sfront_ops xml_ops = {
     .take = take, .engine = engine, .failed = fail_engine,
-    .stop = stop_window, .end = doc_end, .drop = doc_drop, .reset = reset,
-    .doc_free = doc_free, .limit = limit_col};
+    .fail_here = fail_here, .stop = stop_window, .end = doc_end,
+    .drop = doc_drop, .reset = reset, .doc_free = doc_free,
+    .limit = limit_col};
 
 int ng_xml_stream_new(const ng_xml_stream_config *cfg, ng_xml_stream **out) {
   ng_xml_stream *s;
   ng_xml_options opt;
+  int rc;
 
   if (out == NULL)
     return NG_EINVAL;
@@ -383,8 +396,6 @@ int ng_xml_stream_new(const ng_xml_stream_config *cfg, ng_xml_stream **out) {
   if ((unsigned)opt.engine >= NG_XML_ENGINE_COUNT ||
       (opt.flags & ~(unsigned)NG__XML_PARSE_FLAGS) != 0)
     return NG_EINVAL;
-  if (opt.engine == NG_XML_RECURSIVE)
-    return NG_ENOTSUP;
   s = ng__malloc(opt.alc, ng__sfront_size(sizeof *s, opt.alc));
   if (s == NULL)
     return NG_ENOMEM;
@@ -395,6 +406,11 @@ int ng_xml_stream_new(const ng_xml_stream_config *cfg, ng_xml_stream **out) {
     s->ev = *cfg->events;
   ng__sfront_init(&s->f, &xml_ops, &s->p.c, opt.alc, opt.limits.max_input,
                   carry_bound(&opt.limits));
+  if (opt.engine == NG_XML_RECURSIVE &&
+      (rc = ng__sfront_sched(&s->f, cfg != NULL ? cfg->sched : NULL)) != 0) {
+    ng__free(opt.alc, s, ng__sfront_size(sizeof *s, opt.alc));
+    return rc;
+  }
   s->f.in.pos.crlf = 1;
   parse_init(s);
   *out = s;
