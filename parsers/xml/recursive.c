@@ -74,20 +74,19 @@ static NG_NOINLINE int rec_fail(rec *r, int code) {
   return ng_stack_call_system(fail, r);
 }
 
-/* The scanner, here when the stack has room, else on the thread stack. A
- * stream's token cut by its window's end waits here, on the task's stack,
- * for the next window (p->wait parks the task) and is read again; a wait
- * that fails (the stream is dropped) unwinds as an error. */
+/* The scanner, here when the stack has room, else on the thread stack. */
 static NG_NOINLINE int rec_scan(rec *r) {
-  int rc;
+  return ng__descent_roomy() ? scan(r) : ng_stack_call_system(scan, r);
+}
 
-  for (;;) {
-    rc = ng__descent_roomy() ? scan(r) : ng_stack_call_system(scan, r);
-    if (rc != REC_MORE)
-      return rc;
-    if ((rc = r->p->wait(r->p->wait_ud)) != NG_OK)
-      return rec_fail(r, rc);
-  }
+/* A stream's token cut by its window's end (REC_MORE): parks the task, on
+ * its own stack, until the next window (p->wait); the scanner then reads
+ * the token again. A wait that fails (the stream is dropped) unwinds as an
+ * error. */
+static NG_NOINLINE int rec_wait(rec *r) {
+  int rc = r->p->wait(r->p->wait_ud);
+
+  return rc == NG_OK ? NG_OK : rec_fail(r, rc);
 }
 
 static int rec_element(void *arg);
@@ -103,27 +102,22 @@ NG_INLINE int rec_enter(rec *r) {
   return NG_OK;
 }
 
-/* A level: after an element's start tag, until its end tag. */
+/* A level: after an element's start tag, until its end tag; at the top,
+ * the document (prolog, the root element, epilog) on the new stack, where
+ * REC_LEAVE cannot come (no END outside the root). */
 static int rec_element(void *arg) {
   rec *r = (rec *)arg;
   int rc;
 
-  while ((rc = rec_scan(r)) == REC_ENTER)
-    if ((rc = rec_enter(r)) != NG_OK)
+  for (;;) {
+    while ((rc = rec_scan(r)) == REC_ENTER)
+      if ((rc = rec_enter(r)) != NG_OK)
+        return rc;
+    if (rc != REC_MORE)
+      return rc == REC_LEAVE ? NG_OK : rc;
+    if ((rc = rec_wait(r)) != NG_OK)
       return rc;
-  return rc == REC_LEAVE ? NG_OK : rc;
-}
-
-/* The document: prolog, the root element, epilog, on the new stack. A
- * REC_LEAVE cannot come at this level (no END outside the root). */
-static int rec_document(void *arg) {
-  rec *r = (rec *)arg;
-  int rc;
-
-  while ((rc = rec_scan(r)) == REC_ENTER)
-    if ((rc = rec_enter(r)) != NG_OK)
-      return rc;
-  return rc;
+  }
 }
 
 int ng__xml_run_recursive(ng__xml_parser *p) {
@@ -132,5 +126,5 @@ int ng__xml_run_recursive(ng__xml_parser *p) {
   r.p = p;
   r.want = NG__XX_PROLOG;
   r.code = NG_OK;
-  return ng__descent_run(&p->c, rec_document, &r);
+  return ng__descent_run(&p->c, rec_element, &r);
 }
