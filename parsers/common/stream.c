@@ -69,10 +69,12 @@ void ng__stream_free(ng__stream *s) {
   s->carry_len = 0;
 }
 
-int ng__stream_chunk(ng__stream *s, const char *data, size_t len, int final,
-                     ng__spos *at) {
+int ng__stream_chunk(ng__stream *s, ng__stream_call *call, const char *data,
+                     size_t len, int final, ng__spos *at) {
   size_t room = s->max_input - s->fed;
 
+  memset(call, 0, sizeof *call);
+  s->call = call;
   if (len > room) {
     /* The position of byte max_input: after the carry, in this chunk. */
     *at = s->pos;
@@ -81,9 +83,8 @@ int ng__stream_chunk(ng__stream *s, const char *data, size_t len, int final,
     return NG_EINPUTLIMIT;
   }
   s->fed += len;
-  s->chunk = data;
-  s->chunk_len = len;
-  s->chunk_pos = 0;
+  call->chunk = data;
+  call->chunk_len = len;
   s->final = final;
   return NG_OK;
 }
@@ -112,7 +113,8 @@ static int carry_reserve(ng__stream *s, size_t n) {
 
 /* The carry with the next piece of the chunk appended. */
 static int carry_window(ng__stream *s) {
-  size_t rest = s->chunk_len - s->chunk_pos;
+  ng__stream_call *c = s->call;
+  size_t rest = c->chunk_len - c->chunk_pos;
   size_t k = s->carry_len > NG__STREAM_PIECE ? s->carry_len : NG__STREAM_PIECE;
 
   if (k > rest)
@@ -120,52 +122,54 @@ static int carry_window(ng__stream *s) {
   if (carry_reserve(s, k) != NG_OK)
     return NG_ENOMEM;
   if (k != 0)
-    memcpy(s->carry + s->carry_len, s->chunk + s->chunk_pos, k);
-  s->carry_old = s->carry_len;
+    memcpy(s->carry + s->carry_len, c->chunk + c->chunk_pos, k);
+  c->carry_old = s->carry_len;
   s->carry_len += k;
-  s->chunk_pos += k;
-  s->win = s->carry;
-  s->win_len = s->carry_len;
+  c->chunk_pos += k;
+  c->win = s->carry;
+  c->win_len = s->carry_len;
   return NG_OK;
 }
 
 int ng__stream_window(ng__stream *s, const char **data, size_t *len,
                       int *partial) {
   static const char empty[1] = {0};
+  ng__stream_call *c = s->call;
   int rc;
 
   if (s->ended)
     return NG__SUSPENDED;
   if (s->carry_len != 0) {
-    if (s->chunk_pos == s->chunk_len && !s->final)
+    if (c->chunk_pos == c->chunk_len && !s->final)
       return NG__SUSPENDED;
     if ((rc = carry_window(s)) != NG_OK)
       return rc;
   } else {
-    if (s->chunk_pos == s->chunk_len && !s->final)
+    if (c->chunk_pos == c->chunk_len && !s->final)
       return NG__SUSPENDED;
-    s->win = s->chunk_len != 0 ? s->chunk + s->chunk_pos : empty;
-    s->win_len = s->chunk_len - s->chunk_pos;
-    s->carry_old = 0;
-    s->chunk_pos = s->chunk_len;
+    c->win = c->chunk_len != 0 ? c->chunk + c->chunk_pos : empty;
+    c->win_len = c->chunk_len - c->chunk_pos;
+    c->carry_old = 0;
+    c->chunk_pos = c->chunk_len;
   }
-  *partial = !(s->final && s->chunk_pos == s->chunk_len);
+  *partial = !(s->final && c->chunk_pos == c->chunk_len);
   s->ended = !*partial;
-  *data = s->win;
-  *len = s->win_len;
+  *data = c->win;
+  *len = c->win_len;
   return NG_OK;
 }
 
 int ng__stream_stop(ng__stream *s, size_t used) {
-  const char *win = s->win;
-  size_t tail = s->win_len - used;
+  ng__stream_call *c = s->call;
+  const char *win = c->win;
+  size_t tail = c->win_len - used;
   int in_carry = win == s->carry && win != NULL;
 
   ng__spos_advance(&s->pos, win, used);
-  s->win = NULL;
-  if (in_carry && used >= s->carry_old && s->chunk_pos < s->chunk_len) {
+  c->win = NULL;
+  if (in_carry && used >= c->carry_old && c->chunk_pos < c->chunk_len) {
     /* The tail lies in the chunk, which goes on: continue there. */
-    s->chunk_pos -= tail;
+    c->chunk_pos -= tail;
     s->carry_len = 0;
     return NG_OK;
   }
@@ -418,6 +422,7 @@ static int call_end(ng__sfront *f, int rc, ng_error *err) {
   }
   f->err = NULL;
   f->c->perr.err = NULL;
+  f->in.call = NULL;
   return rc;
 }
 
@@ -434,6 +439,7 @@ static int sticky(const ng__sfront *f, ng_error *err) {
 
 int ng__sfront_feed(ng__sfront *f, const char *data, size_t len,
                     ng_error *err) {
+  ng__stream_call call;
   ng_error rec;
   ng__spos at;
   int rc;
@@ -445,7 +451,7 @@ int ng__sfront_feed(ng__sfront *f, const char *data, size_t len,
   if (f->state == NG__SF_FAILED)
     return sticky(f, err);
   call_begin(f, &rec);
-  rc = ng__stream_chunk(&f->in, data, len, 0, &at);
+  rc = ng__stream_chunk(&f->in, &call, data, len, 0, &at);
   if (rc == NG_OK)
     return call_end(f, pump(f), err);
   if (f->ops->limit != NULL) /* max_input's position, the format's way */
@@ -455,6 +461,7 @@ int ng__sfront_feed(ng__sfront *f, const char *data, size_t len,
 }
 
 int ng__sfront_finish(ng__sfront *f, void **doc, ng_error *err) {
+  ng__stream_call call;
   ng_error rec;
   ng__spos at;
   int rc;
@@ -468,7 +475,7 @@ int ng__sfront_finish(ng__sfront *f, void **doc, ng_error *err) {
   if (f->in.final)
     return ng__stream_refuse(NG_ESTATE, err);
   call_begin(f, &rec);
-  rc = ng__stream_chunk(&f->in, NULL, 0, 1, &at);
+  rc = ng__stream_chunk(&f->in, &call, NULL, 0, 1, &at);
   if (rc == NG_OK)
     rc = pump(f);
   rc = call_end(f, rc, err);

@@ -53,6 +53,18 @@ void ng__spos_init(ng__spos *p);
 /* Moves p over the n bytes at s. */
 void ng__spos_advance(ng__spos *p, const char *s, size_t n);
 
+/* What a stream holds only while a chunk is fed: on the feeding call's
+ * stack, so that a parked stream does not keep it. */
+typedef struct ng__stream_call {
+  const char *chunk;   /* the chunk being fed (the caller's) */
+  size_t chunk_len;    /* its length */
+  size_t chunk_pos;    /* its bytes before this one are consumed or in the
+                          carry */
+  const char *win;     /* the window handed out, or NULL */
+  size_t win_len;      /* its length */
+  size_t carry_old;    /* carry window: bytes before the chunk's piece */
+} ng__stream_call;
+
 typedef struct ng__stream {
   const ng_alloc *alc; /* the carry's allocator; NULL: libc */
   char *carry;         /* an unfinished token's bytes, then a piece of the
@@ -60,13 +72,8 @@ typedef struct ng__stream {
   size_t carry_len;    /* bytes in carry */
   size_t carry_cap;    /* bytes allocated at carry */
   size_t carry_max;    /* most bytes one unfinished token may take */
-  size_t carry_old;    /* carry window: bytes before the chunk's piece */
-  const char *chunk;   /* the chunk being fed (the caller's) */
-  size_t chunk_len;    /* its length */
-  size_t chunk_pos;    /* its bytes before this one are consumed or in the
-                          carry */
-  const char *win;     /* the window handed out, or NULL */
-  size_t win_len;      /* its length */
+  ng__stream_call *call; /* the chunk being fed (ng__stream_chunk), or
+                            NULL between calls */
   int final;           /* the chunk is the last of the input */
   int ended;           /* the last window (partial 0) was handed out */
   ng__spos pos;        /* stream position of the window's (or the carry's,
@@ -89,12 +96,13 @@ void ng__stream_reset(ng__stream *s);
 void ng__stream_free(ng__stream *s);
 
 /*
- * Takes the next chunk data[0..len) (final: the last one; len may be 0).
- * NG_OK, or NG_EINPUTLIMIT with *at the position of byte max_input (the
- * chunk is then not taken).
+ * Takes the next chunk data[0..len) (final: the last one; len may be 0),
+ * kept in *call, which must outlive the windows of this chunk (the
+ * caller's frame). NG_OK, or NG_EINPUTLIMIT with *at the position of byte
+ * max_input (the chunk is then not taken).
  */
-int ng__stream_chunk(ng__stream *s, const char *data, size_t len, int final,
-                     ng__spos *at);
+int ng__stream_chunk(ng__stream *s, ng__stream_call *call, const char *data,
+                     size_t len, int final, ng__spos *at);
 
 /*
  * The next window: returns NG_OK and sets *data, *len and *partial (more

@@ -29,7 +29,6 @@
 struct ng_json_stream {
   ng__sfront f;            /* the stream's state machine (first member) */
   ng_json_options opt;     /* resolved copy */
-  ng_json_events ev;       /* events mode: the callbacks */
   int events;              /* events mode, not DOM */
   unsigned flags;          /* NG_JSON_STREAM_* */
   int (*on_document)(void *ud, ng_json_doc *doc, size_t index);
@@ -37,7 +36,10 @@ struct ng_json_stream {
   ng__json_parser p;       /* the parse of the current document */
   union {
     ng__json_builder b;    /* DOM mode: the sink */
-    ng__json_evsink es;    /* events mode: the sink */
+    struct {
+      ng__json_evsink es; /* events mode: the sink */
+      ng_json_events ev;  /* and the callbacks */
+    };
   };
   ng__json_lalr_state *lalr; /* LALR engine: lemon between runs */
   size_t index;            /* documents completed */

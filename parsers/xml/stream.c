@@ -38,7 +38,6 @@
 struct ng_xml_stream {
   ng__sfront f;            /* the stream's state machine (first member) */
   ng_xml_options opt;      /* resolved copy */
-  ng_xml_events ev;        /* events mode: the callbacks */
   int events;              /* events mode, not DOM */
   ng__stream in;           /* windows, carry, positions */
   ng__xml_parser p;        /* the parse */
@@ -47,7 +46,10 @@ struct ng_xml_stream {
   ng__xml_lalr_state lalr; /* LALR engine: lemon's parser */
   union {
     ng__xml_builder b;     /* DOM mode: the sink */
-    ng__xml_evsink es;     /* events mode: the sink */
+    struct {
+      ng__xml_evsink es; /* events mode: the sink */
+      ng_xml_events ev;  /* and the callbacks */
+    };
   };
   size_t bom;              /* bytes of the byte order mark skipped */
   size_t skip;             /* bytes of the window before the lexer's text
