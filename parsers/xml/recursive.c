@@ -113,9 +113,9 @@ static int rec_element(void *arg) {
     while ((rc = rec_scan(r)) == REC_ENTER)
       if ((rc = rec_enter(r)) != NG_OK)
         return rc;
-    if (rc != REC_MORE)
-      return rc == REC_LEAVE ? NG_OK : rc;
-    if ((rc = rec_wait(r)) != NG_OK)
+    if (rc == REC_LEAVE)
+      return NG_OK;
+    if (rc != REC_MORE || (rc = rec_wait(r)) != NG_OK)
       return rc;
   }
 }
