@@ -419,19 +419,19 @@ int ng_xml_stream_new(const ng_xml_stream_config *cfg, ng_xml_stream **out) {
   return NG_OK;
 }
 
-/* The front end is the stream's first member: a NULL stream is a NULL
- * front end, which refuses the call. */
-
-void ng_xml_stream_reset(ng_xml_stream *s) {
-  ng__sfront_reset((ng__sfront *)s);
-}
-
 void ng_xml_stream_free(ng_xml_stream *s) {
   if (s == NULL)
     return;
   ng__sfront_free(&s->f);
   parse_free(s);
   ng__free(s->opt.alc, s, ng__sfront_size(sizeof *s, s->opt.alc));
+}
+
+/* The front end is the stream's first member: a NULL stream is a NULL
+ * front end, which refuses the call. */
+
+void ng_xml_stream_reset(ng_xml_stream *s) {
+  ng__sfront_reset((ng__sfront *)s);
 }
 
 int ng_xml_stream_feed(ng_xml_stream *s, const char *data, size_t len,
