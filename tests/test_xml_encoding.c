@@ -339,7 +339,7 @@ static void test_enc_names(void **state) {
 /* Decides in[0..n) without override; returns the code. */
 static int decide(const unsigned char *in, size_t n, ng__xml_sniff *s,
                   ng_error *e) {
-  return ng__xml_decide(in, n, NULL, s, e);
+  return ng__xml_decide(in, n, 0, NULL, s, e);
 }
 
 static void test_decl_forms(void **state) {
@@ -578,51 +578,51 @@ static void test_override(void **state) {
   (void)state;
   /* A forced encoding beats the declaration, which is still reported. */
   f = enc_of("ISO-8859-1");
-  assert_int_equal(ng__xml_decide(LIT("<?xml encoding='UTF-8'?>"), &f, &s, &e),
-                   NG_OK);
+  assert_int_equal(
+      ng__xml_decide(LIT("<?xml encoding='UTF-8'?>"), 0, &f, &s, &e), NG_OK);
   assert_int_equal(s.enc.kind, NG__XML_ENC_LATIN1);
   assert_int_equal(s.declared.kind, NG__XML_ENC_UTF8);
   assert_int_equal(s.skip, 0);
   /* ... and any contradiction or invalid name in it. */
   assert_int_equal(
-      ng__xml_decide(LIT("\xEF\xBB\xBF<?xml encoding='1x'?>"), &f, &s, NULL),
+      ng__xml_decide(LIT("\xEF\xBB\xBF<?xml encoding='1x'?>"), 0, &f, &s, NULL),
       NG_OK);
   assert_int_equal(s.skip, 0); /* not its BOM */
   f = enc_of("UTF-8");
-  assert_int_equal(ng__xml_decide(LIT("\xEF\xBB\xBF<a/>"), &f, &s, NULL),
+  assert_int_equal(ng__xml_decide(LIT("\xEF\xBB\xBF<a/>"), 0, &f, &s, NULL),
                    NG_OK);
   assert_int_equal(s.skip, 3);
   /* UTF-16: byte order from the BOM, the first bytes, else big-endian. */
   f = enc_of("UTF-16");
   n = ascii16(in, "<a/>", 0, 1);
-  assert_int_equal(ng__xml_decide(in, n, &f, &s, NULL), NG_OK);
+  assert_int_equal(ng__xml_decide(in, n, 0, &f, &s, NULL), NG_OK);
   assert_int_equal(s.enc.kind, NG__XML_ENC_UTF16LE);
   assert_int_equal(s.skip, 2);
   n = ascii16(in, "<?pi?>", 0, 0);
-  assert_int_equal(ng__xml_decide(in, n, &f, &s, NULL), NG_OK);
+  assert_int_equal(ng__xml_decide(in, n, 0, &f, &s, NULL), NG_OK);
   assert_int_equal(s.enc.kind, NG__XML_ENC_UTF16LE);
   assert_int_equal(s.skip, 0);
   n = ascii16(in, "a", 1, 0);
-  assert_int_equal(ng__xml_decide(in, n, &f, &s, NULL), NG_OK);
+  assert_int_equal(ng__xml_decide(in, n, 0, &f, &s, NULL), NG_OK);
   assert_int_equal(s.enc.kind, NG__XML_ENC_UTF16BE);
   f = enc_of("UTF-16BE");
   n = ascii16(in, "<a/>", 0, 1);
-  assert_int_equal(ng__xml_decide(in, n, &f, &s, NULL), NG_OK);
+  assert_int_equal(ng__xml_decide(in, n, 0, &f, &s, NULL), NG_OK);
   assert_int_equal(s.skip, 0); /* an LE BOM is not UTF-16BE's */
   /* Forced iconv names: unknown ones fail at offset 0; UCS-4 is readable. */
   f = enc_of("x-no-such-enc");
   assert_int_equal(
-      ng__xml_decide(LIT("<?xml encoding='x-no-such-enc'?>"), &f, &s, &e),
+      ng__xml_decide(LIT("<?xml encoding='x-no-such-enc'?>"), 0, &f, &s, &e),
       NG_EENCODING);
   assert_int_equal(e.offset, 0);
   f = enc_of("UTF-32");
   assert_int_equal(
-      ng__xml_decide(LIT("\xFF\xFE\x00\x00<\x00\x00\x00"), &f, &s, NULL),
+      ng__xml_decide(LIT("\xFF\xFE\x00\x00<\x00\x00\x00"), 0, &f, &s, NULL),
       NG_OK);
   assert_int_equal(s.family, NG__XML_FAM_UCS4_4321);
   /* kind NONE is no override. */
   f.kind = NG__XML_ENC_NONE;
-  assert_int_equal(ng__xml_decide(LIT("\x00\x00\x00<"), &f, &s, NULL),
+  assert_int_equal(ng__xml_decide(LIT("\x00\x00\x00<"), 0, &f, &s, NULL),
                    NG_EENCODING);
 }
 

@@ -198,6 +198,14 @@ static void test_tokens_every_split(void **state) {
       "<!DOCTYPE a [<!ENTITY e '<b>'>]><a>&e;</a>",
       "<x:a xmlns:x='urn:x' x:b='1'><x:c/></x:a>",
       "<x:a/>",
+      /* Broken declarations: the encoding is decided as on the whole
+       * input (a name holding '?>' or markup is NG_EENCODING at it). */
+      "<?xml version=\"1.0\" encoding=\"a?>b\"?><a/>",
+      "<?xml version=\"1.0\" encoding=\"<b>\"?><a/>",
+      "<?xml version='1.0' encoding='x?><b>y</b>'?><a/>",
+      "<?xml version=\"1.0 encoding='UTF-8'?><a/>",
+      "<?xml version='1.0' encoding='UTF-8",
+      "<?xml-stylesheet?><a/>",
   };
   size_t i;
 

@@ -375,8 +375,9 @@ int ng_xml_parse_events(const char *data, size_t len,
  * tag, comment, PI, CDATA section, text run or DOCTYPE with its internal
  * subset; its bound is 8 * max_string (no bound when max_string is
  * unlimited): a longer cut token fails with NG_ESTRLIMIT at its start.
- * The first bytes wait in the carry until the XML declaration (if any) is
- * complete, since it names the encoding.
+ * The first bytes wait in the carry while they end inside the first four
+ * bytes or the XML declaration before its encoding name: the encoding
+ * decided is the one-shot parse's on the whole input, for every split.
  *
  * Not yet: only UTF-8 input (with or without a BOM or declaration) is
  * streamed; a document whose BOM, byte pattern or declaration calls for

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../common/stream.h"
 #include "encoding.h"
 
 /* ------------------------------------------------------------- names */
@@ -179,7 +180,10 @@ int ng__xml_detect(const unsigned char *data, size_t len, size_t *bom) {
 
 /*
  * Reads code units of the detected family (1 or 2 bytes) and keeps the XML
- * line and line start of the next one (CR, LF and CR LF end a line).
+ * line and line start of the next one (CR, LF and CR LF end a line). Every
+ * scan stops at the first unit it cannot read, so `cut` (a unit was looked
+ * for past the end) means that what the scan concluded rests on where the
+ * input ends: more bytes may change it.
  */
 typedef struct decl_scan {
   const unsigned char *p; /* the input */
@@ -190,6 +194,7 @@ typedef struct decl_scan {
   size_t line;            /* XML line of offset i */
   size_t ls;              /* offset where that line starts */
   int cr;                 /* the last unit was CR */
+  int cut;                /* a unit past the end was looked for */
 } decl_scan;
 
 /* The unit at offset i, or -1 if the input ends before it does. */
@@ -204,7 +209,12 @@ static long scan_unit(const decl_scan *sc, size_t i) {
   return sc->be ? (long)u[0] << 8 | u[1] : (long)u[1] << 8 | u[0];
 }
 
-static long scan_peek(const decl_scan *sc) { return scan_unit(sc, sc->i); }
+static long scan_peek(decl_scan *sc) {
+  long c = scan_unit(sc, sc->i);
+
+  sc->cut |= c < 0;
+  return c;
+}
 
 /* Steps over unit c (the one at sc->i), counting line ends. */
 static void scan_next(decl_scan *sc, long c) {
@@ -316,12 +326,42 @@ void ng__xml_raw_linecol(const unsigned char *data, size_t len, size_t off,
  * and fills s->has_decl, name_* and declared. Whatever does not look like
  * a declaration's pseudo-attributes ends the search without a name: the
  * lexer reports malformed declarations. Returns NG_OK, or NG_EENCODING
- * when the name found is not a valid EncName.
+ * when the name found is not a valid EncName. A scan cut by the end
+ * (sc->cut) stops before any name.
  */
-static int sniff_decl(const unsigned char *p, size_t len, ng__xml_sniff *s) {
-  decl_scan sc = {p, len, 1, 0, s->bom, 1, s->bom, 0};
+static int scan_decl(decl_scan *sc, ng__xml_sniff *s) {
   size_t n, start = 0, end = 0, line, ls;
   int is_enc = 0;
+
+  if (!scan_lit(sc, "<?xml") || scan_space(sc) == 0)
+    return NG_OK;
+  s->has_decl = 1;
+  do {
+    is_enc = scan_word(sc, &n);
+    scan_space(sc);
+    if (n == 0 || !scan_lit(sc, "="))
+      return NG_OK;
+    scan_space(sc);
+    line = sc->line;
+    ls = sc->ls;
+    if (!scan_value(sc, &start, &end))
+      return NG_OK;
+  } while (!is_enc && scan_space(sc) > 0);
+  if (!is_enc)
+    return NG_OK;
+  s->name_off = start;
+  s->name_len = end - start;
+  s->name_line = line;
+  s->name_col = 1 + start - ls;
+  return scan_name(sc, start, end, &s->declared);
+}
+
+/* scan_decl in the family's code units; NG__SUSPENDED when more input may
+ * follow (more) and the scan was cut by the end of p[0..len). */
+static int sniff_decl(const unsigned char *p, size_t len, int more,
+                      ng__xml_sniff *s) {
+  decl_scan sc = {p, len, 1, 0, s->bom, 1, s->bom, 0, 0};
+  int rc;
 
   if (s->family == NG__XML_FAM_UTF16LE || s->family == NG__XML_FAM_UTF16BE) {
     sc.w = 2;
@@ -329,27 +369,8 @@ static int sniff_decl(const unsigned char *p, size_t len, ng__xml_sniff *s) {
   } else if (s->family != NG__XML_FAM_UTF8 && s->family != NG__XML_FAM_ASCII) {
     return NG_OK;
   }
-  if (!scan_lit(&sc, "<?xml") || scan_space(&sc) == 0)
-    return NG_OK;
-  s->has_decl = 1;
-  do {
-    is_enc = scan_word(&sc, &n);
-    scan_space(&sc);
-    if (n == 0 || !scan_lit(&sc, "="))
-      return NG_OK;
-    scan_space(&sc);
-    line = sc.line;
-    ls = sc.ls;
-    if (!scan_value(&sc, &start, &end))
-      return NG_OK;
-  } while (!is_enc && scan_space(&sc) > 0);
-  if (!is_enc)
-    return NG_OK;
-  s->name_off = start;
-  s->name_len = end - start;
-  s->name_line = line;
-  s->name_col = 1 + start - ls;
-  return scan_name(&sc, start, end, &s->declared);
+  rc = scan_decl(&sc, s);
+  return more && sc.cut ? NG__SUSPENDED : rc;
 }
 
 /* ----------------------------------------------------------- decision */
@@ -514,13 +535,17 @@ static int decide_forced(const ng__xml_enc *force, ng__xml_sniff *s,
   return rc;
 }
 
-int ng__xml_decide(const unsigned char *data, size_t len,
+int ng__xml_decide(const unsigned char *data, size_t len, int more,
                    const ng__xml_enc *force, ng__xml_sniff *s, ng_error *err) {
   int rc;
 
   memset(s, 0, sizeof *s);
   s->family = ng__xml_detect(data, len, &s->bom);
-  rc = sniff_decl(data, len, s);
+  if (more && len < 4) /* a longer BOM or byte pattern may follow */
+    return NG__SUSPENDED;
+  rc = sniff_decl(data, len, more, s);
+  if (rc == NG__SUSPENDED)
+    return rc;
   if (force != NULL && force->kind != NG__XML_ENC_NONE)
     rc = decide_forced(force, s, err); /* the declaration is only told */
   else if (rc != NG_OK)
@@ -974,7 +999,7 @@ int ng__xml_input_open(const void *data, size_t len, const ng__xml_enc *force,
   ng__offmap_init(&in->map, alc, 0, NULL);
   if (p == NULL && len > 0)
     return ng__error_at(err, NG_EINVAL, NULL, 0, 0, 0, NULL);
-  rc = ng__xml_decide(p, len, force, &in->sniff, err);
+  rc = ng__xml_decide(p, len, 0, force, &in->sniff, err);
   if (rc != NG_OK)
     return rc;
   if (in->sniff.enc.kind == NG__XML_ENC_UTF8) { /* read in place */

@@ -120,8 +120,13 @@ typedef struct ng__xml_sniff {
 
 /*
  * Detects, reads the declaration and decides the encoding of
- * data[0..len), which must hold at least the whole XML declaration (a
- * declaration cut short reads as having no encoding). force (NULL or kind
+ * data[0..len). more says that further bytes may follow (a stream's first
+ * window): when the first 4 bytes or the declaration, as far as the
+ * decision reads it, are cut by len, the answer is NG__SUSPENDED
+ * (parsers/common/stream.h; *err untouched): call again with more bytes.
+ * Any other answer is the one the whole input gives, for every len. Without
+ * more, data is the whole input (a declaration cut short reads as having
+ * no encoding). force (NULL or kind
  * NONE: none) overrides detection and declaration: a BOM of the forced
  * encoding is skipped, anything else is decoded as forced, and for UTF16
  * the byte order comes from the BOM or first bytes (big-endian otherwise).
@@ -138,7 +143,7 @@ typedef struct ng__xml_sniff {
  * (may be NULL) is filled on error, cleared on success; *s is always filled
  * as far as detection went.
  */
-int ng__xml_decide(const unsigned char *data, size_t len,
+int ng__xml_decide(const unsigned char *data, size_t len, int more,
                    const ng__xml_enc *force, ng__xml_sniff *s, ng_error *err);
 
 /*

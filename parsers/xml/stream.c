@@ -13,7 +13,8 @@
  * front end's task machinery, as JSON's).
  *
  * The encoding is decided first (encoding.h) over the stream's first bytes,
- * kept in the carry until an XML declaration there is complete; then a
+ * kept in the carry while they end inside what the decision reads (the
+ * first 4 bytes, the XML declaration up to its encoding name); then a
  * UTF-8 BOM is consumed and lexing starts after it. Other encodings are
  * NG_ENOTSUP for now.
  *
@@ -185,23 +186,6 @@ static int doc_end(ng__sfront *f) {
 
 /* ------------------------------------------------------------- encoding */
 
-/* True when data[0..len) holds enough to decide the encoding: 4 bytes
- * (the BOMs and byte patterns of encoding.h); when a UTF-8 "<?xml" starts
- * them, the declaration's "?>" (a '>' may stand in a broken encoding
- * name); when another '<' among them may start a declaration, a '>'. */
-static int decl_ready(const char *d, size_t n) {
-  const char *q = d;
-
-  if (n < 4 || memchr(d, '<', 4) == NULL)
-    return n >= 4;
-  if (n < 5 || memcmp(d, "<?xml", 5) != 0)
-    return memchr(d, '>', n) != NULL;
-  while ((q = memchr(q + 1, '>', n - (size_t)(q + 1 - d))) != NULL)
-    if (q[-1] == '?')
-      return 1;
-  return 0;
-}
-
 /* Keeps the whole first window for the next feed. NG_OK or the error. */
 static int decide_later(ng_xml_stream *s) {
   int rc = ng__stream_stop(&s->f.in, 0);
@@ -212,29 +196,21 @@ static int decide_later(ng_xml_stream *s) {
                  &s->f.in.pos, 0, NULL);
 }
 
-/* A decision that failed on a partial window may still change with the
- * bytes to come (a quote or '?>' further on, a declaration cut by a '>'
- * inside it), so it waits for more while the window is under this size
- * or the input ends. */
-#define DECIDE_WAIT ((size_t)4096)
-
 /*
  * The stream's first window data[0..len): decides the encoding once enough
- * is there (then the BOM is to be skipped and the document begins), else
- * keeps it all for the next. NG_OK or the error (recorded).
+ * is there, exactly as the one-shot parse decides it on the whole input
+ * (then the BOM is to be skipped and the document begins), else keeps it
+ * all for the next. NG_OK or the error (recorded).
  */
 static int decide(ng_xml_stream *s, const char *data, size_t len, int partial) {
   ng__xml_sniff sniff;
   ng__spos at;
   int rc;
 
-  if (partial && !decl_ready(data, len))
+  rc = ng__xml_decide((const unsigned char *)data, len, partial, NULL, &sniff,
+                      s->f.err);
+  if (rc == NG__SUSPENDED)
     return decide_later(s);
-  rc = ng__xml_decide((const unsigned char *)data, len, NULL, &sniff, s->f.err);
-  if (rc != NG_OK && rc != NG_ENOMEM && partial && len < DECIDE_WAIT) {
-    memset(s->f.err, 0, sizeof *s->f.err);
-    return decide_later(s);
-  }
   if (rc != NG_OK)
     return rc;
   if (sniff.enc.kind != NG__XML_ENC_UTF8) {
