@@ -206,6 +206,12 @@ static void test_tokens_every_split(void **state) {
       "<?xml version=\"1.0 encoding='UTF-8'?><a/>",
       "<?xml version='1.0' encoding='UTF-8",
       "<?xml-stylesheet?><a/>",
+      "\xEF\xBB\xBF<?xml version=\"1.0\" encoding=\"US-ASC<\xF0\x90\x80\x80>x"
+      "<b><b></b></b>\"?><a/>",
+      /* A start tag is lexed once its '>' (outside quotes) is there. */
+      "<!DOCTYPE a [<!ENTITY e 'x&#62;y'>]><a p='&e;>' q=\"'>\" r='\"'>t</a>",
+      "<a p='1'<b/></a>",
+      "<a p='<'/>",
   };
   size_t i;
 

@@ -1215,6 +1215,34 @@ static int add_defaults(ng__xml_lexer *lx, ng__xml_token *t,
 
 /* --------------------------------------------------------------- tags */
 
+/*
+ * True when the start tag at p ends in the text before lim: a '>' outside
+ * quotes, or a '<' (where lexing stops with an error anyway); or when more
+ * than max bytes are there, so that a name or value over max_string fails
+ * where the one-shot parse fails, not at the carry's bound. A stream's tag
+ * cut by a window's end is lexed again from its '<', its attribute
+ * values' references expanded again: without this test a tag fed a byte
+ * at a time would cost its length times its expansion.
+ */
+static int tag_in_window(const unsigned char *p, const unsigned char *lim,
+                         size_t max) {
+  unsigned char quote = 0;
+
+  if ((size_t)(lim - p) > max)
+    return 1;
+  for (p++; p < lim; p++) {
+    if (*p == '<')
+      return 1;
+    if (quote != 0)
+      quote = *p == quote ? 0 : quote;
+    else if (*p == '"' || *p == '\'')
+      quote = *p;
+    else if (*p == '>')
+      return 1;
+  }
+  return 0;
+}
+
 /* [40] STag / [44] EmptyElemTag at p ('<' and a NameStartChar). */
 static int lex_start(ng__xml_lexer *lx, ng__xml_token *t,
                      const unsigned char *p) {
@@ -1223,6 +1251,9 @@ static int lex_start(ng__xml_lexer *lx, ng__xml_token *t,
   size_t en, i;
   int empty, rc;
 
+  if (NG_UNLIKELY(lx->partial) && lx->nent == 0 &&
+      !tag_in_window(p, lim, lx->max_string))
+    return cut(lx, t);
   q = ng__xml_name_end(el, lim);
   en = (size_t)(q - el);
   lx->nattrs = 0;
