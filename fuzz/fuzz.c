@@ -81,6 +81,14 @@ const char *ng_fuzz_chars(const uint8_t *data, size_t size) {
   return size == 0 || data == NULL ? "" : (const char *)data;
 }
 
+size_t ng_fuzz_chunk(const uint8_t *data, size_t size, uint64_t hash,
+                     size_t *i, size_t at) {
+  size_t m = 1 + (size_t)(hash >> 16) % 64;
+  size_t n = 1 + (size_t)(data[(*i)++ % size] ^ (uint8_t)(hash >> 8)) % m;
+
+  return n < size - at ? n : size - at;
+}
+
 uint64_t ng_fuzz_hash(const uint8_t *d, size_t n) {
   uint64_t h = 1469598103934665603ull;
   size_t i;

@@ -89,6 +89,14 @@ uint64_t ng_fuzz_hash(const uint8_t *d, size_t n);
 const char *ng_fuzz_chars(const uint8_t *data, size_t size);
 
 /*
+ * Push-parsing checks: the length of the chunk at offset at (< size) of
+ * data[0..size), 1 to m bytes (m from hash, 1..64) and never past the
+ * end, read from the input's bytes in turn (*i counts them; start at 0).
+ */
+size_t ng_fuzz_chunk(const uint8_t *data, size_t size, uint64_t hash,
+                     size_t *i, size_t at);
+
+/*
  * Computes the line and column error.h gives offset off of data[0..size)
  * in one format; returns 0, or -1 when this input has no independent
  * answer (an encoding the harness does not decode), so it is not checked.

@@ -152,7 +152,7 @@ static int diff_cancel(const uint8_t *data, size_t size,
 static int diff_stream(const uint8_t *data, size_t size, ng_json_options *opt,
                        const diff_result *ref) {
   uint64_t h = ng_fuzz_hash(data, size);
-  size_t m = 1 + (size_t)(h >> 16) % 64, at = 0, i = 0, n;
+  size_t at = 0, i = 0, n;
   ng_json_stream_config cfg;
   ng_json_stream *s;
   diff_result r;
@@ -168,8 +168,7 @@ static int diff_stream(const uint8_t *data, size_t size, ng_json_options *opt,
     return -1;
   }
   while (at < size && r.rc == NG_OK) {
-    n = 1 + (size_t)(data[i++ % size] ^ (uint8_t)(h >> 8)) % m;
-    n = n < size - at ? n : size - at;
+    n = ng_fuzz_chunk(data, size, h, &i, at);
     r.rc = ng_json_stream_feed(s, ng_fuzz_chars(data, size) + at, n, &r.err);
     at += n;
   }

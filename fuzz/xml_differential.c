@@ -11,7 +11,9 @@
  * compared again with max_depth=0, and for a valid document the event API
  * (the set without CDATA kept) is stopped at an event chosen from the
  * hash: every engine must end with NG_ECANCELED at the same place after
- * the same number of events. The other family is parsed by the first
+ * the same number of events, and the input fed in chunks to a stream
+ * (push parsing) of an engine the hash picks must give the same result.
+ * The other family is parsed by the first
  * engine only, for the checks across sets: keeping CDATA apart changes
  * neither the verdict nor the text content; a document that is
  * namespace-well-formed is well-formed. Any disagreement abort()s with
@@ -166,6 +168,64 @@ static int dx_has_cdata(const uint8_t *d, size_t n) {
   return 0;
 }
 
+/* A stream of the engine e, falling back to the iterative engine while e
+ * does not stream. NG_OK or the error. */
+static int dx_stream_new(ng_xml_options *opt, ng_xml_engine e,
+                         ng_xml_stream **s) {
+  ng_xml_stream_config cfg;
+  int rc;
+
+  memset(&cfg, 0, sizeof cfg);
+  cfg.opt = opt;
+  opt->engine = e;
+  rc = ng_xml_stream_new(&cfg, s);
+  if (rc == NG_ENOTSUP && e != NG_XML_ITERATIVE)
+    return dx_stream_new(opt, NG_XML_ITERATIVE, s);
+  return rc;
+}
+
+/*
+ * Push parsing: feeds the input to a stream of an engine the hash picks,
+ * in chunks of 1 to m bytes (m from the hash, 1..64), each length read
+ * from the input's bytes in turn; the result must be the one-shot ref's.
+ * Input the stream does not take yet (another encoding than UTF-8:
+ * NG_ENOTSUP) is not compared.
+ */
+static int dx_stream(const uint8_t *data, size_t size, uint64_t hash,
+                     ng_xml_options *opt, const dx_result *ref) {
+  size_t at = 0, i = 0, n;
+  ng_xml_stream *s;
+  dx_result r;
+  int ret;
+
+  memset(&r, 0, sizeof r);
+  r.rc = dx_stream_new(
+      opt, (ng_xml_engine)((hash >> 24) % NG_XML_ENGINE_COUNT), &s);
+  if (r.rc != NG_OK) {
+    ng_fuzz_fail("differential: no stream for %s (%s)",
+                 ng_xml_engine_name(opt->engine), ng_err_name(r.rc));
+    return -1;
+  }
+  while (at < size && r.rc == NG_OK) {
+    n = ng_fuzz_chunk(data, size, hash, &i, at);
+    r.rc = ng_xml_stream_feed(s, ng_fuzz_chars(data, size) + at, n, &r.err);
+    at += n;
+  }
+  if (r.rc == NG_OK)
+    r.rc = ng_xml_stream_finish(s, &r.doc, &r.err);
+  ng_xml_stream_free(s);
+  ret = r.rc == NG_ENOTSUP && r.err.offset == 0
+            ? 0
+            : ng_fuzz_check_agree(
+                  "differential (chunked)", ng_xml_engine_name(NG_XML_ITERATIVE),
+                  ref->rc, &ref->err, ng_xml_engine_name(opt->engine), r.rc,
+                  &r.err,
+                  r.rc == NG_OK && ng_xml_equal(ng_xml_doc_node(ref->doc),
+                                                ng_xml_doc_node(r.doc)));
+  dx_free(&r);
+  return ret;
+}
+
 /* One option set: engines agree (again unlimited after EDEPTH) and stop
  * alike, when full; else the first engine's result for the cross-set
  * checks. */
@@ -179,6 +239,8 @@ static int dx_set(const uint8_t *data, size_t size, uint64_t hash,
   opt.flags = flags;
   ret = dx_run(data, size, &opt, full ? NG_XML_ENGINE_COUNT : 1, ref);
   ref->ran = 1;
+  if (ret == 0 && full && size != 0)
+    ret = dx_stream(data, size, hash, &opt, ref);
   if (ret == 0 && full && ref->rc == NG_EDEPTH) {
     opt.limits.max_depth = 0;
     ret = dx_run(data, size, &opt, NG_XML_ENGINE_COUNT, &deep);
