@@ -801,6 +801,44 @@ static int misplaced(ng__xml_lexer *lx, ng__xml_token *t,
   return NG__XT_DOCTYPE;
 }
 
+/*
+ * In a stream, a start tag or DOCTYPE cut by a window's end is lexed again
+ * from its '<' with the next window: a tag's attribute values expanded
+ * again, a DOCTYPE's subset declared again. So that a construct fed in
+ * small chunks does not cost its length (times its expansion) at every
+ * feed, it waits, without being lexed, while the window certainly does not
+ * hold its end, but only up to CUT_WAIT bytes (and max_string, so that the
+ * carry's bound is never reached first): a construct the lexer would
+ * reject early is then lexed, and fails where the one-shot parse fails,
+ * at a bounded cost.
+ */
+#define CUT_WAIT ((size_t)4096)
+
+/* True when the construct at p may be lexed: lim - p is over the wait. */
+static int waited(const ng__xml_lexer *lx, const unsigned char *p) {
+  size_t n = (size_t)(lx->lim - p);
+
+  return n > CUT_WAIT || n > lx->max_string;
+}
+
+/* True when the DOCTYPE at p may end before lim: a '>' before any '[',
+ * or a ']' followed by S? '>' after it (quotes are not followed: a false
+ * end only means lexing now). */
+static int doctype_in_window(const unsigned char *p, const unsigned char *lim) {
+  const unsigned char *gt = memchr(p, '>', (size_t)(lim - p));
+  const unsigned char *sq = memchr(p, '[', (size_t)(lim - p)), *q;
+
+  if (gt == NULL || sq == NULL || gt < sq)
+    return gt != NULL;
+  for (q = sq; (q = memchr(q, ']', (size_t)(lim - q))) != NULL;) {
+    for (q++; q < lim && ng__xml_is_space(*q); q++)
+      ;
+    if (q < lim && *q == '>')
+      return 1;
+  }
+  return 0;
+}
+
 /* The document type declaration at p, its subset into lx->dtd. */
 static int lex_doctype(ng__xml_lexer *lx, ng__xml_token *t,
                        const unsigned char *p) {
@@ -808,6 +846,9 @@ static int lex_doctype(ng__xml_lexer *lx, ng__xml_token *t,
   ng__xml_derr e;
   int rc;
 
+  if (NG_UNLIKELY(lx->partial) && lx->nent == 0 && !waited(lx, p) &&
+      !doctype_in_window(p, lx->lim))
+    return cut(lx, t);
   budget_mark(lx);
   rc = ng__xml_dtd_new(&lx->dtd, lx->alc, lx->max_memory, &lx->budget,
                        lx->standalone);
@@ -1215,24 +1256,22 @@ static int add_defaults(ng__xml_lexer *lx, ng__xml_token *t,
 
 /* --------------------------------------------------------------- tags */
 
-/*
- * True when the start tag at p ends in the text before lim: a '>' outside
- * quotes, or a '<' (where lexing stops with an error anyway); or when more
- * than max bytes are there, so that a name or value over max_string fails
- * where the one-shot parse fails, not at the carry's bound. A stream's tag
- * cut by a window's end is lexed again from its '<', its attribute
- * values' references expanded again: without this test a tag fed a byte
- * at a time would cost its length times its expansion.
- */
-static int tag_in_window(const unsigned char *p, const unsigned char *lim,
-                         size_t max) {
+/* True when the start tag at p may end before lim: a '<' after it (where
+ * lexing stops, with an error if not after the tag's end), or a '>'
+ * outside quotes. */
+static int tag_in_window(const unsigned char *p, const unsigned char *lim) {
+  const unsigned char *gt;
   unsigned char quote = 0;
+  size_t n = (size_t)(lim - ++p);
 
-  if ((size_t)(lim - p) > max)
+  if (memchr(p, '<', n) != NULL)
     return 1;
-  for (p++; p < lim; p++) {
-    if (*p == '<')
-      return 1;
+  if ((gt = memchr(p, '>', n)) == NULL)
+    return 0;
+  if (memchr(p, '"', (size_t)(gt - p)) == NULL &&
+      memchr(p, '\'', (size_t)(gt - p)) == NULL)
+    return 1;
+  for (; p < lim; p++) {
     if (quote != 0)
       quote = *p == quote ? 0 : quote;
     else if (*p == '"' || *p == '\'')
@@ -1251,8 +1290,8 @@ static int lex_start(ng__xml_lexer *lx, ng__xml_token *t,
   size_t en, i;
   int empty, rc;
 
-  if (NG_UNLIKELY(lx->partial) && lx->nent == 0 &&
-      !tag_in_window(p, lim, lx->max_string))
+  if (NG_UNLIKELY(lx->partial) && lx->nent == 0 && !waited(lx, p) &&
+      !tag_in_window(p, lim))
     return cut(lx, t);
   q = ng__xml_name_end(el, lim);
   en = (size_t)(q - el);
