@@ -82,9 +82,10 @@ const char *ng_fuzz_chars(const uint8_t *data, size_t size) {
 }
 
 size_t ng_fuzz_chunk(const uint8_t *data, size_t size, uint64_t hash,
-                     size_t *i, size_t at) {
-  size_t m = 1 + (size_t)(hash >> 16) % 64;
-  size_t n = 1 + (size_t)(data[(*i)++ % size] ^ (uint8_t)(hash >> 8)) % m;
+                     size_t feeds, size_t *i, size_t at) {
+  size_t m = 1 + (size_t)(hash >> 16) % 64 + (feeds != 0 ? size / feeds : 0);
+  size_t v = data[(*i)++ % size] ^ (uint8_t)(hash >> 8);
+  size_t n = 1 + (m <= 256 ? v % m : v * (m / 256));
 
   return n < size - at ? n : size - at;
 }

@@ -90,11 +90,13 @@ const char *ng_fuzz_chars(const uint8_t *data, size_t size);
 
 /*
  * Push-parsing checks: the length of the chunk at offset at (< size) of
- * data[0..size), 1 to m bytes (m from hash, 1..64) and never past the
- * end, read from the input's bytes in turn (*i counts them; start at 0).
+ * data[0..size), 1 to m bytes and never past the end, read from the
+ * input's bytes in turn (*i counts them; start at 0). m comes from hash
+ * (1..64), plus size / feeds when feeds is not 0: a big input is then cut
+ * in about `feeds` places or fewer, each feed costing the stream's set-up.
  */
 size_t ng_fuzz_chunk(const uint8_t *data, size_t size, uint64_t hash,
-                     size_t *i, size_t at);
+                     size_t feeds, size_t *i, size_t at);
 
 /*
  * Computes the line and column error.h gives offset off of data[0..size)

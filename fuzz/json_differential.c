@@ -168,7 +168,7 @@ static int diff_stream(const uint8_t *data, size_t size, ng_json_options *opt,
     return -1;
   }
   while (at < size && r.rc == NG_OK) {
-    n = ng_fuzz_chunk(data, size, h, &i, at);
+    n = ng_fuzz_chunk(data, size, h, 0, &i, at);
     r.rc = ng_json_stream_feed(s, ng_fuzz_chars(data, size) + at, n, &r.err);
     at += n;
   }

@@ -168,6 +168,9 @@ static int dx_has_cdata(const uint8_t *d, size_t n) {
   return 0;
 }
 
+/* The chunked check cuts an input in about this many places at most. */
+#define DX_FEEDS 64
+
 /* A stream of the engine e, falling back to the iterative engine while e
  * does not stream. NG_OK or the error. */
 static int dx_stream_new(ng_xml_options *opt, ng_xml_engine e,
@@ -186,8 +189,9 @@ static int dx_stream_new(ng_xml_options *opt, ng_xml_engine e,
 
 /*
  * Push parsing: feeds the input to a stream of an engine the hash picks,
- * in chunks of 1 to m bytes (m from the hash, 1..64), each length read
- * from the input's bytes in turn; the result must be the one-shot ref's.
+ * in chunks of 1 to m bytes (m from the hash, 1..64, plus size / DX_FEEDS),
+ * each length read from the input's bytes in turn; the result must be the
+ * one-shot ref's.
  * Input the stream does not take yet (another encoding than UTF-8:
  * NG_ENOTSUP) is not compared.
  */
@@ -207,7 +211,7 @@ static int dx_stream(const uint8_t *data, size_t size, uint64_t hash,
     return -1;
   }
   while (at < size && r.rc == NG_OK) {
-    n = ng_fuzz_chunk(data, size, hash, &i, at);
+    n = ng_fuzz_chunk(data, size, hash, DX_FEEDS, &i, at);
     r.rc = ng_xml_stream_feed(s, ng_fuzz_chars(data, size) + at, n, &r.err);
     at += n;
   }
