@@ -476,6 +476,16 @@ static void test_entity_decls(void **state) {
   assert_int_equal(ng__xml_predefined("apos", 4), '\'');
   assert_int_equal(ng__xml_predefined("amp", 3), '&');
   assert_int_equal(ng__xml_predefined("ampx", 4), 0);
+  assert_int_equal(ng__xml_predefined("lt", 2), '<');
+  assert_int_equal(ng__xml_predefined("gt", 2), '>');
+  {
+    static const char *const near[] = {"lx", "gl", "at", "l",  "abc", "amq",
+                                       "aaos", "apot", "qoot", "quo", "quotx",
+                                       "tl", "pma", "Amp", "LT"};
+    size_t i;
+    for (i = 0; i < sizeof near / sizeof near[0]; i++)
+      assert_int_equal(ng__xml_predefined(near[i], strlen(near[i])), 0);
+  }
   assert_false(ng__xml_dtd_lenient(x.d));
   done(&x);
   /* Without tables only the predefined ones exist. */

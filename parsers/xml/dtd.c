@@ -412,15 +412,26 @@ static const ng__xml_entity predef[5] = {
      .expanded = 1},
 };
 
+/* The index in predef of name[0..len), or -1: told apart by length and
+ * first byte, then checked whole (a reference in an entity-heavy
+ * document costs this on every use). */
 static int predef_index(const char *name, size_t len) {
   int i;
 
-  if (len < 2 || len > 4)
+  switch (len) {
+  case 2:
+    i = name[0] == 'l' ? 0 : name[0] == 'g' ? 1 : -1;
+    break;
+  case 3:
+    i = 2;
+    break;
+  case 4:
+    i = name[0] == 'a' ? 3 : name[0] == 'q' ? 4 : -1;
+    break;
+  default:
     return -1;
-  for (i = 0; i < 5; i++)
-    if (predef[i].name_len == len && memcmp(predef[i].name, name, len) == 0)
-      return i;
-  return -1;
+  }
+  return i >= 0 && memcmp(predef[i].name, name, len) == 0 ? i : -1;
 }
 
 int ng__xml_predefined(const char *name, size_t len) {
