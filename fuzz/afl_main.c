@@ -34,17 +34,19 @@ int main(int argc, char **argv) {
   uint8_t *copy;
   size_t len;
 
-  if (argc > 1)
-    return ng_fuzz_replay_main(argc, argv);
 #if defined(M_MMAP_THRESHOLD) && defined(M_TRIM_THRESHOLD)
   /* One process runs 100,000 cases: keep freed stack segments and
    * builder stacks in the heap instead of unmapping and faulting them in
    * again for every case (deep stack_tasks cases ran 6x slower, all in
    * page faults). Only libc's choice of mmap versus heap changes; the
-   * library's own code paths are the same. */
+   * library's own code paths are the same. Replays of a queue through
+   * this build (files as arguments) run the same way, so that their CPU
+   * time measures what the fuzzer sees. */
   (void)mallopt(M_MMAP_THRESHOLD, 32 << 20);
   (void)mallopt(M_TRIM_THRESHOLD, 256 << 20);
 #endif
+  if (argc > 1)
+    return ng_fuzz_replay_main(argc, argv);
   /* Warm-up before the fork server starts: one-time work (engine probes,
    * lazily built tables, stack caches) happens here once instead of in
    * the first case of every child, which AFL++ would see as instability. */
