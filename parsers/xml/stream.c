@@ -68,17 +68,15 @@ static size_t carry_bound(const ng_limits *lim) {
 
 /* --------------------------------------------------------- the DOM sink */
 
-/* The DOM builder's misc, with the document's character data copied: it
- * lies in a window that is gone after the feed. */
+/* The DOM builder's misc, with the document's character data copied (as
+ * the builder copies scratch text): it lies in a window that is gone
+ * after the feed. */
 static int stream_misc(void *self, const ng__xml_token *t) {
-  ng__xml_token c;
-
   if ((t->kind != NG__XT_TEXT && t->kind != NG__XT_CDATA) ||
       (t->flags & (NG__XTF_SCRATCH | NG__XTF_ENTITY)))
     return ng__xml_dom_ops.misc(self, t);
-  c = *t;
-  c.flags |= NG__XTF_SCRATCH;
-  return ng__xml_dom_ops.misc(self, &c);
+  return ng__xml_build_text(self, t->data, t->data_len,
+                            t->kind == NG__XT_CDATA);
 }
 
 static int stream_start(void *self, const ng__xml_token *t,
