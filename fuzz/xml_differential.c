@@ -202,11 +202,76 @@ static int dx_stream_new(ng_xml_options *opt, ng_xml_engine e,
   return rc;
 }
 
+/* A call on an ended stream gave rc (err): the contract says want, and
+ * for a failed stream its error again at the same place. 0 or -1. */
+static int dx_ended_call(const char *call, int rc, const ng_error *err,
+                         const dx_result *r, int want) {
+  if (rc == want && (want != r->rc || err->offset == r->err.offset))
+    return 0;
+  ng_fuzz_fail("differential (chunked): %s on a stream that ended with %s "
+               "gave %s at %zu, not %s",
+               call, ng_err_name(r->rc), ng_err_name(rc), err->offset,
+               ng_err_name(want));
+  return -1;
+}
+
+/*
+ * The stream s ended with r (finished, or failed): a feed and a finish
+ * now answer NG_ESTATE after a finish that succeeded, else the failure
+ * again, and NULL arguments NG_EINVAL. 0 or -1.
+ */
+static int dx_stream_ended(ng_xml_stream *s, const uint8_t *data,
+                           size_t size, const dx_result *r) {
+  int want = r->rc == NG_OK ? NG_ESTATE : r->rc;
+  ng_xml_doc *doc = NULL;
+  ng_error err;
+  int rc;
+
+  rc = ng_xml_stream_feed(s, ng_fuzz_chars(data, size), size, &err);
+  if (dx_ended_call("a feed", rc, &err, r, want) != 0)
+    return -1;
+  rc = ng_xml_stream_finish(s, &doc, &err);
+  ng_xml_doc_free(doc);
+  if (dx_ended_call("a finish", rc, &err, r, want) != 0)
+    return -1;
+  rc = ng_xml_stream_feed(NULL, NULL, 0, &err);
+  if (rc == NG_EINVAL && ng_xml_stream_feed(s, NULL, 1, &err) == NG_EINVAL &&
+      ng_xml_stream_finish(NULL, NULL, &err) == NG_EINVAL)
+    return 0;
+  ng_fuzz_fail("differential (chunked): a NULL argument was not NG_EINVAL");
+  return -1;
+}
+
+/* ng_xml_stream_reset, then the whole input in one feed: the one-shot
+ * ref's result again (the reset keeps nothing of the first input). */
+static int dx_stream_again(ng_xml_stream *s, const uint8_t *data,
+                           size_t size, const dx_result *ref) {
+  dx_result r;
+  int ret;
+
+  memset(&r, 0, sizeof r);
+  ng_xml_stream_reset(s);
+  r.rc = ng_xml_stream_feed(s, ng_fuzz_chars(data, size), size, &r.err);
+  if (r.rc == NG_OK)
+    r.rc = ng_xml_stream_finish(s, &r.doc, &r.err);
+  ret = r.rc == NG_ENOTSUP && r.err.offset == 0
+            ? 0
+            : ng_fuzz_check_agree(
+                  "differential (reset)", ng_xml_engine_name(NG_XML_ITERATIVE),
+                  ref->rc, &ref->err, "the stream reset", r.rc, &r.err,
+                  r.rc == NG_OK && ng_xml_equal(ng_xml_doc_node(ref->doc),
+                                                ng_xml_doc_node(r.doc)));
+  dx_free(&r);
+  return ret;
+}
+
 /*
  * Push parsing: feeds the input to a stream of an engine the hash picks,
  * in chunks of 1 to m bytes (m from the hash, 1..64, plus size / DX_FEEDS),
  * each length read from the input's bytes in turn; the result must be the
- * one-shot ref's.
+ * one-shot ref's. Then the ended stream keeps its contract
+ * (dx_stream_ended), and for half the inputs (a hash bit) it is reset
+ * and fed the whole input at once, again with ref's result.
  * Input the stream does not take yet (another encoding than UTF-8:
  * NG_ENOTSUP) is not compared.
  */
@@ -232,7 +297,6 @@ static int dx_stream(const uint8_t *data, size_t size, uint64_t hash,
   }
   if (r.rc == NG_OK)
     r.rc = ng_xml_stream_finish(s, &r.doc, &r.err);
-  ng_xml_stream_free(s);
   ret = r.rc == NG_ENOTSUP && r.err.offset == 0
             ? 0
             : ng_fuzz_check_agree(
@@ -241,6 +305,11 @@ static int dx_stream(const uint8_t *data, size_t size, uint64_t hash,
                   &r.err,
                   r.rc == NG_OK && ng_xml_equal(ng_xml_doc_node(ref->doc),
                                                 ng_xml_doc_node(r.doc)));
+  if (ret == 0)
+    ret = dx_stream_ended(s, data, size, &r);
+  if (ret == 0 && (hash >> 40) & 1)
+    ret = dx_stream_again(s, data, size, ref);
+  ng_xml_stream_free(s);
   dx_free(&r);
   return ret;
 }
