@@ -7,6 +7,8 @@
  */
 #include "offmap.h"
 
+#include "lines.h"
+
 void ng__offmap_init(ng__offmap *m, const ng_alloc *alc, size_t shift,
                      ng__offmap_step step) {
   m->cp = NULL;
@@ -105,19 +107,11 @@ size_t ng__offmap_orig(const ng__offmap *m, const unsigned char *dec,
 
 void ng__offmap_linecol(const ng__offmap *m, const unsigned char *dec,
                         size_t off, size_t *line, size_t *col) {
-  size_t i, n = 1, start = 0;
+  /* XML's line ends (CR, LF, CR LF) 64 bytes a step: an error record
+   * counts them from the start of the input at every failed parse. */
+  size_t start = ng__lines_last((const char *)dec, off, 1);
 
-  for (i = 0; i < off; i++) {
-    if (dec[i] == '\r') {
-      n++;
-      start = i + 1;
-    } else if (dec[i] == '\n') {
-      if (i == 0 || dec[i - 1] != '\r') /* the LF of CR LF: already ended */
-        n++;
-      start = i + 1;
-    }
-  }
-  *line = n;
+  *line = 1 + ng__lines_xml((const char *)dec, off, 0);
   *col = 1 + ng__offmap_orig(m, dec, off) - ng__offmap_orig(m, dec, start);
 }
 
