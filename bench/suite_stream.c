@@ -17,7 +17,9 @@
  * the budget (NG_BENCH_STREAM_MB, default 6 GiB or half of MemAvailable),
  * or whose time would pass the child's cap (NG_BENCH_STREAM_CAP seconds,
  * default 120), is skipped with the reason printed; NG_BENCH_STREAM_N and
- * NG_BENCH_STREAM_D (comma-separated) pick cells, for Go as well; N = 1e6 runs only in full mode. The Go program
+ * NG_BENCH_STREAM_D (comma-separated) pick cells, for Go as well; N = 1e6
+ * runs only in full mode; NG_BENCH_STREAM_CASES (comma-separated: open,
+ * go, chunked) picks the kinds of case, all when unset. The Go program
  * bench/go/stream.go does the same with a goroutine per stream
  * (subjects go and go-decode); bench.mk passes its path in NG_BENCH_GO
  * and its rows are recorded here.
@@ -424,10 +426,27 @@ static void chunked_cases(void) {
   free(data);
 }
 
+/* Whether NG_BENCH_STREAM_CASES (comma-separated; unset or empty: all)
+ * names the kind of case `kind`. */
+static int kind_listed(const char *kind) {
+  const char *e = getenv("NG_BENCH_STREAM_CASES");
+  size_t n = strlen(kind);
+
+  if (e == NULL || *e == '\0')
+    return 1;
+  for (; *e != '\0'; e += strcspn(e, ","), e += *e == ',')
+    if (strncmp(e, kind, n) == 0 && (e[n] == ',' || e[n] == '\0'))
+      return 1;
+  return 0;
+}
+
 /* The open_ cells first, while this process's heap is small (children
  * fork from it). */
 NG_BENCH_SUITE(stream, 50) {
-  open_cases();
-  go_cases();
-  chunked_cases();
+  if (kind_listed("open"))
+    open_cases();
+  if (kind_listed("go"))
+    go_cases();
+  if (kind_listed("chunked"))
+    chunked_cases();
 }
