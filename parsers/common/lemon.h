@@ -24,10 +24,13 @@ typedef struct ng__lemon_stack {
   const ng_alloc *alc; /* NULL: libc */
   size_t bytes;        /* size of the block held (0: none) */
   size_t max;          /* largest block allowed */
+  size_t first;        /* nonzero: the size of a first block, whatever
+                          lempar asks; the grammar then sets lempar's
+                          count of entries to match, before any shift */
   int oom;             /* a growth failed or passed max */
 } ng__lemon_stack;
 
-/* An empty stack whose entries are entry_size bytes. */
+/* An empty stack whose entries are entry_size bytes (first 0). */
 void ng__lemon_stack_init(ng__lemon_stack *s, const ng_alloc *alc,
                           size_t entry_size);
 

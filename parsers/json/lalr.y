@@ -22,9 +22,10 @@
  * to 5 entries per object level.)
  *
  * Memory. The stack is lempar's dynamic one (YYSTACKDEPTH 0: grows as
- * 2n + 100 entries from 100). lempar.c calls malloc/realloc/free itself;
- * the macros below send those three calls to the parse's ng_alloc, which
- * also accounts the block's size for the old_size argument.
+ * 2n + 100 entries from 100, a stream's from 16: ng__json_lalr_init_small).
+ * lempar.c calls malloc/realloc/free itself; the macros below send those
+ * three calls to the parse's ng_alloc, which also accounts the block's
+ * size for the old_size argument.
  *
  * Errors. A lexical error becomes the ERROR token, which no rule accepts,
  * so every rejection goes through %syntax_error, in the state where the
@@ -153,6 +154,17 @@ static int lalr_want(const struct yyParser *pp, int prev) {
 int ng__json_lalr_top_is_key(const void *parser) {
   const yyParser *pp = (const yyParser *)parser;
   return pp->yytos->major == TK_STRING && pp->yytos->stateno <= YY_MAX_SHIFT;
+}
+
+void ng__json_lalr_init_small(void *parser, ng__json_lalr_ctx *lc,
+                              int first) {
+  yyParser *pp = (yyParser *)parser;
+
+  lc->stk.first = (size_t)first * sizeof(yyStackEntry);
+  ng__json_lalrInit(parser, lc);
+  lc->stk.first = 0;
+  if (pp->yystack != &pp->yystk0) /* ParseInit wrote entry 0 alone */
+    pp->yystksz = first;
 }
 
 /* Bytes of one stack entry (the driver's size cap; tests' bounds). */

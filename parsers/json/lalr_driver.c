@@ -12,8 +12,8 @@
  * Bounds: each open container costs one lemon stack entry and the driver
  * stops at max_depth (ng__json_emit_open), so lemon's stack never holds
  * more than max_depth + 5 entries; it grows on demand from 100 entries
- * through the parse's allocator and is released on every path by
- * ng__json_lalrFinalize().
+ * (a stream's from NG__JSON_LALR_STREAM_FIRST) through the parse's
+ * allocator and is released on every path by ng__json_lalrFinalize().
  *
  * Push parsing: lemon is push-driven already. When the lexer runs out of
  * input the loop returns NG__SUSPENDED before feeding lemon anything; the
@@ -33,6 +33,10 @@ _Static_assert(TK_LBRACE == NG__JT_LBRACE && TK_RBRACE == NG__JT_RBRACE &&
                    TK_FALSE == NG__JT_FALSE && TK_NULL == NG__JT_NULL &&
                    TK_ERROR == NG__JT_ERROR,
                "lalr.y %token order must follow ng__jtok");
+
+/* Entries of a stream's first lemon stack: a document parked at depth 12
+ * or less holds 128 bytes of it, not lempar's 800. */
+#define NG__JSON_LALR_STREAM_FIRST 16
 
 /* Emits the event of the token just accepted (see sink.h for timing). */
 static int lalr_emit(ng__json_parser *p, const void *parser, int kind) {
@@ -109,7 +113,10 @@ int ng__json_run_lalr(ng__json_parser *p) {
     lc->prev = -1;
     lc->rc = NG_OK;
     lc->accepted = 0;
-    ng__json_lalrInit(&ls->mem, lc);
+    if (p->lalr != NULL) /* a stream's: parked by the million */
+      ng__json_lalr_init_small(&ls->mem, lc, NG__JSON_LALR_STREAM_FIRST);
+    else
+      ng__json_lalrInit(&ls->mem, lc);
     ls->live = 1;
     if (NG_UNLIKELY(lc->stk.oom)) { /* no token read: report at offset 0 */
       rc = ng__perr_at(&p->c.perr, NG_ENOMEM, 0, 0, "parser stack");

@@ -54,6 +54,13 @@ void ng__json_lalrFinalize(void *parser);
 /* True when the STRING token just accepted is a member key. */
 int ng__json_lalr_top_is_key(const void *parser);
 
+/* ng__json_lalrInit with a stack of `first` entries instead of lempar's
+ * 100: a stream parked at a shallow depth holds a small block, which
+ * lempar grows as usual (to 2n + 100 entries) when a deeper document
+ * needs it. */
+void ng__json_lalr_init_small(void *parser, ng__json_lalr_ctx *lc,
+                              int first);
+
 /* Bytes of one lemon stack entry. */
 size_t ng__json_lalr_stack_entry_size(void);
 
