@@ -18,22 +18,19 @@
 typedef struct ng__depth {
   size_t cur;  /* containers open now */
   size_t max;  /* effective limit, already clamped to NG_MAX_DEPTH */
-  size_t peak; /* deepest nesting reached (statistics) */
 } ng__depth;
 
 /* Sets up tracking for a run with the caller's max_depth (0: unlimited). */
 static inline void ng__depth_init(ng__depth *d, size_t max_depth) {
   d->cur = 0;
   d->max = ng_limit_clamp(max_depth, NG_MAX_DEPTH);
-  d->peak = 0;
 }
 
 /* One level deeper; NG_EDEPTH (depth unchanged) when it would pass max. */
 static inline int ng__depth_push(ng__depth *d) {
   if (d->cur >= d->max)
     return NG_EDEPTH;
-  if (++d->cur > d->peak)
-    d->peak = d->cur;
+  d->cur++;
   return NG_OK;
 }
 

@@ -55,7 +55,7 @@ int ng_json_engine_from_name(const char *name, ng_json_engine *out) {
 /* -------------------------------------------------------------- engines */
 
 int ng__json_run(ng__json_parser *p) {
-  switch (p->opt->engine) {
+  switch (p->engine) {
   case NG_JSON_ITERATIVE:
     return ng__json_run_iterative(p);
   case NG_JSON_RECURSIVE:
@@ -72,10 +72,10 @@ int ng__json_parser_init(ng__json_parser *p, const char *data, size_t len,
                          const ng_json_options *opt, ng_error *err) {
   memset(p, 0, sizeof *p);
   ng__parse_init(&p->c, &ng__json_grammar, data, len, &opt->limits, err);
-  p->opt = opt;
   p->resume = NG__JR_START;
   if ((unsigned)opt->engine >= NG_JSON_ENGINE_COUNT)
     return ng__perr_at(&p->c.perr, NG_EINVAL, 0, 0, "unknown engine");
+  p->engine = (unsigned char)opt->engine;
   if ((unsigned)opt->dupkeys > NG_JSON_DUP_LAST)
     return ng__perr_at(&p->c.perr, NG_EINVAL, 0, 0, "unknown dupkeys");
   if ((opt->flags & ~NG__JSON_PARSE_FLAGS) != 0)
@@ -147,8 +147,7 @@ int ng_json_parse(const char *data, size_t len, const ng_json_options *opt,
   ng__doc_parse_alc(&doc->base, p.c.alc);
   ng__json_builder_init(&b, doc, &p.lx, opt->dupkeys, p.c.alc);
   p.sink = ng__json_builder_sink(&b);
-  p.inl = inl;
-  p.inl_cap = sizeof inl;
+  ng__gstack_init(&p.st, p.c.alc, inl, sizeof inl);
   rc = ng__json_run(&p);
   ng__json_builder_free(&b);
   ng__doc_parse_alc(&doc->base, NULL);
@@ -182,8 +181,7 @@ int ng_json_parse_events(const char *data, size_t len,
   ng__json_evsink_init(&s, ev != NULL ? ev : &none, &p.lx, p.c.alc,
                        opt->limits.user_stack);
   p.sink = ng__json_evsink_sink(&s);
-  p.inl = inl;
-  p.inl_cap = sizeof inl;
+  ng__gstack_init(&p.st, p.c.alc, inl, sizeof inl);
   rc = ng__json_run(&p);
   ng__json_evsink_free(&s);
   return rc;

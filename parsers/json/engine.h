@@ -54,19 +54,18 @@ typedef struct ng__json_parser {
   ng__json_lexer lx;          /* token source */
   ng__json_token tok;         /* the current token */
   ng__json_sink sink;         /* DOM builder or user events */
-  const ng_json_options *opt; /* resolved options (never NULL) */
   int resume;                 /* NG__JR_START, or the ng__jexp a suspended
                                  engine reads its next token in */
-  int seq;                    /* a sequence: a document may end before EOF */
-  void *inl;                  /* inline buffer for st (may be NULL) */
-  size_t inl_cap;             /* its bytes */
-  ng__gstack st;              /* iterative, trampoline: open containers */
+  unsigned char engine;       /* the options' ng_json_engine */
+  unsigned char seq;          /* a sequence: a document may end before EOF */
+  ng__gstack st;              /* iterative, trampoline: open containers,
+                                 over the caller's inline buffer */
   struct ng__json_lalr_state *lalr; /* LALR engine of a stream: its state,
                                        NULL: on the engine's frame */
-  int (*wait)(void *ud);      /* recursive engine of a stream: parks until
-                                 the lexer has its next window (NG_OK), or
-                                 the stream is dropped (an error code) */
-  void *wait_ud;              /* for wait */
+  int (*wait)(struct ng__json_parser *p); /* recursive engine of a stream:
+                                 parks until the lexer has its next window
+                                 (NG_OK), or the stream is dropped (an
+                                 error code) */
 } ng__json_parser;
 
 /* p->resume before the first run of a document. */
@@ -75,11 +74,12 @@ typedef struct ng__json_parser {
 /* (api.c) Prepares p for a parse of data[0..len) under opt (never NULL):
  * clears it, sets up the error record (clearing *err) and checks the
  * options. NG_OK or the recorded NG_EINVAL. The caller then sets the
- * lexer, the sink and the engine's inline stack buffer. */
+ * lexer, the sink, and st over the engines' inline buffer on p->c.alc
+ * (ng__gstack_init; left as cleared, the stack starts on the heap). */
 int ng__json_parser_init(ng__json_parser *p, const char *data, size_t len,
                          const ng_json_options *opt, ng_error *err);
 
-/* (api.c) Runs (or resumes) p->opt->engine: NG_OK, an error code, or
+/* (api.c) Runs (or resumes) p->engine: NG_OK, an error code, or
  * NG__SUSPENDED. */
 int ng__json_run(ng__json_parser *p);
 
@@ -89,8 +89,8 @@ void ng__json_engine_release(ng__json_parser *p);
 
 /*
  * Engine entry points. Preconditions: lexer at the start of input, no
- * token read yet, depth 0, sink ready, no error recorded, p->resume
- * NG__JR_START.
+ * token read yet, depth 0, sink ready, st empty, no error recorded,
+ * p->resume NG__JR_START.
  *
  * Push parsing (stream.c): the lexer may run out of input (NG__JT_MORE) at
  * any token. An explicit-stack engine then returns NG__SUSPENDED with its

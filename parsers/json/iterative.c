@@ -29,7 +29,6 @@ int ng__json_run_iterative(ng__json_parser *p) {
 
   switch (p->resume) { /* where a suspended parse reads its token again */
   case NG__JR_START:
-    ng__gstack_init(st, p->c.alc, p->inl, p->inl_cap);
     goto value;
   case NG__JX_VALUE_OR_END:
     goto array_first;

@@ -102,12 +102,12 @@ typedef struct ng__json_token {
                          is reported; len when input ended inside the token */
   size_t slen;        /* STRING: decoded length in bytes, without a NUL */
   ng_json_type ntype; /* NUMBER: NG_JSON_INT, NG_JSON_UINT or NG_JSON_DOUBLE */
+  int code;           /* ERROR: the NG_E* code (beside ntype: no padding) */
   union {
     int64_t i;
     uint64_t u;
     double d;
   } num;           /* NUMBER: the value, per ntype */
-  int code;        /* ERROR: the NG_E* code */
   const char *msg; /* ERROR: static text for ng_error.msg */
 } ng__json_token;
 
@@ -117,9 +117,9 @@ typedef struct ng__json_lexer {
   const unsigned char *beg; /* input start */
   const unsigned char *cur; /* next byte to read */
   const unsigned char *end; /* one past the last byte; never read */
+  size_t max_string;        /* decoded bytes allowed in one string */
   unsigned flags;           /* NG_JSON_BIGINT_REJECT,
                                NG_JSON_ALLOW_LONE_SURROGATES */
-  size_t max_string;        /* decoded bytes allowed in one string */
   int partial;              /* more input may follow `end` (push parsing):
                                a token that reaches it is NG__JT_MORE */
 } ng__json_lexer;

@@ -109,7 +109,7 @@ static NG_NOINLINE int rec_more(rec *r) {
   int kind = NG__JT_MORE, rc;
 
   while (kind == NG__JT_MORE) {
-    if ((rc = p->wait(p->wait_ud)) != NG_OK) {
+    if ((rc = p->wait(p)) != NG_OK) {
       p->tok.kind = NG__JT_ERROR;
       p->tok.code = rc;
       p->tok.err_off = p->tok.off;
@@ -308,7 +308,7 @@ static int rec_document(void *arg) {
     return rc;
   /* A stream's end of document may wait for input too. */
   while ((rc = rec_far(r, OP_FINISH, 0)) == NG__SUSPENDED)
-    if ((rc = r->p->wait(r->p->wait_ud)) != NG_OK)
+    if ((rc = r->p->wait(r->p)) != NG_OK)
       return rc;
   return rc;
 }

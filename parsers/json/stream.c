@@ -11,6 +11,7 @@
  * them, each handed to on_document), the sinks and the LALR engine's
  * state kept between runs.
  */
+#include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -41,13 +42,21 @@ struct ng_json_stream {
       ng_json_events ev;  /* and the callbacks */
     };
   };
-  ng__json_lalr_state *lalr; /* LALR engine: lemon between runs */
   size_t index;            /* documents completed */
   unsigned char inl[NG__JSON_STREAM_INLINE]; /* engines' stack, shallow */
 };
 
 /* The stream whose front end f is (its first member). */
 static ng_json_stream *of(ng__sfront *f) { return (ng_json_stream *)f; }
+
+/* The recursive engine's wait (engine.h): parks its task until the
+ * stream whose parser p is has the next window. */
+static int wait_window(ng__json_parser *p) {
+  ng_json_stream *s =
+      (ng_json_stream *)(void *)((char *)p - offsetof(ng_json_stream, p));
+
+  return ng__sfront_wait(&s->f);
+}
 
 /* ------------------------------------------------------------ documents */
 
@@ -83,20 +92,18 @@ static void doc_drop(ng__sfront *f) {
 static int doc_begin(ng_json_stream *s) {
   ng__json_parser *p = &s->p;
   ng__json_lexer lx = p->lx;
+  ng__json_lalr_state *lalr = p->lalr;
   ng_json_doc *doc;
 
   ng__json_parser_init(p, NULL, 0, &s->opt, s->f.err);
   p->lx = lx;
   p->seq = (s->flags & NG_JSON_STREAM_SEQ) != 0;
-  p->inl = s->inl;
-  p->inl_cap = sizeof s->inl;
-  p->lalr = s->lalr;
-  if (s->f.sched != NULL) {
-    p->wait = ng__sfront_wait;
-    p->wait_ud = &s->f;
-  }
+  p->lalr = lalr;
+  if (s->f.sched != NULL)
+    p->wait = wait_window;
   p->c.alc = ng__sfront_guard(s, sizeof *s, s->opt.alc,
                               s->opt.limits.user_stack);
+  ng__gstack_init(&p->st, p->c.alc, s->inl, sizeof s->inl);
   perr_window(s);
   if (s->events) {
     ng__json_evsink_init(&s->es, &s->ev, &p->lx, p->c.alc,
@@ -221,10 +228,10 @@ static const ng__sfront_ops json_ops = {
 /* The stream's parts beside the front end: LALR state, scheduler. */
 static int parts_new(ng_json_stream *s, ng_sched *sched) {
   if (s->opt.engine == NG_JSON_LALR) {
-    s->lalr = ng__malloc(s->opt.alc, sizeof *s->lalr);
-    if (s->lalr == NULL)
+    s->p.lalr = ng__malloc(s->opt.alc, sizeof *s->p.lalr);
+    if (s->p.lalr == NULL)
       return NG_ENOMEM;
-    s->lalr->live = 0;
+    s->p.lalr->live = 0;
   }
   if (s->opt.engine == NG_JSON_RECURSIVE)
     return ng__sfront_sched(&s->f, sched);
@@ -264,7 +271,7 @@ int ng_json_stream_new(const ng_json_stream_config *cfg, ng_json_stream **out) {
   ng__sfront_init(&s->f, &json_ops, &s->p.c, opt.alc, opt.limits.max_input,
                   carry_bound(&opt.limits));
   if ((rc = parts_new(s, cfg->sched)) != NG_OK) {
-    ng__free(opt.alc, s->lalr, sizeof *s->lalr);
+    ng__free(opt.alc, s->p.lalr, sizeof *s->p.lalr);
     ng__free(opt.alc, s, ng__sfront_size(sizeof *s, opt.alc));
     return rc;
   }
@@ -297,7 +304,7 @@ void ng_json_stream_free(ng_json_stream *s) {
   if (s == NULL)
     return;
   ng__sfront_free(&s->f);
-  if (s->lalr != NULL)
-    ng__free(s->opt.alc, s->lalr, sizeof *s->lalr);
+  if (s->p.lalr != NULL)
+    ng__free(s->opt.alc, s->p.lalr, sizeof *s->p.lalr);
   ng__free(s->opt.alc, s, ng__sfront_size(sizeof *s, s->opt.alc));
 }

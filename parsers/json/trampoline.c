@@ -237,12 +237,7 @@ int ng__json_run_trampoline(ng__json_parser *p) {
   t.frames = p->st;
   t.want = NG__JX_VALUE;
   t.rc = NG_OK;
-  if (p->resume == NG__JR_START) {
-    ng__gstack_init(&t.frames, p->c.alc, p->inl, p->inl_cap);
-    s = go(s_value);
-  } else {
-    s = go(resume_steps[p->resume]);
-  }
+  s = go(p->resume == NG__JR_START ? s_value : resume_steps[p->resume]);
   while (s.fn != NULL)
     s = s.fn(&t);
   if (t.rc != NG__SUSPENDED)
