@@ -121,6 +121,8 @@ okey ::= okey value COMMA STRING COLON.
 
 _Static_assert(sizeof(yyParser) <= NG__JSON_LALR_PARSER_BYTES,
                "NG__JSON_LALR_PARSER_BYTES too small for lemon's parser");
+_Static_assert(_Alignof(yyParser) <= _Alignof(void *),
+               "lemon's parser needs ng__json_lalr_state.mem aligned more");
 _Static_assert(YYNTOKEN == NG__JT_COUNT, "token set differs from lexer");
 
 /*

@@ -26,14 +26,16 @@ typedef struct ng__json_lalr_ctx {
 } ng__json_lalr_ctx;
 
 /* Bytes reserved for lemon's parser object (checked by a static assert in
- * the generated file): with a dynamic stack it is a few pointers. */
-#define NG__JSON_LALR_PARSER_BYTES 64
+ * the generated file, with its alignment): with a dynamic stack it is a
+ * few pointers and ints, 40 bytes on LP64. */
+#define NG__JSON_LALR_PARSER_BYTES 40
 
 /* Everything the engine keeps between runs of a stream (engine.h): lemon's
  * parser object and the context it points to. */
 typedef struct ng__json_lalr_state {
   union {
-    max_align_t align;
+    void *align; /* pointers and ints: no wider alignment (a stream's
+                    state is one of a million parked allocations) */
     unsigned char bytes[NG__JSON_LALR_PARSER_BYTES];
   } mem;                 /* lemon's parser object */
   ng__json_lalr_ctx lc;  /* its %extra_context */
