@@ -26,6 +26,7 @@
 #include "nestguard.h"
 #include "nestguard/json.h"
 #include "support/corpus.h"
+#include "support/failalloc.h"
 #include "support/stream_check.h"
 
 /* ------------------------------------------------------ event traces */
@@ -428,6 +429,46 @@ static void test_callback_stops(void **state) {
       }
 }
 
+/* Bytes a stream of `engine` holds from its allocator, in events mode,
+ * parked where the bench's open_ document at depth 10 is cut (ten
+ * containers open, waiting for a value); then it finishes. */
+static size_t parked_bytes(ng_json_engine engine) {
+  static const char doc[] = "{\"a\":[{\"a\":[{\"a\":[{\"a\":[{\"a\":[";
+  static const char rest[] = "1]}]}]}]}]}";
+  static const ng_json_events none;
+  ng_json_options opt;
+  ng_json_stream_config cfg = {&opt, &none, 0, NULL, NULL, NULL};
+  ng_failalloc fa;
+  ng_json_stream *s;
+  size_t live;
+
+  ng_failalloc_init(&fa, 0);
+  ng_json_options_default(&opt);
+  opt.engine = engine;
+  opt.alc = &fa.alc;
+  assert_int_equal(ng_json_stream_new(&cfg, &s), NG_OK);
+  assert_int_equal(ng_json_stream_feed(s, doc, sizeof doc - 1, NULL), NG_OK);
+  live = fa.live_bytes;
+  assert_int_equal(ng_json_stream_feed(s, rest, sizeof rest - 1, NULL),
+                   NG_OK);
+  assert_int_equal(ng_json_stream_finish(s, NULL, NULL), NG_OK);
+  ng_json_stream_free(s);
+  assert_int_equal(fa.live_blocks, 0);
+  return live;
+}
+
+/* What an explicit-stack stream keeps parked at depth 10 (issue 13's
+ * million-stream case): the stream's block alone for the iterative and
+ * trampoline engines (their stack inline), and for LALR its state and a
+ * lemon stack of 16 entries, not lempar's first 100 (800 bytes). */
+static void test_parked_footprint(void **state) {
+  size_t it = parked_bytes(NG_JSON_ITERATIVE);
+
+  (void)state;
+  assert_int_equal(parked_bytes(NG_JSON_TRAMPOLINE), it);
+  assert_in_range(parked_bytes(NG_JSON_LALR), it + 1, it + 256);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_tokens_every_split),
@@ -438,6 +479,7 @@ int main(void) {
       cmocka_unit_test(test_free_mid_document),
       cmocka_unit_test(test_allocation_failures),
       cmocka_unit_test(test_callback_stops),
+      cmocka_unit_test(test_parked_footprint),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
