@@ -197,6 +197,20 @@ typedef struct decl_scan {
   int cut;                /* a unit past the end was looked for */
 } decl_scan;
 
+/* Starts a scan of p[0..len) at offset bom, on line 1, in the units of
+ * family fam: 2-byte units for UTF-16, bytes for every other family. */
+static void scan_init(decl_scan *sc, const unsigned char *p, size_t len,
+                      int fam, size_t bom) {
+  memset(sc, 0, sizeof *sc);
+  sc->p = p;
+  sc->len = len;
+  sc->w = fam == NG__XML_FAM_UTF16LE || fam == NG__XML_FAM_UTF16BE ? 2 : 1;
+  sc->be = fam == NG__XML_FAM_UTF16BE;
+  sc->i = bom;
+  sc->line = 1;
+  sc->ls = bom;
+}
+
 /* The unit at offset i, or -1 if the input ends before it does. */
 static long scan_unit(const decl_scan *sc, size_t i) {
   const unsigned char *u;
@@ -300,21 +314,11 @@ static int scan_name(const decl_scan *sc, size_t start, size_t end,
 void ng__xml_raw_linecol(const unsigned char *data, size_t len, size_t off,
                          size_t *line, size_t *col) {
   decl_scan sc;
-  int fam;
+  size_t bom;
+  int fam = ng__xml_detect(data, len, &bom);
   long c;
 
-  memset(&sc, 0, sizeof sc);
-  sc.p = data;
-  sc.len = len;
-  sc.w = 1;
-  sc.line = 1;
-  fam = ng__xml_detect(data, len, &sc.i);
-
-  if (fam == NG__XML_FAM_UTF16LE || fam == NG__XML_FAM_UTF16BE) {
-    sc.w = 2;
-    sc.be = fam == NG__XML_FAM_UTF16BE;
-  }
-  sc.ls = sc.i;
+  scan_init(&sc, data, len, fam, bom);
   while (sc.i < off && (c = scan_peek(&sc)) >= 0)
     scan_next(&sc, c);
   *line = sc.line;
@@ -360,15 +364,13 @@ static int scan_decl(decl_scan *sc, ng__xml_sniff *s) {
  * follow (more) and the scan was cut by the end of p[0..len). */
 static int sniff_decl(const unsigned char *p, size_t len, int more,
                       ng__xml_sniff *s) {
-  decl_scan sc = {p, len, 1, 0, s->bom, 1, s->bom, 0, 0};
+  decl_scan sc;
   int rc;
 
-  if (s->family == NG__XML_FAM_UTF16LE || s->family == NG__XML_FAM_UTF16BE) {
-    sc.w = 2;
-    sc.be = s->family == NG__XML_FAM_UTF16BE;
-  } else if (s->family != NG__XML_FAM_UTF8 && s->family != NG__XML_FAM_ASCII) {
+  if (s->family != NG__XML_FAM_UTF8 && s->family != NG__XML_FAM_ASCII &&
+      s->family != NG__XML_FAM_UTF16LE && s->family != NG__XML_FAM_UTF16BE)
     return NG_OK;
-  }
+  scan_init(&sc, p, len, s->family, s->bom);
   rc = scan_decl(&sc, s);
   return more && sc.cut ? NG__SUSPENDED : rc;
 }
