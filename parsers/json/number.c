@@ -39,6 +39,24 @@ static inline int is_digit(unsigned char c) {
   return (unsigned)(c - '0') < 10u;
 }
 
+/* The exponent of a valid number p[0..n) whose digits end at p[i]: the
+ * value of [eE][+-]?digits there, saturated far beyond any double's; 0
+ * when there is none (i == n). */
+NG_INLINE long exponent(const char *p, size_t i, size_t n) {
+  long e = 0;
+  int neg;
+
+  if (i == n)
+    return 0;
+  neg = p[++i] == '-';
+  if (p[i] == '+' || p[i] == '-')
+    i++;
+  for (; i < n; i++)
+    if (e < 100000000)
+      e = e * 10 + (p[i] - '0');
+  return neg ? -e : e;
+}
+
 /*
  * Correct fallback: p[0..n) is a valid JSON number. Rewrites it as
  * "DIGITSeEXP" with at most NG__SLOW_DIGITS digits plus a sticky digit and
@@ -47,8 +65,8 @@ static inline int is_digit(unsigned char c) {
 static double slow_double(const char *p, size_t n) {
   char buf[NG__SLOW_DIGITS + 32];
   size_t i = 0, nd = 0;
-  long exp10 = 0, e = 0;
-  int sticky = 0, seen_dot = 0, esign = 1;
+  long exp10 = 0;
+  int sticky = 0, seen_dot = 0;
 
   if (p[i] == '-')
     i++;
@@ -75,15 +93,7 @@ static double slow_double(const char *p, size_t n) {
   }
   if (nd == 0)
     return 0.0;
-  if (i < n) { /* exponent part, saturated far beyond any double */
-    i++;
-    if (p[i] == '+' || p[i] == '-')
-      esign = p[i++] == '-' ? -1 : 1;
-    for (; i < n; i++)
-      if (e < 100000000)
-        e = e * 10 + (p[i] - '0');
-  }
-  exp10 += esign * e;
+  exp10 += exponent(p, i, n);
   /* Decimal exponent of the leading digit decides the extremes outright. */
   if (exp10 + (long)nd > 310)
     return HUGE_VAL;
@@ -182,8 +192,7 @@ int ng__json_number(const char *p, size_t n, unsigned flags,
   size_t i = p[0] == '-';
   int neg = (int)i, nd = 0, trunc = 0;
   uint64_t w = 0;
-  long q = 0, e = 0;
-  int esign = 1;
+  long q = 0;
 
   for (; i < n && is_digit((unsigned char)p[i]); i++) {
     if (nd < NG__MAX_FAST_DIGITS) {
@@ -207,15 +216,7 @@ int ng__json_number(const char *p, size_t n, unsigned flags,
       }
     }
   }
-  if (i < n) { /* [eE][+-]?digits, exponent saturated */
-    i++;
-    if (p[i] == '+' || p[i] == '-')
-      esign = p[i++] == '-' ? -1 : 1;
-    for (; i < n; i++)
-      if (e < 100000000)
-        e = e * 10 + (p[i] - '0');
-  }
-  q += esign * e;
+  q += exponent(p, i, n);
   if (trunc)
     return set_double(t, slow_double_out(p, n), neg);
   return ng__json_decimal(w, q, neg, p, n, t);
