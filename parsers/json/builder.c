@@ -264,15 +264,10 @@ int ng__json_build_end_slow(ng__json_builder *b) {
 /* DUP_REJECT / DUP_LAST: every new member is indexed or marked as a
  * repeat. */
 int ng__json_build_start_slow(ng__json_builder *b, int kind) {
-  ng_json_value *obj = b->cur, *v;
+  ng_json_value *obj = b->cur, *v = ng__json_build_open(b, kind);
 
-  v = ng__json_build_node(b, kind == NG__JK_ARRAY ? NG_JSON_ARRAY
-                                                 : NG_JSON_OBJECT);
   if (NG_UNLIKELY(v == NULL))
     return ng__json_doc_err(b->doc);
-  v->as.head = NULL;
-  b->cur = v;
-  b->last = NULL;
   return new_member(b, obj, v);
 }
 

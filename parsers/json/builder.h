@@ -169,19 +169,26 @@ NG_INLINE ng_json_value *ng__json_build_node(ng__json_builder *b,
   return v;
 }
 
-/* A container of kind NG__JK_ARRAY / NG__JK_OBJECT opens. */
-NG_INLINE int ng__json_build_start(ng__json_builder *b, int kind) {
-  ng_json_value *v;
+/* The node of an opening container of kind NG__JK_ARRAY / NG__JK_OBJECT,
+ * empty and now the innermost, or NULL (the document's error set). */
+NG_INLINE ng_json_value *ng__json_build_open(ng__json_builder *b, int kind) {
+  ng_json_value *v = ng__json_build_node(
+      b, kind == NG__JK_ARRAY ? NG_JSON_ARRAY : NG_JSON_OBJECT);
 
-  if (NG_UNLIKELY(b->dupkeys != NG_JSON_DUP_KEEP))
-    return ng__json_build_start_slow(b, kind);
-  v = ng__json_build_node(b, kind == NG__JK_ARRAY ? NG_JSON_ARRAY
-                                                 : NG_JSON_OBJECT);
   if (NG_UNLIKELY(v == NULL))
-    return ng__json_doc_err(b->doc);
+    return NULL;
   v->as.head = NULL;
   b->cur = v;
   b->last = NULL;
+  return v;
+}
+
+/* A container of kind NG__JK_ARRAY / NG__JK_OBJECT opens. */
+NG_INLINE int ng__json_build_start(ng__json_builder *b, int kind) {
+  if (NG_UNLIKELY(b->dupkeys != NG_JSON_DUP_KEEP))
+    return ng__json_build_start_slow(b, kind);
+  if (NG_UNLIKELY(ng__json_build_open(b, kind) == NULL))
+    return ng__json_doc_err(b->doc);
   return NG_OK;
 }
 
