@@ -22,6 +22,10 @@
  * options and a wall-clock cap of ATTACK_CAP_S seconds: "time" in ms and
  * "rejected" 1 or 0; a subject still running at the cap is killed and
  * recorded as not rejected, with "timeout" 1 and the cap as its time.
+ *
+ * The structure the JSON suite shares (subjects, the deep cases' children,
+ * the files and their fallback) is bench/format_suite.c; this file holds
+ * XML's part: its parse, its documents and the attack cases.
  */
 #define _GNU_SOURCE
 #include <signal.h>
@@ -33,56 +37,30 @@
 
 #include "bench.h"
 #include "child.h"
+#include "format_suite.h"
 #include "nestguard.h"
 #include "nestguard/xml.h"
 #include "peers/xml_peers.h"
 
-#define MAX_SUBJECTS 16
 #define ATTACK_CAP_S 2
 
-typedef struct job {
-  const char *data;
-  size_t len;
-  ng_xml_engine engine; /* for nestguard subjects */
-  int (*peer)(const char *, size_t);
-  size_t max_depth; /* nestguard: 0 unlimited */
-} job;
-
-static int run_job(void *ud) {
-  job *j = ud;
+/* One DOM parse with engine e, freed. */
+static int parse(int e, const char *data, size_t len, size_t max_depth) {
   ng_xml_options opt;
   ng_xml_doc *doc;
   int rc;
 
-  if (j->peer != NULL)
-    return j->peer(j->data, j->len);
   ng_xml_options_default(&opt);
-  opt.engine = j->engine;
-  opt.limits.max_depth = j->max_depth;
-  rc = ng_xml_parse(j->data, j->len, &opt, &doc, NULL);
+  opt.engine = (ng_xml_engine)e;
+  opt.limits.max_depth = max_depth;
+  rc = ng_xml_parse(data, len, &opt, &doc, NULL);
   if (rc == NG_OK)
     ng_xml_doc_free(doc);
   return rc;
 }
 
-/* Subjects: every nestguard engine, then every peer. */
-static size_t make_jobs(job *jobs, ng_bench_subject *subj, const char *data,
-                        size_t len, size_t max_depth) {
-  size_t n = 0, i;
-  int e;
-
-  for (e = 0; e < NG_XML_ENGINE_COUNT && n < MAX_SUBJECTS; e++) {
-    jobs[n] = (job){data, len, (ng_xml_engine)e, NULL, max_depth};
-    subj[n] = (ng_bench_subject){ng_xml_engine_name((ng_xml_engine)e), run_job,
-                                 &jobs[n]};
-    n++;
-  }
-  for (i = 0; ng_xml_peers[i].name != NULL && n < MAX_SUBJECTS; i++) {
-    jobs[n] = (job){data, len, NG_XML_ITERATIVE, ng_xml_peers[i].parse, 0};
-    subj[n] = (ng_bench_subject){ng_xml_peers[i].name, run_job, &jobs[n]};
-    n++;
-  }
-  return n;
+static const char *engine_name(int e) {
+  return ng_xml_engine_name((ng_xml_engine)e);
 }
 
 /* A mixed document of about `target` bytes: elements with attributes,
@@ -107,13 +85,6 @@ static char *generate_mixed(size_t target, size_t *len) {
   n += (size_t)snprintf(s + n, cap - n, "</root>\n");
   *len = n;
   return s;
-}
-
-static void throughput_case(const char *name, const char *data, size_t len) {
-  job jobs[MAX_SUBJECTS];
-  ng_bench_subject subj[MAX_SUBJECTS];
-  size_t n = make_jobs(jobs, subj, data, len, NG_DEFAULT_MAX_DEPTH);
-  ng_bench_compare("xml", name, subj, n, len, 2, 0);
 }
 
 /* <a><a>...</a></a> with `depth` elements. */
@@ -181,81 +152,45 @@ static char *generate_quadratic(size_t *len) {
   return s;
 }
 
-/* What one child runs: subject `which` of make_jobs() on a document it
- * generates itself (child.h): deep elements when depth > 0, else attack
- * `attack`. */
-typedef struct child_spec {
-  size_t depth;
-  int attack; /* 0 billion laughs, 1 quadratic blowup */
-  size_t which;
-} child_spec;
+/* XML's documents by shape: deep elements, or an attack. */
+enum { SHAPE_DEEP, SHAPE_LAUGHS, SHAPE_QUADRATIC };
 
-static int child_body(const void *spec, ng_bench_child *r) {
-  const child_spec *d = spec;
-  job jobs[MAX_SUBJECTS];
-  ng_bench_subject subj[MAX_SUBJECTS];
-  size_t len;
-  char *data;
-
-  if (d->depth > 0)
-    data = generate_deep(d->depth, &len);
-  else if (d->attack == 0)
-    data = generate_laughs(&len);
-  else
-    data = generate_quadratic(&len);
-  if (data == NULL)
-    return -1;
-  make_jobs(jobs, subj, data, len, d->depth > 0 ? 0 : NG_DEFAULT_MAX_DEPTH);
-  ng_bench_child_measure(run_job, &jobs[d->which], r);
-  return 0;
+static char *generate_doc(size_t depth, int shape, size_t *len) {
+  if (shape == SHAPE_LAUGHS)
+    return generate_laughs(len);
+  if (shape == SHAPE_QUADRATIC)
+    return generate_quadratic(len);
+  return generate_deep(depth, len);
 }
 
-#define DEEP_REPS 3
-
-/* Runs before the throughput cases so the parent's heap is still small;
- * repetitions interleaved across subjects, as in the JSON suite. */
-static void deep_cases(void) {
-  static const char *const exps[] = {"1e3", "1e4", "1e5", "1e6", "1e7"};
-  job jobs[MAX_SUBJECTS];
-  ng_bench_subject subj[MAX_SUBJECTS];
-  ng_bench_child r[MAX_SUBJECTS][DEEP_REPS];
-  int outcome[MAX_SUBJECTS][DEEP_REPS], sig[MAX_SUBJECTS][DEEP_REPS];
-  size_t k, i, n, max_k = ng_bench_quick() ? 4 : 5;
-  int rep, reps = ng_bench_quick() ? 1 : DEEP_REPS;
-  child_spec d = {0, 0, 0};
-  char kase[64];
-
-  n = make_jobs(jobs, subj, "", 0, 0); /* subject names only */
-  for (k = 0, d.depth = 1000; k < max_k; k++, d.depth *= 10) {
-    snprintf(kase, sizeof kase, "deep_elements_%s", exps[k]);
-    for (rep = 0; rep < reps; rep++)
-      for (i = 0; i < n; i++) {
-        d.which = i;
-        outcome[i][rep] =
-            ng_bench_in_child(child_body, &d, 120, &r[i][rep], &sig[i][rep]);
-      }
-    for (i = 0; i < n; i++)
-      ng_bench_record_reps("xml", kase, subj[i].name, outcome[i], r[i],
-                           sig[i], reps);
-  }
-}
+static const ng_bench_format xml_format = {.suite = "xml",
+                                           .nengines = NG_XML_ENGINE_COUNT,
+                                           .engine_name = engine_name,
+                                           .parse = parse,
+                                           .peers = ng_xml_peers,
+                                           .warm = 0,
+                                           .generate = generate_mixed,
+                                           .generated_name =
+                                               "generated_mixed.xml",
+                                           .doc = generate_doc};
 
 /* Each subject once per attack, in a child capped at ATTACK_CAP_S. */
 static void attack_cases(void) {
   static const char *const names[] = {"billion_laughs", "quadratic_blowup"};
-  job jobs[MAX_SUBJECTS];
-  ng_bench_subject subj[MAX_SUBJECTS];
+  ng_bench_job jobs[NG_BENCH_MAX_SUBJECTS];
+  ng_bench_subject subj[NG_BENCH_MAX_SUBJECTS];
   ng_bench_child r;
-  child_spec d = {0, 0, 0};
   size_t i, n;
-  int outcome, sig = 0;
+  int attack, outcome, sig = 0;
 
-  n = make_jobs(jobs, subj, "", 0, 0); /* subject names only */
-  for (d.attack = 0; d.attack < 2; d.attack++)
+  /* subject names only */
+  n = ng_bench_format_jobs(&xml_format, jobs, subj, "", 0, 0);
+  for (attack = 0; attack < 2; attack++)
     for (i = 0; i < n; i++) {
-      const char *kase = names[d.attack], *who = subj[i].name;
-      d.which = i;
-      outcome = ng_bench_in_child(child_body, &d, ATTACK_CAP_S, &r, &sig);
+      const char *kase = names[attack], *who = subj[i].name;
+      outcome =
+          ng_bench_format_child(&xml_format, 0, SHAPE_LAUGHS + attack, i,
+                                NG_DEFAULT_MAX_DEPTH, ATTACK_CAP_S, &r, &sig);
       if (outcome == NG_BENCH_CRASHED && sig == SIGALRM) {
         ng_bench_record("xml", kase, who, "time", ATTACK_CAP_S * 1e3, "ms");
         ng_bench_record("xml", kase, who, "rejected", 0, "-");
@@ -273,28 +208,13 @@ static void attack_cases(void) {
     }
 }
 
+/* The deep and attack cases run first, while the parent's heap is still
+ * small. */
 NG_BENCH_SUITE(xml, 40) {
   static const char *const files[] = {"andorra.osm.xml", "nes96.xml", "vk.xml"};
-  char rel[64], *data;
-  size_t i, len, found = 0;
 
-  deep_cases();
+  ng_bench_format_deep(&xml_format, SHAPE_DEEP, "elements");
   attack_cases();
-  for (i = 0; i < sizeof files / sizeof files[0]; i++) {
-    snprintf(rel, sizeof rel, "xml/%s", files[i]);
-    data = ng_bench_load(rel, &len);
-    if (data == NULL)
-      continue;
-    found++;
-    throughput_case(files[i], data, len);
-    free(data);
-  }
-  if (found == 0) {
-    printf("xml: bench-data not found (set NG_BENCH_DATA); using a "
-           "generated document\n");
-    data = generate_mixed((size_t)2 << 20, &len);
-    if (data != NULL)
-      throughput_case("generated_mixed.xml", data, len);
-    free(data);
-  }
+  ng_bench_format_throughput(&xml_format, files,
+                             sizeof files / sizeof files[0]);
 }
