@@ -540,22 +540,18 @@ size_t ng_fuzz_limit(uint8_t b, size_t unit) {
   return m * ((size_t)1 << (4 * e)) * unit;
 }
 
-/*
- * Header layout (NG_FUZZ_SETTINGS_BYTES = 8):
- *   [0] bits 0-1 engine, 2-3 dupkeys (3 -> keep), 4-5 flags,
- *       6 event API, 7 fail every allocation from fail_at on
- *   [1] max_depth   [2] max_stack (x4 KiB)   [3] max_input
- *   [4] max_string  [5] max_memory (x1 KiB)  [6..7] fail_at, little endian
- */
-void ng_fuzz_decode_settings(ng_fuzz_reader *r, ng_fuzz_settings *s) {
+size_t ng_fuzz_settings_bytes(const ng_fuzz_optformat *f) {
+  return NG_FUZZ_SETTINGS_BYTES + (f->entity_limit ? 1 : 0);
+}
+
+void ng_fuzz_decode_settings(const ng_fuzz_optformat *f, ng_fuzz_reader *r,
+                             ng_fuzz_settings *s) {
   uint8_t b0 = ng_fuzz_byte(r), lo, hi;
-  ng_limits *l = &s->opt.limits;
+  ng_limits *l;
 
   memset(s, 0, sizeof *s);
-  ng_json_options_default(&s->opt);
-  s->opt.engine = (ng_json_engine)(b0 & 3u);
-  s->opt.dupkeys = (ng_json_dupkeys)(((b0 >> 2) & 3u) % 3u);
-  s->opt.flags = (b0 >> 4) & 3u;
+  f->decode(&s->opt, b0 & 63u);
+  l = f->limits(&s->opt);
   s->events = (b0 >> 6) & 1u;
   s->fail_after = (b0 >> 7) & 1u;
   l->max_depth = ng_fuzz_limit(ng_fuzz_byte(r), 1);
@@ -563,9 +559,17 @@ void ng_fuzz_decode_settings(ng_fuzz_reader *r, ng_fuzz_settings *s) {
   l->max_input = ng_fuzz_limit(ng_fuzz_byte(r), 1);
   l->max_string = ng_fuzz_limit(ng_fuzz_byte(r), 1);
   l->max_memory = ng_fuzz_limit(ng_fuzz_byte(r), 1024);
+  if (f->entity_limit)
+    l->max_entity_expansion = ng_fuzz_limit(ng_fuzz_byte(r), 1);
   lo = ng_fuzz_byte(r);
   hi = ng_fuzz_byte(r);
   s->fail_at = (size_t)lo | ((size_t)hi << 8);
+}
+
+void ng_fuzz_arm(ng_failalloc *fa, size_t fail_at, int after) {
+  ng_failalloc_init(fa, after ? 0 : fail_at);
+  if (after)
+    fa->fail_after = fail_at;
 }
 
 /* --------------------------------------------------------- event checks */
@@ -921,4 +925,119 @@ int ng_fuzz_engine(const ng_fuzz_format *f, int e, const uint8_t *data,
   if (ret == 0 && p.rc == NG_EDEPTH)
     ret = engine_deep(who, &p, &fa.alc);
   return ret == 0 ? ng_fuzz_check_alloc(who, &fa) : ret;
+}
+
+/* ---------------------------------------------------- options harness */
+
+/* A limited result (rc, doc, err) against the same options unlimited,
+ * parsed with libc. */
+static int opts_compare(const ng_fuzz_optformat *f, const ng_fuzz_options *o,
+                        const uint8_t *data, size_t n, int rc, const void *doc,
+                        const ng_error *err) {
+  ng_fuzz_options un = *o;
+  ng_limits lim = *f->limits(&un);
+  ng_fuzz_extent ext = {0, 0};
+  void *ref = NULL;
+  ng_error rerr;
+  int rrc, ret;
+
+  memset(f->limits(&un), 0, sizeof lim);
+  f->set_alc(&un, NULL);
+  rrc = f->parse(&un, data, n, &ref, &rerr);
+  if (rrc == NG_OK)
+    f->extent(ref, &ext);
+  ret = ng_fuzz_check_limited(&lim, n, rc, err, rrc, &rerr, &ext,
+                              rc == NG_OK && rrc == NG_OK &&
+                                  f->f->equal(ref, doc));
+  f->f->free(ref);
+  return ret;
+}
+
+/* Copy and the outputs of a good document through the failing allocator:
+ * each step succeeds, or stops the checks with NG_ENOMEM. */
+static int opts_after(const ng_fuzz_optformat *f, const void *doc,
+                      ng_failalloc *fa) {
+  const ng_fuzz_output *o;
+  void *copy = NULL;
+  char *out = NULL;
+  size_t len = 0, before = fa->failed;
+  int rc, step;
+
+  rc = f->copy(doc, &fa->alc, &copy);
+  step = ng_fuzz_check_step("copy", rc, fa, before);
+  if (step == 0 && !f->f->equal(doc, copy)) {
+    ng_fuzz_fail("options: copy gave a different DOM");
+    step = -1;
+  }
+  f->f->free(copy);
+  for (o = f->outputs; o->name != NULL && step == 0; o++) {
+    rc = o->make(doc, &fa->alc, &out, &len);
+    step = ng_fuzz_check_step(o->name, rc, fa, before);
+    if (step == 0)
+      fa->alc.free(fa->alc.ctx, out, len + 1);
+  }
+  return step < 0 ? -1 : 0;
+}
+
+static int opts_dom(const ng_fuzz_optformat *f, ng_fuzz_options *o,
+                    const uint8_t *data, size_t n, ng_failalloc *fa) {
+  void *doc = NULL;
+  ng_error err;
+  int rc, ret;
+
+  rc = f->parse(o, data, n, &doc, &err);
+  ret = f->f->check_result("options", data, n, rc, doc, &err);
+  if (ret == 0)
+    ret = ng_fuzz_check_enomem("parse", rc, fa);
+  if (ret == 0 && fa->failed == 0)
+    ret = opts_compare(f, o, data, n, rc, doc, &err);
+  if (ret == 0 && rc == NG_OK)
+    ret = f->check_limits(doc, f->limits(o), n);
+  if (ret == 0 && rc == NG_OK)
+    ret = opts_after(f, doc, fa);
+  f->f->free(doc);
+  return ret;
+}
+
+/* The event API under the same settings, compared with the DOM parse
+ * (memory caps aside: they count DOM bytes, which events do not build). */
+static int opts_events(const ng_fuzz_optformat *f, const ng_fuzz_options *o,
+                       const uint8_t *data, size_t n, ng_failalloc *fa) {
+  ng_fuzz_options dom = *o;
+  void *doc = NULL;
+  ng_error err, derr;
+  int rc, drc;
+
+  if (f->events(o, data, n, &rc, &err) != 0)
+    return -1;
+  if (fa->failed != 0)
+    return ng_fuzz_check_enomem("parse_events", rc, fa);
+  f->set_alc(&dom, NULL);
+  if (f->events_dom != NULL)
+    f->events_dom(&dom);
+  drc = f->parse(&dom, data, n, &doc, &derr);
+  f->f->free(doc);
+  if (rc == NG_EMEMLIMIT || drc == NG_EMEMLIMIT)
+    return 0;
+  return ng_fuzz_check_agree("options", "events gave", rc, &err, "DOM gave",
+                             drc, &derr, 1);
+}
+
+int ng_fuzz_run_options(const ng_fuzz_optformat *f, const uint8_t *data,
+                        size_t size) {
+  ng_fuzz_reader r = {data, size};
+  ng_fuzz_settings s;
+  ng_failalloc fa;
+  int ret;
+
+  if (size < ng_fuzz_settings_bytes(f))
+    return 0;
+  ng_fuzz_decode_settings(f, &r, &s);
+  ng_fuzz_arm(&fa, s.fail_at, s.fail_after);
+  f->set_alc(&s.opt, &fa.alc);
+  if (s.events)
+    ret = opts_events(f, &s.opt, r.p, r.n, &fa);
+  else
+    ret = opts_dom(f, &s.opt, r.p, r.n, &fa);
+  return ret == 0 ? ng_fuzz_check_alloc("options", &fa) : ret;
 }

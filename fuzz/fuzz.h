@@ -327,17 +327,92 @@ uint8_t ng_fuzz_byte(ng_fuzz_reader *r);
  */
 size_t ng_fuzz_limit(uint8_t b, size_t unit);
 
-/* Settings the options harness decodes (see json_options.c). */
+/* Arms fa to fail allocation fail_at (1-based; 0: none), or with after
+ * every allocation from fail_at on. */
+void ng_fuzz_arm(ng_failalloc *fa, size_t fail_at, int after);
+
+/* ------------------------------------------------------ options harness */
+
+/* The options of either format, so that format-free code can hold them. */
+typedef union ng_fuzz_options {
+  ng_json_options json;
+  ng_xml_options xml;
+} ng_fuzz_options;
+
+/* Settings an options harness decodes from the input's first bytes. */
 typedef struct ng_fuzz_settings {
-  ng_json_options opt; /* engine, dupkeys, flags, limits (no allocator) */
+  ng_fuzz_options opt; /* engine, flags, limits (no allocator) */
   size_t fail_at;      /* allocation to fail (1-based); 0 none */
   int fail_after;      /* 1: fail every allocation from fail_at on */
   int events;          /* 1: parse through the event API */
 } ng_fuzz_settings;
 
-/* Header bytes ng_fuzz_decode_settings consumes. */
+/* One output made from a good document through the failing allocator (a
+ * write, XML's text content): a string of len + 1 bytes. */
+typedef struct ng_fuzz_output {
+  const char *name; /* as reported: "write" */
+  int (*make)(const void *doc, const ng_alloc *alc, char **out, size_t *len);
+} ng_fuzz_output;
+
+/*
+ * A format as the options harness sees it: its documents are those of f,
+ * its options an ng_fuzz_options. What a format lacks is NULL.
+ */
+typedef struct ng_fuzz_optformat {
+  const ng_fuzz_format *f; /* check_result, equal, free */
+  int entity_limit; /* 1: the header has a max_entity_expansion byte */
+  /* Sets o to the defaults with what bits 0-5 of the header's first byte
+   * choose (engine, flags, ...). */
+  void (*decode)(ng_fuzz_options *o, unsigned bits);
+  ng_limits *(*limits)(ng_fuzz_options *o); /* o's limits */
+  void (*set_alc)(ng_fuzz_options *o, const ng_alloc *alc);
+  int (*parse)(const ng_fuzz_options *o, const uint8_t *data, size_t size,
+               void **doc, ng_error *err);
+  /* What the limits measure in a document. */
+  void (*extent)(const void *doc, ng_fuzz_extent *ext);
+  /* A successful document of size input bytes respects l: 0 or -1. */
+  int (*check_limits)(const void *doc, const ng_limits *l, size_t size);
+  int (*copy)(const void *doc, const ng_alloc *alc, void **copy);
+  ng_fuzz_output outputs[3]; /* ended by a NULL name */
+  /* Parses through the event API under o into the format's checking
+   * sink: stores the result, returns -1 after reporting a malformed
+   * stream (or what else the format checks there), else 0. */
+  int (*events)(const ng_fuzz_options *o, const uint8_t *data, size_t size,
+                int *rc, ng_error *err);
+  /* The options of the DOM parse the events are compared with. */
+  void (*events_dom)(ng_fuzz_options *o);
+} ng_fuzz_optformat;
+
+/* Header bytes an options harness of format f consumes. */
+size_t ng_fuzz_settings_bytes(const ng_fuzz_optformat *f);
+
+/*
+ * Header layout, NG_FUZZ_SETTINGS_BYTES + f->entity_limit bytes:
+ *   [0] bits 0-5 the format's (f->decode), 6 event API, 7 fail every
+ *       allocation from fail_at on
+ *   [1] max_depth   [2] max_stack (x4 KiB)   [3] max_input
+ *   [4] max_string  [5] max_memory (x1 KiB)
+ *   [6] max_entity_expansion, when f->entity_limit
+ *   then fail_at, 2 bytes little endian
+ */
+void ng_fuzz_decode_settings(const ng_fuzz_optformat *f, ng_fuzz_reader *r,
+                             ng_fuzz_settings *s);
+
+/* Header bytes of a format without the entity byte (stack_tasks has a
+ * header of the same length). */
 #define NG_FUZZ_SETTINGS_BYTES 8
 
-void ng_fuzz_decode_settings(ng_fuzz_reader *r, ng_fuzz_settings *s);
+/*
+ * The options harness behind <format>_options.c: decodes the settings,
+ * parses the rest of the input through the counting allocator (DOM or
+ * events), and checks that an injected failure comes back as NG_ENOMEM,
+ * that limits only cut a parse short (ng_fuzz_check_limited against the
+ * same options unlimited), that a good document respects its limits and
+ * survives copy and outputs under failing allocations, that the event API
+ * gives the DOM's result, and that nothing leaks. 0, or -1 after
+ * reporting.
+ */
+int ng_fuzz_run_options(const ng_fuzz_optformat *f, const uint8_t *data,
+                        size_t size);
 
 #endif /* NG_FUZZ_FUZZ_H */

@@ -110,17 +110,4 @@ int ng_fuzz_xml_engines(const uint8_t *data, size_t size);
   }                                                                            \
   NG_FUZZ_ENTRY(ng_fuzz_xml_##name)
 
-/* Settings the XML options harness decodes (see xml_options.c). */
-typedef struct ng_fuzz_xml_settings {
-  ng_xml_options opt; /* engine, flags, limits (no allocator) */
-  size_t fail_at;     /* allocation to fail (1-based); 0 none */
-  int fail_after;     /* 1: fail every allocation from fail_at on */
-  int events;         /* 1: parse through the event API */
-} ng_fuzz_xml_settings;
-
-/* Header bytes ng_fuzz_xml_decode_settings consumes. */
-#define NG_FUZZ_XML_SETTINGS_BYTES 9
-
-void ng_fuzz_xml_decode_settings(ng_fuzz_reader *r, ng_fuzz_xml_settings *s);
-
 #endif /* NG_FUZZ_FUZZ_XML_H */

@@ -709,9 +709,7 @@ static int st_setup(st_prog *p, ng_sched_opts *so) {
   size_t fail_at = (size_t)lo | (size_t)hi << 8;
 
   memset(so, 0, sizeof *so);
-  ng_failalloc_init(&p->fa, (b0 & 0x10) ? 0 : fail_at);
-  if (b0 & 0x10)
-    p->fa.fail_after = fail_at;
+  ng_fuzz_arm(&p->fa, fail_at, (b0 & 0x10) != 0);
   so->alc = &p->fa.alc;
   so->shared_stacks = (b0 & 3u) + 1;
   so->no_sigaltstack = !(b0 & 0x20);

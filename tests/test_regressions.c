@@ -266,19 +266,38 @@ static void test_settings_decoder(void **state) {
   ng_fuzz_settings s;
 
   (void)state;
-  ng_fuzz_decode_settings(&r, &s);
-  assert_int_equal(s.opt.engine, NG_JSON_RECURSIVE); /* 0xC5 & 3 */
-  assert_int_equal(s.opt.dupkeys, NG_JSON_DUP_REJECT);
+  ng_fuzz_decode_settings(&jo_format, &r, &s);
+  assert_int_equal(s.opt.json.engine, NG_JSON_RECURSIVE); /* 0xC5 & 3 */
+  assert_int_equal(s.opt.json.dupkeys, NG_JSON_DUP_REJECT);
   assert_int_equal(s.events, 1);
   assert_int_equal(s.fail_after, 1);
-  assert_int_equal(s.opt.limits.max_depth, 3);
-  assert_int_equal(s.opt.limits.max_stack, 16 * 4096);
-  assert_int_equal(s.opt.limits.max_input, 0);
-  assert_int_equal(s.opt.limits.max_string, 64 * 256);
-  assert_int_equal(s.opt.limits.max_memory, 1024);
+  assert_int_equal(s.opt.json.limits.max_depth, 3);
+  assert_int_equal(s.opt.json.limits.max_stack, 16 * 4096);
+  assert_int_equal(s.opt.json.limits.max_input, 0);
+  assert_int_equal(s.opt.json.limits.max_string, 64 * 256);
+  assert_int_equal(s.opt.json.limits.max_memory, 1024);
   assert_int_equal(s.fail_at, 0x105);
   assert_int_equal(r.n, 2);
   assert_int_equal(ng_fuzz_limit(0, 7), 0);
+}
+
+/* XML's header: one byte more, max_entity_expansion before fail_at. */
+static void test_xml_settings_decoder(void **state) {
+  static const uint8_t hdr[] = {0x4A, 0x02, 0, 0, 0, 0, 0x05, 0x03, 0x00, '<'};
+  ng_fuzz_reader r = {hdr, sizeof hdr};
+  ng_fuzz_settings s;
+
+  (void)state;
+  assert_int_equal(ng_fuzz_settings_bytes(&xo_format), 9);
+  ng_fuzz_decode_settings(&xo_format, &r, &s);
+  assert_int_equal(s.opt.xml.engine, 2 % NG_XML_ENGINE_COUNT);
+  assert_int_equal(s.opt.xml.flags, NG_XML_KEEP_CDATA);
+  assert_int_equal(s.events, 1);
+  assert_int_equal(s.fail_after, 0);
+  assert_int_equal(s.opt.xml.limits.max_depth, 2);
+  assert_int_equal(s.opt.xml.limits.max_entity_expansion, 5);
+  assert_int_equal(s.fail_at, 3);
+  assert_int_equal(r.n, 1);
 }
 
 int main(void) {
@@ -286,6 +305,7 @@ int main(void) {
       cmocka_unit_test(test_oracles_fail),
       cmocka_unit_test(test_xml_oracles_fail),
       cmocka_unit_test(test_settings_decoder),
+      cmocka_unit_test(test_xml_settings_decoder),
       cmocka_unit_test(test_regressions),
       cmocka_unit_test(test_seed_corpora),
       cmocka_unit_test(test_generated_limits),
