@@ -551,7 +551,7 @@ void ng_fuzz_decode_settings(const ng_fuzz_optformat *f, ng_fuzz_reader *r,
 
   memset(s, 0, sizeof *s);
   f->decode(&s->opt, b0 & 63u);
-  l = f->limits(&s->opt);
+  l = f->f->limits(&s->opt);
   s->events = (b0 >> 6) & 1u;
   s->fail_after = (b0 >> 7) & 1u;
   l->max_depth = ng_fuzz_limit(ng_fuzz_byte(r), 1);
@@ -706,16 +706,17 @@ static int events_match_dom(const char *who, const ng_fuzz_events *ev,
 }
 
 /* Parses through the event API and compares with the DOM parse. */
-static int engine_events(const char *who, const ng_json_options *opt,
-                         const uint8_t *data, size_t size, int rc_dom,
-                         const ng_error *err_dom, const ng_json_doc *doc) {
+static int json_events(const char *who, const ng_fuzz_options *o,
+                       const uint8_t *data, size_t size, int rc_dom,
+                       const ng_error *err_dom, const void *doc) {
   ng_fuzz_events ev;
   ng_json_events cb;
   ng_error err;
   int rc, ret = 0;
 
   ng_fuzz_events_init(&ev, &cb, 0);
-  rc = ng_json_parse_events(ng_fuzz_chars(data, size), size, opt, &cb, &err);
+  rc = ng_json_parse_events(ng_fuzz_chars(data, size), size, &o->json, &cb,
+                            &err);
   ret = ng_fuzz_check_events(who, ev.bad, ev.why, rc, &err, rc_dom, err_dom);
   if (ret > 0)
     ret = events_match_dom(who, &ev, ng_json_doc_root(doc));
@@ -729,24 +730,21 @@ static const char *json_engine_name(int e) {
   return ng_json_engine_name((ng_json_engine)e);
 }
 
-static void json_opts(ng_json_options *opt, int e, size_t max_depth,
-                      const ng_alloc *alc) {
-  ng_json_options_default(opt);
-  opt->engine = (ng_json_engine)e;
-  opt->alc = alc;
-  if (max_depth != (size_t)-1)
-    opt->limits.max_depth = max_depth;
+static void json_options(ng_fuzz_options *o, int e, const ng_alloc *alc) {
+  ng_json_options_default(&o->json);
+  o->json.engine = (ng_json_engine)e;
+  o->json.alc = alc;
 }
 
-static int json_parse(int e, size_t max_depth, const ng_alloc *alc,
-                      const uint8_t *data, size_t size, void **doc,
-                      ng_error *err) {
-  ng_json_options opt;
-  ng_json_doc *d = NULL;
-  int rc;
+static ng_limits *json_limits(ng_fuzz_options *o) { return &o->json.limits; }
 
-  json_opts(&opt, e, max_depth, alc);
-  rc = ng_json_parse(ng_fuzz_chars(data, size), size, &opt, &d, err);
+static const ng_alloc **json_alc(ng_fuzz_options *o) { return &o->json.alc; }
+
+static int json_parse(const ng_fuzz_options *o, const uint8_t *data,
+                      size_t size, void **doc, ng_error *err) {
+  ng_json_doc *d = NULL;
+  int rc = ng_json_parse(ng_fuzz_chars(data, size), size, &o->json, &d, err);
+
   *doc = d;
   return rc;
 }
@@ -774,25 +772,21 @@ static int json_check_doc(const char *who, size_t size, const void *doc) {
   return 0; /* depth and self-equality are checked for every format */
 }
 
-static int json_events(const char *who, int e, const ng_alloc *alc,
-                       const uint8_t *data, size_t size, int rc,
-                       const ng_error *err, const void *doc) {
-  ng_json_options opt;
-
-  json_opts(&opt, e, (size_t)-1, alc);
-  return engine_events(who, &opt, data, size, rc, err, doc);
-}
-
 static void json_free(void *doc) { ng_json_doc_free(doc); }
 
 const ng_fuzz_format ng_fuzz_json = {
-    json_engine_name, json_parse, json_check_result, json_check_doc,
-    json_events,      json_depth, json_equal,        json_free,
+    .engine_name = json_engine_name,
+    .options = json_options,
+    .limits = json_limits,
+    .alc = json_alc,
+    .parse = json_parse,
+    .check_result = json_check_result,
+    .check_doc = json_check_doc,
+    .events = json_events,
+    .depth = json_depth,
+    .equal = json_equal,
+    .free = json_free,
 };
-
-int ng_fuzz_json_engine(ng_json_engine e, const uint8_t *data, size_t size) {
-  return ng_fuzz_engine(&ng_fuzz_json, (int)e, data, size);
-}
 
 /* --------------------------------------------------- per-engine oracle */
 
@@ -827,7 +821,7 @@ static int run_in_task(const char *who, int (*fn)(void *), void *arg) {
 /* One parse of the per-engine oracle, as a task function can run it. */
 typedef struct task_parse {
   const ng_fuzz_format *f;
-  int engine;
+  ng_fuzz_options opt; /* the engine, default limits */
   const uint8_t *data;
   size_t size;
   void *doc;
@@ -838,8 +832,7 @@ typedef struct task_parse {
 static int task_parse_fn(void *arg) {
   task_parse *t = arg;
 
-  t->rc = t->f->parse(t->engine, (size_t)-1, NULL, t->data, t->size, &t->doc,
-                      &t->err);
+  t->rc = t->f->parse(&t->opt, t->data, t->size, &t->doc, &t->err);
   return 0;
 }
 
@@ -854,6 +847,7 @@ static int engine_in_task(const char *who, const task_parse *main_parse) {
   int ret, ran;
 
   t.doc = NULL;
+  *t.f->alc(&t.opt) = NULL;
   ran = run_in_task(who, task_parse_fn, &t);
   if (ran != 0)
     return ran < 0 ? -1 : 0;
@@ -865,14 +859,15 @@ static int engine_in_task(const char *who, const task_parse *main_parse) {
 }
 
 /* Unlimited-depth parse of an input that broke the default max_depth. */
-static int engine_deep(const char *who, const task_parse *p,
-                       const ng_alloc *alc) {
+static int engine_deep(const char *who, const task_parse *p) {
   const ng_fuzz_format *f = p->f;
+  ng_fuzz_options opt = p->opt;
   void *doc = NULL;
   ng_error err;
   int rc, ret;
 
-  rc = f->parse(p->engine, 0, alc, p->data, p->size, &doc, &err);
+  f->limits(&opt)->max_depth = 0;
+  rc = f->parse(&opt, p->data, p->size, &doc, &err);
   ret = f->check_result(who, p->data, p->size, rc, doc, &err);
   if (ret == 0)
     ret = ng_fuzz_check_unlimited(who, rc, &err, &p->err,
@@ -907,15 +902,15 @@ int ng_fuzz_engine(const ng_fuzz_format *f, int e, const uint8_t *data,
   ng_failalloc_init(&fa, 0);
   memset(&p, 0, sizeof p);
   p.f = f;
-  p.engine = e;
+  f->options(&p.opt, e, &fa.alc);
   p.data = data;
   p.size = size;
-  p.rc = f->parse(e, (size_t)-1, &fa.alc, data, size, &p.doc, &p.err);
+  p.rc = f->parse(&p.opt, data, size, &p.doc, &p.err);
   ret = f->check_result(who, data, size, p.rc, p.doc, &p.err);
   if (ret == 0 && p.rc == NG_OK)
     ret = engine_doc(who, &p);
   if (ret == 0)
-    ret = f->events(who, e, &fa.alc, data, size, p.rc, &p.err, p.doc);
+    ret = f->events(who, &p.opt, data, size, p.rc, &p.err, p.doc);
   deep = p.rc == NG_EDEPTH || (p.rc == NG_OK && f->depth(p.doc) >= 8);
   if (ret == 0 && deep && strcmp(who, "recursive") == 0)
     ret = engine_in_task(who, &p);
@@ -923,7 +918,7 @@ int ng_fuzz_engine(const ng_fuzz_format *f, int e, const uint8_t *data,
   if (ret == 0)
     ret = ng_fuzz_check_alloc(who, &fa);
   if (ret == 0 && p.rc == NG_EDEPTH)
-    ret = engine_deep(who, &p, &fa.alc);
+    ret = engine_deep(who, &p);
   return ret == 0 ? ng_fuzz_check_alloc(who, &fa) : ret;
 }
 
@@ -935,15 +930,15 @@ static int opts_compare(const ng_fuzz_optformat *f, const ng_fuzz_options *o,
                         const uint8_t *data, size_t n, int rc, const void *doc,
                         const ng_error *err) {
   ng_fuzz_options un = *o;
-  ng_limits lim = *f->limits(&un);
+  ng_limits lim = *f->f->limits(&un);
   ng_fuzz_extent ext = {0, 0};
   void *ref = NULL;
   ng_error rerr;
   int rrc, ret;
 
-  memset(f->limits(&un), 0, sizeof lim);
-  f->set_alc(&un, NULL);
-  rrc = f->parse(&un, data, n, &ref, &rerr);
+  memset(f->f->limits(&un), 0, sizeof lim);
+  *f->f->alc(&un) = NULL;
+  rrc = f->f->parse(&un, data, n, &ref, &rerr);
   if (rrc == NG_OK)
     f->extent(ref, &ext);
   ret = ng_fuzz_check_limited(&lim, n, rc, err, rrc, &rerr, &ext,
@@ -985,14 +980,14 @@ static int opts_dom(const ng_fuzz_optformat *f, ng_fuzz_options *o,
   ng_error err;
   int rc, ret;
 
-  rc = f->parse(o, data, n, &doc, &err);
+  rc = f->f->parse(o, data, n, &doc, &err);
   ret = f->f->check_result("options", data, n, rc, doc, &err);
   if (ret == 0)
     ret = ng_fuzz_check_enomem("parse", rc, fa);
   if (ret == 0 && fa->failed == 0)
     ret = opts_compare(f, o, data, n, rc, doc, &err);
   if (ret == 0 && rc == NG_OK)
-    ret = f->check_limits(doc, f->limits(o), n);
+    ret = f->check_limits(doc, f->f->limits(o), n);
   if (ret == 0 && rc == NG_OK)
     ret = opts_after(f, doc, fa);
   f->f->free(doc);
@@ -1012,10 +1007,10 @@ static int opts_events(const ng_fuzz_optformat *f, const ng_fuzz_options *o,
     return -1;
   if (fa->failed != 0)
     return ng_fuzz_check_enomem("parse_events", rc, fa);
-  f->set_alc(&dom, NULL);
+  *f->f->alc(&dom) = NULL;
   if (f->events_dom != NULL)
     f->events_dom(&dom);
-  drc = f->parse(&dom, data, n, &doc, &derr);
+  drc = f->f->parse(&dom, data, n, &doc, &derr);
   f->f->free(doc);
   if (rc == NG_EMEMLIMIT || drc == NG_EMEMLIMIT)
     return 0;
@@ -1034,7 +1029,7 @@ int ng_fuzz_run_options(const ng_fuzz_optformat *f, const uint8_t *data,
     return 0;
   ng_fuzz_decode_settings(f, &r, &s);
   ng_fuzz_arm(&fa, s.fail_at, s.fail_after);
-  f->set_alc(&s.opt, &fa.alc);
+  *f->f->alc(&s.opt) = &fa.alc;
   if (s.events)
     ret = opts_events(f, &s.opt, r.p, r.n, &fa);
   else

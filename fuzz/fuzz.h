@@ -47,20 +47,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
   }
 #endif
 
-/* Harness functions, so several can be compiled into one program. */
-int ng_fuzz_json_iterative(const uint8_t *data, size_t size);
-int ng_fuzz_json_recursive(const uint8_t *data, size_t size);
-int ng_fuzz_json_trampoline(const uint8_t *data, size_t size);
-int ng_fuzz_json_lalr(const uint8_t *data, size_t size);
-int ng_fuzz_json_differential(const uint8_t *data, size_t size);
-int ng_fuzz_json_roundtrip(const uint8_t *data, size_t size);
-int ng_fuzz_json_options(const uint8_t *data, size_t size);
-int ng_fuzz_json_lexer(const uint8_t *data, size_t size);
-int ng_fuzz_stack_tasks(const uint8_t *data, size_t size);
-int ng_fuzz_xml_differential(const uint8_t *data, size_t size);
-int ng_fuzz_xml_roundtrip(const uint8_t *data, size_t size);
-int ng_fuzz_xml_options(const uint8_t *data, size_t size);
-int ng_fuzz_xml_encoding(const uint8_t *data, size_t size);
+/* Harness functions, so several can be compiled into one program (the
+ * per-engine ones are declared by NG_FUZZ_ENGINE). */
+#define NG_FUZZ_TARGETS(X)                                                     \
+  X(json_differential) X(json_roundtrip) X(json_options) X(json_lexer)         \
+  X(stack_tasks) X(xml_differential) X(xml_roundtrip) X(xml_options)           \
+  X(xml_encoding)
+#define NG_FUZZ_DECLARE(name) int ng_fuzz_##name(const uint8_t *data, size_t size);
+NG_FUZZ_TARGETS(NG_FUZZ_DECLARE)
+#undef NG_FUZZ_DECLARE
 
 /* ------------------------------------------------------------- oracles */
 
@@ -262,24 +257,33 @@ void ng_fuzz_events_init(ng_fuzz_events *ev, ng_json_events *cb,
                          size_t stop_at);
 void ng_fuzz_events_free(ng_fuzz_events *ev);
 
+/* The options of either format, so that format-free code can hold them. */
+typedef union ng_fuzz_options {
+  ng_json_options json;
+  ng_xml_options xml;
+} ng_fuzz_options;
+
 /*
- * A format as the per-engine oracle sees it: documents are void *, an
- * engine is its enum value, and max_depth (size_t)-1 means the default.
+ * A format as the format-free oracles see it: documents are void *,
+ * options an ng_fuzz_options, an engine its enum value.
  */
 typedef struct ng_fuzz_format {
   const char *(*engine_name)(int e); /* "recursive" gets a task re-run */
-  /* Parses with engine e, max_depth and alc (NULL: libc) as options;
-   * stores the document (NULL on failure) in *doc. */
-  int (*parse)(int e, size_t max_depth, const ng_alloc *alc,
-               const uint8_t *data, size_t size, void **doc, ng_error *err);
+  /* Sets o to the defaults with engine e and allocator alc (NULL: libc). */
+  void (*options)(ng_fuzz_options *o, int e, const ng_alloc *alc);
+  ng_limits *(*limits)(ng_fuzz_options *o);     /* o's limits */
+  const ng_alloc **(*alc)(ng_fuzz_options *o); /* o's allocator */
+  /* Parses under o; stores the document (NULL on failure) in *doc. */
+  int (*parse)(const ng_fuzz_options *o, const uint8_t *data, size_t size,
+               void **doc, ng_error *err);
   /* The outcome contract (ng_fuzz_check_outcome with the format's lines). */
   int (*check_result)(const char *who, const uint8_t *data, size_t size, int rc,
                       const void *doc, const ng_error *err);
   /* Format-specific checks of a document parsed with default limits. */
   int (*check_doc)(const char *who, size_t size, const void *doc);
-  /* Parses again through the event API (same engine and allocator) and
-   * compares the events with the DOM parse's rc, err and doc. */
-  int (*events)(const char *who, int e, const ng_alloc *alc,
+  /* Parses again through the event API under o and compares the events
+   * with the DOM parse's rc, err and doc. */
+  int (*events)(const char *who, const ng_fuzz_options *o,
                 const uint8_t *data, size_t size, int rc, const ng_error *err,
                 const void *doc);
   size_t (*depth)(const void *doc);           /* deepest nesting */
@@ -302,8 +306,15 @@ extern const ng_fuzz_format ng_fuzz_json;
 int ng_fuzz_engine(const ng_fuzz_format *f, int e, const uint8_t *data,
                    size_t size);
 
-/* ng_fuzz_engine for JSON (json_<engine>.c). */
-int ng_fuzz_json_engine(ng_json_engine e, const uint8_t *data, size_t size);
+/* A target file fuzz/<format>_<name>.c for one engine is this one line,
+ * e.g. NG_FUZZ_ENGINE(json, lalr, NG_JSON_LALR): an engine added to the
+ * format's enum needs nothing else here. */
+#define NG_FUZZ_ENGINE(format, name, engine)                                   \
+  int ng_fuzz_##format##_##name(const uint8_t *data, size_t size);             \
+  int ng_fuzz_##format##_##name(const uint8_t *data, size_t size) {            \
+    return ng_fuzz_engine(&ng_fuzz_##format, (int)(engine), data, size);       \
+  }                                                                            \
+  NG_FUZZ_ENTRY(ng_fuzz_##format##_##name)
 
 /* ------------------------------------------------------- byte decoding */
 
@@ -333,12 +344,6 @@ void ng_fuzz_arm(ng_failalloc *fa, size_t fail_at, int after);
 
 /* ------------------------------------------------------ options harness */
 
-/* The options of either format, so that format-free code can hold them. */
-typedef union ng_fuzz_options {
-  ng_json_options json;
-  ng_xml_options xml;
-} ng_fuzz_options;
-
 /* Settings an options harness decodes from the input's first bytes. */
 typedef struct ng_fuzz_settings {
   ng_fuzz_options opt; /* engine, flags, limits (no allocator) */
@@ -359,15 +364,11 @@ typedef struct ng_fuzz_output {
  * its options an ng_fuzz_options. What a format lacks is NULL.
  */
 typedef struct ng_fuzz_optformat {
-  const ng_fuzz_format *f; /* check_result, equal, free */
+  const ng_fuzz_format *f; /* options, parse, documents */
   int entity_limit; /* 1: the header has a max_entity_expansion byte */
   /* Sets o to the defaults with what bits 0-5 of the header's first byte
    * choose (engine, flags, ...). */
   void (*decode)(ng_fuzz_options *o, unsigned bits);
-  ng_limits *(*limits)(ng_fuzz_options *o); /* o's limits */
-  void (*set_alc)(ng_fuzz_options *o, const ng_alloc *alc);
-  int (*parse)(const ng_fuzz_options *o, const uint8_t *data, size_t size,
-               void **doc, ng_error *err);
   /* What the limits measure in a document. */
   void (*extent)(const void *doc, ng_fuzz_extent *ext);
   /* A successful document of size input bytes respects l: 0 or -1. */

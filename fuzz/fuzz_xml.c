@@ -431,23 +431,25 @@ static int xml_events_match_dom(const char *who, const ng_fuzz_xmlev *ev,
   return -1;
 }
 
-/* Parses through the event API and compares with the DOM parse. */
-static int xml_engine_events(const char *who, const ng_xml_options *opt,
-                             const uint8_t *data, size_t size, int rc_dom,
-                             const ng_error *err_dom, const ng_xml_doc *doc) {
+/* Parses through the event API and compares with the DOM parse; the
+ * events deliver no more than the expansion bound allows. */
+static int xml_events(const char *who, const ng_fuzz_options *o,
+                      const uint8_t *data, size_t size, int rc_dom,
+                      const ng_error *err_dom, const void *doc) {
   ng_fuzz_xmlev ev;
   ng_xml_events cb;
   ng_error err;
   int rc, ret = 0;
 
   ng_fuzz_xml_events_init(&ev, &cb, 0);
-  rc = ng_xml_parse_events(ng_fuzz_chars(data, size), size, opt, &cb, &err);
+  rc = ng_xml_parse_events(ng_fuzz_chars(data, size), size, &o->xml, &cb,
+                           &err);
   ret = ng_fuzz_check_events(who, ev.bad, ev.why, rc, &err, rc_dom, err_dom);
   if (ret > 0)
     ret = xml_events_match_dom(who, &ev, doc);
   if (ret == 0)
     ret = ng_fuzz_xml_check_expansion(who, size, &ev.st,
-                                      opt->limits.max_entity_expansion);
+                                      o->xml.limits.max_entity_expansion);
   ng_fuzz_xml_events_free(&ev);
   return ret;
 }
@@ -458,24 +460,21 @@ static const char *xml_engine_name(int e) {
   return ng_xml_engine_name((ng_xml_engine)e);
 }
 
-static void xml_opts(ng_xml_options *opt, int e, size_t max_depth,
-                     const ng_alloc *alc) {
-  ng_xml_options_default(opt);
-  opt->engine = (ng_xml_engine)e;
-  opt->alc = alc;
-  if (max_depth != (size_t)-1)
-    opt->limits.max_depth = max_depth;
+static void xml_options(ng_fuzz_options *o, int e, const ng_alloc *alc) {
+  ng_xml_options_default(&o->xml);
+  o->xml.engine = (ng_xml_engine)e;
+  o->xml.alc = alc;
 }
 
-static int xml_parse(int e, size_t max_depth, const ng_alloc *alc,
-                     const uint8_t *data, size_t size, void **doc,
-                     ng_error *err) {
-  ng_xml_options opt;
-  ng_xml_doc *d = NULL;
-  int rc;
+static ng_limits *xml_limits(ng_fuzz_options *o) { return &o->xml.limits; }
 
-  xml_opts(&opt, e, max_depth, alc);
-  rc = ng_xml_parse(ng_fuzz_chars(data, size), size, &opt, &d, err);
+static const ng_alloc **xml_alc(ng_fuzz_options *o) { return &o->xml.alc; }
+
+static int xml_parse(const ng_fuzz_options *o, const uint8_t *data,
+                     size_t size, void **doc, ng_error *err) {
+  ng_xml_doc *d = NULL;
+  int rc = ng_xml_parse(ng_fuzz_chars(data, size), size, &o->xml, &d, err);
+
   *doc = d;
   return rc;
 }
@@ -492,15 +491,6 @@ static int xml_check_doc(const char *who, size_t size, const void *doc) {
   return ng_fuzz_xml_check_expansion(who, size, &st, 0);
 }
 
-static int xml_events(const char *who, int e, const ng_alloc *alc,
-                      const uint8_t *data, size_t size, int rc,
-                      const ng_error *err, const void *doc) {
-  ng_xml_options opt;
-
-  xml_opts(&opt, e, (size_t)-1, alc);
-  return xml_engine_events(who, &opt, data, size, rc, err, doc);
-}
-
 static size_t xml_depth(const void *doc) {
   ng_fuzz_xmlstat st;
 
@@ -515,18 +505,23 @@ static int xml_equal(const void *a, const void *b) {
 static void xml_free(void *doc) { ng_xml_doc_free(doc); }
 
 const ng_fuzz_format ng_fuzz_xml = {
-    xml_engine_name, xml_parse, xml_check_result, xml_check_doc,
-    xml_events,      xml_depth, xml_equal,        xml_free,
+    .engine_name = xml_engine_name,
+    .options = xml_options,
+    .limits = xml_limits,
+    .alc = xml_alc,
+    .parse = xml_parse,
+    .check_result = xml_check_result,
+    .check_doc = xml_check_doc,
+    .events = xml_events,
+    .depth = xml_depth,
+    .equal = xml_equal,
+    .free = xml_free,
 };
-
-int ng_fuzz_xml_engine(ng_xml_engine e, const uint8_t *data, size_t size) {
-  return ng_fuzz_engine(&ng_fuzz_xml, (int)e, data, size);
-}
 
 int ng_fuzz_xml_engines(const uint8_t *data, size_t size) {
   int e, ret = 0;
 
   for (e = 0; e < NG_XML_ENGINE_COUNT && ret == 0; e++)
-    ret = ng_fuzz_xml_engine((ng_xml_engine)e, data, size);
+    ret = ng_fuzz_engine(&ng_fuzz_xml, e, data, size);
   return ret;
 }

@@ -4,9 +4,8 @@
  * The format-free machinery (entry points, ng_fuzz_fail, the outcome
  * contract, allocation checks, header bytes) is fuzz/fuzz.h; this adds
  * what only XML has: its line counting, DOM statistics, a checking event
- * sink, the expansion bound and the per-engine oracle. A per-engine
- * target is one line, NG_FUZZ_XML_ENGINE(name, NG_XML_...), so an engine
- * added to enum ng_xml_engine needs nothing else here.
+ * sink, the expansion bound and the format hooks (ng_fuzz_xml) the shared
+ * oracles run XML through.
  */
 #ifndef NG_FUZZ_FUZZ_XML_H
 #define NG_FUZZ_FUZZ_XML_H
@@ -87,27 +86,15 @@ int ng_fuzz_xml_check_expansion(const char *who, size_t size,
                                 const ng_fuzz_xmlstat *st,
                                 size_t max_entity_expansion);
 
-/* XML for the format-free per-engine oracle (ng_fuzz_engine). */
+/* XML for the format-free oracles: ng_fuzz_engine (a target is
+ * NG_FUZZ_ENGINE(xml, <name>, NG_XML_<ENGINE>): the result contract,
+ * depth limit, event API against the DOM, no leak, unlimited re-parse
+ * after EDEPTH, the recursive engine in a task, plus the expansion bound
+ * on the DOM and on the events) and ng_fuzz_run_options. */
 extern const ng_fuzz_format ng_fuzz_xml;
 
-/*
- * The per-engine oracle behind xml_<engine>.c: ng_fuzz_engine (the
- * result contract, depth limit, event API against the DOM, no leak,
- * unlimited re-parse after EDEPTH, the recursive engine in a task) plus
- * the expansion bound on the DOM and on the events. Returns 0 or -1.
- */
-int ng_fuzz_xml_engine(ng_xml_engine e, const uint8_t *data, size_t size);
-
-/* Every existing engine through ng_fuzz_xml_engine (the regression replay
+/* Every existing engine through ng_fuzz_engine (the regression replay
  * uses it, so new engines are replayed without a new entry). */
 int ng_fuzz_xml_engines(const uint8_t *data, size_t size);
-
-/* A target file fuzz/xml_<name>.c for one engine is this one line. */
-#define NG_FUZZ_XML_ENGINE(name, engine)                                       \
-  int ng_fuzz_xml_##name(const uint8_t *data, size_t size);                    \
-  int ng_fuzz_xml_##name(const uint8_t *data, size_t size) {                   \
-    return ng_fuzz_xml_engine(engine, data, size);                             \
-  }                                                                            \
-  NG_FUZZ_ENTRY(ng_fuzz_xml_##name)
 
 #endif /* NG_FUZZ_FUZZ_XML_H */

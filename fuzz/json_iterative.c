@@ -1,7 +1,7 @@
 /*
  * fuzz/json_iterative.c - the iterative engine alone.
  *
- * Oracles (ng_fuzz_json_engine in fuzz.c): no crash, hang or sanitizer
+ * Oracles (ng_fuzz_engine in fuzz.c): no crash, hang or sanitizer
  * report; the result contract (document xor error, error position and
  * line/column consistent); the event API gives the same result and a
  * well-formed event stream matching the DOM; nothing leaked, every free
@@ -10,8 +10,4 @@
  */
 #include "fuzz.h"
 
-int ng_fuzz_json_iterative(const uint8_t *data, size_t size) {
-  return ng_fuzz_json_engine(NG_JSON_ITERATIVE, data, size);
-}
-
-NG_FUZZ_ENTRY(ng_fuzz_json_iterative)
+NG_FUZZ_ENGINE(json, iterative, NG_JSON_ITERATIVE)

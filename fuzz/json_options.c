@@ -37,21 +37,6 @@ static void jo_decode(ng_fuzz_options *o, unsigned bits) {
     opt->engine = NG_JSON_ITERATIVE;
 }
 
-static ng_limits *jo_limits(ng_fuzz_options *o) { return &o->json.limits; }
-
-static void jo_set_alc(ng_fuzz_options *o, const ng_alloc *alc) {
-  o->json.alc = alc;
-}
-
-static int jo_parse(const ng_fuzz_options *o, const uint8_t *data, size_t n,
-                    void **doc, ng_error *err) {
-  ng_json_doc *d = NULL;
-  int rc = ng_json_parse(ng_fuzz_chars(data, n), n, &o->json, &d, err);
-
-  *doc = d;
-  return rc;
-}
-
 static void jo_extent(const void *doc, ng_fuzz_extent *ext) {
   ng_fuzz_docstat st;
 
@@ -116,9 +101,6 @@ static void jo_events_dom(ng_fuzz_options *o) {
 static const ng_fuzz_optformat jo_format = {
     .f = &ng_fuzz_json,
     .decode = jo_decode,
-    .limits = jo_limits,
-    .set_alc = jo_set_alc,
-    .parse = jo_parse,
     .extent = jo_extent,
     .check_limits = jo_check_limits,
     .copy = jo_copy,

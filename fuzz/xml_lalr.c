@@ -1,7 +1,8 @@
 /*
  * fuzz/xml_lalr.c - the lalr XML engine alone: the oracles of
- * fuzz/xml_iterative.c (ng_fuzz_xml_engine in fuzz_xml.c).
+ * fuzz/xml_iterative.c (ng_fuzz_engine in fuzz.c, XML's hooks in
+ * fuzz_xml.c).
  */
 #include "fuzz_xml.h"
 
-NG_FUZZ_XML_ENGINE(lalr, NG_XML_LALR)
+NG_FUZZ_ENGINE(xml, lalr, NG_XML_LALR)

@@ -40,21 +40,6 @@ static void xo_decode(ng_fuzz_options *o, unsigned bits) {
   opt->flags = ((bits >> 3) & 7u) & XO_FLAGS;
 }
 
-static ng_limits *xo_limits(ng_fuzz_options *o) { return &o->xml.limits; }
-
-static void xo_set_alc(ng_fuzz_options *o, const ng_alloc *alc) {
-  o->xml.alc = alc;
-}
-
-static int xo_parse(const ng_fuzz_options *o, const uint8_t *data, size_t n,
-                    void **doc, ng_error *err) {
-  ng_xml_doc *d = NULL;
-  int rc = ng_xml_parse(ng_fuzz_chars(data, n), n, &o->xml, &d, err);
-
-  *doc = d;
-  return rc;
-}
-
 /* DTD strings are not in the DOM: its longest string tells nothing. */
 static void xo_extent(const void *doc, ng_fuzz_extent *ext) {
   ng_fuzz_xmlstat st;
@@ -122,9 +107,6 @@ static const ng_fuzz_optformat xo_format = {
     .f = &ng_fuzz_xml,
     .entity_limit = 1,
     .decode = xo_decode,
-    .limits = xo_limits,
-    .set_alc = xo_set_alc,
-    .parse = xo_parse,
     .extent = xo_extent,
     .check_limits = xo_check_limits,
     .copy = xo_copy,
