@@ -90,6 +90,21 @@ size_t ng_fuzz_chunk(const uint8_t *data, size_t size, uint64_t hash,
   return n < size - at ? n : size - at;
 }
 
+int ng_fuzz_feed(const ng_fuzz_format *f, void *s, const uint8_t *data,
+                 size_t size, uint64_t hash, size_t feeds, void **doc,
+                 ng_error *err) {
+  size_t at = 0, i = 0, n;
+  int rc = NG_OK;
+
+  *doc = NULL;
+  while (at < size && rc == NG_OK) {
+    n = ng_fuzz_chunk(data, size, hash, feeds, &i, at);
+    rc = f->feed(s, ng_fuzz_chars(data, size) + at, n, err);
+    at += n;
+  }
+  return rc == NG_OK ? f->finish(s, doc, err) : rc;
+}
+
 uint64_t ng_fuzz_hash(const uint8_t *d, size_t n) {
   uint64_t h = 1469598103934665603ull;
   size_t i;
@@ -671,13 +686,13 @@ void ng_fuzz_events_init(ng_fuzz_events *ev, ng_json_events *cb,
                          size_t stop_at) {
   memset(ev, 0, sizeof *ev);
   ev->stop_at = stop_at;
-  cb->start_object = ev_start_object;
-  cb->end_object = ev_end_object;
-  cb->start_array = ev_start_array;
-  cb->end_array = ev_end_array;
-  cb->key = ev_key;
-  cb->scalar = ev_scalar;
-  cb->ud = ev;
+  *cb = (ng_json_events){.start_object = ev_start_object,
+                         .end_object = ev_end_object,
+                         .start_array = ev_start_array,
+                         .end_array = ev_end_array,
+                         .key = ev_key,
+                         .scalar = ev_scalar,
+                         .ud = ev};
 }
 
 void ng_fuzz_events_free(ng_fuzz_events *ev) {
@@ -774,6 +789,18 @@ static int json_check_doc(const char *who, size_t size, const void *doc) {
 
 static void json_free(void *doc) { ng_json_doc_free(doc); }
 
+static int json_feed(void *s, const char *data, size_t len, ng_error *err) {
+  return ng_json_stream_feed(s, data, len, err);
+}
+
+static int json_finish(void *s, void **doc, ng_error *err) {
+  ng_json_doc *d = NULL;
+  int rc = ng_json_stream_finish(s, &d, err);
+
+  *doc = d;
+  return rc;
+}
+
 const ng_fuzz_format ng_fuzz_json = {
     .engine_name = json_engine_name,
     .options = json_options,
@@ -786,6 +813,8 @@ const ng_fuzz_format ng_fuzz_json = {
     .depth = json_depth,
     .equal = json_equal,
     .free = json_free,
+    .feed = json_feed,
+    .finish = json_finish,
 };
 
 /* --------------------------------------------------- per-engine oracle */

@@ -289,7 +289,19 @@ typedef struct ng_fuzz_format {
   size_t (*depth)(const void *doc);           /* deepest nesting */
   int (*equal)(const void *a, const void *b); /* documents equal */
   void (*free)(void *doc);                    /* NULL is a no-op */
+  /* ng_<format>_stream_feed and _finish on a stream s of the format. */
+  int (*feed)(void *s, const char *data, size_t len, ng_error *err);
+  int (*finish)(void *s, void **doc, ng_error *err);
 } ng_fuzz_format;
+
+/*
+ * Push parsing: feeds data[0..size) to the stream s of format f in the
+ * chunks ng_fuzz_chunk cuts (hash and feeds as there) until a feed fails,
+ * then finishes it: the stream's result, its document (or NULL) in *doc.
+ */
+int ng_fuzz_feed(const ng_fuzz_format *f, void *s, const uint8_t *data,
+                 size_t size, uint64_t hash, size_t feeds, void **doc,
+                 ng_error *err);
 
 extern const ng_fuzz_format ng_fuzz_json;
 

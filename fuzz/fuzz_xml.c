@@ -388,16 +388,16 @@ static int xev_skipped(void *ud, const char *name, size_t len) {
 void ng_fuzz_xml_events_init(ng_fuzz_xmlev *ev, ng_xml_events *cb,
                              size_t stop_at) {
   memset(ev, 0, sizeof *ev);
-  memset(cb, 0, sizeof *cb); /* callbacks added later stay NULL */
   ev->stop_at = stop_at;
-  cb->start_element = xev_start;
-  cb->end_element = xev_end;
-  cb->text = xev_text;
-  cb->comment = xev_comment;
-  cb->pi = xev_pi;
-  cb->doctype = xev_doctype;
-  cb->skipped_entity = xev_skipped;
-  cb->ud = ev;
+  /* Callbacks not named here (added later) stay NULL. */
+  *cb = (ng_xml_events){.start_element = xev_start,
+                        .end_element = xev_end,
+                        .text = xev_text,
+                        .comment = xev_comment,
+                        .pi = xev_pi,
+                        .doctype = xev_doctype,
+                        .skipped_entity = xev_skipped,
+                        .ud = ev};
 }
 
 void ng_fuzz_xml_events_free(ng_fuzz_xmlev *ev) {
@@ -504,6 +504,18 @@ static int xml_equal(const void *a, const void *b) {
 
 static void xml_free(void *doc) { ng_xml_doc_free(doc); }
 
+static int xml_feed(void *s, const char *data, size_t len, ng_error *err) {
+  return ng_xml_stream_feed(s, data, len, err);
+}
+
+static int xml_finish(void *s, void **doc, ng_error *err) {
+  ng_xml_doc *d = NULL;
+  int rc = ng_xml_stream_finish(s, &d, err);
+
+  *doc = d;
+  return rc;
+}
+
 const ng_fuzz_format ng_fuzz_xml = {
     .engine_name = xml_engine_name,
     .options = xml_options,
@@ -516,6 +528,8 @@ const ng_fuzz_format ng_fuzz_xml = {
     .depth = xml_depth,
     .equal = xml_equal,
     .free = xml_free,
+    .feed = xml_feed,
+    .finish = xml_finish,
 };
 
 int ng_fuzz_xml_engines(const uint8_t *data, size_t size) {

@@ -152,10 +152,10 @@ static int diff_cancel(const uint8_t *data, size_t size,
 static int diff_stream(const uint8_t *data, size_t size, ng_json_options *opt,
                        const diff_result *ref) {
   uint64_t h = ng_fuzz_hash(data, size);
-  size_t at = 0, i = 0, n;
   ng_json_stream_config cfg;
   ng_json_stream *s;
   diff_result r;
+  void *doc;
   int ret;
 
   opt->engine = (ng_json_engine)(h % NG_JSON_ENGINE_COUNT);
@@ -167,13 +167,8 @@ static int diff_stream(const uint8_t *data, size_t size, ng_json_options *opt,
                  ng_json_engine_name(opt->engine));
     return -1;
   }
-  while (at < size && r.rc == NG_OK) {
-    n = ng_fuzz_chunk(data, size, h, 0, &i, at);
-    r.rc = ng_json_stream_feed(s, ng_fuzz_chars(data, size) + at, n, &r.err);
-    at += n;
-  }
-  if (r.rc == NG_OK)
-    r.rc = ng_json_stream_finish(s, &r.doc, &r.err);
+  r.rc = ng_fuzz_feed(&ng_fuzz_json, s, data, size, h, 0, &doc, &r.err);
+  r.doc = doc;
   ng_json_stream_free(s);
   ret = diff_agree("default, chunked", NG_JSON_ITERATIVE, ref, opt->engine,
                    &r);
@@ -181,9 +176,22 @@ static int diff_stream(const uint8_t *data, size_t size, ng_json_options *opt,
   return ret;
 }
 
+/* The option sets after the defaults, each run only when the input has
+ * what it acts on (diff_relevant with digits). */
+static const struct diff_set {
+  const char *name;
+  ng_json_dupkeys dupkeys;
+  unsigned flags;
+  int digits;
+} diff_sets[] = {
+    {"reject", NG_JSON_DUP_REJECT, NG_JSON_BIGINT_REJECT, 1},
+    {"last-wins", NG_JSON_DUP_LAST, NG_JSON_ALLOW_LONE_SURROGATES, 0},
+};
+
 int ng_fuzz_json_differential(const uint8_t *data, size_t size) {
   ng_json_options opt;
   diff_result ref;
+  size_t i;
   int ret;
 
   ng_json_options_default(&opt);
@@ -198,18 +206,13 @@ int ng_fuzz_json_differential(const uint8_t *data, size_t size) {
     ret = diff_run(data, size, &opt, "max_depth=0", &ref);
     ng_json_doc_free(ref.doc);
   }
-  if (ret == 0 && diff_relevant(data, size, 1)) {
+  for (i = 0; i < sizeof diff_sets / sizeof diff_sets[0] && ret == 0; i++) {
+    if (!diff_relevant(data, size, diff_sets[i].digits))
+      continue;
     ng_json_options_default(&opt);
-    opt.dupkeys = NG_JSON_DUP_REJECT;
-    opt.flags = NG_JSON_BIGINT_REJECT;
-    ret = diff_run(data, size, &opt, "reject", &ref);
-    ng_json_doc_free(ref.doc);
-  }
-  if (ret == 0 && diff_relevant(data, size, 0)) {
-    ng_json_options_default(&opt);
-    opt.dupkeys = NG_JSON_DUP_LAST;
-    opt.flags = NG_JSON_ALLOW_LONE_SURROGATES;
-    ret = diff_run(data, size, &opt, "last-wins", &ref);
+    opt.dupkeys = diff_sets[i].dupkeys;
+    opt.flags = diff_sets[i].flags;
+    ret = diff_run(data, size, &opt, diff_sets[i].name, &ref);
     ng_json_doc_free(ref.doc);
   }
   return ret;
