@@ -221,17 +221,29 @@ int ng_fuzz_check_agree(const char *who, const char *la, int rca,
   return -1;
 }
 
-int ng_fuzz_check_events(const char *who, int bad, const char *why, int rc,
+int ng_fuzz_check_events(const char *who, const ng_fuzz_sink *k, int rc,
                          const ng_error *err, int rc_dom,
                          const ng_error *err_dom) {
-  if (bad) {
-    ng_fuzz_fail("%s: malformed events: %s", who, why);
+  if (k->bad) {
+    ng_fuzz_fail("%s: malformed events: %s", who, k->why);
     return -1;
   }
   if (ng_fuzz_check_agree(who, "events gave", rc, err, "DOM gave", rc_dom,
                           err_dom, 1) != 0)
     return -1;
   return rc == NG_OK;
+}
+
+int ng_fuzz_check_stop(const char *name, size_t k, size_t total, int rc,
+                       const ng_error *err, size_t count) {
+  char a[160];
+
+  if (rc == NG_ECANCELED && count == k)
+    return 0;
+  ng_fuzz_fail("differential: %s stopped at event %zu of %zu gave %s "
+               "after %zu events",
+               name, k, total, outcome_str(rc, err, a, sizeof a), count);
+  return -1;
 }
 
 int ng_fuzz_check_unlimited(const char *who, int rc, const ng_error *err,
@@ -383,19 +395,11 @@ void ng_fuzz_doc_stat(const ng_json_value *root, ng_fuzz_docstat *st) {
 }
 
 int ng_fuzz_put(ng_fuzz_buf *b, const char *s, size_t n) {
-  size_t cap = b->cap ? b->cap : 64;
-  char *q;
+  void *p = b->p;
 
-  if (n <= b->cap - b->n)
-    goto copy;
-  while (cap - b->n < n)
-    cap *= 2;
-  q = realloc(b->p, cap);
-  if (q == NULL)
+  if (ng_fuzz_grow(&p, &b->cap, b->n + n, 1) != 0)
     return -1;
-  b->p = q;
-  b->cap = cap;
-copy:
+  b->p = p;
   if (n > 0)
     memcpy(b->p + b->n, s, n);
   b->n += n;
@@ -592,18 +596,39 @@ void ng_fuzz_arm(ng_failalloc *fa, size_t fail_at, int after) {
 #define EV_OBJ 1u /* the level is an object */
 #define EV_KEY 2u /* object level: a key was seen, its value is due */
 
-static int ev_bad(ng_fuzz_events *ev, const char *why) {
-  if (!ev->bad)
-    snprintf(ev->why, sizeof ev->why, "%s (event %zu)", why, ev->count);
-  ev->bad = 1;
-  return 0; /* keep going: the parse result is checked too */
+int ng_fuzz_sink_bad(ng_fuzz_sink *k, const char *why) {
+  if (!k->bad)
+    snprintf(k->why, sizeof k->why, "%s (event %zu)", why, k->count);
+  k->bad = 1;
+  return 0;
 }
 
-/* Common bookkeeping: counts and the stop_at request. */
-static int ev_tick(ng_fuzz_events *ev) {
-  ev->count++;
-  return ev->stop_at != 0 && ev->count == ev->stop_at;
+int ng_fuzz_sink_tick(ng_fuzz_sink *k) {
+  k->count++;
+  return k->stop_at != 0 && k->count == k->stop_at;
 }
+
+int ng_fuzz_grow(void **p, size_t *cap, size_t need, size_t each) {
+  size_t c = *cap ? *cap : 64;
+  void *q;
+
+  if (need <= *cap)
+    return 0;
+  while (c < need)
+    c *= 2;
+  q = realloc(*p, c * each);
+  if (q == NULL)
+    return -1;
+  *p = q;
+  *cap = c;
+  return 0;
+}
+
+static int ev_bad(ng_fuzz_events *ev, const char *why) {
+  return ng_fuzz_sink_bad(&ev->sink, why);
+}
+
+static int ev_tick(ng_fuzz_events *ev) { return ng_fuzz_sink_tick(&ev->sink); }
 
 /* A value (scalar or container start) arrives at the current level. */
 static void ev_value(ng_fuzz_events *ev) {
@@ -620,19 +645,13 @@ static void ev_value(ng_fuzz_events *ev) {
 }
 
 static int ev_start(ng_fuzz_events *ev, unsigned kind) {
-  unsigned char *q;
-  size_t cap;
+  void *stk = ev->stk;
 
   ev->starts++;
   ev_value(ev);
-  if (ev->sp == ev->cap) {
-    cap = ev->cap ? ev->cap * 2 : 64;
-    q = realloc(ev->stk, cap);
-    if (q == NULL)
-      return ev_bad(ev, "harness out of memory");
-    ev->stk = q;
-    ev->cap = cap;
-  }
+  if (ng_fuzz_grow(&stk, &ev->cap, ev->sp + 1, 1) != 0)
+    return ev_bad(ev, "harness out of memory");
+  ev->stk = stk;
   ev->stk[ev->sp++] = (unsigned char)kind;
   return ev_tick(ev);
 }
@@ -685,7 +704,7 @@ static int ev_scalar(void *ud, const ng_json_value *v) {
 void ng_fuzz_events_init(ng_fuzz_events *ev, ng_json_events *cb,
                          size_t stop_at) {
   memset(ev, 0, sizeof *ev);
-  ev->stop_at = stop_at;
+  ev->sink.stop_at = stop_at;
   *cb = (ng_json_events){.start_object = ev_start_object,
                          .end_object = ev_end_object,
                          .start_array = ev_start_array,
@@ -732,7 +751,7 @@ static int json_events(const char *who, const ng_fuzz_options *o,
   ng_fuzz_events_init(&ev, &cb, 0);
   rc = ng_json_parse_events(ng_fuzz_chars(data, size), size, &o->json, &cb,
                             &err);
-  ret = ng_fuzz_check_events(who, ev.bad, ev.why, rc, &err, rc_dom, err_dom);
+  ret = ng_fuzz_check_events(who, &ev.sink, rc, &err, rc_dom, err_dom);
   if (ret > 0)
     ret = events_match_dom(who, &ev, ng_json_doc_root(doc));
   ng_fuzz_events_free(&ev);

@@ -129,15 +129,6 @@ int ng_fuzz_check_agree(const char *who, const char *la, int rca,
                         const ng_error *ea, const char *lb, int rcb,
                         const ng_error *eb, int same_doc);
 
-/*
- * An event-API parse (rc, err; its sink saw a malformed stream when bad,
- * described by why) against the DOM parse of the same input: -1 after
- * reporting a malformed stream or another outcome; 1 when both succeeded
- * (the caller compares the counts); 0 when both failed alike.
- */
-int ng_fuzz_check_events(const char *who, int bad, const char *why, int rc,
-                         const ng_error *err, int rc_dom,
-                         const ng_error *err_dom);
 
 /*
  * The max_depth=0 re-parse of an input that failed with edepth by
@@ -237,6 +228,40 @@ int ng_fuzz_check_limited(const ng_limits *l, size_t n, int rc,
 
 /* ------------------------------------------------------- event checks */
 
+/* What every checking event sink keeps, whatever the format. */
+typedef struct ng_fuzz_sink {
+  size_t count, stop_at; /* events so far / when to stop (0: never) */
+  int bad;               /* 1 after a malformed event */
+  char why[96];          /* the first malformation, with its event */
+} ng_fuzz_sink;
+
+/* Records a malformed event (the first one's why is kept); returns 0 for
+ * the callback to go on: the parse result is checked too. */
+int ng_fuzz_sink_bad(ng_fuzz_sink *k, const char *why);
+
+/* Counts an event: nonzero (the callback's stop) at the stop_at-th. */
+int ng_fuzz_sink_tick(ng_fuzz_sink *k);
+
+/* Grows *p (*cap entries of each bytes) to hold need entries, doubling
+ * from 64; 0, or -1 when the harness is out of memory. */
+int ng_fuzz_grow(void **p, size_t *cap, size_t need, size_t each);
+
+/* An event parse by engine `name`, asked to stop at event k of about
+ * total, must end with NG_ECANCELED after exactly k events (count). 0 or
+ * -1 (reported). */
+int ng_fuzz_check_stop(const char *name, size_t k, size_t total, int rc,
+                       const ng_error *err, size_t count);
+
+/*
+ * An event-API parse (rc, err; k its sink) against the DOM parse of the
+ * same input: -1 after reporting a malformed stream or another outcome;
+ * 1 when both succeeded (the caller compares the counts); 0 when both
+ * failed alike.
+ */
+int ng_fuzz_check_events(const char *who, const ng_fuzz_sink *k, int rc,
+                         const ng_error *err, int rc_dom,
+                         const ng_error *err_dom);
+
 /*
  * Event callbacks that check the stream is well formed (containers close
  * with their own kind; in an object every value follows a key) and count
@@ -244,12 +269,10 @@ int ng_fuzz_check_limited(const ng_limits *l, size_t n, int rc,
  * must then end with NG_ECANCELED).
  */
 typedef struct ng_fuzz_events {
+  ng_fuzz_sink sink;                  /* count, stop, malformation */
   size_t starts, ends, keys, scalars; /* counts */
-  size_t count, stop_at;              /* events so far / when to stop */
   unsigned char *stk;                 /* per level: kind | key pending */
   size_t sp, cap;                     /* stack size / capacity */
-  int bad;                            /* 1 after a malformed event */
-  char why[96];                       /* what was malformed */
 } ng_fuzz_events;
 
 /* Sets up ev (zeroed, stop_at) and fills *cb to call into it. */

@@ -245,40 +245,18 @@ int ng_fuzz_xml_check_expansion(const char *who, size_t size,
 /* --------------------------------------------------------- event checks */
 
 static int xev_bad(ng_fuzz_xmlev *ev, const char *why) {
-  if (!ev->bad)
-    snprintf(ev->why, sizeof ev->why, "%s (event %zu)", why, ev->count);
-  ev->bad = 1;
-  return 0; /* keep going: the parse result is checked too */
+  return ng_fuzz_sink_bad(&ev->sink, why);
 }
 
-static int xev_tick(ng_fuzz_xmlev *ev) {
-  ev->count++;
-  return ev->stop_at != 0 && ev->count == ev->stop_at;
-}
-
-static int xev_grow(void **p, size_t *cap, size_t need, size_t each) {
-  size_t c = *cap ? *cap : 64;
-  void *q;
-
-  if (need <= *cap)
-    return 0;
-  while (c < need)
-    c *= 2;
-  q = realloc(*p, c * each);
-  if (q == NULL)
-    return -1;
-  *p = q;
-  *cap = c;
-  return 0;
-}
+static int xev_tick(ng_fuzz_xmlev *ev) { return ng_fuzz_sink_tick(&ev->sink); }
 
 static int xev_push(ng_fuzz_xmlev *ev, const char *name, size_t len) {
   void *o = ev->open, *n = ev->names;
 
-  if (xev_grow(&o, &ev->open_cap, ev->sp + 1, sizeof *ev->open) != 0)
+  if (ng_fuzz_grow(&o, &ev->open_cap, ev->sp + 1, sizeof *ev->open) != 0)
     return -1;
   ev->open = o;
-  if (xev_grow(&n, &ev->names_cap, ev->names_len + len, 1) != 0)
+  if (ng_fuzz_grow(&n, &ev->names_cap, ev->names_len + len, 1) != 0)
     return -1;
   ev->names = n;
   ev->open[ev->sp++] = ev->names_len;
@@ -388,7 +366,7 @@ static int xev_skipped(void *ud, const char *name, size_t len) {
 void ng_fuzz_xml_events_init(ng_fuzz_xmlev *ev, ng_xml_events *cb,
                              size_t stop_at) {
   memset(ev, 0, sizeof *ev);
-  ev->stop_at = stop_at;
+  ev->sink.stop_at = stop_at;
   /* Callbacks not named here (added later) stay NULL. */
   *cb = (ng_xml_events){.start_element = xev_start,
                         .end_element = xev_end,
@@ -444,7 +422,7 @@ static int xml_events(const char *who, const ng_fuzz_options *o,
   ng_fuzz_xml_events_init(&ev, &cb, 0);
   rc = ng_xml_parse_events(ng_fuzz_chars(data, size), size, &o->xml, &cb,
                            &err);
-  ret = ng_fuzz_check_events(who, ev.bad, ev.why, rc, &err, rc_dom, err_dom);
+  ret = ng_fuzz_check_events(who, &ev.sink, rc, &err, rc_dom, err_dom);
   if (ret > 0)
     ret = xml_events_match_dom(who, &ev, doc);
   if (ret == 0)

@@ -58,16 +58,14 @@ void ng_fuzz_xml_stat(const ng_xml_node *n, ng_fuzz_xmlstat *st);
  * stop_at-th event return nonzero (the parse then ends in NG_ECANCELED).
  */
 typedef struct ng_fuzz_xmlev {
-  ng_fuzz_xmlstat st;    /* counts, as for a DOM (nodes unused) */
-  size_t count, stop_at; /* events so far / when to stop */
-  size_t sp;             /* open elements */
-  size_t *open;          /* per open element: its name's offset in names */
-  size_t open_cap;       /* entries of open */
-  char *names;           /* open element names, end to end */
+  ng_fuzz_sink sink;           /* count, stop, malformation */
+  ng_fuzz_xmlstat st;          /* counts, as for a DOM (nodes unused) */
+  size_t sp;                   /* open elements */
+  size_t *open;                /* per open element: its name's offset */
+  size_t open_cap;             /* entries of open */
+  char *names;                 /* open element names, end to end */
   size_t names_len, names_cap; /* bytes used / allocated */
   int roots;                   /* root elements closed */
-  int bad;                     /* 1 after a malformed event */
-  char why[96];                /* what was malformed */
 } ng_fuzz_xmlev;
 
 void ng_fuzz_xml_events_init(ng_fuzz_xmlev *ev, ng_xml_events *cb,

@@ -124,12 +124,8 @@ static int diff_cancel(const uint8_t *data, size_t size,
     ng_fuzz_events_init(&ev, &cb, k);
     rc = ng_json_parse_events(ng_fuzz_chars(data, size), size, &opt, &cb, &err);
     ng_fuzz_events_free(&ev);
-    if (rc != NG_ECANCELED || ev.count != k) {
-      ng_fuzz_fail("differential: %s stopped at event %zu of %zu gave %s "
-                   "after %zu events",
-                   ng_json_engine_name(e), k, total,
-                   rc == NG_OK ? "OK" : ng_fuzz_error_str(&err, a, sizeof a),
-                   ev.count);
+    if (ng_fuzz_check_stop(ng_json_engine_name(e), k, total, rc, &err,
+                           ev.sink.count) != 0) {
       ret = -1;
     } else if (have && !ng_fuzz_same_error(&first, &err)) {
       ng_fuzz_fail("differential: stop at event %zu: %s vs %s by %s", k,

@@ -86,9 +86,9 @@ static int jo_events(const ng_fuzz_options *o, const uint8_t *data, size_t n,
   ng_fuzz_events_init(&ev, &cb, 0);
   *rc = ng_json_parse_events(ng_fuzz_chars(data, n), n, &o->json, &cb, err);
   ng_fuzz_events_free(&ev);
-  if (!ev.bad)
+  if (!ev.sink.bad)
     return 0;
-  ng_fuzz_fail("options: malformed events: %s", ev.why);
+  ng_fuzz_fail("options: malformed events: %s", ev.sink.why);
   return -1;
 }
 

@@ -122,7 +122,6 @@ static int dx_cancel(const uint8_t *data, size_t size, uint64_t hash,
   ng_error err, first;
   size_t total, k;
   int e, rc, ret = 0;
-  char a[160];
 
   /* Every element gives a start and an end event, so k stays within the
    * stream without a parse to count it; text runs come on top. */
@@ -138,12 +137,7 @@ static int dx_cancel(const uint8_t *data, size_t size, uint64_t hash,
     ng_fuzz_xml_events_init(&ev, &cb, k);
     rc = ng_xml_parse_events(ng_fuzz_chars(data, size), size, &opt, &cb, &err);
     ng_fuzz_xml_events_free(&ev);
-    if (rc != NG_ECANCELED || ev.count != k) {
-      ng_fuzz_fail("differential: %s stopped at event %zu of %zu gave %s "
-                   "after %zu events",
-                   name, k, total,
-                   rc == NG_OK ? "OK" : ng_fuzz_error_str(&err, a, sizeof a),
-                   ev.count);
+    if (ng_fuzz_check_stop(name, k, total, rc, &err, ev.sink.count) != 0) {
       ret = -1;
     } else if (e > 0) {
       ret = ng_fuzz_check_agree("differential: stop", "the first engine",

@@ -95,8 +95,8 @@ static int xo_events(const ng_fuzz_options *o, const uint8_t *data, size_t n,
   ng_fuzz_xml_events_init(&ev, &cb, 0);
   *rc = ng_xml_parse_events(ng_fuzz_chars(data, n), n, &o->xml, &cb, err);
   ng_fuzz_xml_events_free(&ev);
-  if (ev.bad) {
-    ng_fuzz_fail("options: malformed events: %s", ev.why);
+  if (ev.sink.bad) {
+    ng_fuzz_fail("options: malformed events: %s", ev.sink.why);
     return -1;
   }
   return ng_fuzz_xml_check_expansion("options: events", n, &ev.st,
