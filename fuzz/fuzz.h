@@ -129,7 +129,6 @@ int ng_fuzz_check_agree(const char *who, const char *la, int rca,
                         const ng_error *ea, const char *lb, int rcb,
                         const ng_error *eb, int same_doc);
 
-
 /*
  * The max_depth=0 re-parse of an input that failed with edepth by
  * default: not EDEPTH again, no error before edepth's offset, and on
@@ -280,6 +279,8 @@ void ng_fuzz_events_init(ng_fuzz_events *ev, ng_json_events *cb,
                          size_t stop_at);
 void ng_fuzz_events_free(ng_fuzz_events *ev);
 
+/* ------------------------------------------------------------ formats */
+
 /* The options of either format, so that format-free code can hold them. */
 typedef union ng_fuzz_options {
   ng_json_options json;
@@ -395,8 +396,8 @@ typedef struct ng_fuzz_output {
 } ng_fuzz_output;
 
 /*
- * A format as the options harness sees it: its documents are those of f,
- * its options an ng_fuzz_options. What a format lacks is NULL.
+ * A format as the options harness sees it: its documents, options and
+ * parses are those of f; below, what only this harness needs.
  */
 typedef struct ng_fuzz_optformat {
   const ng_fuzz_format *f; /* options, parse, documents */
@@ -415,7 +416,8 @@ typedef struct ng_fuzz_optformat {
    * stream (or what else the format checks there), else 0. */
   int (*events)(const ng_fuzz_options *o, const uint8_t *data, size_t size,
                 int *rc, ng_error *err);
-  /* The options of the DOM parse the events are compared with. */
+  /* Adjusts the options of the DOM parse the events are compared with
+   * (NULL: the same options). */
   void (*events_dom)(ng_fuzz_options *o);
 } ng_fuzz_optformat;
 
