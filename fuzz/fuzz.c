@@ -608,12 +608,10 @@ int ng_fuzz_sink_tick(ng_fuzz_sink *k) {
   return k->stop_at != 0 && k->count == k->stop_at;
 }
 
-int ng_fuzz_grow(void **p, size_t *cap, size_t need, size_t each) {
+int ng_fuzz_grow_to(void **p, size_t *cap, size_t need, size_t each) {
   size_t c = *cap ? *cap : 64;
   void *q;
 
-  if (need <= *cap)
-    return 0;
   while (c < need)
     c *= 2;
   q = realloc(*p, c * each);
@@ -975,21 +973,20 @@ int ng_fuzz_engine(const ng_fuzz_format *f, int e, const uint8_t *data,
 /* A limited result (rc, doc, err) against the same options unlimited,
  * parsed with libc. */
 static int opts_compare(const ng_fuzz_optformat *f, const ng_fuzz_options *o,
-                        const uint8_t *data, size_t n, int rc, const void *doc,
-                        const ng_error *err) {
+                        const ng_limits *l, const uint8_t *data, size_t n,
+                        int rc, const void *doc, const ng_error *err) {
   ng_fuzz_options un = *o;
-  ng_limits lim = *f->f->limits(&un);
   ng_fuzz_extent ext = {0, 0};
   void *ref = NULL;
   ng_error rerr;
   int rrc, ret;
 
-  memset(f->f->limits(&un), 0, sizeof lim);
+  memset(f->f->limits(&un), 0, sizeof *l);
   *f->f->alc(&un) = NULL;
   rrc = f->f->parse(&un, data, n, &ref, &rerr);
   if (rrc == NG_OK)
     f->extent(ref, &ext);
-  ret = ng_fuzz_check_limited(&lim, n, rc, err, rrc, &rerr, &ext,
+  ret = ng_fuzz_check_limited(l, n, rc, err, rrc, &rerr, &ext,
                               rc == NG_OK && rrc == NG_OK &&
                                   f->f->equal(ref, doc));
   f->f->free(ref);
@@ -1024,6 +1021,7 @@ static int opts_after(const ng_fuzz_optformat *f, const void *doc,
 
 static int opts_dom(const ng_fuzz_optformat *f, ng_fuzz_options *o,
                     const uint8_t *data, size_t n, ng_failalloc *fa) {
+  const ng_limits *l = f->f->limits(o);
   void *doc = NULL;
   ng_error err;
   int rc, ret;
@@ -1033,9 +1031,9 @@ static int opts_dom(const ng_fuzz_optformat *f, ng_fuzz_options *o,
   if (ret == 0)
     ret = ng_fuzz_check_enomem("parse", rc, fa);
   if (ret == 0 && fa->failed == 0)
-    ret = opts_compare(f, o, data, n, rc, doc, &err);
+    ret = opts_compare(f, o, l, data, n, rc, doc, &err);
   if (ret == 0 && rc == NG_OK)
-    ret = f->check_limits(doc, f->f->limits(o), n);
+    ret = f->check_limits(doc, l, n);
   if (ret == 0 && rc == NG_OK)
     ret = opts_after(f, doc, fa);
   f->f->free(doc);

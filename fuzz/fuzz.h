@@ -242,8 +242,14 @@ int ng_fuzz_sink_bad(ng_fuzz_sink *k, const char *why);
 int ng_fuzz_sink_tick(ng_fuzz_sink *k);
 
 /* Grows *p (*cap entries of each bytes) to hold need entries, doubling
- * from 64; 0, or -1 when the harness is out of memory. */
-int ng_fuzz_grow(void **p, size_t *cap, size_t need, size_t each);
+ * from 64; 0, or -1 when the harness is out of memory. The test of need
+ * is inline: sinks call this at every start event. */
+int ng_fuzz_grow_to(void **p, size_t *cap, size_t need, size_t each);
+
+static inline int ng_fuzz_grow(void **p, size_t *cap, size_t need,
+                               size_t each) {
+  return need <= *cap ? 0 : ng_fuzz_grow_to(p, cap, need, each);
+}
 
 /* An event parse by engine `name`, asked to stop at event k of about
  * total, must end with NG_ECANCELED after exactly k events (count). 0 or
