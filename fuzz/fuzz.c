@@ -603,11 +603,6 @@ int ng_fuzz_sink_bad(ng_fuzz_sink *k, const char *why) {
   return 0;
 }
 
-int ng_fuzz_sink_tick(ng_fuzz_sink *k) {
-  k->count++;
-  return k->stop_at != 0 && k->count == k->stop_at;
-}
-
 int ng_fuzz_grow_to(void **p, size_t *cap, size_t need, size_t each) {
   size_t c = *cap ? *cap : 64;
   void *q;
@@ -642,14 +637,21 @@ static void ev_value(ng_fuzz_events *ev) {
   }
 }
 
-static int ev_start(ng_fuzz_events *ev, unsigned kind) {
+/* One more level on the stack: 0, or -1 when out of memory. */
+static int ev_grow(ng_fuzz_events *ev) {
   void *stk = ev->stk;
 
+  if (ng_fuzz_grow_to(&stk, &ev->cap, ev->sp + 1, 1) != 0)
+    return -1;
+  ev->stk = stk;
+  return 0;
+}
+
+static int ev_start(ng_fuzz_events *ev, unsigned kind) {
   ev->starts++;
   ev_value(ev);
-  if (ng_fuzz_grow(&stk, &ev->cap, ev->sp + 1, 1) != 0)
+  if (ev->sp == ev->cap && ev_grow(ev) != 0)
     return ev_bad(ev, "harness out of memory");
-  ev->stk = stk;
   ev->stk[ev->sp++] = (unsigned char)kind;
   return ev_tick(ev);
 }
