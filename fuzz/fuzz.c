@@ -81,8 +81,10 @@ const char *ng_fuzz_chars(const uint8_t *data, size_t size) {
   return size == 0 || data == NULL ? "" : (const char *)data;
 }
 
-size_t ng_fuzz_chunk(const uint8_t *data, size_t size, uint64_t hash,
-                     size_t feeds, size_t *i, size_t at) {
+/* The length of the chunk at offset at (< size), from the input's byte
+ * *i (counted on) and the hash, as ng_fuzz_feed describes. */
+static size_t fz_chunk(const uint8_t *data, size_t size, uint64_t hash,
+                       size_t feeds, size_t *i, size_t at) {
   size_t m = 1 + (size_t)(hash >> 16) % 64 + (feeds != 0 ? size / feeds : 0);
   size_t v = data[(*i)++ % size] ^ (uint8_t)(hash >> 8);
   size_t n = 1 + (m <= 256 ? v % m : v * (m / 256));
@@ -98,7 +100,7 @@ int ng_fuzz_feed(const ng_fuzz_format *f, void *s, const uint8_t *data,
 
   *doc = NULL;
   while (at < size && rc == NG_OK) {
-    n = ng_fuzz_chunk(data, size, hash, feeds, &i, at);
+    n = fz_chunk(data, size, hash, feeds, &i, at);
     rc = f->feed(s, ng_fuzz_chars(data, size) + at, n, err);
     at += n;
   }

@@ -84,16 +84,6 @@ uint64_t ng_fuzz_hash(const uint8_t *d, size_t n);
 const char *ng_fuzz_chars(const uint8_t *data, size_t size);
 
 /*
- * Push-parsing checks: the length of the chunk at offset at (< size) of
- * data[0..size), 1 to m bytes and never past the end, read from the
- * input's bytes in turn (*i counts them; start at 0). m comes from hash
- * (1..64), plus size / feeds when feeds is not 0: a big input is then cut
- * in about `feeds` places or fewer, each feed costing the stream's set-up.
- */
-size_t ng_fuzz_chunk(const uint8_t *data, size_t size, uint64_t hash,
-                     size_t feeds, size_t *i, size_t at);
-
-/*
  * Computes the line and column error.h gives offset off of data[0..size)
  * in one format; returns 0, or -1 when this input has no independent
  * answer (an encoding the harness does not decode), so it is not checked.
@@ -329,9 +319,12 @@ typedef struct ng_fuzz_format {
 } ng_fuzz_format;
 
 /*
- * Push parsing: feeds data[0..size) to the stream s of format f in the
- * chunks ng_fuzz_chunk cuts (hash and feeds as there) until a feed fails,
- * then finishes it: the stream's result, its document (or NULL) in *doc.
+ * Push parsing: feeds data[0..size) (size > 0) to the stream s of format
+ * f until a feed fails, then finishes it: the stream's result, its
+ * document (or NULL) in *doc. Each chunk is 1 to m bytes, its length read
+ * from the input's bytes in turn; m comes from hash (1..64), plus size /
+ * feeds when feeds is not 0: a big input is then cut in about `feeds`
+ * places or fewer, each feed costing the stream's set-up.
  */
 int ng_fuzz_feed(const ng_fuzz_format *f, void *s, const uint8_t *data,
                  size_t size, uint64_t hash, size_t feeds, void **doc,

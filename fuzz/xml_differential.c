@@ -242,17 +242,13 @@ static int dx_stream_ended(ng_xml_stream *s, const uint8_t *data,
 }
 
 /*
- * The stream s was fed all of the input with r->rc so far: finishes it
- * when that went well, then its result must be the one-shot ref's (who
- * names the check, name the stream). Input the stream does not take yet
- * (another encoding than UTF-8: NG_ENOTSUP at offset 0) is not compared.
- * 0 or -1; the caller frees r.
+ * A stream fed all of the input and finished gave r: it must be the
+ * one-shot ref's result (who names the check, name the stream). Input the
+ * stream does not take yet (another encoding than UTF-8: NG_ENOTSUP at
+ * offset 0) is not compared. 0 or -1; the caller frees r.
  */
-static int dx_stream_agree(ng_xml_stream *s, const char *who,
-                           const char *name, dx_result *r,
-                           const dx_result *ref) {
-  if (r->rc == NG_OK)
-    r->rc = ng_xml_stream_finish(s, &r->doc, &r->err);
+static int dx_stream_agree(const char *who, const char *name,
+                           const dx_result *r, const dx_result *ref) {
   if (r->rc == NG_ENOTSUP && r->err.offset == 0)
     return 0;
   return ng_fuzz_check_agree(
@@ -272,8 +268,9 @@ static int dx_stream_again(ng_xml_stream *s, const uint8_t *data,
   memset(&r, 0, sizeof r);
   ng_xml_stream_reset(s);
   r.rc = ng_xml_stream_feed(s, ng_fuzz_chars(data, size), size, &r.err);
-  ret = dx_stream_agree(s, "differential (reset)", "the stream reset", &r,
-                        ref);
+  if (r.rc == NG_OK)
+    r.rc = ng_xml_stream_finish(s, &r.doc, &r.err);
+  ret = dx_stream_agree("differential (reset)", "the stream reset", &r, ref);
   dx_free(&r);
   return ret;
 }
@@ -290,9 +287,9 @@ static int dx_stream_again(ng_xml_stream *s, const uint8_t *data,
  */
 static int dx_stream(const uint8_t *data, size_t size, uint64_t hash,
                      ng_xml_options *opt, const dx_result *ref) {
-  size_t at = 0, i = 0, n;
   ng_xml_stream *s;
   dx_result r;
+  void *doc;
   int ret;
 
   memset(&r, 0, sizeof r);
@@ -303,12 +300,10 @@ static int dx_stream(const uint8_t *data, size_t size, uint64_t hash,
                  ng_xml_engine_name(opt->engine), ng_err_name(r.rc));
     return -1;
   }
-  while (at < size && r.rc == NG_OK) {
-    n = ng_fuzz_chunk(data, size, hash, DX_FEEDS, &i, at);
-    r.rc = ng_xml_stream_feed(s, ng_fuzz_chars(data, size) + at, n, &r.err);
-    at += n;
-  }
-  ret = dx_stream_agree(s, "differential (chunked)",
+  r.rc = ng_fuzz_feed(&ng_fuzz_xml, s, data, size, hash, DX_FEEDS, &doc,
+                      &r.err);
+  r.doc = doc;
+  ret = dx_stream_agree("differential (chunked)",
                         ng_xml_engine_name(opt->engine), &r, ref);
   if (ret == 0)
     ret = dx_stream_ended(s, data, size, &r);
