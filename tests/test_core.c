@@ -338,15 +338,15 @@ static void ref_advance(ng__spos *p, const char *s, size_t n) {
 }
 
 /* Runs of other bytes, of LF and others, of CR, LF and others (long
- * enough for the 64-byte steps and the counters' folding), cut at random
- * points: both kinds of lines give the byte-at-a-time positions, piece by
- * piece. */
+ * enough for the vector steps and, taken whole, the counters' folding),
+ * cut at random points: both kinds of lines give the byte-at-a-time
+ * positions, piece by piece and whole. */
 static void test_stream_positions(void **state) {
   static char s[9000];
   static const char alphabet[] = "\r\n\r\nab";
   unsigned seed = 12345;
   ng__spos a, b;
-  size_t at, n, len, i;
+  size_t at, n, len, i, after;
   int round, crlf;
   (void)state;
 
@@ -373,10 +373,21 @@ static void test_stream_positions(void **state) {
         assert_int_equal(a.col, b.col);
         assert_int_equal(a.cr, b.cr);
       }
+      ng__spos_init(&a); /* whole, from the second byte */
+      a.crlf = crlf;
+      a.cr = len > 0 && s[0] == '\r';
+      b = a;
+      ng__spos_advance(&a, s + 1, len - (len > 0));
+      ref_advance(&b, s + 1, len - (len > 0));
+      assert_memory_equal(&a, &b, sizeof a);
     }
   }
-  assert_int_equal(ng__lines_lf("\n\r\n\n", 4), 3);
-  assert_int_equal(ng__lines_xml("\n\r\n\n", 4, 1), 2);
+  assert_int_equal(ng__lines_count("\n\r\n\n", 4, 0, 1, &after), 3);
+  assert_int_equal(after, 4);
+  assert_int_equal(ng__lines_count("\n\r\n\n", 4, 1, 1, &after), 2);
+  assert_int_equal(after, 4);
+  assert_int_equal(ng__lines_count("\nab", 3, 1, 1, &after), 0);
+  assert_int_equal(after, 1);
 }
 
 int main(void) {

@@ -1,130 +1,114 @@
 /*
  * parsers/common/lines.c - counting line ends (lines.h).
  *
- * The SSE2 loops take 64 bytes a step and keep per-byte counters in a
- * vector (a compare gives -1 per matching byte, subtracted from the
- * counters), folded into the total every 63 steps, before a byte counter
- * could wrap. XML's count takes the LF loop when the run has no CR.
+ * The vector loop keeps per-byte counters (a compare gives 0xFF per line
+ * end, subtracted from the counters), summed by ng__v16_sum every 254
+ * steps, before a counter could wrap, and notes the last step that met a
+ * line end; the last 16 bytes are read again with the bytes already
+ * counted masked off, so a run costs no byte-at-a-time tail. XML's step
+ * reads the bytes one back beside each step's, whose CRs cancel the LFs
+ * after them; its first byte is counted alone (the one before it is
+ * cr_before).
  */
 #include "lines.h"
 
-#include <string.h>
+#include "vec.h"
 
-#if defined(__SSE2__)
-#include <emmintrin.h>
+/* A byte at a time: what the vector loop computes (and does for runs too
+ * short for one step). */
+static size_t count_bytes(const unsigned char *s, size_t n, int crlf, int cr,
+                          size_t *after) {
+  size_t i, k = 0;
 
-/* 64-byte steps before the byte counters are folded: each step adds at
- * most 4 to a counter. */
-#define LINES_FOLD 63
-
-/* The sum of the 16 byte counters in acc. */
-static size_t fold(__m128i acc) {
-  __m128i s = _mm_sad_epu8(acc, _mm_setzero_si128());
-  return (size_t)_mm_cvtsi128_si32(s) +
-         (size_t)_mm_cvtsi128_si32(_mm_srli_si128(s, 8));
-}
-
-static __m128i load16(const char *s) {
-  return _mm_loadu_si128((const __m128i *)(const void *)s);
-}
-
-/* -1 in each byte of s[0..16) that is c. */
-static __m128i is16(const char *s, __m128i c) {
-  return _mm_cmpeq_epi8(load16(s), c);
-}
-
-/* -1 in each byte of s[0..16) that ends an XML line (s[-1] readable). */
-static __m128i xml_ends16(const char *s) {
-  const __m128i lf = _mm_set1_epi8('\n'), cr = _mm_set1_epi8('\r');
-  return _mm_or_si128(is16(s, cr),
-                      _mm_andnot_si128(is16(s - 1, cr), is16(s, lf)));
-}
-#endif
-
-size_t ng__lines_lf(const char *s, size_t n) {
-  size_t i = 0, k = 0;
-#if defined(__SSE2__)
-  const __m128i lf = _mm_set1_epi8('\n');
-  size_t steps;
-  __m128i acc;
-
-  while (n - i >= 64) {
-    acc = _mm_setzero_si128();
-    for (steps = 0; steps < LINES_FOLD && n - i >= 64; steps++, i += 64) {
-      acc = _mm_sub_epi8(acc, is16(s + i, lf));
-      acc = _mm_sub_epi8(acc, is16(s + i + 16, lf));
-      acc = _mm_sub_epi8(acc, is16(s + i + 32, lf));
-      acc = _mm_sub_epi8(acc, is16(s + i + 48, lf));
+  *after = 0;
+  for (i = 0; i < n; i++) {
+    if (s[i] == '\n' || (crlf && s[i] == '\r')) {
+      k += !(crlf && cr && s[i] == '\n');
+      *after = i + 1;
     }
-    k += fold(acc);
+    cr = s[i] == '\r';
   }
-  acc = _mm_setzero_si128();
-  for (; n - i >= 16; i += 16)
-    acc = _mm_sub_epi8(acc, is16(s + i, lf));
-  k += fold(acc);
-#endif
-  for (; i < n; i++)
-    k += s[i] == '\n';
   return k;
 }
 
-size_t ng__lines_last(const char *s, size_t n, int crlf) {
-#if defined(__SSE2__)
-  const __m128i lf = _mm_set1_epi8('\n'), cr = _mm_set1_epi8('\r');
-  __m128i e;
-  unsigned m;
+#ifdef NG__VECTORS
+/* Steps between sums: each adds at most 1 to a counter, and the tail one
+ * more. */
+#define LINES_FOLD 254
 
-  for (; n >= 16; n -= 16) {
-    e = is16(s + n - 16, lf);
-    if (crlf)
-      e = _mm_or_si128(e, is16(s + n - 16, cr));
-    m = (unsigned)_mm_movemask_epi8(e);
-    if (m != 0)
-      return n - 16 + 32 - (size_t)__builtin_clz(m);
-  }
-#endif
-  for (; n > 0; n--)
-    if (s[n - 1] == '\n' || (crlf && s[n - 1] == '\r'))
-      return n;
-  return 0;
+/* 16 - r zero bytes then r 0xFF bytes from tail_mask + r (0 < r < 16). */
+static const unsigned char tail_mask[32] = {
+    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,
+    0,    0,    0,    0,    0,    0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
+    0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF};
+
+/* The line ends of the 16 bytes at s (crlf: s[-1] readable), 0xFF each. */
+static inline ng__v16 ends16(const unsigned char *s, int crlf) {
+  ng__v16 v;
+
+  memcpy(&v, s, 16);
+  if (!crlf)
+    return (ng__v16)(v == '\n');
+  return (ng__v16)((v == '\r') | (v == '\n'));
 }
 
-/* XML's line end at s[i], given whether s[i - 1] is a CR. */
-static size_t xml_end(char c, int after_cr) {
-  return c == '\r' || (c == '\n' && !after_cr);
+/* The LFs of the 16 bytes at s that follow a CR (s[-1] readable). */
+static inline ng__v16 crlf16(const unsigned char *s) {
+  ng__v16 v, u;
+
+  memcpy(&v, s, 16);
+  memcpy(&u, s - 1, 16);
+  return (ng__v16)((v == '\n') & (u == '\r'));
 }
 
-size_t ng__lines_xml(const char *s, size_t n, int cr_before) {
-  size_t i = 0, k = 0;
+/* The count over s[i..n), n - i >= 16 (crlf: i >= 1); *last: 1 + the
+ * start of the last step that met a line end, unchanged if none did. */
+static inline size_t count_vec(const unsigned char *s, size_t i, size_t n,
+                               int crlf, size_t *last) {
+  ng__v16 acc, e, m;
+  size_t k = 0, b;
 
-  if (n == 0)
-    return 0;
-  if (memchr(s, '\r', n) == NULL) /* the common case: LF lines only */
-    return ng__lines_lf(s, n) - (cr_before && s[0] == '\n');
-#if defined(__SSE2__)
-  __m128i acc;
-  size_t steps;
-
-  if (n > 64) { /* the first byte alone: its predecessor is cr_before */
-    k = xml_end(s[0], cr_before);
-    i = 1;
-    while (n - i >= 64) {
-      acc = _mm_setzero_si128();
-      for (steps = 0; steps < LINES_FOLD && n - i >= 64; steps++, i += 64) {
-        acc = _mm_sub_epi8(acc, xml_ends16(s + i));
-        acc = _mm_sub_epi8(acc, xml_ends16(s + i + 16));
-        acc = _mm_sub_epi8(acc, xml_ends16(s + i + 32));
-        acc = _mm_sub_epi8(acc, xml_ends16(s + i + 48));
-      }
-      k += fold(acc);
+  for (;;) {
+    acc = (ng__v16){0};
+    for (b = 0; b < LINES_FOLD && n - i >= 16; b++, i += 16) {
+      e = ends16(s + i, crlf);
+      acc -= crlf ? e & ~crlf16(s + i) : e;
+      *last = ng__v16_any(e) ? i + 1 : *last;
     }
-    acc = _mm_setzero_si128();
-    for (; n - i >= 16; i += 16)
-      acc = _mm_sub_epi8(acc, xml_ends16(s + i));
-    k += fold(acc);
+    if (n - i < 16)
+      break;
+    k += ng__v16_sum(acc);
   }
-#endif
-  for (; i < n; i++)
-    k += xml_end(s[i], i == 0 ? cr_before : s[i - 1] == '\r');
+  if (i < n) { /* the last 16 bytes, those counted already masked off */
+    memcpy(&m, tail_mask + (n - i), 16);
+    e = ends16(s + n - 16, crlf) & m;
+    acc -= crlf ? e & ~crlf16(s + n - 16) : e;
+    *last = ng__v16_any(e) ? n - 16 + 1 : *last;
+  }
+  return k + ng__v16_sum(acc);
+}
+
+size_t ng__lines_count(const char *str, size_t n, int crlf, int cr_before,
+                       size_t *after) {
+  const unsigned char *s = (const unsigned char *)str;
+  size_t k, last = 0;
+
+  if (n < 17)
+    return count_bytes(s, n, crlf, cr_before, after);
+  if (crlf) {
+    k = count_bytes(s, 1, 1, cr_before, after);
+    k += count_vec(s, 1, n, 1, &last);
+  } else {
+    *after = 0;
+    k = count_vec(s, 0, n, 0, &last);
+  }
+  if (last != 0) /* the last line end is in the step at last - 1 */
+    *after = last + ng__v16_last(ends16(s + last - 1, crlf));
   return k;
 }
+#else
+size_t ng__lines_count(const char *s, size_t n, int crlf, int cr_before,
+                       size_t *after) {
+  return count_bytes((const unsigned char *)s, n, crlf, cr_before, after);
+}
+#endif

@@ -107,11 +107,11 @@ size_t ng__offmap_orig(const ng__offmap *m, const unsigned char *dec,
 
 void ng__offmap_linecol(const ng__offmap *m, const unsigned char *dec,
                         size_t off, size_t *line, size_t *col) {
-  /* XML's line ends (CR, LF, CR LF) 64 bytes a step: an error record
+  /* XML's line ends (CR, LF, CR LF) 16 bytes a step: an error record
    * counts them from the start of the input at every failed parse. */
-  size_t start = ng__lines_last((const char *)dec, off, 1);
+  size_t start;
 
-  *line = 1 + ng__lines_xml((const char *)dec, off, 0);
+  *line = 1 + ng__lines_count((const char *)dec, off, 1, 0, &start);
   *col = 1 + ng__offmap_orig(m, dec, off) - ng__offmap_orig(m, dec, start);
 }
 

@@ -27,17 +27,13 @@ void ng__spos_init(ng__spos *p) {
 }
 
 void ng__spos_advance(ng__spos *p, const char *s, size_t n) {
-  size_t lines;
+  size_t after;
 
   if (n == 0)
     return;
-  lines = p->crlf ? ng__lines_xml(s, n, p->cr) : ng__lines_lf(s, n);
+  p->line += ng__lines_count(s, n, p->crlf, p->cr, &after);
   p->off += n;
-  p->line += lines;
-  if (lines != 0 || (p->crlf && p->cr && s[0] == '\n')) /* any CR or LF */
-    p->col = 1 + n - ng__lines_last(s, n, p->crlf); /* column 1 after it */
-  else
-    p->col += n;
+  p->col = after != 0 ? 1 + n - after : p->col + n; /* 1 after a line end */
   p->cr = s[n - 1] == '\r';
 }
 

@@ -3,14 +3,16 @@
  *
  * The scans use the compiler's generic vectors (GNU C: SSE2, NEON, ...)
  * on little-endian targets: a compare gives 0xFF per matching byte, read
- * back as two 64-bit lanes. One step is platform code: where SSE2 is the
+ * back as two 64-bit lanes. Two steps are platform code: where SSE2 is the
  * baseline (every x86-64), ng__v32_run makes two masks 32 bits with
- * movemasks. Without GNU vectors NG__VECTORS stays undefined and the
- * callers keep their scalar loops.
+ * movemasks and ng__v16_sum adds byte counters with psadbw. Without GNU
+ * vectors NG__VECTORS stays undefined and the callers keep their scalar
+ * loops.
  */
 #ifndef NG_PARSERS_COMMON_VEC_H
 #define NG_PARSERS_COMMON_VEC_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -42,8 +44,25 @@ static inline unsigned ng__v16_run(ng__v16 m) {
   return ng__v16_first(~m);
 }
 
-/* ng__v16_run over 32 bytes, the run flagged by m and on by n: 0..32.
- * With SSE2, one 32-bit mask from two movemasks. */
+/* The index (0..15) of the last byte m flags; m flags one at least. */
+static inline unsigned ng__v16_last(ng__v16 m) {
+  ng__v2x64 w;
+  memcpy(&w, &m, 16);
+  if (w[1] != 0)
+    return 15 - ((unsigned)__builtin_clzll(w[1]) >> 3);
+  return 7 - ((unsigned)__builtin_clzll(w[0]) >> 3);
+}
+
+/* Nonzero when m flags a byte. */
+static inline int ng__v16_any(ng__v16 m) {
+  ng__v2x64 w;
+  memcpy(&w, &m, 16);
+  return (w[0] | w[1]) != 0;
+}
+
+/* ng__v32_run: ng__v16_run over 32 bytes, the run flagged by m and on by
+ * n: 0..32. ng__v16_sum: the 16 byte counters in a (0..255 each) summed.
+ * With SSE2, one 32-bit mask from two movemasks, and psadbw. */
 #ifdef __SSE2__
 #include <emmintrin.h>
 
@@ -52,10 +71,25 @@ static inline unsigned ng__v32_run(ng__v16 m, ng__v16 n) {
                   (uint32_t)_mm_movemask_epi8((__m128i)n) << 16;
   return bits == UINT32_MAX ? 32u : (unsigned)__builtin_ctz(~bits);
 }
+
+static inline size_t ng__v16_sum(ng__v16 a) {
+  __m128i s = _mm_sad_epu8((__m128i)a, _mm_setzero_si128());
+  return (size_t)_mm_cvtsi128_si32(s) +
+         (size_t)_mm_cvtsi128_si32(_mm_srli_si128(s, 8));
+}
 #else
 static inline unsigned ng__v32_run(ng__v16 m, ng__v16 n) {
   unsigned r = ng__v16_run(m);
   return r < 16 ? r : 16 + ng__v16_run(n);
+}
+
+/* Byte pairs into 16-bit sums, then the four of a lane by a multiply. */
+static inline size_t ng__v16_sum(ng__v16 a) {
+  const uint64_t m = 0x00FF00FF00FF00FFull, k = 0x0001000100010001ull;
+  ng__v2x64 w;
+  memcpy(&w, &a, 16);
+  w = (w & m) + (w >> 8 & m);
+  return (size_t)((w[0] * k) >> 48) + (size_t)((w[1] * k) >> 48);
 }
 #endif
 #endif

@@ -17,6 +17,8 @@
 
 #include "lexer.h"
 
+#include "../common/vec.h"
+
 /*!re2c
   re2c:api = custom;
   re2c:api:style = free-form;
@@ -277,16 +279,6 @@ int ng__xml_scan_ref(const unsigned char *p, const unsigned char *lim,
 
 /* ------------------------------------- comments, PIs, CDATA sections */
 
-/* Little-endian GNU C: 16 bytes at a time with the compiler's generic
- * vectors (SSE2, NEON...; no platform code here). */
-#if (defined(__GNUC__) || defined(__clang__)) && defined(__BYTE_ORDER__) &&    \
-    __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-#define NG__XVEC 1
-typedef unsigned char ng__xv16 __attribute__((vector_size(16)));
-typedef signed char ng__xs16 __attribute__((vector_size(16)));
-typedef uint64_t ng__xv2x64 __attribute__((vector_size(16)));
-#endif
-
 /*
  * Skips bytes that need no attention: ASCII other than c1, c2, c3, CR and
  * the C0 controls (TAB and LF are skipped). Stops at the first byte that
@@ -295,19 +287,16 @@ typedef uint64_t ng__xv2x64 __attribute__((vector_size(16)));
 static inline const unsigned char *
 skip_plain(const unsigned char *p, const unsigned char *lim, unsigned char c1,
            unsigned char c2, unsigned char c3) {
-#ifdef NG__XVEC
+#ifdef NG__VECTORS /* little-endian GNU C: 16 bytes at a time */
   while (lim - p >= 16) {
-    ng__xv16 v, m;
-    ng__xv2x64 w;
+    ng__v16 v, m;
+    unsigned n;
     memcpy(&v, p, 16);
     /* signed, bytes from 0x80 are below 0x20 too; so is CR */
-    m = (ng__xv16)((ng__xs16)v < 0x20) & (v != '\t') & (v != '\n');
-    m |= (ng__xv16)((v == c1) | (v == c2) | (v == c3));
-    memcpy(&w, &m, 16);
-    if (w[0] != 0)
-      return p + (__builtin_ctzll(w[0]) >> 3);
-    if (w[1] != 0)
-      return p + 8 + (__builtin_ctzll(w[1]) >> 3);
+    m = (ng__v16)((ng__vs16)v < 0x20) & (v != '\t') & (v != '\n');
+    m |= (ng__v16)((v == c1) | (v == c2) | (v == c3));
+    if ((n = ng__v16_first(m)) < 16)
+      return p + n;
     p += 16;
   }
 #endif
@@ -1079,18 +1068,15 @@ NG_INLINE int attr_add(ng__xml_lexer *lx, const ng__xml_tattr *a) {
 static inline const unsigned char *skip_value(const unsigned char *p,
                                               const unsigned char *lim,
                                               unsigned char quote) {
-#ifdef NG__XVEC
+#ifdef NG__VECTORS
   while (lim - p >= 16) {
-    ng__xv16 v, m;
-    ng__xv2x64 w;
+    ng__v16 v, m;
+    unsigned n;
     memcpy(&v, p, 16);
-    m = (ng__xv16)((ng__xs16)v < 0x20) | /* from 0x80 too: signed */
-        (ng__xv16)((v == quote) | (v == '<') | (v == '&'));
-    memcpy(&w, &m, 16);
-    if (w[0] != 0)
-      return p + (__builtin_ctzll(w[0]) >> 3);
-    if (w[1] != 0)
-      return p + 8 + (__builtin_ctzll(w[1]) >> 3);
+    m = (ng__v16)((ng__vs16)v < 0x20) | /* from 0x80 too: signed */
+        (ng__v16)((v == quote) | (v == '<') | (v == '&'));
+    if ((n = ng__v16_first(m)) < 16)
+      return p + n;
     p += 16;
   }
 #endif
