@@ -3,12 +3,13 @@
  *
  * The vector loop keeps per-byte counters (a compare gives 0xFF per line
  * end, subtracted from the counters), summed by ng__v16_sum every 254
- * steps, before a counter could wrap, and notes the last step that met a
- * line end; the last 16 bytes are read again with the bytes already
- * counted masked off, so a run costs no byte-at-a-time tail. XML's step
- * reads the bytes one back beside each step's, whose CRs cancel the LFs
- * after them; its first byte is counted alone (the one before it is
- * cr_before).
+ * steps, before a counter could wrap; the last 16 bytes are read again
+ * with the bytes already counted masked off, so a run costs no
+ * byte-at-a-time tail. XML's step reads the bytes one back beside each
+ * step's, whose CRs cancel the LFs after them; its first byte is counted
+ * alone (the one before it is cr_before). The last line end is looked for
+ * only when there is one, from the end: in a run of text with lines it is
+ * in the last step or two (a test per step in the count's loop cost more).
  */
 #include "lines.h"
 
@@ -61,10 +62,9 @@ static inline ng__v16 crlf16(const unsigned char *s) {
   return (ng__v16)((v == '\n') & (u == '\r'));
 }
 
-/* The count over s[i..n), n - i >= 16 (crlf: i >= 1); *last: 1 + the
- * start of the last step that met a line end, unchanged if none did. */
+/* The count over s[i..n), n - i >= 16 (crlf: i >= 1). */
 static inline size_t count_vec(const unsigned char *s, size_t i, size_t n,
-                               int crlf, size_t *last) {
+                               int crlf) {
   ng__v16 acc, e, m;
   size_t k = 0, b;
 
@@ -73,7 +73,6 @@ static inline size_t count_vec(const unsigned char *s, size_t i, size_t n,
     for (b = 0; b < LINES_FOLD && n - i >= 16; b++, i += 16) {
       e = ends16(s + i, crlf);
       acc -= crlf ? e & ~crlf16(s + i) : e;
-      *last = ng__v16_any(e) ? i + 1 : *last;
     }
     if (n - i < 16)
       break;
@@ -83,27 +82,40 @@ static inline size_t count_vec(const unsigned char *s, size_t i, size_t n,
     memcpy(&m, tail_mask + (n - i), 16);
     e = ends16(s + n - 16, crlf) & m;
     acc -= crlf ? e & ~crlf16(s + n - 16) : e;
-    *last = ng__v16_any(e) ? n - 16 + 1 : *last;
   }
   return k + ng__v16_sum(acc);
+}
+
+/* 1 + the offset of the last line end in s[0..n), n >= 16, which holds
+ * one: from the end, where it mostly is. */
+static size_t last_vec(const unsigned char *s, size_t n, int crlf) {
+  ng__v16 e;
+  size_t j = n - 16;
+
+  for (;;) {
+    e = ends16(s + j, crlf);
+    if (ng__v16_any(e))
+      return j + ng__v16_last(e) + 1;
+    j = j >= 16 ? j - 16 : 0; /* the first 16 bytes last, overlapping */
+  }
 }
 
 size_t ng__lines_count(const char *str, size_t n, int crlf, int cr_before,
                        size_t *after) {
   const unsigned char *s = (const unsigned char *)str;
-  size_t k, last = 0;
+  size_t k;
 
   if (n < 17)
     return count_bytes(s, n, crlf, cr_before, after);
-  if (crlf) {
-    k = count_bytes(s, 1, 1, cr_before, after);
-    k += count_vec(s, 1, n, 1, &last);
-  } else {
-    *after = 0;
-    k = count_vec(s, 0, n, 0, &last);
-  }
-  if (last != 0) /* the last line end is in the step at last - 1 */
-    *after = last + ng__v16_last(ends16(s + last - 1, crlf));
+  if (crlf)
+    k = count_bytes(s, 1, 1, cr_before, after) + count_vec(s, 1, n, 1);
+  else
+    k = count_vec(s, 0, n, 0);
+  /* No count: no line end, or (XML) only an LF first after a CR. */
+  if (k == 0)
+    *after = crlf && cr_before && s[0] == '\n';
+  else
+    *after = last_vec(s, n, crlf);
   return k;
 }
 #else

@@ -5,9 +5,9 @@
  *
  * Two kinds of lines: "\n" ends a line (JSON), or XML's (1.0 section
  * 2.11) where CR, LF and CR LF each end one. One pass over the bytes
- * gives both the count and the last line end, 16 bytes a step with the
- * generic vectors of vec.h where the compiler has them, a byte at a time
- * elsewhere; the results are the same.
+ * counts them, 16 bytes a step with the generic vectors of vec.h where
+ * the compiler has them (a byte at a time elsewhere; the results are the
+ * same), and the last line end is then found from the end.
  */
 #ifndef NG_PARSERS_COMMON_LINES_H
 #define NG_PARSERS_COMMON_LINES_H

@@ -172,7 +172,8 @@ int ng__stream_stop(ng__stream *s, size_t used) {
   if (tail > s->carry_max)
     return NG__STREAM_TOOLONG;
   if (in_carry) {
-    memmove(s->carry, s->carry + used, tail);
+    if (used != 0)
+      memmove(s->carry, s->carry + used, tail);
     s->carry_len = tail;
     return NG_OK;
   }
@@ -381,22 +382,35 @@ static int pump(ng__sfront *f) {
       continue;
     }
     rc = run(f);
-    if (rc == NG__SUSPENDED)
-      rc = stop_window(f);
-    else if (rc == NG_OK)
-      rc = f->ops->end(f);
-    if (rc != NG_OK)
+    if (rc == NG__SUSPENDED) {
+      if ((rc = stop_window(f)) != NG_OK || ng__stream_used_up(&f->in))
+        return rc;
+      continue;
+    }
+    if (rc != NG_OK || (rc = f->ops->end(f)) != NG_OK)
       return rc;
   }
   return NG_OK;
 }
 
 /* Starts a feed or finish: errors go to its record rec, which the parse
- * context's points to until the call ends. */
+ * context's points to until the call ends. Only what a failure may leave
+ * unwritten is cleared (ng__error_at and ng__sfront_fail_at write the
+ * rest): the record is the size of a feed's other work. */
 static void call_begin(ng__sfront *f, ng_error *rec) {
-  ng_error_clear(rec);
+  rec->code = NG_OK;
+  rec->offset = rec->line = rec->column = rec->depth = 0;
+  rec->msg[0] = '\0';
   f->err = rec;
   f->c->perr.err = rec;
+}
+
+/* ng_error_clear inline: a call per feed costs more than the stores. */
+static void err_clear(ng_error *err) {
+  static const ng_error zero;
+
+  if (err != NULL)
+    *err = zero;
 }
 
 /* Ends a call with rc: a failure drops the document and becomes sticky,
@@ -414,7 +428,7 @@ static int call_end(ng__sfront *f, int rc, ng_error *err) {
     if (err != NULL)
       *err = *f->err;
   } else {
-    ng_error_clear(err);
+    err_clear(err);
   }
   f->err = NULL;
   f->c->perr.err = NULL;

@@ -113,6 +113,13 @@ int ng__stream_chunk(ng__stream *s, ng__stream_call *call, const char *data,
 int ng__stream_window(ng__stream *s, const char **data, size_t *len,
                       int *partial);
 
+/* Nonzero when ng__stream_window would answer NG__SUSPENDED: the chunk is
+ * used up (and not the last), or the last window was handed out. */
+static inline int ng__stream_used_up(const ng__stream *s) {
+  return s->ended ||
+         (s->call->chunk_pos == s->call->chunk_len && !s->final);
+}
+
 /*
  * The lexer stopped `used` bytes into the window, at a token it cannot
  * finish without more input (or at the window's end). Keeps the rest for
