@@ -124,6 +124,15 @@ static void test_tokens_every_split(void **state) {
       "\"\\u12\"", "\"\xe0\x80\"", "[1 2]", "{\"a\" 1}", "[1]x", "", "   ",
       "[[[[[[[[[[]]]]]]]]]]", "{\"a\":{\"b\":{\"c\":[1,{\"d\":null}]}}}",
       "1e400", "-", "123", "nul", "[\"abc", "{\"k\":[1,2", "\xef\xbb\xbf[]"};
+  /* Strings resumed after their escapes (lexer.h), then an error; with
+   * max_string 3, escapes that make the decoded length 3 or 4. */
+  static const char *const resumed[] = {
+      "[\"a\\nb\\u00e9c\\td\xe2\x82\xac e\\x\"]",
+      "[\"\\n\\n\\n\\n\\n\\n\x01\"]", "[\"\\t\xe2\x82\xac\xe0\x80\"]",
+      "{\"\\u00e9\\u00e9\\ud83d\\ude00\":\"\\\"\\\\\\/\\b\\f\"}",
+      "[\"\\u00e9abcdef\", \"abc\\ud800\\u0041\"]", "\"\\/\\/abc"};
+  static const char *const limited[] = {"[\"\\u00e9\\u00e9\"]",
+                                        "[\"\\n\\na\"]", "[\"\\n\\nab\"]"};
   ng_json_options opt;
   size_t i;
 
@@ -131,6 +140,11 @@ static void test_tokens_every_split(void **state) {
   ng_json_options_default(&opt);
   for (i = 0; i < sizeof docs / sizeof docs[0]; i++)
     check_all(docs[i], docs[i], strlen(docs[i]), &opt);
+  for (i = 0; i < sizeof resumed / sizeof resumed[0]; i++)
+    check_all(resumed[i], resumed[i], strlen(resumed[i]), &opt);
+  opt.limits.max_string = 3;
+  for (i = 0; i < sizeof limited / sizeof limited[0]; i++)
+    check_all(limited[i], limited[i], strlen(limited[i]), &opt);
   opt.flags = NG_JSON_ALLOW_LONE_SURROGATES | NG_JSON_BIGINT_REJECT;
   opt.limits.max_depth = 4;
   opt.limits.max_string = 3;
