@@ -1,13 +1,13 @@
 /*
  * parsers/common/lines.c - counting line ends (lines.h).
  *
- * The vector loop keeps per-byte counters (a compare gives 0xFF per line
- * end, subtracted from the counters), summed by ng__v16_sum every 254
- * steps, before a counter could wrap; the last 16 bytes are read again
- * with the bytes already counted masked off, so a run costs no
- * byte-at-a-time tail. XML's step reads the bytes one back beside each
- * step's, whose CRs cancel the LFs after them; its first byte is counted
- * alone (the one before it is cr_before). The last line end is looked for
+ * The vector loop takes 64 bytes a step and keeps per-byte counters (a
+ * compare gives 0xFF per LF, subtracted from the counters), summed by
+ * ng__v16_sum every 62 steps, before a counter could wrap; the last 16
+ * bytes are read again with the bytes already counted masked off, so a
+ * run costs no byte-at-a-time tail. XML's count adds the CRs in the same
+ * loop, and only a run that has some is read again for the LFs right
+ * after a CR, which it does not count. The last line end is looked for
  * only when there is one, from the end: in a run of text with lines it is
  * in the last step or two (a test per step in the count's loop cost more).
  */
@@ -33,9 +33,9 @@ static size_t count_bytes(const unsigned char *s, size_t n, int crlf, int cr,
 }
 
 #ifdef NG__VECTORS
-/* Steps between sums: each adds at most 1 to a counter, and the tail one
- * more. */
-#define LINES_FOLD 254
+/* 64-byte steps between sums: each adds at most 4 to a counter; the
+ * 16-byte steps and the tail after them at most 4 more. */
+#define LINES_FOLD 62
 
 /* 16 - r zero bytes then r 0xFF bytes from tail_mask + r (0 < r < 16). */
 static const unsigned char tail_mask[32] = {
@@ -43,57 +43,78 @@ static const unsigned char tail_mask[32] = {
     0,    0,    0,    0,    0,    0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
     0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF};
 
-/* The line ends of the 16 bytes at s (crlf: s[-1] readable), 0xFF each. */
-static inline ng__v16 ends16(const unsigned char *s, int crlf) {
+static inline ng__v16 load16(const unsigned char *s) {
   ng__v16 v;
 
   memcpy(&v, s, 16);
-  if (!crlf)
-    return (ng__v16)(v == '\n');
-  return (ng__v16)((v == '\r') | (v == '\n'));
+  return v;
 }
 
-/* The LFs of the 16 bytes at s that follow a CR (s[-1] readable). */
-static inline ng__v16 crlf16(const unsigned char *s) {
-  ng__v16 v, u;
+/* Counts the LFs (and, crlf, the CRs: *cr) of s[0..n), n >= 16. */
+static inline size_t count_vec(const unsigned char *s, size_t n, int crlf,
+                               size_t *cr) {
+  ng__v16 lf = {0}, c = {0}, v, m;
+  size_t k = 0, i = 0, b;
 
-  memcpy(&v, s, 16);
-  memcpy(&u, s - 1, 16);
-  return (ng__v16)((v == '\n') & (u == '\r'));
-}
-
-/* The count over s[i..n), n - i >= 16 (crlf: i >= 1). */
-static inline size_t count_vec(const unsigned char *s, size_t i, size_t n,
-                               int crlf) {
-  ng__v16 acc, e, m;
-  size_t k = 0, b;
-
-  for (;;) {
-    acc = (ng__v16){0};
-    for (b = 0; b < LINES_FOLD && n - i >= 16; b++, i += 16) {
-      e = ends16(s + i, crlf);
-      acc -= crlf ? e & ~crlf16(s + i) : e;
+#define LINES_STEP(at)                                                           do {                                                                             v = load16(s + (at));                                                          lf -= (ng__v16)(v == '\n');                                                    if (crlf)                                                                        c -= (ng__v16)(v == '\r');                                                 } while (0)
+  *cr = 0;
+  while (n - i >= 64) {
+    for (b = 0; b < LINES_FOLD && n - i >= 64; b++, i += 64) {
+      LINES_STEP(i);
+      LINES_STEP(i + 16);
+      LINES_STEP(i + 32);
+      LINES_STEP(i + 48);
     }
-    if (n - i < 16)
-      break;
-    k += ng__v16_sum(acc);
+    k += ng__v16_sum(lf);
+    *cr += crlf ? ng__v16_sum(c) : 0;
+    lf = c = (ng__v16){0};
   }
+  for (; n - i >= 16; i += 16)
+    LINES_STEP(i);
   if (i < n) { /* the last 16 bytes, those counted already masked off */
     memcpy(&m, tail_mask + (n - i), 16);
-    e = ends16(s + n - 16, crlf) & m;
-    acc -= crlf ? e & ~crlf16(s + n - 16) : e;
+    v = load16(s + n - 16) & m;
+    lf -= (ng__v16)(v == '\n') & m;
+    if (crlf)
+      c -= (ng__v16)(v == '\r') & m;
   }
-  return k + ng__v16_sum(acc);
+#undef LINES_STEP
+  *cr += crlf ? ng__v16_sum(c) : 0;
+  return k + ng__v16_sum(lf);
+}
+
+/* The LFs of s[1..n) right after a CR, n >= 17: what XML does not count
+ * of them (looked for only where the run has a CR). */
+static size_t crlf_pairs(const unsigned char *s, size_t n) {
+  ng__v16 acc = {0}, m;
+  size_t k = 0, i = 1, b;
+
+  while (n - i >= 16) {
+    for (b = 0; b < 255 && n - i >= 16; b++, i += 16)
+      acc -= (ng__v16)((load16(s + i) == '\n') & (load16(s + i - 1) == '\r'));
+    k += ng__v16_sum(acc);
+    acc = (ng__v16){0};
+  }
+  if (i < n) {
+    memcpy(&m, tail_mask + (n - i), 16);
+    acc = (ng__v16)((load16(s + n - 16) == '\n') &
+                    (load16(s + n - 17) == '\r')) & m;
+    k += ng__v16_sum(-acc);
+  }
+  return k;
 }
 
 /* 1 + the offset of the last line end in s[0..n), n >= 16, which holds
  * one: from the end, where it mostly is. */
 static size_t last_vec(const unsigned char *s, size_t n, int crlf) {
-  ng__v16 e;
+  ng__v16 v, e;
   size_t j = n - 16;
 
   for (;;) {
-    e = ends16(s + j, crlf);
+    v = load16(s + j);
+    e = (ng__v16)(v == '\n');
+    if (crlf)
+      e |= (ng__v16)(v == '\r');
     if (ng__v16_any(e))
       return j + ng__v16_last(e) + 1;
     j = j >= 16 ? j - 16 : 0; /* the first 16 bytes last, overlapping */
@@ -103,14 +124,16 @@ static size_t last_vec(const unsigned char *s, size_t n, int crlf) {
 size_t ng__lines_count(const char *str, size_t n, int crlf, int cr_before,
                        size_t *after) {
   const unsigned char *s = (const unsigned char *)str;
-  size_t k;
+  size_t k, cr;
 
   if (n < 17)
     return count_bytes(s, n, crlf, cr_before, after);
-  if (crlf)
-    k = count_bytes(s, 1, 1, cr_before, after) + count_vec(s, 1, n, 1);
-  else
-    k = count_vec(s, 0, n, 0);
+  k = count_vec(s, n, crlf, &cr);
+  if (crlf) { /* every CR, and the LFs not after one */
+    k += cr - (cr_before && s[0] == '\n');
+    if (cr != 0)
+      k -= crlf_pairs(s, n);
+  }
   /* No count: no line end, or (XML) only an LF first after a CR. */
   if (k == 0)
     *after = crlf && cr_before && s[0] == '\n';
