@@ -752,6 +752,13 @@ static void test_string_limit(void **state) {
     expect_error(&o, in, sizeof in - 1, NG_ESTRLIMIT, 12, 2, 3);
     o.limits.max_string = 2; /* the key is first */
     expect_error(&o, in, sizeof in - 1, NG_ESTRLIMIT, 1, 1, 2);
+    /* An error or the end after the limit is passed: the limit, at the
+     * string's start (a stream cannot see past its carry's bound). */
+    o.limits.max_string = 3;
+    expect_error(&o, "[\"abc\\x\"]", 9, NG_EESCAPE, 5, 1, 6);
+    expect_error(&o, "[\"abcd\\x\"]", 10, NG_ESTRLIMIT, 1, 1, 2);
+    expect_error(&o, "[\"abc", 5, NG_EEOF, 5, 1, 6);
+    expect_error(&o, "[\"abcd", 6, NG_ESTRLIMIT, 1, 1, 2);
   }
 }
 

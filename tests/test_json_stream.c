@@ -124,15 +124,23 @@ static void test_tokens_every_split(void **state) {
       "\"\\u12\"", "\"\xe0\x80\"", "[1 2]", "{\"a\" 1}", "[1]x", "", "   ",
       "[[[[[[[[[[]]]]]]]]]]", "{\"a\":{\"b\":{\"c\":[1,{\"d\":null}]}}}",
       "1e400", "-", "123", "nul", "[\"abc", "{\"k\":[1,2", "\xef\xbb\xbf[]"};
-  /* Strings resumed after their escapes (lexer.h), then an error; with
-   * max_string 3, escapes that make the decoded length 3 or 4. */
+  /* Strings resumed after their escapes (lexer.h), then an error, under
+   * the default limits and under max_string 3 (past it before the error:
+   * NG_ESTRLIMIT at the string's start, streamed or not); `limited`:
+   * escapes that make the decoded length 3 or 4, an error or the end
+   * after 3 bytes or 4 or after the stream's carry gave up. */
   static const char *const resumed[] = {
       "[\"a\\nb\\u00e9c\\td\xe2\x82\xac e\\x\"]",
       "[\"\\n\\n\\n\\n\\n\\n\x01\"]", "[\"\\t\xe2\x82\xac\xe0\x80\"]",
       "{\"\\u00e9\\u00e9\\ud83d\\ude00\":\"\\\"\\\\\\/\\b\\f\"}",
       "[\"\\u00e9abcdef\", \"abc\\ud800\\u0041\"]", "\"\\/\\/abc"};
-  static const char *const limited[] = {"[\"\\u00e9\\u00e9\"]",
-                                        "[\"\\n\\na\"]", "[\"\\n\\nab\"]"};
+  static const char *const limited[] = {
+      "[\"\\u00e9\\u00e9\"]", "[\"\\n\\na\"]", "[\"\\n\\nab\"]",
+      "[\"abc\\x\"]",           "[\"abcd\\x\"]", "[\"abc",
+      "[\"abcd",                  "[\"ab\\u00e9\x01\"]",
+      /* longer than the carry's bound (32 bytes for max_string 3) */
+      "[\"abcdefghijklmnopqrstuvwxyz0123456789\\x\"]",
+      "[\"abcdefghijklmnopqrstuvwxyz0123456789"};
   ng_json_options opt;
   size_t i;
 
@@ -145,6 +153,8 @@ static void test_tokens_every_split(void **state) {
   opt.limits.max_string = 3;
   for (i = 0; i < sizeof limited / sizeof limited[0]; i++)
     check_all(limited[i], limited[i], strlen(limited[i]), &opt);
+  for (i = 0; i < sizeof resumed / sizeof resumed[0]; i++)
+    check_all(resumed[i], resumed[i], strlen(resumed[i]), &opt);
   opt.flags = NG_JSON_ALLOW_LONE_SURROGATES | NG_JSON_BIGINT_REJECT;
   opt.limits.max_depth = 4;
   opt.limits.max_string = 3;

@@ -228,17 +228,19 @@ int ng_json_parse_events(const char *data, size_t len,
  * depth. Positions count from the start of the stream. The stream keeps
  * only what it must between chunks: the engine's state and the bytes of a
  * token cut by a chunk's end (the carry: a string's raw bytes, up to
- * 6 * max_string + 2 when max_string is set; a number or literal). The
+ * 6 * max_string + 14 when max_string is set; a number or literal). The
  * chunks themselves may be reused or freed as soon as a call returns.
  *
  * Differences from a one-shot parse, all about limits: max_input applies
  * to the bytes fed so far, so a feed that passes it fails with
  * NG_EINPUTLIMIT at offset max_input (depth 0) even if earlier input had
- * an error the stream would have reported at finish; a token cut by a
- * chunk's end longer than the carry's bound (a string of more than
- * 6 * max_string + 2 raw bytes) fails with NG_ESTRLIMIT at its start (a
- * number or literal: NG_EINPUTLIMIT) even where a later byte would have
- * made it another error. The carry is not counted in max_memory.
+ * an error the stream would have reported at finish; a number or literal
+ * cut by a chunk's end and longer than the carry's bound fails with
+ * NG_EINPUTLIMIT at its start even where a later byte would have made it
+ * another error. A string is no exception: past the bound it has more
+ * than max_string decoded bytes, which is NG_ESTRLIMIT at its start in a
+ * one-shot parse too, whatever error or end follows. The carry is not
+ * counted in max_memory.
  *
  * Engines. The iterative, trampoline and LALR engines keep their state in
  * heap stacks and return from a feed at a token boundary; between feeds a

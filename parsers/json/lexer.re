@@ -428,6 +428,22 @@ static inline const unsigned char *skip_text(const unsigned char *p,
   }
 }
 
+/* The string at `start` failed at `seq` with `kind` (its token made):
+ * when the bytes before `seq` already decode to more than max_string,
+ * the string is NG_ESTRLIMIT at its start instead, whatever error or end
+ * of input follows. A stream gives up a string at its carry's bound
+ * (stream.c carry_bound) without the bytes after it, so the one-shot
+ * parse must not depend on them either. */
+static int str_fail(ng__json_lexer *lx, ng__json_token *t,
+                    const unsigned char *start, const unsigned char *seq,
+                    size_t shrink, int kind) {
+  if (kind == NG__JT_ERROR &&
+      (size_t)(seq - start) - 1 - shrink > lx->max_string)
+    return tok_error(lx, t, start, start, NG_ESTRLIMIT,
+                     "string longer than max_string");
+  return kind;
+}
+
 /*
  * Lexes a string whose opening quote is at `start`, from `cur` on (the
  * bytes between need no decoding). `fast` selects the hand-written
@@ -457,18 +473,29 @@ static int lex_string(ng__json_lexer *lx, ng__json_token *t,
       hi lo      { shrink += 8; flags = NG__JTF_ESCAPED; continue; }
       hi | lo    {
         if (!(lx->flags & NG_JSON_ALLOW_LONE_SURROGATES))
-          return diagnose_escape(lx, t, start, seq);
+          return str_fail(lx, t, start, seq, shrink,
+                          diagnose_escape(lx, t, start, seq));
         shrink += 3;
         flags = NG__JTF_ESCAPED;
         continue;
       }
-      "\\"       { return diagnose_escape(lx, t, start, seq); }
-      [\x00-\x1F] {
-        return tok_error(lx, t, start, seq, NG_ECTRL,
-                         "raw control character in string");
+      "\\"       {
+        return str_fail(lx, t, start, seq, shrink,
+                        diagnose_escape(lx, t, start, seq));
       }
-      [\x80-\xFF] { return diagnose_utf8(lx, t, start, seq); }
-      $          { return tok_cut(lx, t, start, lim, 0, NULL); }
+      [\x00-\x1F] {
+        return str_fail(lx, t, start, seq, shrink,
+                        tok_error(lx, t, start, seq, NG_ECTRL,
+                                  "raw control character in string"));
+      }
+      [\x80-\xFF] {
+        return str_fail(lx, t, start, seq, shrink,
+                        diagnose_utf8(lx, t, start, seq));
+      }
+      $          {
+        return str_fail(lx, t, start, seq, shrink,
+                        tok_cut(lx, t, start, lim, 0, NULL));
+      }
     */
   }
   tok_simple(lx, t, NG__JT_STRING, start, cur);

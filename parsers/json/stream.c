@@ -61,10 +61,14 @@ static int wait_window(ng__json_parser *p) {
 /* ------------------------------------------------------------ documents */
 
 /* The carry's bound: a string of max_string decoded bytes takes at most 6
- * raw bytes per byte (\u00XX) and its quotes. */
+ * raw bytes per byte (\u00XX). A carry past 6 * (max_string + 2) + 2 bytes
+ * is its opening quote, at most 11 bytes of an escape or UTF-8 sequence
+ * the window cut, and over 6 * max_string bytes the lexer accepted: more
+ * than max_string decoded, which is NG_ESTRLIMIT one-shot too, whatever
+ * follows (lexer.re str_fail). */
 static size_t carry_bound(const ng_limits *lim) {
   size_t n = ng_limit_clamp(lim->max_string, SIZE_MAX);
-  return n > (SIZE_MAX - 2) / 6 ? SIZE_MAX : 6 * n + 2;
+  return n > (SIZE_MAX - 14) / 6 ? SIZE_MAX : 6 * n + 14;
 }
 
 /* Sets the error record to the lexer's window and its stream position. */
