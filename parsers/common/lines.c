@@ -50,27 +50,37 @@ static inline ng__v16 load16(const unsigned char *s) {
   return v;
 }
 
+/* One 16-byte step: the LFs of s[0..16) into *lf's byte counters, and
+ * with crlf the CRs into *c's. */
+static inline void lines_step(const unsigned char *s, int crlf, ng__v16 *lf,
+                              ng__v16 *c) {
+  ng__v16 v = load16(s);
+
+  *lf -= (ng__v16)(v == '\n');
+  if (crlf)
+    *c -= (ng__v16)(v == '\r');
+}
+
 /* Counts the LFs (and, crlf, the CRs: *cr) of s[0..n), n >= 16. */
 static inline size_t count_vec(const unsigned char *s, size_t n, int crlf,
                                size_t *cr) {
   ng__v16 lf = {0}, c = {0}, v, m;
   size_t k = 0, i = 0, b;
 
-#define LINES_STEP(at)                                                           do {                                                                             v = load16(s + (at));                                                          lf -= (ng__v16)(v == '\n');                                                    if (crlf)                                                                        c -= (ng__v16)(v == '\r');                                                 } while (0)
   *cr = 0;
   while (n - i >= 64) {
     for (b = 0; b < LINES_FOLD && n - i >= 64; b++, i += 64) {
-      LINES_STEP(i);
-      LINES_STEP(i + 16);
-      LINES_STEP(i + 32);
-      LINES_STEP(i + 48);
+      lines_step(s + i, crlf, &lf, &c);
+      lines_step(s + i + 16, crlf, &lf, &c);
+      lines_step(s + i + 32, crlf, &lf, &c);
+      lines_step(s + i + 48, crlf, &lf, &c);
     }
     k += ng__v16_sum(lf);
     *cr += crlf ? ng__v16_sum(c) : 0;
     lf = c = (ng__v16){0};
   }
   for (; n - i >= 16; i += 16)
-    LINES_STEP(i);
+    lines_step(s + i, crlf, &lf, &c);
   if (i < n) { /* the last 16 bytes, those counted already masked off */
     memcpy(&m, tail_mask + (n - i), 16);
     v = load16(s + n - 16) & m;
@@ -78,7 +88,6 @@ static inline size_t count_vec(const unsigned char *s, size_t n, int crlf,
     if (crlf)
       c -= (ng__v16)(v == '\r') & m;
   }
-#undef LINES_STEP
   *cr += crlf ? ng__v16_sum(c) : 0;
   return k + ng__v16_sum(lf);
 }
