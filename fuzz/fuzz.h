@@ -102,14 +102,6 @@ int ng_fuzz_check_outcome(const char *who, const uint8_t *data, size_t size,
                           ng_fuzz_linecol linecol);
 
 /*
- * Checks the parse contract of one result: on NG_OK a document with a
- * root; on failure no document, err->code == rc, offset <= size, line and
- * column matching the offset, a known code. Returns 0 or -1 (reported).
- */
-int ng_fuzz_check_result(const char *who, const uint8_t *data, size_t size,
-                         int rc, const ng_json_doc *doc, const ng_error *err);
-
-/*
  * Two outcomes of one input must agree: the same code and, on failure,
  * the same error (ng_fuzz_same_error); on success same_doc says whether
  * the documents were equal. la and lb label them in the report ("events
@@ -135,22 +127,6 @@ int ng_fuzz_same_error(const ng_error *a, const ng_error *b);
 /* Formats an error as "EDEPTH@123 (line 1 col 124 depth 10001)". */
 const char *ng_fuzz_error_str(const ng_error *e, char *buf, size_t n);
 
-/* Statistics of a document gathered in one walk. */
-typedef struct ng_fuzz_docstat {
-  size_t nodes;      /* values, containers included */
-  size_t depth;      /* deepest container nesting ("[[]]" is 2) */
-  size_t max_string; /* longest string or key, bytes */
-  size_t containers; /* arrays + objects */
-  size_t members;    /* object members (nodes with a key) */
-} ng_fuzz_docstat;
-
-void ng_fuzz_doc_stat(const ng_json_value *root, ng_fuzz_docstat *st);
-
-/*
- * Checks ng_json_pointer against the tree for up to `max` nodes: builds
- * each node's RFC 6901 path and looks it up. Returns 0 or -1 (reported).
- */
-int ng_fuzz_check_pointers(const ng_json_value *root, size_t max);
 
 /*
  * Checks that the allocator saw no leak and no size mismatch after every
@@ -261,23 +237,6 @@ int ng_fuzz_check_events(const char *who, const ng_fuzz_sink *k, int rc,
                          const ng_error *err, int rc_dom,
                          const ng_error *err_dom);
 
-/*
- * Event callbacks that check the stream is well formed (containers close
- * with their own kind; in an object every value follows a key) and count
- * it. stop_at > 0 makes the stop_at-th event return nonzero (the parse
- * must then end with NG_ECANCELED).
- */
-typedef struct ng_fuzz_events {
-  ng_fuzz_sink sink;                  /* count, stop, malformation */
-  size_t starts, ends, keys, scalars; /* counts */
-  unsigned char *stk;                 /* per level: kind | key pending */
-  size_t sp, cap;                     /* stack size / capacity */
-} ng_fuzz_events;
-
-/* Sets up ev (zeroed, stop_at) and fills *cb to call into it. */
-void ng_fuzz_events_init(ng_fuzz_events *ev, ng_json_events *cb,
-                         size_t stop_at);
-void ng_fuzz_events_free(ng_fuzz_events *ev);
 
 /* ------------------------------------------------------------ formats */
 
@@ -329,8 +288,6 @@ typedef struct ng_fuzz_format {
 int ng_fuzz_feed(const ng_fuzz_format *f, void *s, const uint8_t *data,
                  size_t size, uint64_t hash, size_t feeds, void **doc,
                  ng_error *err);
-
-extern const ng_fuzz_format ng_fuzz_json;
 
 /*
  * The per-engine oracle behind <format>_<engine>.c: parses with engine e

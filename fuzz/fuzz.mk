@@ -52,7 +52,7 @@ GEN_C    := $(GEN_RE_C) $(GEN_Y_C)
 
 TARGETS  := $(basename $(notdir $(wildcard fuzz/json_*.c fuzz/xml_*.c \
                                             fuzz/stack_*.c)))
-SUPPORT  := fuzz/fuzz.c fuzz/fuzz_xml.c tests/support/failalloc.c
+SUPPORT  := fuzz/fuzz.c fuzz/fuzz_json.c fuzz/fuzz_xml.c tests/support/failalloc.c
 MUT_C    := fuzz/mutator/nestmut.c fuzz/mutator/xmlmut.c
 
 VARIANTS := afl cmplog asan libfuzzer replay cov

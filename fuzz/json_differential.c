@@ -15,7 +15,7 @@
  * through an engine its hash picks: the stream must give the one-shot
  * result exactly. Any disagreement abort()s with both results printed.
  */
-#include "fuzz.h"
+#include "fuzz_json.h"
 
 #include <stdio.h>
 #include <string.h>

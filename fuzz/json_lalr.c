@@ -8,6 +8,6 @@
  * and realloc names the right size; inputs past the default max_depth are
  * parsed again with max_depth=0, so deep paths run as well.
  */
-#include "fuzz.h"
+#include "fuzz_json.h"
 
 NG_FUZZ_ENGINE(json, lalr, NG_JSON_LALR)

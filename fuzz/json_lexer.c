@@ -18,7 +18,7 @@
  * finite; EOF is at the input length; an error is reported at or after its
  * token's start and no further than the input length.
  */
-#include "fuzz.h"
+#include "fuzz_json.h"
 
 #include <math.h>
 #include <string.h>

@@ -23,7 +23,7 @@
  *   - the event API, under the same settings, gives the DOM parse's result
  *     (duplicate-key policy and memory cap aside: both belong to the DOM).
  */
-#include "fuzz.h"
+#include "fuzz_json.h"
 
 /* bits 0-1 engine, 2-3 dupkeys (3 -> keep), 4-5 flags. */
 static void jo_decode(ng_fuzz_options *o, unsigned bits) {

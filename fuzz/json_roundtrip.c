@@ -18,7 +18,7 @@
  * Numbers must round-trip with their type (INT/UINT/DOUBLE) and value,
  * which is what ng_json_equal compares.
  */
-#include "fuzz.h"
+#include "fuzz_json.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -25,6 +25,7 @@
 #define NG_FUZZ_NO_ENTRY
 #define NG_FUZZ_NO_ABORT
 #include "../fuzz/fuzz.c"
+#include "../fuzz/fuzz_json.c"
 #include "../fuzz/fuzz_xml.c"
 #include "../fuzz/json_differential.c"
 #include "../fuzz/json_iterative.c"

@@ -62,7 +62,7 @@ ar rcs "$WORK/libnestguard.a" "${objs[@]}"
 
 # Shared harness code; the custom mutator only where libFuzzer provides
 # LLVMFuzzerMutate.
-support=(fuzz/fuzz.c fuzz/fuzz_xml.c tests/support/failalloc.c)
+support=(fuzz/fuzz.c fuzz/fuzz_json.c fuzz/fuzz_xml.c tests/support/failalloc.c)
 if [ "${FUZZING_ENGINE:-libfuzzer}" = libfuzzer ]; then
   support+=(fuzz/mutator/nestmut.c fuzz/mutator/xmlmut.c fuzz/mutator/libfuzzer.c)
 fi
