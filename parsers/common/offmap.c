@@ -7,6 +7,8 @@
  */
 #include "offmap.h"
 
+#include <string.h>
+
 #include "lines.h"
 
 void ng__offmap_init(ng__offmap *m, const ng_alloc *alc, size_t shift,
@@ -77,32 +79,67 @@ static const ng__offmap_cp *offmap_find(const ng__offmap *m, size_t off) {
   return lo == 0 ? NULL : &m->cp[lo - 1];
 }
 
-size_t ng__offmap_orig(const ng__offmap *m, const unsigned char *dec,
-                       size_t off) {
-  const ng__offmap_cp *c;
-  size_t pos = 0, orig, unit = 0, o, d;
+void ng__offmap_at(const ng__offmap *m, const unsigned char *dec, size_t off,
+                   ng__offmap_cp *cp) {
+  const ng__offmap_cp *c = offmap_find(m, off);
+  size_t pos = 0, o, d;
 
-  if (m == NULL)
-    return off;
-  orig = m->shift;
-  c = offmap_find(m, off);
+  cp->orig = m->shift;
+  cp->unit = 0;
   if (c != NULL) {
     pos = c->dec;
-    orig = c->orig;
-    unit = c->unit;
+    cp->orig = c->orig;
+    cp->unit = c->unit;
   }
-  if (m->step == NULL)
-    return orig + (off - pos);
+  cp->dec = off;
+  if (m->step == NULL) {
+    cp->orig += off - pos;
+    return;
+  }
   while (pos < off) {
-    m->step(dec + pos, unit, &o, &d);
+    m->step(dec + pos, cp->unit, &o, &d);
     if (d == 0) /* a broken step function must not loop forever */
       d = 1;
     if (d > off - pos)
       break;
     pos += d;
-    orig += o;
+    cp->orig += o;
   }
-  return orig;
+}
+
+size_t ng__offmap_orig(const ng__offmap *m, const unsigned char *dec,
+                       size_t off) {
+  ng__offmap_cp cp;
+
+  if (m == NULL)
+    return off;
+  ng__offmap_at(m, dec, off, &cp);
+  return cp.orig;
+}
+
+void ng__offmap_rebase(ng__offmap *m, const ng__offmap_cp *cp) {
+  size_t k = 0, i;
+
+  while (k < m->n && m->cp[k].dec <= cp->dec)
+    k++;
+  m->n -= k;
+  memmove(m->cp + 1, m->cp + k, m->n * sizeof *m->cp);
+  m->n++;
+  for (i = 1; i < m->n; i++)
+    m->cp[i].dec -= cp->dec;
+  m->cp[0] = *cp;
+  m->cp[0].dec = 0;
+  m->shift = cp->orig;
+}
+
+int ng__offmap_append(ng__offmap *m, const ng__offmap *src, size_t at) {
+  size_t i;
+
+  for (i = 0; i < src->n; i++)
+    if (ng__offmap_add(m, at + src->cp[i].dec, src->cp[i].orig,
+                       src->cp[i].unit) != NG_OK)
+      return NG_ENOMEM;
+  return NG_OK;
 }
 
 void ng__offmap_linecol(const ng__offmap *m, const unsigned char *dec,

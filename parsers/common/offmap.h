@@ -93,6 +93,29 @@ size_t ng__offmap_orig(const ng__offmap *m, const unsigned char *dec,
                        size_t off);
 
 /*
+ * The checkpoint an encoder would add at decoded offset off (a character
+ * boundary): its original offset and the unit in effect there. Reads
+ * dec[0..off) as ng__offmap_orig does.
+ */
+void ng__offmap_at(const ng__offmap *m, const unsigned char *dec, size_t off,
+                   ng__offmap_cp *cp);
+
+/*
+ * Forgets the text before cp->dec (cp from ng__offmap_at on m): decoded
+ * offsets count from there on, cp being the checkpoint at the new 0. m
+ * must have a checkpoint at or before cp->dec (then nothing is allocated).
+ * For a front end that keeps only the text not consumed yet (a stream).
+ */
+void ng__offmap_rebase(ng__offmap *m, const ng__offmap_cp *cp);
+
+/*
+ * Appends the checkpoints of src, whose text follows m's at decoded offset
+ * at (src's offsets move `at` on; src's first should be at its 0). NG_OK or
+ * NG_ENOMEM (m keeps what was appended before).
+ */
+int ng__offmap_append(ng__offmap *m, const ng__offmap *src, size_t at);
+
+/*
  * XML position of decoded offset off (XML 1.0 section 2.11): *line is 1 +
  * the line ends in dec[0..off), where CR, LF and CR LF each end one line;
  * *col is 1 + the ORIGINAL bytes from the line's first character to off

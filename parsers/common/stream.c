@@ -186,6 +186,19 @@ int ng__stream_stop(ng__stream *s, size_t used) {
   return NG_OK;
 }
 
+void ng__stream_swap(ng__stream *s, const char *data, size_t len) {
+  ng__stream_call *c = s->call;
+
+  s->carry_len = 0;
+  s->ended = 0;
+  c->chunk = data;
+  c->chunk_len = len;
+  c->chunk_pos = 0;
+  c->win = NULL;
+  c->win_len = 0;
+  c->carry_old = 0;
+}
+
 int ng__stream_refuse(int code, ng_error *err) {
   ng_error_clear(err);
   return ng__error_at(err, code, NULL, 0, 0, 0,
@@ -393,6 +406,15 @@ static int pump(ng__sfront *f) {
   return NG_OK;
 }
 
+/* The chunk taken, converted if the format does, parsed. */
+static int take_chunk(ng__sfront *f, ng__stream_call *call) {
+  int rc;
+
+  if (f->ops->convert != NULL && (rc = f->ops->convert(f, call)) != NG_OK)
+    return rc;
+  return pump(f);
+}
+
 /* Starts a feed or finish: errors go to its record rec, which the parse
  * context's points to until the call ends. Only what a failure may leave
  * unwritten is cleared (ng__error_at and ng__sfront_fail_at write the
@@ -463,7 +485,7 @@ int ng__sfront_feed(ng__sfront *f, const char *data, size_t len,
   call_begin(f, &rec);
   rc = ng__stream_chunk(&f->in, &call, data, len, 0, &at);
   if (rc == NG_OK)
-    return call_end(f, pump(f), err);
+    return call_end(f, take_chunk(f, &call), err);
   if (f->ops->limit != NULL) /* max_input's position, the format's way */
     f->ops->limit(f, data, len, &at);
   rc = ng__sfront_fail_at(f, rc, &at, 0, "input longer than max_input");
@@ -487,7 +509,7 @@ int ng__sfront_finish(ng__sfront *f, void **doc, ng_error *err) {
   call_begin(f, &rec);
   rc = ng__stream_chunk(&f->in, &call, NULL, 0, 1, &at);
   if (rc == NG_OK)
-    rc = pump(f);
+    rc = take_chunk(f, &call);
   rc = call_end(f, rc, err);
   if (rc == NG_OK && f->doc != NULL) {
     if (doc != NULL)

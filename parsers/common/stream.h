@@ -129,6 +129,14 @@ static inline int ng__stream_used_up(const ng__stream *s) {
 int ng__stream_stop(ng__stream *s, size_t used);
 
 /*
+ * The format converted the input (XML transcoding to UTF-8): the carry and
+ * the chunk's bytes not handed out yet are replaced by data[0..len), which
+ * the stream reads as the rest of the chunk (it must outlive the chunk's
+ * windows); the window handed out is dropped, none of it used.
+ */
+void ng__stream_swap(ng__stream *s, const char *data, size_t len);
+
+/*
  * A call a format's stream refuses: NG_EINVAL (a NULL argument) or
  * NG_ESTATE (the stream is finished), recorded in *err (may be NULL) with
  * no position. Returns code.
@@ -206,6 +214,11 @@ typedef struct ng__sfront_ops {
    * data[0..len) (counted from the stream's first byte), where the format
    * counts it. */
   void (*limit)(ng__sfront *f, const char *data, size_t len, ng__spos *at);
+  /* NULL, or converts the chunk just taken (call->chunk[0..chunk_len),
+   * the last one if f->in.final) into the text the lexer reads, which
+   * replaces it in *call and must outlive the call. NG_OK or the recorded
+   * error. */
+  int (*convert)(ng__sfront *f, ng__stream_call *call);
 } ng__sfront_ops;
 
 struct ng__sfront {

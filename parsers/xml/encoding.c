@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../common/lines.h"
 #include "../common/stream.h"
 #include "encoding.h"
 
@@ -230,14 +231,20 @@ static long scan_peek(decl_scan *sc) {
   return c;
 }
 
+/* Counts unit c, which ends at original offset `end`, into *line, the
+ * line's start *ls and *cr (c is CR): CR, LF and CR LF end a line. */
+static void line_step(size_t *line, size_t *ls, int *cr, long c, size_t end) {
+  if (c == '\r' || (c == '\n' && !*cr))
+    ++*line;
+  if (c == '\r' || c == '\n')
+    *ls = end;
+  *cr = c == '\r';
+}
+
 /* Steps over unit c (the one at sc->i), counting line ends. */
 static void scan_next(decl_scan *sc, long c) {
   sc->i += sc->w;
-  if (c == '\r' || (c == '\n' && !sc->cr))
-    sc->line++;
-  if (c == '\r' || c == '\n')
-    sc->ls = sc->i;
-  sc->cr = c == '\r';
+  line_step(&sc->line, &sc->ls, &sc->cr, c, sc->i);
 }
 
 /* Steps over the ASCII string lit if the input has it here. */
@@ -311,18 +318,68 @@ static int scan_name(const decl_scan *sc, size_t start, size_t end,
   return ng__xml_enc_name(enc, buf, n);
 }
 
-void ng__xml_raw_linecol(const unsigned char *data, size_t len, size_t off,
-                         size_t *line, size_t *col) {
-  decl_scan sc;
-  size_t bom;
-  int fam = ng__xml_detect(data, len, &bom);
+void ng__xml_rawpos_init(ng__xml_rawpos *r, int family, size_t bom) {
+  memset(r, 0, sizeof *r);
+  r->line = 1;
+  r->ls = bom;
+  r->w = family == NG__XML_FAM_UTF16LE || family == NG__XML_FAM_UTF16BE;
+  r->be = family == NG__XML_FAM_UTF16BE;
+}
+
+/* 2-byte units: a unit cut by a chunk's end waits for its second byte. */
+static void rawpos_units(ng__xml_rawpos *r, const unsigned char *p, size_t n) {
+  size_t i = 0;
   long c;
 
-  scan_init(&sc, data, len, fam, bom);
-  while (sc.i < off && (c = scan_peek(&sc)) >= 0)
-    scan_next(&sc, c);
-  *line = sc.line;
-  *col = off > sc.ls ? 1 + off - sc.ls : 1;
+  for (; i < n; i++) {
+    if (!r->half) {
+      r->odd = p[i];
+      r->half = 1;
+      continue;
+    }
+    c = r->be ? (long)r->odd << 8 | p[i] : (long)p[i] << 8 | r->odd;
+    r->half = 0;
+    line_step(&r->line, &r->ls, &r->cr, c, r->off + i + 1);
+  }
+}
+
+void ng__xml_rawpos_feed(ng__xml_rawpos *r, const unsigned char *p, size_t n) {
+  size_t after, lines;
+
+  if (n == 0)
+    return;
+  if (r->w) {
+    rawpos_units(r, p, n);
+  } else {
+    lines = ng__lines_count((const char *)p, n, 1, r->cr, &after);
+    r->line += lines;
+    if (after != 0)
+      r->ls = r->off + after;
+    r->cr = p[n - 1] == '\r';
+  }
+  r->off += n;
+}
+
+void ng__xml_rawpos_at(const ng__xml_rawpos *r, const unsigned char *p,
+                       size_t n, size_t k, size_t *line, size_t *col) {
+  ng__xml_rawpos at = *r;
+  size_t off = r->off + k;
+
+  ng__xml_rawpos_feed(&at, p, k);
+  if (at.half && k < n) /* the unit cut at off counts, as a whole */
+    ng__xml_rawpos_feed(&at, p + k, 1);
+  *line = at.line;
+  *col = off > at.ls ? 1 + off - at.ls : 1;
+}
+
+void ng__xml_raw_linecol(const unsigned char *data, size_t len, size_t off,
+                         size_t *line, size_t *col) {
+  ng__xml_rawpos r;
+  size_t bom;
+  int fam = ng__xml_detect(data, len, &bom);
+
+  ng__xml_rawpos_init(&r, fam, bom);
+  ng__xml_rawpos_at(&r, data, len, off < len ? off : len, line, col);
 }
 
 /*
@@ -949,6 +1006,13 @@ int ng__xml_tc_feed(ng__xml_tc *tc, const void *in, size_t n, int final) {
     rc = byte_feed(tc, in, n);
   tc->done = final;
   return rc;
+}
+
+int ng__xml_tc_restart(ng__xml_tc *tc) {
+  tc->len = 0;
+  tc->map.n = 0; /* the checkpoints' memory is kept */
+  return ng__offmap_add(&tc->map, 0, tc->hi != 0 ? tc->hi_off : tc->pos,
+                        tc->unit);
 }
 
 void ng__xml_tc_free(ng__xml_tc *tc) {

@@ -104,6 +104,33 @@ int ng__xml_detect(const unsigned char *data, size_t len, size_t *bom);
 void ng__xml_raw_linecol(const unsigned char *data, size_t len, size_t off,
                          size_t *line, size_t *col);
 
+/*
+ * The same positions over input fed in chunks (a stream's max_input, the
+ * bytes before the chunk being gone): init with the family and BOM length
+ * of the input's first bytes, feed every byte in order (the BOM too).
+ */
+typedef struct ng__xml_rawpos {
+  size_t off;        /* original bytes fed */
+  size_t line;       /* XML line of the next unit */
+  size_t ls;         /* original offset where that line starts */
+  int w;             /* 2-byte units (UTF-16), else bytes */
+  int be;            /* 2-byte units are big-endian */
+  int cr;            /* the last unit was CR */
+  int half;          /* a unit's first byte came without its second */
+  unsigned char odd; /*   that byte */
+} ng__xml_rawpos;
+
+void ng__xml_rawpos_init(ng__xml_rawpos *r, int family, size_t bom);
+
+/* Counts p[0..n), the bytes that follow those fed. */
+void ng__xml_rawpos_feed(ng__xml_rawpos *r, const unsigned char *p, size_t n);
+
+/* Line and column of original offset r->off + k, where p[0..n) (k <= n)
+ * follows the bytes fed, as ng__xml_raw_linecol gives them on the whole
+ * input; r is not changed. */
+void ng__xml_rawpos_at(const ng__xml_rawpos *r, const unsigned char *p,
+                       size_t n, size_t k, size_t *line, size_t *col);
+
 /* What the first bytes say and what was decided (ng__xml_decide). */
 typedef struct ng__xml_sniff {
   int family;           /* NG__XML_FAM_* */
@@ -196,6 +223,13 @@ int ng__xml_tc_init(ng__xml_tc *tc, const ng__xml_enc *enc, size_t base,
  * after a final feed, or NG_ENOMEM (tc may then only be freed).
  */
 int ng__xml_tc_feed(ng__xml_tc *tc, const void *in, size_t n, int final);
+
+/*
+ * Push parsing: forgets the text and map decoded so far (keeping their
+ * memory), so that the next feed's text starts at out[0], with a
+ * checkpoint at 0 for the character it begins with. NG_OK or NG_ENOMEM.
+ */
+int ng__xml_tc_restart(ng__xml_tc *tc);
 
 /* Releases the text, the map and the converter. */
 void ng__xml_tc_free(ng__xml_tc *tc);

@@ -15,8 +15,17 @@
  * The encoding is decided first (encoding.h) over the stream's first bytes,
  * kept in the carry while they end inside what the decision reads (the
  * first 4 bytes, the XML declaration up to its encoding name); then a
- * UTF-8 BOM is consumed and lexing starts after it. Other encodings are
- * NG_ENOTSUP for now.
+ * UTF-8 BOM is consumed and lexing starts after it. Any other encoding is
+ * transcoded a chunk at a time (encoding.h's incremental transcoder, the
+ * bytes of a character cut by a chunk's end kept in it), from the decision
+ * on: the window that decided and the rest of its chunk become UTF-8 text
+ * that replaces them in the stream (ng__stream_swap), every later chunk
+ * too (the convert hook), and the lexer reads that text as it reads a
+ * UTF-8 stream. Positions are counted in the text and mapped back to the
+ * original bytes through an offset map that covers the carry and the
+ * chunk, the text from the stream position on; the stream keeps the
+ * original offset of its position's line start for columns. A chunk is
+ * transcoded XML_TC_PIECE original bytes at a time.
  *
  * Nothing may point into a chunk once a feed returns: tokens point into
  * the window only until the next one, names are copied (names.h), and the
@@ -55,7 +64,24 @@ struct ng_xml_stream {
   size_t bom;              /* bytes of the byte order mark skipped */
   size_t skip;             /* bytes of the window before the lexer's text
                               (the BOM, in the first window) */
+  struct xml_tc *tc;       /* input in another encoding than UTF-8: its
+                              transcoding, or NULL */
 };
+
+/* Original bytes transcoded at once: a longer chunk is fed in pieces, so
+ * that the text buffer stays under 4 * XML_TC_PIECE bytes. */
+#define XML_TC_PIECE 16384
+
+/* A stream's transcoding (allocated when the encoding is decided). */
+typedef struct xml_tc {
+  ng__xml_tc tc;      /* the transcoder; its text: the chunk being read */
+  ng__offmap map;     /* from the stream position on (the carry, then the
+                         chunk's text) to original offsets */
+  size_t ls_orig;     /* original offset of the stream position's line */
+  ng__xml_enc enc;    /* the encoding decided (messages) */
+  ng__xml_rawpos raw; /* max_input's positions over the bytes fed; kept
+                         only when max_input is set */
+} xml_tc;
 
 /* The stream whose front end f is (its first member). */
 static ng_xml_stream *of(ng__sfront *f) { return (ng_xml_stream *)f; }
@@ -102,6 +128,30 @@ static int fail_at(ng_xml_stream *s, int code, const ng__spos *at, size_t depth,
   return ng__sfront_fail_at(&s->f, code, at, depth, msg);
 }
 
+/*
+ * A transcoded stream: *at, a position in the text at or after the stream
+ * position, to the original bytes, win being the window from the stream
+ * position on (at in it): the offset through the map, the column from the
+ * line's start (the stream position's, or one in the window).
+ */
+static void tc_orig(const ng_xml_stream *s, const unsigned char *win,
+                    ng__spos *at) {
+  const xml_tc *t = s->tc;
+  size_t base = s->f.in.pos.off, ls = at->off - (at->col - 1), ls_orig;
+
+  ls_orig = ls <= base ? t->ls_orig : ng__offmap_orig(&t->map, win, ls - base);
+  at->off = ng__offmap_orig(&t->map, win, at->off - base);
+  at->col = 1 + at->off - ls_orig;
+}
+
+/* ng__stream_stop's failure rc, the cut token starting at *at. */
+static int stop_fail(ng_xml_stream *s, int rc, const ng__spos *at) {
+  if (rc == NG__STREAM_TOOLONG)
+    return fail_at(s, NG_ESTRLIMIT, at, s->f.c->depth.cur,
+                   "token cut by a chunk's end too long");
+  return fail_at(s, NG_ENOMEM, at, s->f.c->depth.cur, NULL);
+}
+
 /* Moves *at, the window's start, over the skipped bytes and n more; line
  * 1 starts after the BOM. */
 static void win_advance(const ng_xml_stream *s, ng__spos *at, size_t n) {
@@ -119,11 +169,16 @@ static int fail_engine(ng__sfront *f, int rc) {
   const ng__xml_lexer *lx = &s->p.lx;
   ng_error local = *f->err; /* the engine's, against the window */
   size_t off = local.offset, n = (size_t)(lx->end - lx->doc);
+  const char *msg = local.msg[0] != '\0' ? local.msg : NULL;
   ng__spos at = f->in.pos;
 
   win_advance(s, &at, off < n ? off : n);
-  return fail_at(s, rc, &at, local.depth,
-                 local.msg[0] != '\0' ? local.msg : NULL);
+  if (s->tc != NULL) {
+    tc_orig(s, lx->doc, &at);
+    if (rc == NG_EUTF8) /* what the transcoder's marker bytes stand for */
+      msg = ng__xml_enc_bad_char(&s->tc->enc);
+  }
+  return fail_at(s, rc, &at, local.depth, msg);
 }
 
 /* ------------------------------------------------------------- documents */
@@ -182,6 +237,146 @@ static int doc_end(ng__sfront *f) {
   return NG_OK;
 }
 
+/* ---------------------------------------------------------- transcoding */
+
+static const ng__sfront_ops xml_ops, xml_tc_ops;
+
+/* Fails a transcoded stream for code (the transcoder's: NG_ENOMEM, or
+ * iconv's failure to open) at offset 0, as the one-shot parse does. */
+static int tc_fail(ng_xml_stream *s, int code) {
+  ng__spos at;
+
+  ng__spos_init(&at);
+  return fail_at(s, code, &at, 0, NULL);
+}
+
+/* Transcodes in[0..n) (final: the input ends there) into a text of its
+ * own, its map appended to the stream's after `at` bytes of text. */
+static int tc_text(xml_tc *t, const char *in, size_t n, int final,
+                   size_t at) {
+  int rc = ng__xml_tc_restart(&t->tc);
+
+  if (rc == NG_OK)
+    rc = ng__xml_tc_feed(&t->tc, in, n, final);
+  if (rc == NG_OK)
+    rc = ng__offmap_append(&t->map, &t->tc.map, at);
+  return rc;
+}
+
+/* Sets up the transcoding of enc for the original bytes after skip. */
+static int tc_new(ng_xml_stream *s, const ng__xml_sniff *sniff) {
+  const ng_alloc *alc = s->p.c.alc;
+  xml_tc *t = ng__malloc(alc, sizeof *t);
+  int rc;
+
+  if (t == NULL)
+    return NG_ENOMEM;
+  rc = ng__xml_tc_init(&t->tc, &sniff->enc, sniff->skip, alc);
+  if (rc != NG_OK) {
+    ng__free(alc, t, sizeof *t);
+    return rc;
+  }
+  ng__offmap_init(&t->map, alc, sniff->skip, t->tc.map.step);
+  t->ls_orig = sniff->skip;
+  t->enc = sniff->enc;
+  ng__xml_rawpos_init(&t->raw, sniff->family, sniff->bom);
+  s->tc = t;
+  return NG_OK;
+}
+
+static void tc_free(ng_xml_stream *s) {
+  const ng_alloc *alc = s->p.c.alc;
+
+  if (s->tc == NULL)
+    return;
+  ng__xml_tc_free(&s->tc->tc);
+  ng__offmap_free(&s->tc->map);
+  ng__free(alc, s->tc, sizeof *s->tc);
+  s->tc = NULL;
+}
+
+/*
+ * The encoding decided for the window data[0..len), the stream's first
+ * bytes, is not UTF-8: the window after its BOM and the rest of the chunk
+ * are transcoded, and their text replaces them in the stream; later chunks
+ * are transcoded as they come (xml_tc_ops). NG__SUSPENDED (the next window
+ * is the text's) or the recorded error.
+ */
+static int tc_begin(ng_xml_stream *s, const char *data, size_t len,
+                    const ng__xml_sniff *sniff) {
+  ng__stream *in = &s->f.in;
+  const ng__stream_call *c = in->call;
+  size_t skip = sniff->skip, nrest = c->chunk_len - c->chunk_pos;
+  const char *rest = nrest != 0 ? c->chunk + c->chunk_pos : NULL;
+  int rc = tc_new(s, sniff);
+  xml_tc *t = s->tc;
+
+  if (rc != NG_OK)
+    return tc_fail(s, rc);
+  if (in->max_input != SIZE_MAX) {
+    ng__xml_rawpos_feed(&t->raw, (const unsigned char *)data, len);
+    ng__xml_rawpos_feed(&t->raw, (const unsigned char *)rest, nrest);
+  }
+  rc = tc_text(t, data + skip, len - skip, 0, 0);
+  if (rc == NG_OK) /* one text: the window's, then the rest's */
+    rc = ng__xml_tc_feed(&t->tc, rest, nrest, in->final);
+  if (rc == NG_OK)
+    rc = ng__offmap_append(&t->map, &t->tc.map, 0);
+  if (rc != NG_OK)
+    return tc_fail(s, rc);
+  ng__stream_swap(in, (const char *)t->tc.out, t->tc.len);
+  s->f.ops = &xml_tc_ops;
+  rc = doc_begin(s);
+  return rc == NG_OK ? NG__SUSPENDED : rc;
+}
+
+/* A later chunk (the convert hook): its text replaces it. */
+static int tc_convert(ng__sfront *f, ng__stream_call *call) {
+  ng_xml_stream *s = of(f);
+  xml_tc *t = s->tc;
+  int rc;
+
+  if (f->in.max_input != SIZE_MAX)
+    ng__xml_rawpos_feed(&t->raw, (const unsigned char *)call->chunk,
+                        call->chunk_len);
+  rc = tc_text(t, call->chunk, call->chunk_len, f->in.final, f->in.carry_len);
+  if (rc != NG_OK)
+    return tc_fail(s, rc);
+  call->chunk = (const char *)t->tc.out;
+  call->chunk_len = t->tc.len;
+  return NG_OK;
+}
+
+/*
+ * The lexer stopped `used` bytes into the window: the map and the line
+ * start move on with the stream position, what they need of the window
+ * read before ng__stream_stop drops it.
+ */
+static int tc_stop(ng_xml_stream *s, size_t used) {
+  xml_tc *t = s->tc;
+  const unsigned char *win = s->p.lx.doc;
+  ng__spos at = s->f.in.pos;
+  ng__offmap_cp cp;
+  size_t ls, ls_orig;
+  int rc;
+
+  ng__spos_advance(&at, (const char *)win, used);
+  ng__offmap_at(&t->map, win, used, &cp);
+  ls = at.off - (at.col - 1);
+  ls_orig = ls <= s->f.in.pos.off
+                ? t->ls_orig
+                : ng__offmap_orig(&t->map, win, ls - s->f.in.pos.off);
+  rc = ng__stream_stop(&s->f.in, used);
+  if (rc == NG_OK) {
+    ng__offmap_rebase(&t->map, &cp);
+    t->ls_orig = ls_orig;
+    return NG_OK;
+  }
+  at.off = cp.orig; /* the token's start */
+  at.col = 1 + cp.orig - ls_orig;
+  return stop_fail(s, rc, &at);
+}
+
 /* ------------------------------------------------------------- encoding */
 
 /* Keeps the whole first window for the next feed. NG_OK or the error. */
@@ -202,7 +397,6 @@ static int decide_later(ng_xml_stream *s) {
  */
 static int decide(ng_xml_stream *s, const char *data, size_t len, int partial) {
   ng__xml_sniff sniff;
-  ng__spos at;
   int rc;
 
   rc = ng__xml_decide((const unsigned char *)data, len, partial, NULL, &sniff,
@@ -211,11 +405,8 @@ static int decide(ng_xml_stream *s, const char *data, size_t len, int partial) {
     return decide_later(s);
   if (rc != NG_OK)
     return rc;
-  if (sniff.enc.kind != NG__XML_ENC_UTF8) {
-    ng__spos_init(&at);
-    return fail_at(s, NG_ENOTSUP, &at, 0,
-                   "streams read only UTF-8 input for now");
-  }
+  if (sniff.enc.kind != NG__XML_ENC_UTF8)
+    return tc_begin(s, data, len, &sniff);
   s->bom = sniff.skip;
   s->skip = sniff.skip;
   return doc_begin(s);
@@ -249,10 +440,14 @@ static int stop_window(ng__sfront *f) {
   s->skip = 0;
   if (rc == NG_OK)
     return NG_OK;
-  if (rc == NG__STREAM_TOOLONG) /* f->in.pos: the token's start */
-    return fail_at(s, NG_ESTRLIMIT, &f->in.pos, f->c->depth.cur,
-                   "token cut by a chunk's end too long");
-  return fail_at(s, NG_ENOMEM, &f->in.pos, f->c->depth.cur, NULL);
+  return stop_fail(s, rc, &f->in.pos); /* f->in.pos: the token's start */
+}
+
+/* The transcoded stream's stop. */
+static int tc_stop_window(ng__sfront *f) {
+  ng_xml_stream *s = of(f);
+
+  return tc_stop(s, (size_t)(s->p.lx.cur - s->p.lx.doc));
 }
 
 /* The window into the lexer; the first decides the encoding and begins
@@ -318,6 +513,8 @@ static void parse_free(ng_xml_stream *s) {
 static void reset(ng__sfront *f) {
   ng_xml_stream *s = of(f);
 
+  tc_free(s);
+  f->ops = &xml_ops; /* UTF-8 until a document decides otherwise */
   parse_free(s);
   parse_init(s);
   s->bom = 0;
@@ -325,27 +522,47 @@ static void reset(ng__sfront *f) {
 }
 
 /*
- * max_input's position *at on line 1 counts its column after a UTF-8 BOM,
- * like every XML error's (stop_window takes the BOM off f->in.pos once
- * the lexer has had its first window). Before the encoding is decided,
- * the stream's first bytes are the carry's, then data's; a BOM prefix
- * cut by the end of what was fed counts as a BOM.
+ * max_input's position *at, where the one-shot parse counts it
+ * (ng__xml_raw_linecol). Decided UTF-8: columns on line 1 count after a
+ * BOM (stop_window takes it off f->in.pos once the lexer has had its
+ * first window). Before the decision, the stream's first bytes are all in
+ * the carry, then come data's; a BOM prefix cut by the end of what was
+ * fed counts as a BOM.
  */
 static void limit_col(ng__sfront *f, const char *data, size_t len,
                       ng__spos *at) {
-  static const char bom[] = "\xEF\xBB\xBF";
   const ng__stream *in = &f->in;
-  size_t i, n = of(f)->skip; /* decided: a BOM not yet taken off in->pos */
+  unsigned char head[4];
+  size_t n = 0, bom;
+  ng__xml_rawpos r;
+  int fam;
 
-  if (f->state == NG__SF_BETWEEN) {
-    for (i = 0; i < 3 && i < in->carry_len + len; i++)
-      if ((i < in->carry_len ? in->carry[i] : data[i - in->carry_len]) !=
-          bom[i])
-        break;
-    n = i == 3 || i == in->carry_len + len ? i : 0;
+  if (f->state != NG__SF_BETWEEN) {
+    n = of(f)->skip; /* a BOM not yet taken off in->pos */
+    if (at->line == 1)
+      at->col -= at->col - 1 < n ? at->col - 1 : n;
+    return;
   }
-  if (at->line == 1)
-    at->col -= at->col - 1 < n ? at->col - 1 : n;
+  for (; n < 4 && n < in->carry_len + len; n++)
+    head[n] = (unsigned char)(n < in->carry_len ? in->carry[n]
+                                                : data[n - in->carry_len]);
+  fam = ng__xml_detect(head, n, &bom);
+  if (n < 3 && memcmp(head, "\xEF\xBB\xBF", n) == 0)
+    bom = n;
+  ng__xml_rawpos_init(&r, fam, bom);
+  ng__xml_rawpos_feed(&r, (const unsigned char *)in->carry, in->carry_len);
+  ng__xml_rawpos_at(&r, (const unsigned char *)data, len,
+                    in->max_input - in->fed, &at->line, &at->col);
+}
+
+/* A transcoded stream's max_input position: over the original bytes. */
+static void tc_limit(ng__sfront *f, const char *data, size_t len,
+                     ng__spos *at) {
+  const ng__xml_rawpos *r = &of(f)->tc->raw;
+
+  at->off = f->in.max_input;
+  ng__xml_rawpos_at(r, (const unsigned char *)data, len,
+                    f->in.max_input - r->off, &at->line, &at->col);
 }
 
 static void doc_free(void *doc) { ng_xml_doc_free(doc); }
@@ -356,6 +573,13 @@ static const ng__sfront_ops xml_ops = {
     .fail_here = fail_here, .stop = stop_window, .end = doc_end,
     .drop = doc_drop, .reset = reset, .doc_free = doc_free,
     .limit = limit_col};
+
+/* A document in another encoding, once decided (tc_begin). */
+static const ng__sfront_ops xml_tc_ops = {
+    .take = take, .engine = engine, .failed = fail_engine,
+    .fail_here = fail_here, .stop = tc_stop_window, .end = doc_end,
+    .drop = doc_drop, .reset = reset, .doc_free = doc_free,
+    .limit = tc_limit, .convert = tc_convert};
 
 int ng_xml_stream_new(const ng_xml_stream_config *cfg, ng_xml_stream **out) {
   ng_xml_stream *s;
@@ -408,8 +632,33 @@ void ng_xml_stream_reset(ng_xml_stream *s) {
   ng__sfront_reset((ng__sfront *)s);
 }
 
+/*
+ * A long chunk that is or may be transcoded, in pieces (XML_TC_PIECE);
+ * whole when it passes max_input (refused whole, as any chunk), and its
+ * rest at once when the encoding decided is UTF-8.
+ */
+NG_NOINLINE static int feed_pieces(ng_xml_stream *s, const char *data,
+                                   size_t len, ng_error *err) {
+  const ng__stream *in = &s->f.in;
+  size_t k;
+  int rc = NG_OK;
+
+  if (len > in->max_input - in->fed)
+    return ng__sfront_feed(&s->f, data, len, err);
+  for (; rc == NG_OK && len > 0; data += k, len -= k) {
+    k = len < XML_TC_PIECE ? len : XML_TC_PIECE;
+    if (s->tc == NULL && s->f.state != NG__SF_BETWEEN)
+      k = len;
+    rc = ng__sfront_feed(&s->f, data, k, err);
+  }
+  return rc;
+}
+
 int ng_xml_stream_feed(ng_xml_stream *s, const char *data, size_t len,
                        ng_error *err) {
+  if (s != NULL && len > XML_TC_PIECE && data != NULL &&
+      (s->tc != NULL || s->f.state == NG__SF_BETWEEN))
+    return feed_pieces(s, data, len, err);
   return ng__sfront_feed((ng__sfront *)s, data, len, err);
 }
 
