@@ -9,9 +9,10 @@
  * copy freed (and scribbled over) as soon as its feed returns, so nothing
  * may point into it later. Every engine streams, the recursive one as a
  * task parked where its lexer is cut (on the thread's scheduler, or on
- * one given). Then markup cut at every byte, the state machine, limits
- * across chunks, freeing mid-document (a parked task with it) and
- * allocation failures across feeds.
+ * one given). Then markup cut at every byte, documents in other encodings
+ * than UTF-8 (transcoded chunk by chunk; positions in the original
+ * bytes), the state machine, limits across chunks, freeing mid-document
+ * (a parked task with it) and allocation failures across feeds.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -19,6 +20,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <iconv.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -190,6 +192,179 @@ static void test_tokens_every_split(void **state) {
   }
 }
 
+/* ---------------------------------------------------- other encodings */
+
+/* The UTF-8 text u in encoding enc (iconv), after the bytes pre[0..npre)
+ * (a BOM); *n gets the length. The caller frees it. */
+static char *encode(const char *pre, size_t npre, const char *u,
+                    const char *enc, size_t *n) {
+  size_t il = strlen(u), ol = 4 * il + 8;
+  char *in = malloc(il + 1), *out = malloc(npre + ol), *ip = in, *op;
+  iconv_t cd = iconv_open(enc, "UTF-8");
+
+  assert_true(cd != (iconv_t)-1);
+  assert_non_null(in);
+  assert_non_null(out);
+  memcpy(in, u, il + 1);
+  memcpy(out, pre, npre);
+  op = out + npre;
+  assert_true(iconv(cd, &ip, &il, &op, &ol) != (size_t)-1);
+  assert_true(iconv(cd, NULL, NULL, &op, &ol) != (size_t)-1); /* shifts */
+  iconv_close(cd);
+  free(in);
+  *n = (size_t)(op - out);
+  return out;
+}
+
+/* Documents in other encodings, their errors late, after characters that
+ * take other numbers of bytes than in UTF-8, over lines that end in CR LF:
+ * every split (so every cut of a declaration's encoding name, of a UTF-16
+ * unit or surrogate pair, of a multibyte or shifted iconv character) and
+ * 1-byte chunks give the one-shot result, in every engine. */
+static const struct {
+  const char *bom; /* bytes before the text */
+  size_t nbom;
+  const char *enc; /* iconv's name for the text's bytes */
+  const char *text; /* UTF-8 */
+} encoded[] = {
+    {"\xFF\xFE", 2, "UTF-16LE",
+     "<?xml version='1.0' encoding='UTF-16'?>\r\n<!DOCTYPE d [<!ENTITY e "
+     "'caf\xc3\xa9'>]>\r\n<d a='\xf0\x9f\x98\x80'>\r\n&e; \xf0\x9f\x98\x80 x"
+     "\r\n<e>\xc3\xa9\xe2\x82\xac</f></d>"},
+    {"\xFE\xFF", 2, "UTF-16BE",
+     "<d>\xf0\x9f\x98\x80\xf0\x9f\x98\x80<e x='\xe2\x82\xac'/>\n"
+     "<![CDATA[\xc3\xa9]]>\r</d>\r\n<!--k-->"},
+    {"", 0, "UTF-16LE",
+     "<?xml version='1.0' encoding='UTF-16LE'?><d>\r\nt\xc3\xa9\xf0\x9f\x98\x80"},
+    {"", 0, "UTF-16BE",
+     "<?xml version='1.0' encoding='utf-16be'?><d>&#xE9;\xe2\x82\xac\r\n"
+     "<e\xc3\xa9/>\xf0\x9f\x98\x80\x01</d>"},
+    {"", 0, "CP1252",
+     "<?xml version='1.0' encoding='windows-1252'?>\n<d>\xe2\x82\xac "
+     "\xe2\x80\x9cq\xe2\x80\x9d\r\n<e>\xe2\x82\xac</f></d>"},
+    {"", 0, "ISO-8859-1",
+     "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><d>\xc3\xa9\xc3\xa8\r\n"
+     "\xc3\xa9<e a='\xc3\xa9' a='x'/></d>"},
+    {"", 0, "SHIFT_JIS",
+     "<?xml version='1.0' encoding='Shift_JIS'?><d>\xe6\x97\xa5\xe6\x9c\xac"
+     "\xe8\xaa\x9e\n<\xe6\x97\xa5>x</\xe6\x9c\xac></d>"},
+    {"", 0, "ISO-2022-JP",
+     "<?xml version='1.0' encoding='ISO-2022-JP'?><d>\xe6\x97\xa5\xe6\x9c\xac"
+     " abc \xe6\x97\xa5\r\n</e>"},
+    {"", 0, "US-ASCII", "<?xml version='1.0' encoding='US-ASCII'?><d>ab\r\n"},
+};
+
+/* Bytes no encoder makes: what the transcoders must reject where the
+ * one-shot parse does. */
+static const struct {
+  const char *d;
+  size_t n;
+} raw_encoded[] = {
+    {"\xFF\xFE<\0d\0>\0\x00\xD8" "a\0<\0/\0d\0>\0", 18}, /* lone high */
+    {"\xFE\xFF\0<\0d\0>\0\n\xDC\x00\0<\0/\0d\0>", 18},  /* lone low */
+    {"\xFF\xFE<\0d\0>\0\r\0\n\0x\0<\0/\0d\0>\0\n", 23},    /* odd end */
+    {"<?xml version='1.0' encoding='US-ASCII'?><d>ab\r\n\xE9</d>", 53},
+    {"<?xml version='1.0' encoding='Shift_JIS'?><d>a\x82\r\n</d>", 53},
+};
+
+static void test_encodings_every_split(void **state) {
+  size_t i, n;
+  char *d;
+
+  (void)state;
+  for (i = 0; i < sizeof encoded / sizeof encoded[0]; i++) {
+    d = encode(encoded[i].bom, encoded[i].nbom, encoded[i].text,
+               encoded[i].enc, &n);
+    check_both(encoded[i].text, d, n, 0, NENGINES);
+    check_both(encoded[i].text, d, n, NG_XML_NAMESPACES, 1);
+    free(d);
+  }
+  for (i = 0; i < sizeof raw_encoded / sizeof raw_encoded[0]; i++)
+    check_both("raw bytes", raw_encoded[i].d, raw_encoded[i].n, 0, NENGINES);
+}
+
+/* A document over the stream's transcoding piece (16 KiB), in UTF-16
+ * with pairs and CR LF lines, failing at its end: fed whole (in pieces)
+ * and at a stride of splits; and its max_input positions. */
+static void test_encodings_long(void **state) {
+  static const char line[] =
+      "<p a='\xc3\xa9'>caf\xc3\xa9 \xf0\x9f\x98\x80 \xe2\x82\xac text</p>\r\n";
+  size_t i, n, len = 0;
+  char *u = malloc(900 * (sizeof line - 1) + 64), *d;
+  ng_xml_options opt;
+
+  (void)state;
+  assert_non_null(u);
+  len += (size_t)sprintf(u, "<d>\r\n");
+  for (i = 0; i < 900; i++, len += sizeof line - 1)
+    memcpy(u + len, line, sizeof line - 1);
+  strcpy(u + len, "</e>");
+  d = encode("\xFF\xFE", 2, u, "UTF-16LE", &n);
+  assert_true(n > 3 * 16384);
+  check_both("long UTF-16", d, n, 0, NENGINES);
+  ng_xml_options_default(&opt);
+  opt.limits.max_input = 40001; /* inside a unit, lines down */
+  ng_test_chunkings(&xml_fmt, "long UTF-16, max_input", d, n, &opt, 0,
+                    "iterative");
+  free(d);
+  free(u);
+}
+
+/* max_input in other encodings: at every split, the position of byte
+ * max_input (in the family's code units: UTF-16 lines and a unit cut by
+ * it) as the one-shot parse gives it, whether the encoding is decided
+ * yet or not. */
+static void test_encodings_max_input(void **state) {
+  static const size_t limits[] = {3, 7, 45, 86, 101};
+  ng_xml_options opt;
+  size_t i, k, n;
+  char *d;
+
+  (void)state;
+  ng_xml_options_default(&opt);
+  for (i = 0; i < 5; i++) {
+    d = encode(encoded[i].bom, encoded[i].nbom, encoded[i].text,
+               encoded[i].enc, &n);
+    for (k = 0; k < sizeof limits / sizeof limits[0]; k++) {
+      opt.limits.max_input = limits[k];
+      if (limits[k] < n)
+        ng_test_chunkings(&xml_fmt, encoded[i].text, d, n, &opt, 0,
+                          "iterative");
+    }
+    free(d);
+  }
+}
+
+/* A token cut by a chunk's end past the carry's bound: NG_ESTRLIMIT at
+ * its first original byte. */
+static void test_encodings_carry_bound(void **state) {
+  char u[320], *d;
+  ng_xml_options opt;
+  ng_xml_stream_config cfg = {&opt, NULL, NULL, NULL};
+  ng_xml_stream *s;
+  ng_error err;
+  size_t n, at;
+  int rc = NG_OK;
+
+  (void)state;
+  memcpy(u, "<a>\n<b>", 7);
+  memset(u + 7, 'x', 300);
+  strcpy(u + 307, "</b></a>");
+  d = encode("\xFE\xFF", 2, u, "UTF-16BE", &n);
+  ng_xml_options_default(&opt);
+  opt.limits.max_string = 16; /* the carry's bound: 128 bytes of text */
+  assert_int_equal(ng_xml_stream_new(&cfg, &s), NG_OK);
+  for (at = 0; at < n && rc == NG_OK; at += 10)
+    rc = ng_test_feed_copy(&xml_fmt, s, d + at, at + 10 > n ? n - at : 10,
+                           &err);
+  assert_int_equal(rc, NG_ESTRLIMIT);
+  assert_int_equal(err.offset, 2 + 2 * 7); /* the text after <b> */
+  assert_int_equal(err.line, 2);
+  assert_int_equal(err.column, 7);
+  ng_xml_stream_free(s);
+  free(d);
+}
+
 /* ---------------------------------------------------------- the states */
 
 static void test_state_and_encodings(void **state) {
@@ -333,6 +508,35 @@ static void test_allocation_failures(void **state) {
                               sizeof input - 1);
 }
 
+/* Transcoded streams (UTF-16, windows-1252 through iconv) freed wherever
+ * the input stops, and failing every allocation in turn across feeds. */
+static void test_encodings_free_and_fail(void **state) {
+  static const char part[] =
+      "<?xml version='1.0' encoding='%s'?><!DOCTYPE r [<!ENTITY e 'ee'>]>"
+      "<r a='\xe2\x82\xac'><b>text &e; \xc3\xa9\xe2\x80\x9c<c><![CDATA[x]]>"
+      "<!--k--><d>";
+  static const char whole[] =
+      "<?xml version='1.0' encoding='%s'?><!DOCTYPE r [<!ENTITY e 'text'>]>"
+      "<r a='1' b='&e;'><b>\xe2\x82\xac &e; and a \xe2\x80\x9crun\xe2\x80\x9d</b>"
+      "<c><d><e/></d></c><![CDATA[cdata]]><!--k--><?p x?></r>";
+  static const char *const enc[][2] = {{"UTF-16", "UTF-16LE"},
+                                       {"windows-1252", "CP1252"}};
+  char u[512], *d;
+  size_t i, n;
+
+  (void)state;
+  for (i = 0; i < 2; i++) {
+    snprintf(u, sizeof u, part, enc[i][0]);
+    d = encode("\xFF\xFE", i == 0 ? 2 : 0, u, enc[i][1], &n);
+    ng_test_free_mid_document(&xml_fmt, stream_engines, NENGINES, d, n);
+    free(d);
+    snprintf(u, sizeof u, whole, enc[i][0]);
+    d = encode("\xFF\xFE", i == 0 ? 2 : 0, u, enc[i][1], &n);
+    ng_test_allocation_failures(&xml_fmt, stream_engines, NENGINES, d, n);
+    free(d);
+  }
+}
+
 /* The recursive engine on a scheduler the caller gives: a deep document
  * in small chunks (the task's stack grows while parked in between) gives
  * the one-shot DOM, and a stream freed with its task parked deep leaves
@@ -379,10 +583,15 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_tokens_every_split),
       cmocka_unit_test(test_corpus_every_split),
+      cmocka_unit_test(test_encodings_every_split),
+      cmocka_unit_test(test_encodings_long),
+      cmocka_unit_test(test_encodings_max_input),
+      cmocka_unit_test(test_encodings_carry_bound),
       cmocka_unit_test(test_state_and_encodings),
       cmocka_unit_test(test_limits_across_chunks),
       cmocka_unit_test(test_free_mid_document),
       cmocka_unit_test(test_allocation_failures),
+      cmocka_unit_test(test_encodings_free_and_fail),
       cmocka_unit_test(test_recursive_given_sched),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

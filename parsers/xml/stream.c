@@ -317,8 +317,10 @@ static int tc_begin(ng_xml_stream *s, const char *data, size_t len,
     ng__xml_rawpos_feed(&t->raw, (const unsigned char *)data, len);
     ng__xml_rawpos_feed(&t->raw, (const unsigned char *)rest, nrest);
   }
-  rc = tc_text(t, data + skip, len - skip, 0, 0);
-  if (rc == NG_OK) /* one text: the window's, then the rest's */
+  rc = ng__xml_tc_restart(&t->tc); /* one text: the window's, the rest's */
+  if (rc == NG_OK)
+    rc = ng__xml_tc_feed(&t->tc, data + skip, len - skip, 0);
+  if (rc == NG_OK)
     rc = ng__xml_tc_feed(&t->tc, rest, nrest, in->final);
   if (rc == NG_OK)
     rc = ng__offmap_append(&t->map, &t->tc.map, 0);
