@@ -379,9 +379,13 @@ int ng_xml_parse_events(const char *data, size_t len,
  * bytes or the XML declaration before its encoding name: the encoding
  * decided is the one-shot parse's on the whole input, for every split.
  *
- * Not yet: only UTF-8 input (with or without a BOM or declaration) is
- * streamed; a document whose BOM, byte pattern or declaration calls for
- * another encoding fails with NG_ENOTSUP at offset 0.
+ * Every encoding the one-shot parse reads is streamed: UTF-8 as it is,
+ * UTF-16 (LE/BE, with or without a BOM), ISO-8859-1, US-ASCII and names
+ * iconv(3) opens transcoded to UTF-8 a chunk at a time from the decision
+ * on (at most 16 KiB of a chunk at once; the bytes of a character a
+ * chunk's end cuts wait for the next). Positions are then in the original
+ * bytes, as the one-shot parse gives them: offsets, and columns that count
+ * original bytes; the carry holds the cut token's UTF-8 text.
  *
  * Engines: the iterative, trampoline and LALR engines return from a feed
  * at a token boundary with their state on the heap: the open elements'
@@ -393,8 +397,9 @@ int ng_xml_parse_events(const char *data, size_t len,
  * its callbacks are the same).
  *
  * Differences from a one-shot parse, all about limits: max_input applies
- * to the bytes fed so far (NG_EINPUTLIMIT at offset max_input, depth 0,
- * from the feed that passes it); the carry is not counted in max_memory.
+ * to the bytes fed so far (original bytes: NG_EINPUTLIMIT at offset
+ * max_input, depth 0, from the feed that passes it); the carry and the
+ * transcoded text are not counted in max_memory.
  * A DOCTYPE cut by a chunk's end is parsed again, its tables rebuilt.
  *
  * Thread-safety: a stream is used by one thread at a time.
