@@ -252,6 +252,7 @@ static const struct {
      "<?xml version='1.0' encoding='ISO-2022-JP'?><d>\xe6\x97\xa5\xe6\x9c\xac"
      " abc \xe6\x97\xa5\r\n</e>"},
     {"", 0, "US-ASCII", "<?xml version='1.0' encoding='US-ASCII'?><d>ab\r\n"},
+    {"\xFF\xFE", 2, "UTF-16LE", "<?xml version='1.0' enc"}, /* decided last */
 };
 
 /* Bytes no encoder makes: what the transcoders must reject where the

@@ -16,7 +16,8 @@ void ng__offmap_init(ng__offmap *m, const ng_alloc *alc, size_t shift,
   m->cp = NULL;
   m->n = 0;
   m->cap = 0;
-  m->due = NG__OFFMAP_EVERY;
+  m->every = NG__OFFMAP_EVERY;
+  m->due = m->every;
   m->shift = shift;
   m->step = step;
   m->alc = alc;
@@ -51,8 +52,7 @@ int ng__offmap_add(ng__offmap *m, size_t dec, size_t orig, size_t unit) {
   c->dec = dec;
   c->orig = orig;
   c->unit = unit;
-  m->due =
-      dec > SIZE_MAX - NG__OFFMAP_EVERY ? SIZE_MAX : dec + NG__OFFMAP_EVERY;
+  m->due = dec > SIZE_MAX - m->every ? SIZE_MAX : dec + m->every;
   return NG_OK;
 }
 
@@ -62,7 +62,7 @@ void ng__offmap_free(ng__offmap *m) {
   m->cp = NULL;
   m->n = 0;
   m->cap = 0;
-  m->due = NG__OFFMAP_EVERY;
+  m->due = m->every;
 }
 
 /* The last checkpoint at or before off, or NULL when there is none. */

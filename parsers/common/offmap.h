@@ -56,6 +56,8 @@ typedef struct ng__offmap {
   size_t n;             /* checkpoints in use */
   size_t cap;           /* checkpoints allocated */
   size_t due;           /* decoded offset at which the next one is due */
+  size_t every;         /* decoded bytes between periodic checkpoints:
+                           NG__OFFMAP_EVERY, or less for shorter walks */
   size_t shift;         /* original offset of decoded offset 0 */
   ng__offmap_step step; /* NULL: identity between checkpoints */
   const ng_alloc *alc;  /* allocator of cp; NULL: libc */
@@ -63,7 +65,9 @@ typedef struct ng__offmap {
 
 /*
  * Prepares an empty map (allocates nothing): decoded offset 0 is original
- * offset `shift`; step may be NULL (identity).
+ * offset `shift`; step may be NULL (identity). Periodic checkpoints fall
+ * every NG__OFFMAP_EVERY decoded bytes (m->every, which a front end that
+ * looks up often may lower before the first is added).
  */
 void ng__offmap_init(ng__offmap *m, const ng_alloc *alc, size_t shift,
                      ng__offmap_step step);

@@ -69,8 +69,14 @@ struct ng_xml_stream {
 };
 
 /* Original bytes transcoded at once: a longer chunk is fed in pieces, so
- * that the text buffer stays under 4 * XML_TC_PIECE bytes. */
+ * that the text buffer stays a small multiple of it (UTF-8 takes up to 4
+ * bytes where the original took one). */
 #define XML_TC_PIECE 16384
+
+/* Text bytes between the transcoder's periodic checkpoints: a lookup walks
+ * at most that far (a stop's two lookups took 40 % of a UTF-16 parse in
+ * 4 KiB chunks at the one-shot parse's 512). */
+#define XML_TC_EVERY 64
 
 /* A stream's transcoding (allocated when the encoding is decided). */
 typedef struct xml_tc {
@@ -276,6 +282,8 @@ static int tc_new(ng_xml_stream *s, const ng__xml_sniff *sniff) {
     ng__free(alc, t, sizeof *t);
     return rc;
   }
+  t->tc.map.every = XML_TC_EVERY; /* each stop looks up twice */
+  t->tc.map.due = XML_TC_EVERY;
   ng__offmap_init(&t->map, alc, sniff->skip, t->tc.map.step);
   t->ls_orig = sniff->skip;
   t->enc = sniff->enc;
