@@ -248,15 +248,14 @@ static const struct {
     {"", 0, "SHIFT_JIS",
      "<?xml version='1.0' encoding='Shift_JIS'?><d>\xe6\x97\xa5\xe6\x9c\xac"
      "\xe8\xaa\x9e\n<\xe6\x97\xa5>x</\xe6\x9c\xac></d>"},
-    {"", 0, "ISO-2022-JP",
-     "<?xml version='1.0' encoding='ISO-2022-JP'?><d>\xe6\x97\xa5\xe6\x9c\xac"
-     " abc \xe6\x97\xa5\r\n</e>"},
     {"", 0, "US-ASCII", "<?xml version='1.0' encoding='US-ASCII'?><d>ab\r\n"},
     {"\xFF\xFE", 2, "UTF-16LE", "<?xml version='1.0' enc"}, /* decided last */
 };
 
 /* Bytes no encoder makes: what the transcoders must reject where the
- * one-shot parse does. */
+ * one-shot parse does; and UTF-7 with its markup unshifted, where iconv
+ * carries a base64 run's state from chunk to chunk (ISO-2022-JP would
+ * shift as well, but glibc's module trips valgrind inside ld.so). */
 static const struct {
   const char *d;
   size_t n;
@@ -266,6 +265,9 @@ static const struct {
     {"\xFF\xFE<\0d\0>\0\r\0\n\0x\0<\0/\0d\0>\0\n", 23},    /* odd end */
     {"<?xml version='1.0' encoding='US-ASCII'?><d>ab\r\n\xE9</d>", 53},
     {"<?xml version='1.0' encoding='Shift_JIS'?><d>a\x82\r\n</d>", 53},
+    {"<?xml version='1.0' encoding='UTF-7'?><d>caf+AOk- +ZeVnLA-+ZeVnLA abc "
+     "+ZeU-\r\n</e>",
+     81},
 };
 
 static void test_encodings_every_split(void **state) {
