@@ -9,22 +9,25 @@
  * offset and walks the characters in between with the map's step function,
  * which tells from a character's first decoded byte how many original and
  * decoded bytes it takes. Encoders add a checkpoint when one is due (at most
- * one per NG__OFFMAP_EVERY decoded bytes) and wherever their step function
- * could not tell otherwise (e.g. where iconv's bytes per character change);
- * the `unit` stored with a checkpoint is passed to the step function for
- * the characters that follow it.
+ * one per m->every decoded bytes, NG__OFFMAP_EVERY unless a front end that
+ * looks up often lowers it) and wherever their step function could not
+ * tell otherwise (e.g. where iconv's bytes per character change); the
+ * `unit` stored with a checkpoint is passed to the step function for the
+ * characters that follow it.
  *
  * A map with no step function is the identity between checkpoints; with no
  * checkpoint either it is the identity plus a fixed shift (UTF-8 read in
  * place after a 3-byte BOM: shift 3). A NULL map is the identity.
  *
  * Lookups read the decoded text only BEFORE the offset asked about, so they
- * work when the text is available only up to the error position. They cost
- * O(log checkpoints + NG__OFFMAP_EVERY) when the encoder adds every
- * checkpoint that falls due (parsers/xml/encoding.c does), and are
- * thread-safe on a map no one is changing. Memory: one 24-byte checkpoint per
- * 512 decoded bytes for native encoders, plus one per change of the
- * original bytes per character for iconv.
+ * work when the text is available only up to the error position; a stream
+ * that keeps only the text from its position on rebases the map there
+ * (ng__offmap_rebase) and appends each chunk's (ng__offmap_append). They
+ * cost O(log checkpoints + m->every) when the encoder adds every checkpoint
+ * that falls due (parsers/xml/encoding.c does), and are thread-safe on a
+ * map no one is changing. Memory: one 24-byte checkpoint per m->every
+ * decoded bytes for native encoders (512 in a one-shot parse), plus one
+ * per change of the original bytes per character for iconv.
  */
 #ifndef NG_PARSERS_COMMON_OFFMAP_H
 #define NG_PARSERS_COMMON_OFFMAP_H
