@@ -130,6 +130,43 @@ static size_t widen(const char *ascii, int be, int bom, char *out) {
   return n;
 }
 
+/* Inputs of several CLI chunks (64 KiB) go through the stream a chunk at
+ * a time in any encoding: a UTF-16 document of about 540 KB, valid and
+ * then with an error in its last chunk, read from a file and from a pipe
+ * in every engine, reports the error at its line and its UTF-16 byte. */
+static void test_chunks_utf16(void **state) {
+  enum { N = 30000 };
+  char *ascii = malloc(16 + 9 * N), *wide = malloc(2 * (16 + 9 * N) + 2);
+  const char *ok, *bad;
+  char want[64];
+  size_t n = 0, k;
+  ng_spawn_result r;
+  int e;
+  (void)state;
+  assert_non_null(ascii);
+  assert_non_null(wide);
+  n += (size_t)sprintf(ascii, "<r>\n");
+  for (k = 0; k < N; k++)
+    n += (size_t)sprintf(ascii + n, "<a>x</a>\n");
+  strcpy(ascii + n, "</r>");
+  ok = write_file("c16.dat", wide, widen(ascii, 0, 1, wide));
+  strcpy(ascii + n, "</b>");
+  bad = write_file("c16bad.dat", wide, widen(ascii, 0, 1, wide));
+  snprintf(want, sizeof want, "(ETAGMISMATCH, byte %zu)", 2 + 2 * n);
+  for (e = 0; e < NG_XML_ENGINE_COUNT; e++) {
+    assert_int_equal(run(NULL, "check", engine_opt(e), ok, NULL).status, 0);
+    r = run(NULL, "check", engine_opt(e), bad, NULL);
+    assert_rejected(&r, ":30002:1: error: ", want);
+    r = run(bad, "check", engine_opt(e), "-", NULL);
+    assert_rejected(&r, "-:30002:1: error: ", want);
+  }
+  r = run(ok, "parse", "--compact", "-", NULL);
+  assert_int_equal(r.status, 0);
+  assert_memory_equal(r.out, ascii, 64); /* the spawn keeps the first 8 KiB */
+  free(ascii);
+  free(wide);
+}
+
 /* --format, else the name's ending (any case), else the first bytes. The
  * outcome tells the parser apart: "<a/>" is XML only, "[1]" JSON only. */
 static void test_format_inference(void **state) {
@@ -421,6 +458,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_check_accepts_and_rejects),
       cmocka_unit_test(test_error_position_utf16),
+      cmocka_unit_test(test_chunks_utf16),
       cmocka_unit_test(test_format_inference),
       cmocka_unit_test(test_options_follow_the_format),
       cmocka_unit_test(test_every_engine_by_name),

@@ -14,10 +14,11 @@ enum { NG_CLI_OK = 0, NG_CLI_REJECTED = 1, NG_CLI_USAGE = 2 };
 
 /*
  * Default input cap (--max-input; --max-input=0 lifts it). The CLI holds
- * the whole input in memory, so without a cap `nestguard check /dev/zero`
- * or a runaway pipe would grow until the OOM killer ends it. 1 GiB is far
- * above any document one validates from a shell, yet bounds that case to
- * about 1 GiB of memory; it matches the default stack ceiling.
+ * one chunk of its input, but `parse` builds a document, so without a cap
+ * `nestguard parse /dev/zero`-like input or a runaway pipe could grow it
+ * until the OOM killer ends it, and `check` would never end. 1 GiB is far
+ * above any document one validates from a shell; it matches the default
+ * stack ceiling.
  */
 #define NG_CLI_DEFAULT_MAX_INPUT ((size_t)1 << 30)
 
@@ -104,13 +105,18 @@ int ng_cli_input_open(const char *path, size_t max, ng_cli_input *in);
  * Returns NG_CLI_OK, or NG_CLI_USAGE after the message (input closed). */
 int ng_cli_input_next(ng_cli_input *in);
 
+/* A format's feed: ng_json_stream_feed or ng_xml_stream_feed on stream. */
+typedef int (*ng_cli_feed_fn)(void *stream, const char *data, size_t len,
+                              ng_error *err);
+
 /*
- * The chunk in hand and the rest of the input in one malloc'd buffer
- * (free it), never more than max + 1 bytes read: pipes and devices are
- * read in bounded steps. Closes the input. Returns what
- * ng_cli_input_open returns, the same messages printed.
+ * Feeds the whole input to stream, the chunk in hand first, at most chunk
+ * bytes a feed, reading the next chunk as each is used up. Returns NG_OK
+ * at the end of the input, the stream's error, or -1 after a read error
+ * (message printed, input closed).
  */
-int ng_cli_input_slurp(ng_cli_input *in, char **data, size_t *len);
+int ng_cli_feed(ng_cli_input *in, size_t chunk, ng_cli_feed_fn feed,
+                void *stream, ng_error *err);
 
 /* Closes the input and frees its chunk; a second call is a no-op. */
 void ng_cli_input_close(ng_cli_input *in);
@@ -119,21 +125,19 @@ void ng_cli_input_close(ng_cli_input *in);
  * A format `check` and `parse` handle. option() reads one of the format's
  * own options (an argument that starts with "--") into nothing, to check
  * it, and returns NULL if the format takes it, else what is wrong
- * ("unknown option", "unknown engine"). run() reads a->rest the same way,
- * checks or parses data[0..len) as a->is_parse says, frees data and
- * returns the exit status. A format that reads in chunks has stream()
- * instead (run NULL): the same work on the input with its first chunk in
- * hand; it closes the input. usage() prints the format's options for --help,
- * engine names included.
+ * ("unknown option", "unknown engine"). stream() reads a->rest the same
+ * way, then checks or parses the input (its first chunk in hand) as
+ * a->is_parse says, through the format's stream API a chunk at a time;
+ * it closes the input and returns the exit status. usage() prints the
+ * format's options for --help, engine names included.
  */
 typedef struct ng_cli_format {
   const char *name;            /* --format value: "json", "xml" */
   const char *const *suffixes; /* file name endings, NULL-terminated,
                                   matched without regard to case */
   const char *(*option)(const char *arg);
-  int (*run)(const ng_cli_args *a, char *data, size_t len); /* or NULL */
   void (*usage)(FILE *out);
-  int (*stream)(const ng_cli_args *a, ng_cli_input *in); /* or NULL */
+  int (*stream)(const ng_cli_args *a, ng_cli_input *in);
 } ng_cli_format;
 
 /* The formats, each defined in its tools/cli_FORMAT.c. */

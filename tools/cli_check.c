@@ -9,13 +9,12 @@
  *   nestguard check|parse --help|-h
  *
  * This file reads the options every format takes, finds the format, opens
- * the input and hands both to the format (tools/cli_json.c, which reads
- * the input in chunks through the stream API; tools/cli_xml.c, given the
- * whole input, never more than --max-input + 1 bytes), which reads its
- * own options and does the work. The format is --format, else the file name's ending
- * (each format's suffix list), else the first bytes: '<' after an optional
- * byte order mark and white space, in UTF-8 or in UTF-16 of either byte
- * order, is XML; anything else is JSON. A format's option is checked
+ * the input and hands both to the format (tools/cli_json.c,
+ * tools/cli_xml.c), which reads its own options and then the input in
+ * chunks through its stream API. The format is --format, else the file
+ * name's ending (each format's suffix list), else the first bytes: '<'
+ * after an optional byte order mark and white space, in UTF-8 or in UTF-16
+ * of either byte order, is XML; anything else is JSON. A format's option is checked
  * before the input is read: against the format when it is known by then,
  * else against every format, and again once the bytes have decided.
  * Exit status: 0 accepted, 1 rejected ("FILE:LINE:COL: error: ..." on
@@ -227,8 +226,6 @@ static int run(int argc, char **argv, int is_parse) {
   const ng_cli_format *fmt;
   ng_cli_args a;
   ng_cli_input in;
-  char *data;
-  size_t len;
   int rc;
 
   rc = read_args(argc, argv, is_parse, &a, &fmt);
@@ -248,11 +245,7 @@ static int run(int argc, char **argv, int is_parse) {
       return rc;
     }
   }
-  if (fmt->stream != NULL)
-    return fmt->stream(&a, &in);
-  if ((rc = ng_cli_input_slurp(&in, &data, &len)) != NG_CLI_OK)
-    return rc;
-  return fmt->run(&a, data, len);
+  return fmt->stream(&a, &in);
 }
 
 int ng_cli_check(int argc, char **argv) { return run(argc, argv, 0); }

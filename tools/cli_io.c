@@ -2,15 +2,13 @@
  * tools/cli_io.c - bounded input reading, error reporting and the small
  * helpers every format of `check` and `parse` uses.
  *
- * An input is opened with its first chunk read (what infers the format).
- * A streaming format (JSON) then reads chunk after chunk into the same
- * buffer. A format that parses from memory (XML) takes the whole input,
- * and that is where a huge input would cost memory: a regular file's size
- * is checked (fstat) before anything is read; every input, regular file,
- * pipe or device, is then read in chunks into a buffer that never grows
- * past max + 1 bytes. The one byte past the
- * cap is how a pipe or device shows it is longer than max; a larger file,
- * /dev/zero or an endless pipe costs at most the cap in memory and time.
+ * An input is opened with its first chunk read (what infers the format);
+ * the format's stream then takes chunk after chunk from the same buffer
+ * (ng_cli_feed), so the CLI holds one chunk of any input, whatever its
+ * size. A regular file longer than --max-input is refused from its size
+ * (fstat) before anything is read; a pipe or device longer than that is
+ * stopped by the stream's own max_input, so /dev/zero or an endless pipe
+ * costs at most the cap in time and one chunk in memory.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -23,95 +21,7 @@
 
 #include "cli.h"
 
-#define NG__CLI_FIRST_BUF ((size_t)1 << 16) /* first buffer of a stream */
-#define NG__CLI_MAX_READ ((size_t)1 << 30)  /* bytes one read() may ask */
-#define NG__CLI_TOO_LONG (-1)               /* read_input: over the cap */
-
-/* Input being read: p[0..len) filled, cap bytes allocated. */
-typedef struct in_buf {
-  char *p;    /* malloc'd, NULL before the first byte is allocated */
-  size_t len; /* bytes read */
-  size_t cap; /* bytes allocated, never above the read limit */
-} in_buf;
-
-/* Sets the buffer's size to cap bytes. Returns 0 or ENOMEM. */
-static int buf_resize(in_buf *b, size_t cap) {
-  char *np = realloc(b->p, cap);
-
-  if (np == NULL)
-    return ENOMEM;
-  b->p = np;
-  b->cap = cap;
-  return 0;
-}
-
-/* Makes room for one more byte, doubling, but never past limit bytes
- * (the caller knows len < limit). Returns 0 or an errno value. */
-static int buf_grow(in_buf *b, size_t limit) {
-  size_t cap = NG__CLI_FIRST_BUF;
-
-  if (b->cap != 0) {
-    if (b->cap > SIZE_MAX / 2)
-      return EFBIG;
-    cap = b->cap * 2;
-  }
-  return buf_resize(b, cap < limit ? cap : limit);
-}
-
-/* Reads fd until end of input or until b holds limit bytes. Returns 0 or
- * an errno value. */
-static int read_fd(int fd, size_t limit, in_buf *b) {
-  size_t want;
-  ssize_t got;
-  int rc;
-
-  while (b->len < limit) {
-    if (b->len == b->cap && (rc = buf_grow(b, limit)) != 0)
-      return rc;
-    want = b->cap - b->len;
-    got = read(fd, b->p + b->len,
-               want < NG__CLI_MAX_READ ? want : NG__CLI_MAX_READ);
-    if (got == 0)
-      return 0;
-    if (got < 0 && errno != EINTR)
-      return errno;
-    if (got > 0)
-      b->len += (size_t)got;
-  }
-  return 0;
-}
-
-/*
- * Reads all of fd into b, holding at most max + 1 bytes (max 0: no cap).
- * Returns 0, NG__CLI_TOO_LONG (input longer than max), or an errno value.
- */
-static int read_input(int fd, size_t max, in_buf *b) {
-  size_t limit = max == 0 || max == SIZE_MAX ? SIZE_MAX : max + 1;
-  struct stat st;
-  int rc;
-
-  if (fstat(fd, &st) != 0)
-    return errno;
-  if (S_ISDIR(st.st_mode))
-    return EISDIR;
-  if (S_ISREG(st.st_mode)) {
-    /* Its size decides before reading; it may still change as we read. */
-    if (max != 0 && (uintmax_t)st.st_size > max)
-      return NG__CLI_TOO_LONG;
-    if ((uintmax_t)st.st_size >= SIZE_MAX)
-      return EFBIG;
-    /* One byte more than the size, so the read that sees the end needs
-     * no second allocation. */
-    if ((rc = buf_resize(b, (size_t)st.st_size + 1)) != 0)
-      return rc;
-  }
-  if ((rc = read_fd(fd, limit, b)) != 0)
-    return rc;
-  if (max != 0 && b->len > max)
-    return NG__CLI_TOO_LONG;
-  /* An empty input still gets a buffer: callers free what they get. */
-  return b->p == NULL ? buf_resize(b, 1) : 0;
-}
+#define NG__CLI_TOO_LONG (-1) /* ng_cli_input_open: over the cap */
 
 /* Reports an input longer than max as a rejection, the way the parser
  * reports its own limits; line and column are 1:1 because the input is
@@ -191,23 +101,22 @@ int ng_cli_input_next(ng_cli_input *in) {
   return rc == 0 ? NG_CLI_OK : input_failed(in, rc);
 }
 
-int ng_cli_input_slurp(ng_cli_input *in, char **data, size_t *len) {
-  in_buf b = {in->p, in->len, NG_CLI_CHUNK};
-  int rc = 0;
+int ng_cli_feed(ng_cli_input *in, size_t chunk, ng_cli_feed_fn feed,
+                void *stream, ng_error *err) {
+  size_t off, n;
+  int rc;
 
-  in->p = NULL;
-  if (!in->eof)
-    rc = read_input(in->fd, in->max, &b);
-  else if (in->max != 0 && b.len > in->max)
-    rc = NG__CLI_TOO_LONG;
-  if (rc != 0) {
-    free(b.p);
-    return input_failed(in, rc);
+  for (;;) {
+    for (off = 0; off < in->len; off += n) {
+      n = in->len - off < chunk ? in->len - off : chunk;
+      if ((rc = feed(stream, in->p + off, n, err)) != NG_OK)
+        return rc;
+    }
+    if (in->eof)
+      return NG_OK;
+    if (ng_cli_input_next(in) != NG_CLI_OK)
+      return -1;
   }
-  ng_cli_input_close(in);
-  *data = b.p;
-  *len = b.len;
-  return NG_CLI_OK;
 }
 
 void ng_cli_input_close(ng_cli_input *in) {

@@ -113,24 +113,9 @@ static int on_document(void *ud, ng_json_doc *doc, size_t index) {
   return r->out_rc != NG_OK;
 }
 
-/* Feeds the whole input, chunk bytes a feed. Returns NG_OK, the stream's
- * error, or -1 after a read error (message printed, input closed). */
-static int feed_input(ng_json_stream *s, ng_cli_input *in, size_t chunk,
-                      ng_error *err) {
-  size_t off, n;
-  int rc;
-
-  for (;;) {
-    for (off = 0; off < in->len; off += n) {
-      n = in->len - off < chunk ? in->len - off : chunk;
-      if ((rc = ng_json_stream_feed(s, in->p + off, n, err)) != NG_OK)
-        return rc;
-    }
-    if (in->eof)
-      return NG_OK;
-    if (ng_cli_input_next(in) != NG_CLI_OK)
-      return -1;
-  }
+/* ng_json_stream_feed as ng_cli_feed calls it. */
+static int feed(void *s, const char *data, size_t len, ng_error *err) {
+  return ng_json_stream_feed(s, data, len, err);
 }
 
 /* The stream's configuration: check validates by events unless the
@@ -188,7 +173,7 @@ static int stream(const ng_cli_args *a, ng_cli_input *in) {
     fprintf(stderr, "nestguard: %s: %s\n", a->path, ng_strerror(rc));
     return NG_CLI_USAGE;
   }
-  rc = feed_input(s, in, j.chunk, &err);
+  rc = ng_cli_feed(in, j.chunk, feed, s, &err);
   ng_cli_input_close(in);
   if (rc == NG_OK)
     rc = ng_json_stream_finish(s, a->is_parse ? &doc : NULL, &err);
@@ -217,5 +202,4 @@ static void usage(FILE *out) {
 
 static const char *const suffixes[] = {".json", NULL};
 
-const ng_cli_format ng_cli_json = {"json", suffixes, option, NULL, usage,
-                                   stream};
+const ng_cli_format ng_cli_json = {"json", suffixes, option, usage, stream};

@@ -5,10 +5,13 @@
  *                   [--ns] [--max-entity-expansion=BYTES] [--keep-cdata]
  *                   FILE|-
  *
- * tools/cli_check.c reads the shared options and the input; this file
- * reads XML's own options, then check validates well-formedness (and with
- * --ns, namespace well-formedness) through the event API, building no
- * document, and parse builds the document and writes it back in UTF-8
+ * tools/cli_check.c reads the shared options and opens the input; this
+ * file reads XML's own options and feeds the input to a stream
+ * (ng_xml_stream_*) one read at a time (NG_CLI_CHUNK bytes), in whatever
+ * encoding it is: check validates well-formedness (and with --ns,
+ * namespace well-formedness) through events, building no document and
+ * holding a chunk and the parser's state whatever the input's size, and
+ * parse builds the document and writes it back in UTF-8
  * with ng_xml_write_cb, whatever the input's encoding: pretty-printed
  * (white space added only between elements that had no text between
  * them) unless --compact, which writes text that parses back to an equal
@@ -62,42 +65,49 @@ static void options_of(const ng_cli_args *a, ng_xml_options *o) {
     (void)set_option(o, a->rest[i]);
 }
 
-/* check: validates data[0..len) and frees it. Returns the exit status. */
-static int check_data(const ng_cli_args *a, const ng_xml_options *o, char *data,
-                      size_t len) {
-  ng_error err;
-  int rc;
-
-  rc = ng_xml_parse_events(data, len, o, NULL, &err);
-  free(data);
-  return rc == NG_OK ? NG_CLI_OK : ng_cli_fail(a->path, &err);
+/* ng_xml_stream_feed as ng_cli_feed calls it. */
+static int feed(void *s, const char *data, size_t len, ng_error *err) {
+  return ng_xml_stream_feed(s, data, len, err);
 }
 
-/* parse: parses data[0..len), frees it (before writing, to keep the peak
- * low) and writes the document to stdout. Returns the exit status. */
-static int parse_data(const ng_cli_args *a, const ng_xml_options *o, char *data,
-                      size_t len) {
-  ng_error err;
-  ng_xml_doc *doc;
-  int rc;
+/* parse: writes doc to stdout and frees it. Returns the exit status. */
+static int write_doc(const ng_cli_args *a, ng_xml_doc *doc) {
+  int rc = ng_xml_write_cb(ng_xml_doc_node(doc),
+                           a->compact ? 0 : NG_XML_WRITE_PRETTY,
+                           ng_cli_write_stdout, NULL);
 
-  rc = ng_xml_parse(data, len, o, &doc, &err);
-  free(data);
-  if (rc != NG_OK)
-    return ng_cli_fail(a->path, &err);
-  rc = ng_xml_write_cb(ng_xml_doc_node(doc),
-                       a->compact ? 0 : NG_XML_WRITE_PRETTY,
-                       ng_cli_write_stdout, NULL);
   ng_xml_doc_free(doc);
   return ng_cli_end_output(rc);
 }
 
-static int run(const ng_cli_args *a, char *data, size_t len) {
+/* check and parse, reading the input in chunks through a stream: check
+ * holds one chunk and the parser's state, parse the document too. */
+static int stream(const ng_cli_args *a, ng_cli_input *in) {
+  static const ng_xml_events no_events;
+  ng_xml_stream_config cfg;
   ng_xml_options o;
+  ng_xml_stream *s;
+  ng_xml_doc *doc = NULL;
+  ng_error err;
+  int rc;
 
   options_of(a, &o);
-  return a->is_parse ? parse_data(a, &o, data, len)
-                     : check_data(a, &o, data, len);
+  memset(&cfg, 0, sizeof cfg);
+  cfg.opt = &o;
+  cfg.events = a->is_parse ? NULL : &no_events;
+  if ((rc = ng_xml_stream_new(&cfg, &s)) != NG_OK) {
+    ng_cli_input_close(in);
+    fprintf(stderr, "nestguard: %s: %s\n", a->path, ng_strerror(rc));
+    return NG_CLI_USAGE;
+  }
+  rc = ng_cli_feed(in, NG_CLI_CHUNK, feed, s, &err);
+  ng_cli_input_close(in);
+  if (rc == NG_OK)
+    rc = ng_xml_stream_finish(s, a->is_parse ? &doc : NULL, &err);
+  ng_xml_stream_free(s);
+  if (rc != NG_OK)
+    return rc == -1 ? NG_CLI_USAGE : ng_cli_fail(a->path, &err);
+  return doc != NULL ? write_doc(a, doc) : NG_CLI_OK;
 }
 
 static const char *engine(unsigned i) {
@@ -122,4 +132,4 @@ static const char *const suffixes[] = {
     ".xml",  ".svg", ".xsd", ".xsl",  ".xslt",  ".xhtml", ".rss",
     ".atom", ".kml", ".gpx", ".wsdl", ".plist", NULL};
 
-const ng_cli_format ng_cli_xml = {"xml", suffixes, option, run, usage, NULL};
+const ng_cli_format ng_cli_xml = {"xml", suffixes, option, usage, stream};
