@@ -85,23 +85,33 @@ int ng__json_build_string(ng__json_builder *b, ng_json_value *v,
 int ng__json_build_key_slow(ng__json_builder *b, const ng__json_token *t);
 
 /*
- * The member node for key token t (slen < 4 GiB), the key decoded into the
- * arena just before it (json.h) and the key's length set; the rest is
- * ng__json_build_node's. NULL when the arena fails.
+ * The room of a member with a key of klen bytes: the key's bytes (the
+ * caller writes them and a NUL) just before the node, the key's length
+ * set (json.h); the node's rest is ng__json_build_node's. Returns the
+ * key's first byte (the node at k + NG_JSON__KEYSPAN(klen)), or NULL when
+ * the arena fails.
  */
-NG_INLINE ng_json_value *ng__json_key_node(ng__json_builder *b,
-                                           const ng__json_token *t) {
-  uint32_t klen = (uint32_t)t->slen;
-  ng_json_value *m;
+NG_INLINE char *ng__json_key_room(ng__json_builder *b, uint32_t klen) {
   char *k = ng_arena_alloc(&b->doc->base.arena,
                            NG_JSON__KEYSPAN(klen) + sizeof(ng_json_value), 8);
 
   if (NG_UNLIKELY(k == NULL))
     return NULL;
+  memcpy(k + NG_JSON__KEYSPAN(klen) - sizeof klen, &klen, sizeof klen);
+  return k;
+}
+
+/* The member node for key token t (slen < 4 GiB), the key decoded into
+ * its room (ng__json_key_room). NULL when the arena fails. */
+NG_INLINE ng_json_value *ng__json_key_node(ng__json_builder *b,
+                                           const ng__json_token *t) {
+  uint32_t klen = (uint32_t)t->slen;
+  char *k = ng__json_key_room(b, klen);
+
+  if (NG_UNLIKELY(k == NULL))
+    return NULL;
   ng__json_decode_string(b->lx, t, k);
-  m = (ng_json_value *)(void *)(k + NG_JSON__KEYSPAN(klen));
-  memcpy((char *)m - sizeof klen, &klen, sizeof klen); /* json.h */
-  return m;
+  return (ng_json_value *)(void *)(k + NG_JSON__KEYSPAN(klen));
 }
 
 /* A member key (STRING token t): decoded into the arena just before the

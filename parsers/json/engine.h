@@ -4,7 +4,8 @@
  * emit helpers that check limits and call the sink.
  *
  * An engine is only a control structure (recursion, explicit stack,
- * continuations, LALR tables) over these pieces. Identical results across
+ * continuations, LALR tables) over these pieces, and over direct.h's steps
+ * that build a DOM's common values without a token (same results). Identical results across
  * engines follow from three rules every engine keeps:
  *
  *  1. Tokens are read strictly one at a time with ng__json_advance() (or
@@ -189,8 +190,9 @@ static inline int ng__json_advance_after_value(ng__json_parser *p) {
   return ng__json_next_after_value(&p->lx, &p->tok);
 }
 
-/* After ',' in an object: reads the next token, which should be a key, so
- * that a '"' after the whitespace goes straight to the string scanner. */
+/* Where a key is expected (after '{' or after ',' in an object): reads the
+ * next token, which should be a key, so that a '"' after the whitespace
+ * goes straight to the string scanner. */
 static inline int ng__json_advance_key(ng__json_parser *p) {
   const unsigned char *c = p->lx.cur, *end = p->lx.end;
 

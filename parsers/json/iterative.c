@@ -7,6 +7,10 @@
  * (tokens, checks, errors, events) comes from engine.h, which is why this
  * engine and the others agree to the byte.
  *
+ * A DOM parse under DUP_KEEP reads its values and keys through direct.h
+ * (built without a token, or their token read when they are unusual); any
+ * other parse reads tokens.
+ *
  * This is a state machine written with goto, one label per grammar
  * position, as yyjson's reader is: it reads better than a loop over a state
  * variable and lets the compiler keep the hot path in registers.
@@ -19,13 +23,28 @@
  * then cannot alias the parser's fields, which stay in registers.
  */
 #include "../common/gstack.h"
+#include "direct.h"
 #include "engine.h"
 
 int ng__json_run_iterative(ng__json_parser *p) {
   unsigned char *top;
   ng__gstack stack = p->st, *st = &stack;
+  ng__json_builder *b = ng__json_direct_builder(p);
   ng__jexp want = NG__JX_VALUE;
   int kind, rc;
+
+  /* What stands where a value or a key is expected: built directly by
+   * direct.h's step `dstep` (then on to `built`), or its token read by
+   * `tstep`, whose kind is then in `kind`. Each use is a site of its own,
+   * so that the branch predictor tells a first element from the others. */
+#define NG__READ(dstep, tstep, built)                                          \
+  do {                                                                         \
+    kind = b != NULL ? dstep(p, b) : tstep(p);                                 \
+    if (kind == NG__JD_BUILT)                                                  \
+      goto built;                                                              \
+    if (kind == NG__JD_FAILED)                                                 \
+      goto built_fail;                                                         \
+  } while (0)
 
   switch (p->resume) { /* where a suspended parse reads its token again */
   case NG__JR_START:
@@ -48,8 +67,8 @@ int ng__json_run_iterative(ng__json_parser *p) {
     goto value;
   }
 
-value: /* a value is expected; read its first token */
-  kind = ng__json_advance(p);
+value: /* a value is expected: built directly, or its first token read */
+  NG__READ(ng__json_direct_value, ng__json_advance, next);
 value_tok: /* the current token must start a value (or close, per want) */
   switch (kind) {
   case NG__JT_LBRACKET:
@@ -59,7 +78,7 @@ value_tok: /* the current token must start a value (or close, per want) */
       goto oom;
     *top = NG__JK_ARRAY;
   array_first:
-    kind = ng__json_advance(p);
+    NG__READ(ng__json_direct_value, ng__json_advance, next);
     if (kind == NG__JT_RBRACKET)
       goto close;
     want = NG__JX_VALUE_OR_END;
@@ -71,7 +90,7 @@ value_tok: /* the current token must start a value (or close, per want) */
       goto oom;
     *top = NG__JK_OBJECT;
   object_first:
-    kind = ng__json_advance(p);
+    NG__READ(ng__json_direct_key, ng__json_advance, colon);
     if (kind == NG__JT_STRING)
       goto key;
     if (kind == NG__JT_RBRACE)
@@ -118,7 +137,8 @@ next: /* a value is complete: what follows depends on its container */
   }
   if (kind == NG__JT_COMMA) {
   object_key:
-    if (ng__json_advance_key(p) == NG__JT_STRING)
+    NG__READ(ng__json_direct_key, ng__json_advance_key, colon);
+    if (kind == NG__JT_STRING)
       goto key;
     rc = ng__json_unexpected(p, NG__JX_KEY);
     goto fail;
@@ -138,6 +158,9 @@ done:
   rc = ng__json_finish(p);
   goto out;
 
+built_fail:
+  rc = ng__json_fail_here(p, ng__json_doc_err(b->doc), NULL);
+  goto fail;
 oom:
   rc = ng__json_fail_here(p, NG_ENOMEM, NULL);
 fail:
@@ -146,4 +169,5 @@ out:
     ng__gstack_free(st);
   p->st = stack; /* kept for the next run, or released */
   return rc;
+#undef NG__READ
 }

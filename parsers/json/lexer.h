@@ -186,6 +186,21 @@ int ng__json_next_slow(ng__json_lexer *lx, ng__json_token *t);
 int ng__json_next_string(ng__json_lexer *lx, ng__json_token *t);
 int ng__json_next_number(ng__json_lexer *lx, ng__json_token *t);
 
+/*
+ * The DOM's direct path (direct.h), which reads the common values without
+ * a token. The byte at lx->cur is '"' (string) or '-' or a digit (number).
+ * When the value is plain (a string without escapes, of at most max_string
+ * and under 4 GiB bytes; a number in range), they return its end and
+ * leave lx->cur and *t alone, but for a number's ntype and num in *t.
+ * Otherwise they lex its token into *t as ng__json_next_string and
+ * ng__json_next_number would, move the cursor as those do, and return
+ * NULL.
+ */
+const unsigned char *ng__json_string_end(ng__json_lexer *lx,
+                                         ng__json_token *t);
+const unsigned char *ng__json_number_end(ng__json_lexer *lx,
+                                         ng__json_token *t);
+
 /* The one-byte token `kind` at p (== lx->cur): fills t, moves past it. */
 static inline int ng__json_punct(ng__json_lexer *lx, ng__json_token *t,
                                  const unsigned char *p, int kind) {
@@ -327,17 +342,11 @@ static inline int ng__json_next_after_value(ng__json_lexer *lx,
 void ng__json_decode_escaped(const ng__json_lexer *lx,
                              const ng__json_token *t, char *dst);
 
-static inline void ng__json_decode_string(const ng__json_lexer *lx,
-                                          const ng__json_token *t, char *dst) {
-  const unsigned char *s = lx->beg + t->off + 1;
-  size_t n = t->len - 2;
-
-  if (NG_UNLIKELY(t->flags & NG__JTF_ESCAPED)) {
-    ng__json_decode_escaped(lx, t, dst);
-    return;
-  }
-  /* Short strings (most keys) with two overlapping fixed-size copies
-   * inside the body, instead of a call to memcpy. */
+/* Copies the n bytes at s to dst and a NUL after them. Short strings (most
+ * keys) with two overlapping fixed-size copies inside the body, instead of
+ * a call to memcpy. */
+static inline void ng__json_copy_raw(char *dst, const unsigned char *s,
+                                     size_t n) {
   if (n >= 8 && n <= 16) {
     memcpy(dst, s, 8);
     memcpy(dst + n - 8, s + n - 8, 8);
@@ -348,6 +357,15 @@ static inline void ng__json_decode_string(const ng__json_lexer *lx,
     memcpy(dst, s, n);
   }
   dst[n] = '\0';
+}
+
+static inline void ng__json_decode_string(const ng__json_lexer *lx,
+                                          const ng__json_token *t, char *dst) {
+  if (NG_UNLIKELY(t->flags & NG__JTF_ESCAPED)) {
+    ng__json_decode_escaped(lx, t, dst);
+    return;
+  }
+  ng__json_copy_raw(dst, lx->beg + t->off + 1, t->len - 2);
 }
 
 /* The raw body of STRING token t (between the quotes), len - 2 bytes. */

@@ -686,10 +686,14 @@ NG_INLINE const unsigned char *digits16(const unsigned char *p,
  * grammar `int frac? exp?`, accumulating the significand. On any deviation
  * it lets the automaton lex (and name the error of) the same token; beyond
  * 19 digits, or with an exponent over 9 digits, it lets ng__json_number
- * convert the text. Returns the token kind, or -1 for "use the automaton".
+ * convert the text. Stores ntype and num in *t (nothing else) and returns
+ * the number's end with NG_OK in *rcp, or NG_EBIGNUM there when it is out
+ * of range; NULL for "use the automaton".
  */
-static inline int lex_number(ng__json_lexer *lx, ng__json_token *t,
-                             const unsigned char *start) {
+NG_INLINE const unsigned char *scan_number(const ng__json_lexer *lx,
+                                           ng__json_token *t,
+                                           const unsigned char *start,
+                                           int *rcp) {
   const unsigned char *p = start, *lim = lx->end;
   uint64_t w, u;
   long q = 0;
@@ -703,11 +707,11 @@ static inline int lex_number(ng__json_lexer *lx, ng__json_token *t,
     p++;
   }
   if (!NG__DIGIT(p))
-    return -1;
+    return NULL;
   w = (unsigned)(*p++ - '0');
   if (w == 0) {
     if (NG__DIGIT(p))
-      return -1;
+      return NULL;
   } else if (NG__DIGIT(p)) {
     /* Integer parts are mostly short: three digits byte by byte (their
      * ends are well predicted); a longer one (ids, say) goes on from the
@@ -723,7 +727,7 @@ static inline int lex_number(ng__json_lexer *lx, ng__json_token *t,
     const unsigned char *f = ++p;
     p = digits16(p, lim, &w);
     if (p == f)
-      return -1;
+      return NULL;
     q = f - p;
     nd = (int)(p - start) - neg - 1; /* all but the sign and the dot */
   } else {
@@ -733,7 +737,7 @@ static inline int lex_number(ng__json_lexer *lx, ng__json_token *t,
         goto text;
       t->ntype = NG_JSON_INT;
       t->num.i = neg ? -(int64_t)w : (int64_t)w;
-      return tok_simple(lx, t, NG__JT_NUMBER, start, p);
+      return p;
     }
   }
   if (NG__EXP(p)) {
@@ -744,7 +748,7 @@ static inline int lex_number(ng__json_lexer *lx, ng__json_token *t,
     if (p < lim && (*p == '+' || *p == '-'))
       eneg = *p++ == '-';
     if (!NG__DIGIT(p))
-      return -1;
+      return NULL;
     for (x = p; NG__DIGIT(p); p++)
       if (e < 100000000) /* saturate; long exponents go the careful way */
         e = e * 10 + (*p - '0');
@@ -768,10 +772,22 @@ static inline int lex_number(ng__json_lexer *lx, ng__json_token *t,
   memcpy(&u, &d, sizeof u);
   t->ntype = NG_JSON_DOUBLE;
   t->num.u = u | (uint64_t)neg << 63; /* -d: d is +0 or positive */
-  return tok_simple(lx, t, NG__JT_NUMBER, start, p);
+  return p;
 text: /* over 19 digits, an integer of 19, -0, or a huge exponent */
   rc = ng__json_number((const char *)start, (size_t)(p - start), lx->flags, t);
 done:
+  *rcp = rc;
+  return p;
+}
+
+/* The number token at `start`, or -1 for "use the automaton". */
+static inline int lex_number(ng__json_lexer *lx, ng__json_token *t,
+                             const unsigned char *start) {
+  int rc = NG_OK;
+  const unsigned char *p = scan_number(lx, t, start, &rc);
+
+  if (p == NULL)
+    return -1;
   if (NG_UNLIKELY(rc != NG_OK))
     return tok_error(lx, t, start, start, rc, "number out of range");
   return tok_simple(lx, t, NG__JT_NUMBER, start, p);
@@ -789,6 +805,29 @@ int ng__json_next_string(ng__json_lexer *lx, ng__json_token *t) {
     return NG__JT_STRING;
   }
   return lex_string(lx, t, start, p, 1);
+}
+
+const unsigned char *ng__json_string_end(ng__json_lexer *lx,
+                                         ng__json_token *t) {
+  const unsigned char *start = lx->cur, *p = skip_text(start + 1, lx->end);
+  size_t n = (size_t)(p - start) - 1;
+
+  if (NG_LIKELY(p < lx->end && *p == '"' && n <= lx->max_string &&
+                n <= UINT32_MAX))
+    return p + 1;
+  lex_string(lx, t, start, p, 1);
+  return NULL;
+}
+
+const unsigned char *ng__json_number_end(ng__json_lexer *lx,
+                                         ng__json_token *t) {
+  int rc = NG_OK;
+  const unsigned char *p = scan_number(lx, t, lx->cur, &rc);
+
+  if (NG_LIKELY(p != NULL && rc == NG_OK))
+    return p;
+  ng__json_next_number(lx, t);
+  return NULL;
 }
 
 int ng__json_next_number(ng__json_lexer *lx, ng__json_token *t) {

@@ -1,0 +1,195 @@
+/*
+ * parsers/json/direct.h - the DOM path without the token: the engines'
+ * steps that read the common values of a DOM parse under DUP_KEEP
+ * (strings, keys, numbers, literals, empty containers) with the cursor in
+ * a local variable and build them straight into the builder, after one
+ * branch on the value's first byte.
+ *
+ * Everything else goes the token path of engine.h, whose results it
+ * leaves unchanged: a step either builds its value whole (the same nodes,
+ * allocated in the same order and sizes as ng__json_emit_scalar /
+ * _key / _open + _close would) and moves the cursor past it, or it reads
+ * the token the engine would have read at that point into p->tok and
+ * returns its kind, having written nothing else but whitespace skipped.
+ * So errors, offsets, lines and columns are those of the token path. A
+ * value that is unusual (escapes, a number out of range or malformed, a
+ * container at max_depth) or that reaches the end of the buffer is left
+ * to the lexer: the end of a buffer, where a push parser's next chunk
+ * starts, is only ever crossed there.
+ */
+#ifndef NG_PARSERS_JSON_DIRECT_H
+#define NG_PARSERS_JSON_DIRECT_H
+
+#include <string.h>
+
+#include "builder.h"
+#include "engine.h"
+
+/* Results of a direct step besides a token kind (>= 0, in p->tok). */
+#define NG__JD_BUILT (-2)  /* the value was built; the cursor is past it */
+#define NG__JD_FAILED (-3) /* the builder failed (ng__json_doc_err), with
+                              p->tok.off at the value for the report */
+
+/* The builder when the parse is a DOM under DUP_KEEP (the only case the
+ * direct steps serve), else NULL: the engine then reads tokens. */
+static inline ng__json_builder *ng__json_direct_builder(
+    const ng__json_parser *p) {
+  ng__json_builder *b = (ng__json_builder *)p->sink.self;
+
+  if (!ng__json_to_dom(p) || b->dupkeys != NG_JSON_DUP_KEEP)
+    return NULL;
+  return b;
+}
+
+/* The builder failed on the value at c. */
+static inline int ng__json_direct_fail(ng__json_parser *p,
+                                       const unsigned char *c) {
+  p->tok.off = (size_t)(c - p->lx.beg);
+  return NG__JD_FAILED;
+}
+
+/* The string value c[0..q) (quotes included, no escapes): its node, then
+ * its bytes, as ng__json_build_scalar makes them. */
+NG_INLINE int ng__json_direct_string(ng__json_parser *p, ng__json_builder *b,
+                                     const unsigned char *c,
+                                     const unsigned char *q) {
+  ng_json_value *v = ng__json_build_node(b, NG_JSON_STRING);
+  size_t n = (size_t)(q - c) - 2;
+  char *s;
+
+  if (NG_UNLIKELY(v == NULL))
+    return ng__json_direct_fail(p, c);
+  s = ng_arena_alloc(&b->doc->base.arena, n + 1, 1);
+  if (NG_UNLIKELY(s == NULL)) {
+    v->type = NG_JSON_NULL; /* keep the tree well-formed */
+    return ng__json_direct_fail(p, c);
+  }
+  ng__json_copy_raw(s, c + 1, n);
+  v->as.s = s;
+  v->len = (uint32_t)n;
+  p->lx.cur = q;
+  return NG__JD_BUILT;
+}
+
+/* The scalar node of `type` for the value c[0..q): its payload is the
+ * caller's to write. NULL when the builder failed. */
+NG_INLINE ng_json_value *ng__json_direct_node(ng__json_parser *p,
+                                              ng__json_builder *b,
+                                              uint8_t type,
+                                              const unsigned char *q) {
+  ng_json_value *v = ng__json_build_node(b, type);
+
+  if (NG_LIKELY(v != NULL))
+    p->lx.cur = q;
+  return v;
+}
+
+/* The literal `lit` (n bytes, the first is at c) at c, or 0. */
+static inline int ng__json_direct_lit(const unsigned char *c,
+                                      const unsigned char *end,
+                                      const char *lit, size_t n) {
+  return end - c >= (ptrdiff_t)n && memcmp(c, lit, n) == 0;
+}
+
+/* "[]" or "{}" at c as one value (a level entered and left, as the token
+ * path's open and close), when a level is left under max_depth. */
+NG_INLINE int ng__json_direct_empty(ng__json_parser *p, ng__json_builder *b,
+                                    const unsigned char *c, uint8_t type) {
+  ng_json_value *v;
+
+  if (NG_UNLIKELY(p->c.depth.cur >= p->c.depth.max))
+    return ng__json_advance(p);
+  if (NG_UNLIKELY((v = ng__json_direct_node(p, b, type, c + 2)) == NULL))
+    return ng__json_direct_fail(p, c);
+  v->as.head = NULL;
+  b->last = v;
+  return NG__JD_BUILT;
+}
+
+/*
+ * A value is expected: builds it, or reads its token (a container that
+ * opens, anything unusual, the end). Returns NG__JD_BUILT, NG__JD_FAILED
+ * or the token's kind.
+ */
+NG_INLINE int ng__json_direct_value(ng__json_parser *p, ng__json_builder *b) {
+  const unsigned char *c = p->lx.cur, *end = p->lx.end, *q;
+  ng_json_value *v;
+
+  if (NG_UNLIKELY(c >= end))
+    return ng__json_advance(p);
+  if (*c <= ' ') {
+    p->lx.cur = c = ng__json_skip_ws(c, end);
+    if (NG_UNLIKELY(c >= end))
+      return ng__json_advance(p);
+  }
+  switch (*c) {
+  case '"':
+    if (NG_UNLIKELY((q = ng__json_string_end(&p->lx, &p->tok)) == NULL))
+      return p->tok.kind;
+    return ng__json_direct_string(p, b, c, q);
+  case '-': case '0': case '1': case '2': case '3': case '4':
+  case '5': case '6': case '7': case '8': case '9':
+    if (NG_UNLIKELY((q = ng__json_number_end(&p->lx, &p->tok)) == NULL))
+      return p->tok.kind;
+    if (NG_UNLIKELY((v = ng__json_direct_node(p, b, (uint8_t)p->tok.ntype,
+                                              q)) == NULL))
+      return ng__json_direct_fail(p, c);
+    v->as.u = p->tok.num.u; /* the same 8 bytes whichever of i, u, d */
+    return NG__JD_BUILT;
+  case 't':
+  case 'f':
+    if (!ng__json_direct_lit(c, end, *c == 't' ? "true" : "false",
+                             *c == 't' ? 4 : 5))
+      break;
+    if (NG_UNLIKELY((v = ng__json_direct_node(p, b, NG_JSON_BOOL,
+                                              c + 5 - (*c == 't'))) == NULL))
+      return ng__json_direct_fail(p, c);
+    v->as.b = *c == 't';
+    return NG__JD_BUILT;
+  case 'n':
+    if (!ng__json_direct_lit(c, end, "null", 4))
+      break;
+    if (NG_UNLIKELY(ng__json_direct_node(p, b, NG_JSON_NULL, c + 4) == NULL))
+      return ng__json_direct_fail(p, c);
+    return NG__JD_BUILT;
+  case '[':
+    if (end - c >= 2 && c[1] == ']')
+      return ng__json_direct_empty(p, b, c, NG_JSON_ARRAY);
+    break;
+  case '{':
+    if (end - c >= 2 && c[1] == '}')
+      return ng__json_direct_empty(p, b, c, NG_JSON_OBJECT);
+    break;
+  default:
+    break;
+  }
+  return ng__json_advance(p);
+}
+
+/*
+ * A member key is expected (after '{' or after ',' in an object): builds
+ * its member's node, key in place, as ng__json_build_key does, or reads
+ * the token that stands there. Returns NG__JD_BUILT, NG__JD_FAILED or the
+ * token's kind.
+ */
+NG_INLINE int ng__json_direct_key(ng__json_parser *p, ng__json_builder *b) {
+  const unsigned char *c = p->lx.cur, *end = p->lx.end, *q;
+  uint32_t n;
+  char *k;
+
+  if (c < end && *c <= ' ')
+    p->lx.cur = c = ng__json_skip_ws(c, end);
+  if (NG_UNLIKELY(c >= end || *c != '"'))
+    return ng__json_advance(p);
+  if (NG_UNLIKELY((q = ng__json_string_end(&p->lx, &p->tok)) == NULL))
+    return p->tok.kind;
+  n = (uint32_t)(q - c - 2);
+  if (NG_UNLIKELY((k = ng__json_key_room(b, n)) == NULL))
+    return ng__json_direct_fail(p, c);
+  ng__json_copy_raw(k, c + 1, n);
+  b->member = (ng_json_value *)(void *)(k + NG_JSON__KEYSPAN(n));
+  p->lx.cur = q;
+  return NG__JD_BUILT;
+}
+
+#endif /* NG_PARSERS_JSON_DIRECT_H */
