@@ -31,7 +31,8 @@
                               p->tok.off at the value for the report */
 
 /* The builder when the parse is a DOM under DUP_KEEP (the only case the
- * direct steps serve), else NULL: the engine then reads tokens. */
+ * direct steps serve), else NULL: the engine then reads tokens. Kept in
+ * p->direct while an engine runs. */
 static inline ng__json_builder *ng__json_direct_builder(
     const ng__json_parser *p) {
   ng__json_builder *b = (ng__json_builder *)p->sink.self;
@@ -39,6 +40,12 @@ static inline ng__json_builder *ng__json_direct_builder(
   if (!ng__json_to_dom(p) || b->dupkeys != NG_JSON_DUP_KEEP)
     return NULL;
   return b;
+}
+
+/* Records and returns the failure of a step that returned NG__JD_FAILED
+ * (at the value, as the token path reports it). */
+static inline int ng__json_direct_report(ng__json_parser *p) {
+  return ng__json_fail_here(p, ng__json_doc_err(p->direct->doc), NULL);
 }
 
 /* The builder failed on the value at c. */
@@ -190,6 +197,22 @@ NG_INLINE int ng__json_direct_key(ng__json_parser *p, ng__json_builder *b) {
   b->member = (ng_json_value *)(void *)(k + NG_JSON__KEYSPAN(n));
   p->lx.cur = q;
   return NG__JD_BUILT;
+}
+
+/* Where a value is expected: ng__json_direct_value when the parse has
+ * the direct path, else the value's token read. */
+NG_INLINE int ng__json_read_value(ng__json_parser *p) {
+  if (p->direct != NULL)
+    return ng__json_direct_value(p, p->direct);
+  return ng__json_advance(p);
+}
+
+/* Where a key is expected: ng__json_direct_key when the parse has the
+ * direct path, else the key's token read (ng__json_advance_key). */
+NG_INLINE int ng__json_read_key(ng__json_parser *p) {
+  if (p->direct != NULL)
+    return ng__json_direct_key(p, p->direct);
+  return ng__json_advance_key(p);
 }
 
 #endif /* NG_PARSERS_JSON_DIRECT_H */

@@ -55,6 +55,8 @@ typedef struct ng__json_parser {
   ng__json_lexer lx;          /* token source */
   ng__json_token tok;         /* the current token */
   ng__json_sink sink;         /* DOM builder or user events */
+  ng__json_builder *direct;   /* the builder when direct.h's steps serve
+                                 the parse, else NULL (set by ng__json_run) */
   int resume;                 /* NG__JR_START, or the ng__jexp a suspended
                                  engine reads its next token in */
   unsigned char engine;       /* the options' ng_json_engine */

@@ -29,7 +29,7 @@
 int ng__json_run_iterative(ng__json_parser *p) {
   unsigned char *top;
   ng__gstack stack = p->st, *st = &stack;
-  ng__json_builder *b = ng__json_direct_builder(p);
+  ng__json_builder *b = p->direct;
   ng__jexp want = NG__JX_VALUE;
   int kind, rc;
 
@@ -159,7 +159,7 @@ done:
   goto out;
 
 built_fail:
-  rc = ng__json_fail_here(p, ng__json_doc_err(b->doc), NULL);
+  rc = ng__json_direct_report(p);
   goto fail;
 oom:
   rc = ng__json_fail_here(p, NG_ENOMEM, NULL);

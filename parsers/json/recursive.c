@@ -50,6 +50,7 @@
 #include <stdint.h>
 
 #include "../common/descent.h"
+#include "direct.h"
 #include "engine.h"
 
 _Static_assert(NG__JT_NUMBER == NG__JT_STRING + 1 &&
@@ -169,6 +170,17 @@ static NG_NOINLINE int scan_value_other(rec *r, ng__jexp want) {
   return scan_value(r, want);
 }
 
+/* What ng__json_read_value returned (kind) where a value is expected in
+ * state `want`: the value built directly (NG_OK), or scan_value's result
+ * for its token. */
+NG_INLINE int scan_read(rec *r, int kind, ng__jexp want) {
+  if (NG_LIKELY(kind == NG__JD_BUILT))
+    return NG_OK;
+  if (kind == NG__JD_FAILED)
+    return rec_far(r, OP_FAIL, ng__json_doc_err(r->p->direct->doc));
+  return scan_value(r, want);
+}
+
 /*
  * Reads array elements until a nested container opens (REC_ENTER_*) or
  * the array closes (NG_OK), or an error. `first`: right after '['; else
@@ -177,11 +189,11 @@ static NG_NOINLINE int scan_value_other(rec *r, ng__jexp want) {
 static NG_NOINLINE int scan_array(rec *r, int first) {
   int rc, kind;
   if (first) {
-    if ((kind = ng__json_advance(r->p)) == NG__JT_MORE)
+    if ((kind = ng__json_read_value(r->p)) == NG__JT_MORE)
       kind = rec_more(r);
     if (kind == NG__JT_RBRACKET)
       return ng__json_emit_close(r->p, NG__JK_ARRAY);
-    if ((rc = scan_value(r, NG__JX_VALUE_OR_END)) != NG_OK)
+    if ((rc = scan_read(r, kind, NG__JX_VALUE_OR_END)) != NG_OK)
       return rc;
   }
   for (;;) {
@@ -198,25 +210,29 @@ static NG_NOINLINE int scan_array(rec *r, int first) {
     default:
       return rec_unexpected(r, NG__JX_ARRAY_NEXT);
     }
-    ng__json_advance(r->p);
-    if ((rc = scan_value(r, NG__JX_VALUE)) != NG_OK)
+    if ((rc = scan_read(r, ng__json_read_value(r->p), NG__JX_VALUE)) !=
+        NG_OK)
       return rc;
   }
 }
 
-/* The current token, in state `want` (KEY_OR_END or KEY), must be a key:
- * emits it, consumes its ':' and reads the value's first token. */
-NG_INLINE int scan_key(rec *r, ng__jexp want) {
+/* What ng__json_read_key returned (kind), in state `want` (KEY_OR_END or
+ * KEY), must be a key built directly or a key's token (emitted): then its
+ * ':' and its value (scan_read). */
+NG_INLINE int scan_member(rec *r, int kind, ng__jexp want) {
   int rc;
-  if (r->p->tok.kind != NG__JT_STRING &&
-      (r->p->tok.kind != NG__JT_MORE || rec_more(r) != NG__JT_STRING))
-    return rec_unexpected(r, want);
-  if ((rc = ng__json_emit_key(r->p)) != NG_OK)
-    return rc;
+  if (kind == NG__JD_FAILED)
+    return rec_far(r, OP_FAIL, ng__json_doc_err(r->p->direct->doc));
+  if (kind != NG__JD_BUILT) {
+    if (kind != NG__JT_STRING &&
+        (kind != NG__JT_MORE || rec_more(r) != NG__JT_STRING))
+      return rec_unexpected(r, want);
+    if ((rc = ng__json_emit_key(r->p)) != NG_OK)
+      return rc;
+  }
   if (!rec_colon(r))
     return rec_unexpected(r, NG__JX_COLON);
-  ng__json_advance(r->p);
-  return NG_OK;
+  return scan_read(r, ng__json_read_value(r->p), NG__JX_VALUE);
 }
 
 /* scan_array's twin for objects: members until a nested container opens
@@ -224,12 +240,11 @@ NG_INLINE int scan_key(rec *r, ng__jexp want) {
 static NG_NOINLINE int scan_object(rec *r, int first) {
   int rc, kind;
   if (first) {
-    if ((kind = ng__json_advance(r->p)) == NG__JT_MORE)
+    if ((kind = ng__json_read_key(r->p)) == NG__JT_MORE)
       kind = rec_more(r);
     if (kind == NG__JT_RBRACE)
       return ng__json_emit_close(r->p, NG__JK_OBJECT);
-    if ((rc = scan_key(r, NG__JX_KEY_OR_END)) != NG_OK ||
-        (rc = scan_value(r, NG__JX_VALUE)) != NG_OK)
+    if ((rc = scan_member(r, kind, NG__JX_KEY_OR_END)) != NG_OK)
       return rc;
   }
   for (;;) {
@@ -246,9 +261,7 @@ static NG_NOINLINE int scan_object(rec *r, int first) {
     default:
       return rec_unexpected(r, NG__JX_OBJECT_NEXT);
     }
-    ng__json_advance_key(r->p);
-    if ((rc = scan_key(r, NG__JX_KEY)) != NG_OK ||
-        (rc = scan_value(r, NG__JX_VALUE)) != NG_OK)
+    if ((rc = scan_member(r, ng__json_read_key(r->p), NG__JX_KEY)) != NG_OK)
       return rc;
   }
 }
@@ -300,8 +313,7 @@ static int rec_object(void *arg) {
 static int rec_document(void *arg) {
   rec *r = (rec *)arg;
   int rc;
-  ng__json_advance(r->p);
-  rc = scan_value(r, NG__JX_VALUE);
+  rc = scan_read(r, ng__json_read_value(r->p), NG__JX_VALUE);
   if (rc < 0)
     rc = rec_enter(r, rc);
   if (rc != NG_OK)

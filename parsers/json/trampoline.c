@@ -16,6 +16,7 @@
  * stop like any other, with the state kept.
  */
 #include "../common/tramp.h"
+#include "direct.h"
 #include "engine.h"
 
 /* Continuations (ng__tramp's frames) are NG__JK_ARRAY or NG__JK_OBJECT:
@@ -32,6 +33,7 @@ static ng__step s_colon(ng__tramp *t);
 static ng__step s_array_next(ng__tramp *t);
 static ng__step s_object_next(ng__tramp *t);
 static ng__step s_object_key(ng__tramp *t);
+static ng__step s_member(ng__tramp *t, int kind, ng__jexp want);
 static ng__step s_finish(ng__tramp *t);
 
 /* The step that reads the token of each expect state again, for a
@@ -80,9 +82,14 @@ static ng__step leave(ng__tramp *t, int kind) {
   return ret(t);
 }
 
-/* Reads the first token of a value. */
+/* A value: built directly (direct.h), or its first token read. */
 static ng__step s_value(ng__tramp *t) {
-  ng__json_advance(t->p);
+  int kind = ng__json_read_value(t->p);
+
+  if (kind == NG__JD_BUILT)
+    return ret(t);
+  if (kind == NG__JD_FAILED)
+    return ng__tramp_stop(t, ng__json_direct_report(t->p));
   return ng__tramp_go(s_value_tok);
 }
 
@@ -115,7 +122,13 @@ static ng__step s_value_tok(ng__tramp *t) {
 
 /* After '[': the first element or ']'. */
 static ng__step s_array_first(ng__tramp *t) {
-  if (ng__json_advance(t->p) == NG__JT_RBRACKET)
+  int kind = ng__json_read_value(t->p);
+
+  if (kind == NG__JD_BUILT)
+    return ret(t);
+  if (kind == NG__JD_FAILED)
+    return ng__tramp_stop(t, ng__json_direct_report(t->p));
+  if (kind == NG__JT_RBRACKET)
     return leave(t, NG__JK_ARRAY);
   t->want = NG__JX_VALUE_OR_END;
   return ng__tramp_go(s_value_tok);
@@ -124,11 +137,22 @@ static ng__step s_array_first(ng__tramp *t) {
 /* After '{': the first key or '}'. */
 static ng__step s_object_first(ng__tramp *t) {
   ng__json_parser *p = t->p;
+  int kind = ng__json_read_key(p);
 
-  if (ng__json_advance(p) == NG__JT_RBRACE)
+  if (kind == NG__JT_RBRACE)
     return leave(t, NG__JK_OBJECT);
-  if (p->tok.kind != NG__JT_STRING)
-    return ng__tramp_stop(t, ng__json_unexpected(p, NG__JX_KEY_OR_END));
+  return s_member(t, kind, NG__JX_KEY_OR_END);
+}
+
+/* What ng__json_read_key returned (kind) where a key is expected in state
+ * `want`: a key built (then ':' and a value), a key's token, or an error. */
+static ng__step s_member(ng__tramp *t, int kind, ng__jexp want) {
+  if (kind == NG__JD_BUILT)
+    return s_colon(t);
+  if (kind == NG__JD_FAILED)
+    return ng__tramp_stop(t, ng__json_direct_report(t->p));
+  if (kind != NG__JT_STRING)
+    return ng__tramp_stop(t, ng__json_unexpected(t->p, want));
   return ng__tramp_go(s_key);
 }
 
@@ -182,11 +206,7 @@ static ng__step s_object_next(ng__tramp *t) {
 
 /* After ',' in an object: the next key. */
 static ng__step s_object_key(ng__tramp *t) {
-  ng__json_parser *p = t->p;
-
-  if (ng__json_advance_key(p) != NG__JT_STRING)
-    return ng__tramp_stop(t, ng__json_unexpected(p, NG__JX_KEY));
-  return ng__tramp_go(s_key);
+  return s_member(t, ng__json_read_key(t->p), NG__JX_KEY);
 }
 
 /* The top-level value is complete: only end of input may follow. */
