@@ -91,11 +91,26 @@ NG_INLINE ng_json_value *ng__json_direct_node(ng__json_parser *p,
   return v;
 }
 
-/* The literal `lit` (n bytes, the first is at c) at c, or 0. */
-static inline int ng__json_direct_lit(const unsigned char *c,
-                                      const unsigned char *end,
-                                      const char *lit, size_t n) {
-  return end - c >= (ptrdiff_t)n && memcmp(c, lit, n) == 0;
+/* Nonzero when the 4 bytes at c (before end) are lit's: one compare. */
+static inline int ng__json_direct_lit4(const unsigned char *c,
+                                       const unsigned char *end,
+                                       const char *lit) {
+  return end - c >= 4 && memcmp(c, lit, 4) == 0;
+}
+
+/* The literal true or false at c (a 't' or an 'f'), built as a BOOL. */
+NG_INLINE int ng__json_direct_bool(ng__json_parser *p, ng__json_builder *b,
+                                   const unsigned char *c, int t) {
+  ng_json_value *v;
+
+  if (NG_UNLIKELY(!ng__json_direct_lit4(c + !t, p->lx.end,
+                                        t ? "true" : "alse")))
+    return ng__json_advance(p);
+  if (NG_UNLIKELY((v = ng__json_direct_node(p, b, NG_JSON_BOOL,
+                                            c + 5 - t)) == NULL))
+    return ng__json_direct_fail(p, c);
+  v->as.b = t;
+  return NG__JD_BUILT;
 }
 
 /* "[]" or "{}" at c as one value (a level entered and left, as the token
@@ -144,17 +159,11 @@ NG_INLINE int ng__json_direct_value(ng__json_parser *p, ng__json_builder *b) {
     v->as.u = p->tok.num.u; /* the same 8 bytes whichever of i, u, d */
     return NG__JD_BUILT;
   case 't':
+    return ng__json_direct_bool(p, b, c, 1);
   case 'f':
-    if (!ng__json_direct_lit(c, end, *c == 't' ? "true" : "false",
-                             *c == 't' ? 4 : 5))
-      break;
-    if (NG_UNLIKELY((v = ng__json_direct_node(p, b, NG_JSON_BOOL,
-                                              c + 5 - (*c == 't'))) == NULL))
-      return ng__json_direct_fail(p, c);
-    v->as.b = *c == 't';
-    return NG__JD_BUILT;
+    return ng__json_direct_bool(p, b, c, 0);
   case 'n':
-    if (!ng__json_direct_lit(c, end, "null", 4))
+    if (!ng__json_direct_lit4(c, end, "null"))
       break;
     if (NG_UNLIKELY(ng__json_direct_node(p, b, NG_JSON_NULL, c + 4) == NULL))
       return ng__json_direct_fail(p, c);
