@@ -4,8 +4,7 @@
  * emit helpers that check limits and call the sink.
  *
  * An engine is only a control structure (recursion, explicit stack,
- * continuations, LALR tables) over these pieces, and over direct.h's steps
- * that build a DOM's common values without a token (same results). Identical results across
+ * continuations, LALR tables) over these pieces. Identical results across
  * engines follow from three rules every engine keeps:
  *
  *  1. Tokens are read strictly one at a time with ng__json_advance() (or
@@ -20,7 +19,11 @@
  *     token is current: they apply the depth limit and report sink errors
  *     at the token. When the sink is the DOM builder they call its inline
  *     fast paths directly (builder.h), else the sink's functions; both
- *     deliver the same events.
+ *     deliver the same events. In a DOM parse under DUP_KEEP the
+ *     iterative, recursive and trampoline engines read the common values
+ *     and keys through direct.h instead, which builds them without a
+ *     token and keeps these rules' results (a value it does not build is
+ *     read as its token, at the same point); the LALR engine reads tokens.
  *
  * An engine returns NG_OK after the single top-level value and an EOF token
  * (ng__json_finish), or the recorded error code. It must free everything it
