@@ -37,7 +37,13 @@ NG_INLINE int ng__descent_roomy(void) { return ng__out_roomy(); }
  * max_stack ceiling, engine allocator and user-code budget; returns fn's
  * result. A run that could not start (no first segment, a ceiling below
  * one segment) has read no token: its error is recorded at offset 0.
+ *
+ * on_task: the caller is a stream's task, spawned with c's max_stack
+ * (parsers/common/stream.c), whose stack already is such a stack: fn is
+ * entered on it through ng_stack_call, its segments come from the
+ * scheduler, and a parked parse keeps no run's records (256 bytes of
+ * ng_stack_run's frame, docs/streaming.md).
  */
-int ng__descent_run(ng__parse *c, int (*fn)(void *), void *arg);
+int ng__descent_run(ng__parse *c, int on_task, int (*fn)(void *), void *arg);
 
 #endif /* NG_PARSERS_COMMON_DESCENT_H */

@@ -330,5 +330,5 @@ int ng__json_run_recursive(ng__json_parser *p) {
   r.p = p;
   r.op = OP_FINISH;
   r.arg = 0;
-  return ng__descent_run(&p->c, rec_document, &r);
+  return ng__descent_run(&p->c, p->wait != NULL, rec_document, &r);
 }

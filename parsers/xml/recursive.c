@@ -126,5 +126,5 @@ int ng__xml_run_recursive(ng__xml_parser *p) {
   r.p = p;
   r.want = NG__XX_PROLOG;
   r.code = NG_OK;
-  return ng__descent_run(&p->c, rec_element, &r);
+  return ng__descent_run(&p->c, p->wait != NULL, rec_element, &r);
 }
