@@ -511,14 +511,21 @@ static void task_exit(ng__thr *t, ng_sched *s, ng_task *a, int rc) {
   ng__ctx_swap(&a->ctx, &s->loop.ctx);
 }
 
+/* task_exit of the running task a, out of line: the thread and the
+ * scheduler are read again here rather than kept in task_entry's frame,
+ * which stays under everything the task keeps while suspended. */
+static NG_NOINLINE void task_return(ng_task *a, int rc) {
+  ng__thr *t = ng__thr_get();
+
+  task_exit(t, t->sched, a, rc);
+}
+
 /* First frame of every task. */
 static void task_entry(void *p) {
   ng_task *a = p;
-  ng__thr *t = ng__thr_get();
-  ng_sched *s = t->sched;
 
-  tool_arrived(s, NULL);
-  task_exit(t, s, a, a->fn(a->arg));
+  tool_arrived(ng__thr_get()->sched, NULL);
+  task_return(a, a->fn(a->arg));
 }
 
 static int in_task(const ng_sched *s) {
@@ -673,6 +680,17 @@ int ng_task_yield(void) {
   return NG_OK;
 }
 
+/* The switch of a park: the running task leaves, the thread and the
+ * scheduler read again. ng_task_park tail-calls it, so that a parked
+ * task's saved stack holds no frame of the park's bookkeeping. */
+static NG_NOINLINE int park_leave(void) {
+  ng__thr *t = ng__thr_get();
+  ng_sched *s = t->sched;
+
+  leave(t, s, s->run);
+  return NG_OK;
+}
+
 int ng_task_park(void) {
   ng__thr *t;
   ng_sched *s;
@@ -692,8 +710,7 @@ int ng_task_park(void) {
       a->stk.peak = depth;
   }
   ng__stk_trim(t, t->cur); /* shrink: a parked task keeps no cache */
-  leave(t, s, a);
-  return NG_OK;
+  return park_leave();
 }
 
 int ng_task_wake(ng_task *b) {
