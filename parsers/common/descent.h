@@ -32,6 +32,10 @@
  */
 NG_INLINE int ng__descent_roomy(void) { return ng__out_roomy(); }
 
+/* ng__descent_run's own run (not on a task): fn(arg) in ng_stack_run
+ * with c's ceiling, allocator and user-code budget. */
+int ng__descent_new_run(ng__parse *c, int (*fn)(void *), void *arg);
+
 /*
  * Runs fn(arg), the whole document, on a growable stack with c's
  * max_stack ceiling, engine allocator and user-code budget; returns fn's
@@ -42,8 +46,16 @@ NG_INLINE int ng__descent_roomy(void) { return ng__out_roomy(); }
  * (parsers/common/stream.c), whose stack already is such a stack: fn is
  * entered on it through ng_stack_call, its segments come from the
  * scheduler, and a parked parse keeps no run's records (256 bytes of
- * ng_stack_run's frame, docs/streaming.md).
+ * ng_stack_run's frame, docs/streaming.md). Inline, so that a task's
+ * entry keeps one frame for the engine's set-up.
  */
-int ng__descent_run(ng__parse *c, int on_task, int (*fn)(void *), void *arg);
+NG_INLINE int ng__descent_run(ng__parse *c, int on_task, int (*fn)(void *),
+                              void *arg) {
+  int rc = on_task ? ng_stack_call(fn, arg) : ng__descent_new_run(c, fn, arg);
+
+  if (NG_UNLIKELY(rc != NG_OK) && c->perr.code == NG_OK)
+    return ng__perr_at(&c->perr, rc, 0, 0, NULL);
+  return rc;
+}
 
 #endif /* NG_PARSERS_COMMON_DESCENT_H */

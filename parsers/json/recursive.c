@@ -309,11 +309,16 @@ static int rec_object(void *arg) {
   return rc;
 }
 
+/* The document's first token and value, out of line: a stream parked
+ * below the document's level keeps only the level's small frame. */
+static NG_NOINLINE int scan_document(rec *r) {
+  return scan_read(r, ng__json_read_value(r->p), NG__JX_VALUE);
+}
+
 /* The document: one value, then end of input. Runs on the new stack. */
 static int rec_document(void *arg) {
   rec *r = (rec *)arg;
-  int rc;
-  rc = scan_read(r, ng__json_read_value(r->p), NG__JX_VALUE);
+  int rc = scan_document(r);
   if (rc < 0)
     rc = rec_enter(r, rc);
   if (rc != NG_OK)
