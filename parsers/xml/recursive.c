@@ -91,11 +91,19 @@ static NG_NOINLINE int rec_wait(rec *r) {
 
 static int rec_element(void *arg);
 
+/* One level down through ng_stack_call, out of line with nothing after
+ * the call, so that the call is a jump: a level's frame keeps no frame
+ * pointer or thread-local address for the check (32 -> 16 bytes a level
+ * on x86-64). */
+static NG_NOINLINE int rec_down(rec *r) {
+  return ng_stack_call(rec_element, r);
+}
+
 /* Enters the element the scanner opened, one level down. NG_ESTACK or
  * NG_ENOMEM from ng_stack_call itself are failures at the start tag,
  * still current; a failure inside is already recorded (the first wins). */
 NG_INLINE int rec_enter(rec *r) {
-  int rc = ng_stack_call(rec_element, r);
+  int rc = rec_down(r);
 
   if (NG_UNLIKELY(rc != NG_OK))
     return rec_fail(r, rc);
