@@ -720,9 +720,9 @@ static size_t recursive_frame_bytes(const char *unit, size_t unit_len,
 /*
  * Well under 100 bytes a level, so 1e7 levels fit in the default 1 GiB
  * ceiling (measured: printed). 16 bytes on x86-64 at -O2, where a level
- * is entered by a jump (recursive.c's rec_down), 32 at -O1 (with or
- * without ASan); an unoptimized build keeps locals in memory (96 bytes)
- * and must still fit.
+ * is entered by a jump (recursive.c's rec_down); 48 under ASan at -O1,
+ * where that jump is a call and frames keep their frame pointers; an
+ * unoptimized build keeps locals in memory (96 bytes) and must still fit.
  */
 #ifdef __OPTIMIZE__
 #define FRAME_MAX 64
