@@ -282,8 +282,10 @@ typedef struct ng_json_stream_config {
   int (*on_document)(void *ud, ng_json_doc *doc, size_t index);
   void *ud;                     /* passed to on_document */
   ng_sched *sched;              /* recursive engine: the scheduler that hosts
-                                   the stream's task; NULL: one per thread,
-                                   created on demand */
+                                   the stream's task (its struct, stack
+                                   segments and saved stack come from the
+                                   scheduler's allocator); NULL: one per
+                                   thread, created on demand */
 } ng_json_stream_config;
 
 /*

@@ -415,8 +415,10 @@ typedef struct ng_xml_stream_config {
   void *ud;                    /* reserved for the stream's own callbacks;
                                   the events take theirs in events->ud */
   ng_sched *sched;             /* recursive engine: the scheduler that
-                                  hosts the stream's task; NULL: one per
-                                  thread, created on demand */
+                                  hosts the stream's task (its struct,
+                                  stack segments and saved stack come from
+                                  the scheduler's allocator); NULL: one
+                                  per thread, created on demand */
 } ng_xml_stream_config;
 
 /*
