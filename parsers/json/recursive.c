@@ -274,11 +274,12 @@ static int rec_object(void *arg);
 /*
  * One level down into the container a scanner opened (rc is REC_ENTER_*),
  * through ng_stack_call. Out of line with nothing after the call, so the
- * call is a jump: the check's frame pointer and the thread-local limit's
- * address are not kept in every level's frame (measured: 32 -> 16 bytes a
- * level on x86-64, a few instructions more per container).
+ * call is a jump (but under TSan, descent.h): the check's frame pointer
+ * and the thread-local limit's address are not kept in every level's
+ * frame (measured: 32 -> 16 bytes a level on x86-64, a few instructions
+ * more per container).
  */
-static NG_NOINLINE int rec_down(rec *r, int rc) {
+NG__DESCENT_DOWN int rec_down(rec *r, int rc) {
   return rc == REC_ENTER_ARRAY ? ng_stack_call(rec_array, r)
                                : ng_stack_call(rec_object, r);
 }

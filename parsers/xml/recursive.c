@@ -92,10 +92,10 @@ static NG_NOINLINE int rec_wait(rec *r) {
 static int rec_element(void *arg);
 
 /* One level down through ng_stack_call, out of line with nothing after
- * the call, so that the call is a jump: a level's frame keeps no frame
- * pointer or thread-local address for the check (32 -> 16 bytes a level
- * on x86-64). */
-static NG_NOINLINE int rec_down(rec *r) {
+ * the call, so that the call is a jump (but under TSan, descent.h): a
+ * level's frame keeps no frame pointer or thread-local address for the
+ * check (32 -> 16 bytes a level on x86-64). */
+NG__DESCENT_DOWN int rec_down(rec *r) {
   return ng_stack_call(rec_element, r);
 }
 
