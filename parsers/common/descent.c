@@ -11,3 +11,7 @@ int ng__descent_new_run(ng__parse *c, int (*fn)(void *), void *arg) {
   so.user_stack = c->user_stack;
   return ng_stack_run(fn, arg, &so);
 }
+
+int ng__descent_on_task(int (*fn)(void *), void *arg) {
+  return ng_stack_call(fn, arg);
+}

@@ -56,6 +56,10 @@ NG_INLINE int ng__descent_roomy(void) { return ng__out_roomy(); }
  * with c's ceiling, allocator and user-code budget. */
 int ng__descent_new_run(ng__parse *c, int (*fn)(void *), void *arg);
 
+/* ng__descent_run on a task: fn(arg) through ng_stack_call, out of line
+ * so that the check's frame pointer stays out of the caller's frame. */
+int ng__descent_on_task(int (*fn)(void *), void *arg);
+
 /*
  * Runs fn(arg), the whole document, on a growable stack with c's
  * max_stack ceiling, engine allocator and user-code budget; returns fn's
@@ -71,7 +75,8 @@ int ng__descent_new_run(ng__parse *c, int (*fn)(void *), void *arg);
  */
 NG_INLINE int ng__descent_run(ng__parse *c, int on_task, int (*fn)(void *),
                               void *arg) {
-  int rc = on_task ? ng_stack_call(fn, arg) : ng__descent_new_run(c, fn, arg);
+  int rc = on_task ? ng__descent_on_task(fn, arg)
+                    : ng__descent_new_run(c, fn, arg);
 
   if (NG_UNLIKELY(rc != NG_OK) && c->perr.code == NG_OK)
     return ng__perr_at(&c->perr, rc, 0, 0, NULL);

@@ -105,6 +105,13 @@ static NG_NOINLINE int rec_far(rec *r, int op, int arg) {
  * complete. A wait that fails (the stream is dropped) turns the token into
  * a lexical error with that code, so the parse unwinds as from any error.
  */
+/* The token read again after a wait, out of line: rec_more then keeps
+ * only the parser across its calls, and its frame under a parked stream
+ * is 16 bytes rather than 32. */
+static NG_NOINLINE int rec_reread(ng__json_parser *p) {
+  return ng__json_advance(p);
+}
+
 static NG_NOINLINE int rec_more(rec *r) {
   ng__json_parser *p = r->p;
   int kind = NG__JT_MORE, rc;
@@ -117,7 +124,7 @@ static NG_NOINLINE int rec_more(rec *r) {
       p->tok.msg = NULL;
       return NG__JT_ERROR;
     }
-    kind = ng__json_advance(p);
+    kind = rec_reread(p);
   }
   return kind;
 }
