@@ -513,8 +513,16 @@ static void task_exit(ng__thr *t, ng_sched *s, ng_task *a, int rc) {
 
 /* task_exit of the running task a, out of line: the thread and the
  * scheduler are read again here rather than kept in task_entry's frame,
- * which stays under everything the task keeps while suspended. */
-static NG_NOINLINE void task_return(ng_task *a, int rc) {
+ * which stays under everything the task keeps while suspended. Inline
+ * under ASan: a frame of its own that never returns would leave its
+ * redzones poisoned on the shared stack, below task_entry's, where the
+ * next task's first frames trip on them. */
+#if NG__TOOL_ASAN
+#define TASK_RETURN NG_INLINE
+#else
+#define TASK_RETURN static NG_NOINLINE
+#endif
+TASK_RETURN void task_return(ng_task *a, int rc) {
   ng__thr *t = ng__thr_get();
 
   task_exit(t, t->sched, a, rc);
