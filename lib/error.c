@@ -3,6 +3,7 @@
  */
 #include <string.h>
 
+#include "error.h"
 #include "internal.h"
 
 const char *ng_strerror(int code) {
@@ -29,10 +30,7 @@ const char *ng_err_name(int code) {
   }
 }
 
-void ng_error_clear(ng_error *err) {
-  if (err != NULL)
-    memset(err, 0, sizeof *err);
-}
+void ng_error_clear(ng_error *err) { ng__error_clear(err); }
 
 int ng__error_at(ng_error *err, int code, const char *input, size_t len,
                  size_t offset, size_t depth, const char *msg) {

@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "error.h"
 #include "nestguard.h"
 
 /* Branch hints for hot paths. */
@@ -39,16 +40,6 @@ void ng__free(const ng_alloc *alc, void *ptr, size_t size);
  */
 void *ng__pages_alloc(size_t size);
 void ng__pages_free(void *p, size_t size);
-
-/*
- * Fills *err (which may be NULL) for an error found at byte `offset` of
- * input[0..len): computes line and column by scanning input once, so the
- * success path never tracks lines. msg may be NULL (the code's text is used);
- * it is copied, truncated to fit. Returns code, so callers can write
- * `return ng__error_at(...)`.
- */
-int ng__error_at(ng_error *err, int code, const char *input, size_t len,
-                 size_t offset, size_t depth, const char *msg);
 
 /* Overflow-checked size arithmetic: returns 0 and stores on success. */
 static inline int ng__size_mul(size_t a, size_t b, size_t *out) {

@@ -5,7 +5,7 @@
  *
  * Two kinds of lines: "\n" ends a line (JSON), or XML's (1.0 section
  * 2.11) where CR, LF and CR LF each end one. One pass over the bytes
- * counts them, 16 bytes a step with the generic vectors of vec.h where
+ * counts them, 64 bytes a step with the generic vectors of vec.h where
  * the compiler has them (a byte at a time elsewhere; the results are the
  * same), and the last line end is then found from the end.
  */

@@ -144,7 +144,7 @@ int ng__offmap_append(ng__offmap *m, const ng__offmap *src, size_t at) {
 
 void ng__offmap_linecol(const ng__offmap *m, const unsigned char *dec,
                         size_t off, size_t *line, size_t *col) {
-  /* XML's line ends (CR, LF, CR LF) 16 bytes a step: an error record
+  /* XML's line ends (CR, LF, CR LF) 64 bytes a step: an error record
    * counts them from the start of the input at every failed parse. */
   size_t start;
 

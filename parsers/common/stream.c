@@ -200,7 +200,7 @@ void ng__stream_swap(ng__stream *s, const char *data, size_t len) {
 }
 
 int ng__stream_refuse(int code, ng_error *err) {
-  ng_error_clear(err);
+  ng__error_clear(err);
   return ng__error_at(err, code, NULL, 0, 0, 0,
                       code == NG_EINVAL ? "NULL argument" : "stream finished");
 }
@@ -416,23 +416,11 @@ static int take_chunk(ng__sfront *f, ng__stream_call *call) {
 }
 
 /* Starts a feed or finish: errors go to its record rec, which the parse
- * context's points to until the call ends. Only what a failure may leave
- * unwritten is cleared (ng__error_at and ng__sfront_fail_at write the
- * rest): the record is the size of a feed's other work. */
+ * context's points to until the call ends. */
 static void call_begin(ng__sfront *f, ng_error *rec) {
-  rec->code = NG_OK;
-  rec->offset = rec->line = rec->column = rec->depth = 0;
-  rec->msg[0] = '\0';
+  ng__error_clear(rec);
   f->err = rec;
   f->c->perr.err = rec;
-}
-
-/* ng_error_clear inline: a call per feed costs more than the stores. */
-static void err_clear(ng_error *err) {
-  static const ng_error zero;
-
-  if (err != NULL)
-    *err = zero;
 }
 
 /* Ends a call with rc: a failure drops the document and becomes sticky,
@@ -450,7 +438,7 @@ static int call_end(ng__sfront *f, int rc, ng_error *err) {
     if (err != NULL)
       *err = *f->err;
   } else {
-    err_clear(err);
+    ng__error_clear(err);
   }
   f->err = NULL;
   f->c->perr.err = NULL;
@@ -465,7 +453,7 @@ static int sticky(const ng__sfront *f, ng_error *err) {
       *err = *f->fail;
     return f->rc;
   }
-  ng_error_clear(err);
+  ng__error_clear(err);
   return ng__error_at(err, f->rc, NULL, 0, 0, 0, NULL);
 }
 
