@@ -35,6 +35,10 @@
  * end might go on: the caller ends a partial buffer before any trailing
  * run of bytes that could continue one (ng__json_partial_len), so the
  * fast scanners never meet that case and keep the one-shot hot paths.
+ * A string cut that way is not scanned again from its start: the lexer
+ * keeps how far its bytes are valid (lx->resume, while it has no escape),
+ * and the next window, which must start at that string, lexes it on from
+ * there.
  *
  * Usage, one token at a time (no lookahead is ever needed):
  *
@@ -122,6 +126,9 @@ typedef struct ng__json_lexer {
                                NG_JSON_ALLOW_LONE_SURROGATES */
   int partial;              /* more input may follow `end` (push parsing):
                                a token that reaches it is NG__JT_MORE */
+  size_t resume;            /* push parsing: the string cut by the end
+                               (NG__JT_MORE) is valid, without escapes,
+                               in its first `resume` bytes; 0: none */
 } ng__json_lexer;
 
 /*
@@ -156,13 +163,15 @@ static inline size_t ng__json_partial_len(const char *data, size_t len) {
  * parsing, parsers/json/stream.c): offsets of later tokens count from
  * data. partial: more input may follow (see NG__JT_MORE); 0 for the last
  * buffer, where the end is the end of input. len is then already cut by
- * ng__json_partial_len.
+ * ng__json_partial_len. After a string was cut (lx->resume), data must
+ * start at that string: the cursor is parked at the end, so that the next
+ * read takes the slow path, which lexes the string on where it was cut.
  */
 static inline void ng__json_lexer_window(ng__json_lexer *lx, const char *data,
                                          size_t len, int partial) {
   lx->beg = (const unsigned char *)data;
-  lx->cur = lx->beg;
   lx->end = lx->beg + len;
+  lx->cur = lx->resume != 0 ? lx->end : lx->beg;
   lx->partial = partial;
 }
 

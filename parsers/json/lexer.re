@@ -70,6 +70,7 @@ void ng__json_lexer_init(ng__json_lexer *lx, const char *data, size_t len,
   lx->flags = flags;
   lx->max_string = ng_limit_clamp(max_string, SIZE_MAX);
   lx->partial = 0;
+  lx->resume = 0;
 }
 
 /* ---------------------------------------------------------- token setup */
@@ -437,6 +438,8 @@ static inline const unsigned char *skip_text(const unsigned char *p,
 static int str_fail(ng__json_lexer *lx, ng__json_token *t,
                     const unsigned char *start, const unsigned char *seq,
                     size_t shrink, int kind) {
+  if (kind == NG__JT_MORE && shrink == 0) /* valid up to seq: resumable */
+    lx->resume = (size_t)(seq - start);
   if (kind == NG__JT_ERROR &&
       (size_t)(seq - start) - 1 - shrink > lx->max_string)
     return tok_error(lx, t, start, start, NG_ESTRLIMIT,
@@ -447,9 +450,9 @@ static int str_fail(ng__json_lexer *lx, ng__json_token *t,
 /*
  * Lexes a string whose opening quote is at `start`, from `cur` on (the
  * bytes between need no decoding). `fast` selects the hand-written
- * plain-run loop; the automaton also accepts plain runs, so both give the
- * same token. The decoded length is the raw length minus what each escape
- * saves ("shrink").
+ * plain-run loop (the caller's skip_text stopped at cur); the automaton
+ * also accepts plain runs, so both give the same token. The decoded
+ * length is the raw length minus what each escape saves ("shrink").
  */
 static int lex_string(ng__json_lexer *lx, ng__json_token *t,
                       const unsigned char *start, const unsigned char *cur,
@@ -458,9 +461,11 @@ static int lex_string(ng__json_lexer *lx, ng__json_token *t,
   size_t shrink = 0;
   unsigned flags = 0;
 
-  for (;;) {
-    if (fast)
-      cur = skip_text(cur, lim);
+  if (cur == lim && lx->partial) { /* cut by the window: resumable */
+    lx->resume = (size_t)(cur - start);
+    return tok_more(lx, t, start);
+  }
+  for (;; cur = fast ? skip_text(cur, lim) : cur) {
     seq = cur;
     /*!re2c
       ["]        { break; }
@@ -793,11 +798,11 @@ static inline int lex_number(ng__json_lexer *lx, ng__json_token *t,
   return tok_simple(lx, t, NG__JT_NUMBER, start, p);
 }
 
-/* A string without escapes ends at the first quote skip_text stops at:
- * its token is made here, without the automaton's frame. */
-int ng__json_next_string(ng__json_lexer *lx, ng__json_token *t) {
-  const unsigned char *start = lx->cur, *p = skip_text(start + 1, lx->end);
-
+/* The string at `start` needs no decoding up to p, where skip_text
+ * stopped. Without escapes it ends at a quote there: its token is made
+ * here, without the automaton's frame. */
+NG_INLINE int string_at(ng__json_lexer *lx, ng__json_token *t,
+                        const unsigned char *start, const unsigned char *p) {
   if (NG_LIKELY(p < lx->end && *p == '"' &&
                 (size_t)(p - start) - 1 <= lx->max_string)) {
     tok_simple(lx, t, NG__JT_STRING, start, p + 1);
@@ -805,6 +810,25 @@ int ng__json_next_string(ng__json_lexer *lx, ng__json_token *t) {
     return NG__JT_STRING;
   }
   return lex_string(lx, t, start, p, 1);
+}
+
+int ng__json_next_string(ng__json_lexer *lx, ng__json_token *t) {
+  const unsigned char *start = lx->cur;
+
+  return string_at(lx, t, start, skip_text(start + 1, lx->end));
+}
+
+/* The string at the window's start, cut by the previous window's end
+ * after lx->resume bytes that need no decoding (lexer.h): lexed on from
+ * there. */
+static NG_NOINLINE int resume_string(ng__json_lexer *lx,
+                                      ng__json_token *t) {
+  const unsigned char *start = lx->beg;
+  const unsigned char *p = skip_text(start + lx->resume, lx->end);
+
+  lx->resume = 0;
+  lx->cur = start;
+  return string_at(lx, t, start, p);
 }
 
 const unsigned char *ng__json_string_end(ng__json_lexer *lx,
@@ -843,8 +867,8 @@ int ng__json_next_slow(ng__json_lexer *lx, ng__json_token *t) {
 
   cur = ng__json_skip_ws(cur, lim);
   lx->cur = cur;
-  if (NG_UNLIKELY(cur == lim))
-    return ng__json_lex(lx, t);
+  if (NG_UNLIKELY(cur == lim)) /* or parked there by a window (lexer.h) */
+    return lx->resume != 0 ? resume_string(lx, t) : ng__json_lex(lx, t);
   switch (*cur) {
   case '"':
     return ng__json_next_string(lx, t);
