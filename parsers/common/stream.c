@@ -65,34 +65,43 @@ void ng__stream_free(ng__stream *s) {
   s->carry_len = 0;
 }
 
-int ng__stream_chunk(ng__stream *s, ng__stream_call *call, const char *data,
-                     size_t len, int final, ng__spos *at) {
+/*
+ * Takes the next chunk data[0..len) (final: the last one; len may be 0),
+ * kept in *call, which must outlive the windows of this chunk (the
+ * caller's frame). NG_OK, or NG_EINPUTLIMIT with *at the position of byte
+ * max_input (the chunk is then not taken).
+ */
+static int stream_chunk(ng__stream *s, ng__stream_call *call,
+                        const char *data, size_t len, int final,
+                        ng__spos *at) {
   size_t room = s->max_input - s->fed;
 
-  memset(call, 0, sizeof *call);
   s->call = call;
-  if (len > room) {
+  call->win = NULL;
+  call->carry_old = 0;
+  if (NG_UNLIKELY(len > room)) {
     /* The position of byte max_input: after the carry, in this chunk. */
     *at = s->pos;
     ng__spos_advance(at, s->carry, s->carry_len);
     ng__spos_advance(at, data, room);
+    call->chunk = NULL;
+    call->chunk_len = call->chunk_pos = 0;
     return NG_EINPUTLIMIT;
   }
   s->fed += len;
   call->chunk = data;
   call->chunk_len = len;
+  call->chunk_pos = 0;
   s->final = final;
   return NG_OK;
 }
 
-/* Makes room for n more bytes in the carry. */
-static int carry_reserve(ng__stream *s, size_t n) {
+/* Grows the carry for n more bytes: NG_OK or NG_ENOMEM. */
+static NG_NOINLINE int carry_grow(ng__stream *s, size_t n) {
   size_t cap = s->carry_cap < NG__STREAM_PIECE ? NG__STREAM_PIECE
                                                : s->carry_cap;
   char *nb;
 
-  if (n <= s->carry_cap - s->carry_len)
-    return NG_OK;
   while (cap - s->carry_len < n) {
     if (cap > SIZE_MAX / 2)
       return NG_ENOMEM;
@@ -107,15 +116,22 @@ static int carry_reserve(ng__stream *s, size_t n) {
   return NG_OK;
 }
 
+/* Makes room for n more bytes in the carry. */
+static inline int carry_reserve(ng__stream *s, size_t n) {
+  if (NG_LIKELY(n <= s->carry_cap - s->carry_len))
+    return NG_OK;
+  return carry_grow(s, n);
+}
+
 /* The carry with the next piece of the chunk appended. */
-static int carry_window(ng__stream *s) {
+static inline int carry_window(ng__stream *s) {
   ng__stream_call *c = s->call;
   size_t rest = c->chunk_len - c->chunk_pos;
   size_t k = s->carry_len > NG__STREAM_PIECE ? s->carry_len : NG__STREAM_PIECE;
 
   if (k > rest)
     k = rest;
-  if (carry_reserve(s, k) != NG_OK)
+  if (NG_UNLIKELY(carry_reserve(s, k) != NG_OK))
     return NG_ENOMEM;
   if (k != 0)
     memcpy(s->carry + s->carry_len, c->chunk + c->chunk_pos, k);
@@ -127,22 +143,23 @@ static int carry_window(ng__stream *s) {
   return NG_OK;
 }
 
-int ng__stream_window(ng__stream *s, const char **data, size_t *len,
-                      int *partial) {
+/*
+ * The next window: returns NG_OK and sets *data, *len and *partial (more
+ * input may follow its end), with s->pos at its first byte; NG__SUSPENDED
+ * when the chunk is used up and more input is needed; NG_ENOMEM when the
+ * carry cannot grow. *data is never NULL.
+ */
+static inline int stream_window(ng__stream *s, const char **data,
+                                size_t *len, int *partial) {
   static const char empty[1] = {0};
   ng__stream_call *c = s->call;
-  int rc;
 
-  if (s->ended)
+  if (ng__stream_used_up(s))
     return NG__SUSPENDED;
   if (s->carry_len != 0) {
-    if (c->chunk_pos == c->chunk_len && !s->final)
-      return NG__SUSPENDED;
-    if ((rc = carry_window(s)) != NG_OK)
-      return rc;
+    if (NG_UNLIKELY(carry_window(s) != NG_OK))
+      return NG_ENOMEM;
   } else {
-    if (c->chunk_pos == c->chunk_len && !s->final)
-      return NG__SUSPENDED;
     c->win = c->chunk_len != 0 ? c->chunk + c->chunk_pos : empty;
     c->win_len = c->chunk_len - c->chunk_pos;
     c->carry_old = 0;
@@ -349,7 +366,7 @@ static int next_window(ng__sfront *f) {
   int partial, rc;
 
   do {
-    rc = ng__stream_window(&f->in, &data, &len, &partial);
+    rc = stream_window(&f->in, &data, &len, &partial);
     if (rc == NG__SUSPENDED)
       return rc;
     if (rc != NG_OK)
@@ -471,7 +488,7 @@ int ng__sfront_feed(ng__sfront *f, const char *data, size_t len,
   if (f->state == NG__SF_FAILED)
     return sticky(f, err);
   call_begin(f, &rec);
-  rc = ng__stream_chunk(&f->in, &call, data, len, 0, &at);
+  rc = stream_chunk(&f->in, &call, data, len, 0, &at);
   if (rc == NG_OK)
     return call_end(f, take_chunk(f, &call), err);
   if (f->ops->limit != NULL) /* max_input's position, the format's way */
@@ -495,7 +512,7 @@ int ng__sfront_finish(ng__sfront *f, void **doc, ng_error *err) {
   if (f->in.final)
     return ng__stream_refuse(NG_ESTATE, err);
   call_begin(f, &rec);
-  rc = ng__stream_chunk(&f->in, &call, NULL, 0, 1, &at);
+  rc = stream_chunk(&f->in, &call, NULL, 0, 1, &at);
   if (rc == NG_OK)
     rc = take_chunk(f, &call);
   rc = call_end(f, rc, err);

@@ -72,8 +72,8 @@ typedef struct ng__stream {
   size_t carry_len;    /* bytes in carry */
   size_t carry_cap;    /* bytes allocated at carry */
   size_t carry_max;    /* most bytes one unfinished token may take */
-  ng__stream_call *call; /* the chunk being fed (ng__stream_chunk), or
-                            NULL between calls */
+  ng__stream_call *call; /* the chunk being fed, or NULL between
+                            calls */
   int final;           /* the chunk is the last of the input */
   int ended;           /* the last window (partial 0) was handed out */
   ng__spos pos;        /* stream position of the window's (or the carry's,
@@ -95,25 +95,7 @@ void ng__stream_reset(ng__stream *s);
 /* Releases the carry. */
 void ng__stream_free(ng__stream *s);
 
-/*
- * Takes the next chunk data[0..len) (final: the last one; len may be 0),
- * kept in *call, which must outlive the windows of this chunk (the
- * caller's frame). NG_OK, or NG_EINPUTLIMIT with *at the position of byte
- * max_input (the chunk is then not taken).
- */
-int ng__stream_chunk(ng__stream *s, ng__stream_call *call, const char *data,
-                     size_t len, int final, ng__spos *at);
-
-/*
- * The next window: returns NG_OK and sets *data, *len and *partial (more
- * input may follow its end), with s->pos at its first byte; NG__SUSPENDED
- * when the chunk is used up and more input is needed; NG_ENOMEM when the
- * carry cannot grow. *data is never NULL.
- */
-int ng__stream_window(ng__stream *s, const char **data, size_t *len,
-                      int *partial);
-
-/* Nonzero when ng__stream_window would answer NG__SUSPENDED: the chunk is
+/* Nonzero when the next window would not come (NG__SUSPENDED): the chunk is
  * used up (and not the last), or the last window was handed out. */
 static inline int ng__stream_used_up(const ng__stream *s) {
   return s->ended ||
