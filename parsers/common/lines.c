@@ -13,6 +13,7 @@
  */
 #include "lines.h"
 
+#include "internal.h"
 #include "vec.h"
 
 /* A byte at a time: what the vector loop computes (and does for runs too
@@ -61,8 +62,10 @@ static inline void lines_step(const unsigned char *s, int crlf, ng__v16 *lf,
     *c -= (ng__v16)(v == '\r');
 }
 
-/* Counts the LFs (and, crlf, the CRs: *cr) of s[0..n), n >= 16. */
-static inline size_t count_vec(const unsigned char *s, size_t n, int crlf,
+/* Counts the LFs (and, crlf, the CRs: *cr) of s[0..n), n >= 16. Forced
+ * inline, so that each caller's constant crlf drops the other kind's
+ * work (the CR sums were computed for JSON too). */
+NG_INLINE size_t count_vec(const unsigned char *s, size_t n, int crlf,
                                size_t *cr) {
   ng__v16 lf = {0}, c = {0}, v, m;
   size_t k = 0, i = 0, b;
@@ -92,6 +95,35 @@ static inline size_t count_vec(const unsigned char *s, size_t n, int crlf,
   return k + ng__v16_sum(lf);
 }
 
+/* JSON's line ends in s[0..n), 16 < n <= 256 (a stream's window at small
+ * chunks): one pass from the end, 16 bytes a step into byte counters, the
+ * last LF taken from the first step that has one; the first n % 16 bytes
+ * in a step over the first 16 with the bytes counted already masked off.
+ * The sum and the look for the last LF in one pass save a short run the
+ * second. */
+static size_t count_lf_short(const unsigned char *s, size_t n,
+                             size_t *after) {
+  ng__v16 acc = {0}, e, m;
+  size_t j = n, last = 0;
+
+  while (j >= 16) {
+    j -= 16;
+    e = (ng__v16)(load16(s + j) == '\n');
+    acc -= e;
+    if (last == 0 && ng__v16_any(e))
+      last = j + ng__v16_last(e) + 1;
+  }
+  if (j != 0) {
+    memcpy(&m, tail_mask + 16 - j, 16);
+    e = (ng__v16)(load16(s) == '\n') & ~m; /* the first j bytes */
+    acc -= e;
+    if (last == 0 && ng__v16_any(e))
+      last = ng__v16_last(e) + 1;
+  }
+  *after = last;
+  return ng__v16_sum(acc);
+}
+
 /* The LFs of s[1..n) right after a CR, n >= 17: what XML does not count
  * of them (looked for only where the run has a CR). */
 static size_t crlf_pairs(const unsigned char *s, size_t n) {
@@ -115,7 +147,7 @@ static size_t crlf_pairs(const unsigned char *s, size_t n) {
 
 /* 1 + the offset of the last line end in s[0..n), n >= 16, which holds
  * one: from the end, where it mostly is. */
-static size_t last_vec(const unsigned char *s, size_t n, int crlf) {
+NG_INLINE size_t last_vec(const unsigned char *s, size_t n, int crlf) {
   ng__v16 v, e;
   size_t j = n - 16;
 
@@ -137,17 +169,22 @@ size_t ng__lines_count(const char *str, size_t n, int crlf, int cr_before,
 
   if (n < 17)
     return count_bytes(s, n, crlf, cr_before, after);
-  k = count_vec(s, n, crlf, &cr);
-  if (crlf) { /* every CR, and the LFs not after one */
-    k += cr - (cr_before && s[0] == '\n');
-    if (cr != 0)
-      k -= crlf_pairs(s, n);
+  if (!crlf) { /* JSON's: the LFs */
+    if (n <= 256)
+      return count_lf_short(s, n, after);
+    k = count_vec(s, n, 0, &cr);
+    *after = k != 0 ? last_vec(s, n, 0) : 0;
+    return k;
   }
-  /* No count: no line end, or (XML) only an LF first after a CR. */
+  k = count_vec(s, n, 1, &cr); /* XML's: every CR, the LFs not after one */
+  k += cr - (cr_before && s[0] == '\n');
+  if (cr != 0)
+    k -= crlf_pairs(s, n);
+  /* No count: no line end, or only an LF first after a CR. */
   if (k == 0)
-    *after = crlf && cr_before && s[0] == '\n';
+    *after = cr_before && s[0] == '\n';
   else
-    *after = last_vec(s, n, crlf);
+    *after = last_vec(s, n, 1);
   return k;
 }
 #else

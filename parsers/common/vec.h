@@ -44,27 +44,23 @@ static inline unsigned ng__v16_run(ng__v16 m) {
   return ng__v16_first(~m);
 }
 
-/* The index (0..15) of the last byte m flags; m flags one at least. */
-static inline unsigned ng__v16_last(ng__v16 m) {
-  ng__v2x64 w;
-  memcpy(&w, &m, 16);
-  if (w[1] != 0)
-    return 15 - ((unsigned)__builtin_clzll(w[1]) >> 3);
-  return 7 - ((unsigned)__builtin_clzll(w[0]) >> 3);
-}
-
-/* Nonzero when m flags a byte. */
-static inline int ng__v16_any(ng__v16 m) {
-  ng__v2x64 w;
-  memcpy(&w, &m, 16);
-  return (w[0] | w[1]) != 0;
-}
-
 /* ng__v32_run: ng__v16_run over 32 bytes, the run flagged by m and on by
  * n: 0..32. ng__v16_sum: the 16 byte counters in a (0..255 each) summed.
- * With SSE2, one 32-bit mask from two movemasks, and psadbw. */
+ * ng__v16_any: nonzero when m flags a byte. ng__v16_last: the index
+ * (0..15) of the last byte m flags, which flags one at least. With SSE2,
+ * a movemask (two for a 32-bit mask) and psadbw. */
 #ifdef __SSE2__
 #include <emmintrin.h>
+
+static inline int ng__v16_any(ng__v16 m) {
+  return _mm_movemask_epi8((__m128i)m) != 0;
+}
+
+static inline unsigned ng__v16_last(ng__v16 m) {
+  unsigned bits = (unsigned)_mm_movemask_epi8((__m128i)m);
+
+  return 31u - (unsigned)__builtin_clz(bits);
+}
 
 static inline unsigned ng__v32_run(ng__v16 m, ng__v16 n) {
   uint32_t bits = (uint32_t)_mm_movemask_epi8((__m128i)m) |
@@ -78,6 +74,20 @@ static inline size_t ng__v16_sum(ng__v16 a) {
          (size_t)_mm_cvtsi128_si32(_mm_srli_si128(s, 8));
 }
 #else
+static inline int ng__v16_any(ng__v16 m) {
+  ng__v2x64 w;
+  memcpy(&w, &m, 16);
+  return (w[0] | w[1]) != 0;
+}
+
+static inline unsigned ng__v16_last(ng__v16 m) {
+  ng__v2x64 w;
+  memcpy(&w, &m, 16);
+  if (w[1] != 0)
+    return 15 - ((unsigned)__builtin_clzll(w[1]) >> 3);
+  return 7 - ((unsigned)__builtin_clzll(w[0]) >> 3);
+}
+
 static inline unsigned ng__v32_run(ng__v16 m, ng__v16 n) {
   unsigned r = ng__v16_run(m);
   return r < 16 ? r : 16 + ng__v16_run(n);
