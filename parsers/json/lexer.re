@@ -867,8 +867,12 @@ int ng__json_next_slow(ng__json_lexer *lx, ng__json_token *t) {
 
   cur = ng__json_skip_ws(cur, lim);
   lx->cur = cur;
-  if (NG_UNLIKELY(cur == lim)) /* or parked there by a window (lexer.h) */
-    return lx->resume != 0 ? resume_string(lx, t) : ng__json_lex(lx, t);
+  if (NG_UNLIKELY(cur == lim)) { /* or parked there by a window (lexer.h) */
+    if (lx->resume != 0)
+      return resume_string(lx, t);
+    /* a partial window's end: whatever follows is the next window's */
+    return lx->partial ? tok_more(lx, t, cur) : ng__json_lex(lx, t);
+  }
   switch (*cur) {
   case '"':
     return ng__json_next_string(lx, t);
