@@ -143,11 +143,25 @@ void ng__json_lexer_init(ng__json_lexer *lx, const char *data, size_t len,
  * The length to lex of a partial buffer data[0..len): without its trailing
  * run of bytes that could continue a number or a literal (digits, letters,
  * '.', '+', '-'), which the lexer then reaches as the buffer's end and
- * reads again, complete, with the next chunk.
+ * reads again, complete, with the next chunk. The last 16 bytes are
+ * classified at once where there are vectors (the run mostly ends there:
+ * a word of text a chunk cut), then a byte at a time.
  */
 static inline size_t ng__json_partial_len(const char *data, size_t len) {
   unsigned char c;
 
+#ifdef NG__VECTORS
+  if (len >= 16) {
+    ng__v16 v, m;
+    memcpy(&v, data + len - 16, 16);
+    m = (ng__v16)(((ng__v16)(v - '0') < 10) |
+                  ((ng__v16)((v | 0x20) - 'a') < 26) | (v == '.') |
+                  (v == '+') | (v == '-'));
+    if (ng__v16_any(~m))
+      return len - 15 + ng__v16_last(~m);
+    len -= 16;
+  }
+#endif
   while (len > 0) {
     c = (unsigned char)data[len - 1];
     if (!((unsigned)(c - '0') < 10u || (unsigned)((c | 0x20) - 'a') < 26u ||
