@@ -26,7 +26,8 @@ void ng__spos_init(ng__spos *p) {
   p->cr = 0;
 }
 
-void ng__spos_advance(ng__spos *p, const char *s, size_t n) {
+/* ng__spos_advance, inline in the stop of every window. */
+NG_INLINE void spos_move(ng__spos *p, const char *s, size_t n) {
   size_t after;
 
   if (n == 0)
@@ -35,6 +36,10 @@ void ng__spos_advance(ng__spos *p, const char *s, size_t n) {
   p->off += n;
   p->col = after != 0 ? 1 + n - after : p->col + n; /* 1 after a line end */
   p->cr = s[n - 1] == '\r';
+}
+
+void ng__spos_advance(ng__spos *p, const char *s, size_t n) {
+  spos_move(p, s, n);
 }
 
 void ng__stream_init(ng__stream *s, const ng_alloc *alc, size_t max_input,
@@ -178,7 +183,7 @@ int ng__stream_stop(ng__stream *s, size_t used) {
   size_t tail = c->win_len - used;
   int in_carry = win == s->carry && win != NULL;
 
-  ng__spos_advance(&s->pos, win, used);
+  spos_move(&s->pos, win, used);
   c->win = NULL;
   if (in_carry && used >= c->carry_old && c->chunk_pos < c->chunk_len) {
     /* The tail lies in the chunk, which goes on: continue there. */

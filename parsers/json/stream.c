@@ -159,21 +159,26 @@ static int doc_end(ng__sfront *f) {
 
 /* ------------------------------------------------------ the front end */
 
-/* The lexer stopped for more input: keeps the unfinished token. */
-static int stop_window(ng__sfront *f) {
+/* The stop's failure rc (f->in.pos: the token's start), recorded. */
+static int stop_fail(ng__sfront *f, int rc) {
   const ng__json_lexer *lx = &of(f)->p.lx;
   int string = lx->cur < lx->end && *lx->cur == '"';
   size_t depth = f->c->depth.cur;
-  int rc = ng__stream_stop(&f->in, (size_t)(lx->cur - lx->beg));
 
-  if (rc == NG_OK)
-    return NG_OK;
-  if (rc == NG__STREAM_TOOLONG) /* f->in.pos: the token's start */
+  if (rc == NG__STREAM_TOOLONG)
     return ng__sfront_fail_at(f, string ? NG_ESTRLIMIT : NG_EINPUTLIMIT,
                               &f->in.pos, depth,
                               string ? NULL
                                      : "token cut by a chunk's end too long");
   return ng__sfront_fail_at(f, NG_ENOMEM, &f->in.pos, depth, NULL);
+}
+
+/* The lexer stopped for more input: keeps the unfinished token. */
+static int stop_window(ng__sfront *f) {
+  const ng__json_lexer *lx = &of(f)->p.lx;
+  int rc = ng__stream_stop(&f->in, (size_t)(lx->cur - lx->beg));
+
+  return NG_LIKELY(rc == NG_OK) ? NG_OK : stop_fail(f, rc);
 }
 
 /* A document starts at the lexer's cursor, or in a sequence after
