@@ -23,28 +23,56 @@
 #include "nestguard/stack.h"
 
 /* Inline bytes for the engines' container stack: a shallow document
- * allocates no stack, and an open stream stays small. The block holds the
- * user allocator's guard after the struct (ng__sfront_size). */
+ * allocates no stack, and an open stream stays small. */
 #define NG__JSON_STREAM_INLINE 16
 
+/*
+ * The options are not kept as given: what a document reads from them
+ * stays where the first one set it (the parse context's depth limit and
+ * stack sizes, the lexer's flags and max_string, the engine, the front
+ * end's max_input and allocator), and the rest is below. The block holds,
+ * after the struct, a sequence's fields (SEQ mode only), then the user
+ * allocator's guard (ng__sfront_size).
+ */
 struct ng_json_stream {
   ng__sfront f;            /* the stream's state machine (first member) */
-  ng_json_options opt;     /* resolved copy */
-  int events;              /* events mode, not DOM */
-  unsigned flags;          /* NG_JSON_STREAM_* */
-  int (*on_document)(void *ud, ng_json_doc *doc, size_t index);
-  void *ud;                /* for on_document */
   ng__json_parser p;       /* the parse of the current document */
   union {
-    ng__json_builder b;    /* DOM mode: the sink */
+    struct {
+      ng__json_builder b;  /* DOM mode: the sink */
+      size_t max_memory;   /* and the documents' limit */
+    };
     struct {
       ng__json_evsink es; /* events mode: the sink */
       ng_json_events ev;  /* and the callbacks */
     };
   };
-  size_t index;            /* documents completed */
   unsigned char inl[NG__JSON_STREAM_INLINE]; /* engines' stack, shallow */
+  unsigned char events;    /* events mode, not DOM */
+  unsigned char dupkeys;   /* DOM mode: the ng_json_dupkeys policy */
 };
+
+/* SEQ mode: after the struct. */
+typedef struct ng__json_seq {
+  int (*on_document)(void *ud, ng_json_doc *doc, size_t index);
+  void *ud;                /* for on_document */
+  size_t index;            /* documents completed */
+} ng__json_seq;
+
+/* The bytes before the guard of a stream, SEQ mode or not. */
+static size_t stream_size(int seq) {
+  return sizeof(ng_json_stream) + (seq ? sizeof(ng__json_seq) : 0);
+}
+
+/* The block's allocation. */
+static size_t block_size(const ng_json_stream *s) {
+  return ng__sfront_size(stream_size(s->p.seq), s->f.in.alc);
+}
+
+/* A SEQ stream's fields. */
+static ng__json_seq *seq_of(ng_json_stream *s) {
+  return (ng__json_seq *)(void *)(s + 1);
+}
 
 /* The stream whose front end f is (its first member). */
 static ng_json_stream *of(ng__sfront *f) { return (ng_json_stream *)f; }
@@ -91,38 +119,33 @@ static void doc_drop(ng__sfront *f) {
     ng__json_builder_free(&s->b);
 }
 
-/* Starts a document at the lexer's cursor: a fresh parse context (the
- * lexer and its window kept) and sink. NG_OK or the recorded NG_ENOMEM. */
+/* Starts a document at the lexer's cursor: the parse context's error
+ * record, depth and engine state cleared (what the options set kept, the
+ * lexer and its window too), and a fresh sink. NG_OK or the recorded
+ * NG_ENOMEM. */
 static int doc_begin(ng_json_stream *s) {
   ng__json_parser *p = &s->p;
-  ng__json_lexer lx = p->lx;
-  ng__json_lalr_state *lalr = p->lalr;
   ng_json_doc *doc;
 
-  ng__json_parser_init(p, NULL, 0, &s->opt, s->f.err);
-  p->lx = lx;
-  p->seq = (s->flags & NG_JSON_STREAM_SEQ) != 0;
-  p->lalr = lalr;
-  if (s->f.sched != NULL)
-    p->wait = wait_window;
-  p->c.alc = ng__sfront_guard(s, sizeof *s, s->opt.alc,
-                              s->opt.limits.user_stack);
+  ng__perr_init(&p->c.perr, s->f.err, NULL, 0);
+  p->c.depth.cur = 0;
+  p->resume = NG__JR_START;
   ng__gstack_init(&p->st, p->c.alc, s->inl, sizeof s->inl);
   perr_window(s);
   if (s->events) {
-    ng__json_evsink_init(&s->es, &s->ev, &p->lx, p->c.alc,
-                         s->opt.limits.user_stack);
+    ng__json_evsink_init(&s->es, &s->ev, &p->lx, p->c.alc, p->c.user_stack);
     p->sink = ng__json_evsink_sink(&s->es);
     s->f.state = NG__SF_IN_DOC;
     return NG_OK;
   }
-  s->f.doc = doc = ng__json_doc_new(s->opt.alc, s->opt.limits.max_memory);
+  s->f.doc = doc = ng__json_doc_new(s->f.in.alc, s->max_memory);
   if (doc == NULL) /* at the document's first byte */
     return ng__parse_fail(&p->c, NG_ENOMEM,
                           (size_t)(p->lx.cur - p->lx.beg), NULL);
   s->f.state = NG__SF_IN_DOC;
   ng__doc_parse_alc(&doc->base, p->c.alc);
-  ng__json_builder_init(&s->b, doc, &p->lx, s->opt.dupkeys, p->c.alc);
+  ng__json_builder_init(&s->b, doc, &p->lx, (ng_json_dupkeys)s->dupkeys,
+                        p->c.alc);
   p->sink = ng__json_builder_sink(&s->b);
   return NG_OK;
 }
@@ -132,6 +155,7 @@ static int doc_begin(ng_json_stream *s) {
 static int doc_end(ng__sfront *f) {
   ng_json_stream *s = of(f);
   ng_json_doc *doc = f->doc;
+  ng__json_seq *q;
   int stop = 0;
 
   if (s->events) {
@@ -140,17 +164,18 @@ static int doc_end(ng__sfront *f) {
     ng__json_builder_free(&s->b);
     ng__doc_parse_alc(&doc->base, NULL);
   }
-  if (!(s->flags & NG_JSON_STREAM_SEQ)) {
+  if (!s->p.seq) {
     f->state = NG__SF_ENDED; /* single mode: finish returns the document */
     return NG_OK;
   }
+  q = seq_of(s);
   f->doc = NULL;
   f->state = NG__SF_BETWEEN;
-  if (s->on_document != NULL)
-    stop = s->on_document(s->ud, doc, s->index);
+  if (q->on_document != NULL)
+    stop = q->on_document(q->ud, doc, q->index);
   else
     ng_json_doc_free(doc);
-  s->index++;
+  q->index++;
   if (stop != 0)
     return ng__parse_fail(&s->p.c, NG_ECANCELED,
                           (size_t)(s->p.lx.cur - s->p.lx.beg), NULL);
@@ -187,7 +212,7 @@ static int begin(ng__sfront *f) {
   ng_json_stream *s = of(f);
   ng__json_lexer *lx = &s->p.lx;
 
-  if (s->flags & NG_JSON_STREAM_SEQ) {
+  if (s->p.seq) {
     lx->cur = ng__json_skip_ws(lx->cur, lx->end);
     if (lx->cur == lx->end) {
       if (!lx->partial)
@@ -220,9 +245,9 @@ static void reset(ng__sfront *f) {
 
   ng__json_engine_release(&s->p);
   ng__perr_init(&s->p.c.perr, NULL, NULL, 0);
-  ng__json_lexer_init(&s->p.lx, NULL, 0, s->opt.flags,
-                      s->opt.limits.max_string);
-  s->index = 0;
+  ng__json_lexer_init(&s->p.lx, NULL, 0, s->p.lx.flags, s->p.lx.max_string);
+  if (s->p.seq)
+    seq_of(s)->index = 0;
 }
 
 static void doc_free(void *doc) { ng_json_doc_free(doc); }
@@ -236,15 +261,42 @@ static const ng__sfront_ops json_ops = {
 
 /* The stream's parts beside the front end: LALR state, scheduler. */
 static int parts_new(ng_json_stream *s, ng_sched *sched) {
-  if (s->opt.engine == NG_JSON_LALR) {
-    s->p.lalr = ng__malloc(s->opt.alc, sizeof *s->p.lalr);
+  const ng_alloc *alc = s->f.in.alc;
+
+  if (s->p.engine == NG_JSON_LALR) {
+    s->p.lalr = ng__malloc(alc, sizeof *s->p.lalr);
     if (s->p.lalr == NULL)
       return NG_ENOMEM;
     s->p.lalr->live = 0;
   }
-  if (s->opt.engine == NG_JSON_RECURSIVE)
-    return ng__sfront_sched(&s->f, sched);
-  return NG_OK;
+  if (s->p.engine != NG_JSON_RECURSIVE)
+    return NG_OK;
+  s->p.wait = wait_window;
+  return ng__sfront_sched(&s->f, sched);
+}
+
+/* The options' part the documents read, and the sink's mode, set once:
+ * the parse context (with the guard in the block's tail), the lexer, the
+ * sink's options and the sequence's fields. */
+static void setup(ng_json_stream *s, const ng_json_options *opt,
+                  const ng_json_stream_config *cfg) {
+  ng__json_parser *p = &s->p;
+
+  ng__json_parser_init(p, NULL, 0, opt, NULL); /* checked by the caller */
+  p->seq = (cfg->flags & NG_JSON_STREAM_SEQ) != 0;
+  p->c.alc = ng__sfront_guard(s, stream_size(p->seq), opt->alc,
+                              opt->limits.user_stack);
+  ng__json_lexer_init(&p->lx, NULL, 0, opt->flags, opt->limits.max_string);
+  s->events = cfg->events != NULL;
+  if (s->events)
+    s->ev = *cfg->events;
+  else
+    s->max_memory = opt->limits.max_memory;
+  s->dupkeys = (unsigned char)opt->dupkeys;
+  if (p->seq) {
+    seq_of(s)->on_document = cfg->on_document;
+    seq_of(s)->ud = cfg->ud;
+  }
 }
 
 int ng_json_stream_new(const ng_json_stream_config *cfg, ng_json_stream **out) {
@@ -252,6 +304,7 @@ int ng_json_stream_new(const ng_json_stream_config *cfg, ng_json_stream **out) {
   ng_json_stream *s;
   ng__json_parser check;
   ng_json_options opt;
+  size_t size;
   int rc;
 
   if (out == NULL)
@@ -266,26 +319,20 @@ int ng_json_stream_new(const ng_json_stream_config *cfg, ng_json_stream **out) {
   if ((cfg->flags & ~NG_JSON_STREAM_SEQ) != 0 ||
       ng__json_parser_init(&check, NULL, 0, &opt, NULL) != NG_OK)
     return NG_EINVAL;
-  s = ng__malloc(opt.alc, ng__sfront_size(sizeof *s, opt.alc));
+  size = ng__sfront_size(stream_size(cfg->flags & NG_JSON_STREAM_SEQ),
+                         opt.alc);
+  s = ng__malloc(opt.alc, size);
   if (s == NULL)
     return NG_ENOMEM;
-  memset(s, 0, sizeof *s);
-  s->opt = opt;
-  s->events = cfg->events != NULL;
-  if (s->events)
-    s->ev = *cfg->events;
-  s->flags = cfg->flags;
-  s->on_document = cfg->on_document;
-  s->ud = cfg->ud;
+  memset(s, 0, size);
   ng__sfront_init(&s->f, &json_ops, &s->p.c, opt.alc, opt.limits.max_input,
                   carry_bound(&opt.limits));
+  setup(s, &opt, cfg);
   if ((rc = parts_new(s, cfg->sched)) != NG_OK) {
     ng__free(opt.alc, s->p.lalr, sizeof *s->p.lalr);
-    ng__free(opt.alc, s, ng__sfront_size(sizeof *s, opt.alc));
+    ng__free(opt.alc, s, size);
     return rc;
   }
-  ng__perr_init(&s->p.c.perr, NULL, NULL, 0);
-  ng__json_lexer_init(&s->p.lx, NULL, 0, opt.flags, opt.limits.max_string);
   *out = s;
   return NG_OK;
 }
@@ -314,6 +361,6 @@ void ng_json_stream_free(ng_json_stream *s) {
     return;
   ng__sfront_free(&s->f);
   if (s->p.lalr != NULL)
-    ng__free(s->opt.alc, s->p.lalr, sizeof *s->p.lalr);
-  ng__free(s->opt.alc, s, ng__sfront_size(sizeof *s, s->opt.alc));
+    ng__free(s->f.in.alc, s->p.lalr, sizeof *s->p.lalr);
+  ng__free(s->f.in.alc, s, block_size(s));
 }
