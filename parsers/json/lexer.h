@@ -96,23 +96,31 @@ typedef enum ng__jtok {
  * One token. Offsets are byte offsets from the start of input. For a STRING
  * the token spans both quotes: the raw body is input[off+1 .. off+len-1)
  * and decodes to exactly slen bytes (slen == len - 2 when not ESCAPED).
+ * What only one kind carries shares its bytes with the other kinds' (every
+ * stream holds a token: 48 bytes instead of 64); read a field only for its
+ * kind.
  */
 typedef struct ng__json_token {
   int kind;           /* an ng__jtok */
   unsigned flags;     /* NG__JTF_* */
   size_t off;         /* first byte of the token (EOF: the input length) */
   size_t len;         /* bytes the token spans in the input (EOF/ERROR: 0) */
-  size_t err_off;     /* ERROR: the offending byte (>= off), where the error
+  union {             /* what the kind carries: one of */
+    size_t slen;      /* STRING: decoded length in bytes, without a NUL */
+    union {
+      int64_t i;
+      uint64_t u;
+      double d;
+    } num;            /* NUMBER: the value, per ntype */
+    size_t err_off;   /* ERROR: the offending byte (>= off), where the error
                          is reported; len when input ended inside the token */
-  size_t slen;        /* STRING: decoded length in bytes, without a NUL */
-  ng_json_type ntype; /* NUMBER: NG_JSON_INT, NG_JSON_UINT or NG_JSON_DOUBLE */
-  int code;           /* ERROR: the NG_E* code (beside ntype: no padding) */
+  };
   union {
-    int64_t i;
-    uint64_t u;
-    double d;
-  } num;           /* NUMBER: the value, per ntype */
-  const char *msg; /* ERROR: static text for ng_error.msg */
+    ng_json_type ntype; /* NUMBER: NG_JSON_INT, NG_JSON_UINT or
+                           NG_JSON_DOUBLE */
+    int code;           /* ERROR: the NG_E* code */
+  };
+  const char *msg;    /* ERROR: static text for ng_error.msg */
 } ng__json_token;
 
 /* ----------------------------------------------------------- the lexer */
