@@ -259,7 +259,7 @@ void ng__sfront_init(ng__sfront *f, const ng__sfront_ops *ops,
 
 int ng__sfront_fail_at(ng__sfront *f, int code, const ng__spos *at,
                        size_t depth, const char *msg) {
-  ng_error *e = f->err;
+  ng_error *e = NG__SF_ERR(f);
 
   e->code = code;
   e->offset = at->off;
@@ -315,7 +315,7 @@ int ng__sfront_wait(void *ud) {
 static int task_main(void *arg) {
   ng__sfront *f = arg;
 
-  f->task_rc = f->ops->engine(f);
+  f->task_rc = (short)f->ops->engine(f);
   f->task_done = 1;
   return 0;
 }
@@ -441,7 +441,6 @@ static int take_chunk(ng__sfront *f, ng__stream_call *call) {
  * context's points to until the call ends. */
 static void call_begin(ng__sfront *f, ng_error *rec) {
   ng__error_clear(rec);
-  f->err = rec;
   f->c->perr.err = rec;
 }
 
@@ -449,20 +448,21 @@ static void call_begin(ng__sfront *f, ng_error *rec) {
  * its record kept in f->fail (NULL if that cannot be allocated: the code
  * alone); the caller's record *err (may be NULL) is set. */
 static int call_end(ng__sfront *f, int rc, ng_error *err) {
+  ng_error *rec = NG__SF_ERR(f);
+
   if (rc != NG_OK) {
     if (f->state == NG__SF_IN_DOC)
       doc_drop(f);
     f->state = NG__SF_FAILED;
-    f->rc = rc;
+    f->rc = (short)rc;
     f->fail = ng__malloc(f->in.alc, sizeof *f->fail);
     if (f->fail != NULL)
-      *f->fail = *f->err;
+      *f->fail = *rec;
     if (err != NULL)
-      *err = *f->err;
+      *err = *rec;
   } else {
     ng__error_clear(err);
   }
-  f->err = NULL;
   f->c->perr.err = NULL;
   f->in.call = NULL;
   return rc;

@@ -139,8 +139,8 @@ int ng__stream_refuse(int code, ng_error *err);
  * the single document is complete), FAILED (the error is sticky).
  *
  * A parked stream holds no error record: each feed or finish records into
- * one on its own stack (f->err, where the parse context's points during
- * the call), and only a failure keeps a copy (f->fail).
+ * one on its own stack (the parse context's perr.err points to it during
+ * the call: NG__SF_ERR), and only a failure keeps a copy (f->fail).
  *
  * The recursive engine keeps its state on its machine stack, so a document
  * runs as a task on a scheduler (the caller's, or one per thread shared by
@@ -174,7 +174,7 @@ typedef struct ng__sfront_ops {
   /* Runs or resumes the engine: NG_OK (the document is complete),
    * NG__SUSPENDED (cut at the lexer's cursor) or the error. */
   int (*engine)(ng__sfront *f);
-  /* Records the engine's error rc in f->err; NULL: it is there. */
+  /* Records the engine's error rc in *NG__SF_ERR(f); NULL: it is there. */
   int (*failed)(ng__sfront *f, int rc);
   /* Records code (with msg, NULL: the code's text) at the current token;
    * returns what the engine would. Only with a scheduler (a task). */
@@ -205,23 +205,26 @@ typedef struct ng__sfront_ops {
 
 struct ng__sfront {
   const ng__sfront_ops *ops; /* the format's part */
-  struct ng__parse *c;       /* the format's parse context: depth */
+  struct ng__parse *c;       /* the format's parse context: depth; during a
+                                feed or finish c->perr.err is the call's
+                                error record (the format's too) */
   ng__stream in;             /* windows, carry, positions */
-  ng_error *err;             /* during a feed or finish: its error record
-                                (the parse context's too); else NULL */
   ng_error *fail;            /* FAILED: the error, kept (NULL: it could not
                                 be allocated, the code alone is) */
   void *doc;                 /* DOM mode: being built, or complete */
   struct ng_sched *sched;    /* recursive engine: hosts the task */
   struct ng_task *task;      /* recursive engine: the document's, or NULL */
-  int rc;                    /* FAILED: the error */
-  int task_rc;               /* the task's result, once task_done */
+  short rc;                  /* FAILED: the error */
+  short task_rc;             /* the task's result, once task_done */
   unsigned char state;       /* NG__SF_* */
-  unsigned char have_win;    /* the lexer holds a window not finished */
-  unsigned char own_sched;   /* sched is the thread's shared one */
-  unsigned char task_done;   /* the task returned */
-  unsigned char cancel;      /* the parked task must unwind */
+  unsigned char have_win : 1;  /* the lexer holds a window not finished */
+  unsigned char own_sched : 1; /* sched is the thread's shared one */
+  unsigned char task_done : 1; /* the task returned */
+  unsigned char cancel : 1;    /* the parked task must unwind */
 };
+
+/* During a feed or finish: its error record. */
+#define NG__SF_ERR(f) ((f)->c->perr.err)
 
 /* The bytes to allocate for a format's stream of `size` bytes: with a
  * user allocator, room after it for the guard its parse calls go through

@@ -87,7 +87,7 @@ int ng__json_parser_init(ng__json_parser *p, const char *data, size_t len,
 
 void ng__json_engine_release(ng__json_parser *p) {
   ng__gstack_free(&p->st);
-  if (p->lalr != NULL)
+  if (p->engine == NG_JSON_LALR && p->lalr != NULL)
     ng__json_lalr_release(p->lalr);
 }
 

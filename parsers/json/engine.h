@@ -66,12 +66,13 @@ typedef struct ng__json_parser {
   unsigned char seq;          /* a sequence: a document may end before EOF */
   ng__gstack st;              /* iterative, trampoline: open containers,
                                  over the caller's inline buffer */
-  struct ng__json_lalr_state *lalr; /* LALR engine of a stream: its state,
-                                       NULL: on the engine's frame */
-  int (*wait)(struct ng__json_parser *p); /* recursive engine of a stream:
-                                 parks until the lexer has its next window
-                                 (NG_OK), or the stream is dropped (an
-                                 error code) */
+  union { /* a stream's, for one engine: */
+    struct ng__json_lalr_state *lalr; /* LALR: its state; NULL: on the
+                                         engine's frame */
+    int (*wait)(struct ng__json_parser *p); /* recursive: parks until the
+                                 lexer has its next window (NG_OK), or the
+                                 stream is dropped (an error code) */
+  };
 } ng__json_parser;
 
 /* p->resume before the first run of a document. */

@@ -127,7 +127,7 @@ static int doc_begin(ng_json_stream *s) {
   ng__json_parser *p = &s->p;
   ng_json_doc *doc;
 
-  ng__perr_init(&p->c.perr, s->f.err, NULL, 0);
+  ng__perr_init(&p->c.perr, p->c.perr.err, NULL, 0); /* the call's record */
   p->c.depth.cur = 0;
   p->resume = NG__JR_START;
   ng__gstack_init(&p->st, p->c.alc, s->inl, sizeof s->inl);
@@ -329,7 +329,8 @@ int ng_json_stream_new(const ng_json_stream_config *cfg, ng_json_stream **out) {
                   carry_bound(&opt.limits));
   setup(s, &opt, cfg);
   if ((rc = parts_new(s, cfg->sched)) != NG_OK) {
-    ng__free(opt.alc, s->p.lalr, sizeof *s->p.lalr);
+    if (s->p.engine == NG_JSON_LALR)
+      ng__free(opt.alc, s->p.lalr, sizeof *s->p.lalr);
     ng__free(opt.alc, s, size);
     return rc;
   }
@@ -360,7 +361,7 @@ void ng_json_stream_free(ng_json_stream *s) {
   if (s == NULL)
     return;
   ng__sfront_free(&s->f);
-  if (s->p.lalr != NULL)
+  if (s->p.engine == NG_JSON_LALR)
     ng__free(s->f.in.alc, s->p.lalr, sizeof *s->p.lalr);
   ng__free(s->f.in.alc, s, block_size(s));
 }

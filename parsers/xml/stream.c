@@ -49,7 +49,6 @@ struct ng_xml_stream {
   ng__sfront f;            /* the stream's state machine (first member) */
   ng_xml_options opt;      /* resolved copy */
   int events;              /* events mode, not DOM */
-  ng__stream in;           /* windows, carry, positions */
   ng__xml_parser p;        /* the parse */
   ng__xml_ns ns;           /* namespace stage (p.ns points here when on) */
   ng__gstack conts;        /* trampoline engine: its continuations */
@@ -173,7 +172,7 @@ static void win_advance(const ng_xml_stream *s, ng__spos *at, size_t n) {
 static int fail_engine(ng__sfront *f, int rc) {
   ng_xml_stream *s = of(f);
   const ng__xml_lexer *lx = &s->p.lx;
-  ng_error local = *f->err; /* the engine's, against the window */
+  ng_error local = *NG__SF_ERR(f); /* the engine's, against the window */
   size_t off = local.offset, n = (size_t)(lx->end - lx->doc);
   const char *msg = local.msg[0] != '\0' ? local.msg : NULL;
   ng__spos at = f->in.pos;
@@ -410,7 +409,7 @@ static int decide(ng_xml_stream *s, const char *data, size_t len, int partial) {
   int rc;
 
   rc = ng__xml_decide((const unsigned char *)data, len, partial, NULL, &sniff,
-                      s->f.err);
+                      NG__SF_ERR(&s->f));
   if (rc == NG__SUSPENDED)
     return decide_later(s);
   if (rc != NG_OK)
