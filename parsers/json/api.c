@@ -80,6 +80,7 @@ int ng__json_parser_init(ng__json_parser *p, const char *data, size_t len,
   p->engine = (unsigned char)opt->engine;
   if ((unsigned)opt->dupkeys > NG_JSON_DUP_LAST)
     return ng__perr_at(&p->c.perr, NG_EINVAL, 0, 0, "unknown dupkeys");
+  p->dupkeys = (unsigned char)opt->dupkeys;
   if ((opt->flags & ~NG__JSON_PARSE_FLAGS) != 0)
     return ng__perr_at(&p->c.perr, NG_EINVAL, 0, 0, "unknown flags");
   return NG_OK;

@@ -64,6 +64,7 @@ typedef struct ng__json_parser {
                                  engine reads its next token in */
   unsigned char engine;       /* the options' ng_json_engine */
   unsigned char seq;          /* a sequence: a document may end before EOF */
+  unsigned char dupkeys;      /* the options' ng_json_dupkeys */
   ng__gstack st;              /* iterative, trampoline: open containers,
                                  over the caller's inline buffer */
   union { /* a stream's, for one engine: */

@@ -37,7 +37,7 @@
 struct ng_json_stream {
   ng__sfront f;            /* the stream's state machine (first member) */
   ng__json_parser p;       /* the parse of the current document */
-  union {
+  union { /* the sink p.sink names, for the stream's life */
     struct {
       ng__json_builder b;  /* DOM mode: the sink */
       size_t max_memory;   /* and the documents' limit */
@@ -48,8 +48,6 @@ struct ng_json_stream {
     };
   };
   unsigned char inl[NG__JSON_STREAM_INLINE]; /* engines' stack, shallow */
-  unsigned char events;    /* events mode, not DOM */
-  unsigned char dupkeys;   /* DOM mode: the ng_json_dupkeys policy */
 };
 
 /* SEQ mode: after the struct. */
@@ -113,7 +111,7 @@ static void doc_drop(ng__sfront *f) {
   ng_json_stream *s = of(f);
 
   ng__json_engine_release(&s->p);
-  if (s->events)
+  if (!ng__json_to_dom(&s->p))
     ng__json_evsink_free(&s->es);
   else
     ng__json_builder_free(&s->b);
@@ -132,9 +130,8 @@ static int doc_begin(ng_json_stream *s) {
   p->resume = NG__JR_START;
   ng__gstack_init(&p->st, p->c.alc, s->inl, sizeof s->inl);
   perr_window(s);
-  if (s->events) {
+  if (!ng__json_to_dom(p)) {
     ng__json_evsink_init(&s->es, &s->ev, &p->lx, p->c.alc, p->c.user_stack);
-    p->sink = ng__json_evsink_sink(&s->es);
     s->f.state = NG__SF_IN_DOC;
     return NG_OK;
   }
@@ -144,9 +141,8 @@ static int doc_begin(ng_json_stream *s) {
                           (size_t)(p->lx.cur - p->lx.beg), NULL);
   s->f.state = NG__SF_IN_DOC;
   ng__doc_parse_alc(&doc->base, p->c.alc);
-  ng__json_builder_init(&s->b, doc, &p->lx, (ng_json_dupkeys)s->dupkeys,
+  ng__json_builder_init(&s->b, doc, &p->lx, (ng_json_dupkeys)p->dupkeys,
                         p->c.alc);
-  p->sink = ng__json_builder_sink(&s->b);
   return NG_OK;
 }
 
@@ -158,7 +154,7 @@ static int doc_end(ng__sfront *f) {
   ng__json_seq *q;
   int stop = 0;
 
-  if (s->events) {
+  if (!ng__json_to_dom(&s->p)) {
     ng__json_evsink_free(&s->es);
   } else {
     ng__json_builder_free(&s->b);
@@ -287,12 +283,13 @@ static void setup(ng_json_stream *s, const ng_json_options *opt,
   p->c.alc = ng__sfront_guard(s, stream_size(p->seq), opt->alc,
                               opt->limits.user_stack);
   ng__json_lexer_init(&p->lx, NULL, 0, opt->flags, opt->limits.max_string);
-  s->events = cfg->events != NULL;
-  if (s->events)
+  if (cfg->events != NULL) {
     s->ev = *cfg->events;
-  else
+    p->sink = ng__json_evsink_sink(&s->es);
+  } else {
     s->max_memory = opt->limits.max_memory;
-  s->dupkeys = (unsigned char)opt->dupkeys;
+    p->sink = ng__json_builder_sink(&s->b);
+  }
   if (p->seq) {
     seq_of(s)->on_document = cfg->on_document;
     seq_of(s)->ud = cfg->ud;
