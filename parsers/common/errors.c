@@ -10,9 +10,7 @@ void ng__perr_init(ng__perr *pe, ng_error *err, const char *input, size_t len) {
   pe->input = input;
   pe->len = len;
   pe->code = NG_OK;
-  pe->base_off = 0;
-  pe->base_line = 1;
-  pe->base_col = 1;
+  pe->base = NULL;
   ng_error_clear(err);
 }
 
@@ -22,11 +20,11 @@ int ng__perr_at(ng__perr *pe, int code, size_t offset, size_t depth,
     return pe->code;
   pe->code = code;
   ng__error_at(pe->err, code, pe->input, pe->len, offset, depth, msg);
-  if (pe->err != NULL) { /* a stream's window: to stream coordinates */
+  if (pe->err != NULL && pe->base != NULL) { /* to stream coordinates */
     if (pe->err->line == 1)
-      pe->err->column += pe->base_col - 1;
-    pe->err->line += pe->base_line - 1;
-    pe->err->offset += pe->base_off;
+      pe->err->column += pe->base->col - 1;
+    pe->err->line += pe->base->line - 1;
+    pe->err->offset += pe->base->off;
   }
   return code;
 }

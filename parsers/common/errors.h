@@ -14,14 +14,24 @@
 
 #include "nestguard/error.h"
 
+/* A position in a stream: byte offset, 1-based line and byte column
+ * (parsers/common/stream.h moves it over the input). */
+typedef struct ng__spos {
+  size_t off;  /* bytes before it */
+  size_t line; /* "\n" ends a line */
+  size_t col;  /* bytes since the line's start, plus one */
+  int crlf;    /* XML's lines (2.11): CR, LF and CR LF each end one, and
+                  the LF of a CR LF is column 1 of the next line */
+  int cr;      /* crlf: the byte before it is a CR */
+} ng__spos;
+
 typedef struct ng__perr {
   ng_error *err;     /* caller's record; may be NULL */
   const char *input; /* the whole input, for line/column */
   size_t len;        /* input length */
   int code;          /* NG_OK until the first failure */
-  size_t base_off;   /* push parsing: where `input` starts in the whole */
-  size_t base_line;  /* stream, and that byte's line and column (1-based); */
-  size_t base_col;   /* 0, 1, 1 for a one-shot parse */
+  const ng__spos *base; /* push parsing: where `input` starts in the whole
+                           stream; NULL: at its start (a one-shot parse) */
 } ng__perr;
 
 /* Prepares the record; clears *err (if any) to the success state. */
@@ -37,14 +47,13 @@ int ng__perr_at(ng__perr *pe, int code, size_t offset, size_t depth,
                 const char *msg);
 
 /* Push parsing: offsets recorded from now on count from input[0..len),
- * the byte at absolute offset off, line, col of the stream. */
+ * the byte at stream position *base (read when a failure is recorded;
+ * NULL: the stream's start). */
 static inline void ng__perr_window(ng__perr *pe, const char *input, size_t len,
-                                   size_t off, size_t line, size_t col) {
+                                   const ng__spos *base) {
   pe->input = input;
   pe->len = len;
-  pe->base_off = off;
-  pe->base_line = line;
-  pe->base_col = col;
+  pe->base = base;
 }
 
 #endif /* NG_PARSERS_COMMON_ERRORS_H */

@@ -27,6 +27,7 @@
 
 #include <stddef.h>
 
+#include "errors.h"
 #include "nestguard/alloc.h"
 #include "nestguard/error.h"
 
@@ -36,16 +37,6 @@
 
 /* ng__stream_stop: the unfinished token outgrew the carry's bound. */
 #define NG__STREAM_TOOLONG (-2)
-
-/* A position in a stream: byte offset, 1-based line and byte column. */
-typedef struct ng__spos {
-  size_t off;  /* bytes before it */
-  size_t line; /* "\n" ends a line */
-  size_t col;  /* bytes since the line's start, plus one */
-  int crlf;    /* XML's lines (2.11): CR, LF and CR LF each end one, and
-                  the LF of a CR LF is column 1 of the next line */
-  int cr;      /* crlf: the byte before it is a CR */
-} ng__spos;
 
 /* The start of a stream: 0, 1, 1, "\n" lines. */
 void ng__spos_init(ng__spos *p);

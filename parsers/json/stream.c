@@ -102,8 +102,7 @@ static void perr_window(ng_json_stream *s) {
   const ng__json_lexer *lx = &s->p.lx;
 
   ng__perr_window(&s->p.c.perr, (const char *)lx->beg,
-                  (size_t)(lx->end - lx->beg), s->f.in.pos.off,
-                  s->f.in.pos.line, s->f.in.pos.col);
+                  (size_t)(lx->end - lx->beg), &s->f.in.pos);
 }
 
 /* Drops the document in progress: engine state, sink. */

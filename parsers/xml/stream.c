@@ -476,7 +476,7 @@ static int take(ng__sfront *f, const char *data, size_t len, int partial) {
     len = whole_chars(data, len);
   ng__xml_lexer_window(&s->p.lx, (const unsigned char *)data, len, partial,
                        f->in.pos.off + s->skip - s->bom);
-  ng__perr_window(&s->p.c.perr, data, len, 0, 1, 1);
+  ng__perr_window(&s->p.c.perr, data, len, NULL);
   s->ns.text = data;
   s->ns.text_len = len;
   return NG_OK;
