@@ -269,7 +269,7 @@ NG_INLINE int ng__json_build_scalar(ng__json_builder *b, int kind,
 /* ------------------------------------------------------ the event sink */
 
 typedef struct ng__json_evsink {
-  const ng_json_events *ev; /* user callbacks (never NULL) */
+  ng_json_events ev;        /* user callbacks, copied */
   const ng__json_lexer *lx; /* decodes string tokens */
   char *buf;                /* scratch for decoded strings, or NULL */
   size_t cap;               /* bytes at buf */
@@ -277,9 +277,12 @@ typedef struct ng__json_evsink {
   size_t budget;            /* stack for each callback (usercall.h) */
 } ng__json_evsink;
 
+/* Prepares a sink calling *ev (copied) for tokens of lx; decoded strings
+ * go to a buffer from alc; budget: the stack each callback gets. */
 void ng__json_evsink_init(ng__json_evsink *s, const ng_json_events *ev,
                           const ng__json_lexer *lx, const ng_alloc *alc,
                           size_t budget);
+/* Releases the buffer; the sink can take the events of another parse. */
 void ng__json_evsink_free(ng__json_evsink *s);
 ng__json_sink ng__json_evsink_sink(ng__json_evsink *s);
 

@@ -17,7 +17,7 @@
 void ng__json_evsink_init(ng__json_evsink *s, const ng_json_events *ev,
                           const ng__json_lexer *lx, const ng_alloc *alc,
                           size_t budget) {
-  s->ev = ev;
+  s->ev = *ev;
   s->lx = lx;
   s->buf = NULL;
   s->cap = 0;
@@ -77,7 +77,7 @@ static int ev_decode(ng__json_evsink *s, const ng__json_token *t) {
 
 /* A start or end callback fn, unless NULL. */
 static int ev_plain(const ng__json_evsink *s, int (*fn)(void *)) {
-  ev_call c = {s->ev, fn, NULL, 0, NULL};
+  ev_call c = {&s->ev, fn, NULL, 0, NULL};
   return fn != NULL ? ev_user(s, &c) : NG_OK;
 }
 
@@ -85,25 +85,25 @@ static int ev_start(void *self, int kind, const void *tok) {
   const ng__json_evsink *s = self;
 
   (void)tok;
-  return ev_plain(s, kind == NG__JK_ARRAY ? s->ev->start_array
-                                            : s->ev->start_object);
+  return ev_plain(s, kind == NG__JK_ARRAY ? s->ev.start_array
+                                            : s->ev.start_object);
 }
 
 static int ev_end(void *self, int kind, const void *tok) {
   const ng__json_evsink *s = self;
 
   (void)tok;
-  return ev_plain(s, kind == NG__JK_ARRAY ? s->ev->end_array
-                                            : s->ev->end_object);
+  return ev_plain(s, kind == NG__JK_ARRAY ? s->ev.end_array
+                                            : s->ev.end_object);
 }
 
 static int ev_key(void *self, const void *tok) {
   ng__json_evsink *s = self;
   const ng__json_token *t = tok;
-  ev_call c = {s->ev, NULL, NULL, 0, NULL};
+  ev_call c = {&s->ev, NULL, NULL, 0, NULL};
   int rc;
 
-  if (s->ev->key == NULL)
+  if (s->ev.key == NULL)
     return NG_OK;
   rc = ev_decode(s, t);
   if (rc != NG_OK)
@@ -117,10 +117,10 @@ static int ev_scalar(void *self, const void *tok) {
   ng__json_evsink *s = self;
   const ng__json_token *t = tok;
   ng_json_value v;
-  ev_call c = {s->ev, NULL, NULL, 0, NULL};
+  ev_call c = {&s->ev, NULL, NULL, 0, NULL};
   int rc;
 
-  if (s->ev->scalar == NULL)
+  if (s->ev.scalar == NULL)
     return NG_OK;
   memset(&v, 0, sizeof v);
   v.flags = NG_JSON__LAST; /* a root: no container, no siblings */

@@ -42,10 +42,7 @@ struct ng_json_stream {
       ng__json_builder b;  /* DOM mode: the sink */
       size_t max_memory;   /* and the documents' limit */
     };
-    struct {
-      ng__json_evsink es; /* events mode: the sink */
-      ng_json_events ev;  /* and the callbacks */
-    };
+    ng__json_evsink es;    /* events mode: the sink, with the callbacks */
   };
   unsigned char inl[NG__JSON_STREAM_INLINE]; /* engines' stack, shallow */
 };
@@ -129,8 +126,7 @@ static int doc_begin(ng_json_stream *s) {
   p->resume = NG__JR_START;
   ng__gstack_init(&p->st, p->c.alc, s->inl, sizeof s->inl);
   perr_window(s);
-  if (!ng__json_to_dom(p)) {
-    ng__json_evsink_init(&s->es, &s->ev, &p->lx, p->c.alc, p->c.user_stack);
+  if (!ng__json_to_dom(p)) { /* the sink is ready (doc_end released it) */
     s->f.state = NG__SF_IN_DOC;
     return NG_OK;
   }
@@ -283,7 +279,8 @@ static void setup(ng_json_stream *s, const ng_json_options *opt,
                               opt->limits.user_stack);
   ng__json_lexer_init(&p->lx, NULL, 0, opt->flags, opt->limits.max_string);
   if (cfg->events != NULL) {
-    s->ev = *cfg->events;
+    ng__json_evsink_init(&s->es, cfg->events, &p->lx, p->c.alc,
+                         p->c.user_stack);
     p->sink = ng__json_evsink_sink(&s->es);
   } else {
     s->max_memory = opt->limits.max_memory;
