@@ -248,18 +248,17 @@ const ng_alloc *ng__sfront_guard(void *block, size_t size,
 }
 
 void ng__sfront_init(ng__sfront *f, const ng__sfront_ops *ops,
-                     struct ng__parse *c, const ng_alloc *alc,
-                     size_t max_input, size_t carry_max) {
+                     const ng_alloc *alc, size_t max_input, size_t carry_max) {
   memset(f, 0, sizeof *f);
   f->ops = ops;
-  f->c = c;
   ng__stream_init(&f->in, alc, max_input, carry_max);
   f->state = NG__SF_BETWEEN;
 }
 
 int ng__sfront_fail_at(ng__sfront *f, int code, const ng__spos *at,
                        size_t depth, const char *msg) {
-  ng_error *e = NG__SF_ERR(f);
+  ng__parse *c = ng__sfront_parse(f);
+  ng_error *e = c->perr.err;
 
   e->code = code;
   e->offset = at->off;
@@ -270,8 +269,8 @@ int ng__sfront_fail_at(ng__sfront *f, int code, const ng__spos *at,
     msg = ng_strerror(code);
   strncpy(e->msg, msg, sizeof e->msg - 1);
   e->msg[sizeof e->msg - 1] = '\0';
-  if (f->c->perr.code == NG_OK) /* it stands: a task unwinding after it */
-    f->c->perr.code = code;     /* records nothing */
+  if (c->perr.code == NG_OK) /* it stands: a task unwinding after it */
+    c->perr.code = code;     /* records nothing */
   return code;
 }
 
@@ -323,7 +322,7 @@ static int task_main(void *arg) {
 /* Runs the document's task until it parks for input (NG__SUSPENDED) or
  * ends (its result); spawns it on the first run. */
 static int task_run(ng__sfront *f) {
-  ng_task_opts topts = {f->c->max_stack, 0};
+  ng_task_opts topts = {ng__sfront_parse(f)->max_stack, 0};
   int rc;
 
   if (f->task == NULL) {
@@ -375,7 +374,8 @@ static int next_window(ng__sfront *f) {
     if (rc == NG__SUSPENDED)
       return rc;
     if (rc != NG_OK)
-      return ng__sfront_fail_at(f, rc, &f->in.pos, f->c->depth.cur, NULL);
+      return ng__sfront_fail_at(f, rc, &f->in.pos,
+                                ng__sfront_parse(f)->depth.cur, NULL);
     rc = f->ops->take(f, data, len, partial);
   } while (rc == NG__SUSPENDED); /* kept: the carry doubles */
   f->have_win = rc == NG_OK;
@@ -441,7 +441,7 @@ static int take_chunk(ng__sfront *f, ng__stream_call *call) {
  * context's points to until the call ends. */
 static void call_begin(ng__sfront *f, ng_error *rec) {
   ng__error_clear(rec);
-  f->c->perr.err = rec;
+  ng__sfront_parse(f)->perr.err = rec;
 }
 
 /* Ends a call with rc: a failure drops the document and becomes sticky,
@@ -463,7 +463,7 @@ static int call_end(ng__sfront *f, int rc, ng_error *err) {
   } else {
     ng__error_clear(err);
   }
-  f->c->perr.err = NULL;
+  ng__sfront_parse(f)->perr.err = NULL;
   f->in.call = NULL;
   return rc;
 }

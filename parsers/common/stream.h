@@ -30,6 +30,7 @@
 #include "errors.h"
 #include "nestguard/alloc.h"
 #include "nestguard/error.h"
+#include "parse.h"
 
 /* An engine's status besides NG_OK and the NG_E* codes: it stopped at a
  * token boundary for more input, its state kept for the next run. */
@@ -144,13 +145,12 @@ int ng__stream_refuse(int code, ng_error *err);
  */
 enum { NG__SF_BETWEEN, NG__SF_IN_DOC, NG__SF_ENDED, NG__SF_FAILED };
 
-struct ng__parse;
 struct ng_sched;
 struct ng_task;
 typedef struct ng__sfront ng__sfront;
 
 /* What a format's stream does itself, called only during a feed or finish
- * (reset and drop also after). Errors are recorded in *f->err (by
+ * (reset and drop also after). Errors are recorded in *NG__SF_ERR(f) (by
  * ng__sfront_fail_at or the parse context) unless said otherwise. */
 typedef struct ng__sfront_ops {
   /* The window data[0..len) (partial: more input may follow) into the
@@ -196,15 +196,15 @@ typedef struct ng__sfront_ops {
 
 struct ng__sfront {
   const ng__sfront_ops *ops; /* the format's part */
-  struct ng__parse *c;       /* the format's parse context: depth; during a
-                                feed or finish c->perr.err is the call's
-                                error record (the format's too) */
   ng__stream in;             /* windows, carry, positions */
-  ng_error *fail;            /* FAILED: the error, kept (NULL: it could not
+  union {                    /* by state: */
+    struct ng_task *task;    /* IN_DOC, recursive engine: the document's,
+                                or NULL (then none in any other state) */
+    ng_error *fail;          /* FAILED: the error, kept (NULL: it could not
                                 be allocated, the code alone is) */
+  };
   void *doc;                 /* DOM mode: being built, or complete */
   struct ng_sched *sched;    /* recursive engine: hosts the task */
-  struct ng_task *task;      /* recursive engine: the document's, or NULL */
   short rc;                  /* FAILED: the error */
   short task_rc;             /* the task's result, once task_done */
   unsigned char state;       /* NG__SF_* */
@@ -214,8 +214,14 @@ struct ng__sfront {
   unsigned char cancel : 1;    /* the parked task must unwind */
 };
 
+/* The format's parse context (depth, errors): the member of its stream
+ * right after the front end, which each format asserts. */
+static inline ng__parse *ng__sfront_parse(ng__sfront *f) {
+  return (ng__parse *)(void *)(f + 1);
+}
+
 /* During a feed or finish: its error record. */
-#define NG__SF_ERR(f) ((f)->c->perr.err)
+#define NG__SF_ERR(f) (ng__sfront_parse(f)->perr.err)
 
 /* The bytes to allocate for a format's stream of `size` bytes: with a
  * user allocator, room after it for the guard its parse calls go through
@@ -230,8 +236,7 @@ const ng_alloc *ng__sfront_guard(void *block, size_t size,
 /* A stream in state BETWEEN over ng__stream_init's input. Allocates
  * nothing. */
 void ng__sfront_init(ng__sfront *f, const ng__sfront_ops *ops,
-                     struct ng__parse *c, const ng_alloc *alc,
-                     size_t max_input, size_t carry_max);
+                     const ng_alloc *alc, size_t max_input, size_t carry_max);
 
 /* The recursive engine: documents run as tasks on `given`, or on the
  * thread's shared scheduler (created on first use) when NULL. NG_OK or

@@ -47,6 +47,9 @@ struct ng_json_stream {
   unsigned char inl[NG__JSON_STREAM_INLINE]; /* engines' stack, shallow */
 };
 
+_Static_assert(offsetof(ng_json_stream, p.c) == sizeof(ng__sfront),
+               "the parse context follows the front end (stream.h)");
+
 /* SEQ mode: after the struct. */
 typedef struct ng__json_seq {
   int (*on_document)(void *ud, ng_json_doc *doc, size_t index);
@@ -179,7 +182,7 @@ static int doc_end(ng__sfront *f) {
 static int stop_fail(ng__sfront *f, int rc) {
   const ng__json_lexer *lx = &of(f)->p.lx;
   int string = lx->cur < lx->end && *lx->cur == '"';
-  size_t depth = f->c->depth.cur;
+  size_t depth = of(f)->p.c.depth.cur;
 
   if (rc == NG__STREAM_TOOLONG)
     return ng__sfront_fail_at(f, string ? NG_ESTRLIMIT : NG_EINPUTLIMIT,
@@ -318,7 +321,7 @@ int ng_json_stream_new(const ng_json_stream_config *cfg, ng_json_stream **out) {
   if (s == NULL)
     return NG_ENOMEM;
   memset(s, 0, size);
-  ng__sfront_init(&s->f, &json_ops, &s->p.c, opt.alc, opt.limits.max_input,
+  ng__sfront_init(&s->f, &json_ops, opt.alc, opt.limits.max_input,
                   carry_bound(&opt.limits));
   setup(s, &opt, cfg);
   if ((rc = parts_new(s, cfg->sched)) != NG_OK) {

@@ -47,9 +47,9 @@
 
 struct ng_xml_stream {
   ng__sfront f;            /* the stream's state machine (first member) */
+  ng__xml_parser p;        /* the parse (its context next to f) */
   ng_xml_options opt;      /* resolved copy */
   int events;              /* events mode, not DOM */
-  ng__xml_parser p;        /* the parse */
   ng__xml_ns ns;           /* namespace stage (p.ns points here when on) */
   ng__gstack conts;        /* trampoline engine: its continuations */
   ng__xml_lalr_state lalr; /* LALR engine: lemon's parser */
@@ -87,6 +87,9 @@ typedef struct xml_tc {
   ng__xml_rawpos raw; /* max_input's positions over the bytes fed; kept
                          only when max_input is set */
 } xml_tc;
+
+_Static_assert(offsetof(ng_xml_stream, p.c) == sizeof(ng__sfront),
+               "the parse context follows the front end (stream.h)");
 
 /* The stream whose front end f is (its first member). */
 static ng_xml_stream *of(ng__sfront *f) { return (ng_xml_stream *)f; }
@@ -152,9 +155,9 @@ static void tc_orig(const ng_xml_stream *s, const unsigned char *win,
 /* ng__stream_stop's failure rc, the cut token starting at *at. */
 static int stop_fail(ng_xml_stream *s, int rc, const ng__spos *at) {
   if (rc == NG__STREAM_TOOLONG)
-    return fail_at(s, NG_ESTRLIMIT, at, s->f.c->depth.cur,
+    return fail_at(s, NG_ESTRLIMIT, at, s->p.c.depth.cur,
                    "token cut by a chunk's end too long");
-  return fail_at(s, NG_ENOMEM, at, s->f.c->depth.cur, NULL);
+  return fail_at(s, NG_ENOMEM, at, s->p.c.depth.cur, NULL);
 }
 
 /* Moves *at, the window's start, over the skipped bytes and n more; line
@@ -613,7 +616,7 @@ int ng_xml_stream_new(const ng_xml_stream_config *cfg, ng_xml_stream **out) {
   s->events = cfg != NULL && cfg->events != NULL;
   if (s->events)
     s->ev = *cfg->events;
-  ng__sfront_init(&s->f, &xml_ops, &s->p.c, opt.alc, opt.limits.max_input,
+  ng__sfront_init(&s->f, &xml_ops, opt.alc, opt.limits.max_input,
                   carry_bound(&opt.limits));
   if (opt.engine == NG_XML_RECURSIVE &&
       (rc = ng__sfront_sched(&s->f, cfg != NULL ? cfg->sched : NULL)) != 0) {
