@@ -53,20 +53,25 @@ void ng__stream_init(ng__stream *s, const ng_alloc *alc, size_t max_input,
 
 void ng__stream_reset(ng__stream *s) {
   char *carry = s->carry;
-  size_t cap = s->carry_cap;
+  unsigned char log = s->carry_log;
   int crlf = s->pos.crlf;
 
   ng__stream_init(s, s->alc, s->max_input, s->carry_max);
   s->pos.crlf = crlf;
   s->carry = carry;
-  s->carry_cap = cap;
+  s->carry_log = log;
+}
+
+/* Bytes allocated at s->carry. */
+static size_t carry_cap(const ng__stream *s) {
+  return s->carry == NULL ? 0 : (size_t)NG__STREAM_PIECE << s->carry_log;
 }
 
 void ng__stream_free(ng__stream *s) {
   if (s->carry != NULL)
-    ng__free(s->alc, s->carry, s->carry_cap);
+    ng__free(s->alc, s->carry, carry_cap(s));
   s->carry = NULL;
-  s->carry_cap = 0;
+  s->carry_log = 0;
   s->carry_len = 0;
 }
 
@@ -97,33 +102,34 @@ static int stream_chunk(ng__stream *s, ng__stream_call *call,
   call->chunk = data;
   call->chunk_len = len;
   call->chunk_pos = 0;
-  s->final = final;
+  s->final = (unsigned char)final;
   return NG_OK;
 }
 
 /* Grows the carry for n more bytes: NG_OK or NG_ENOMEM. */
 static NG_NOINLINE int carry_grow(ng__stream *s, size_t n) {
-  size_t cap = s->carry_cap < NG__STREAM_PIECE ? NG__STREAM_PIECE
-                                               : s->carry_cap;
+  size_t old = carry_cap(s), cap = (size_t)NG__STREAM_PIECE << s->carry_log;
+  unsigned log = s->carry_log;
   char *nb;
 
   while (cap - s->carry_len < n) {
     if (cap > SIZE_MAX / 2)
       return NG_ENOMEM;
     cap *= 2;
+    log++;
   }
   nb = s->carry == NULL ? ng__malloc(s->alc, cap)
-                        : ng__realloc(s->alc, s->carry, s->carry_cap, cap);
+                        : ng__realloc(s->alc, s->carry, old, cap);
   if (nb == NULL)
     return NG_ENOMEM;
   s->carry = nb;
-  s->carry_cap = cap;
+  s->carry_log = (unsigned char)log;
   return NG_OK;
 }
 
 /* Makes room for n more bytes in the carry. */
 static inline int carry_reserve(ng__stream *s, size_t n) {
-  if (NG_LIKELY(n <= s->carry_cap - s->carry_len))
+  if (NG_LIKELY(n <= carry_cap(s) - s->carry_len))
     return NG_OK;
   return carry_grow(s, n);
 }
@@ -171,7 +177,7 @@ static inline int stream_window(ng__stream *s, const char **data,
     c->chunk_pos = c->chunk_len;
   }
   *partial = !(s->final && c->chunk_pos == c->chunk_len);
-  s->ended = !*partial;
+  s->ended = (unsigned char)!*partial;
   *data = c->win;
   *len = c->win_len;
   return NG_OK;

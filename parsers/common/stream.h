@@ -62,16 +62,17 @@ typedef struct ng__stream {
   char *carry;         /* an unfinished token's bytes, then a piece of the
                           chunk; NULL until first needed */
   size_t carry_len;    /* bytes in carry */
-  size_t carry_cap;    /* bytes allocated at carry */
   size_t carry_max;    /* most bytes one unfinished token may take */
   ng__stream_call *call; /* the chunk being fed, or NULL between
                             calls */
-  int final;           /* the chunk is the last of the input */
-  int ended;           /* the last window (partial 0) was handed out */
   ng__spos pos;        /* stream position of the window's (or the carry's,
                           between windows) first byte */
   size_t fed;          /* bytes fed so far */
   size_t max_input;    /* bytes allowed in all; SIZE_MAX: unlimited */
+  unsigned char final; /* the chunk is the last of the input */
+  unsigned char ended; /* the last window (partial 0) was handed out */
+  unsigned char carry_log; /* carry: 64 << carry_log bytes allocated (the
+                              carry doubles from 64) */
 } ng__stream;
 
 /* An empty stream. max_input: the option (0: unlimited). carry_max: the
