@@ -739,28 +739,33 @@ static void test_grammar_table(void **state) {
   (void)state;
 
   ng_limits_default(&lim);
-  ng__parse_init(&c, &ng__xml_grammar, "<a/>x", 5, &lim, &err);
-  assert_true(ng__parse_accepts(&c, NG__XX_PROLOG, NG__XT_XMLDECL));
-  assert_true(ng__parse_accepts(&c, NG__XX_PROLOG, NG__XT_DOCTYPE));
-  assert_false(ng__parse_accepts(&c, NG__XX_DOCTYPE, NG__XT_DOCTYPE));
-  assert_false(ng__parse_accepts(&c, NG__XX_PROLOG, NG__XT_TEXT));
-  assert_true(ng__parse_accepts(&c, NG__XX_CONTENT, NG__XT_SKIPPED));
-  assert_false(ng__parse_accepts(&c, NG__XX_CONTENT, NG__XT_EOF));
-  assert_true(ng__parse_accepts(&c, NG__XX_EPILOG, NG__XT_EOF));
-  assert_false(ng__parse_accepts(&c, NG__XX_EPILOG, NG__XT_START));
-  assert_int_equal(
-      ng__parse_unexpected(&c, NG__XX_CONTENT, NG__XT_DOCTYPE, 3, 0, 0, NULL),
-      NG_ESYNTAX);
+  ng__parse_init(&c, "<a/>x", 5, &lim, &err);
+  assert_true(
+      ng__parse_accepts(&ng__xml_grammar, NG__XX_PROLOG, NG__XT_XMLDECL));
+  assert_true(
+      ng__parse_accepts(&ng__xml_grammar, NG__XX_PROLOG, NG__XT_DOCTYPE));
+  assert_false(
+      ng__parse_accepts(&ng__xml_grammar, NG__XX_DOCTYPE, NG__XT_DOCTYPE));
+  assert_false(ng__parse_accepts(&ng__xml_grammar, NG__XX_PROLOG, NG__XT_TEXT));
+  assert_true(
+      ng__parse_accepts(&ng__xml_grammar, NG__XX_CONTENT, NG__XT_SKIPPED));
+  assert_false(ng__parse_accepts(&ng__xml_grammar, NG__XX_CONTENT, NG__XT_EOF));
+  assert_true(ng__parse_accepts(&ng__xml_grammar, NG__XX_EPILOG, NG__XT_EOF));
+  assert_false(
+      ng__parse_accepts(&ng__xml_grammar, NG__XX_EPILOG, NG__XT_START));
+  assert_int_equal(ng__parse_unexpected(&c, &ng__xml_grammar, NG__XX_CONTENT,
+                                        NG__XT_DOCTYPE, 3, 0, 0, NULL),
+                   NG_ESYNTAX);
   assert_string_equal(err.msg,
                       "expected content or an end tag, found a DOCTYPE");
   assert_int_equal(err.offset, 3);
-  ng__parse_init(&c, &ng__xml_grammar, "", 0, &lim, &err);
-  assert_int_equal(
-      ng__parse_unexpected(&c, NG__XX_PROLOG, NG__XT_EOF, 0, 0, 0, NULL),
-      NG_EEOF); /* no root element: EEOF, not EEMPTY */
-  ng__parse_init(&c, &ng__xml_grammar, "<a/>\x01", 5, &lim, &err);
-  assert_int_equal(ng__parse_unexpected(&c, NG__XX_EPILOG, NG__XT_ERROR, 4,
-                                        NG_ECHAR, 4, "x"),
+  ng__parse_init(&c, "", 0, &lim, &err);
+  assert_int_equal(ng__parse_unexpected(&c, &ng__xml_grammar, NG__XX_PROLOG,
+                                        NG__XT_EOF, 0, 0, 0, NULL),
+                   NG_EEOF); /* no root element: EEOF, not EEMPTY */
+  ng__parse_init(&c, "<a/>\x01", 5, &lim, &err);
+  assert_int_equal(ng__parse_unexpected(&c, &ng__xml_grammar, NG__XX_EPILOG,
+                                        NG__XT_ERROR, 4, NG_ECHAR, 4, "x"),
                    NG_ECHAR); /* lexical errors keep their code */
   assert_string_equal(ng__xml_token_name(NG__XT_START), "a start tag");
   assert_string_equal(ng__xml_token_name(99), "token");

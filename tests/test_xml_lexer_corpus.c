@@ -67,9 +67,9 @@ static int names_push(names *st, const char *s, size_t n) {
 
 /* One token against the grammar state *want; NG_OK or the error. */
 static int step(ng__parse *c, names *st, int *want, const ng__xml_token *t) {
-  if (!ng__parse_accepts(c, *want, t->kind))
-    return ng__parse_unexpected(c, *want, t->kind, t->off, t->code, t->err_off,
-                                t->msg);
+  if (!ng__parse_accepts(&ng__xml_grammar, *want, t->kind))
+    return ng__parse_unexpected(c, &ng__xml_grammar, *want, t->kind, t->off,
+                                t->code, t->err_off, t->msg);
   switch (t->kind) {
   case NG__XT_DOCTYPE:
     *want = NG__XX_DOCTYPE;
@@ -109,7 +109,7 @@ static outcome drive(const unsigned char *text, size_t len,
   int want = NG__XX_PROLOG;
 
   ng__xml_lexer_init(&lx, text, len, lim, alc);
-  ng__parse_init(&c, &ng__xml_grammar, (const char *)text, len, lim, &err);
+  ng__parse_init(&c, (const char *)text, len, lim, &err);
   do {
     ng__xml_next(&lx, &t);
     o.tokens++;

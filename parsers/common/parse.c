@@ -5,19 +5,18 @@
 
 #include <stdio.h>
 
-void ng__parse_init(ng__parse *c, const ng__grammar *g, const char *input,
-                    size_t len, const ng_limits *lim, ng_error *err) {
+void ng__parse_init(ng__parse *c, const char *input, size_t len,
+                    const ng_limits *lim, ng_error *err) {
   ng__perr_init(&c->perr, err, input, len);
   ng__depth_init(&c->depth, lim->max_depth);
-  c->g = g;
   c->alc = NULL;
   c->max_stack = ng_limit_clamp(lim->max_stack, NG_MAX_STACK);
   c->user_stack = lim->user_stack;
 }
 
-int ng__parse_unexpected(ng__parse *c, int want, int kind, size_t off,
-                         int code, size_t err_off, const char *msg) {
-  const ng__grammar *g = c->g;
+int ng__parse_unexpected(ng__parse *c, const ng__grammar *g, int want, int kind,
+                         size_t off, int code, size_t err_off,
+                         const char *msg) {
   size_t depth = c->depth.cur;
   char text[96];
 

@@ -44,24 +44,24 @@ typedef struct ng__grammar {
 typedef struct ng__parse {
   ng__perr perr;          /* first error of the parse */
   ng__depth depth;        /* open containers against max_depth */
-  const ng__grammar *g;   /* the format's table */
   const ng_alloc *alc;    /* engine stacks; NULL: libc */
   size_t max_stack;       /* recursive engine: machine-stack ceiling */
   size_t user_stack;      /* stack for user code (ng_limits.user_stack) */
 } ng__parse;
 
 /* Sets up c for input[0..len) under lim; clears *err (may be NULL). */
-void ng__parse_init(ng__parse *c, const ng__grammar *g, const char *input,
-                    size_t len, const ng_limits *lim, ng_error *err);
+void ng__parse_init(ng__parse *c, const char *input, size_t len,
+                    const ng_limits *lim, ng_error *err);
 
-/* True when token `kind` is acceptable in state `want`. */
-static inline int ng__parse_accepts(const ng__parse *c, int want, int kind) {
-  return (c->g->expect[want] >> kind) & 1u;
+/* True when token `kind` is acceptable in state `want` of g. */
+static inline int ng__parse_accepts(const ng__grammar *g, int want, int kind) {
+  return (g->expect[want] >> kind) & 1u;
 }
 
 /*
  * Records and returns the error for a token that is not acceptable in
- * state `want`. The decision, in order:
+ * state `want` of g (the format's table: not kept in c, which every
+ * parked stream holds). The decision, in order:
  *   want is want_eof             -> NG_ETRAILING at off (also for a
  *                                   malformed trailing token);
  *   kind is tok_error            -> code at err_off with msg (lexical);
@@ -72,8 +72,8 @@ static inline int ng__parse_accepts(const ng__parse *c, int want, int kind) {
  *                                   found Y".
  * The record's depth is the number of open containers.
  */
-int ng__parse_unexpected(ng__parse *c, int want, int kind, size_t off,
-                         int code, size_t err_off, const char *msg);
+int ng__parse_unexpected(ng__parse *c, const ng__grammar *g, int want, int kind,
+                         size_t off, int code, size_t err_off, const char *msg);
 
 /* Records a failure of `code` at byte off (limits, sinks, NG_ESTACK);
  * returns the first recorded code. */

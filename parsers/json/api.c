@@ -73,7 +73,7 @@ int ng__json_run(ng__json_parser *p) {
 int ng__json_parser_init(ng__json_parser *p, const char *data, size_t len,
                          const ng_json_options *opt, ng_error *err) {
   memset(p, 0, sizeof *p);
-  ng__parse_init(&p->c, &ng__json_grammar, data, len, &opt->limits, err);
+  ng__parse_init(&p->c, data, len, &opt->limits, err);
   p->resume = NG__JR_START;
   if ((unsigned)opt->engine >= NG_JSON_ENGINE_COUNT)
     return ng__perr_at(&p->c.perr, NG_EINVAL, 0, 0, "unknown engine");

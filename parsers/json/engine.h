@@ -146,8 +146,8 @@ static inline int ng__json_unexpected(ng__json_parser *p, ng__jexp want) {
     p->resume = (int)want;
     return NG__SUSPENDED;
   }
-  return ng__parse_unexpected(&p->c, (int)want, t->kind, t->off, t->code,
-                              t->err_off, t->msg);
+  return ng__parse_unexpected(&p->c, &ng__json_grammar, (int)want, t->kind,
+                              t->off, t->code, t->err_off, t->msg);
 }
 
 /* Records a failure of `code` at the current token (sink and limit errors,

@@ -171,7 +171,7 @@ static int setup(run *r, const char *data, size_t len,
   rc = ng__xml_input_open(data, len, NULL, alc, &r->in, err);
   if (rc != NG_OK)
     return rc;
-  ng__parse_init(&r->p.c, &ng__xml_grammar, (const char *)r->in.text,
+  ng__parse_init(&r->p.c, (const char *)r->in.text,
                  r->in.len, &opt->limits, &r->local);
   r->p.c.alc = alc;
   r->p.opt = opt;

@@ -132,8 +132,8 @@ static inline int ng__xml_advance(ng__xml_parser *p) {
  * state `want` (NG__XX_*). */
 static inline int ng__xml_unexpected(ng__xml_parser *p, int want) {
   const ng__xml_token *t = &p->tok;
-  return ng__parse_unexpected(&p->c, want, t->kind, t->off, t->code,
-                              t->err_off, t->msg);
+  return ng__parse_unexpected(&p->c, &ng__xml_grammar, want, t->kind, t->off,
+                              t->code, t->err_off, t->msg);
 }
 
 /* Push parsing: the current token is cut by the end of a window that more

@@ -17,7 +17,7 @@ int ng__xml_run_iterative(ng__xml_parser *p) {
 
   for (;;) {
     kind = ng__xml_advance(p);
-    if (NG_UNLIKELY(!ng__parse_accepts(&p->c, want, kind))) {
+    if (NG_UNLIKELY(!ng__parse_accepts(&ng__xml_grammar, want, kind))) {
       if (ng__xml_cut(p)) {
         p->want = want;
         return NG__SUSPENDED;

@@ -49,7 +49,7 @@ static int scan(void *arg) {
 
   for (;;) {
     kind = ng__xml_advance(p);
-    if (NG_UNLIKELY(!ng__parse_accepts(&p->c, r->want, kind)))
+    if (NG_UNLIKELY(!ng__parse_accepts(&ng__xml_grammar, r->want, kind)))
       return ng__xml_cut(p) ? REC_MORE : ng__xml_unexpected(p, r->want);
     if (kind == NG__XT_EOF)
       return ng__xml_emit_finish(p);

@@ -501,7 +501,7 @@ static void parse_init(ng_xml_stream *s) {
 
   memset(p, 0, sizeof *p);
   alc = ng__sfront_guard(s, sizeof *s, s->opt.alc, s->opt.limits.user_stack);
-  ng__parse_init(&p->c, &ng__xml_grammar, NULL, 0, &s->opt.limits, NULL);
+  ng__parse_init(&p->c, NULL, 0, &s->opt.limits, NULL);
   p->c.alc = alc;
   p->opt = &s->opt;
   ng__gstack_init(&p->names, alc, p->names_inl, sizeof p->names_inl);

@@ -46,7 +46,7 @@ static ng__step token(ng__tramp *t, int want) {
   ng__xml_parser *p = t->p;
   int kind = ng__xml_advance(p), next = want, rc;
 
-  if (NG_UNLIKELY(!ng__parse_accepts(&p->c, want, kind))) {
+  if (NG_UNLIKELY(!ng__parse_accepts(&ng__xml_grammar, want, kind))) {
     if (ng__xml_cut(p)) {
       p->want = want;
       return ng__tramp_stop(t, NG__SUSPENDED);
