@@ -454,9 +454,10 @@ static void call_begin(ng__sfront *f, ng_error *rec) {
  * its record kept in f->fail (NULL if that cannot be allocated: the code
  * alone); the caller's record *err (may be NULL) is set. */
 static int call_end(ng__sfront *f, int rc, ng_error *err) {
-  ng_error *rec = NG__SF_ERR(f);
+  ng_error *rec;
 
   if (rc != NG_OK) {
+    rec = NG__SF_ERR(f); /* before the drop, which may unwind a task */
     if (f->state == NG__SF_IN_DOC)
       doc_drop(f);
     f->state = NG__SF_FAILED;

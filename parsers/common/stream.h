@@ -209,7 +209,8 @@ struct ng__sfront {
   short rc;                  /* FAILED: the error */
   short task_rc;             /* the task's result, once task_done */
   unsigned char state;       /* NG__SF_* */
-  unsigned char have_win : 1;  /* the lexer holds a window not finished */
+  unsigned char have_win;    /* the lexer holds a window not finished (a
+                                byte: read and written at every window) */
   unsigned char own_sched : 1; /* sched is the thread's shared one */
   unsigned char task_done : 1; /* the task returned */
   unsigned char cancel : 1;    /* the parked task must unwind */
