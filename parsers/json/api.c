@@ -56,7 +56,7 @@ int ng_json_engine_from_name(const char *name, ng_json_engine *out) {
 /* -------------------------------------------------------------- engines */
 
 int ng__json_run(ng__json_parser *p) {
-  p->direct = ng__json_direct_builder(p);
+  p->direct = ng__json_direct_serves(p);
   switch (p->engine) {
   case NG_JSON_ITERATIVE:
     return ng__json_run_iterative(p);

@@ -30,22 +30,24 @@
 #define NG__JD_FAILED (-3) /* the builder failed (ng__json_doc_err), with
                               p->tok.off at the value for the report */
 
-/* The builder when the parse is a DOM under DUP_KEEP (the only case the
- * direct steps serve), else NULL: the engine then reads tokens. Kept in
- * p->direct while an engine runs. */
-static inline ng__json_builder *ng__json_direct_builder(
-    const ng__json_parser *p) {
-  ng__json_builder *b = (ng__json_builder *)p->sink.self;
+/* Whether the parse is a DOM under DUP_KEEP (the only case the direct
+ * steps serve): else the engine reads tokens. Kept in p->direct while an
+ * engine runs. */
+static inline unsigned char ng__json_direct_serves(const ng__json_parser *p) {
+  return ng__json_to_dom(p) &&
+         ((const ng__json_builder *)p->sink.self)->dupkeys == NG_JSON_DUP_KEEP;
+}
 
-  if (!ng__json_to_dom(p) || b->dupkeys != NG_JSON_DUP_KEEP)
-    return NULL;
-  return b;
+/* The builder of a parse that p->direct says the direct steps serve. */
+static inline ng__json_builder *ng__json_direct_of(const ng__json_parser *p) {
+  return (ng__json_builder *)p->sink.self;
 }
 
 /* Records and returns the failure of a step that returned NG__JD_FAILED
  * (at the value, as the token path reports it). */
 static inline int ng__json_direct_report(ng__json_parser *p) {
-  return ng__json_fail_here(p, ng__json_doc_err(p->direct->doc), NULL);
+  return ng__json_fail_here(p, ng__json_doc_err(ng__json_direct_of(p)->doc),
+                            NULL);
 }
 
 /* The builder failed on the value at c. */
@@ -211,16 +213,16 @@ NG_INLINE int ng__json_direct_key(ng__json_parser *p, ng__json_builder *b) {
 /* Where a value is expected: ng__json_direct_value when the parse has
  * the direct path, else the value's token read. */
 NG_INLINE int ng__json_read_value(ng__json_parser *p) {
-  if (p->direct != NULL)
-    return ng__json_direct_value(p, p->direct);
+  if (p->direct)
+    return ng__json_direct_value(p, ng__json_direct_of(p));
   return ng__json_advance(p);
 }
 
 /* Where a key is expected: ng__json_direct_key when the parse has the
  * direct path, else the key's token read (ng__json_advance_key). */
 NG_INLINE int ng__json_read_key(ng__json_parser *p) {
-  if (p->direct != NULL)
-    return ng__json_direct_key(p, p->direct);
+  if (p->direct)
+    return ng__json_direct_key(p, ng__json_direct_of(p));
   return ng__json_advance_key(p);
 }
 

@@ -58,13 +58,14 @@ typedef struct ng__json_parser {
   ng__json_lexer lx;          /* token source */
   ng__json_token tok;         /* the current token */
   ng__json_sink sink;         /* DOM builder or user events */
-  ng__json_builder *direct;   /* the builder when direct.h's steps serve
-                                 the parse, else NULL (set by ng__json_run) */
   int resume;                 /* NG__JR_START, or the ng__jexp a suspended
                                  engine reads its next token in */
   unsigned char engine;       /* the options' ng_json_engine */
   unsigned char seq;          /* a sequence: a document may end before EOF */
   unsigned char dupkeys;      /* the options' ng_json_dupkeys */
+  unsigned char direct;       /* 1 when direct.h's steps serve the parse
+                                 (set by ng__json_run; the builder is
+                                 sink.self: ng__json_direct_of) */
   ng__gstack st;              /* iterative, trampoline: open containers,
                                  over the caller's inline buffer */
   union { /* a stream's, for one engine: */

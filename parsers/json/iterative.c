@@ -29,7 +29,7 @@
 int ng__json_run_iterative(ng__json_parser *p) {
   unsigned char *top;
   ng__gstack stack = p->st, *st = &stack;
-  ng__json_builder *b = p->direct;
+  ng__json_builder *b = p->direct ? ng__json_direct_of(p) : NULL;
   ng__jexp want = NG__JX_VALUE;
   int kind, rc;
 

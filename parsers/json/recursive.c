@@ -184,7 +184,7 @@ NG_INLINE int scan_read(rec *r, int kind, ng__jexp want) {
   if (NG_LIKELY(kind == NG__JD_BUILT))
     return NG_OK;
   if (kind == NG__JD_FAILED)
-    return rec_far(r, OP_FAIL, ng__json_doc_err(r->p->direct->doc));
+    return rec_far(r, OP_FAIL, ng__json_doc_err(ng__json_direct_of(r->p)->doc));
   return scan_value(r, want);
 }
 
@@ -229,7 +229,7 @@ static NG_NOINLINE int scan_array(rec *r, int first) {
 NG_INLINE int scan_member(rec *r, int kind, ng__jexp want) {
   int rc;
   if (kind == NG__JD_FAILED)
-    return rec_far(r, OP_FAIL, ng__json_doc_err(r->p->direct->doc));
+    return rec_far(r, OP_FAIL, ng__json_doc_err(ng__json_direct_of(r->p)->doc));
   if (kind != NG__JD_BUILT) {
     if (kind != NG__JT_STRING &&
         (kind != NG__JT_MORE || rec_more(r) != NG__JT_STRING))
