@@ -130,13 +130,14 @@ typedef struct ng__json_lexer {
   const unsigned char *cur; /* next byte to read */
   const unsigned char *end; /* one past the last byte; never read */
   size_t max_string;        /* decoded bytes allowed in one string */
-  unsigned flags;           /* NG_JSON_BIGINT_REJECT,
-                               NG_JSON_ALLOW_LONE_SURROGATES */
-  int partial;              /* more input may follow `end` (push parsing):
-                               a token that reaches it is NG__JT_MORE */
-  size_t resume;            /* push parsing: the string cut by the end
+  uint32_t resume;          /* push parsing: the string cut by the end
                                (NG__JT_MORE) is valid, without escapes,
-                               in its first `resume` bytes; 0: none */
+                               in its first `resume` bytes; 0: none (or
+                               past 4 GiB: lexed again from its start) */
+  uint16_t flags;           /* NG_JSON_BIGINT_REJECT,
+                               NG_JSON_ALLOW_LONE_SURROGATES */
+  unsigned char partial;    /* more input may follow `end` (push parsing):
+                               a token that reaches it is NG__JT_MORE */
 } ng__json_lexer;
 
 /*
@@ -194,7 +195,7 @@ static inline void ng__json_lexer_window(ng__json_lexer *lx, const char *data,
   lx->beg = (const unsigned char *)data;
   lx->end = lx->beg + len;
   lx->cur = lx->resume != 0 ? lx->end : lx->beg;
-  lx->partial = partial;
+  lx->partial = (unsigned char)partial;
 }
 
 /*

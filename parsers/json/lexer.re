@@ -67,7 +67,8 @@ void ng__json_lexer_init(ng__json_lexer *lx, const char *data, size_t len,
   lx->beg = (const unsigned char *)data;
   lx->cur = lx->beg;
   lx->end = lx->beg + len;
-  lx->flags = flags;
+  lx->flags = (uint16_t)(flags & (NG_JSON_BIGINT_REJECT |
+                                  NG_JSON_ALLOW_LONE_SURROGATES));
   lx->max_string = ng_limit_clamp(max_string, SIZE_MAX);
   lx->partial = 0;
   lx->resume = 0;
@@ -435,11 +436,18 @@ static inline const unsigned char *skip_text(const unsigned char *p,
  * of input follows. A stream gives up a string at its carry's bound
  * (stream.c carry_bound) without the bytes after it, so the one-shot
  * parse must not depend on them either. */
+/* A cut string valid (and escape-free) in its first n bytes: where the
+ * next window lexes it on from; past 4 GiB it is lexed again from its
+ * start (0), which gives the same token. */
+static void set_resume(ng__json_lexer *lx, size_t n) {
+  lx->resume = n <= UINT32_MAX ? (uint32_t)n : 0;
+}
+
 static int str_fail(ng__json_lexer *lx, ng__json_token *t,
                     const unsigned char *start, const unsigned char *seq,
                     size_t shrink, int kind) {
   if (kind == NG__JT_MORE && shrink == 0) /* valid up to seq: resumable */
-    lx->resume = (size_t)(seq - start);
+    set_resume(lx, (size_t)(seq - start));
   if (kind == NG__JT_ERROR &&
       (size_t)(seq - start) - 1 - shrink > lx->max_string)
     return tok_error(lx, t, start, start, NG_ESTRLIMIT,
@@ -462,7 +470,7 @@ static int lex_string(ng__json_lexer *lx, ng__json_token *t,
   unsigned flags = 0;
 
   if (cur == lim && lx->partial) { /* cut by the window: resumable */
-    lx->resume = (size_t)(cur - start);
+    set_resume(lx, (size_t)(cur - start));
     return tok_more(lx, t, start);
   }
   for (;; cur = fast ? skip_text(cur, lim) : cur) {
