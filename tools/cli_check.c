@@ -14,9 +14,10 @@
  * chunks through its stream API. The format is --format, else the file
  * name's ending (each format's suffix list), else the first bytes: '<'
  * after an optional byte order mark and white space, in UTF-8 or in UTF-16
- * of either byte order, is XML; anything else is JSON. A format's option is checked
- * before the input is read: against the format when it is known by then,
- * else against every format, and again once the bytes have decided.
+ * of either byte order, is XML; anything else is JSON. A format's option
+ * is checked before the input is read: against the format when it is
+ * known by then, else against every format, and again once the bytes have
+ * decided.
  * Exit status: 0 accepted, 1 rejected ("FILE:LINE:COL: error: ..." on
  * stderr), 2 usage or I/O; --help prints the usage on stdout and exits 0.
  */
