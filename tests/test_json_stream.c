@@ -192,6 +192,53 @@ static int on_doc(void *ud, ng_json_doc *doc, size_t index) {
   return r->stop_at != 0 && r->docs == r->stop_at;
 }
 
+/* Tokens longer than the front end's deferral threshold (4 KiB), fed in
+ * small chunks: the carry waits for more input until it crosses a power
+ * of two instead of lexing the token again at every feed, which would be
+ * quadratic (200 KB in 64-byte chunks: ~3,200 lexes of ~100 KB each).
+ * Every engine, DOM and events, must still give the one-shot result: a
+ * string of letters (the window's end trims its run), one with an escape
+ * (not resumable), a long integer, a literal followed by letters (an
+ * error), and a string whose control byte late in it is the error. */
+static void test_long_tokens_small_chunks(void **state) {
+  enum { N = 200000 };
+  static const char *const heads[] = {"[\"", "[\"\\n", "[1", "[true", "[\""};
+  static const char *const tails[] = {"\"]", "\"]", "]", "]", "\x01\"]"};
+  static const size_t steps[] = {64, 1000};
+  ng_test_outcome a, b;
+  ng_json_options opt;
+  char *d = malloc(N + 16);
+  size_t i, k, e, n, h;
+  int events;
+
+  (void)state;
+  assert_non_null(d);
+  ng_json_options_default(&opt);
+  for (i = 0; i < sizeof heads / sizeof heads[0]; i++) {
+    h = strlen(heads[i]);
+    memcpy(d, heads[i], h);
+    memset(d + h, i == 2 ? '7' : 'a', N);
+    n = h + N;
+    memcpy(d + n, tails[i], strlen(tails[i]));
+    n += strlen(tails[i]);
+    for (e = 0; e < NENGINES; e++)
+      for (events = 0; events < 2; events++) {
+        opt.engine = (ng_json_engine)stream_engines[e];
+        ng_test_one_shot(&json_fmt, d, n, &opt, events, &a);
+        for (k = 0; k < sizeof steps / sizeof steps[0]; k++) {
+          ng_test_streamed(&json_fmt, d, n, &opt, events, NULL, 0, steps[k],
+                           &b);
+          ng_test_same(&json_fmt, &a, &b, heads[i],
+                       ng_json_engine_name(opt.engine),
+                       k == 0 ? "64-byte chunks" : "1000-byte chunks");
+          ng_test_outcome_free(&json_fmt, &b);
+        }
+        ng_test_outcome_free(&json_fmt, &a);
+      }
+  }
+  free(d);
+}
+
 /* Feeds text in `step`-byte chunks to a SEQ stream of engine e. */
 static int run_seq(const char *d, ng_json_engine e, size_t step, int events,
                    seqrec *r, ng_error *err) {
@@ -502,6 +549,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_tokens_every_split),
       cmocka_unit_test(test_corpus_every_split),
+      cmocka_unit_test(test_long_tokens_small_chunks),
       cmocka_unit_test(test_sequences),
       cmocka_unit_test(test_reset_and_state),
       cmocka_unit_test(test_limits_across_chunks),

@@ -154,6 +154,35 @@ static inline int carry_window(ng__stream *s) {
   return NG_OK;
 }
 
+/* Carry bytes from which a token that every window cuts is lexed again
+ * only when the carry has crossed a power of two (carry_wait). */
+#define NG__STREAM_DEFER 4096
+
+/*
+ * Whether the cut token in the carry waits for more input instead of
+ * being lexed again from its start: small chunks would make a long token
+ * (a number, a run of letters the window's end trims, a string with
+ * escapes) cost its length at every feed, quadratic in all. From
+ * NG__STREAM_DEFER bytes on, a chunk that does not take the carry across
+ * a power of two is appended to it whole and the window waits, so a token
+ * is lexed at lengths that double: linear in all. Not on the last chunk,
+ * nor past carry_max (stop then reports the token). The bytes, and so
+ * every result and position, are the same; only a long token's events
+ * and errors may come a few feeds later.
+ */
+static inline int carry_wait(ng__stream *s) {
+  ng__stream_call *c = s->call;
+  size_t rest = c->chunk_len - c->chunk_pos, len = s->carry_len + rest;
+
+  if (s->final || rest >= s->carry_len || len > s->carry_max ||
+      (s->carry_len ^ len) > s->carry_len || carry_reserve(s, rest) != NG_OK)
+    return 0;
+  memcpy(s->carry + s->carry_len, c->chunk + c->chunk_pos, rest);
+  s->carry_len = len;
+  c->chunk_pos = c->chunk_len;
+  return 1;
+}
+
 /*
  * The next window: returns NG_OK and sets *data, *len and *partial (more
  * input may follow its end), with s->pos at its first byte; NG__SUSPENDED
@@ -168,6 +197,8 @@ static inline int stream_window(ng__stream *s, const char **data,
   if (ng__stream_used_up(s))
     return NG__SUSPENDED;
   if (s->carry_len != 0) {
+    if (NG_UNLIKELY(s->carry_len >= NG__STREAM_DEFER) && carry_wait(s))
+      return NG__SUSPENDED;
     if (NG_UNLIKELY(carry_window(s) != NG_OK))
       return NG_ENOMEM;
   } else {
