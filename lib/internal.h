@@ -17,11 +17,24 @@
 #define NG_LIKELY(x) __builtin_expect(!!(x), 1)
 #define NG_UNLIKELY(x) __builtin_expect(!!(x), 0)
 #define NG_NOINLINE __attribute__((noinline))
-#define NG_INLINE static inline __attribute__((always_inline))
+#define NG_ALWAYS_INLINE static inline __attribute__((always_inline))
 #else
 #define NG_LIKELY(x) (x)
 #define NG_UNLIKELY(x) (x)
 #define NG_NOINLINE
+#define NG_ALWAYS_INLINE static inline
+#endif
+
+/* NG_INLINE: forced inline where the compiler optimises (the hot paths'
+ * helpers). At -O0 a plain inline function stays a call: gcc gives every
+ * forced-inline copy stack slots of its own there, so forcing them made
+ * the recursive engines' frames several times larger than their calls'
+ * (tests/test_json_stackuse.c, test_xml_stackuse.c). NG_ALWAYS_INLINE is
+ * for the few that must be inline in every build (a context switch's
+ * tool hooks). */
+#ifdef __OPTIMIZE__
+#define NG_INLINE NG_ALWAYS_INLINE
+#else
 #define NG_INLINE static inline
 #endif
 

@@ -229,7 +229,7 @@ static void tool_bounds(const ng_task *b, const void **lo, size_t *size) {
 /* Tells TSan that b's context is entered next: right before the swap.
  * Always inlined: returning from a call of its own would count against
  * b's call stack. */
-NG_INLINE void tool_enter(ng_task *b) {
+NG_ALWAYS_INLINE void tool_enter(ng_task *b) {
 #if NG__TOOL_TSAN
   ng__tool_fiber_switch(b->fiber);
 #else
@@ -518,7 +518,7 @@ static void task_exit(ng__thr *t, ng_sched *s, ng_task *a, int rc) {
  * redzones poisoned on the shared stack, below task_entry's, where the
  * next task's first frames trip on them. */
 #if NG__TOOL_ASAN
-#define TASK_RETURN NG_INLINE
+#define TASK_RETURN NG_ALWAYS_INLINE
 #else
 #define TASK_RETURN static NG_NOINLINE
 #endif

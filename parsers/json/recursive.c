@@ -177,22 +177,6 @@ static NG_NOINLINE int scan_value_other(rec *r, ng__jexp want) {
   return scan_value(r, want);
 }
 
-/* direct.h's reads. gcc at -O0 gives every forced-inline copy stack slots
- * of its own, and scan_object's copies took its frame past the red zone
- * (tests/test_json_stackuse.c): there each read is a call of its own. */
-#ifdef __OPTIMIZE__
-#define rec_read_value ng__json_read_value
-#define rec_read_key ng__json_read_key
-#else
-static NG_NOINLINE int rec_read_value(ng__json_parser *p) {
-  return ng__json_read_value(p);
-}
-
-static NG_NOINLINE int rec_read_key(ng__json_parser *p) {
-  return ng__json_read_key(p);
-}
-#endif
-
 /* What ng__json_read_value returned (kind) where a value is expected in
  * state `want`: the value built directly (NG_OK), or scan_value's result
  * for its token. */
@@ -212,7 +196,7 @@ NG_INLINE int scan_read(rec *r, int kind, ng__jexp want) {
 static NG_NOINLINE int scan_array(rec *r, int first) {
   int rc, kind;
   if (first) {
-    if ((kind = rec_read_value(r->p)) == NG__JT_MORE)
+    if ((kind = ng__json_read_value(r->p)) == NG__JT_MORE)
       kind = rec_more(r);
     if (kind == NG__JT_RBRACKET)
       return ng__json_emit_close(r->p, NG__JK_ARRAY);
@@ -233,7 +217,7 @@ static NG_NOINLINE int scan_array(rec *r, int first) {
     default:
       return rec_unexpected(r, NG__JX_ARRAY_NEXT);
     }
-    if ((rc = scan_read(r, rec_read_value(r->p), NG__JX_VALUE)) !=
+    if ((rc = scan_read(r, ng__json_read_value(r->p), NG__JX_VALUE)) !=
         NG_OK)
       return rc;
   }
@@ -255,7 +239,7 @@ NG_INLINE int scan_member(rec *r, int kind, ng__jexp want) {
   }
   if (!rec_colon(r))
     return rec_unexpected(r, NG__JX_COLON);
-  return scan_read(r, rec_read_value(r->p), NG__JX_VALUE);
+  return scan_read(r, ng__json_read_value(r->p), NG__JX_VALUE);
 }
 
 /* scan_array's twin for objects: members until a nested container opens
@@ -263,7 +247,7 @@ NG_INLINE int scan_member(rec *r, int kind, ng__jexp want) {
 static NG_NOINLINE int scan_object(rec *r, int first) {
   int rc, kind;
   if (first) {
-    if ((kind = rec_read_key(r->p)) == NG__JT_MORE)
+    if ((kind = ng__json_read_key(r->p)) == NG__JT_MORE)
       kind = rec_more(r);
     if (kind == NG__JT_RBRACE)
       return ng__json_emit_close(r->p, NG__JK_OBJECT);
@@ -284,7 +268,7 @@ static NG_NOINLINE int scan_object(rec *r, int first) {
     default:
       return rec_unexpected(r, NG__JX_OBJECT_NEXT);
     }
-    if ((rc = scan_member(r, rec_read_key(r->p), NG__JX_KEY)) != NG_OK)
+    if ((rc = scan_member(r, ng__json_read_key(r->p), NG__JX_KEY)) != NG_OK)
       return rc;
   }
 }
@@ -347,7 +331,7 @@ static int rec_object(void *arg) {
 /* The document's first token and value, out of line: a stream parked
  * below the document's level keeps only the level's small frame. */
 static NG_NOINLINE int scan_document(rec *r) {
-  return scan_read(r, rec_read_value(r->p), NG__JX_VALUE);
+  return scan_read(r, ng__json_read_value(r->p), NG__JX_VALUE);
 }
 
 /* The document: one value, then end of input. Runs on the new stack. */
