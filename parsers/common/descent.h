@@ -12,8 +12,9 @@
  * error messages (snprintf) on the thread's stack; user code (callbacks,
  * allocator hooks) through ng_stack_call_user. JSON's engine calls its
  * lexer and sink directly for every token (parsers/json/recursive.c); XML's
- * runs a whole scanner, lexer and sink included, on the thread stack where
- * ng__descent_roomy() is false (parsers/xml/recursive.c).
+ * runs a whole scanner, lexer and sink included, directly where
+ * ng__descent_roomy() says it fits and on the thread stack elsewhere
+ * (parsers/xml/recursive.c).
  */
 #ifndef NG_PARSERS_COMMON_DESCENT_H
 #define NG_PARSERS_COMMON_DESCENT_H
@@ -26,11 +27,40 @@
 #include "usercall.h"
 
 /*
- * Whether a scanner may make every out-call right here (usercall.h's
- * NG__OUT_ROOM free). A scanner's frame depth and the limit do not change
- * while it runs, so it asks once.
+ * Stack a scanner whose out-calls are bounded but larger than the red
+ * zone may count on above the checked limit, the red zone below it adding
+ * NG_STACK_RED_ZONE: 2 KiB in all. XML's scanner took at most 1.2 KiB
+ * from its start on tests/test_xml_stackuse.c's document (its lexer,
+ * entity and attribute-value work, DOM builder, event sink and libc's
+ * malloc; a DOCTYPE's frames add 0.5 KiB at worst, at depth 0).
+ * Sanitizers and -O0 make frames several times larger, as the runtime's
+ * own red zone assumes (lib/stack/stack_int.h).
  */
-NG_INLINE int ng__descent_roomy(void) { return ng__out_roomy(); }
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__) ||           \
+    !defined(__OPTIMIZE__)
+#define NG__DESCENT_SCAN_ROOM ((uintptr_t)NG_STACK_RED_ZONE * 4)
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
+#define NG__DESCENT_SCAN_ROOM ((uintptr_t)NG_STACK_RED_ZONE * 4)
+#endif
+#endif
+#ifndef NG__DESCENT_SCAN_ROOM
+#define NG__DESCENT_SCAN_ROOM ((uintptr_t)NG_STACK_RED_ZONE)
+#endif
+
+/*
+ * Whether a scanner may run right here: NG__DESCENT_SCAN_ROOM free above
+ * the limit ng_stack_call compares with. True on the thread stack, on a
+ * stream task's base at shallow depth and on most of every segment; false
+ * in a segment's last KiB, where the scanner runs on the thread stack. A
+ * scanner's frame depth and the limit do not change while it runs, so it
+ * asks once.
+ */
+NG_INLINE int ng__descent_roomy(void) {
+  uintptr_t here = (uintptr_t)__builtin_frame_address(0);
+  return here > ng__stack_limit &&
+         here - ng__stack_limit >= NG__DESCENT_SCAN_ROOM;
+}
 
 /*
  * How an engine declares the function that enters a level through
@@ -52,6 +82,20 @@ NG_INLINE int ng__descent_roomy(void) { return ng__out_roomy(); }
 #define NG__DESCENT_DOWN static NG_NOINLINE
 #endif
 
+/* Whether ng__descent_bind_libc has run in this process. */
+extern int ng__descent_bound;
+
+/*
+ * Calls once, on the thread's stack, every libc function a scanner calls
+ * directly. A program linked with lazy binding resolves a function at its
+ * first call, and glibc's resolver takes about 3.3 KiB of stack (it saves
+ * the vector registers): past the red zone and the reserve, over a
+ * segment's header, when that first call comes from a scanner on a
+ * segment or a task's base. Bound, a call costs what docs/runtime.md
+ * says. Thread-safe (a second binding is harmless).
+ */
+void ng__descent_bind_libc(void);
+
 /* ng__descent_run's own run (not on a task): fn(arg) in ng_stack_run
  * with c's ceiling, allocator and user-code budget. */
 int ng__descent_new_run(ng__parse *c, int (*fn)(void *), void *arg);
@@ -71,12 +115,17 @@ int ng__descent_on_task(int (*fn)(void *), void *arg);
  * entered on it through ng_stack_call, its segments come from the
  * scheduler, and a parked parse keeps no run's records (256 bytes of
  * ng_stack_run's frame, docs/streaming.md). Inline, so that a task's
- * entry keeps one frame for the engine's set-up.
+ * entry keeps one frame for the engine's set-up. The first run of the
+ * process binds libc first (ng__descent_bind_libc).
  */
 NG_INLINE int ng__descent_run(ng__parse *c, int on_task, int (*fn)(void *),
                               void *arg) {
-  int rc = on_task ? ng__descent_on_task(fn, arg)
-                    : ng__descent_new_run(c, fn, arg);
+  int rc;
+
+  if (NG_UNLIKELY(!__atomic_load_n(&ng__descent_bound, __ATOMIC_RELAXED)))
+    ng__descent_bind_libc();
+  rc = on_task ? ng__descent_on_task(fn, arg)
+               : ng__descent_new_run(c, fn, arg);
 
   if (NG_UNLIKELY(rc != NG_OK) && c->perr.code == NG_OK)
     return ng__perr_at(&c->perr, rc, 0, 0, NULL);

@@ -19,11 +19,18 @@
  * engine. Entity replacement text is lexed through the lexer's own input
  * stack, bounded by its nesting limit, in every engine alike.
  *
- * Out-calls. The scanner calls the lexer (its buffers), the sink (DOM
- * builder, user callbacks) and error formatting, none bounded by
- * NG_STACK_RED_ZONE: it runs directly where the stack has
- * NG__DESCENT_OUT_ROOM free and otherwise, whole, on the thread stack
- * through ng_stack_call_system. Its frame is gone before the next level.
+ * Out-calls. The scanner calls the lexer (its buffers, entity and
+ * attribute-value work, a DOCTYPE's declarations) and the sink (DOM
+ * builder, or user callbacks through ng_stack_call_user), and libc's
+ * malloc behind them: bounded, but more than NG_STACK_RED_ZONE (1.2 KiB
+ * measured by tests/test_xml_stackuse.c). So it runs directly where
+ * NG__DESCENT_SCAN_ROOM is free above the limit (descent.h): on the thread
+ * stack, on a stream task's base at shallow depth, on all but the last KiB
+ * of a segment; elsewhere, whole, on the thread stack through
+ * ng_stack_call_system. A stream's parse thus stays on its task for
+ * nearly every token, as JSON's does. A rejection's message (snprintf)
+ * is always formatted on the thread stack (rec_reject: rare). The
+ * scanner's frame is gone before the next level.
  */
 #include "../common/descent.h"
 #include "engine.h"
@@ -37,11 +44,12 @@ typedef struct rec {
 
 /* A scanner's results besides an error code (positive) and NG_OK (the
  * document's EOF accepted). */
-enum { REC_ENTER = -1, REC_LEAVE = -2, REC_MORE = -3 };
+enum { REC_ENTER = -1, REC_LEAVE = -2, REC_MORE = -3, REC_REJECT = -4 };
 
 /* Reads tokens until one opens an element with content (REC_ENTER), one
  * closes an element (REC_LEAVE), the end of input is accepted (NG_OK), a
- * stream's window ends inside one (REC_MORE) or an error is recorded. */
+ * stream's window ends inside one (REC_MORE), one is not acceptable in
+ * r->want (REC_REJECT, not recorded yet) or an error is recorded. */
 static int scan(void *arg) {
   rec *r = (rec *)arg;
   ng__xml_parser *p = r->p;
@@ -50,7 +58,7 @@ static int scan(void *arg) {
   for (;;) {
     kind = ng__xml_advance(p);
     if (NG_UNLIKELY(!ng__parse_accepts(&ng__xml_grammar, r->want, kind)))
-      return ng__xml_cut(p) ? REC_MORE : ng__xml_unexpected(p, r->want);
+      return ng__xml_cut(p) ? REC_MORE : REC_REJECT;
     if (kind == NG__XT_EOF)
       return ng__xml_emit_finish(p);
     if (NG_UNLIKELY((rc = ng__xml_step(p, &r->want)) != NG_OK))
@@ -68,10 +76,21 @@ static int fail(void *arg) {
   return ng__xml_fail_here(r->p, r->code);
 }
 
+/* Records the current token's rejection in r->want. */
+static int reject(void *arg) {
+  rec *r = (rec *)arg;
+  return ng__xml_unexpected(r->p, r->want);
+}
+
 /* A failure of ng_stack_call: recorded on the thread stack (rare). */
 static NG_NOINLINE int rec_fail(rec *r, int code) {
   r->code = code;
   return ng_stack_call_system(fail, r);
+}
+
+/* The scanner's rejection (REC_REJECT), recorded on the thread stack. */
+static NG_NOINLINE int rec_reject(rec *r) {
+  return ng_stack_call_system(reject, r);
 }
 
 /* The scanner, here when the stack has room, else on the thread stack. */
@@ -123,7 +142,9 @@ static int rec_element(void *arg) {
         return rc;
     if (rc == REC_LEAVE)
       return NG_OK;
-    if (rc != REC_MORE || (rc = rec_wait(r)) != NG_OK)
+    if (rc != REC_MORE)
+      return rc == REC_REJECT ? rec_reject(r) : rc;
+    if ((rc = rec_wait(r)) != NG_OK)
       return rc;
   }
 }
