@@ -37,6 +37,7 @@ void ng__descent_bind_libc(void) {
 int ng__descent_new_run(ng__parse *c, int (*fn)(void *), void *arg) {
   ng_stack_opts so;
 
+  ng__descent_bind();
   so.max_stack = c->max_stack;
   so.alc = c->alc;
   so.user_stack = c->user_stack;

@@ -96,8 +96,17 @@ extern int ng__descent_bound;
  */
 void ng__descent_bind_libc(void);
 
+/* ng__descent_bind_libc unless it has run: one load. Called where a
+ * recursive parse starts on the caller's stack, before its first run or
+ * task (ng__descent_new_run, the stream's first feed), not on the task:
+ * a parked stream would keep the registers around the call. */
+NG_INLINE void ng__descent_bind(void) {
+  if (NG_UNLIKELY(!__atomic_load_n(&ng__descent_bound, __ATOMIC_RELAXED)))
+    ng__descent_bind_libc();
+}
+
 /* ng__descent_run's own run (not on a task): fn(arg) in ng_stack_run
- * with c's ceiling, allocator and user-code budget. */
+ * with c's ceiling, allocator and user-code budget, libc bound first. */
 int ng__descent_new_run(ng__parse *c, int (*fn)(void *), void *arg);
 
 /* ng__descent_run on a task: fn(arg) through ng_stack_call, out of line
@@ -115,17 +124,12 @@ int ng__descent_on_task(int (*fn)(void *), void *arg);
  * entered on it through ng_stack_call, its segments come from the
  * scheduler, and a parked parse keeps no run's records (256 bytes of
  * ng_stack_run's frame, docs/streaming.md). Inline, so that a task's
- * entry keeps one frame for the engine's set-up. The first run of the
- * process binds libc first (ng__descent_bind_libc).
+ * entry keeps one frame for the engine's set-up.
  */
 NG_INLINE int ng__descent_run(ng__parse *c, int on_task, int (*fn)(void *),
                               void *arg) {
-  int rc;
-
-  if (NG_UNLIKELY(!__atomic_load_n(&ng__descent_bound, __ATOMIC_RELAXED)))
-    ng__descent_bind_libc();
-  rc = on_task ? ng__descent_on_task(fn, arg)
-               : ng__descent_new_run(c, fn, arg);
+  int rc = on_task ? ng__descent_on_task(fn, arg)
+                    : ng__descent_new_run(c, fn, arg);
 
   if (NG_UNLIKELY(rc != NG_OK) && c->perr.code == NG_OK)
     return ng__perr_at(&c->perr, rc, 0, 0, NULL);

@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "descent.h"
 #include "internal.h"
 #include "lines.h"
 #include "nestguard/error.h"
@@ -365,6 +366,7 @@ static int task_run(ng__sfront *f) {
   if (f->task == NULL) {
     f->task_done = 0;
     f->cancel = 0;
+    ng__descent_bind(); /* before the task's scanners call libc */
     rc = ng_task_spawn(f->sched, &f->task, task_main, f, &topts);
     if (rc != NG_OK)
       return f->ops->fail_here(f, rc, "cannot start the parse's task");
