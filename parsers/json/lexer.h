@@ -36,9 +36,10 @@
  * run of bytes that could continue one (ng__json_partial_len), so the
  * fast scanners never meet that case and keep the one-shot hot paths.
  * A string cut that way is not scanned again from its start: the lexer
- * keeps how far its bytes are valid (lx->resume, while it has no escape),
- * and the next window, which must start at that string, lexes it on from
- * there.
+ * keeps how far its bytes are valid (lx->resume) and what its escapes
+ * save so far (in the NG__JT_MORE token's slen), and the next window,
+ * which must start at that string, lexes it on from there when it is
+ * given the same token.
  *
  * Usage, one token at a time (no lookahead is ever needed):
  *
@@ -106,7 +107,8 @@ typedef struct ng__json_token {
   size_t off;         /* first byte of the token (EOF: the input length) */
   size_t len;         /* bytes the token spans in the input (EOF/ERROR: 0) */
   union {             /* what the kind carries: one of */
-    size_t slen;      /* STRING: decoded length in bytes, without a NUL */
+    size_t slen;      /* STRING: decoded length in bytes, without a NUL;
+                         MORE, a string cut: what its escapes save */
     union {
       int64_t i;
       uint64_t u;
@@ -131,9 +133,9 @@ typedef struct ng__json_lexer {
   const unsigned char *end; /* one past the last byte; never read */
   size_t max_string;        /* decoded bytes allowed in one string */
   uint32_t resume;          /* push parsing: the string cut by the end
-                               (NG__JT_MORE) is valid, without escapes,
-                               in its first `resume` bytes; 0: none (or
-                               past 4 GiB: lexed again from its start) */
+                               (NG__JT_MORE) is valid in its first
+                               `resume` bytes; 0: none (or past 4 GiB:
+                               lexed again from its start) */
   uint16_t flags;           /* NG_JSON_BIGINT_REJECT,
                                NG_JSON_ALLOW_LONE_SURROGATES */
   unsigned char partial;    /* more input may follow `end` (push parsing):
@@ -188,7 +190,8 @@ static inline size_t ng__json_partial_len(const char *data, size_t len) {
  * buffer, where the end is the end of input. len is then already cut by
  * ng__json_partial_len. After a string was cut (lx->resume), data must
  * start at that string: the cursor is parked at the end, so that the next
- * read takes the slow path, which lexes the string on where it was cut.
+ * read takes the slow path, which lexes the string on where it was cut
+ * (with the token of the cut: its slen).
  */
 static inline void ng__json_lexer_window(ng__json_lexer *lx, const char *data,
                                          size_t len, int partial) {

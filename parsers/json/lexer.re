@@ -430,24 +430,33 @@ static inline const unsigned char *skip_text(const unsigned char *p,
   }
 }
 
+/* A string cut by a partial window's end at `at`, valid up to there and
+ * its escapes saving `shrink` bytes so far: where the next window lexes it
+ * on from (lx->resume; past 4 GiB it is lexed again from its start, which
+ * gives the same token), and shrink in the NG__JT_MORE token (lexer.h). */
+static int str_more(ng__json_lexer *lx, ng__json_token *t,
+                    const unsigned char *start, const unsigned char *at,
+                    size_t shrink) {
+  size_t n = (size_t)(at - start);
+
+  lx->resume = n <= UINT32_MAX ? (uint32_t)n : 0;
+  tok_more(lx, t, start);
+  t->slen = shrink;
+  return NG__JT_MORE;
+}
+
 /* The string at `start` failed at `seq` with `kind` (its token made):
  * when the bytes before `seq` already decode to more than max_string,
  * the string is NG_ESTRLIMIT at its start instead, whatever error or end
  * of input follows. A stream gives up a string at its carry's bound
  * (stream.c carry_bound) without the bytes after it, so the one-shot
- * parse must not depend on them either. */
-/* A cut string valid (and escape-free) in its first n bytes: where the
- * next window lexes it on from; past 4 GiB it is lexed again from its
- * start (0), which gives the same token. */
-static void set_resume(ng__json_lexer *lx, size_t n) {
-  lx->resume = n <= UINT32_MAX ? (uint32_t)n : 0;
-}
-
+ * parse must not depend on them either. Cut at seq (NG__JT_MORE): valid up
+ * to there, resumable. */
 static int str_fail(ng__json_lexer *lx, ng__json_token *t,
                     const unsigned char *start, const unsigned char *seq,
                     size_t shrink, int kind) {
-  if (kind == NG__JT_MORE && shrink == 0) /* valid up to seq: resumable */
-    set_resume(lx, (size_t)(seq - start));
+  if (kind == NG__JT_MORE)
+    return str_more(lx, t, start, seq, shrink);
   if (kind == NG__JT_ERROR &&
       (size_t)(seq - start) - 1 - shrink > lx->max_string)
     return tok_error(lx, t, start, start, NG_ESTRLIMIT,
@@ -460,36 +469,32 @@ static int str_fail(ng__json_lexer *lx, ng__json_token *t,
  * bytes between need no decoding). `fast` selects the hand-written
  * plain-run loop (the caller's skip_text stopped at cur); the automaton
  * also accepts plain runs, so both give the same token. The decoded
- * length is the raw length minus what each escape saves ("shrink").
+ * length is the raw length minus what each escape saves ("shrink"), which
+ * starts at what the escapes before cur save (a cut string lexed on).
  */
 static int lex_string(ng__json_lexer *lx, ng__json_token *t,
                       const unsigned char *start, const unsigned char *cur,
-                      int fast) {
+                      int fast, size_t shrink) {
   const unsigned char *lim = lx->end, *mar, *seq;
-  size_t shrink = 0;
-  unsigned flags = 0;
 
-  if (cur == lim && lx->partial) { /* cut by the window: resumable */
-    set_resume(lx, (size_t)(cur - start));
-    return tok_more(lx, t, start);
-  }
+  if (cur == lim && lx->partial) /* cut by the window: resumable */
+    return str_more(lx, t, start, cur, shrink);
   for (;; cur = fast ? skip_text(cur, lim) : cur) {
     seq = cur;
     /*!re2c
       ["]        { break; }
       plain+     { continue; }
       utf8       { continue; }
-      "\\" ["\\/bfnrt] { shrink += 1; flags = NG__JTF_ESCAPED; continue; }
-      u1         { shrink += 5; flags = NG__JTF_ESCAPED; continue; }
-      u2         { shrink += 4; flags = NG__JTF_ESCAPED; continue; }
-      u3         { shrink += 3; flags = NG__JTF_ESCAPED; continue; }
-      hi lo      { shrink += 8; flags = NG__JTF_ESCAPED; continue; }
+      "\\" ["\\/bfnrt] { shrink += 1; continue; }
+      u1         { shrink += 5; continue; }
+      u2         { shrink += 4; continue; }
+      u3         { shrink += 3; continue; }
+      hi lo      { shrink += 8; continue; }
       hi | lo    {
         if (!(lx->flags & NG_JSON_ALLOW_LONE_SURROGATES))
           return str_fail(lx, t, start, seq, shrink,
                           diagnose_escape(lx, t, start, seq));
         shrink += 3;
-        flags = NG__JTF_ESCAPED;
         continue;
       }
       "\\"       {
@@ -512,7 +517,7 @@ static int lex_string(ng__json_lexer *lx, ng__json_token *t,
     */
   }
   tok_simple(lx, t, NG__JT_STRING, start, cur);
-  t->flags = flags;
+  t->flags = shrink != 0 ? NG__JTF_ESCAPED : 0; /* each escape saves some */
   t->slen = t->len - 2 - shrink;
   if (t->slen > lx->max_string)
     return tok_error(lx, t, start, start, NG_ESTRLIMIT,
@@ -556,7 +561,7 @@ int ng__json_lex(ng__json_lexer *lx, ng__json_token *t) {
       "true"     { return tok_simple(lx, t, NG__JT_TRUE, start, cur); }
       "false"    { return tok_simple(lx, t, NG__JT_FALSE, start, cur); }
       "null"     { return tok_simple(lx, t, NG__JT_NULL, start, cur); }
-      ["]        { return lex_string(lx, t, start, cur, 0); }
+      ["]        { return lex_string(lx, t, start, cur, 0, 0); }
       int frac? exp? { return number_done(lx, t, start, cur); }
 
       "t" "r"? "u"? | "f" ("a" ("l" "s"?)?)? | "n" ("u" "l"?)? {
@@ -817,7 +822,7 @@ NG_INLINE int string_at(ng__json_lexer *lx, ng__json_token *t,
     t->slen = t->len - 2;
     return NG__JT_STRING;
   }
-  return lex_string(lx, t, start, p, 1);
+  return lex_string(lx, t, start, p, 1, 0);
 }
 
 int ng__json_next_string(ng__json_lexer *lx, ng__json_token *t) {
@@ -827,15 +832,18 @@ int ng__json_next_string(ng__json_lexer *lx, ng__json_token *t) {
 }
 
 /* The string at the window's start, cut by the previous window's end
- * after lx->resume bytes that need no decoding (lexer.h): lexed on from
- * there. */
+ * after lx->resume valid bytes whose escapes save t->slen (lexer.h):
+ * lexed on from there. */
 static NG_NOINLINE int resume_string(ng__json_lexer *lx,
                                       ng__json_token *t) {
   const unsigned char *start = lx->beg;
   const unsigned char *p = skip_text(start + lx->resume, lx->end);
+  size_t shrink = t->slen;
 
   lx->resume = 0;
   lx->cur = start;
+  if (shrink != 0)
+    return lex_string(lx, t, start, p, 1, shrink);
   return string_at(lx, t, start, p);
 }
 
@@ -847,7 +855,7 @@ const unsigned char *ng__json_string_end(ng__json_lexer *lx,
   if (NG_LIKELY(p < lx->end && *p == '"' && n <= lx->max_string &&
                 n <= UINT32_MAX))
     return p + 1;
-  lex_string(lx, t, start, p, 1);
+  lex_string(lx, t, start, p, 1, 0);
   return NULL;
 }
 
