@@ -63,6 +63,66 @@ void ng__stream_reset(ng__stream *s) {
   s->carry_log = log;
 }
 
+/* 16 bytes for move_bytes: one unaligned load or store. */
+typedef struct ng__blk16 {
+  uint64_t a, b;
+} ng__blk16;
+
+/* move_bytes of 0 to 15 bytes: two overlapping loads, then the stores. */
+static inline void move_short(char *dst, const char *src, size_t n) {
+  uint64_t u, v;
+  uint32_t h, k;
+  char x, y, z;
+
+  if (n >= 8) {
+    memcpy(&u, src, 8);
+    memcpy(&v, src + n - 8, 8);
+    memcpy(dst, &u, 8);
+    memcpy(dst + n - 8, &v, 8);
+  } else if (n >= 4) {
+    memcpy(&h, src, 4);
+    memcpy(&k, src + n - 4, 4);
+    memcpy(dst, &h, 4);
+    memcpy(dst + n - 4, &k, 4);
+  } else if (n != 0) { /* first, middle and last cover 1 to 3 */
+    x = src[0];
+    y = src[n / 2];
+    z = src[n - 1];
+    dst[0] = x;
+    dst[n / 2] = y;
+    dst[n - 1] = z;
+  }
+}
+
+/*
+ * Moves n bytes from src to dst, which may overlap. Up to 64 bytes (a
+ * window's piece and a cut token at small chunks, at every feed) inline,
+ * in overlapping blocks all loaded before any is stored; more with
+ * memmove. Its call cost 20-odd instructions of a 64-byte feed's ~700.
+ */
+static inline void move_bytes(char *dst, const char *src, size_t n) {
+  ng__blk16 b0, b1, b2, b3;
+
+  if (n < 16) {
+    move_short(dst, src, n);
+    return;
+  }
+  if (n > 64) {
+    memmove(dst, src, n);
+    return;
+  }
+  memcpy(&b0, src, 16);
+  memcpy(&b1, src + n - 16, 16);
+  if (n > 32) {
+    memcpy(&b2, src + 16, 16);
+    memcpy(&b3, src + n - 32, 16);
+    memcpy(dst + 16, &b2, 16);
+    memcpy(dst + n - 32, &b3, 16);
+  }
+  memcpy(dst, &b0, 16);
+  memcpy(dst + n - 16, &b1, 16);
+}
+
 /* Bytes allocated at s->carry. */
 static size_t carry_cap(const ng__stream *s) {
   return s->carry == NULL ? 0 : (size_t)NG__STREAM_PIECE << s->carry_log;
@@ -145,8 +205,7 @@ static inline int carry_window(ng__stream *s) {
     k = rest;
   if (NG_UNLIKELY(carry_reserve(s, k) != NG_OK))
     return NG_ENOMEM;
-  if (k != 0)
-    memcpy(s->carry + s->carry_len, c->chunk + c->chunk_pos, k);
+  move_bytes(s->carry + s->carry_len, c->chunk + c->chunk_pos, k);
   c->carry_old = s->carry_len;
   s->carry_len += k;
   c->chunk_pos += k;
@@ -233,15 +292,14 @@ int ng__stream_stop(ng__stream *s, size_t used) {
     return NG__STREAM_TOOLONG;
   if (in_carry) {
     if (used != 0)
-      memmove(s->carry, s->carry + used, tail);
+      move_bytes(s->carry, s->carry + used, tail);
     s->carry_len = tail;
     return NG_OK;
   }
   s->carry_len = 0;
   if (carry_reserve(s, tail) != NG_OK)
     return NG_ENOMEM;
-  if (tail != 0)
-    memcpy(s->carry, win + used, tail);
+  move_bytes(s->carry, win + used, tail);
   s->carry_len = tail;
   return NG_OK;
 }
