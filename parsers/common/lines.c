@@ -95,33 +95,45 @@ NG_INLINE size_t count_vec(const unsigned char *s, size_t n, int crlf,
   return k + ng__v16_sum(lf);
 }
 
+/* 1 + the offset of the last line end in s[0..n), n >= 16, which holds
+ * one: from the end, where it mostly is. */
+NG_INLINE size_t last_vec(const unsigned char *s, size_t n, int crlf) {
+  ng__v16 v, e;
+  size_t j = n - 16;
+
+  for (;;) {
+    v = load16(s + j);
+    e = (ng__v16)(v == '\n');
+    if (crlf)
+      e |= (ng__v16)(v == '\r');
+    if (ng__v16_any(e))
+      return j + ng__v16_last(e) + 1;
+    j = j >= 16 ? j - 16 : 0; /* the first 16 bytes last, overlapping */
+  }
+}
+
 /* JSON's line ends in s[0..n), 16 < n <= 256 (a stream's window at small
- * chunks): one pass from the end, 16 bytes a step into byte counters, the
- * last LF taken from the first step that has one; the first n % 16 bytes
- * in a step over the first 16 with the bytes counted already masked off.
- * The sum and the look for the last LF in one pass save a short run the
- * second. */
+ * chunks): 16 bytes a step into byte counters, the first n % 16 bytes in
+ * a step over the first 16 with the bytes the others count masked off;
+ * then the last LF from the end, where it mostly is (a test for it in
+ * every step cost more). */
 static size_t count_lf_short(const unsigned char *s, size_t n,
                              size_t *after) {
   ng__v16 acc = {0}, e, m;
-  size_t j = n, last = 0;
+  size_t j = n, k;
 
   while (j >= 16) {
     j -= 16;
-    e = (ng__v16)(load16(s + j) == '\n');
-    acc -= e;
-    if (last == 0 && ng__v16_any(e))
-      last = j + ng__v16_last(e) + 1;
+    acc -= (ng__v16)(load16(s + j) == '\n');
   }
   if (j != 0) {
     memcpy(&m, tail_mask + 16 - j, 16);
     e = (ng__v16)(load16(s) == '\n') & ~m; /* the first j bytes */
     acc -= e;
-    if (last == 0 && ng__v16_any(e))
-      last = ng__v16_last(e) + 1;
   }
-  *after = last;
-  return ng__v16_sum(acc);
+  k = ng__v16_sum(acc);
+  *after = k != 0 ? last_vec(s, n, 0) : 0;
+  return k;
 }
 
 /* The LFs of s[1..n) right after a CR, n >= 17: what XML does not count
@@ -143,23 +155,6 @@ static size_t crlf_pairs(const unsigned char *s, size_t n) {
     k += ng__v16_sum(-acc);
   }
   return k;
-}
-
-/* 1 + the offset of the last line end in s[0..n), n >= 16, which holds
- * one: from the end, where it mostly is. */
-NG_INLINE size_t last_vec(const unsigned char *s, size_t n, int crlf) {
-  ng__v16 v, e;
-  size_t j = n - 16;
-
-  for (;;) {
-    v = load16(s + j);
-    e = (ng__v16)(v == '\n');
-    if (crlf)
-      e |= (ng__v16)(v == '\r');
-    if (ng__v16_any(e))
-      return j + ng__v16_last(e) + 1;
-    j = j >= 16 ? j - 16 : 0; /* the first 16 bytes last, overlapping */
-  }
 }
 
 size_t ng__lines_count(const char *str, size_t n, int crlf, int cr_before,
