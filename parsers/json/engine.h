@@ -64,8 +64,9 @@ typedef struct ng__json_parser {
   unsigned char seq;          /* a sequence: a document may end before EOF */
   unsigned char dupkeys;      /* the options' ng_json_dupkeys */
   unsigned char direct;       /* 1 when direct.h's steps serve the parse
-                                 (set by ng__json_run; the builder is
-                                 sink.self: ng__json_direct_of) */
+                                 (set by a document's first ng__json_run;
+                                 the builder is sink.self:
+                                 ng__json_direct_of) */
   ng__gstack st;              /* iterative, trampoline: open containers,
                                  over the caller's inline buffer */
   union { /* a stream's, for one engine: */
