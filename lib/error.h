@@ -11,21 +11,16 @@
 #include "nestguard/error.h"
 
 /*
- * ng_error_clear inline, for callers on a hot path (a stream clears two
- * records per feed): six stores instead of a call. The message is made
- * empty, not zeroed whole: a memset of the record compiles to a `rep
- * stos`, whose start-up costs more than the stores (and valgrind counts
- * 17 instructions for it). NULL does nothing.
+ * ng_error_clear inline, for callers on a hot path (a stream clears the
+ * caller's record at every feed): a copy of a zeroed record, which gcc
+ * makes nine vector stores, where a memset is a `rep stos` of 17 steps
+ * (its start-up costs more than the stores). NULL does nothing.
  */
 static inline void ng__error_clear(ng_error *err) {
-  if (err == NULL)
-    return;
-  err->code = NG_OK;
-  err->offset = 0;
-  err->line = 0;
-  err->column = 0;
-  err->depth = 0;
-  err->msg[0] = '\0';
+  static const ng_error none;
+
+  if (err != NULL)
+    *err = none;
 }
 
 /*
