@@ -279,6 +279,13 @@ int ng_task_park(void);
 int ng_task_wake(ng_task *t);
 
 /*
+ * ng_task_wake, and the park it ends (or the next one, if t is not
+ * parked) returns NG_ECANCELED instead of NG_OK: how a task waiting for
+ * something that will not come is told to unwind. Same returns.
+ */
+int ng_task_cancel(ng_task *t);
+
+/*
  * Waits for t to finish, stores its result in *result (may be NULL) and
  * frees t. From a task: parks until t ends. From outside: runs the
  * scheduler until t ends, NG_ESTATE if it cannot (t parked forever; t is

@@ -156,9 +156,10 @@ void ng__ctx_init(ng__ctx *c, void *lo, void *top, void (*entry)(void *),
 
 /*
  * Saves the callee-saved state of the running context in *from and resumes
- * *to. Returns when some context later switches back to *from.
+ * *to, whose own swap returns data. Returns when some context later
+ * switches back to *from: the data that swap passed.
  */
-void ng__ctx_swap(ng__ctx *from, const ng__ctx *to);
+int ng__ctx_swap(ng__ctx *from, const ng__ctx *to, int data);
 
 #endif /* __ASSEMBLER__ */
 #endif /* NG_LIB_STACK_ARCH_H */

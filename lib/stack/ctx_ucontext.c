@@ -87,8 +87,13 @@ void ng__ctx_init(ng__ctx *c, void *lo, void *top, void (*entry)(void *),
               (unsigned)((uintptr_t)s >> 16 >> 16), (unsigned)(uintptr_t)s);
 }
 
-void ng__ctx_swap(ng__ctx *from, const ng__ctx *to) {
+/* The data of the last swap, read by the context it resumed. */
+static __thread int swap_data;
+
+int ng__ctx_swap(ng__ctx *from, const ng__ctx *to, int data) {
+  swap_data = data;
   swapcontext(&from->uc, &to->uc);
+  return swap_data;
 }
 
 #endif /* NG__ARCH_UCONTEXT */

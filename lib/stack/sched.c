@@ -62,6 +62,8 @@ struct ng_task {
   int result;             /* fn's return value once DONE */
   unsigned char state;    /* T_* */
   unsigned char permit;   /* a wake arrived while not parked */
+  unsigned char wake_rc;  /* what its park returns next: NG_OK, or
+                             NG_ECANCELED from ng_task_cancel */
   unsigned char detached; /* freed when it ends */
 #if NG__TOOL_ASAN
   void *fake;        /* ASan fake stack while suspended */
@@ -287,8 +289,12 @@ static void tool_arrived(ng_sched *s, void *fake) {
 }
 
 /* Moves the thread's stack state from a to b, before the register swap.
- * This and switch_to are the hot path of every task switch. */
-static inline void state_to(ng__thr *t, ng_sched *s, ng_task *a, ng_task *b) {
+ * This and switch_to are the hot path of every task switch. Returns what
+ * b's park (or yield) returns: its wake_rc, consumed. */
+static inline int state_to(ng__thr *t, ng_sched *s, ng_task *a, ng_task *b) {
+  int rc = b->wake_rc;
+
+  b->wake_rc = NG_OK;
   a->cur = t->cur;
   a->limit = ng__stack_limit;
   a->home_left = t->home_left;
@@ -313,14 +319,18 @@ static inline void state_to(ng__thr *t, ng_sched *s, ng_task *a, ng_task *b) {
   s->prev = a;
   s->run = b;
   s->st.switches++;
+  return rc;
 }
 
-static inline void switch_to(ng__thr *t, ng_sched *s, ng_task *a, ng_task *b) {
+/* Switches from a to b. Returns, once a is resumed, what the switch that
+ * resumed it passed (state_to): the swap is the last call but under ASan,
+ * so that a park leaves no frame of its own under the switch. */
+static inline int switch_to(ng__thr *t, ng_sched *s, ng_task *a, ng_task *b) {
   const void *lo;
   size_t size;
   void **fake = NULL;
+  int data = state_to(t, s, a, b), rc;
 
-  state_to(t, s, a, b);
   if (NG__TOOL_ASAN) {
     tool_bounds(b, &lo, &size);
 #if NG__TOOL_ASAN
@@ -329,8 +339,9 @@ static inline void switch_to(ng__thr *t, ng_sched *s, ng_task *a, ng_task *b) {
     ng__tool_switch_start(fake, lo, size);
   }
   tool_enter(b);
-  ng__ctx_swap(&a->ctx, &b->ctx);
+  rc = ng__ctx_swap(&a->ctx, &b->ctx, data);
   tool_arrived(s, fake != NULL ? *fake : NULL);
+  return rc;
 }
 
 int ng__task_on_base(const ng_task *a, uintptr_t sp) {
@@ -342,18 +353,18 @@ int ng__task_on_base(const ng_task *a, uintptr_t sp) {
 /*
  * a stops running (it is already queued, parked or waiting): switch to the
  * next runnable task directly when that is safe, else to the loop.
+ * Returns what a's resumer passed (switch_to).
  */
-static void leave(ng__thr *t, ng_sched *s, ng_task *a) {
+static int leave(ng__thr *t, ng_sched *s, ng_task *a) {
   ng_task *b = s->rq_head;
 
   if (b != NULL && (b->home == NULL || b->home != a->home) &&
       (b->home == NULL || b->home->owner == b ||
        make_resident(t, s, b) == NG_OK)) {
     rq_pop(s);
-    switch_to(t, s, a, b);
-    return;
+    return switch_to(t, s, a, b);
   }
-  switch_to(t, s, a, &s->loop);
+  return switch_to(t, s, a, &s->loop);
 }
 
 /* ---------------------------------------------------------- the loop */
@@ -498,17 +509,18 @@ static void reap(ng__thr *t, ng_sched *s, ng_task *a) {
 static void task_exit(ng__thr *t, ng_sched *s, ng_task *a, int rc) {
   const void *lo;
   size_t size;
+  int data;
 
   a->result = rc;
   a->state = T_DONE;
   if (a->joiner != NULL && a->joiner->state == T_PARKED)
     make_runnable(s, a->joiner);
   s->zombie = a;
-  state_to(t, s, a, &s->loop);
+  data = state_to(t, s, a, &s->loop);
   tool_bounds(&s->loop, &lo, &size);
   ng__tool_switch_start(NULL, lo, size); /* this stack ends for good */
   tool_enter(&s->loop);
-  ng__ctx_swap(&a->ctx, &s->loop.ctx);
+  ng__ctx_swap(&a->ctx, &s->loop.ctx, data);
 }
 
 /* task_exit of the running task a, out of line: the thread and the
@@ -582,6 +594,7 @@ static void task_clear(ng_task *a) {
   a->save_cap = 0;
   a->result = 0;
   a->permit = 0;
+  a->wake_rc = NG_OK;
 #if NG__TOOL_ASAN
   a->fake = NULL;
   a->as_lo = NULL;
@@ -689,14 +702,14 @@ int ng_task_yield(void) {
 }
 
 /* The switch of a park: the running task leaves, the thread and the
- * scheduler read again. ng_task_park tail-calls it, so that a parked
- * task's saved stack holds no frame of the park's bookkeeping. */
+ * scheduler read again. ng_task_park tail-calls it and it tail-calls the
+ * switch, so that a parked task's saved stack holds no frame of the
+ * park's: its resume address is in its context. */
 static NG_NOINLINE int park_leave(void) {
   ng__thr *t = ng__thr_get();
   ng_sched *s = t->sched;
 
-  leave(t, s, s->run);
-  return NG_OK;
+  return leave(t, s, s->run);
 }
 
 int ng_task_park(void) {
@@ -707,8 +720,10 @@ int ng_task_park(void) {
   if (a == NULL)
     return NG_ESTATE;
   if (a->permit) {
+    int rc = a->wake_rc;
     a->permit = 0;
-    return NG_OK;
+    a->wake_rc = NG_OK;
+    return rc;
   }
   a->state = T_PARKED;
   s->st.tasks_parked++;
@@ -733,6 +748,14 @@ int ng_task_wake(ng_task *b) {
   else
     b->permit = 1;
   return NG_OK;
+}
+
+int ng_task_cancel(ng_task *b) {
+  int rc = ng_task_wake(b);
+
+  if (rc == NG_OK)
+    b->wake_rc = NG_ECANCELED;
+  return rc;
 }
 
 int ng_task_join(ng_task *b, int *result) {

@@ -34,6 +34,13 @@ void ng__descent_bind_libc(void) {
   __atomic_store_n(&ng__descent_bound, 1, __ATOMIC_RELAXED);
 }
 
+/* fn's result rc; a run that could not start is recorded at offset 0. */
+static int run_result(ng__parse *c, int rc) {
+  if (NG_UNLIKELY(rc != NG_OK) && c->perr.code == NG_OK)
+    return ng__perr_at(&c->perr, rc, 0, 0, NULL);
+  return rc;
+}
+
 int ng__descent_new_run(ng__parse *c, int (*fn)(void *), void *arg) {
   ng_stack_opts so;
 
@@ -41,9 +48,17 @@ int ng__descent_new_run(ng__parse *c, int (*fn)(void *), void *arg) {
   so.max_stack = c->max_stack;
   so.alc = c->alc;
   so.user_stack = c->user_stack;
-  return ng_stack_run(fn, arg, &so);
+  return run_result(c, ng_stack_run(fn, arg, &so));
 }
 
-int ng__descent_on_task(int (*fn)(void *), void *arg) {
-  return ng_stack_call(fn, arg);
+/* fn(arg) on the task's next segment. */
+static NG_NOINLINE int on_task_grow(ng__parse *c, int (*fn)(void *),
+                                    void *arg) {
+  return run_result(c, ng_stack_call(fn, arg));
+}
+
+int ng__descent_on_task(ng__parse *c, int (*fn)(void *), void *arg) {
+  if (NG_LIKELY(ng_stack_check() == NG_OK))
+    return fn(arg); /* it runs: its failures are its own, recorded */
+  return on_task_grow(c, fn, arg);
 }

@@ -109,9 +109,9 @@ NG_INLINE void ng__descent_bind(void) {
  * with c's ceiling, allocator and user-code budget, libc bound first. */
 int ng__descent_new_run(ng__parse *c, int (*fn)(void *), void *arg);
 
-/* ng__descent_run on a task: fn(arg) through ng_stack_call, out of line
- * so that the check's frame pointer stays out of the caller's frame. */
-int ng__descent_on_task(int (*fn)(void *), void *arg);
+/* ng__descent_run on a task: fn(arg) through ng_stack_call; a tail call
+ * of fn when the task's stack has room. */
+int ng__descent_on_task(ng__parse *c, int (*fn)(void *), void *arg);
 
 /*
  * Runs fn(arg), the whole document, on a growable stack with c's
@@ -123,17 +123,15 @@ int ng__descent_on_task(int (*fn)(void *), void *arg);
  * (parsers/common/stream.c), whose stack already is such a stack: fn is
  * entered on it through ng_stack_call, its segments come from the
  * scheduler, and a parked parse keeps no run's records (256 bytes of
- * ng_stack_run's frame, docs/streaming.md). Inline, so that a task's
- * entry keeps one frame for the engine's set-up.
+ * ng_stack_run's frame, docs/streaming.md). Inline, and fn tail-called
+ * when it needs no segment, so that a parked task keeps no frame for the
+ * engine's set-up.
  */
 NG_INLINE int ng__descent_run(ng__parse *c, int on_task, int (*fn)(void *),
                               void *arg) {
-  int rc = on_task ? ng__descent_on_task(fn, arg)
-                    : ng__descent_new_run(c, fn, arg);
-
-  if (NG_UNLIKELY(rc != NG_OK) && c->perr.code == NG_OK)
-    return ng__perr_at(&c->perr, rc, 0, 0, NULL);
-  return rc;
+  if (on_task)
+    return ng__descent_on_task(c, fn, arg);
+  return ng__descent_new_run(c, fn, arg);
 }
 
 #endif /* NG_PARSERS_COMMON_DESCENT_H */

@@ -398,21 +398,17 @@ static void sched_drop(ng__sfront *f) {
   f->own_sched = 0;
 }
 
+/* Tail calls, here and in task_main: a parked task's saved stack keeps
+ * neither frame (docs/streaming.md, what a parked stream holds). */
 int ng__sfront_wait(void *ud) {
-  ng__sfront *f = ud;
-  int rc = ng_task_park();
-
-  if (rc != NG_OK)
-    return rc;
-  return f->cancel ? NG_ECANCELED : NG_OK;
+  ((ng__sfront *)ud)->parked = 1;
+  return ng_task_park();
 }
 
 static int task_main(void *arg) {
   ng__sfront *f = arg;
 
-  f->task_rc = (short)f->ops->engine(f);
-  f->task_done = 1;
-  return 0;
+  return f->ops->engine(f);
 }
 
 /* Runs the document's task until it parks for input (NG__SUSPENDED) or
@@ -422,8 +418,6 @@ static int task_run(ng__sfront *f) {
   int rc;
 
   if (f->task == NULL) {
-    f->task_done = 0;
-    f->cancel = 0;
     ng__descent_bind(); /* before the task's scanners call libc */
     rc = ng_task_spawn(f->sched, &f->task, task_main, f, &topts);
     if (rc != NG_OK)
@@ -431,22 +425,23 @@ static int task_run(ng__sfront *f) {
   } else {
     ng_task_wake(f->task);
   }
+  f->parked = 0;
   rc = ng_sched_run(f->sched);
-  if (!f->task_done)
-    return rc != NG_OK ? f->ops->fail_here(f, rc, NULL) : NG__SUSPENDED;
-  ng_task_join(f->task, NULL);
+  if (rc != NG_OK) /* the task may not have run: task_end cancels it */
+    return f->ops->fail_here(f, rc, NULL);
+  if (f->parked)
+    return NG__SUSPENDED;
+  ng_task_join(f->task, &rc);
   f->task = NULL;
-  return f->task_rc;
+  return rc;
 }
 
-/* Ends the document's task if there is one: a parked task unwinds. */
+/* Ends the document's task if there is one: a task not ended unwinds at
+ * its (next) wait; an ended one is only joined (the cancel's NG_ESTATE). */
 static void task_end(ng__sfront *f) {
   if (f->task == NULL)
     return;
-  if (!f->task_done) {
-    f->cancel = 1;
-    ng_task_wake(f->task);
-  }
+  ng_task_cancel(f->task);
   ng_task_join(f->task, NULL);
   f->task = NULL;
 }

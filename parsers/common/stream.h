@@ -141,8 +141,8 @@ int ng__stream_refuse(int code, ng_error *err);
  * runs out of input the engine calls ng__sfront_wait, which parks the task;
  * a feed wakes it with the next window and runs the scheduler until it
  * parks again or ends. Dropping a document whose task is parked wakes it
- * with NG_ECANCELED: it unwinds as from an error and ends, releasing its
- * stack.
+ * with NG_ECANCELED (ng_task_cancel): it unwinds as from an error and ends,
+ * releasing its stack.
  */
 enum { NG__SF_BETWEEN, NG__SF_IN_DOC, NG__SF_ENDED, NG__SF_FAILED };
 
@@ -207,13 +207,12 @@ struct ng__sfront {
   void *doc;                 /* DOM mode: being built, or complete */
   struct ng_sched *sched;    /* recursive engine: hosts the task */
   short rc;                  /* FAILED: the error */
-  short task_rc;             /* the task's result, once task_done */
   unsigned char state;       /* NG__SF_* */
   unsigned char have_win;    /* the lexer holds a window not finished (a
                                 byte: read and written at every window) */
   unsigned char own_sched : 1; /* sched is the thread's shared one */
-  unsigned char task_done : 1; /* the task returned */
-  unsigned char cancel : 1;    /* the parked task must unwind */
+  unsigned char parked : 1;    /* the task waits in ng__sfront_wait (else,
+                                  back from a run, it has ended) */
 };
 
 /* The format's parse context (depth, errors): the member of its stream

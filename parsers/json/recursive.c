@@ -59,12 +59,13 @@ _Static_assert(NG__JT_NUMBER == NG__JT_STRING + 1 &&
                    NG__JT_NULL == NG__JT_STRING + 4,
                "scalar token kinds must be contiguous");
 
-/* The engine's context: the parse, and the pending far out-call. */
-typedef struct rec {
+/* A far out-call, on rec_far's frame: the engine's context is the
+ * parser alone, so that the document's task keeps no frame for it. */
+typedef struct rec_call {
   ng__json_parser *p;
   int op;  /* an rec_op, for rec_do */
   int arg; /* its argument: expect state or code */
-} rec;
+} rec_call;
 
 /* A scanner's result besides NG_OK (the container closed) and an error
  * code (positive): a nested container was opened and must be parsed. */
@@ -81,22 +82,25 @@ enum rec_op {
 };
 
 static int rec_do(void *arg) {
-  rec *r = (rec *)arg;
-  switch (r->op) {
+  rec_call *c = (rec_call *)arg;
+  switch (c->op) {
   case OP_UNEXPECTED:
-    return ng__json_unexpected(r->p, (ng__jexp)r->arg);
+    return ng__json_unexpected(c->p, (ng__jexp)c->arg);
   case OP_FAIL:
-    return ng__json_fail_here(r->p, r->arg, NULL);
+    return ng__json_fail_here(c->p, c->arg, NULL);
   default:
-    return ng__json_finish(r->p);
+    return ng__json_finish(c->p);
   }
 }
 
 /* Out-call op(arg) on the thread stack. */
-static NG_NOINLINE int rec_far(rec *r, int op, int arg) {
-  r->op = op;
-  r->arg = arg;
-  return ng_stack_call_system(rec_do, r);
+static NG_NOINLINE int rec_far(ng__json_parser *p, int op, int arg) {
+  rec_call c;
+
+  c.p = p;
+  c.op = op;
+  c.arg = arg;
+  return ng_stack_call_system(rec_do, &c);
 }
 
 /*
@@ -112,8 +116,7 @@ static NG_NOINLINE int rec_reread(ng__json_parser *p) {
   return ng__json_advance(p);
 }
 
-static NG_NOINLINE int rec_more(rec *r) {
-  ng__json_parser *p = r->p;
+static NG_NOINLINE int rec_more(ng__json_parser *p) {
   int kind = NG__JT_MORE, rc;
 
   while (kind == NG__JT_MORE) {
@@ -131,61 +134,61 @@ static NG_NOINLINE int rec_more(rec *r) {
 
 /* ':' after a key, read by the engine.h helper that skips it without a
  * token; rejected, a stream's missing input first. */
-NG_INLINE int rec_colon(rec *r) {
-  if (ng__json_advance_colon(r->p))
+NG_INLINE int rec_colon(ng__json_parser *p) {
+  if (ng__json_advance_colon(p))
     return 1;
-  return r->p->tok.kind == NG__JT_MORE && rec_more(r) == NG__JT_COLON;
+  return p->tok.kind == NG__JT_MORE && rec_more(p) == NG__JT_COLON;
 }
 /* Rejections and failures are rare: always far. */
-NG_INLINE int rec_unexpected(rec *r, ng__jexp want) {
-  return rec_far(r, OP_UNEXPECTED, (int)want);
+NG_INLINE int rec_unexpected(ng__json_parser *p, ng__jexp want) {
+  return rec_far(p, OP_UNEXPECTED, (int)want);
 }
 
 /* ----------------------------------------------------------- scanners */
 
-static int scan_value_other(rec *r, ng__jexp want);
+static int scan_value_other(ng__json_parser *p, ng__jexp want);
 
 /*
  * The value whose first token is current, in expect state `want`: emits a
  * scalar (NG_OK), or opens a container (REC_ENTER_*), or rejects the
  * token (scan_value_other, after waiting for a stream's missing input).
  */
-NG_INLINE int scan_value(rec *r, ng__jexp want) {
-  int kind = r->p->tok.kind, rc;
+NG_INLINE int scan_value(ng__json_parser *p, ng__jexp want) {
+  int kind = p->tok.kind, rc;
   /* STRING..NULL are contiguous. A range test rather than the bit mask:
    * gcc turns `mask >> kind & 1` into `bt`, which valgrind emulates with a
    * store below the stack pointer, a false "invalid write" at every fresh
    * stack page of a deep recursion. */
   if (NG_LIKELY((unsigned)(kind - NG__JT_STRING) <=
                 (unsigned)(NG__JT_NULL - NG__JT_STRING)))
-    return ng__json_emit_scalar(r->p);
+    return ng__json_emit_scalar(p);
   if (kind == NG__JT_LBRACKET)
-    return (rc = ng__json_emit_open(r->p, NG__JK_ARRAY)) != NG_OK
+    return (rc = ng__json_emit_open(p, NG__JK_ARRAY)) != NG_OK
                ? rc
                : REC_ENTER_ARRAY;
   if (kind == NG__JT_LBRACE)
-    return (rc = ng__json_emit_open(r->p, NG__JK_OBJECT)) != NG_OK
+    return (rc = ng__json_emit_open(p, NG__JK_OBJECT)) != NG_OK
                ? rc
                : REC_ENTER_OBJECT;
-  return scan_value_other(r, want);
+  return scan_value_other(p, want);
 }
 
-static NG_NOINLINE int scan_value_other(rec *r, ng__jexp want) {
-  if (r->p->tok.kind != NG__JT_MORE)
-    return rec_unexpected(r, want);
-  rec_more(r); /* a stream's missing input: the value */
-  return scan_value(r, want);
+static NG_NOINLINE int scan_value_other(ng__json_parser *p, ng__jexp want) {
+  if (p->tok.kind != NG__JT_MORE)
+    return rec_unexpected(p, want);
+  rec_more(p); /* a stream's missing input: the value */
+  return scan_value(p, want);
 }
 
 /* What ng__json_read_value returned (kind) where a value is expected in
  * state `want`: the value built directly (NG_OK), or scan_value's result
  * for its token. */
-NG_INLINE int scan_read(rec *r, int kind, ng__jexp want) {
+NG_INLINE int scan_read(ng__json_parser *p, int kind, ng__jexp want) {
   if (NG_LIKELY(kind == NG__JD_BUILT))
     return NG_OK;
   if (kind == NG__JD_FAILED)
-    return rec_far(r, OP_FAIL, ng__json_doc_err(ng__json_direct_of(r->p)->doc));
-  return scan_value(r, want);
+    return rec_far(p, OP_FAIL, ng__json_doc_err(ng__json_direct_of(p)->doc));
+  return scan_value(p, want);
 }
 
 /*
@@ -193,32 +196,31 @@ NG_INLINE int scan_read(rec *r, int kind, ng__jexp want) {
  * the array closes (NG_OK), or an error. `first`: right after '['; else
  * right after a nested container closed.
  */
-static NG_NOINLINE int scan_array(rec *r, int first) {
+static NG_NOINLINE int scan_array(ng__json_parser *p, int first) {
   int rc, kind;
   if (first) {
-    if ((kind = ng__json_read_value(r->p)) == NG__JT_MORE)
-      kind = rec_more(r);
+    if ((kind = ng__json_read_value(p)) == NG__JT_MORE)
+      kind = rec_more(p);
     if (kind == NG__JT_RBRACKET)
-      return ng__json_emit_close(r->p, NG__JK_ARRAY);
-    if ((rc = scan_read(r, kind, NG__JX_VALUE_OR_END)) != NG_OK)
+      return ng__json_emit_close(p, NG__JK_ARRAY);
+    if ((rc = scan_read(p, kind, NG__JX_VALUE_OR_END)) != NG_OK)
       return rc;
   }
   for (;;) {
-    kind = ng__json_advance_after_value(r->p);
+    kind = ng__json_advance_after_value(p);
   again:
     switch (kind) {
     case NG__JT_COMMA:
       break;
     case NG__JT_RBRACKET:
-      return ng__json_emit_close(r->p, NG__JK_ARRAY);
+      return ng__json_emit_close(p, NG__JK_ARRAY);
     case NG__JT_MORE:
-      kind = rec_more(r);
+      kind = rec_more(p);
       goto again;
     default:
-      return rec_unexpected(r, NG__JX_ARRAY_NEXT);
+      return rec_unexpected(p, NG__JX_ARRAY_NEXT);
     }
-    if ((rc = scan_read(r, ng__json_read_value(r->p), NG__JX_VALUE)) !=
-        NG_OK)
+    if ((rc = scan_read(p, ng__json_read_value(p), NG__JX_VALUE)) != NG_OK)
       return rc;
   }
 }
@@ -226,49 +228,49 @@ static NG_NOINLINE int scan_array(rec *r, int first) {
 /* What ng__json_read_key returned (kind), in state `want` (KEY_OR_END or
  * KEY), must be a key built directly or a key's token (emitted): then its
  * ':' and its value (scan_read). */
-NG_INLINE int scan_member(rec *r, int kind, ng__jexp want) {
+NG_INLINE int scan_member(ng__json_parser *p, int kind, ng__jexp want) {
   int rc;
   if (kind == NG__JD_FAILED)
-    return rec_far(r, OP_FAIL, ng__json_doc_err(ng__json_direct_of(r->p)->doc));
+    return rec_far(p, OP_FAIL, ng__json_doc_err(ng__json_direct_of(p)->doc));
   if (kind != NG__JD_BUILT) {
     if (kind != NG__JT_STRING &&
-        (kind != NG__JT_MORE || rec_more(r) != NG__JT_STRING))
-      return rec_unexpected(r, want);
-    if ((rc = ng__json_emit_key(r->p)) != NG_OK)
+        (kind != NG__JT_MORE || rec_more(p) != NG__JT_STRING))
+      return rec_unexpected(p, want);
+    if ((rc = ng__json_emit_key(p)) != NG_OK)
       return rc;
   }
-  if (!rec_colon(r))
-    return rec_unexpected(r, NG__JX_COLON);
-  return scan_read(r, ng__json_read_value(r->p), NG__JX_VALUE);
+  if (!rec_colon(p))
+    return rec_unexpected(p, NG__JX_COLON);
+  return scan_read(p, ng__json_read_value(p), NG__JX_VALUE);
 }
 
 /* scan_array's twin for objects: members until a nested container opens
  * or the object closes. */
-static NG_NOINLINE int scan_object(rec *r, int first) {
+static NG_NOINLINE int scan_object(ng__json_parser *p, int first) {
   int rc, kind;
   if (first) {
-    if ((kind = ng__json_read_key(r->p)) == NG__JT_MORE)
-      kind = rec_more(r);
+    if ((kind = ng__json_read_key(p)) == NG__JT_MORE)
+      kind = rec_more(p);
     if (kind == NG__JT_RBRACE)
-      return ng__json_emit_close(r->p, NG__JK_OBJECT);
-    if ((rc = scan_member(r, kind, NG__JX_KEY_OR_END)) != NG_OK)
+      return ng__json_emit_close(p, NG__JK_OBJECT);
+    if ((rc = scan_member(p, kind, NG__JX_KEY_OR_END)) != NG_OK)
       return rc;
   }
   for (;;) {
-    kind = ng__json_advance_after_value(r->p);
+    kind = ng__json_advance_after_value(p);
   again:
     switch (kind) {
     case NG__JT_COMMA:
       break;
     case NG__JT_RBRACE:
-      return ng__json_emit_close(r->p, NG__JK_OBJECT);
+      return ng__json_emit_close(p, NG__JK_OBJECT);
     case NG__JT_MORE:
-      kind = rec_more(r);
+      kind = rec_more(p);
       goto again;
     default:
-      return rec_unexpected(r, NG__JX_OBJECT_NEXT);
+      return rec_unexpected(p, NG__JX_OBJECT_NEXT);
     }
-    if ((rc = scan_member(r, ng__json_read_key(r->p), NG__JX_KEY)) != NG_OK)
+    if ((rc = scan_member(p, ng__json_read_key(p), NG__JX_KEY)) != NG_OK)
       return rc;
   }
 }
@@ -286,9 +288,9 @@ static int rec_object(void *arg);
  * frame (measured: 32 -> 16 bytes a level on x86-64, a few instructions
  * more per container).
  */
-NG__DESCENT_DOWN int rec_down(rec *r, int rc) {
-  return rc == REC_ENTER_ARRAY ? ng_stack_call(rec_array, r)
-                               : ng_stack_call(rec_object, r);
+NG__DESCENT_DOWN int rec_down(ng__json_parser *p, int rc) {
+  return rc == REC_ENTER_ARRAY ? ng_stack_call(rec_array, p)
+                               : ng_stack_call(rec_object, p);
 }
 
 /*
@@ -297,62 +299,58 @@ NG__DESCENT_DOWN int rec_down(rec *r, int rc) {
  * at the opening token, still current; a failure inside the callee is
  * already recorded, and the first record wins.
  */
-NG_INLINE int rec_enter(rec *r, int rc) {
-  rc = rec_down(r, rc);
+NG_INLINE int rec_enter(ng__json_parser *p, int rc) {
+  rc = rec_down(p, rc);
   if (NG_UNLIKELY(rc != NG_OK))
-    return rec_far(r, OP_FAIL, rc);
+    return rec_far(p, OP_FAIL, rc);
   return NG_OK;
 }
 
 /* A level: after '[' (opened), until its ']'. */
 static int rec_array(void *arg) {
-  rec *r = (rec *)arg;
-  int rc = scan_array(r, 1);
+  ng__json_parser *p = arg;
+  int rc = scan_array(p, 1);
   while (rc < 0) {
-    if ((rc = rec_enter(r, rc)) != NG_OK)
+    if ((rc = rec_enter(p, rc)) != NG_OK)
       return rc;
-    rc = scan_array(r, 0);
+    rc = scan_array(p, 0);
   }
   return rc;
 }
 
 /* A level: after '{' (opened), until its '}'. */
 static int rec_object(void *arg) {
-  rec *r = (rec *)arg;
-  int rc = scan_object(r, 1);
+  ng__json_parser *p = arg;
+  int rc = scan_object(p, 1);
   while (rc < 0) {
-    if ((rc = rec_enter(r, rc)) != NG_OK)
+    if ((rc = rec_enter(p, rc)) != NG_OK)
       return rc;
-    rc = scan_object(r, 0);
+    rc = scan_object(p, 0);
   }
   return rc;
 }
 
 /* The document's first token and value, out of line: a stream parked
  * below the document's level keeps only the level's small frame. */
-static NG_NOINLINE int scan_document(rec *r) {
-  return scan_read(r, ng__json_read_value(r->p), NG__JX_VALUE);
+static NG_NOINLINE int scan_document(ng__json_parser *p) {
+  return scan_read(p, ng__json_read_value(p), NG__JX_VALUE);
 }
 
 /* The document: one value, then end of input. Runs on the new stack. */
 static int rec_document(void *arg) {
-  rec *r = (rec *)arg;
-  int rc = scan_document(r);
+  ng__json_parser *p = arg;
+  int rc = scan_document(p);
   if (rc < 0)
-    rc = rec_enter(r, rc);
+    rc = rec_enter(p, rc);
   if (rc != NG_OK)
     return rc;
   /* A stream's end of document may wait for input too. */
-  while ((rc = rec_far(r, OP_FINISH, 0)) == NG__SUSPENDED)
-    if ((rc = r->p->wait(r->p)) != NG_OK)
+  while ((rc = rec_far(p, OP_FINISH, 0)) == NG__SUSPENDED)
+    if ((rc = p->wait(p)) != NG_OK)
       return rc;
   return rc;
 }
 
 int ng__json_run_recursive(ng__json_parser *p) {
-  rec r;
-  r.p = p;
-  r.op = OP_FINISH;
-  r.arg = 0;
-  return ng__descent_run(&p->c, p->wait != NULL, rec_document, &r);
+  return ng__descent_run(&p->c, p->wait != NULL, rec_document, p);
 }

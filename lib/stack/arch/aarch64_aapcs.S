@@ -5,7 +5,7 @@
  * Same three routines as x86_64_sysv.S:
  *   ng__stack_call_on(fn, arg, sp)  run fn(arg) on another stack, come back
  *   ng__ctx_init(c, lo, top, fn, arg)  make a context that starts fn(arg)
- *   ng__ctx_swap(from, to)          save the running context, resume another
+ *   ng__ctx_swap(from, to, data)    save the running context, resume another
  *
  * Save area (ng__ctx, offsets pinned in lib/stack/arch.h):
  *
@@ -106,8 +106,9 @@ ng__ctx_init:
 	.size	ng__ctx_init, .-ng__ctx_init
 
 /*
- * void ng__ctx_swap(ng__ctx *from, const ng__ctx *to)
- * x0 = from, x1 = to. Resuming `from` returns from this call (pc = x30).
+ * int ng__ctx_swap(ng__ctx *from, const ng__ctx *to, int data)
+ * x0 = from, x1 = to, w2 = data. Resuming `from` returns from this call
+ * (pc = x30) with the data of the swap that resumed it.
  */
 	.globl	ng__ctx_swap
 	.hidden	ng__ctx_swap
@@ -115,8 +116,8 @@ ng__ctx_init:
 	.p2align 4
 ng__ctx_swap:
 	.cfi_startproc
-	mov	x2, sp
-	stp	x2, x30, [x0, #NG__A64_SP]	/* sp and resume address */
+	mov	x9, sp
+	stp	x9, x30, [x0, #NG__A64_SP]	/* sp and resume address */
 	stp	x19, x20, [x0, #NG__A64_X19]	/* callee-saved registers */
 	stp	x21, x22, [x0, #NG__A64_X19 + 16]
 	stp	x23, x24, [x0, #NG__A64_X19 + 32]
@@ -127,11 +128,11 @@ ng__ctx_swap:
 	stp	d10, d11, [x0, #NG__A64_D8 + 16]
 	stp	d12, d13, [x0, #NG__A64_D8 + 32]
 	stp	d14, d15, [x0, #NG__A64_D8 + 48]
-	mrs	x2, fpcr			/* floating-point control */
-	str	x2, [x0, #NG__A64_FPCR]
+	mrs	x9, fpcr			/* floating-point control */
+	str	x9, [x0, #NG__A64_FPCR]
 
-	ldr	x2, [x1, #NG__A64_FPCR]		/* load the other context */
-	msr	fpcr, x2
+	ldr	x9, [x1, #NG__A64_FPCR]		/* load the other context */
+	msr	fpcr, x9
 	ldp	d8, d9, [x1, #NG__A64_D8]
 	ldp	d10, d11, [x1, #NG__A64_D8 + 16]
 	ldp	d12, d13, [x1, #NG__A64_D8 + 32]
@@ -142,8 +143,10 @@ ng__ctx_swap:
 	ldp	x25, x26, [x1, #NG__A64_X19 + 48]
 	ldp	x27, x28, [x1, #NG__A64_X19 + 64]
 	ldr	x29, [x1, #NG__A64_X29]
-	ldp	x2, x30, [x1, #NG__A64_SP]	/* saved sp and resume address */
-	mov	sp, x2				/* switch stacks */
+	ldp	x9, x30, [x1, #NG__A64_SP]	/* saved sp and resume address */
+	mov	sp, x9				/* switch stacks */
+	mov	w0, w2				/* the other context's call returns */
+						/* our data */
 	ret					/* resume at the saved pc */
 	.cfi_endproc
 	.size	ng__ctx_swap, .-ng__ctx_swap
