@@ -41,7 +41,8 @@
  * Save area, x86-64 (byte offsets into ng__ctx):
  *   0 rsp   8 rip  16 rbx  24 rbp  32 r12  40 r13  48 r14  56 r15
  *  64 mxcsr (4 bytes)  68 x87 control word (2 bytes)       size 72
- * A fresh context starts in ng__ctx_start with r12 = entry, r13 = arg.
+ * A fresh context starts in ng__ctx_start with r12 = fn, r13 = arg,
+ * r14 = done.
  */
 #define NG__X64_RSP 0
 #define NG__X64_RIP 8
@@ -59,7 +60,8 @@
  * Save area, AArch64 (byte offsets into ng__ctx):
  *   0 sp   8 pc (x30 at the switch)  16..88 x19..x28  96 x29 (fp)
  * 104..160 d8..d15  168 fpcr                               size 176
- * A fresh context starts in ng__ctx_start with x19 = entry, x20 = arg.
+ * A fresh context starts in ng__ctx_start with x19 = fn, x20 = arg,
+ * x21 = done.
  */
 #define NG__A64_SP 0
 #define NG__A64_PC 8
@@ -79,9 +81,9 @@ typedef struct ng__ctx {
   void *rip;    /* where the switch resumes */
   uint64_t rbx; /* callee-saved general registers ... */
   uint64_t rbp; /* frame pointer */
-  uint64_t r12; /* entry function of a fresh context */
+  uint64_t r12; /* function of a fresh context */
   uint64_t r13; /* its argument */
-  uint64_t r14;
+  uint64_t r14; /* what runs after it */
   uint64_t r15;
   uint32_t mxcsr; /* SSE control/status (rounding, exception masks) */
   uint16_t fpucw; /* x87 control word */
@@ -107,7 +109,7 @@ static inline uintptr_t ng__ctx_sp(const ng__ctx *c) {
 typedef struct ng__ctx {
   void *sp;       /* stack pointer after the switch returns */
   void *pc;       /* where the switch resumes (the saved x30) */
-  uint64_t x[10]; /* x19..x28, callee-saved; x19/x20 = entry/arg */
+  uint64_t x[10]; /* x19..x28, callee-saved; x19/x20/x21 = fn/arg/done */
   uint64_t fp;    /* x29 */
   uint64_t d[8];  /* d8..d15, low halves of v8..v15 */
   uint64_t fpcr;  /* floating-point control (rounding, traps) */
@@ -146,13 +148,14 @@ static inline uintptr_t ng__ctx_sp(const ng__ctx *c) {
 int ng__stack_call_on(int (*fn)(void *), void *arg, void *sp);
 
 /*
- * Prepares c so that switching to it runs entry(arg) on the stack whose
- * bytes are [lo, top) (top 16-byte aligned). entry must never return; it
- * leaves by switching to another context. The floating-point control
+ * Prepares c so that switching to it runs fn(arg) on the stack whose
+ * bytes are [lo, top) (top 16-byte aligned), fn's frame the first there,
+ * and then done(fn's result) on the same stack. done must never return;
+ * it leaves by switching to another context. The floating-point control
  * state is copied from the caller's.
  */
-void ng__ctx_init(ng__ctx *c, void *lo, void *top, void (*entry)(void *),
-                  void *arg);
+void ng__ctx_init(ng__ctx *c, void *lo, void *top, int (*fn)(void *),
+                  void *arg, void (*done)(int));
 
 /*
  * Saves the callee-saved state of the running context in *from and resumes

@@ -20,8 +20,9 @@
  * state in a thread-local slot, a fresh context gets the address of its
  * start record split into two 32-bit halves. */
 typedef struct ctx_start {
-  void (*entry)(void *);
+  int (*fn)(void *);
   void *arg;
+  void (*done)(int);
 } ctx_start;
 
 typedef struct call_state {
@@ -67,19 +68,20 @@ int ng__stack_call_on(int (*fn)(void *), void *arg, void *sp) {
 
 static void start_tramp(unsigned hi, unsigned lo) {
   ctx_start *s = (ctx_start *)(((uintptr_t)hi << 16 << 16) | lo);
-  s->entry(s->arg); /* never returns: entry switches away for good */
+  s->done(s->fn(s->arg)); /* never returns: done switches away for good */
 }
 
-void ng__ctx_init(ng__ctx *c, void *lo, void *top, void (*entry)(void *),
-                  void *arg) {
+void ng__ctx_init(ng__ctx *c, void *lo, void *top, int (*fn)(void *),
+                  void *arg, void (*done)(int)) {
   ctx_start *s;
 
   memset(c, 0, sizeof *c);
   getcontext(&c->uc);
   /* The start record sits at the top of the new stack. */
   s = (ctx_start *)(((uintptr_t)top - sizeof *s) & ~(uintptr_t)15);
-  s->entry = entry;
+  s->fn = fn;
   s->arg = arg;
+  s->done = done;
   c->uc.uc_stack.ss_sp = lo;
   c->uc.uc_stack.ss_size = (size_t)((char *)s - (char *)lo);
   c->uc.uc_link = NULL;

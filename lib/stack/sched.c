@@ -52,8 +52,6 @@ struct ng_task {
   ng_task *all_prev;   /* every task of the scheduler */
   ng_task *all_next;
   ng_task *joiner;   /* task waiting in ng_task_join */
-  int (*fn)(void *); /* body */
-  void *arg;
   ng__home *home;         /* shared base stack, or NULL */
   ng__seg *priv;          /* private base stack, or NULL */
   unsigned char *save;    /* live base bytes, copied out */
@@ -66,6 +64,8 @@ struct ng_task {
                              NG_ECANCELED from ng_task_cancel */
   unsigned char detached; /* freed when it ends */
 #if NG__TOOL_ASAN
+  int (*fn)(void *); /* body, for task_first */
+  void *arg;
   void *fake;        /* ASan fake stack while suspended */
   const void *as_lo; /* stack bounds ASan last saw for this context */
   size_t as_size;
@@ -506,7 +506,8 @@ static void reap(ng__thr *t, ng_sched *s, ng_task *a) {
     wake_waiter(s);
 }
 
-static void task_exit(ng__thr *t, ng_sched *s, ng_task *a, int rc) {
+NG_ALWAYS_INLINE void task_exit(ng__thr *t, ng_sched *s, ng_task *a,
+                                  int rc) {
   const void *lo;
   size_t size;
   int data;
@@ -523,29 +524,46 @@ static void task_exit(ng__thr *t, ng_sched *s, ng_task *a, int rc) {
   ng__ctx_swap(&a->ctx, &s->loop.ctx, data);
 }
 
-/* task_exit of the running task a, out of line: the thread and the
- * scheduler are read again here rather than kept in task_entry's frame,
- * which stays under everything the task keeps while suspended. Inline
- * under ASan: a frame of its own that never returns would leave its
- * redzones poisoned on the shared stack, below task_entry's, where the
- * next task's first frames trip on them. */
-#if NG__TOOL_ASAN
-#define TASK_RETURN NG_ALWAYS_INLINE
-#else
-#define TASK_RETURN static NG_NOINLINE
-#endif
-TASK_RETURN void task_return(ng_task *a, int rc) {
+/* The end of the running task, whose function returned rc (ng__ctx_init's
+ * done). The task's function is the first frame on its stack (no frame
+ * of the runtime's stays under everything the task keeps while
+ * suspended), so the thread and the scheduler are read again here. */
+static void task_done(int rc) {
   ng__thr *t = ng__thr_get();
+  ng_sched *s = t->sched;
 
-  task_exit(t, t->sched, a, rc);
+  task_exit(t, s, s->run, rc);
 }
 
-/* First frame of every task. */
-static void task_entry(void *p) {
+#if NG__TOOL_ASAN
+/* Under ASan the first frame of every task: ASan hears of the switch from
+ * inside the new context before anything runs there, and the end is
+ * inline: a frame of its own that never returns would leave its redzones
+ * poisoned on the shared stack, where the next task's first frames trip
+ * on them. */
+static int task_first(void *p) {
   ng_task *a = p;
+  ng__thr *t;
+  int rc;
 
   tool_arrived(ng__thr_get()->sched, NULL);
-  task_return(a, a->fn(a->arg));
+  rc = a->fn(a->arg);
+  t = ng__thr_get();
+  task_exit(t, t->sched, a, rc);
+  return rc;
+}
+#endif
+
+/* Makes a's context run fn(arg) on [lo, top), then task_done. */
+static void task_ctx(ng_task *a, uintptr_t lo, uintptr_t top,
+                     int (*fn)(void *), void *arg) {
+#if NG__TOOL_ASAN
+  a->fn = fn;
+  a->arg = arg;
+  ng__ctx_init(&a->ctx, (void *)lo, (void *)top, task_first, a, task_done);
+#else
+  ng__ctx_init(&a->ctx, (void *)lo, (void *)top, fn, arg, task_done);
+#endif
 }
 
 static int in_task(const ng_sched *s) {
@@ -654,12 +672,10 @@ int ng_task_spawn(ng_sched *s, ng_task **out, int (*fn)(void *), void *arg,
     return rc;
   }
   tool_fiber_init(t, a, 0);
-  a->fn = fn;
-  a->arg = arg;
   a->cur = &a->stk;
   a->limit = a->stk.base_limit;
   a->detached = out == NULL;
-  ng__ctx_init(&a->ctx, (void *)lo, (void *)top, task_entry, a);
+  task_ctx(a, lo, top, fn, arg);
   a->all_next = s->all;
   if (s->all != NULL)
     s->all->all_prev = a;

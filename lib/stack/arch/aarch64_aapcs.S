@@ -4,7 +4,7 @@
  *
  * Same three routines as x86_64_sysv.S:
  *   ng__stack_call_on(fn, arg, sp)  run fn(arg) on another stack, come back
- *   ng__ctx_init(c, lo, top, fn, arg)  make a context that starts fn(arg)
+ *   ng__ctx_init(c, lo, top, fn, arg, done)  a context that runs fn(arg)
  *   ng__ctx_swap(from, to, data)    save the running context, resume another
  *
  * Save area (ng__ctx, offsets pinned in lib/stack/arch.h):
@@ -69,15 +69,16 @@ ng__ctx_start:
 	.cfi_startproc
 	.cfi_undefined x30		/* outermost frame of a task */
 	mov	x0, x20			/* first argument: arg */
-	blr	x19			/* entry(arg); never returns */
-	brk	#0x3e8			/* protector: entry returned */
+	blr	x19			/* fn(arg); w0 = its result */
+	blr	x21			/* done(result); never returns */
+	brk	#0x3e8			/* protector: done returned */
 	.cfi_endproc
 	.size	ng__ctx_start, .-ng__ctx_start
 
 /*
- * void ng__ctx_init(ng__ctx *c, void *lo, void *top, void (*entry)(void *),
- *                   void *arg)
- * x0 = c, x1 = lo (unused), x2 = top, x3 = entry, x4 = arg.
+ * void ng__ctx_init(ng__ctx *c, void *lo, void *top, int (*fn)(void *),
+ *                   void *arg, void (*done)(int))
+ * x0 = c, x1 = lo (unused), x2 = top, x3 = fn, x4 = arg, x5 = done.
  */
 	.globl	ng__ctx_init
 	.hidden	ng__ctx_init
@@ -87,10 +88,10 @@ ng__ctx_init:
 	.cfi_startproc
 	and	x2, x2, #-16		/* align the top down to 16 */
 	str	x2, [x0, #NG__A64_SP]	/* start with sp = top */
-	adr	x5, ng__ctx_start
-	str	x5, [x0, #NG__A64_PC]	/* resume in ng__ctx_start */
-	stp	x3, x4, [x0, #NG__A64_X19]	/* x19 = entry, x20 = arg */
-	stp	xzr, xzr, [x0, #NG__A64_X19 + 16]	/* x21, x22 */
+	adr	x6, ng__ctx_start
+	str	x6, [x0, #NG__A64_PC]	/* resume in ng__ctx_start */
+	stp	x3, x4, [x0, #NG__A64_X19]	/* x19 = fn, x20 = arg */
+	stp	x5, xzr, [x0, #NG__A64_X19 + 16]	/* x21 = done, x22 */
 	stp	xzr, xzr, [x0, #NG__A64_X19 + 32]	/* x23, x24 */
 	stp	xzr, xzr, [x0, #NG__A64_X19 + 48]	/* x25, x26 */
 	stp	xzr, xzr, [x0, #NG__A64_X19 + 64]	/* x27, x28 */
@@ -99,8 +100,8 @@ ng__ctx_init:
 	stp	xzr, xzr, [x0, #NG__A64_D8 + 16]
 	stp	xzr, xzr, [x0, #NG__A64_D8 + 32]
 	stp	xzr, xzr, [x0, #NG__A64_D8 + 48]
-	mrs	x5, fpcr		/* inherit the creator's FP modes */
-	str	x5, [x0, #NG__A64_FPCR]
+	mrs	x6, fpcr		/* inherit the creator's FP modes */
+	str	x6, [x0, #NG__A64_FPCR]
 	ret
 	.cfi_endproc
 	.size	ng__ctx_init, .-ng__ctx_init

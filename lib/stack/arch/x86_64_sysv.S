@@ -4,7 +4,7 @@
  *
  * Three routines, one job each:
  *   ng__stack_call_on(fn, arg, sp)  run fn(arg) on another stack, come back
- *   ng__ctx_init(c, lo, top, fn, arg)  make a context that starts fn(arg)
+ *   ng__ctx_init(c, lo, top, fn, arg, done)  a context that runs fn(arg)
  *   ng__ctx_swap(from, to, data)    save the running context, resume another
  *
  * Save area (ng__ctx, offsets pinned in lib/stack/arch.h):
@@ -65,8 +65,9 @@ __morestack:
 	.size	ng__stack_call_on, .-ng__stack_call_on
 
 /*
- * First code of every fresh context: r12 = entry, r13 = arg (set by
- * ng__ctx_init). rip is marked undefined so backtraces end here.
+ * First code of every fresh context: r12 = fn, r13 = arg, r14 = done (set
+ * by ng__ctx_init; callee-saved, so done survives fn). fn's frame is the
+ * first on the stack. rip is marked undefined so backtraces end here.
  */
 	.type	ng__ctx_start, @function
 	.p2align 4
@@ -74,15 +75,18 @@ ng__ctx_start:
 	.cfi_startproc
 	.cfi_undefined %rip		/* outermost frame of a task */
 	movq	%r13, %rdi		/* first argument: arg */
-	callq	*%r12			/* entry(arg); never returns */
-	ud2				/* protector: entry returned */
+	callq	*%r12			/* fn(arg) */
+	movl	%eax, %edi		/* its result */
+	callq	*%r14			/* done(result); never returns */
+	ud2				/* protector: done returned */
 	.cfi_endproc
 	.size	ng__ctx_start, .-ng__ctx_start
 
 /*
- * void ng__ctx_init(ng__ctx *c, void *lo, void *top, void (*entry)(void *),
- *                   void *arg)
- * rdi = c, rsi = lo (unused here), rdx = top, rcx = entry, r8 = arg.
+ * void ng__ctx_init(ng__ctx *c, void *lo, void *top, int (*fn)(void *),
+ *                   void *arg, void (*done)(int))
+ * rdi = c, rsi = lo (unused here), rdx = top, rcx = fn, r8 = arg,
+ * r9 = done.
  */
 	.globl	ng__ctx_init
 	.hidden	ng__ctx_init
@@ -96,12 +100,12 @@ ng__ctx_init:
 					/* ng__ctx_start's call re-aligns */
 	leaq	ng__ctx_start(%rip), %rax
 	movq	%rax, NG__X64_RIP(%rdi)	/* resume in ng__ctx_start */
-	movq	%rcx, NG__X64_R12(%rdi)	/* entry */
+	movq	%rcx, NG__X64_R12(%rdi)	/* fn */
 	movq	%r8, NG__X64_R13(%rdi)	/* arg */
+	movq	%r9, NG__X64_R14(%rdi)	/* done */
 	xorl	%eax, %eax
 	movq	%rax, NG__X64_RBX(%rdi)	/* clean callee-saved registers */
 	movq	%rax, NG__X64_RBP(%rdi)	/* rbp 0 ends frame-pointer walks */
-	movq	%rax, NG__X64_R14(%rdi)
 	movq	%rax, NG__X64_R15(%rdi)
 	stmxcsr	NG__X64_MXCSR(%rdi)	/* inherit the creator's SSE modes */
 	fnstcw	NG__X64_FPUCW(%rdi)	/* and x87 control word */
