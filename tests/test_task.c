@@ -193,6 +193,45 @@ static void test_park_wake(void **state) {
   ng_sched_free(s);
 }
 
+/* A cancel ends the park it finds with NG_ECANCELED, or, sent while the
+ * task runs, the next one at once; a plain wake afterwards is NG_OK. */
+static int park_cancelled(void *p) {
+  parker *k = p;
+  k->stage = 1;
+  if (ng_task_park() != NG_ECANCELED)
+    return -1;
+  k->stage = 2;
+  if (ng_task_cancel(ng_task_self()) != NG_OK ||
+      ng_task_park() != NG_ECANCELED)
+    return -2;
+  k->stage = 3;
+  if (ng_task_park() != NG_OK)
+    return -3;
+  return 7;
+}
+
+static void test_park_cancel(void **state) {
+  ng_sched *s;
+  ng_task *a;
+  parker k = {0};
+  int res;
+  (void)state;
+
+  assert_int_equal(ng_sched_new(&s, NULL), NG_OK);
+  assert_int_equal(ng_task_spawn(s, &a, park_cancelled, &k, NULL), NG_OK);
+  assert_int_equal(ng_sched_run(s), NG_OK);
+  assert_int_equal(k.stage, 1);
+  assert_int_equal(ng_task_cancel(a), NG_OK);
+  assert_int_equal(ng_sched_run(s), NG_OK);
+  assert_int_equal(k.stage, 3);
+  assert_int_equal(ng_task_wake(a), NG_OK);
+  assert_int_equal(ng_sched_run(s), NG_OK);
+  assert_int_equal(ng_task_cancel(a), NG_ESTATE); /* finished */
+  assert_int_equal(ng_task_join(a, &res), NG_OK);
+  assert_int_equal(res, 7);
+  ng_sched_free(s);
+}
+
 /* Join from inside a task; spawn from inside a task. */
 static int child(void *p) {
   int i;
@@ -1149,6 +1188,7 @@ int main(void) {
       cmocka_unit_test(test_spawn_join),
       cmocka_unit_test(test_yield_alternates),
       cmocka_unit_test(test_park_wake),
+      cmocka_unit_test(test_park_cancel),
       cmocka_unit_test(test_join_in_task),
       cmocka_unit_test(test_task_growth),
       cmocka_unit_test(test_task_ceiling_isolated),

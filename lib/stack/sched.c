@@ -45,19 +45,21 @@ typedef struct ng__home {
 struct ng_task {
   ng__ctx ctx;         /* registers while suspended */
   ng__stk stk;         /* its growable stack */
-  ng__stk *cur;        /* t->cur while suspended (runs may nest) */
-  uintptr_t limit;     /* ng__stack_limit while suspended */
+  ng__stk *cur;        /* t->cur while suspended (runs may nest; the
+                          fast-path limit follows from it) */
   uintptr_t home_left; /* t->home_left while suspended */
   ng_task *next;       /* run queue or budget waiters */
   ng_task *all_prev;   /* every task of the scheduler */
   ng_task *all_next;
-  ng_task *joiner;   /* task waiting in ng_task_join */
+  union {
+    ng_task *joiner; /* until DONE: task waiting in ng_task_join */
+    int result;      /* once DONE: fn's return value */
+  };
   ng__home *home;         /* shared base stack, or NULL */
   ng__seg *priv;          /* private base stack, or NULL */
-  unsigned char *save;    /* live base bytes, copied out */
-  uint32_t save_len;      /* bytes in save; 0: resident or not started */
-  uint32_t save_cap;      /* bytes allocated for save */
-  int result;             /* fn's return value once DONE */
+  unsigned char *save;    /* live base bytes, copied out; NULL: resident
+                             or not started */
+  uint32_t save_len;      /* bytes in save (its exact size) */
   unsigned char state;    /* T_* */
   unsigned char permit;   /* a wake arrived while not parked */
   unsigned char wake_rc;  /* what its park returns next: NG_OK, or
@@ -153,33 +155,29 @@ static void save_release(ng__thr *t, ng_sched *s, ng_task *a) {
   if (a->save == NULL)
     return;
   s->st.saved_bytes -= a->save_len;
-  s->st.stack_inuse -= a->save_cap;
-  s->st.stack_sys -= a->save_cap;
-  ng__sys_free(t, s->alc, a->save, a->save_cap);
+  s->st.stack_inuse -= a->save_len;
+  s->st.stack_sys -= a->save_len;
+  ng__sys_free(t, s->alc, a->save, a->save_len);
   a->save = NULL;
-  a->save_len = a->save_cap = 0;
+  a->save_len = 0;
 }
 
-/* Copies the live bytes of c (suspended, owner of its home) out. */
+/* Copies the live bytes of c (suspended, owner of its home) out, into a
+ * buffer of their size: it goes when they are copied back, so a task
+ * keeps none while it runs and no more than it left while parked. */
 static int evict(ng__thr *t, ng_sched *s, ng_task *c) {
   uintptr_t lo = live_lo(c);
   size_t len = c->home->top - lo;
+  unsigned char *p = ng__sys_malloc(t, s->alc, len);
 
-  if (len > c->save_cap) {
-    unsigned char *p = ng__sys_malloc(t, s->alc, len);
-    if (p == NULL)
-      return NG_ENOMEM;
-    save_release(t, s, c);
-    c->save = p;
-    c->save_cap = (uint32_t)len;
-    s->st.stack_inuse += len;
-    s->st.stack_sys += len;
-    if (s->st.stack_inuse > s->st.peak_stack)
-      s->st.peak_stack = s->st.stack_inuse;
-  }
+  if (p == NULL)
+    return NG_ENOMEM;
   ng__tool_stack_save((void *)lo, len);
-  memcpy(c->save, (const void *)lo, len);
+  memcpy(p, (const void *)lo, len);
+  c->save = p;
   c->save_len = (uint32_t)len;
+  ng__stat_inuse(&s->st, len, 0);
+  s->st.stack_sys += len;
   s->st.saved_bytes += len;
   s->st.copied_bytes += len;
   c->home->owner = NULL;
@@ -198,13 +196,12 @@ static int make_resident(ng__thr *t, ng_sched *s, ng_task *b) {
     if (rc != NG_OK)
       return rc;
   }
-  if (b->save_len != 0) {
+  if (b->save != NULL) {
     /* Stale ASan poison and valgrind's idea of the old frames go. */
     ng__tool_stack_restore((void *)h->lo, h->top - h->lo);
     memcpy((void *)(h->top - b->save_len), b->save, b->save_len);
-    s->st.saved_bytes -= b->save_len;
     s->st.copied_bytes += b->save_len;
-    b->save_len = 0;
+    save_release(t, s, b);
   }
   h->owner = b;
   return NG_OK;
@@ -296,7 +293,6 @@ static inline int state_to(ng__thr *t, ng_sched *s, ng_task *a, ng_task *b) {
 
   b->wake_rc = NG_OK;
   a->cur = t->cur;
-  a->limit = ng__stack_limit;
   a->home_left = t->home_left;
   if (NG_UNLIKELY(a == &s->loop)) {
     s->loop_on_sys = t->on_sys;
@@ -314,7 +310,7 @@ static inline int state_to(ng__thr *t, ng_sched *s, ng_task *a, ng_task *b) {
     t->task = b;
   }
   t->cur = b->cur;
-  ng__stack_limit = b->limit;
+  ng__stack_limit = ng__stk_limit(b->cur);
   t->home_left = b->home_left;
   s->prev = a;
   s->run = b;
@@ -453,7 +449,7 @@ static ng_task *task_alloc(ng__thr *t, ng_sched *s) {
 static const void *task_bytes(const ng_task *a, const void *p, size_t n) {
   uintptr_t u = (uintptr_t)p, lo;
 
-  if (a->home == NULL || a->home->owner == a || a->save_len == 0)
+  if (a->home == NULL || a->home->owner == a || a->save == NULL)
     return p;
   lo = a->home->top - a->save_len;
   if (u >= lo && u + n <= a->home->top)
@@ -470,14 +466,14 @@ static void release_runs(ng__thr *t, ng_task *a) {
   const ng__stk *p = a->cur;
 
   while (p != NULL && p != &a->stk && p != &t->main && p != &t->sys) {
-    ng__stk r;
+    ng__run r; /* p is a run's stk, its first member */
     ng__env env;
 
     memcpy(&r, task_bytes(a, p, sizeof r), sizeof r);
-    memcpy(&env, task_bytes(a, r.env, sizeof env), sizeof env);
-    r.env = &env;
+    memcpy(&env, task_bytes(a, r.stk.env, sizeof env), sizeof env);
+    r.stk.env = &env;
     p = r.outer;
-    ng__stk_abandon(t, &r);
+    ng__stk_abandon(t, &r.stk);
   }
   a->cur = &a->stk;
 }
@@ -508,14 +504,15 @@ static void reap(ng__thr *t, ng_sched *s, ng_task *a) {
 
 NG_ALWAYS_INLINE void task_exit(ng__thr *t, ng_sched *s, ng_task *a,
                                   int rc) {
+  ng_task *j = a->joiner; /* result takes its place */
   const void *lo;
   size_t size;
   int data;
 
   a->result = rc;
   a->state = T_DONE;
-  if (a->joiner != NULL && a->joiner->state == T_PARKED)
-    make_runnable(s, a->joiner);
+  if (j != NULL && j->state == T_PARKED)
+    make_runnable(s, j);
   s->zombie = a;
   data = state_to(t, s, a, &s->loop);
   tool_bounds(&s->loop, &lo, &size);
@@ -609,8 +606,6 @@ static void task_clear(ng_task *a) {
   a->priv = NULL;
   a->save = NULL;
   a->save_len = 0;
-  a->save_cap = 0;
-  a->result = 0;
   a->permit = 0;
   a->wake_rc = NG_OK;
 #if NG__TOOL_ASAN
@@ -673,7 +668,6 @@ int ng_task_spawn(ng_sched *s, ng_task **out, int (*fn)(void *), void *arg,
   }
   tool_fiber_init(t, a, 0);
   a->cur = &a->stk;
-  a->limit = a->stk.base_limit;
   a->detached = out == NULL;
   task_ctx(a, lo, top, fn, arg);
   a->all_next = s->all;
@@ -781,7 +775,7 @@ int ng_task_join(ng_task *b, int *result) {
 
   if (b == NULL || s == NULL || b->detached)
     return NG_EINVAL;
-  if (b->joiner != NULL && b->joiner != s->run)
+  if (b->state != T_DONE && b->joiner != NULL && b->joiner != s->run)
     return NG_EBUSY;
   while (b->state != T_DONE) {
     if (in_task(s)) {

@@ -127,7 +127,6 @@ void ng__stk_init(ng__stk *s, uintptr_t top, size_t max, const ng__env *env) {
   s->nsegs = 0;
   s->grows = 0;
   s->env = env;
-  s->outer = NULL;
 }
 
 /* Gives back g and every segment cached below it. */
@@ -380,7 +379,8 @@ static void keep_user_stack(const ng__thr *t, ng__stk *r, size_t want) {
 int ng_stack_run_info(int (*fn)(void *), void *arg, const ng_stack_opts *opts,
                       ng_stack_run_stats *stats) {
   ng__thr *t = ng__thr_get();
-  ng__stk r, *outer = t->cur;
+  ng__run r;
+  ng__stk *outer = t->cur;
   ng__env env;
   uintptr_t old_limit = ng__stack_limit, top = NG__HERE();
   size_t max = opts != NULL && opts->max_stack != 0 ? opts->max_stack
@@ -393,24 +393,24 @@ int ng_stack_run_info(int (*fn)(void *), void *arg, const ng_stack_opts *opts,
   env.st = &t->st;
   env.budget = 0;
   env.growable = 1;
-  ng__stk_init(&r, top, max, &env);
-  r.outer = outer; /* a task destroyed in fn finds r (ng__task_destroy) */
+  ng__stk_init(&r.stk, top, max, &env);
+  r.outer = outer;
   /* Base bytes may use the ceiling less what leaving the base needs. */
-  r.base_limit = top - max + NG__RED + NG__RESERVE;
-  if (top < max || r.base_limit < old_limit)
-    r.base_limit = old_limit;
+  r.stk.base_limit = top - max + NG__RED + NG__RESERVE;
+  if (top < max || r.stk.base_limit < old_limit)
+    r.stk.base_limit = old_limit;
   if (opts != NULL)
-    keep_user_stack(t, &r, opts->user_stack);
-  t->cur = &r;
-  ng__stack_limit = r.base_limit;
+    keep_user_stack(t, &r.stk, opts->user_stack);
+  t->cur = &r.stk;
+  ng__stack_limit = r.stk.base_limit;
   rc = ng__stack_call_inline(fn, arg);
   t->cur = outer;
   ng__stack_limit = old_limit;
-  ng__stk_release(t, &r);
+  ng__stk_release(t, &r.stk);
   if (stats != NULL) {
-    stats->peak = r.peak;
-    stats->segments = r.nsegs;
-    stats->grows = r.grows;
+    stats->peak = r.stk.peak;
+    stats->segments = r.stk.nsegs;
+    stats->grows = r.stk.grows;
   }
   return rc;
 }

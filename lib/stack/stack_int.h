@@ -87,13 +87,25 @@ typedef struct ng__stk {
   size_t seg_bytes;      /* bytes of the active chain */
   size_t max;            /* ceiling; 0: the global max at each growth */
   size_t peak;           /* high-water of base_used + seg_bytes */
-  size_t nsegs;          /* segments allocated for this stack */
-  uint64_t grows;        /* switches onto a deeper segment; the first
+  uint32_t nsegs;        /* segments allocated for this stack */
+  uint32_t grows;        /* switches onto a deeper segment; the first
                             one prepares signal safety if the base was
-                            the thread's stack (ng__signals_prepare) */
+                            the thread's stack (ng__signals_prepare; a
+                            count that wraps makes it run once more) */
   const ng__env *env;    /* segment source and counters */
-  struct ng__stk *outer; /* current when this run started; NULL: a root */
 } ng__stk;
+
+/* The stack of an ng_stack_run, on the frame of the run's call. */
+typedef struct ng__run {
+  ng__stk stk;
+  ng__stk *outer; /* current when the run started: a task destroyed in the
+                     run finds the runs it was inside (ng__task_destroy) */
+} ng__run;
+
+/* The fast-path limit where s runs now (stack.c's invariant). */
+static inline uintptr_t ng__stk_limit(const ng__stk *s) {
+  return s->seg != NULL ? s->seg->limit : s->base_limit;
+}
 
 /* Per-thread state. */
 typedef struct ng__thr {
