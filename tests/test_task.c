@@ -167,18 +167,25 @@ static int park_twice(void *p) {
   return 5;
 }
 
+/* A new scheduler in *s running fn(k) until it first parks, at stage 1. */
+static ng_task *parked_at_1(ng_sched **s, int (*fn)(void *), parker *k) {
+  ng_task *a;
+
+  assert_int_equal(ng_sched_new(s, NULL), NG_OK);
+  assert_int_equal(ng_task_spawn(*s, &a, fn, k, NULL), NG_OK);
+  assert_int_equal(ng_sched_run(*s), NG_OK);
+  assert_int_equal(k->stage, 1);
+  return a;
+}
+
 static void test_park_wake(void **state) {
   ng_sched *s;
-  ng_task *a;
   parker k = {0};
+  ng_task *a = parked_at_1(&s, park_twice, &k);
   ng_stack_stats st;
   int res;
   (void)state;
 
-  assert_int_equal(ng_sched_new(&s, NULL), NG_OK);
-  assert_int_equal(ng_task_spawn(s, &a, park_twice, &k, NULL), NG_OK);
-  assert_int_equal(ng_sched_run(s), NG_OK);
-  assert_int_equal(k.stage, 1);
   ng_sched_stats(s, &st);
   assert_int_equal(st.tasks_parked, 1);
   /* Joining a parked task nobody wakes cannot finish. */
@@ -212,15 +219,11 @@ static int park_cancelled(void *p) {
 
 static void test_park_cancel(void **state) {
   ng_sched *s;
-  ng_task *a;
   parker k = {0};
+  ng_task *a = parked_at_1(&s, park_cancelled, &k);
   int res;
   (void)state;
 
-  assert_int_equal(ng_sched_new(&s, NULL), NG_OK);
-  assert_int_equal(ng_task_spawn(s, &a, park_cancelled, &k, NULL), NG_OK);
-  assert_int_equal(ng_sched_run(s), NG_OK);
-  assert_int_equal(k.stage, 1);
   assert_int_equal(ng_task_cancel(a), NG_OK);
   assert_int_equal(ng_sched_run(s), NG_OK);
   assert_int_equal(k.stage, 3);
