@@ -164,22 +164,26 @@ static void save_release(ng__thr *t, ng_sched *s, ng_task *a) {
 
 /* Copies the live bytes of c (suspended, owner of its home) out, into a
  * buffer of their size: it goes when they are copied back, so a task
- * keeps none while it runs and no more than it left while parked. */
+ * keeps none while it runs and no more than it left while parked (none
+ * when it parked in its function by a tail call: its resume address is
+ * in its context). */
 static int evict(ng__thr *t, ng_sched *s, ng_task *c) {
   uintptr_t lo = live_lo(c);
   size_t len = c->home->top - lo;
-  unsigned char *p = ng__sys_malloc(t, s->alc, len);
 
-  if (p == NULL)
-    return NG_ENOMEM;
-  ng__tool_stack_save((void *)lo, len);
-  memcpy(p, (const void *)lo, len);
-  c->save = p;
-  c->save_len = (uint32_t)len;
-  ng__stat_inuse(&s->st, len, 0);
-  s->st.stack_sys += len;
-  s->st.saved_bytes += len;
-  s->st.copied_bytes += len;
+  if (len != 0) {
+    unsigned char *p = ng__sys_malloc(t, s->alc, len);
+    if (p == NULL)
+      return NG_ENOMEM;
+    ng__tool_stack_save((void *)lo, len);
+    memcpy(p, (const void *)lo, len);
+    c->save = p;
+    c->save_len = (uint32_t)len;
+    ng__stat_inuse(&s->st, len, 0);
+    s->st.stack_sys += len;
+    s->st.saved_bytes += len;
+    s->st.copied_bytes += len;
+  }
   c->home->owner = NULL;
   return NG_OK;
 }
