@@ -201,14 +201,18 @@ static void test_park_wake(void **state) {
 }
 
 /* A cancel ends the park it finds with NG_ECANCELED, or, sent while the
- * task runs, the next one at once; a plain wake afterwards is NG_OK. */
+ * task runs, the next one at once (a wake after it does not undo it);
+ * plain wakes afterwards are NG_OK again. */
 static int park_cancelled(void *p) {
   parker *k = p;
   k->stage = 1;
   if (ng_task_park() != NG_ECANCELED)
     return -1;
   k->stage = 2;
+  if (ng_task_wake(ng_task_self()) != NG_OK || ng_task_park() != NG_OK)
+    return -2;
   if (ng_task_cancel(ng_task_self()) != NG_OK ||
+      ng_task_wake(ng_task_self()) != NG_OK ||
       ng_task_park() != NG_ECANCELED)
     return -2;
   k->stage = 3;
@@ -216,6 +220,16 @@ static int park_cancelled(void *p) {
     return -3;
   return 7;
 }
+
+/* A task cancelled while it is runnable after a yield: its next park. */
+static int yield_then_park(void *p) {
+  (void)p;
+  if (ng_task_yield() != NG_OK)
+    return -1;
+  return ng_task_park() == NG_ECANCELED ? 9 : -9;
+}
+
+static int cancel_arg(void *p) { return ng_task_cancel(p); }
 
 static void test_park_cancel(void **state) {
   ng_sched *s;
@@ -232,6 +246,11 @@ static void test_park_cancel(void **state) {
   assert_int_equal(ng_task_cancel(a), NG_ESTATE); /* finished */
   assert_int_equal(ng_task_join(a, &res), NG_OK);
   assert_int_equal(res, 7);
+  assert_int_equal(ng_task_spawn(s, &a, yield_then_park, NULL, NULL), NG_OK);
+  assert_int_equal(ng_task_spawn(s, NULL, cancel_arg, a, NULL), NG_OK);
+  assert_int_equal(ng_sched_run(s), NG_OK);
+  assert_int_equal(ng_task_join(a, &res), NG_OK);
+  assert_int_equal(res, 9);
   ng_sched_free(s);
 }
 

@@ -280,8 +280,9 @@ int ng_task_wake(ng_task *t);
 
 /*
  * ng_task_wake, and the park it ends (or the next one, if t is not
- * parked) returns NG_ECANCELED instead of NG_OK: how a task waiting for
- * something that will not come is told to unwind. Same returns.
+ * parked; a later ng_task_wake does not undo that) returns NG_ECANCELED
+ * instead of NG_OK: how a task waiting for something that will not come
+ * is told to unwind. Same returns.
  */
 int ng_task_cancel(ng_task *t);
 

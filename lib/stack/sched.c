@@ -34,6 +34,9 @@
  * (ng_task_wake just leaves a permit), so the waiter list stays intact. */
 enum { T_RUNNABLE, T_RUNNING, T_PARKED, T_WAITING, T_DONE };
 
+/* A permit: the next park returns at once, NG_OK or NG_ECANCELED. */
+enum { P_NONE, P_WAKE, P_CANCEL };
+
 typedef struct ng__home {
   uintptr_t lo; /* usable bytes [lo, top) */
   uintptr_t top;
@@ -61,9 +64,9 @@ struct ng_task {
                              or not started */
   uint32_t save_len;      /* bytes in save (its exact size) */
   unsigned char state;    /* T_* */
-  unsigned char permit;   /* a wake arrived while not parked */
-  unsigned char wake_rc;  /* what its park returns next: NG_OK, or
-                             NG_ECANCELED from ng_task_cancel */
+  unsigned char permit;   /* P_*: a wake arrived while not parked */
+  unsigned char wake_rc;  /* woken while parked: what the park returns,
+                             NG_OK or NG_ECANCELED (ng_task_cancel) */
   unsigned char detached; /* freed when it ends */
 #if NG__TOOL_ASAN
   int (*fn)(void *); /* body, for task_first */
@@ -291,7 +294,8 @@ static void tool_arrived(ng_sched *s, void *fake) {
 
 /* Moves the thread's stack state from a to b, before the register swap.
  * This and switch_to are the hot path of every task switch. Returns what
- * b's park (or yield) returns: its wake_rc, consumed. */
+ * b's park returns if b was woken from one: its wake_rc, consumed (NG_OK
+ * for any other switch back to b). */
 static inline int state_to(ng__thr *t, ng_sched *s, ng_task *a, ng_task *b) {
   int rc = b->wake_rc;
 
@@ -610,7 +614,7 @@ static void task_clear(ng_task *a) {
   a->priv = NULL;
   a->save = NULL;
   a->save_len = 0;
-  a->permit = 0;
+  a->permit = P_NONE;
   a->wake_rc = NG_OK;
 #if NG__TOOL_ASAN
   a->fake = NULL;
@@ -733,10 +737,9 @@ int ng_task_park(void) {
 
   if (a == NULL)
     return NG_ESTATE;
-  if (a->permit) {
-    int rc = a->wake_rc;
-    a->permit = 0;
-    a->wake_rc = NG_OK;
+  if (a->permit != P_NONE) {
+    int rc = a->permit == P_CANCEL ? NG_ECANCELED : NG_OK;
+    a->permit = P_NONE;
     return rc;
   }
   a->state = T_PARKED;
@@ -750,27 +753,27 @@ int ng_task_park(void) {
   return park_leave();
 }
 
-int ng_task_wake(ng_task *b) {
+/* ng_task_wake and ng_task_cancel: b's park returns code. A cancel's
+ * permit is not lost to a later wake's. */
+static int wake_with(ng_task *b, int code) {
   ng_sched *s = ng__thr_get()->sched;
 
   if (b == NULL || s == NULL)
     return NG_EINVAL;
   if (b->state == T_DONE)
     return NG_ESTATE;
-  if (b->state == T_PARKED)
+  if (b->state == T_PARKED) {
+    b->wake_rc = (unsigned char)code;
     make_runnable(s, b);
-  else
-    b->permit = 1;
+  } else if (b->permit != P_CANCEL) {
+    b->permit = code == NG_OK ? P_WAKE : P_CANCEL;
+  }
   return NG_OK;
 }
 
-int ng_task_cancel(ng_task *b) {
-  int rc = ng_task_wake(b);
+int ng_task_wake(ng_task *b) { return wake_with(b, NG_OK); }
 
-  if (rc == NG_OK)
-    b->wake_rc = NG_ECANCELED;
-  return rc;
-}
+int ng_task_cancel(ng_task *b) { return wake_with(b, NG_ECANCELED); }
 
 int ng_task_join(ng_task *b, int *result) {
   ng__thr *t = ng__thr_get();
