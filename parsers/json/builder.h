@@ -216,16 +216,23 @@ NG_INLINE void ng__json_build_seal(ng__json_builder *b) {
     b->last->flags |= NG_JSON__LAST;
 }
 
-/* The innermost container closes. It is the last child of its own
- * container (or the root), so its link leads up. */
-NG_INLINE int ng__json_build_end(ng__json_builder *b) {
+/* The innermost container closes, when it is not an object that
+ * repeated a key under DUP_LAST (which ng__json_build_end leaves to
+ * builder.c). It is the last child of its own container (or the root), so
+ * its link leads up. */
+NG_INLINE void ng__json_build_close(ng__json_builder *b) {
   ng_json_value *c = b->cur;
 
-  if (NG_UNLIKELY(c->flags & NG__JSON_HASDUP))
-    return ng__json_build_end_slow(b);
   ng__json_build_seal(b);
   b->last = c;
   b->cur = c->link;
+}
+
+/* The innermost container closes. */
+NG_INLINE int ng__json_build_end(ng__json_builder *b) {
+  if (NG_UNLIKELY(b->cur->flags & NG__JSON_HASDUP))
+    return ng__json_build_end_slow(b);
+  ng__json_build_close(b);
   return NG_OK;
 }
 

@@ -3,7 +3,8 @@
  * steps that read the common values of a DOM parse under DUP_KEEP
  * (strings, keys, numbers, literals, empty containers) with the cursor in
  * a local variable and build them straight into the builder, after one
- * branch on the value's first byte.
+ * branch on the value's first byte; and that open and close containers
+ * without a token, the bracket at the cursor.
  *
  * Everything else goes the token path of engine.h, whose results it
  * leaves unchanged: a step either builds its value whole (the same nodes,
@@ -11,6 +12,13 @@
  * _key / _open + _close would) and moves the cursor past it, or it reads
  * the token the engine would have read at that point into p->tok and
  * returns its kind, having written nothing else but whitespace skipped.
+ * A container that opens is a third outcome: its node made and its level
+ * entered as ng__json_emit_open would, the cursor past the bracket and
+ * p->tok.off at it (where a later failure to enter the level, in the
+ * engine's own stack, is reported); the engine then enters it as after
+ * the token. After a value, ng__json_direct_after closes the innermost
+ * container when its bracket stands at the cursor, as the token's
+ * ng__json_emit_close would, so a run of closing brackets needs no token.
  * So errors, offsets, lines and columns are those of the token path. A
  * value that is unusual (escapes, a number out of range or malformed, a
  * container at max_depth) or that reaches the end of the buffer is left
@@ -29,6 +37,10 @@
 #define NG__JD_BUILT (-2)  /* the value was built; the cursor is past it */
 #define NG__JD_FAILED (-3) /* the builder failed (ng__json_doc_err), with
                               p->tok.off at the value for the report */
+#define NG__JD_ARRAY (-4)  /* an array opened (ng__json_direct_open) */
+#define NG__JD_OBJECT (-5) /* an object opened */
+#define NG__JD_CLOSED (-6) /* the innermost container closed
+                              (ng__json_direct_after) */
 
 /* Whether the parse is a DOM under DUP_KEEP (the only case the direct
  * steps serve): else the engine reads tokens. Kept in p->direct while an
@@ -130,10 +142,26 @@ NG_INLINE int ng__json_direct_empty(ng__json_parser *p, ng__json_builder *b,
   return NG__JD_BUILT;
 }
 
+/* The bracket at c opens a container of kind NG__JK_ARRAY or
+ * NG__JK_OBJECT that is not empty: its node, now the innermost, and its
+ * level (ng__json_emit_open's, depth first, so that a failure records the
+ * same depth), or its token read when the level would pass max_depth. */
+NG_INLINE int ng__json_direct_open(ng__json_parser *p, ng__json_builder *b,
+                                   const unsigned char *c, int kind) {
+  if (NG_UNLIKELY(p->c.depth.cur >= p->c.depth.max))
+    return ng__json_advance(p);
+  p->c.depth.cur++;
+  if (NG_UNLIKELY(ng__json_build_open(b, kind) == NULL))
+    return ng__json_direct_fail(p, c);
+  p->tok.off = (size_t)(c - p->lx.beg);
+  p->lx.cur = c + 1;
+  return kind == NG__JK_ARRAY ? NG__JD_ARRAY : NG__JD_OBJECT;
+}
+
 /*
- * A value is expected: builds it, or reads its token (a container that
- * opens, anything unusual, the end). Returns NG__JD_BUILT, NG__JD_FAILED
- * or the token's kind.
+ * A value is expected: builds it, or opens its container, or reads its
+ * token (anything unusual, the end). Returns NG__JD_BUILT, NG__JD_FAILED,
+ * NG__JD_ARRAY, NG__JD_OBJECT or the token's kind.
  */
 NG_INLINE int ng__json_direct_value(ng__json_parser *p, ng__json_builder *b) {
   const unsigned char *c = p->lx.cur, *end = p->lx.end, *q;
@@ -173,11 +201,11 @@ NG_INLINE int ng__json_direct_value(ng__json_parser *p, ng__json_builder *b) {
   case '[':
     if (end - c >= 2 && c[1] == ']')
       return ng__json_direct_empty(p, b, c, NG_JSON_ARRAY);
-    break;
+    return ng__json_direct_open(p, b, c, NG__JK_ARRAY);
   case '{':
     if (end - c >= 2 && c[1] == '}')
       return ng__json_direct_empty(p, b, c, NG_JSON_OBJECT);
-    break;
+    return ng__json_direct_open(p, b, c, NG__JK_OBJECT);
   default:
     break;
   }
@@ -210,12 +238,48 @@ NG_INLINE int ng__json_direct_key(ng__json_parser *p, ng__json_builder *b) {
   return NG__JD_BUILT;
 }
 
+/*
+ * After a value inside a container of kind NG__JK_ARRAY or NG__JK_OBJECT
+ * (the innermost): a ',' at the cursor is consumed (NG__JT_COMMA, no
+ * token, as ng__json_advance_after_value); the container's own closing
+ * bracket at the cursor closes it and leaves its level (NG__JD_CLOSED;
+ * the builder cannot fail there under DUP_KEEP); anything else is read as
+ * its token, whose kind is returned.
+ */
+NG_INLINE int ng__json_direct_after(ng__json_parser *p, ng__json_builder *b,
+                                    int kind) {
+  const unsigned char *c = p->lx.cur;
+
+  if (NG_LIKELY(c < p->lx.end)) {
+    if (*c == ',') {
+      p->lx.cur = c + 1;
+      return NG__JT_COMMA;
+    }
+    if (*c == (kind == NG__JK_ARRAY ? ']' : '}')) {
+      ng__json_build_close(b);
+      ng__parse_leave(&p->c);
+      p->lx.cur = c + 1;
+      return NG__JD_CLOSED;
+    }
+  }
+  return ng__json_advance(p);
+}
+
 /* Where a value is expected: ng__json_direct_value when the parse has
  * the direct path, else the value's token read. */
 NG_INLINE int ng__json_read_value(ng__json_parser *p) {
   if (p->direct)
     return ng__json_direct_value(p, ng__json_direct_of(p));
   return ng__json_advance(p);
+}
+
+/* After a value inside the innermost container, of kind NG__JK_ARRAY or
+ * NG__JK_OBJECT: ng__json_direct_after when the parse has the direct
+ * path, else ng__json_advance_after_value. */
+NG_INLINE int ng__json_read_after(ng__json_parser *p, int kind) {
+  if (p->direct)
+    return ng__json_direct_after(p, ng__json_direct_of(p), kind);
+  return ng__json_advance_after_value(p);
 }
 
 /* Where a key is expected: ng__json_direct_key when the parse has the

@@ -8,8 +8,10 @@
  * engine and the others agree to the byte.
  *
  * A DOM parse under DUP_KEEP reads its values and keys through direct.h
- * (built without a token, or their token read when they are unusual); any
- * other parse reads tokens.
+ * (built without a token, or their token read when they are unusual),
+ * opens containers there and closes them after a value with
+ * ng__json_direct_after, so that a run of closing brackets is a loop of
+ * `next` without a token; any other parse reads tokens.
  *
  * This is a state machine written with goto, one label per grammar
  * position, as yyjson's reader is: it reads better than a loop over a state
@@ -34,16 +36,17 @@ int ng__json_run_iterative(ng__json_parser *p) {
   int kind, rc;
 
   /* What stands where a value or a key is expected: built directly by
-   * direct.h's step `dstep` (then on to `built`), or its token read by
-   * `tstep`, whose kind is then in `kind`. Each use is a site of its own,
-   * so that the branch predictor tells a first element from the others. */
+   * direct.h's step `dstep` (then on to `built`), or a container it
+   * opened (then `opened`), or its token read by `tstep`, whose kind is
+   * then in `kind`. Each use is a site of its own, so that the branch
+   * predictor tells a first element from the others. */
 #define NG__READ(dstep, tstep, built)                                          \
   do {                                                                         \
     kind = b != NULL ? dstep(p, b) : tstep(p);                                 \
     if (kind == NG__JD_BUILT)                                                  \
       goto built;                                                              \
-    if (kind == NG__JD_FAILED)                                                 \
-      goto built_fail;                                                         \
+    if (kind < 0)                                                              \
+      goto opened;                                                             \
   } while (0)
 
   switch (p->resume) { /* where a suspended parse reads its token again */
@@ -74,6 +77,7 @@ value_tok: /* the current token must start a value (or close, per want) */
   case NG__JT_LBRACKET:
     if ((rc = ng__json_emit_open(p, NG__JK_ARRAY)) != NG_OK)
       goto fail;
+  array_opened:
     if ((top = ng__gstack_push(st, 1)) == NULL)
       goto oom;
     *top = NG__JK_ARRAY;
@@ -86,6 +90,7 @@ value_tok: /* the current token must start a value (or close, per want) */
   case NG__JT_LBRACE:
     if ((rc = ng__json_emit_open(p, NG__JK_OBJECT)) != NG_OK)
       goto fail;
+  object_opened:
     if ((top = ng__gstack_push(st, 1)) == NULL)
       goto oom;
     *top = NG__JK_OBJECT;
@@ -124,8 +129,14 @@ colon:
 next: /* a value is complete: what follows depends on its container */
   if (ng__gstack_empty(st))
     goto done;
-  kind = ng__json_advance_after_value(p);
-  if (*(unsigned char *)ng__gstack_peek(st, 1) == NG__JK_ARRAY) {
+  top = ng__gstack_peek(st, 1);
+  kind = b != NULL ? ng__json_direct_after(p, b, *top)
+                   : ng__json_advance_after_value(p);
+  if (kind == NG__JD_CLOSED) {
+    ng__gstack_pop(st, 1);
+    goto next;
+  }
+  if (*top == NG__JK_ARRAY) {
     if (kind == NG__JT_COMMA) {
       want = NG__JX_VALUE;
       goto value;
@@ -158,8 +169,12 @@ done:
   rc = ng__json_finish(p);
   goto out;
 
-built_fail:
-  rc = ng__json_direct_report(p);
+opened: /* what a direct step returned besides a value built or a token */
+  if (kind == NG__JD_ARRAY)
+    goto array_opened;
+  if (kind == NG__JD_OBJECT)
+    goto object_opened;
+  rc = ng__json_direct_report(p); /* NG__JD_FAILED */
   goto fail;
 oom:
   rc = ng__json_fail_here(p, NG_ENOMEM, NULL);

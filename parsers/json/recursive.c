@@ -68,8 +68,9 @@ typedef struct rec_call {
 } rec_call;
 
 /* A scanner's result besides NG_OK (the container closed) and an error
- * code (positive): a nested container was opened and must be parsed. */
-enum { REC_ENTER_ARRAY = -1, REC_ENTER_OBJECT = -2 };
+ * code (positive): a nested container was opened and must be parsed. The
+ * codes of direct.h's open, which a scanner passes on. */
+enum { REC_ENTER_ARRAY = NG__JD_ARRAY, REC_ENTER_OBJECT = NG__JD_OBJECT };
 
 /* ---------------------------------------------------------- out-calls */
 
@@ -181,13 +182,15 @@ static NG_NOINLINE int scan_value_other(ng__json_parser *p, ng__jexp want) {
 }
 
 /* What ng__json_read_value returned (kind) where a value is expected in
- * state `want`: the value built directly (NG_OK), or scan_value's result
- * for its token. */
+ * state `want`: the value built directly (NG_OK), a container opened
+ * directly (REC_ENTER_*), or scan_value's result for its token. */
 NG_INLINE int scan_read(ng__json_parser *p, int kind, ng__jexp want) {
   if (NG_LIKELY(kind == NG__JD_BUILT))
     return NG_OK;
   if (kind == NG__JD_FAILED)
     return rec_far(p, OP_FAIL, ng__json_doc_err(ng__json_direct_of(p)->doc));
+  if (kind < 0)
+    return kind; /* REC_ENTER_* */
   return scan_value(p, want);
 }
 
@@ -207,11 +210,13 @@ static NG_NOINLINE int scan_array(ng__json_parser *p, int first) {
       return rc;
   }
   for (;;) {
-    kind = ng__json_advance_after_value(p);
+    kind = ng__json_read_after(p, NG__JK_ARRAY);
   again:
     switch (kind) {
     case NG__JT_COMMA:
       break;
+    case NG__JD_CLOSED:
+      return NG_OK;
     case NG__JT_RBRACKET:
       return ng__json_emit_close(p, NG__JK_ARRAY);
     case NG__JT_MORE:
@@ -257,11 +262,13 @@ static NG_NOINLINE int scan_object(ng__json_parser *p, int first) {
       return rc;
   }
   for (;;) {
-    kind = ng__json_advance_after_value(p);
+    kind = ng__json_read_after(p, NG__JK_OBJECT);
   again:
     switch (kind) {
     case NG__JT_COMMA:
       break;
+    case NG__JD_CLOSED:
+      return NG_OK;
     case NG__JT_RBRACE:
       return ng__json_emit_close(p, NG__JK_OBJECT);
     case NG__JT_MORE:

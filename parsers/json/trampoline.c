@@ -59,16 +59,21 @@ static ng__step ret(ng__tramp *t) {
   return ng__tramp_go(konts[ng__tramp_top(t)]);
 }
 
-/* Opens a container (current token); its elements continue with
- * konts[kind]. */
+/* Enters a container opened at the current token (or at p->tok.off by
+ * direct.h): its elements continue with konts[kind]. */
 static int enter(ng__tramp *t, int kind) {
+  if (ng__tramp_push(t, (unsigned)kind) != NG_OK)
+    return ng__json_fail_here(t->p, NG_ENOMEM, NULL);
+  return NG_OK;
+}
+
+/* Opens a container (current token), then enters it. */
+static int open_level(ng__tramp *t, int kind) {
   int rc = ng__json_emit_open(t->p, kind);
 
   if (rc != NG_OK)
     return rc;
-  if (ng__tramp_push(t, (unsigned)kind) != NG_OK)
-    return ng__json_fail_here(t->p, NG_ENOMEM, NULL);
-  return NG_OK;
+  return enter(t, kind);
 }
 
 /* Closes the innermost container at the current token, then returns. */
@@ -82,14 +87,32 @@ static ng__step leave(ng__tramp *t, int kind) {
   return ret(t);
 }
 
-/* A value: built directly (direct.h), or its first token read. */
-static ng__step s_value(ng__tramp *t) {
-  int kind = ng__json_read_value(t->p);
+/* What ng__json_read_value returned besides a token (kind < 0): a value
+ * built, a container opened (then its first element, by the driver: a
+ * call would nest a C frame per level) or the builder's failure. */
+static ng__step s_direct(ng__tramp *t, int kind) {
+  int rc;
 
   if (kind == NG__JD_BUILT)
     return ret(t);
   if (kind == NG__JD_FAILED)
     return ng__tramp_stop(t, ng__json_direct_report(t->p));
+  if (kind == NG__JD_ARRAY) {
+    if ((rc = enter(t, NG__JK_ARRAY)) != NG_OK)
+      return ng__tramp_stop(t, rc);
+    return ng__tramp_go(s_array_first);
+  }
+  if ((rc = enter(t, NG__JK_OBJECT)) != NG_OK)
+    return ng__tramp_stop(t, rc);
+  return ng__tramp_go(s_object_first);
+}
+
+/* A value: built or opened directly (direct.h), or its first token read. */
+static ng__step s_value(ng__tramp *t) {
+  int kind = ng__json_read_value(t->p);
+
+  if (kind < 0)
+    return s_direct(t, kind);
   return ng__tramp_go(s_value_tok);
 }
 
@@ -100,11 +123,11 @@ static ng__step s_value_tok(ng__tramp *t) {
 
   switch (p->tok.kind) {
   case NG__JT_LBRACKET:
-    if ((rc = enter(t, NG__JK_ARRAY)) != NG_OK)
+    if ((rc = open_level(t, NG__JK_ARRAY)) != NG_OK)
       return ng__tramp_stop(t, rc);
     return s_array_first(t);
   case NG__JT_LBRACE:
-    if ((rc = enter(t, NG__JK_OBJECT)) != NG_OK)
+    if ((rc = open_level(t, NG__JK_OBJECT)) != NG_OK)
       return ng__tramp_stop(t, rc);
     return s_object_first(t);
   case NG__JT_STRING:
@@ -124,10 +147,8 @@ static ng__step s_value_tok(ng__tramp *t) {
 static ng__step s_array_first(ng__tramp *t) {
   int kind = ng__json_read_value(t->p);
 
-  if (kind == NG__JD_BUILT)
-    return ret(t);
-  if (kind == NG__JD_FAILED)
-    return ng__tramp_stop(t, ng__json_direct_report(t->p));
+  if (kind < 0)
+    return s_direct(t, kind);
   if (kind == NG__JT_RBRACKET)
     return leave(t, NG__JK_ARRAY);
   t->want = NG__JX_VALUE_OR_END;
@@ -179,10 +200,13 @@ static ng__step s_colon(ng__tramp *t) {
 static ng__step s_array_next(ng__tramp *t) {
   ng__json_parser *p = t->p;
 
-  switch (ng__json_advance_after_value(p)) {
+  switch (ng__json_read_after(p, NG__JK_ARRAY)) {
   case NG__JT_COMMA:
     t->want = NG__JX_VALUE;
     return ng__tramp_go(s_value);
+  case NG__JD_CLOSED:
+    ng__tramp_pop(t);
+    return ret(t);
   case NG__JT_RBRACKET:
     return leave(t, NG__JK_ARRAY);
   default:
@@ -194,9 +218,12 @@ static ng__step s_array_next(ng__tramp *t) {
 static ng__step s_object_next(ng__tramp *t) {
   ng__json_parser *p = t->p;
 
-  switch (ng__json_advance_after_value(p)) {
+  switch (ng__json_read_after(p, NG__JK_OBJECT)) {
   case NG__JT_COMMA:
     return s_object_key(t);
+  case NG__JD_CLOSED:
+    ng__tramp_pop(t);
+    return ret(t);
   case NG__JT_RBRACE:
     return leave(t, NG__JK_OBJECT);
   default:
