@@ -261,6 +261,40 @@ static void test_arena_cap(void **state) {
   ng_arena_free(&a);
 }
 
+/* ng__arena_alloc_small (a node's allocation) places every block where
+ * ng_arena_alloc does, through chunk ends, a cap and a first allocation
+ * without a chunk: two arenas fed the same requests stay in step. */
+static void test_arena_small_same_as_alloc(void **state) {
+  ng_arena a, b;
+  size_t i, size, align;
+  char *p, *q;
+  (void)state;
+  ng_arena_init(&a, ng_alloc_libc(), 50000);
+  ng_arena_init(&b, ng_alloc_libc(), 50000);
+  for (i = 0;; i++) {
+    size = 1 + (i * 7919) % 4096;
+    if (i % 3 == 0)
+      size = 24;
+    align = (size_t)1 << (i % 5); /* 1 to 16: malloc's chunks agree */
+    p = ng_arena_alloc(&a, size, align);
+    q = ng__arena_alloc_small(&b, size, align);
+    if (p == NULL) {
+      assert_null(q);
+      break;
+    }
+    assert_non_null(q);
+    assert_int_equal((uintptr_t)p % align, 0);
+    assert_int_equal(p - (char *)a.chunks, q - (char *)b.chunks);
+    assert_int_equal(ng_arena_used(&a), ng_arena_used(&b));
+    assert_int_equal(ng_arena_sys(&a), ng_arena_sys(&b));
+  }
+  assert_int_equal(a.err, NG_EMEMLIMIT);
+  assert_int_equal(b.err, NG_EMEMLIMIT);
+  assert_true(i > 20); /* several chunks were crossed */
+  ng_arena_free(&a);
+  ng_arena_free(&b);
+}
+
 static void test_arena_bad_align_and_overflow(void **state) {
   ng_arena a;
   (void)state;
@@ -406,6 +440,7 @@ int main(void) {
       cmocka_unit_test(test_arena_pages_cache),
       cmocka_unit_test(test_arena_reset_keeps_newest),
       cmocka_unit_test(test_arena_cap),
+      cmocka_unit_test(test_arena_small_same_as_alloc),
       cmocka_unit_test(test_arena_bad_align_and_overflow),
       cmocka_unit_test(test_arena_failure_injection),
       cmocka_unit_test(test_failalloc_detects_leak),

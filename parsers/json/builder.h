@@ -130,11 +130,26 @@ NG_INLINE int ng__json_build_key(ng__json_builder *b,
   return NG_OK;
 }
 
+/* A fresh node v of `type` with `flags` (its payload left) made the
+ * document's root: out of the hot path of ng__json_build_node. */
+NG_INLINE ng_json_value *ng__json_build_root(ng__json_builder *b,
+                                             ng_json_value *v, uint8_t type,
+                                             uint8_t flags) {
+  v->type = type;
+  v->flags = flags | NG_JSON__LAST;
+  v->reserved = 0;
+  v->len = 0;
+  v->link = NULL;
+  b->doc->root = v;
+  return v;
+}
+
 /*
  * A fresh node of `type` appended to the open container (the pending
  * member's node, key in place, in an object) or made the root, its first
- * 8 bytes written at once (type, flags, len 0); value left to the caller.
- * NULL when the arena fails.
+ * 8 bytes written together (type, flags, len 0); value left to the
+ * caller. NULL when the arena fails, or when the container holds
+ * UINT32_MAX children already (NG_EMEMLIMIT, json.h: 32-bit counts).
  *
  * The new node's link leads up to its container and the previous
  * sibling's to it, but the LAST flag is set when the container closes
@@ -150,32 +165,29 @@ NG_INLINE ng_json_value *ng__json_build_node(ng__json_builder *b,
   if (v != NULL) {
     b->member = NULL; /* key set by ng__json_build_key */
   } else {
-    v = ng_arena_alloc(&b->doc->base.arena, sizeof *v, _Alignof(ng_json_value));
+    v = ng__arena_alloc_small(&b->doc->base.arena, sizeof *v,
+                              _Alignof(ng_json_value));
     if (NG_UNLIKELY(v == NULL))
       return NULL;
     flags = 0;
   }
-  v->type = type;
-  v->reserved = 0;
-  v->len = 0;
-  if (NG_UNLIKELY(c == NULL)) {
-    v->flags = flags | NG_JSON__LAST;
-    v->link = NULL;
-    b->doc->root = v;
-    return v;
-  }
-  v->flags = flags;
-  v->link = c;
-  if (NG_UNLIKELY(c->len == UINT32_MAX)) { /* json.h: 32-bit child counts */
+  if (NG_UNLIKELY(c == NULL))
+    return ng__json_build_root(b, v, type, flags);
+  if (NG_UNLIKELY(++c->len == 0)) { /* the 2^32nd child */
+    c->len = UINT32_MAX;
     b->doc->base.arena.err = NG_EMEMLIMIT;
     return NULL;
   }
+  v->type = type;
+  v->flags = flags;
+  v->reserved = 0;
+  v->len = 0;
+  v->link = c;
   if (b->last != NULL)
     b->last->link = v;
   else
     c->as.head = v;
   b->last = v;
-  c->len++;
   return v;
 }
 
