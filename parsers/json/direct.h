@@ -238,6 +238,17 @@ NG_INLINE int ng__json_direct_key(ng__json_parser *p, ng__json_builder *b) {
   return NG__JD_BUILT;
 }
 
+/* The kind (NG__JK_ARRAY or NG__JK_OBJECT) of the builder's innermost
+ * container, 0 at top level: on the direct path every container opens in
+ * the builder, which so tells what an engine's stack of kinds would. */
+static inline int ng__json_direct_inner(const ng__json_builder *b) {
+  const ng_json_value *c = b->cur;
+
+  if (c == NULL)
+    return 0;
+  return c->type == NG_JSON_ARRAY ? NG__JK_ARRAY : NG__JK_OBJECT;
+}
+
 /*
  * After a value inside a container of kind NG__JK_ARRAY or NG__JK_OBJECT
  * (the innermost): a ',' at the cursor is consumed (NG__JT_COMMA, no

@@ -3,7 +3,9 @@
  * no recursion, the fast reference engine.
  *
  * The stack holds one byte per open container (its kind), so 10,000,000
- * levels cost 10 MB of stack memory besides the document. Everything else
+ * levels cost 10 MB of stack memory besides the document; on direct.h's
+ * path, where the DOM builder's innermost container tells the same
+ * (ng__json_direct_inner), the stack stays empty. Everything else
  * (tokens, checks, errors, events) comes from engine.h, which is why this
  * engine and the others agree to the byte.
  *
@@ -33,7 +35,7 @@ int ng__json_run_iterative(ng__json_parser *p) {
   ng__gstack stack = p->st, *st = &stack;
   ng__json_builder *b = p->direct ? ng__json_direct_of(p) : NULL;
   ng__jexp want = NG__JX_VALUE;
-  int kind, rc;
+  int kind, inner, rc;
 
   /* What stands where a value or a key is expected: built directly by
    * direct.h's step `dstep` (then on to `built`), or a container it
@@ -47,6 +49,20 @@ int ng__json_run_iterative(ng__json_parser *p) {
       goto built;                                                              \
     if (kind < 0)                                                              \
       goto opened;                                                             \
+  } while (0)
+  /* The innermost container's kind (0: none), and a container of kind k
+   * entered: the builder's on the direct path, else the stack's. */
+#define NG__INNER()                                                            \
+  (b != NULL ? ng__json_direct_inner(b)                                        \
+   : ng__gstack_empty(st) ? 0                                                  \
+                          : *(unsigned char *)ng__gstack_peek(st, 1))
+#define NG__ENTER(k)                                                           \
+  do {                                                                         \
+    if (b == NULL) {                                                           \
+      if ((top = ng__gstack_push(st, 1)) == NULL)                              \
+        goto oom;                                                              \
+      *top = (k);                                                              \
+    }                                                                          \
   } while (0)
 
   switch (p->resume) { /* where a suspended parse reads its token again */
@@ -78,9 +94,7 @@ value_tok: /* the current token must start a value (or close, per want) */
     if ((rc = ng__json_emit_open(p, NG__JK_ARRAY)) != NG_OK)
       goto fail;
   array_opened:
-    if ((top = ng__gstack_push(st, 1)) == NULL)
-      goto oom;
-    *top = NG__JK_ARRAY;
+    NG__ENTER(NG__JK_ARRAY);
   array_first:
     NG__READ(ng__json_direct_value, ng__json_advance, next);
     if (kind == NG__JT_RBRACKET)
@@ -91,9 +105,7 @@ value_tok: /* the current token must start a value (or close, per want) */
     if ((rc = ng__json_emit_open(p, NG__JK_OBJECT)) != NG_OK)
       goto fail;
   object_opened:
-    if ((top = ng__gstack_push(st, 1)) == NULL)
-      goto oom;
-    *top = NG__JK_OBJECT;
+    NG__ENTER(NG__JK_OBJECT);
   object_first:
     NG__READ(ng__json_direct_key, ng__json_advance, colon);
     if (kind == NG__JT_STRING)
@@ -127,16 +139,13 @@ colon:
   goto value;
 
 next: /* a value is complete: what follows depends on its container */
-  if (ng__gstack_empty(st))
+  if ((inner = NG__INNER()) == 0)
     goto done;
-  top = ng__gstack_peek(st, 1);
-  kind = b != NULL ? ng__json_direct_after(p, b, *top)
+  kind = b != NULL ? ng__json_direct_after(p, b, inner)
                    : ng__json_advance_after_value(p);
-  if (kind == NG__JD_CLOSED) {
-    ng__gstack_pop(st, 1);
+  if (kind == NG__JD_CLOSED)
     goto next;
-  }
-  if (*top == NG__JK_ARRAY) {
+  if (inner == NG__JK_ARRAY) {
     if (kind == NG__JT_COMMA) {
       want = NG__JX_VALUE;
       goto value;
@@ -160,8 +169,10 @@ next: /* a value is complete: what follows depends on its container */
   goto fail;
 
 close: /* the current token closes the innermost container */
-  top = ng__gstack_pop(st, 1);
-  if ((rc = ng__json_emit_close(p, *top)) != NG_OK)
+  inner = NG__INNER();
+  if (b == NULL)
+    ng__gstack_pop(st, 1);
+  if ((rc = ng__json_emit_close(p, inner)) != NG_OK)
     goto fail;
   goto next;
 
@@ -185,4 +196,6 @@ out:
   p->st = stack; /* kept for the next run, or released */
   return rc;
 #undef NG__READ
+#undef NG__INNER
+#undef NG__ENTER
 }
