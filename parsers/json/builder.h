@@ -228,16 +228,26 @@ NG_INLINE void ng__json_build_seal(ng__json_builder *b) {
     b->last->flags |= NG_JSON__LAST;
 }
 
+/* The innermost container c closes after its last child `last` (NULL:
+ * none), which is sealed; c is then the last child of its own container
+ * (or the root), so its link leads up: returns that container, the new
+ * innermost (NULL: top level). For a caller that keeps the builder's cur
+ * and last in locals over a run of closes. */
+NG_INLINE ng_json_value *ng__json_close_node(ng_json_value *c,
+                                             ng_json_value *last) {
+  if (last != NULL)
+    last->flags |= NG_JSON__LAST;
+  return c->link;
+}
+
 /* The innermost container closes, when it is not an object that
  * repeated a key under DUP_LAST (which ng__json_build_end leaves to
- * builder.c). It is the last child of its own container (or the root), so
- * its link leads up. */
+ * builder.c). */
 NG_INLINE void ng__json_build_close(ng__json_builder *b) {
   ng_json_value *c = b->cur;
 
-  ng__json_build_seal(b);
+  b->cur = ng__json_close_node(c, b->last);
   b->last = c;
-  b->cur = c->link;
 }
 
 /* The innermost container closes. */

@@ -249,16 +249,47 @@ static inline int ng__json_direct_inner(const ng__json_builder *b) {
   return c->type == NG_JSON_ARRAY ? NG__JK_ARRAY : NG__JK_OBJECT;
 }
 
+/* The byte that closes container v: ']' or '}'. */
+static inline unsigned char ng__json_closer(const ng_json_value *v) {
+  return v->type == NG_JSON_ARRAY ? ']' : '}';
+}
+
+/* The innermost container closes at its bracket at c, and when `run`,
+ * so does each enclosing one whose bracket follows at once: a run of
+ * closing brackets as one loop over the builder's cur and last held in
+ * locals (each close ng__json_build_close's, and a level left). Only an
+ * engine that keeps no level of its own (ng__json_direct_inner) runs. */
+NG_INLINE void ng__json_direct_close_run(ng__json_parser *p,
+                                         ng__json_builder *b,
+                                         const unsigned char *c, int run) {
+  const unsigned char *end = p->lx.end;
+  ng_json_value *v = b->cur, *last = b->last, *up;
+  size_t n = 0;
+
+  do {
+    up = ng__json_close_node(v, last);
+    last = v;
+    v = up;
+    c++;
+    n++;
+  } while (run && v != NULL && c < end && *c == ng__json_closer(v));
+  b->cur = v;
+  b->last = last;
+  p->c.depth.cur -= n;
+  p->lx.cur = c;
+}
+
 /*
  * After a value inside a container of kind NG__JK_ARRAY or NG__JK_OBJECT
  * (the innermost): a ',' at the cursor is consumed (NG__JT_COMMA, no
  * token, as ng__json_advance_after_value); the container's own closing
- * bracket at the cursor closes it and leaves its level (NG__JD_CLOSED;
- * the builder cannot fail there under DUP_KEEP); anything else is read as
- * its token, whose kind is returned.
+ * bracket at the cursor closes it and leaves its level, and with `run`
+ * the run of brackets that follows it (ng__json_direct_close_run) too
+ * (NG__JD_CLOSED; the builder cannot fail there under DUP_KEEP); anything
+ * else is read as its token, whose kind is returned.
  */
 NG_INLINE int ng__json_direct_after(ng__json_parser *p, ng__json_builder *b,
-                                    int kind) {
+                                    int kind, int run) {
   const unsigned char *c = p->lx.cur;
 
   if (NG_LIKELY(c < p->lx.end)) {
@@ -267,9 +298,7 @@ NG_INLINE int ng__json_direct_after(ng__json_parser *p, ng__json_builder *b,
       return NG__JT_COMMA;
     }
     if (*c == (kind == NG__JK_ARRAY ? ']' : '}')) {
-      ng__json_build_close(b);
-      ng__parse_leave(&p->c);
-      p->lx.cur = c + 1;
+      ng__json_direct_close_run(p, b, c, run);
       return NG__JD_CLOSED;
     }
   }
@@ -285,11 +314,12 @@ NG_INLINE int ng__json_read_value(ng__json_parser *p) {
 }
 
 /* After a value inside the innermost container, of kind NG__JK_ARRAY or
- * NG__JK_OBJECT: ng__json_direct_after when the parse has the direct
- * path, else ng__json_advance_after_value. */
+ * NG__JK_OBJECT: ng__json_direct_after (one bracket: the engine leaves
+ * its own level) when the parse has the direct path, else
+ * ng__json_advance_after_value. */
 NG_INLINE int ng__json_read_after(ng__json_parser *p, int kind) {
   if (p->direct)
-    return ng__json_direct_after(p, ng__json_direct_of(p), kind);
+    return ng__json_direct_after(p, ng__json_direct_of(p), kind, 0);
   return ng__json_advance_after_value(p);
 }
 

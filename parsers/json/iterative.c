@@ -12,8 +12,9 @@
  * A DOM parse under DUP_KEEP reads its values and keys through direct.h
  * (built without a token, or their token read when they are unusual),
  * opens containers there and closes them after a value with
- * ng__json_direct_after, so that a run of closing brackets is a loop of
- * `next` without a token; any other parse reads tokens.
+ * ng__json_direct_after, a run of closing brackets in one loop and
+ * without a token (the engine keeps no level of its own there); any
+ * other parse reads tokens.
  *
  * This is a state machine written with goto, one label per grammar
  * position, as yyjson's reader is: it reads better than a loop over a state
@@ -141,7 +142,7 @@ colon:
 next: /* a value is complete: what follows depends on its container */
   if ((inner = NG__INNER()) == 0)
     goto done;
-  kind = b != NULL ? ng__json_direct_after(p, b, inner)
+  kind = b != NULL ? ng__json_direct_after(p, b, inner, 1)
                    : ng__json_advance_after_value(p);
   if (kind == NG__JD_CLOSED)
     goto next;
