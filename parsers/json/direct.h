@@ -314,12 +314,12 @@ NG_INLINE int ng__json_read_value(ng__json_parser *p) {
 }
 
 /* After a value inside the innermost container, of kind NG__JK_ARRAY or
- * NG__JK_OBJECT: ng__json_direct_after (one bracket: the engine leaves
- * its own level) when the parse has the direct path, else
- * ng__json_advance_after_value. */
-NG_INLINE int ng__json_read_after(ng__json_parser *p, int kind) {
+ * NG__JK_OBJECT: ng__json_direct_after (with `run` when the engine keeps
+ * no level of its own on that path) when the parse has the direct path,
+ * else ng__json_advance_after_value. */
+NG_INLINE int ng__json_read_after(ng__json_parser *p, int kind, int run) {
   if (p->direct)
-    return ng__json_direct_after(p, ng__json_direct_of(p), kind, 0);
+    return ng__json_direct_after(p, ng__json_direct_of(p), kind, run);
   return ng__json_advance_after_value(p);
 }
 

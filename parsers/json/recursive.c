@@ -210,7 +210,7 @@ static NG_NOINLINE int scan_array(ng__json_parser *p, int first) {
       return rc;
   }
   for (;;) {
-    kind = ng__json_read_after(p, NG__JK_ARRAY);
+    kind = ng__json_read_after(p, NG__JK_ARRAY, 0);
   again:
     switch (kind) {
     case NG__JT_COMMA:
@@ -262,7 +262,7 @@ static NG_NOINLINE int scan_object(ng__json_parser *p, int first) {
       return rc;
   }
   for (;;) {
-    kind = ng__json_read_after(p, NG__JK_OBJECT);
+    kind = ng__json_read_after(p, NG__JK_OBJECT, 0);
   again:
     switch (kind) {
     case NG__JT_COMMA:

@@ -21,8 +21,10 @@
 
 /* Continuations (ng__tramp's frames) are NG__JK_ARRAY or NG__JK_OBJECT:
  * one byte, so 10,000,000 open levels cost 10 MB rather than 80 MB of
- * function pointers. t->want is what the value step accepts (for its
- * error). */
+ * function pointers. On direct.h's path no frame is pushed: the DOM
+ * builder's innermost container tells the same (ng__json_direct_inner),
+ * and a run of closing brackets closes in one step. t->want is what the
+ * value step accepts (for its error). */
 
 static ng__step s_value(ng__tramp *t);
 static ng__step s_value_tok(ng__tramp *t);
@@ -54,14 +56,23 @@ static const ng__step_fn konts[3] = {NULL, s_array_next, s_object_next};
 /* A value has been completed: resume the innermost continuation, or
  * finish the document at top level. */
 static ng__step ret(ng__tramp *t) {
-  if (ng__gstack_empty(&t->frames))
-    return ng__tramp_go(s_finish);
-  return ng__tramp_go(konts[ng__tramp_top(t)]);
+  const ng__json_parser *p = t->p;
+  unsigned k;
+
+  if (p->direct)
+    k = (unsigned)ng__json_direct_inner(ng__json_direct_of(p));
+  else
+    k = ng__gstack_empty(&t->frames) ? 0 : ng__tramp_top(t);
+  return ng__tramp_go(k == 0 ? s_finish : konts[k]);
 }
 
 /* Enters a container opened at the current token (or at p->tok.off by
  * direct.h): its elements continue with konts[kind]. */
 static int enter(ng__tramp *t, int kind) {
+  const ng__json_parser *p = t->p;
+
+  if (p->direct)
+    return NG_OK;
   if (ng__tramp_push(t, (unsigned)kind) != NG_OK)
     return ng__json_fail_here(t->p, NG_ENOMEM, NULL);
   return NG_OK;
@@ -78,9 +89,11 @@ static int open_level(ng__tramp *t, int kind) {
 
 /* Closes the innermost container at the current token, then returns. */
 static ng__step leave(ng__tramp *t, int kind) {
+  const ng__json_parser *p = t->p;
   int rc;
 
-  ng__tramp_pop(t);
+  if (!p->direct)
+    ng__tramp_pop(t);
   rc = ng__json_emit_close(t->p, kind);
   if (rc != NG_OK)
     return ng__tramp_stop(t, rc);
@@ -200,12 +213,11 @@ static ng__step s_colon(ng__tramp *t) {
 static ng__step s_array_next(ng__tramp *t) {
   ng__json_parser *p = t->p;
 
-  switch (ng__json_read_after(p, NG__JK_ARRAY)) {
+  switch (ng__json_read_after(p, NG__JK_ARRAY, 1)) {
   case NG__JT_COMMA:
     t->want = NG__JX_VALUE;
     return ng__tramp_go(s_value);
   case NG__JD_CLOSED:
-    ng__tramp_pop(t);
     return ret(t);
   case NG__JT_RBRACKET:
     return leave(t, NG__JK_ARRAY);
@@ -218,11 +230,10 @@ static ng__step s_array_next(ng__tramp *t) {
 static ng__step s_object_next(ng__tramp *t) {
   ng__json_parser *p = t->p;
 
-  switch (ng__json_read_after(p, NG__JK_OBJECT)) {
+  switch (ng__json_read_after(p, NG__JK_OBJECT, 1)) {
   case NG__JT_COMMA:
     return s_object_key(t);
   case NG__JD_CLOSED:
-    ng__tramp_pop(t);
     return ret(t);
   case NG__JT_RBRACE:
     return leave(t, NG__JK_OBJECT);
