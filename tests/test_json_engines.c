@@ -353,6 +353,33 @@ static void test_random_documents(void **state) {
   }
 }
 
+/*
+ * max_memory at every step up to twice what a document of empty, nested
+ * and keyed containers needs: every engine fails as the iterative one
+ * (code, offset, depth), wherever the arena runs out, in an empty
+ * container or an opening one.
+ */
+static void test_max_memory_containers(void **state) {
+  static const char unit[] = "[],[1,{}],{\"k\":[[2]]},";
+  char doc[2048];
+  ng_json_options o;
+  size_t n = 0, i, cap, k, step = ng_test_valgrind() ? 40 : 8;
+  (void)state;
+  doc[n++] = '[';
+  for (i = 0; i < 80; i++) {
+    memcpy(doc + n, unit, sizeof unit - 1);
+    n += sizeof unit - 1;
+  }
+  doc[n++] = '0';
+  doc[n++] = ']';
+  opts(&o, NG_JSON_ITERATIVE, 0, NULL);
+  for (cap = 256; cap < 40000; cap += step) {
+    o.limits.max_memory = cap;
+    for (k = 1; k < N_ALL; k++)
+      expect_same_opt(doc, n, &o, all[k]);
+  }
+}
+
 /* Stops at the k-th event. */
 typedef struct stopper {
   int n, stop_at;
@@ -938,6 +965,7 @@ int main(void) {
       cmocka_unit_test(test_lalr_beyond_default_stack),
       cmocka_unit_test(test_lalr_stack_bounded_by_max_depth),
       cmocka_unit_test(test_lalr_releases_on_every_path),
+      cmocka_unit_test(test_max_memory_containers),
       cmocka_unit_test(test_lalr_failalloc_sweep),
       cmocka_unit_test(test_lalr_1e7_levels),
       cmocka_unit_test(test_recursive_frame_size),

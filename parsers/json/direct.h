@@ -135,8 +135,10 @@ NG_INLINE int ng__json_direct_empty(ng__json_parser *p, ng__json_builder *b,
 
   if (NG_UNLIKELY(p->c.depth.cur >= p->c.depth.max))
     return ng__json_advance(p);
-  if (NG_UNLIKELY((v = ng__json_direct_node(p, b, type, c + 2)) == NULL))
+  if (NG_UNLIKELY((v = ng__json_direct_node(p, b, type, c + 2)) == NULL)) {
+    p->c.depth.cur++; /* the token path's open had entered the level */
     return ng__json_direct_fail(p, c);
+  }
   v->as.head = NULL;
   b->last = v;
   return NG__JD_BUILT;
