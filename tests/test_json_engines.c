@@ -261,6 +261,38 @@ static void test_error_cases_match(void **state) {
   }
 }
 
+/*
+ * Numbers where the DOM's direct path reads integers inline (19 bytes or
+ * more before the end) and where it leaves them to the scanner (fewer):
+ * 1 to 20 digits, signed or not, a leading zero, then a fraction, an
+ * exponent, a malformed tail or the end of a member, with 0 to 23 bytes
+ * after them. The LALR engine reads every number as a token: every
+ * engine's result (type, value, error) equals the iterative one's.
+ */
+static void test_numbers_inline_and_token(void **state) {
+  static const char *const tail[] = {"",   ".5", "e3", "E-2", ".",
+                                     "e",  "x",  "0",  "-",   "]"};
+  static const char *const first[] = {"0", "1", "9", "-0", "-1", "-9"};
+  char s[96], digits[24];
+  size_t f, len, t, pad, k, n;
+  (void)state;
+  for (f = 0; f < sizeof first / sizeof first[0]; f++)
+    for (len = 1; len <= 20; len++)
+      for (t = 0; t < sizeof tail / sizeof tail[0]; t++)
+        for (pad = 0; pad <= 23; pad += ng_test_valgrind() ? 7 : 1) {
+          memset(digits, '7', len - 1);
+          digits[len - 1] = '\0';
+          n = (size_t)snprintf(s, sizeof s, "{\"k\":[%s%s%s,%*s1]}", first[f],
+                               digits, tail[t], (int)pad, "");
+          for (k = 0; k < N_MINE; k++)
+            expect_same(s, n, mine[k], 0);
+          expect_same(s, n, NG_JSON_TRAMPOLINE, 0);
+          n = (size_t)snprintf(s, sizeof s, "{\"k\":%s%s%s%*s}", first[f],
+                               digits, tail[t], (int)pad, "");
+          expect_same(s, n, NG_JSON_LALR, 0);
+        }
+}
+
 /* ---------------------------------------------- random documents */
 
 static uint64_t rng_state;
@@ -959,6 +991,7 @@ int main(void) {
       cmocka_unit_test(test_exhaustive_short_inputs),
       cmocka_unit_test(test_every_state_every_token),
       cmocka_unit_test(test_error_cases_match),
+      cmocka_unit_test(test_numbers_inline_and_token),
       cmocka_unit_test(test_random_documents),
       cmocka_unit_test(test_events_cancel_match),
       cmocka_unit_test(test_max_depth_exact),

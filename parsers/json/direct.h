@@ -161,13 +161,44 @@ NG_INLINE int ng__json_direct_open(ng__json_parser *p, ng__json_builder *b,
 }
 
 /*
+ * The number at c: an integer of up to 18 digits read and built inline
+ * (ng__json_int_end), its sign applied here; any other number through the
+ * scanner, which goes on after the integer part when there is one (a
+ * fraction or an exponent follows; "-0", a double).
+ */
+NG_INLINE int ng__json_direct_number(ng__json_parser *p, ng__json_builder *b,
+                                     const unsigned char *c) {
+  const unsigned char *q;
+  ng_json_value *v;
+  uint64_t w, u;
+  uint8_t type = NG_JSON_INT;
+  int neg = *c == '-';
+
+  q = ng__json_int_end(c, p->lx.end, &w);
+  if (NG_LIKELY(q != NULL && *q != '.' && (*q | 0x20) != 'e' &&
+                (w != 0 || !neg))) {
+    u = neg ? -w : w; /* as int64_t */
+  } else {
+    q = q != NULL ? ng__json_number_rest(&p->lx, &p->tok, q, w)
+                  : ng__json_number_end(&p->lx, &p->tok);
+    if (NG_UNLIKELY(q == NULL))
+      return p->tok.kind;
+    type = (uint8_t)p->tok.ntype;
+    u = p->tok.num.u; /* the same 8 bytes whichever of i, u, d */
+  }
+  if (NG_UNLIKELY((v = ng__json_direct_node(p, b, type, q)) == NULL))
+    return ng__json_direct_fail(p, c);
+  v->as.u = u;
+  return NG__JD_BUILT;
+}
+
+/*
  * A value is expected: builds it, or opens its container, or reads its
  * token (anything unusual, the end). Returns NG__JD_BUILT, NG__JD_FAILED,
  * NG__JD_ARRAY, NG__JD_OBJECT or the token's kind.
  */
 NG_INLINE int ng__json_direct_value(ng__json_parser *p, ng__json_builder *b) {
   const unsigned char *c = p->lx.cur, *end = p->lx.end, *q;
-  ng_json_value *v;
 
   if (NG_UNLIKELY(c >= end))
     return ng__json_advance(p);
@@ -183,13 +214,7 @@ NG_INLINE int ng__json_direct_value(ng__json_parser *p, ng__json_builder *b) {
     return ng__json_direct_string(p, b, c, q);
   case '-': case '0': case '1': case '2': case '3': case '4':
   case '5': case '6': case '7': case '8': case '9':
-    if (NG_UNLIKELY((q = ng__json_number_end(&p->lx, &p->tok)) == NULL))
-      return p->tok.kind;
-    if (NG_UNLIKELY((v = ng__json_direct_node(p, b, (uint8_t)p->tok.ntype,
-                                              q)) == NULL))
-      return ng__json_direct_fail(p, c);
-    v->as.u = p->tok.num.u; /* the same 8 bytes whichever of i, u, d */
-    return NG__JD_BUILT;
+    return ng__json_direct_number(p, b, c);
   case 't':
     return ng__json_direct_bool(p, b, c, 1);
   case 'f':

@@ -608,45 +608,6 @@ int ng__json_lex(ng__json_lexer *lx, ng__json_token *t) {
 
 /* ------------------------------------------------------- the fast path */
 
-/* Digits 8 at a time (little-endian loads: the first byte is the lowest).
- * first_nondigit8 flags (high bit) the first byte that is not an ASCII
- * digit: the bytes before it are digits, so no carry or borrow reaches it;
- * flags above it mean nothing, and no flag means eight digits. value8
- * takes digit values (bytes 0..9), the first byte the most significant:
- * pairs first, then two products put pairs 0 and 2, and 1 and 3, in place
- * in the high half (no carries: the sum is < 10^8). */
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-#define NG__SWAR_DIGITS 1
-static inline uint64_t first_nondigit8(uint64_t v) {
-  return ((v + NG__ONES * 0x46) | (v - NG__ONES * '0')) & NG__HIGHS;
-}
-
-static inline uint64_t value8(uint64_t x) {
-  const uint64_t pairs02 = 0x000000FF000000FFu;
-  x = x * 10 + (x >> 8); /* byte 2i: digits 2i and 2i+1 as 0..99 */
-  return ((x & pairs02) * (100 + ((uint64_t)1000000 << 32)) +
-          ((x >> 16) & pairs02) * (1 + ((uint64_t)10000 << 32))) >>
-         32;
-}
-
-static const uint64_t ng__pow10_u8[8] = {1,      10,      100,      1000,
-                                         10000, 100000, 1000000, 10000000};
-
-/* The end of a run of digits: the n < 8 digits at p, before the byte that
- * m flags (bit 8n + 7); v holds the 8 bytes less '0' each. The n go to the
- * top bytes, zeros above them (leading zeros), by 64 - 8n in two steps so
- * that n == 0 is defined: one fold whatever n, no loop exit to mispredict.
- * Stores acc followed by them in *w, returns p + n. */
-static inline const unsigned char *fold_last(const unsigned char *p,
-                                             uint64_t v, uint64_t m,
-                                             uint64_t acc, uint64_t *w) {
-  unsigned b = (unsigned)__builtin_ctzll(m);
-  v = (v << 8) << (63 - b);
-  *w = acc * ng__pow10_u8[b >> 3] + value8(v);
-  return p + (b >> 3);
-}
-#endif
-
 /* Accumulates the digits at p into *w (wrapping past 19 digits: the caller
  * counts digits and redoes long numbers carefully); returns the end. Eight
  * at a time while they fill 8 bytes, then byte by byte: the end is a branch,
@@ -655,13 +616,13 @@ static inline const unsigned char *digits(const unsigned char *p,
                                           const unsigned char *lim,
                                           uint64_t *w) {
   uint64_t acc = *w;
-#ifdef NG__SWAR_DIGITS
+#ifdef NG__JSON_SWAR
   uint64_t v;
   while (lim - p >= 8) {
     memcpy(&v, p, 8);
-    if (first_nondigit8(v) != 0)
+    if (ng__json_nondigit8(v) != 0)
       break;
-    acc = acc * 100000000u + value8(v - NG__ONES * '0');
+    acc = acc * 100000000u + ng__json_value8(v - NG__ONES * '0');
     p += 8;
   }
 #endif
@@ -678,69 +639,47 @@ static inline const unsigned char *digits(const unsigned char *p,
 NG_INLINE const unsigned char *digits16(const unsigned char *p,
                                         const unsigned char *lim,
                                         uint64_t *w) {
-#ifdef NG__SWAR_DIGITS
+#ifdef NG__JSON_SWAR
   uint64_t a, b, ma, mb, acc = *w;
   if (lim - p >= 16) {
     memcpy(&a, p, 8);
-    ma = first_nondigit8(a);
+    ma = ng__json_nondigit8(a);
     a -= NG__ONES * '0';
     if (ma != 0)
-      return fold_last(p, a, ma, acc, w);
+      return ng__json_fold_last(p, a, ma, acc, w);
     memcpy(&b, p + 8, 8);
-    mb = first_nondigit8(b);
+    mb = ng__json_nondigit8(b);
     b -= NG__ONES * '0';
-    acc = acc * 100000000u + value8(a);
+    acc = acc * 100000000u + ng__json_value8(a);
     if (mb != 0)
-      return fold_last(p + 8, b, mb, acc, w);
-    *w = acc * 100000000u + value8(b);
+      return ng__json_fold_last(p + 8, b, mb, acc, w);
+    *w = acc * 100000000u + ng__json_value8(b);
     p += 16;
   }
 #endif
   return digits(p, lim, w);
 }
 
-/*
- * Number scan and conversion by hand, in one pass: accepts exactly the
- * grammar `int frac? exp?`, accumulating the significand. On any deviation
- * it lets the automaton lex (and name the error of) the same token; beyond
- * 19 digits, or with an exponent over 9 digits, it lets ng__json_number
- * convert the text. Stores ntype and num in *t (nothing else) and returns
- * the number's end with NG_OK in *rcp, or NG_EBIGNUM there when it is out
- * of range; NULL for "use the automaton".
- */
-NG_INLINE const unsigned char *scan_number(const ng__json_lexer *lx,
-                                           ng__json_token *t,
-                                           const unsigned char *start,
-                                           int *rcp) {
-  const unsigned char *p = start, *lim = lx->end;
-  uint64_t w, u;
-  long q = 0;
-  int neg = 0, nd, rc;
-  double d;
-
 #define NG__DIGIT(x) ((x) < lim && (unsigned)(*(x) - '0') < 10u)
 #define NG__EXP(x) ((x) < lim && (*(x) | 0x20) == 'e')
-  if (*p == '-') { /* a branch: p must not wait for the byte */
-    neg = 1;
-    p++;
-  }
-  if (!NG__DIGIT(p))
-    return NULL;
-  w = (unsigned)(*p++ - '0');
-  if (w == 0) {
-    if (NG__DIGIT(p))
-      return NULL;
-  } else if (NG__DIGIT(p)) {
-    /* Integer parts are mostly short: three digits byte by byte (their
-     * ends are well predicted); a longer one (ids, say) goes on from the
-     * fourth digit 16 at a time. */
-    w = w * 10 + (unsigned)(*p++ - '0');
-    if (NG__DIGIT(p)) {
-      w = w * 10 + (unsigned)(*p++ - '0');
-      if (NG__DIGIT(p))
-        p = digits16(p, lim, &w);
-    }
-  }
+
+/*
+ * The number at `start` (its sign `neg`) from p on, after its integer
+ * part, whose digits are w: the fraction, the exponent and the conversion
+ * of scan_number below (same results). Also where direct.h's inline
+ * integers go on (ng__json_number_rest).
+ */
+NG_INLINE const unsigned char *scan_rest(const ng__json_lexer *lx,
+                                         ng__json_token *t,
+                                         const unsigned char *start,
+                                         const unsigned char *p, uint64_t w,
+                                         int neg, int *rcp) {
+  const unsigned char *lim = lx->end;
+  uint64_t u;
+  long q = 0;
+  int nd, rc;
+  double d;
+
   if (p < lim && *p == '.') {
     const unsigned char *f = ++p;
     p = digits16(p, lim, &w);
@@ -774,8 +713,6 @@ NG_INLINE const unsigned char *scan_number(const ng__json_lexer *lx,
       nd = 99; /* huge exponent: leave it to the careful path */
     q += eneg ? -e : e;
   }
-#undef NG__EXP
-#undef NG__DIGIT
   if (nd > 19)
     goto text;
   /* Choose the exact path or Eisel-Lemire by the digit count, not by w:
@@ -797,6 +734,49 @@ done:
   *rcp = rc;
   return p;
 }
+
+/*
+ * Number scan and conversion by hand, in one pass: accepts exactly the
+ * grammar `int frac? exp?`, accumulating the significand. On any deviation
+ * it lets the automaton lex (and name the error of) the same token; beyond
+ * 19 digits, or with an exponent over 9 digits, it lets ng__json_number
+ * convert the text. Stores ntype and num in *t (nothing else) and returns
+ * the number's end with NG_OK in *rcp, or NG_EBIGNUM there when it is out
+ * of range; NULL for "use the automaton".
+ */
+NG_INLINE const unsigned char *scan_number(const ng__json_lexer *lx,
+                                           ng__json_token *t,
+                                           const unsigned char *start,
+                                           int *rcp) {
+  const unsigned char *p = start, *lim = lx->end;
+  uint64_t w;
+  int neg = 0;
+
+  if (*p == '-') { /* a branch: p must not wait for the byte */
+    neg = 1;
+    p++;
+  }
+  if (!NG__DIGIT(p))
+    return NULL;
+  w = (unsigned)(*p++ - '0');
+  if (w == 0) {
+    if (NG__DIGIT(p))
+      return NULL;
+  } else if (NG__DIGIT(p)) {
+    /* Integer parts are mostly short: three digits byte by byte (their
+     * ends are well predicted); a longer one (ids, say) goes on from the
+     * fourth digit 16 at a time. */
+    w = w * 10 + (unsigned)(*p++ - '0');
+    if (NG__DIGIT(p)) {
+      w = w * 10 + (unsigned)(*p++ - '0');
+      if (NG__DIGIT(p))
+        p = digits16(p, lim, &w);
+    }
+  }
+  return scan_rest(lx, t, start, p, w, neg, rcp);
+}
+#undef NG__EXP
+#undef NG__DIGIT
 
 /* The number token at `start`, or -1 for "use the automaton". */
 static inline int lex_number(ng__json_lexer *lx, ng__json_token *t,
@@ -864,6 +844,20 @@ const unsigned char *ng__json_number_end(ng__json_lexer *lx,
   int rc = NG_OK;
   const unsigned char *p = scan_number(lx, t, lx->cur, &rc);
 
+  if (NG_LIKELY(p != NULL && rc == NG_OK))
+    return p;
+  ng__json_next_number(lx, t);
+  return NULL;
+}
+
+const unsigned char *ng__json_number_rest(ng__json_lexer *lx,
+                                          ng__json_token *t,
+                                          const unsigned char *p,
+                                          uint64_t w) {
+  int rc = NG_OK;
+  const unsigned char *start = lx->cur;
+
+  p = scan_rest(lx, t, start, p, w, *start == '-', &rc);
   if (NG_LIKELY(p != NULL && rc == NG_OK))
     return p;
   ng__json_next_number(lx, t);
