@@ -315,16 +315,17 @@ NG_INLINE const unsigned char *ng__json_skip_ws(const unsigned char *p,
  * takes digit values (bytes 0..9), the first byte the most significant:
  * pairs first, then two products put pairs 0 and 2, and 1 and 3, in place
  * in the high half (no carries: the sum is < 10^8). The number scan
- * (lexer.re) and the DOM's inline integers (ng__json_int_end) use them.
+ * (lexer.re) and the DOM's inline integers (ng__json_int_end) use them,
+ * forced inline (gcc made calls of them in the recursive engine).
  */
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 #define NG__JSON_SWAR 1
-static inline uint64_t ng__json_nondigit8(uint64_t v) {
+NG_INLINE uint64_t ng__json_nondigit8(uint64_t v) {
   const uint64_t ones = 0x0101010101010101u;
   return ((v + ones * 0x46) | (v - ones * '0')) & ones * 0x80;
 }
 
-static inline uint64_t ng__json_value8(uint64_t x) {
+NG_INLINE uint64_t ng__json_value8(uint64_t x) {
   const uint64_t pairs02 = 0x000000FF000000FFu;
   x = x * 10 + (x >> 8); /* byte 2i: digits 2i and 2i+1 as 0..99 */
   return ((x & pairs02) * (100 + ((uint64_t)1000000 << 32)) +
