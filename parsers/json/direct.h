@@ -161,20 +161,21 @@ NG_INLINE int ng__json_direct_open(ng__json_parser *p, ng__json_builder *b,
 }
 
 /*
- * The number at c: an integer of up to 18 digits read and built inline
- * (ng__json_int_end), its sign applied here; any other number through the
- * scanner, which goes on after the integer part when there is one (a
- * fraction or an exponent follows; "-0", a double).
+ * The number at c. With `ints`, an integer of up to 18 digits is read and
+ * built inline (ng__json_int_end), its sign applied here, and any other
+ * number goes through the scanner, which goes on after the integer part
+ * when there is one (a fraction or an exponent follows; "-0", a double);
+ * without, every number goes through the scanner from its start.
  */
 NG_INLINE int ng__json_direct_number(ng__json_parser *p, ng__json_builder *b,
-                                     const unsigned char *c) {
+                                     const unsigned char *c, int ints) {
   const unsigned char *q;
   ng_json_value *v;
   uint64_t w, u;
   uint8_t type = NG_JSON_INT;
   int neg = *c == '-';
 
-  q = ng__json_int_end(c, p->lx.end, &w);
+  q = ints ? ng__json_int_end(c, p->lx.end, &w) : NULL;
   if (NG_LIKELY(q != NULL && *q != '.' && (*q | 0x20) != 'e' &&
                 (w != 0 || !neg))) {
     u = neg ? -w : w; /* as int64_t */
@@ -195,9 +196,11 @@ NG_INLINE int ng__json_direct_number(ng__json_parser *p, ng__json_builder *b,
 /*
  * A value is expected: builds it, or opens its container, or reads its
  * token (anything unusual, the end). Returns NG__JD_BUILT, NG__JD_FAILED,
- * NG__JD_ARRAY, NG__JD_OBJECT or the token's kind.
+ * NG__JD_ARRAY, NG__JD_OBJECT or the token's kind. ints: integers inline
+ * (ng__json_direct_number).
  */
-NG_INLINE int ng__json_direct_value(ng__json_parser *p, ng__json_builder *b) {
+NG_INLINE int ng__json_direct_value(ng__json_parser *p, ng__json_builder *b,
+                                    int ints) {
   const unsigned char *c = p->lx.cur, *end = p->lx.end, *q;
 
   if (NG_UNLIKELY(c >= end))
@@ -214,7 +217,7 @@ NG_INLINE int ng__json_direct_value(ng__json_parser *p, ng__json_builder *b) {
     return ng__json_direct_string(p, b, c, q);
   case '-': case '0': case '1': case '2': case '3': case '4':
   case '5': case '6': case '7': case '8': case '9':
-    return ng__json_direct_number(p, b, c);
+    return ng__json_direct_number(p, b, c, ints);
   case 't':
     return ng__json_direct_bool(p, b, c, 1);
   case 'f':
@@ -332,11 +335,20 @@ NG_INLINE int ng__json_direct_after(ng__json_parser *p, ng__json_builder *b,
   return ng__json_advance(p);
 }
 
+/* The iterative engine's ng__json_direct_value: integers inline. It
+ * paid there by the clock (citm_catalog); the recursive and trampoline
+ * engines lost 6-10 % on canada with it (its numbers, all doubles, then
+ * pay for the integer part's inline read and for the scanner's call). */
+NG_INLINE int ng__json_direct_value_ints(ng__json_parser *p,
+                                         ng__json_builder *b) {
+  return ng__json_direct_value(p, b, 1);
+}
+
 /* Where a value is expected: ng__json_direct_value when the parse has
  * the direct path, else the value's token read. */
 NG_INLINE int ng__json_read_value(ng__json_parser *p) {
   if (p->direct)
-    return ng__json_direct_value(p, ng__json_direct_of(p));
+    return ng__json_direct_value(p, ng__json_direct_of(p), 0);
   return ng__json_advance(p);
 }
 

@@ -88,7 +88,7 @@ int ng__json_run_iterative(ng__json_parser *p) {
   }
 
 value: /* a value is expected: built directly, or its first token read */
-  NG__READ(ng__json_direct_value, ng__json_advance, next);
+  NG__READ(ng__json_direct_value_ints, ng__json_advance, next);
 value_tok: /* the current token must start a value (or close, per want) */
   switch (kind) {
   case NG__JT_LBRACKET:
@@ -97,7 +97,7 @@ value_tok: /* the current token must start a value (or close, per want) */
   array_opened:
     NG__ENTER(NG__JK_ARRAY);
   array_first:
-    NG__READ(ng__json_direct_value, ng__json_advance, next);
+    NG__READ(ng__json_direct_value_ints, ng__json_advance, next);
     if (kind == NG__JT_RBRACKET)
       goto close;
     want = NG__JX_VALUE_OR_END;
