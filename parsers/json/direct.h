@@ -175,7 +175,17 @@ NG_INLINE int ng__json_direct_number(ng__json_parser *p, ng__json_builder *b,
   uint8_t type = NG_JSON_INT;
   int neg = *c == '-';
 
-  q = ints ? ng__json_int_end(c, p->lx.end, &w) : NULL;
+  if (!ints) { /* the token's value, as before the inline integers: the
+                  recursive engine's parked frames stay as they were */
+    if (NG_UNLIKELY((q = ng__json_number_end(&p->lx, &p->tok)) == NULL))
+      return p->tok.kind;
+    if (NG_UNLIKELY((v = ng__json_direct_node(p, b, (uint8_t)p->tok.ntype,
+                                              q)) == NULL))
+      return ng__json_direct_fail(p, c);
+    v->as.u = p->tok.num.u;
+    return NG__JD_BUILT;
+  }
+  q = ng__json_int_end(c, p->lx.end, &w);
   if (NG_LIKELY(q != NULL && *q != '.' && (*q | 0x20) != 'e' &&
                 (w != 0 || !neg))) {
     u = neg ? -w : w; /* as int64_t */
