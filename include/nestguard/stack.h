@@ -267,7 +267,8 @@ int ng_task_yield(void);
  * Suspends the running task until ng_task_wake(). A wake that came first
  * is remembered (one permit, like Rust's thread::park), so park/wake never
  * lose a wake-up. Segments cached below the running one are released.
- * Returns NG_OK, NG_ESTATE or NG_ENOMEM as ng_task_yield.
+ * Returns NG_OK, NG_ECANCELED when the wake was ng_task_cancel's, or
+ * NG_ESTATE or NG_ENOMEM as ng_task_yield.
  */
 int ng_task_park(void);
 
