@@ -205,7 +205,8 @@ static inline int carry_window(ng__stream *s) {
     k = rest;
   if (NG_UNLIKELY(carry_reserve(s, k) != NG_OK))
     return NG_ENOMEM;
-  move_bytes(s->carry + s->carry_len, c->chunk + c->chunk_pos, k);
+  if (k != 0) /* the carry and the chunk may both be NULL then */
+    move_bytes(s->carry + s->carry_len, c->chunk + c->chunk_pos, k);
   c->carry_old = s->carry_len;
   s->carry_len += k;
   c->chunk_pos += k;
@@ -299,7 +300,8 @@ int ng__stream_stop(ng__stream *s, size_t used) {
   s->carry_len = 0;
   if (carry_reserve(s, tail) != NG_OK)
     return NG_ENOMEM;
-  move_bytes(s->carry, win + used, tail);
+  if (tail != 0) /* win may be NULL then */
+    move_bytes(s->carry, win + used, tail);
   s->carry_len = tail;
   return NG_OK;
 }
