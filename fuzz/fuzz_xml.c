@@ -41,9 +41,13 @@ static xml_form xml_form_of(const uint8_t *d, size_t n) {
   xml_form f = {1, 0, 0};
 
   if (xml_starts(d, n, "\0\0\xFE\xFF", 4) ||
-      xml_starts(d, n, "\xFF\xFE\0\0", 4) || xml_starts(d, n, "\0\0\0<", 4) ||
-      xml_starts(d, n, "<\0\0\0", 4)) {
-    f.unit = 0; /* UTF-32 and its relatives: iconv's */
+      xml_starts(d, n, "\xFF\xFE\0\0", 4) ||
+      xml_starts(d, n, "\0\0\xFF\xFE", 4) ||
+      xml_starts(d, n, "\xFE\xFF\0\0", 4) ||
+      xml_starts(d, n, "\0\0\0<", 4) || xml_starts(d, n, "<\0\0\0", 4)) {
+    /* UCS-4 in all four byte orders (XML 1.0 appendix F: FE FF 00 00 is
+     * the 3412 mark, not UTF-16's followed by a NUL): 4-byte units */
+    f.unit = 0;
   } else if (xml_starts(d, n, "\xFE\xFF", 2) ||
              xml_starts(d, n, "\xFF\xFE", 2)) {
     f.unit = 2;
