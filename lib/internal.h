@@ -38,6 +38,46 @@
 #define NG_INLINE static inline
 #endif
 
+/* NG__TOOL_ASAN, NG__TOOL_TSAN: 1 in an AddressSanitizer or
+ * ThreadSanitizer build (gcc's macros or clang's __has_feature), else 0. */
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define NG__TOOL_ASAN 1
+#endif
+#if __has_feature(thread_sanitizer)
+#define NG__TOOL_TSAN 1
+#endif
+#endif
+#if !defined(NG__TOOL_ASAN) && defined(__SANITIZE_ADDRESS__)
+#define NG__TOOL_ASAN 1
+#endif
+#if !defined(NG__TOOL_TSAN) && defined(__SANITIZE_THREAD__)
+#define NG__TOOL_TSAN 1
+#endif
+#ifndef NG__TOOL_ASAN
+#define NG__TOOL_ASAN 0
+#endif
+#ifndef NG__TOOL_TSAN
+#define NG__TOOL_TSAN 0
+#endif
+
+/*
+ * How much larger frames are than in an optimised build: sanitizer
+ * builds make every frame several times larger (ASan), or run their
+ * runtime's hooks on the running stack (TSan: a mutex's first lock takes
+ * 3.2 KiB under gcc 12), and so do unoptimised builds (-O0 keeps every
+ * local in the frame: the stack runtime's slow path outgrew its 1 KiB
+ * reserve and wrote over a segment's header in the -O0 coverage build).
+ * Every stack budget sized from measured frames scales with it: the
+ * runtime's red zone and reserve (lib/stack/stack_int.h), a recursive
+ * engine's scanner room (parsers/common/descent.h).
+ */
+#if NG__TOOL_ASAN || NG__TOOL_TSAN || !defined(__OPTIMIZE__)
+#define NG__SAN_SCALE 4
+#else
+#define NG__SAN_SCALE 1
+#endif
+
 /*
  * Allocation through an ng_alloc that may be NULL (libc). These are the only
  * allocation calls module code makes, so one hook sees every allocation.

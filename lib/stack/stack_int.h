@@ -28,20 +28,8 @@
 #include "stack/arch.h"
 #include "stack/tool.h"
 
-/*
- * Sizes. Sanitizer builds make every frame several times larger (ASan),
- * or run their runtime's hooks on the running stack (TSan: a mutex's first
- * lock takes 3.2 KiB under gcc 12), and so do unoptimised builds (-O0
- * keeps every local in the frame: the slow path's own frames outgrew the
- * 1 KiB reserve and wrote over a segment's header in the -O0 coverage
- * build), so the red zone the runtime keeps (NG__RED) and its own reserve
- * scale with it.
- */
-#if NG__TOOL_ASAN || NG__TOOL_TSAN || !defined(__OPTIMIZE__)
-#define NG__SAN_SCALE 4
-#else
-#define NG__SAN_SCALE 1
-#endif
+/* Sizes, in frames of an optimised build times NG__SAN_SCALE
+ * (internal.h): the red zone the runtime keeps and its own reserve. */
 #define NG__RED ((size_t)NG_STACK_RED_ZONE * NG__SAN_SCALE)
 /* Slow path, switch routine and the caller's frame below its frame
  * pointer, all on the old stack before a switch. */

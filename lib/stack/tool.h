@@ -32,29 +32,7 @@
 
 #include <stddef.h>
 
-#if defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define NG__TOOL_ASAN 1
-#endif
-#endif
-#if !defined(NG__TOOL_ASAN) && defined(__SANITIZE_ADDRESS__)
-#define NG__TOOL_ASAN 1
-#endif
-#ifndef NG__TOOL_ASAN
-#define NG__TOOL_ASAN 0
-#endif
-
-#if defined(__has_feature)
-#if __has_feature(thread_sanitizer)
-#define NG__TOOL_TSAN 1
-#endif
-#endif
-#if !defined(NG__TOOL_TSAN) && defined(__SANITIZE_THREAD__)
-#define NG__TOOL_TSAN 1
-#endif
-#ifndef NG__TOOL_TSAN
-#define NG__TOOL_TSAN 0
-#endif
+#include "internal.h" /* NG__TOOL_ASAN, NG__TOOL_TSAN */
 
 #if defined(__has_include)
 #if __has_include(<valgrind/valgrind.h>) && __has_include(<valgrind/memcheck.h>)

@@ -33,20 +33,10 @@
  * from its start on tests/test_xml_stackuse.c's document (its lexer,
  * entity and attribute-value work, DOM builder, event sink and libc's
  * malloc; a DOCTYPE's frames add 0.5 KiB at worst, at depth 0).
- * Sanitizers and -O0 make frames several times larger, as the runtime's
- * own red zone assumes (lib/stack/stack_int.h).
+ * Sanitizers and -O0 make frames several times larger (NG__SAN_SCALE,
+ * lib/internal.h).
  */
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__) ||           \
-    !defined(__OPTIMIZE__)
-#define NG__DESCENT_SCAN_ROOM ((uintptr_t)NG_STACK_RED_ZONE * 4)
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
-#define NG__DESCENT_SCAN_ROOM ((uintptr_t)NG_STACK_RED_ZONE * 4)
-#endif
-#endif
-#ifndef NG__DESCENT_SCAN_ROOM
-#define NG__DESCENT_SCAN_ROOM ((uintptr_t)NG_STACK_RED_ZONE)
-#endif
+#define NG__DESCENT_SCAN_ROOM ((uintptr_t)NG_STACK_RED_ZONE * NG__SAN_SCALE)
 
 /*
  * Whether a scanner may run right here: NG__DESCENT_SCAN_ROOM free above
@@ -57,9 +47,7 @@
  * asks once.
  */
 NG_INLINE int ng__descent_roomy(void) {
-  uintptr_t here = (uintptr_t)__builtin_frame_address(0);
-  return here > ng__stack_limit &&
-         here - ng__stack_limit >= NG__DESCENT_SCAN_ROOM;
+  return ng__stack_room(NG__DESCENT_SCAN_ROOM);
 }
 
 /*
@@ -71,14 +59,9 @@ NG_INLINE int ng__descent_roomy(void) {
  * hold two entries a level and overflow (65,536 entries) on a deep
  * document.
  */
-#if defined(__SANITIZE_THREAD__)
+#if NG__TOOL_TSAN
 #define NG__DESCENT_DOWN NG_INLINE
-#elif defined(__has_feature)
-#if __has_feature(thread_sanitizer)
-#define NG__DESCENT_DOWN NG_INLINE
-#endif
-#endif
-#ifndef NG__DESCENT_DOWN
+#else
 #define NG__DESCENT_DOWN static NG_NOINLINE
 #endif
 

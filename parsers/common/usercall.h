@@ -26,29 +26,25 @@
 #include "nestguard/alloc.h"
 #include "nestguard/stack.h"
 
-/* 64 KiB, the runtime's own slack for libc; sanitizers make frames about
+/* 64 KiB, the runtime's own slack for libc; ASan makes frames about
  * four times larger. */
-#if defined(__SANITIZE_ADDRESS__)
-#define NG__OUT_ROOM ((uintptr_t)256 << 10)
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define NG__OUT_ROOM ((uintptr_t)256 << 10)
-#endif
-#endif
-#ifndef NG__OUT_ROOM
-#define NG__OUT_ROOM ((uintptr_t)64 << 10)
-#endif
+#define NG__OUT_ROOM (((uintptr_t)64 << 10) << (NG__TOOL_ASAN ? 2 : 0))
 
 /*
- * Whether a call of unknown stack need may run right here: NG__OUT_ROOM
- * bytes free above the checked limit ng_stack_call compares with. True on
- * the thread stack (unless it is nearly used up) and on most of a large
- * segment; false on a task's small base and near a segment's end.
+ * Whether room bytes are free right here above the checked limit
+ * ng_stack_call compares with: true on the thread stack (unless it is
+ * nearly used up) and on most of a segment big enough; false near a
+ * segment's end. The caller's frame depth and the limit must not change
+ * between the question and the call it guards.
  */
-NG_INLINE int ng__out_roomy(void) {
+NG_INLINE int ng__stack_room(uintptr_t room) {
   uintptr_t here = (uintptr_t)__builtin_frame_address(0);
-  return here > ng__stack_limit && here - ng__stack_limit >= NG__OUT_ROOM;
+  return here > ng__stack_limit && here - ng__stack_limit >= room;
 }
+
+/* Whether a call of unknown stack need may run right here: NG__OUT_ROOM
+ * free (false on a task's small base and near a segment's end). */
+NG_INLINE int ng__out_roomy(void) { return ng__stack_room(NG__OUT_ROOM); }
 
 /* Runs fn(arg), a call of unknown stack need, here when ng__out_roomy(),
  * else on the thread's stack (ng_stack_call_system); returns its result. */
