@@ -26,8 +26,10 @@
  *
  * chunked_<file>_<chunk>: each engine builds the DOM of the file fed in
  * chunks of 1, 64, 4096 and 65536 bytes (subject = engine name), timed
- * interleaved with the same engine's one-shot ng_json_parse
- * (<engine>-oneshot); `vs_oneshot` is their ratio of best times (one-shot
+ * interleaved with the same engine's one-shot ng_json_parse or
+ * ng_xml_parse (<engine>-oneshot); files: JSON's twitter, citm_catalog
+ * and canada, XML's nes96 and vk (bench-data), else a generated document
+ * of each format; `vs_oneshot` is their ratio of best times (one-shot
  * time_min / chunked time_min: the fastest repetition is the one the
  * machine's other load disturbed least; the medians move by 2x under
  * load).
@@ -42,7 +44,9 @@
 #include "child.h"
 #include "nestguard.h"
 #include "nestguard/json.h"
+#include "nestguard/xml.h"
 #include "suite_json.h"
+#include "suite_xml.h"
 
 #define SUITE "stream"
 
@@ -327,103 +331,165 @@ static void go_cases(void) {
 
 /* ---------------------------------------------------- chunked_ cases */
 
+/* The stream API of one format, as the chunked cases use it. */
+typedef struct chunk_fmt {
+  int engines;                      /* engine count */
+  const char *(*name)(int e);       /* an engine's name */
+  int (*chunked)(const char *data, size_t len, size_t chunk, int e);
+  int (*oneshot)(const char *data, size_t len, int e);
+} chunk_fmt;
+
 typedef struct chunk_job {
+  const chunk_fmt *fmt;
   const char *data;
   size_t len;
-  size_t chunk; /* 0: one-shot ng_json_parse */
-  ng_json_engine engine;
+  size_t chunk; /* 0: one-shot */
+  int engine;
 } chunk_job;
 
-/* Streams j->data in chunks into a DOM, then frees it. */
-static int run_chunked(const chunk_job *j, const ng_json_options *opt) {
-  ng_json_stream_config cfg;
-  ng_json_stream *s;
-  ng_json_doc *doc = NULL;
-  size_t off, n;
-  int rc;
-
-  memset(&cfg, 0, sizeof cfg);
-  cfg.opt = opt;
-  if ((rc = ng_json_stream_new(&cfg, &s)) != NG_OK)
-    return rc;
-  for (off = 0; rc == NG_OK && off < j->len; off += n) {
-    n = j->len - off < j->chunk ? j->len - off : j->chunk;
-    rc = ng_json_stream_feed(s, j->data + off, n, NULL);
+/*
+ * F_name, F_chunked and F_oneshot for format F (json or xml: the two
+ * stream APIs have the same shape). F_chunked streams data in chunks into
+ * a DOM with engine e, then frees it; F_oneshot parses it whole.
+ */
+#define CHUNK_FORMAT(F)                                                        \
+  static const char *F##_name(int e) {                                         \
+    return ng_##F##_engine_name((ng_##F##_engine)e);                           \
+  }                                                                            \
+  static int F##_chunked(const char *data, size_t len, size_t chunk, int e) {  \
+    ng_##F##_stream_config cfg;                                                \
+    ng_##F##_options opt;                                                      \
+    ng_##F##_stream *s;                                                        \
+    ng_##F##_doc *doc = NULL;                                                  \
+    size_t off, n;                                                             \
+    int rc;                                                                    \
+                                                                               \
+    ng_##F##_options_default(&opt);                                            \
+    opt.engine = (ng_##F##_engine)e;                                           \
+    memset(&cfg, 0, sizeof cfg);                                               \
+    cfg.opt = &opt;                                                            \
+    if ((rc = ng_##F##_stream_new(&cfg, &s)) != NG_OK)                         \
+      return rc;                                                               \
+    for (off = 0; rc == NG_OK && off < len; off += n) {                        \
+      n = len - off < chunk ? len - off : chunk;                               \
+      rc = ng_##F##_stream_feed(s, data + off, n, NULL);                       \
+    }                                                                          \
+    if (rc == NG_OK)                                                           \
+      rc = ng_##F##_stream_finish(s, &doc, NULL);                              \
+    ng_##F##_doc_free(doc);                                                    \
+    ng_##F##_stream_free(s);                                                   \
+    return rc;                                                                 \
+  }                                                                            \
+  static int F##_oneshot(const char *data, size_t len, int e) {                \
+    ng_##F##_options opt;                                                      \
+    ng_##F##_doc *doc;                                                         \
+    int rc;                                                                    \
+                                                                               \
+    ng_##F##_options_default(&opt);                                            \
+    opt.engine = (ng_##F##_engine)e;                                           \
+    rc = ng_##F##_parse(data, len, &opt, &doc, NULL);                          \
+    if (rc == NG_OK)                                                           \
+      ng_##F##_doc_free(doc);                                                  \
+    return rc;                                                                 \
   }
-  if (rc == NG_OK)
-    rc = ng_json_stream_finish(s, &doc, NULL);
-  ng_json_doc_free(doc);
-  ng_json_stream_free(s);
-  return rc;
-}
+
+CHUNK_FORMAT(json)
+CHUNK_FORMAT(xml)
+
+static const chunk_fmt json_fmt = {NG_JSON_ENGINE_COUNT, json_name,
+                                   json_chunked, json_oneshot};
+static const chunk_fmt xml_fmt = {NG_XML_ENGINE_COUNT, xml_name, xml_chunked,
+                                  xml_oneshot};
 
 static int run_chunk_job(void *ud) {
   const chunk_job *j = ud;
-  ng_json_options opt;
-  ng_json_doc *doc;
-  int rc;
 
-  ng_json_options_default(&opt);
-  opt.engine = j->engine;
   if (j->chunk != 0)
-    return run_chunked(j, &opt);
-  rc = ng_json_parse(j->data, j->len, &opt, &doc, NULL);
-  if (rc == NG_OK)
-    ng_json_doc_free(doc);
-  return rc;
+    return j->fmt->chunked(j->data, j->len, j->chunk, j->engine);
+  return j->fmt->oneshot(j->data, j->len, j->engine);
 }
+
+#define CHUNK_MAX_ENGINES 4
+_Static_assert(NG_JSON_ENGINE_COUNT <= CHUNK_MAX_ENGINES &&
+                   NG_XML_ENGINE_COUNT <= CHUNK_MAX_ENGINES,
+               "chunked_case's arrays hold every engine");
 
 /* One chunk size on one file: every engine chunked and one-shot,
  * interleaved; then each engine's ratio. */
-static void chunked_case(const char *file, const char *data, size_t len,
-                         size_t chunk) {
-  chunk_job jobs[2 * NG_JSON_ENGINE_COUNT];
-  ng_bench_subject subj[2 * NG_JSON_ENGINE_COUNT];
-  char kase[64], names[NG_JSON_ENGINE_COUNT][48];
+static void chunked_case(const chunk_fmt *fmt, const char *file,
+                         const char *data, size_t len, size_t chunk) {
+  chunk_job jobs[2 * CHUNK_MAX_ENGINES];
+  ng_bench_subject subj[2 * CHUNK_MAX_ENGINES];
+  char kase[64], names[CHUNK_MAX_ENGINES][48];
   double a, b;
   int e;
 
   snprintf(kase, sizeof kase, "chunked_%s_%zu", file, chunk);
-  for (e = 0; e < NG_JSON_ENGINE_COUNT; e++) {
-    const char *name = ng_json_engine_name((ng_json_engine)e);
+  for (e = 0; e < fmt->engines; e++) {
+    const char *name = fmt->name(e);
     snprintf(names[e], sizeof names[e], "%s-oneshot", name);
-    jobs[2 * e] = (chunk_job){data, len, chunk, (ng_json_engine)e};
-    jobs[2 * e + 1] = (chunk_job){data, len, 0, (ng_json_engine)e};
+    jobs[2 * e] = (chunk_job){fmt, data, len, chunk, e};
+    jobs[2 * e + 1] = (chunk_job){fmt, data, len, 0, e};
     subj[2 * e] = (ng_bench_subject){name, run_chunk_job, &jobs[2 * e]};
     subj[2 * e + 1] =
         (ng_bench_subject){names[e], run_chunk_job, &jobs[2 * e + 1]};
   }
   /* One-byte feeds are slow: fewer repetitions. */
-  ng_bench_compare(SUITE, kase, subj, 2 * NG_JSON_ENGINE_COUNT, len, 1,
+  ng_bench_compare(SUITE, kase, subj, 2 * (size_t)fmt->engines, len, 1,
                    chunk == 1 ? 3 : 0);
-  for (e = 0; e < NG_JSON_ENGINE_COUNT; e++)
+  for (e = 0; e < fmt->engines; e++)
     if (ng_bench_value(SUITE, kase, subj[2 * e].name, "time_min", &a) == 0 &&
         ng_bench_value(SUITE, kase, names[e], "time_min", &b) == 0)
       ng_bench_record(SUITE, kase, subj[2 * e].name, "vs_oneshot", b / a,
                       "x");
 }
 
-static void chunked_file(const char *file, const char *data, size_t len) {
+/* Every chunk size on one file of format fmt. */
+static void chunked_sizes(const chunk_fmt *fmt, const char *file,
+                          const char *data, size_t len) {
   static const size_t chunks[] = {1, 64, 4096, 65536};
   size_t i;
 
   for (i = 0; i < sizeof chunks / sizeof chunks[0]; i++)
-    chunked_case(file, data, len, chunks[i]);
+    chunked_case(fmt, file, data, len, chunks[i]);
 }
 
-static void chunked_cases(void) {
-  static const char *const files[] = {"twitter.json", "citm_catalog.json",
-                                      "canada.json"};
+static void json_file(const char *file, const char *data, size_t len) {
+  chunked_sizes(&json_fmt, file, data, len);
+}
+
+static void xml_file(const char *file, const char *data, size_t len) {
+  chunked_sizes(&xml_fmt, file, data, len);
+}
+
+/* The bench-data files of the format, else a generated 2 MiB document. */
+static void chunked_format(const chunk_fmt *fmt, const char *dir,
+                           const char *const *files, size_t n,
+                           void (*each)(const char *, const char *, size_t),
+                           char *(*generate)(size_t, size_t *),
+                           const char *generated) {
   char *data;
   size_t len;
 
-  if (ng_bench_each_file("json", files, 3, chunked_file) > 0)
+  if (ng_bench_each_file(dir, files, n, each) > 0)
     return;
-  printf("stream: bench-data not found (set NG_BENCH_DATA); using a "
-         "generated document\n");
-  if ((data = ng_bench_json_mixed((size_t)2 << 20, &len)) != NULL)
-    chunked_file("generated_mixed.json", data, len);
+  printf("stream: %s bench-data not found (set NG_BENCH_DATA); using a "
+         "generated document\n",
+         dir);
+  if ((data = generate((size_t)2 << 20, &len)) != NULL)
+    chunked_sizes(fmt, generated, data, len);
   free(data);
+}
+
+static void chunked_cases(void) {
+  static const char *const json[] = {"twitter.json", "citm_catalog.json",
+                                     "canada.json"};
+  static const char *const xml[] = {"nes96.xml", "vk.xml"};
+
+  chunked_format(&json_fmt, "json", json, 3, json_file, ng_bench_json_mixed,
+                 "generated_mixed.json");
+  chunked_format(&xml_fmt, "xml", xml, 2, xml_file, ng_bench_xml_mixed,
+                 "generated_mixed.xml");
 }
 
 /* Whether NG_BENCH_STREAM_CASES (comma-separated; unset or empty: all)

@@ -41,6 +41,7 @@
 #include "nestguard.h"
 #include "nestguard/xml.h"
 #include "peers/xml_peers.h"
+#include "suite_xml.h"
 
 #define ATTACK_CAP_S 2
 
@@ -63,9 +64,7 @@ static const char *engine_name(int e) {
   return ng_xml_engine_name((ng_xml_engine)e);
 }
 
-/* A mixed document of about `target` bytes: elements with attributes,
- * text with references, comments and CDATA. */
-static char *generate_mixed(size_t target, size_t *len) {
+char *ng_bench_xml_mixed(size_t target, size_t *len) {
   size_t cap = target + 4096, n = 0, i = 0;
   char *s = malloc(cap);
 
@@ -169,7 +168,7 @@ static const ng_bench_format xml_format = {.suite = "xml",
                                            .parse = parse,
                                            .peers = ng_xml_peers,
                                            .warm = 0,
-                                           .generate = generate_mixed,
+                                           .generate = ng_bench_xml_mixed,
                                            .generated_name =
                                                "generated_mixed.xml",
                                            .doc = generate_doc};
