@@ -254,6 +254,139 @@ static void test_park_cancel(void **state) {
   ng_sched_free(s);
 }
 
+/* ng_task_resume: wake and run, switching to the task at once when
+ * nothing else is runnable. Each task logs a letter when it runs. */
+typedef struct resumer {
+  char log[32];
+  int n;
+  ng_task *other; /* woken by wake_other, resumed by resume_other */
+} resumer;
+
+static void log_run(resumer *r, char c) {
+  if (r->n < (int)sizeof r->log - 1)
+    r->log[r->n++] = c;
+}
+
+/* Parks until resumed three times, logging 'a' at each run; the third
+ * resume ends it. */
+static int park_thrice(void *p) {
+  resumer *r = p;
+  int i;
+  for (i = 0; i < 3; i++) {
+    log_run(r, 'a');
+    if (ng_task_park() != NG_OK)
+      return -1;
+  }
+  return 40;
+}
+
+static int log_b(void *p) {
+  log_run(p, 'b');
+  return 0;
+}
+
+/* Parks once, logging 'p' before and 'q' after; the park's return is
+ * the result (NG_ECANCELED: cancel). */
+static int park_logged(void *p) {
+  int rc;
+  log_run(p, 'p');
+  rc = ng_task_park();
+  log_run(p, 'q');
+  return rc;
+}
+
+/* Parks; then wakes r->other, which runs before the resume returns. */
+static int wake_other(void *p) {
+  resumer *r = p;
+  log_run(r, 'w');
+  if (ng_task_park() != NG_OK)
+    return -1;
+  log_run(r, 'W');
+  return ng_task_wake(r->other);
+}
+
+/* From a task, resume is refused: r->other is only woken. */
+static int resume_other(void *p) {
+  resumer *r = p;
+  return ng_task_resume(r->other);
+}
+
+static void test_resume(void **state) {
+  ng_sched *s;
+  ng_task *a, *b, *c;
+  ng_stack_stats st0, st;
+  resumer r;
+  int res;
+  (void)state;
+
+  memset(&r, 0, sizeof r);
+  assert_int_equal(ng_sched_new(&s, NULL), NG_OK);
+  assert_int_equal(ng_task_spawn(s, &a, park_thrice, &r, NULL), NG_OK);
+  assert_int_equal(ng_sched_run(s), NG_OK);
+  ng_sched_stats(s, &st0);
+  assert_int_equal(ng_task_resume(a), NG_OK); /* runs now, parks again */
+  ng_sched_stats(s, &st);
+  assert_string_equal(r.log, "aa");
+  assert_int_equal(st.switches, st0.switches + 2);
+  assert_int_equal(st.tasks_parked, 1);
+  assert_int_equal(ng_task_resume(a), NG_OK);
+  assert_int_equal(ng_task_resume(a), NG_OK); /* ends */
+  assert_string_equal(r.log, "aaa");
+  ng_sched_stats(s, &st);
+  assert_int_equal(st.tasks_parked, 0);
+  assert_int_equal(ng_task_resume(a), NG_ESTATE);
+  assert_int_equal(ng_task_join(a, &res), NG_OK);
+  assert_int_equal(res, 40);
+  assert_int_equal(ng_task_resume(NULL), NG_EINVAL);
+
+  /* Something else runnable: a wake and a run, in queue order. */
+  memset(&r, 0, sizeof r);
+  assert_int_equal(ng_task_spawn(s, &a, park_logged, &r, NULL), NG_OK);
+  assert_int_equal(ng_sched_run(s), NG_OK);
+  assert_int_equal(ng_task_spawn(s, &b, log_b, &r, NULL), NG_OK);
+  assert_int_equal(ng_task_resume(a), NG_OK);
+  assert_string_equal(r.log, "pbq");
+  assert_int_equal(ng_task_join(a, &res), NG_OK);
+  assert_int_equal(res, NG_OK);
+  assert_int_equal(ng_task_join(b, &res), NG_OK);
+
+  /* A cancelled task resumed: its park returns NG_ECANCELED. */
+  assert_int_equal(ng_task_spawn(s, &a, park_logged, &r, NULL), NG_OK);
+  assert_int_equal(ng_sched_run(s), NG_OK);
+  assert_int_equal(ng_task_cancel(a), NG_OK);
+  assert_int_equal(ng_task_resume(a), NG_OK);
+  assert_int_equal(ng_task_join(a, &res), NG_OK);
+  assert_int_equal(res, NG_ECANCELED);
+
+  /* What the resumed task wakes runs before resume returns. */
+  memset(&r, 0, sizeof r);
+  assert_int_equal(ng_task_spawn(s, &a, wake_other, &r, NULL), NG_OK);
+  assert_int_equal(ng_task_spawn(s, &r.other, park_logged, &r, NULL), NG_OK);
+  assert_int_equal(ng_sched_run(s), NG_OK);
+  assert_string_equal(r.log, "wp");
+  assert_int_equal(ng_task_resume(a), NG_OK);
+  assert_string_equal(r.log, "wpWq");
+  assert_int_equal(ng_task_join(a, &res), NG_OK);
+  assert_int_equal(res, NG_OK);
+  assert_int_equal(ng_task_join(r.other, &res), NG_OK); /* it ran */
+  assert_int_equal(res, NG_OK);
+
+  /* From a task: NG_ESTATE, and the target is woken, not run. */
+  memset(&r, 0, sizeof r);
+  assert_int_equal(ng_task_spawn(s, &r.other, park_logged, &r, NULL), NG_OK);
+  assert_int_equal(ng_sched_run(s), NG_OK);
+  assert_int_equal(ng_task_spawn(s, &c, resume_other, &r, NULL), NG_OK);
+  assert_int_equal(ng_task_join(c, &res), NG_OK);
+  assert_int_equal(res, NG_ESTATE);
+  assert_string_equal(r.log, "p");
+  ng_sched_stats(s, &st);
+  assert_int_equal(st.tasks_parked, 0); /* runnable */
+  assert_int_equal(ng_task_join(r.other, &res), NG_OK);
+  assert_int_equal(res, NG_OK);
+  assert_string_equal(r.log, "pq");
+  ng_sched_free(s);
+}
+
 /* Join from inside a task; spawn from inside a task. */
 static int child(void *p) {
   int i;
@@ -533,14 +666,15 @@ static void test_destroy_inside_runs(void **state) {
 }
 
 /* Shared stacks copy bytes out and back: many tasks on one stack, each
- * checking its own locals across switches. */
-static int checker(void *p) {
+ * checking its own locals across switches (`rounds` suspensions). */
+static int check_across(int id, int rounds, int (*suspend)(void)) {
   volatile int mine[16];
-  int i, k, id = (int)(intptr_t)p;
+  int i, k;
   for (k = 0; k < 16; k++)
     mine[k] = id * 100 + k;
-  for (i = 0; i < 20; i++) {
-    ng_task_yield();
+  for (i = 0; i < rounds; i++) {
+    if (suspend() != NG_OK)
+      return -2;
     for (k = 0; k < 16; k++)
       if (mine[k] != id * 100 + k)
         return -1;
@@ -548,20 +682,35 @@ static int checker(void *p) {
   return id;
 }
 
-static void test_shared_stack_copying(void **state) {
+static int checker(void *p) {
+  return check_across((int)(intptr_t)p, 20, ng_task_yield);
+}
+
+static int park_checker(void *p) {
+  return check_across((int)(intptr_t)p, 5, ng_task_park);
+}
+
+/* n (<= 50) checkers fn(i) on `shared` shared stacks, run by the
+ * scheduler, then resumed in turn `rounds` times each (ng_task_resume,
+ * which copies each one's bytes back before it runs). */
+static void run_checkers(unsigned shared, int n, int (*fn)(void *),
+                         int rounds) {
   ng_sched_opts o = {0};
   ng_sched *s;
   ng_task *a[50];
   ng_stack_stats st;
-  int i, res;
-  (void)state;
-  o.shared_stacks = 2;
+  int i, k, res;
+
+  o.shared_stacks = shared;
   assert_int_equal(ng_sched_new(&s, &o), NG_OK);
-  for (i = 0; i < 50; i++)
-    assert_int_equal(
-        ng_task_spawn(s, &a[i], checker, (void *)(intptr_t)i, NULL), NG_OK);
+  for (i = 0; i < n; i++)
+    assert_int_equal(ng_task_spawn(s, &a[i], fn, (void *)(intptr_t)i, NULL),
+                     NG_OK);
   assert_int_equal(ng_sched_run(s), NG_OK);
-  for (i = 0; i < 50; i++) {
+  for (k = 0; k < rounds; k++)
+    for (i = 0; i < n; i++)
+      assert_int_equal(ng_task_resume(a[i]), NG_OK);
+  for (i = 0; i < n; i++) {
     assert_int_equal(ng_task_join(a[i], &res), NG_OK);
     assert_int_equal(res, i);
   }
@@ -569,6 +718,17 @@ static void test_shared_stack_copying(void **state) {
   assert_true(st.copied_bytes > 0 || !shared_stacks());
   assert_int_equal(st.saved_bytes, 0);
   ng_sched_free(s);
+}
+
+static void test_shared_stack_copying(void **state) {
+  (void)state;
+  run_checkers(2, 50, checker, 0);
+}
+
+/* Tasks sharing one base stack, parked and resumed in turn. */
+static void test_resume_shared_stack(void **state) {
+  (void)state;
+  run_checkers(1, 3, park_checker, 5);
 }
 
 /* Floating-point modes are per task. */
@@ -1183,8 +1343,9 @@ static int sched_op(void *arg, const ng_alloc *alc) {
   }
   if (ng_sched_run(s) != NG_OK)
     failed = 1;
-  for (i = 0; i < n; i++)
-    ng_task_wake(a[i]);
+  for (i = 0; i < n; i++) /* evicts the last one to run */
+    if (ng_task_resume(a[i]) != NG_OK)
+      failed = 1;
   if (ng_sched_run(s) != NG_OK)
     failed = 1;
   for (i = 0; i < n; i++) {
@@ -1211,6 +1372,8 @@ int main(void) {
       cmocka_unit_test(test_yield_alternates),
       cmocka_unit_test(test_park_wake),
       cmocka_unit_test(test_park_cancel),
+      cmocka_unit_test(test_resume),
+      cmocka_unit_test(test_resume_shared_stack),
       cmocka_unit_test(test_join_in_task),
       cmocka_unit_test(test_task_growth),
       cmocka_unit_test(test_task_ceiling_isolated),

@@ -280,6 +280,18 @@ int ng_task_park(void);
 int ng_task_wake(ng_task *t);
 
 /*
+ * ng_task_wake(t) then ng_sched_run(): from outside the scheduler's tasks,
+ * wakes t and runs tasks until none is runnable. When t is parked and
+ * nothing else is runnable, the scheduler switches to t at once, without
+ * queueing it: the cheaper way to resume one task that parks again soon
+ * (a stream's parse waiting for input). Returns NG_OK, NG_EINVAL (t NULL,
+ * or no scheduler on this thread), NG_ESTATE (t has finished, or called
+ * from a task: t is woken then, and not run) or NG_ENOMEM as
+ * ng_sched_run (t stays runnable).
+ */
+int ng_task_resume(ng_task *t);
+
+/*
  * ng_task_wake, and the park it ends (or the next one, if t is not
  * parked; a later ng_task_wake does not undo that) returns NG_ECANCELED
  * instead of NG_OK: how a task waiting for something that will not come

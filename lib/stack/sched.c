@@ -191,13 +191,12 @@ static int evict(ng__thr *t, ng_sched *s, ng_task *c) {
   return NG_OK;
 }
 
-/* Makes b's bytes the ones on its home. Must not run on that home. */
-static int make_resident(ng__thr *t, ng_sched *s, ng_task *b) {
+/* make_resident when b's bytes are not on its home: out of line, so
+ * that the common case (a task run again on its own home) costs a test. */
+static NG_NOINLINE int bring_home(ng__thr *t, ng_sched *s, ng_task *b) {
   ng__home *h = b->home;
   int rc;
 
-  if (h == NULL || h->owner == b)
-    return NG_OK;
   if (h->owner != NULL) {
     rc = evict(t, s, h->owner);
     if (rc != NG_OK)
@@ -212,6 +211,13 @@ static int make_resident(ng__thr *t, ng_sched *s, ng_task *b) {
   }
   h->owner = b;
   return NG_OK;
+}
+
+/* Makes b's bytes the ones on its home. Must not run on that home. */
+static inline int make_resident(ng__thr *t, ng_sched *s, ng_task *b) {
+  if (b->home == NULL || b->home->owner == b)
+    return NG_OK;
+  return bring_home(t, s, b);
 }
 
 /* ------------------------------------------------------- switching */
@@ -359,7 +365,7 @@ int ng__task_on_base(const ng_task *a, uintptr_t sp) {
  * next runnable task directly when that is safe, else to the loop.
  * Returns what a's resumer passed (switch_to).
  */
-static int leave(ng__thr *t, ng_sched *s, ng_task *a) {
+NG_ALWAYS_INLINE int leave(ng__thr *t, ng_sched *s, ng_task *a) {
   ng_task *b = s->rq_head;
 
   if (b != NULL && (b->home == NULL || b->home != a->home) &&
@@ -375,10 +381,23 @@ static int leave(ng__thr *t, ng_sched *s, ng_task *a) {
 
 static void reap(ng__thr *t, ng_sched *s, ng_task *a);
 
+/* From the loop, runs b (resident, off the run queue) until control
+ * returns to the loop; then reaps a task that ended. */
+NG_ALWAYS_INLINE void loop_enter(ng__thr *t, ng_sched *s, ng_task *b) {
+  ng_task *z;
+
+  switch_to(t, s, &s->loop, b);
+  z = s->zombie;
+  if (z != NULL) {
+    s->zombie = NULL;
+    reap(t, s, z);
+  }
+}
+
 /* Runs the first runnable task until control returns to the loop.
  * Returns 1 if one ran, 0 if none is runnable, or -code. */
 static int loop_once(ng__thr *t, ng_sched *s) {
-  ng_task *b = s->rq_head, *z;
+  ng_task *b = s->rq_head;
   int rc;
 
   if (b == NULL)
@@ -387,26 +406,27 @@ static int loop_once(ng__thr *t, ng_sched *s) {
   if (rc != NG_OK)
     return -rc;
   rq_pop(s);
-  switch_to(t, s, &s->loop, b);
-  z = s->zombie;
-  if (z != NULL) {
-    s->zombie = NULL;
-    reap(t, s, z);
-  }
+  loop_enter(t, s, b);
   return 1;
+}
+
+/* ng_sched_run's loop, from the loop context. */
+static int run_all(ng__thr *t, ng_sched *s) {
+  int rc;
+
+  while ((rc = loop_once(t, s)) > 0)
+    ;
+  return -rc;
 }
 
 int ng_sched_run(ng_sched *s) {
   ng__thr *t = ng__thr_get();
-  int rc;
 
   if (s == NULL || s->thr != t)
     return NG_EINVAL;
   if (s->run != &s->loop)
     return NG_ESTATE;
-  while ((rc = loop_once(t, s)) > 0)
-    ;
-  return -rc;
+  return run_all(t, s);
 }
 
 /* --------------------------------------------------- task lifecycle */
@@ -749,7 +769,8 @@ int ng_task_park(void) {
     if (depth > a->stk.peak)
       a->stk.peak = depth;
   }
-  ng__stk_trim(t, t->cur); /* shrink: a parked task keeps no cache */
+  if (ng__stk_cached(t->cur) != NULL) /* a parked task keeps no cache */
+    ng__stk_trim(t, t->cur);
   return park_leave();
 }
 
@@ -772,6 +793,35 @@ static int wake_with(ng_task *b, int code) {
 }
 
 int ng_task_wake(ng_task *b) { return wake_with(b, NG_OK); }
+
+/*
+ * The hand-off: with nothing else runnable, the queue would hold b alone,
+ * so the loop switches to b at once instead (b's bytes made resident
+ * first, as loop_once does; that failing leaves b queued, as a wake and a
+ * failed run would). Otherwise, a wake and a run.
+ */
+int ng_task_resume(ng_task *b) {
+  ng__thr *t = ng__thr_get();
+  ng_sched *s = t->sched;
+  int rc;
+
+  if (b == NULL || s == NULL)
+    return NG_EINVAL;
+  if (b->state != T_PARKED || s->rq_head != NULL || s->run != &s->loop) {
+    rc = wake_with(b, NG_OK);
+    return rc != NG_OK ? rc : ng_sched_run(s);
+  }
+  s->st.tasks_parked--;
+  b->wake_rc = NG_OK;
+  rc = make_resident(t, s, b);
+  if (rc != NG_OK) {
+    b->state = T_RUNNABLE;
+    rq_push(s, b);
+    return rc;
+  }
+  loop_enter(t, s, b);
+  return s->rq_head != NULL ? run_all(t, s) : NG_OK;
+}
 
 int ng_task_cancel(ng_task *b) { return wake_with(b, NG_ECANCELED); }
 

@@ -165,6 +165,11 @@ void ng__stk_abandon(ng__thr *t, ng__stk *s);
 /* Releases the segments cached below the running one (park, shrink). */
 void ng__stk_trim(ng__thr *t, ng__stk *s);
 
+/* The first of the segments ng__stk_trim would release, or NULL. */
+static inline const ng__seg *ng__stk_cached(const ng__stk *s) {
+  return s->seg != NULL ? s->seg->next : s->first;
+}
+
 /* Runs fn(arg) on the system stack (see ng_stack_call_system). */
 int ng__sys_call(ng__thr *t, int (*fn)(void *), void *arg);
 

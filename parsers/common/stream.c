@@ -414,21 +414,22 @@ static int task_main(void *arg) {
 }
 
 /* Runs the document's task until it parks for input (NG__SUSPENDED) or
- * ends (its result); spawns it on the first run. */
+ * ends (its result); spawns it on the first run, and later resumes it
+ * directly when nothing else on the scheduler is runnable. */
 static int task_run(ng__sfront *f) {
   ng_task_opts topts = {ng__sfront_parse(f)->max_stack, 0};
   int rc;
 
-  if (f->task == NULL) {
+  f->parked = 0;
+  if (f->task != NULL) {
+    rc = ng_task_resume(f->task);
+  } else {
     ng__descent_bind(); /* before the task's scanners call libc */
     rc = ng_task_spawn(f->sched, &f->task, task_main, f, &topts);
     if (rc != NG_OK)
       return f->ops->fail_here(f, rc, "cannot start the parse's task");
-  } else {
-    ng_task_wake(f->task);
+    rc = ng_sched_run(f->sched);
   }
-  f->parked = 0;
-  rc = ng_sched_run(f->sched);
   if (rc != NG_OK) /* the task may not have run: task_end cancels it */
     return f->ops->fail_here(f, rc, NULL);
   if (f->parked)
