@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "bytes.h"
 #include "descent.h"
 #include "internal.h"
 #include "lines.h"
@@ -68,32 +69,6 @@ typedef struct ng__blk16 {
   uint64_t a, b;
 } ng__blk16;
 
-/* move_bytes of 0 to 15 bytes: two overlapping loads, then the stores. */
-static inline void move_short(char *dst, const char *src, size_t n) {
-  uint64_t u, v;
-  uint32_t h, k;
-  char x, y, z;
-
-  if (n >= 8) {
-    memcpy(&u, src, 8);
-    memcpy(&v, src + n - 8, 8);
-    memcpy(dst, &u, 8);
-    memcpy(dst + n - 8, &v, 8);
-  } else if (n >= 4) {
-    memcpy(&h, src, 4);
-    memcpy(&k, src + n - 4, 4);
-    memcpy(dst, &h, 4);
-    memcpy(dst + n - 4, &k, 4);
-  } else if (n != 0) { /* first, middle and last cover 1 to 3 */
-    x = src[0];
-    y = src[n / 2];
-    z = src[n - 1];
-    dst[0] = x;
-    dst[n / 2] = y;
-    dst[n - 1] = z;
-  }
-}
-
 /*
  * Moves n bytes from src to dst, which may overlap. Up to 64 bytes (a
  * window's piece and a cut token at small chunks, at every feed) inline,
@@ -104,7 +79,7 @@ static inline void move_bytes(char *dst, const char *src, size_t n) {
   ng__blk16 b0, b1, b2, b3;
 
   if (n < 16) {
-    move_short(dst, src, n);
+    ng__bytes_short(dst, src, n);
     return;
   }
   if (n > 64) {

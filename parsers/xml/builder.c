@@ -11,6 +11,7 @@
  */
 #include <string.h>
 
+#include "../common/bytes.h"
 #include "builder.h"
 
 /* `local` of a record that holds a namespace URI rather than a name. */
@@ -106,29 +107,13 @@ static int names_reserve(ng__xml_builder *b) {
   return NG_OK;
 }
 
-/* Copies s[0..n) to d: up to 16 bytes by two overlapping moves of a
- * power of two (attribute values are mostly that short), else memcpy. */
+/* Copies s[0..n) to d: up to 16 bytes without a call (attribute values
+ * are mostly that short), else memcpy. */
 NG_INLINE void copy_bytes(char *d, const char *s, size_t n) {
-  uint64_t x, y;
-  uint32_t u, v;
-
-  if (n > 16) {
+  if (n > 16)
     memcpy(d, s, n);
-  } else if (n >= 8) {
-    memcpy(&x, s, 8);
-    memcpy(&y, s + n - 8, 8);
-    memcpy(d, &x, 8);
-    memcpy(d + n - 8, &y, 8);
-  } else if (n >= 4) {
-    memcpy(&u, s, 4);
-    memcpy(&v, s + n - 4, 4);
-    memcpy(d, &u, 4);
-    memcpy(d + n - 4, &v, 4);
-  } else if (n != 0) {
-    d[0] = s[0];
-    d[n / 2] = s[n / 2];
-    d[n - 1] = s[n - 1];
-  }
+  else
+    ng__bytes_short(d, s, n);
 }
 
 /* Copies s[0..n) into the arena with a NUL; NULL on failure. */
