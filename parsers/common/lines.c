@@ -10,6 +10,8 @@
  * after a CR, which it does not count. The last line end is looked for
  * only when there is one, from the end: in a run of text with lines it is
  * in the last step or two (a test per step in the count's loop cost more).
+ * JSON's runs of at most 64 bytes (a stream's window at small chunks)
+ * take a bit per byte instead, counted and scanned without a loop.
  */
 #include "lines.h"
 
@@ -112,10 +114,39 @@ NG_INLINE size_t last_vec(const unsigned char *s, size_t n, int crlf) {
   }
 }
 
-/* JSON's line ends in s[0..n), 16 < n <= 256 (a stream's window at small
- * chunks): 16 bytes a step into byte counters, the first n % 16 bytes in
- * a step over the first 16 with the bytes the others count masked off;
- * then the last LF from the end, where it mostly is (a test for it in
+/* The 64-bit count of set bits, without a popcnt instruction (not in
+ * the x86-64 baseline): pairs, nibbles, bytes, then the bytes summed by a
+ * multiply. */
+static inline size_t popcount64(uint64_t x) {
+  x -= (x >> 1) & 0x5555555555555555ull;
+  x = (x & 0x3333333333333333ull) + ((x >> 2) & 0x3333333333333333ull);
+  x = (x + (x >> 4)) & 0x0F0F0F0F0F0F0F0Full;
+  return (size_t)((x * 0x0101010101010101ull) >> 56);
+}
+
+/* The LFs of s[o..o+16) as bits o..o+15 (o <= 48). */
+static inline uint64_t lf_bits(const unsigned char *s, size_t o) {
+  return (uint64_t)ng__v16_bits((ng__v16)(load16(s + o) == '\n')) << o;
+}
+
+/* JSON's line ends in s[0..n), 16 < n <= 64 (a stream's window at small
+ * chunks, at every feed): a bit per LF from four 16-byte blocks at 0, 16,
+ * 32 and 48, each moved back to end at n at most (an overlap sets the
+ * same bits again), counted, and the last found by a bit scan: no loop
+ * and no branch on the bytes. */
+static size_t count_lf_64(const unsigned char *s, size_t n, size_t *after) {
+  size_t last = n - 16;
+  uint64_t m = lf_bits(s, 0) | lf_bits(s, last < 16 ? last : 16) |
+               lf_bits(s, last < 32 ? last : 32) | lf_bits(s, last);
+
+  *after = m != 0 ? 64 - (size_t)__builtin_clzll(m) : 0;
+  return popcount64(m);
+}
+
+/* JSON's line ends in s[0..n), 64 < n <= 256 (a stream's window at small
+ * chunks, with a carry): 16 bytes a step into byte counters, the first
+ * n % 16 bytes in a step over the first 16 with the bytes the others
+ * count masked off; then the last LF from the end, where it mostly is (a test for it in
  * every step cost more). */
 static size_t count_lf_short(const unsigned char *s, size_t n,
                              size_t *after) {
@@ -165,6 +196,8 @@ size_t ng__lines_count(const char *str, size_t n, int crlf, int cr_before,
   if (n < 17)
     return count_bytes(s, n, crlf, cr_before, after);
   if (!crlf) { /* JSON's: the LFs */
+    if (n <= 64)
+      return count_lf_64(s, n, after);
     if (n <= 256)
       return count_lf_short(s, n, after);
     k = count_vec(s, n, 0, &cr);

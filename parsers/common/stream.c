@@ -254,11 +254,21 @@ int ng__stream_stop(ng__stream *s, size_t used) {
   ng__stream_call *c = s->call;
   const char *win = c->win;
   size_t tail = c->win_len - used;
-  int in_carry = win == s->carry && win != NULL;
 
   spos_move(&s->pos, win, used);
   c->win = NULL;
-  if (in_carry && used >= c->carry_old && c->chunk_pos < c->chunk_len) {
+  if (win != s->carry || win == NULL) { /* the chunk: the carry is empty */
+    if (tail == 0) /* the common stop, at the window's end */
+      return NG_OK;
+    if (tail > s->carry_max)
+      return NG__STREAM_TOOLONG;
+    if (carry_reserve(s, tail) != NG_OK)
+      return NG_ENOMEM;
+    move_bytes(s->carry, win + used, tail);
+    s->carry_len = tail;
+    return NG_OK;
+  }
+  if (used >= c->carry_old && c->chunk_pos < c->chunk_len) {
     /* The tail lies in the chunk, which goes on: continue there. */
     c->chunk_pos -= tail;
     s->carry_len = 0;
@@ -266,17 +276,8 @@ int ng__stream_stop(ng__stream *s, size_t used) {
   }
   if (tail > s->carry_max)
     return NG__STREAM_TOOLONG;
-  if (in_carry) {
-    if (used != 0)
-      move_bytes(s->carry, s->carry + used, tail);
-    s->carry_len = tail;
-    return NG_OK;
-  }
-  s->carry_len = 0;
-  if (carry_reserve(s, tail) != NG_OK)
-    return NG_ENOMEM;
-  if (tail != 0) /* win may be NULL then */
-    move_bytes(s->carry, win + used, tail);
+  if (used != 0)
+    move_bytes(s->carry, s->carry + used, tail);
   s->carry_len = tail;
   return NG_OK;
 }
@@ -519,32 +520,39 @@ static void call_begin(ng__sfront *f, ng_error *rec) {
   ng__sfront_parse(f)->perr.err = rec;
 }
 
-/* Ends a call with rc: a failure drops the document and becomes sticky,
- * its record kept in f->fail (NULL if that cannot be allocated: the code
- * alone); the caller's record *err (may be NULL) is set. */
-static int call_end(ng__sfront *f, int rc, ng_error *err) {
-  ng_error *rec;
+/* Ends a call that failed with rc: drops the document and makes the
+ * failure sticky, its record kept in f->fail (NULL if that cannot be
+ * allocated: the code alone); the caller's record *err (may be NULL) is
+ * set. */
+static NG_NOINLINE int call_fail(ng__sfront *f, int rc, ng_error *err) {
+  ng_error *rec = NG__SF_ERR(f); /* before the drop, which may unwind a task */
   size_t n;
 
-  if (rc != NG_OK) {
-    rec = NG__SF_ERR(f); /* before the drop, which may unwind a task */
-    if (f->state == NG__SF_IN_DOC)
-      doc_drop(f);
-    n = strlen(rec->msg);
-    memset(rec->msg + n, 0, sizeof rec->msg - n); /* as a cleared record */
-    f->state = NG__SF_FAILED;
-    f->rc = (short)rc;
-    f->fail = ng__malloc(f->in.alc, sizeof *f->fail);
-    if (f->fail != NULL)
-      *f->fail = *rec;
-    if (err != NULL)
-      *err = *rec;
-  } else {
-    ng__error_clear(err);
-  }
+  if (f->state == NG__SF_IN_DOC)
+    doc_drop(f);
+  n = strlen(rec->msg);
+  memset(rec->msg + n, 0, sizeof rec->msg - n); /* as a cleared record */
+  f->state = NG__SF_FAILED;
+  f->rc = (short)rc;
+  f->fail = ng__malloc(f->in.alc, sizeof *f->fail);
+  if (f->fail != NULL)
+    *f->fail = *rec;
+  if (err != NULL)
+    *err = *rec;
   ng__sfront_parse(f)->perr.err = NULL;
   f->in.call = NULL;
   return rc;
+}
+
+/* Ends a call with rc (a failure: call_fail); the caller's record *err
+ * (may be NULL) is cleared on success. */
+static inline int call_end(ng__sfront *f, int rc, ng_error *err) {
+  if (NG_UNLIKELY(rc != NG_OK))
+    return call_fail(f, rc, err);
+  ng__error_clear(err);
+  ng__sfront_parse(f)->perr.err = NULL;
+  f->in.call = NULL;
+  return NG_OK;
 }
 
 /* A call after the failure: its error again. */

@@ -47,13 +47,18 @@ static inline unsigned ng__v16_run(ng__v16 m) {
 /* ng__v32_run: ng__v16_run over 32 bytes, the run flagged by m and on by
  * n: 0..32. ng__v16_sum: the 16 byte counters in a (0..255 each) summed.
  * ng__v16_any: nonzero when m flags a byte. ng__v16_last: the index
- * (0..15) of the last byte m flags, which flags one at least. With SSE2,
- * a movemask (two for a 32-bit mask) and psadbw. */
+ * (0..15) of the last byte m flags, which flags one at least.
+ * ng__v16_bits: bit i set when m flags byte i. With SSE2, a movemask (two
+ * for a 32-bit mask) and psadbw. */
 #ifdef __SSE2__
 #include <emmintrin.h>
 
 static inline int ng__v16_any(ng__v16 m) {
   return _mm_movemask_epi8((__m128i)m) != 0;
+}
+
+static inline unsigned ng__v16_bits(ng__v16 m) {
+  return (unsigned)_mm_movemask_epi8((__m128i)m);
 }
 
 static inline unsigned ng__v16_last(ng__v16 m) {
@@ -78,6 +83,15 @@ static inline int ng__v16_any(ng__v16 m) {
   ng__v2x64 w;
   memcpy(&w, &m, 16);
   return (w[0] | w[1]) != 0;
+}
+
+/* Each lane's top bits gathered into its top byte by a multiply. */
+static inline unsigned ng__v16_bits(ng__v16 m) {
+  const uint64_t top = 0x8080808080808080ull, k = 0x0002040810204081ull;
+  ng__v2x64 w;
+  memcpy(&w, &m, 16);
+  return (unsigned)(((w[0] & top) * k) >> 56) |
+         (unsigned)(((w[1] & top) * k) >> 56) << 8;
 }
 
 static inline unsigned ng__v16_last(ng__v16 m) {
