@@ -9,7 +9,6 @@
 #include "bytes.h"
 #include "descent.h"
 #include "internal.h"
-#include "lines.h"
 #include "nestguard/error.h"
 #include "nestguard/limits.h"
 #include "nestguard/stack.h"
@@ -28,20 +27,8 @@ void ng__spos_init(ng__spos *p) {
   p->cr = 0;
 }
 
-/* ng__spos_advance, inline in the stop of every window. */
-NG_INLINE void spos_move(ng__spos *p, const char *s, size_t n) {
-  size_t after;
-
-  if (n == 0)
-    return;
-  p->line += ng__lines_count(s, n, p->crlf, p->cr, &after);
-  p->off += n;
-  p->col = after != 0 ? 1 + n - after : p->col + n; /* 1 after a line end */
-  p->cr = s[n - 1] == '\r';
-}
-
 void ng__spos_advance(ng__spos *p, const char *s, size_t n) {
-  spos_move(p, s, n);
+  ng__spos_move(p, s, n);
 }
 
 void ng__stream_init(ng__stream *s, const ng_alloc *alc, size_t max_input,
@@ -250,12 +237,12 @@ static inline int stream_window(ng__stream *s, const char **data,
   return NG_OK;
 }
 
-int ng__stream_stop(ng__stream *s, size_t used) {
+int ng__stream_stop_tail(ng__stream *s, size_t used) {
   ng__stream_call *c = s->call;
   const char *win = c->win;
   size_t tail = c->win_len - used;
 
-  spos_move(&s->pos, win, used);
+  ng__spos_move(&s->pos, win, used);
   c->win = NULL;
   if (win != s->carry || win == NULL) { /* the chunk: the carry is empty */
     if (tail == 0) /* the common stop, at the window's end */

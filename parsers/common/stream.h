@@ -28,6 +28,7 @@
 #include <stddef.h>
 
 #include "errors.h"
+#include "lines.h"
 #include "nestguard/alloc.h"
 #include "nestguard/error.h"
 #include "parse.h"
@@ -44,6 +45,18 @@ void ng__spos_init(ng__spos *p);
 
 /* Moves p over the n bytes at s. */
 void ng__spos_advance(ng__spos *p, const char *s, size_t n);
+
+/* ng__spos_advance inline, in the stop of every window. */
+static inline void ng__spos_move(ng__spos *p, const char *s, size_t n) {
+  size_t after;
+
+  if (n == 0)
+    return;
+  p->line += ng__lines_count(s, n, p->crlf, p->cr, &after);
+  p->off += n;
+  p->col = after != 0 ? 1 + n - after : p->col + n; /* 1 after a line end */
+  p->cr = s[n - 1] == '\r';
+}
 
 /* What a stream holds only while a chunk is fed: on the feeding call's
  * stack, so that a parked stream does not keep it. */
@@ -95,13 +108,26 @@ static inline int ng__stream_used_up(const ng__stream *s) {
          (s->call->chunk_pos == s->call->chunk_len && !s->final);
 }
 
+/* ng__stream_stop's other cases: a tail to keep, or the carry's window. */
+int ng__stream_stop_tail(ng__stream *s, size_t used);
+
 /*
  * The lexer stopped `used` bytes into the window, at a token it cannot
  * finish without more input (or at the window's end). Keeps the rest for
  * the next window. NG_OK, NG_ENOMEM, or NG__STREAM_TOOLONG (then s->pos is
- * at the token's start).
+ * at the token's start). Inline where it ends a window of the chunk, the
+ * common stop at every feed: nothing is kept then.
  */
-int ng__stream_stop(ng__stream *s, size_t used);
+static inline int ng__stream_stop(ng__stream *s, size_t used) {
+  ng__stream_call *c = s->call;
+
+  if (used == c->win_len && c->win != s->carry) {
+    ng__spos_move(&s->pos, c->win, used);
+    c->win = NULL;
+    return NG_OK;
+  }
+  return ng__stream_stop_tail(s, used);
+}
 
 /*
  * The format converted the input (XML transcoding to UTF-8): the carry and
