@@ -259,6 +259,13 @@ static inline int ng__json_is_ws(unsigned char c) {
   return c == ' ' || c == '\n' || c == '\r' || c == '\t';
 }
 
+#ifdef NG__VECTORS
+/* 0xFF for each of JSON's four whitespace bytes in v. */
+static inline ng__v16 ng__json_ws16(ng__v16 v) {
+  return (ng__v16)((v == ' ') | (v == '\n') | (v == '\r') | (v == '\t'));
+}
+#endif
+
 /*
  * Whitespace before a token, inline: pretty-printed input puts a newline
  * and an indentation before almost every token, which 32-byte steps that
@@ -267,10 +274,11 @@ static inline int ng__json_is_ws(unsigned char c) {
  * more when they are not); a tab, a CR or any other byte below '!' where
  * they stop sends the rest to 16-byte steps that test all four whitespace
  * bytes. A single byte (": ") is tested first, without the vector. Within
- * 16 bytes of the end, byte by byte: no read past `end`, and the point
- * where a push parser's buffer may end. Forced inline: the compiler would
- * otherwise make a call of it. Returns the first byte that is not
- * whitespace, or end.
+ * 16 bytes of the end (where a push parser's window ends at every chunk,
+ * mostly inside an indentation), its first and last 8 bytes in one
+ * vector, overlapping; byte by byte under 8: no read past `end`.
+ * Forced inline: the compiler would otherwise make a call of it. Returns
+ * the first byte that is not whitespace, or end.
  */
 NG_INLINE const unsigned char *ng__json_skip_ws(const unsigned char *p,
                                                const unsigned char *end) {
@@ -295,11 +303,18 @@ NG_INLINE const unsigned char *ng__json_skip_ws(const unsigned char *p,
     ng__v16 v;
     unsigned n;
     memcpy(&v, p, 16);
-    n = ng__v16_run(
-        (ng__v16)((v == ' ') | (v == '\n') | (v == '\r') | (v == '\t')));
+    n = ng__v16_run(ng__json_ws16(v));
     p += n;
     if (n < 16)
       return p;
+  }
+  if (end - p >= 8) { /* the rest's first and last 8 bytes, overlapping */
+    uint64_t x, y;
+    unsigned n;
+    memcpy(&x, p, 8);
+    memcpy(&y, end - 8, 8);
+    n = ng__v16_run(ng__json_ws16((ng__v16)(ng__v2x64){x, y}));
+    return n < 8 ? p + n : end - (16 - n);
   }
 #endif
   while (p < end && ng__json_is_ws(*p))
