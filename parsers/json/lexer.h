@@ -161,6 +161,8 @@ void ng__json_lexer_init(ng__json_lexer *lx, const char *data, size_t len,
 static inline size_t ng__json_partial_len(const char *data, size_t len) {
   unsigned char c;
 
+  if (len == 0 || (unsigned char)data[len - 1] < '+') /* below all of them: */
+    return len; /* whitespace or '"', where pretty-printed chunks mostly end */
 #ifdef NG__VECTORS
   if (len >= 16) {
     ng__v16 v, m;
