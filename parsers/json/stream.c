@@ -18,6 +18,7 @@
 #include "../common/stream.h"
 #include "../common/usercall.h"
 #include "builder.h"
+#include "direct.h"
 #include "engine.h"
 #include "lalr_driver.h"
 #include "nestguard/stack.h"
@@ -130,6 +131,7 @@ static int doc_begin(ng_json_stream *s) {
   ng__gstack_init(&p->st, p->c.alc, s->inl, sizeof s->inl);
   perr_window(s);
   if (!ng__json_to_dom(p)) { /* the sink is ready (doc_end released it) */
+    p->direct = 0;
     s->f.state = NG__SF_IN_DOC;
     return NG_OK;
   }
@@ -141,6 +143,7 @@ static int doc_begin(ng_json_stream *s) {
   ng__doc_parse_alc(&doc->base, p->c.alc);
   ng__json_builder_init(&s->b, doc, &p->lx, (ng_json_dupkeys)p->dupkeys,
                         p->c.alc);
+  p->direct = ng__json_direct_serves(p); /* as ng__json_run would */
   return NG_OK;
 }
 
@@ -227,7 +230,21 @@ static int take(ng__sfront *f, const char *data, size_t len, int partial) {
   return NG_OK;
 }
 
-static int engine(ng__sfront *f) { return ng__json_run(&of(f)->p); }
+/* The engines, resumed directly at every window (ng__json_run's dispatch
+ * is done once, by the choice of json_ops; doc_begin sets p->direct). */
+static int run_iterative(ng__sfront *f) {
+  return ng__json_run_iterative(&of(f)->p);
+}
+
+static int run_recursive(ng__sfront *f) {
+  return ng__json_run_recursive(&of(f)->p);
+}
+
+static int run_trampoline(ng__sfront *f) {
+  return ng__json_run_trampoline(&of(f)->p);
+}
+
+static int run_lalr(ng__sfront *f) { return ng__json_run_lalr(&of(f)->p); }
 
 static int fail_here(ng__sfront *f, int code, const char *msg) {
   return ng__json_fail_here(&of(f)->p, code, msg);
@@ -246,10 +263,17 @@ static void reset(ng__sfront *f) {
 
 static void doc_free(void *doc) { ng_json_doc_free(doc); }
 
-static const ng__sfront_ops json_ops = {
-    .take = take, .begin = begin, .engine = engine, .fail_here = fail_here,
-    .stop = stop_window, .end = doc_end, .drop = doc_drop, .reset = reset,
-    .doc_free = doc_free};
+/* The front end's ops, one set per engine (the options' engine). */
+#define NG__JSON_OPS(run)                                                      \
+  {.take = take, .begin = begin, .engine = run, .fail_here = fail_here,        \
+   .stop = stop_window, .end = doc_end, .drop = doc_drop, .reset = reset,      \
+   .doc_free = doc_free}
+static const ng__sfront_ops json_ops[NG_JSON_ENGINE_COUNT] = {
+    [NG_JSON_ITERATIVE] = NG__JSON_OPS(run_iterative),
+    [NG_JSON_RECURSIVE] = NG__JSON_OPS(run_recursive),
+    [NG_JSON_TRAMPOLINE] = NG__JSON_OPS(run_trampoline),
+    [NG_JSON_LALR] = NG__JSON_OPS(run_lalr)};
+#undef NG__JSON_OPS
 
 /* -------------------------------------------------------------- the API */
 
@@ -321,8 +345,8 @@ int ng_json_stream_new(const ng_json_stream_config *cfg, ng_json_stream **out) {
   if (s == NULL)
     return NG_ENOMEM;
   memset(s, 0, size);
-  ng__sfront_init(&s->f, &json_ops, opt.alc, opt.limits.max_input,
-                  carry_bound(&opt.limits));
+  ng__sfront_init(&s->f, &json_ops[opt.engine], opt.alc,
+                  opt.limits.max_input, carry_bound(&opt.limits));
   setup(s, &opt, cfg);
   if ((rc = parts_new(s, cfg->sched)) != NG_OK) {
     if (s->p.engine == NG_JSON_LALR)
