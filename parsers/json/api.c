@@ -56,8 +56,7 @@ int ng_json_engine_from_name(const char *name, ng_json_engine *out) {
 /* -------------------------------------------------------------- engines */
 
 int ng__json_run(ng__json_parser *p) {
-  if (p->resume == NG__JR_START) /* a stream resumes at every window */
-    p->direct = ng__json_direct_serves(p);
+  p->direct = ng__json_direct_serves(p); /* a stream's doc_begin sets it */
   switch (p->engine) {
   case NG_JSON_ITERATIVE:
     return ng__json_run_iterative(p);

@@ -64,8 +64,8 @@ typedef struct ng__json_parser {
   unsigned char seq;          /* a sequence: a document may end before EOF */
   unsigned char dupkeys;      /* the options' ng_json_dupkeys */
   unsigned char direct;       /* 1 when direct.h's steps serve the parse
-                                 (set by a document's first ng__json_run;
-                                 the builder is sink.self:
+                                 (set by ng__json_run, or a stream's
+                                 doc_begin; the builder is sink.self:
                                  ng__json_direct_of) */
   ng__gstack st;              /* iterative, trampoline: open containers,
                                  over the caller's inline buffer */
@@ -89,8 +89,8 @@ typedef struct ng__json_parser {
 int ng__json_parser_init(ng__json_parser *p, const char *data, size_t len,
                          const ng_json_options *opt, ng_error *err);
 
-/* (api.c) Runs (or resumes) p->engine: NG_OK, an error code, or
- * NG__SUSPENDED. */
+/* (api.c) Runs p->engine over a one-shot parse's whole input: NG_OK or an
+ * error code. (A stream resumes its engine itself, stream.c.) */
 int ng__json_run(ng__json_parser *p);
 
 /* (api.c) Releases what a suspended engine holds (stacks, lemon's
