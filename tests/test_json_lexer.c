@@ -369,6 +369,78 @@ static void test_utf8_runs(void **state) {
         }
 }
 
+/* The DOM's direct entries ng__json_string_end and ng__json_key_end on
+ * the string at s + at: the end of a plain string, else NULL and the
+ * automaton's token. */
+static void check_string_end(const char *s, size_t n, size_t at) {
+  const unsigned char *(*const ends[2])(ng__json_lexer *,
+                                        ng__json_token *) = {
+      ng__json_string_end, ng__json_key_end};
+  ng__json_lexer lx, ref;
+  ng__json_token t, tr;
+  const unsigned char *q;
+  int i;
+
+  ng__json_lexer_init(&ref, s, n, 0, 0);
+  ref.cur = ref.beg + at;
+  memset(&tr, 0, sizeof tr);
+  ng__json_lex(&ref, &tr);
+  for (i = 0; i < 2; i++) {
+    ng__json_lexer_init(&lx, s, n, 0, 0);
+    lx.cur = lx.beg + at;
+    memset(&t, 0, sizeof t);
+    q = ends[i](&lx, &t);
+    if (tr.kind == NG__JT_STRING && tr.flags == 0) {
+      assert_non_null(q);
+      assert_int_equal(q - lx.beg, tr.off + tr.len);
+    } else {
+      assert_null(q);
+      assert_true(ng__json_token_same(&t, &tr));
+    }
+  }
+}
+
+/* The string scan takes 16 bytes a step and finds the first byte that
+ * stops a plain run by a ctz or by branches on its flags (keys, the
+ * DOM's direct path: ng__json_key_end): a string of plain bytes
+ * with one stop (a quote, a backslash escape, a control byte, a valid or
+ * a broken UTF-8 sequence) at every position of the first three steps,
+ * whatever their alignment (0-15 bytes of whitespace before the string),
+ * and the string cut there by the end: the token or error of the
+ * automaton, and a plain string ends at its quote, on both paths. */
+static void test_string_stops(void **state) {
+  static const char *const stops[] = {"\"",       "\\n",  "\x01", "\x1f",
+                                      "\xC3\xA9", "\x80", "\xE6\x97\xA5",
+                                      "\x7f\""};
+  char buf[96];
+  size_t pad, at, s, n, sl;
+  (void)state;
+  for (pad = 0; pad < 16; pad++)
+    for (at = 0; at <= 48; at++)
+      for (s = 0; s < sizeof stops / sizeof stops[0]; s++) {
+        memset(buf, ' ', pad);
+        buf[pad] = '"';
+        memset(buf + pad + 1, 'a', at);
+        sl = strlen(stops[s]);
+        memcpy(buf + pad + 1 + at, stops[s], sl);
+        n = pad + 1 + at + sl;
+        memcpy(buf + n, "bc\"", 3);
+        n += 3;
+        if (s == 0) {
+          ng__json_token t = lex1(buf, n, 0);
+          assert_int_equal(t.kind, NG__JT_STRING);
+          assert_int_equal(t.off, pad);
+          assert_int_equal(t.len, at + 2);
+        }
+        compare_paths(buf, n, 0, 0);
+        compare_paths(buf, pad + 1 + at + sl, 0, 0); /* cut after the stop */
+        compare_paths(buf, pad + 1 + at, 0, 0);      /* cut at the stop */
+        check_string_end(buf, n, pad);
+        check_string_end(buf, pad + 1 + at + sl, pad);
+        check_string_end(buf, pad + 1 + at, pad);
+      }
+}
+
 static void test_string_limit(void **state) {
   static const char in[] = "  \"abcd\\u00e9\"";
   ng__json_lexer lx;
@@ -836,6 +908,7 @@ int main(void) {
       cmocka_unit_test(test_lone_surrogates_allowed),
       cmocka_unit_test(test_string_errors),
       cmocka_unit_test(test_utf8_runs),
+      cmocka_unit_test(test_string_stops),
       cmocka_unit_test(test_string_limit),
       cmocka_unit_test(test_number_values),
       cmocka_unit_test(test_number_long_digits),

@@ -235,6 +235,9 @@ int ng__json_next_number(ng__json_lexer *lx, ng__json_token *t);
  */
 const unsigned char *ng__json_string_end(ng__json_lexer *lx,
                                          ng__json_token *t);
+/* ng__json_string_end for a member key: the same results, its scan tuned
+ * to lengths that recur (skip_plain in lexer.re). */
+const unsigned char *ng__json_key_end(ng__json_lexer *lx, ng__json_token *t);
 const unsigned char *ng__json_number_end(ng__json_lexer *lx,
                                          ng__json_token *t);
 

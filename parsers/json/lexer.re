@@ -259,17 +259,20 @@ static inline uint64_t special8(uint64_t v) {
 
 /* Skips plain string bytes (0x20-0x7F but '"' and '\\') from p: 16 at a
  * time with the compiler's generic vectors (lexer.h), 8 at a time with SWAR
- * otherwise, then byte by byte. */
-static inline const unsigned char *skip_plain(const unsigned char *p,
-                                              const unsigned char *lim) {
+ * otherwise, then byte by byte. `keys`: the first byte that stops a step
+ * found by predicted branches (ng__v16_first_branchy), for keys, whose
+ * lengths recur; else by its flags' ctz, for values, whose lengths vary. */
+NG_INLINE const unsigned char *skip_plain(const unsigned char *p,
+                                          const unsigned char *lim,
+                                          int keys) {
 #ifdef NG__VECTORS
   while (lim - p >= 16) {
-    ng__v16 v;
+    ng__v16 v, m;
     unsigned n;
     memcpy(&v, p, 16);
     /* < 0x20 or >= 0x80 is one signed compare: the latter are negative */
-    n = ng__v16_first(
-        (ng__v16)((v == '"') | (v == '\\') | ((ng__vs16)v < 0x20)));
+    m = (ng__v16)((v == '"') | (v == '\\') | ((ng__vs16)v < 0x20));
+    n = keys ? ng__v16_first_branchy(m) : ng__v16_first(m);
     p += n;
     if (n < 16)
       return p;
@@ -417,13 +420,13 @@ static NG_NOINLINE const unsigned char *skip_utf8(const unsigned char *p,
 
 /* Skips string bytes that need no decoding: plain ASCII and valid UTF-8
  * sequences. Stops at a quote, backslash, control byte, invalid UTF-8 or
- * the end, which the automaton handles. */
-static inline const unsigned char *skip_text(const unsigned char *p,
-                                             const unsigned char *lim) {
+ * the end, which the automaton handles. keys: as skip_plain's. */
+NG_INLINE const unsigned char *skip_text(const unsigned char *p,
+                                         const unsigned char *lim, int keys) {
   const unsigned char *q;
 
   for (;;) {
-    p = skip_plain(p, lim);
+    p = skip_plain(p, lim, keys);
     if (p == lim || *p < 0x80 || (q = skip_utf8(p, lim)) == p)
       return p;
     p = q;
@@ -479,7 +482,7 @@ static int lex_string(ng__json_lexer *lx, ng__json_token *t,
 
   if (cur == lim && lx->partial) /* cut by the window: resumable */
     return str_more(lx, t, start, cur, shrink);
-  for (;; cur = fast ? skip_text(cur, lim) : cur) {
+  for (;; cur = fast ? skip_text(cur, lim, 0) : cur) {
     seq = cur;
     /*!re2c
       ["]        { break; }
@@ -808,7 +811,7 @@ NG_INLINE int string_at(ng__json_lexer *lx, ng__json_token *t,
 int ng__json_next_string(ng__json_lexer *lx, ng__json_token *t) {
   const unsigned char *start = lx->cur;
 
-  return string_at(lx, t, start, skip_text(start + 1, lx->end));
+  return string_at(lx, t, start, skip_text(start + 1, lx->end, 0));
 }
 
 /* The string at the window's start, cut by the previous window's end
@@ -817,7 +820,7 @@ int ng__json_next_string(ng__json_lexer *lx, ng__json_token *t) {
 static NG_NOINLINE int resume_string(ng__json_lexer *lx,
                                       ng__json_token *t) {
   const unsigned char *start = lx->beg;
-  const unsigned char *p = skip_text(start + lx->resume, lx->end);
+  const unsigned char *p = skip_text(start + lx->resume, lx->end, 0);
   size_t shrink = t->slen;
 
   lx->resume = 0;
@@ -827,9 +830,11 @@ static NG_NOINLINE int resume_string(ng__json_lexer *lx,
   return string_at(lx, t, start, p);
 }
 
-const unsigned char *ng__json_string_end(ng__json_lexer *lx,
-                                         ng__json_token *t) {
-  const unsigned char *start = lx->cur, *p = skip_text(start + 1, lx->end);
+/* ng__json_string_end and ng__json_key_end (lexer.h), one inline body. */
+NG_INLINE const unsigned char *string_end(ng__json_lexer *lx,
+                                          ng__json_token *t, int keys) {
+  const unsigned char *start = lx->cur;
+  const unsigned char *p = skip_text(start + 1, lx->end, keys);
   size_t n = (size_t)(p - start) - 1;
 
   if (NG_LIKELY(p < lx->end && *p == '"' && n <= lx->max_string &&
@@ -837,6 +842,15 @@ const unsigned char *ng__json_string_end(ng__json_lexer *lx,
     return p + 1;
   lex_string(lx, t, start, p, 1, 0);
   return NULL;
+}
+
+const unsigned char *ng__json_string_end(ng__json_lexer *lx,
+                                         ng__json_token *t) {
+  return string_end(lx, t, 0);
+}
+
+const unsigned char *ng__json_key_end(ng__json_lexer *lx, ng__json_token *t) {
+  return string_end(lx, t, 1);
 }
 
 const unsigned char *ng__json_number_end(ng__json_lexer *lx,
