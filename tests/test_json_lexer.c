@@ -441,6 +441,52 @@ static void test_string_stops(void **state) {
       }
 }
 
+/* Text mixing ASCII and 3-byte characters, which the scanner takes in
+ * 16-byte steps of plain bytes and of five 3-byte characters (skip_plain,
+ * skip_utf8_3x5 in lexer.re), and byte by byte: u characters of a mix,
+ * then one sequence of each kind, valid or not, then more of the mix; at
+ * every alignment (0-15 bytes of whitespace), so that the sequence and
+ * the characters before it fall at every position of a step and across
+ * its end. The token or error of the automaton on both paths, for the
+ * whole input and for every prefix of it (the buffer's end anywhere). */
+static void test_utf8_mixed(void **state) {
+  static const char *const tails[] = {
+      "\xE0\xA0\x80", "\xED\x9F\xBF", "\xED\xA0\x80",     "\xE0\x9F\xBF",
+      "\xE6\x97",     "\xE6\x41",     "\xC3\xA9",         "\xF0\x9F\x98\x80",
+      "\x80",         "\xC0\x80",     "\xF4\x90\x80\x80", "\xFF",
+      "\"",           "\\n",          "\x01",             "\xE6\xC0\xAC"};
+  char buf[160];
+  size_t pad, u, i, k, n, start;
+  (void)state;
+  for (pad = 0; pad < 16; pad++)
+    for (u = 0; u <= 24; u++)
+      for (i = 0; i < sizeof tails / sizeof tails[0]; i++) {
+        memset(buf, ' ', pad);
+        start = pad;
+        n = pad;
+        buf[n++] = '"';
+        for (k = 0; k < u + 12; k++) {
+          if (k == u) {
+            memcpy(buf + n, tails[i], strlen(tails[i]));
+            n += strlen(tails[i]);
+          }
+          if (k % 3 == 1) {
+            buf[n++] = 'a';
+          } else {
+            memcpy(buf + n, "\xE6\x97\xA5", 3);
+            n += 3;
+          }
+        }
+        buf[n++] = '"';
+        for (k = start + 1; k <= n; k++) {
+          if (slow_build() && k != n && k % 7 != 0)
+            continue; /* valgrind, sanitizers: some prefixes */
+          compare_paths(buf, k, 0, 0);
+          check_string_end(buf, k, start);
+        }
+      }
+}
+
 static void test_string_limit(void **state) {
   static const char in[] = "  \"abcd\\u00e9\"";
   ng__json_lexer lx;
@@ -909,6 +955,7 @@ int main(void) {
       cmocka_unit_test(test_string_errors),
       cmocka_unit_test(test_utf8_runs),
       cmocka_unit_test(test_string_stops),
+      cmocka_unit_test(test_utf8_mixed),
       cmocka_unit_test(test_string_limit),
       cmocka_unit_test(test_number_values),
       cmocka_unit_test(test_number_long_digits),
