@@ -245,7 +245,8 @@ int ng__stream_stop_tail(ng__stream *s, size_t used) {
   ng__spos_move(&s->pos, win, used);
   c->win = NULL;
   if (win != s->carry || win == NULL) { /* the chunk: the carry is empty */
-    if (tail == 0) /* the common stop, at the window's end */
+    if (tail == 0) /* an empty window (NULL with the carry); the chunk's
+                      other stops at its end are ng__stream_stop's */
       return NG_OK;
     if (tail > s->carry_max)
       return NG__STREAM_TOOLONG;
@@ -507,11 +508,10 @@ static void call_begin(ng__sfront *f, ng_error *rec) {
   ng__sfront_parse(f)->perr.err = rec;
 }
 
-/* Ends a call that failed with rc: drops the document and makes the
- * failure sticky, its record kept in f->fail (NULL if that cannot be
- * allocated: the code alone); the caller's record *err (may be NULL) is
- * set. */
-static NG_NOINLINE int call_fail(ng__sfront *f, int rc, ng_error *err) {
+/* A call's failure rc: drops the document and makes the failure sticky,
+ * its record kept in f->fail (NULL if that cannot be allocated: the code
+ * alone); the caller's record *err (may be NULL) is set. */
+static NG_NOINLINE void call_fail(ng__sfront *f, int rc, ng_error *err) {
   ng_error *rec = NG__SF_ERR(f); /* before the drop, which may unwind a task */
   size_t n;
 
@@ -526,20 +526,18 @@ static NG_NOINLINE int call_fail(ng__sfront *f, int rc, ng_error *err) {
     *f->fail = *rec;
   if (err != NULL)
     *err = *rec;
+}
+
+/* Ends a call with rc: a failure goes through call_fail (out of line);
+ * on success the caller's record *err (may be NULL) is cleared. */
+static inline int call_end(ng__sfront *f, int rc, ng_error *err) {
+  if (NG_UNLIKELY(rc != NG_OK))
+    call_fail(f, rc, err);
+  else
+    ng__error_clear(err);
   ng__sfront_parse(f)->perr.err = NULL;
   f->in.call = NULL;
   return rc;
-}
-
-/* Ends a call with rc (a failure: call_fail); the caller's record *err
- * (may be NULL) is cleared on success. */
-static inline int call_end(ng__sfront *f, int rc, ng_error *err) {
-  if (NG_UNLIKELY(rc != NG_OK))
-    return call_fail(f, rc, err);
-  ng__error_clear(err);
-  ng__sfront_parse(f)->perr.err = NULL;
-  f->in.call = NULL;
-  return NG_OK;
 }
 
 /* A call after the failure: its error again. */

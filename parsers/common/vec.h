@@ -84,23 +84,18 @@ static inline unsigned ng__v16_run(ng__v16 m) {
 #ifdef __SSE2__
 #include <emmintrin.h>
 
-static inline int ng__v16_any(ng__v16 m) {
-  return _mm_movemask_epi8((__m128i)m) != 0;
-}
-
 static inline unsigned ng__v16_bits(ng__v16 m) {
   return (unsigned)_mm_movemask_epi8((__m128i)m);
 }
 
-static inline unsigned ng__v16_last(ng__v16 m) {
-  unsigned bits = (unsigned)_mm_movemask_epi8((__m128i)m);
+static inline int ng__v16_any(ng__v16 m) { return ng__v16_bits(m) != 0; }
 
-  return 31u - (unsigned)__builtin_clz(bits);
+static inline unsigned ng__v16_last(ng__v16 m) {
+  return 31u - (unsigned)__builtin_clz(ng__v16_bits(m));
 }
 
 static inline unsigned ng__v32_run(ng__v16 m, ng__v16 n) {
-  uint32_t bits = (uint32_t)_mm_movemask_epi8((__m128i)m) |
-                  (uint32_t)_mm_movemask_epi8((__m128i)n) << 16;
+  uint32_t bits = (uint32_t)ng__v16_bits(m) | (uint32_t)ng__v16_bits(n) << 16;
   return bits == UINT32_MAX ? 32u : (unsigned)__builtin_ctz(~bits);
 }
 
