@@ -1242,14 +1242,39 @@ static int add_defaults(ng__xml_lexer *lx, ng__xml_token *t,
 
 /* --------------------------------------------------------------- tags */
 
+/* Whether a '<' stands in the 64 bytes after p, when the window has them:
+ * where most start tags are followed by the next tag (80 % of nes96.xml's),
+ * found without memchr's call at every start tag of a stream. */
+static inline int lt_near(const unsigned char *p, const unsigned char *lim) {
+#ifdef NG__VECTORS
+  ng__v16 a, b, c, d;
+
+  if (lim - p <= 64)
+    return 0;
+  memcpy(&a, p + 1, 16);
+  memcpy(&b, p + 17, 16);
+  memcpy(&c, p + 33, 16);
+  memcpy(&d, p + 49, 16);
+  return ng__v16_any((ng__v16)((a == '<') | (b == '<') | (c == '<') |
+                               (d == '<')));
+#else
+  (void)p;
+  (void)lim;
+  return 0;
+#endif
+}
+
 /* True when the start tag at p may end before lim: a '<' after it (where
  * lexing stops, with an error if not after the tag's end), or a '>'
  * outside quotes. */
 static int tag_in_window(const unsigned char *p, const unsigned char *lim) {
   const unsigned char *gt;
   unsigned char quote = 0;
-  size_t n = (size_t)(lim - ++p);
+  size_t n;
 
+  if (lt_near(p, lim))
+    return 1;
+  n = (size_t)(lim - ++p);
   if (memchr(p, '<', n) != NULL)
     return 1;
   if ((gt = memchr(p, '>', n)) == NULL)
