@@ -12,6 +12,7 @@
 
 #include "../parsers/common/lines.h"
 #include "../parsers/common/stream.h"
+#include "../parsers/common/vec.h"
 #include "nestguard.h"
 #include "support/failalloc.h"
 
@@ -424,6 +425,107 @@ static void test_stream_positions(void **state) {
   assert_int_equal(after, 1);
 }
 
+/* ng__lines_count a byte at a time, as lines.h words it. */
+static size_t ref_lines(const char *s, size_t n, int crlf, int cr,
+                        size_t *after) {
+  size_t i, k = 0;
+
+  *after = 0;
+  for (i = 0; i < n; i++) {
+    if (s[i] == '\r' && crlf) {
+      k++;
+      *after = i + 1;
+    } else if (s[i] == '\n') {
+      k += !(crlf && cr);
+      *after = i + 1;
+    }
+    cr = s[i] == '\r';
+  }
+  return k;
+}
+
+/* s[0..n) counted by every way there is here, both kinds of lines, with
+ * and without a CR before: each gives ref_lines's count and end. */
+static void check_lines(const char *s, size_t n) {
+  size_t k, want, after, want_after;
+  int path, crlf, cr;
+
+  for (path = NG__LINES_BYTES; path <= ng__lines_best(); path++)
+    for (crlf = 0; crlf < 2; crlf++)
+      for (cr = 0; cr < 2; cr++) {
+        want = ref_lines(s, n, crlf, cr, &want_after);
+        k = ng__lines_count_by(path, s, n, crlf, cr, &after);
+        if (k != want || after != want_after)
+          fail_msg("path %d, %zu bytes, crlf %d, cr %d: %zu lines end %zu, "
+                   "not %zu end %zu", path, n, crlf, cr, k, after, want,
+                   want_after);
+      }
+}
+
+/* The buffer's bytes: mode 0 others, LFs and CRs at random; 1 LFs and
+ * others; 2 LFs only (every counter full); 3 CR LF pairs; 4 CRs and LFs
+ * one in 90. */
+static void fill_lines(char *s, size_t n, int mode, unsigned *seed) {
+  static const char *const kinds[] = {"\r\n\r\nab", "\nab", "\n",
+                                      "\r\n", NULL};
+  size_t i;
+  unsigned r;
+
+  for (i = 0; i < n; i++) {
+    *seed = *seed * 1103515245u + 12345u;
+    r = *seed >> 16;
+    if (kinds[mode] == NULL)
+      s[i] = r % 90 == 0 ? '\n' : r % 90 == 1 ? '\r' : 'a';
+    else if (mode == 3)
+      s[i] = "\r\n"[i % 2];
+    else
+      s[i] = kinds[mode][r % strlen(kinds[mode])];
+  }
+}
+
+/* Every way of counting lines (the AVX2 one where the CPU has it, vec.h's
+ * vectors, bytes) against the byte-at-a-time reference: runs of 0..300
+ * bytes at offsets around 16-, 32- and 64-byte steps, runs past the
+ * counters' folds, and one line end at each place of a run. */
+static void test_lines_paths(void **state) {
+  static char s[70100];
+  static const size_t offs[] = {0, 1, 15, 16, 17, 31, 32, 33, 63};
+  static const size_t longs[] = {1000,  3968,  3969,  4096,  4097,
+                                 8161,  16127, 16128, 16129, 16255,
+                                 16256, 16257, 16449, 70000};
+  unsigned seed = 2024;
+  size_t n, o, p;
+  int mode;
+  (void)state;
+
+#ifdef NG__VECTORS
+  assert_true(ng__lines_best() >= NG__LINES_VEC);
+#endif
+#ifdef NG__AVX2
+  if (__builtin_cpu_supports("avx2"))
+    assert_int_equal(ng__lines_best(), NG__LINES_AVX2);
+#endif
+  for (mode = 0; mode < 5; mode++) {
+    fill_lines(s, sizeof s, mode, &seed);
+    for (o = 0; o < sizeof offs / sizeof *offs; o++)
+      for (n = 0; n <= 300; n++)
+        check_lines(s + offs[o], n);
+    for (o = 0; o < sizeof longs / sizeof *longs; o++) {
+      check_lines(s, longs[o]);
+      check_lines(s + 1, longs[o]);
+    }
+  }
+  memset(s, 'a', 300);
+  for (n = 17; n <= 300; n += n < 140 ? 1 : 39)
+    for (p = 0; p < n; p++) {
+      s[p] = '\n';
+      check_lines(s, n);
+      s[p] = '\r';
+      check_lines(s, n);
+      s[p] = 'a';
+    }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_error_names_and_texts),
@@ -445,6 +547,7 @@ int main(void) {
       cmocka_unit_test(test_arena_failure_injection),
       cmocka_unit_test(test_failalloc_detects_leak),
       cmocka_unit_test(test_stream_positions),
+      cmocka_unit_test(test_lines_paths),
   };
   return cmocka_run_group_tests_name("core", tests, NULL, NULL);
 }

@@ -7,7 +7,8 @@
  * baseline (every x86-64), ng__v32_run makes two masks 32 bits with
  * movemasks and ng__v16_sum adds byte counters with psadbw. Without GNU
  * vectors NG__VECTORS stays undefined and the callers keep their scalar
- * loops.
+ * loops. Where x86 compilers build for other targets, NG__AVX2 adds
+ * 32-byte vectors for functions chosen at run time.
  */
 #ifndef NG_PARSERS_COMMON_VEC_H
 #define NG_PARSERS_COMMON_VEC_H
@@ -104,6 +105,23 @@ static inline size_t ng__v16_sum(ng__v16 a) {
   return (size_t)_mm_cvtsi128_si32(s) +
          (size_t)_mm_cvtsi128_si32(_mm_srli_si128(s, 8));
 }
+
+/* NG__AVX2: where the compiler builds a function for AVX2 beside the
+ * baseline (x86's target attribute), NG__TARGET_AVX2 marks one and
+ * ng__cpu_avx2() says whether this CPU runs it: AVX2 with the OS saving
+ * its registers, and popcnt. ng__v32 goes by value only between such
+ * functions (the baseline passes it another way). */
+#if (defined(__x86_64__) || defined(__i386__)) &&                              \
+    (defined(__clang__) || __GNUC__ >= 5)
+#define NG__AVX2 1
+#define NG__TARGET_AVX2 __attribute__((target("avx2,popcnt")))
+typedef unsigned char ng__v32 __attribute__((vector_size(32)));
+
+static inline int ng__cpu_avx2(void) {
+  __builtin_cpu_init(); /* for a call before the constructors ran */
+  return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("popcnt");
+}
+#endif
 #else
 static inline int ng__v16_any(ng__v16 m) {
   ng__v2x64 w;
