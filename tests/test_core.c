@@ -457,8 +457,8 @@ static void check_lines(const char *s, size_t n) {
         k = ng__lines_count_by(path, s, n, crlf, cr, &after);
         if (k != want || after != want_after)
           fail_msg("path %d, %zu bytes, crlf %d, cr %d: %zu lines end %zu, "
-                   "not %zu end %zu", path, n, crlf, cr, k, after, want,
-                   want_after);
+                   "not %zu end %zu",
+                   path, n, crlf, cr, k, after, want, want_after);
       }
 }
 
@@ -466,8 +466,7 @@ static void check_lines(const char *s, size_t n) {
  * others; 2 LFs only (every counter full); 3 CR LF pairs; 4 CRs and LFs
  * one in 90. */
 static void fill_lines(char *s, size_t n, int mode, unsigned *seed) {
-  static const char *const kinds[] = {"\r\n\r\nab", "\nab", "\n",
-                                      "\r\n", NULL};
+  static const char *const kinds[] = {"\r\n\r\nab", "\nab", "\n", "\r\n", NULL};
   size_t i;
   unsigned r;
 

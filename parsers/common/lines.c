@@ -47,8 +47,8 @@ static size_t count_bytes(const unsigned char *s, size_t n, int crlf, int cr,
 /* XML's count of a run from k, its LFs and CRs, and pairs, its LFs right
  * after a CR: those end nothing, nor an LF first after a CR before the
  * run (cr_before). */
-static inline size_t xml_count(const unsigned char *s, size_t k,
-                               size_t pairs, int cr_before) {
+static inline size_t xml_count(const unsigned char *s, size_t k, size_t pairs,
+                               int cr_before) {
   return k - pairs - (cr_before && s[0] == '\n');
 }
 
@@ -66,12 +66,12 @@ static inline size_t xml_after(const unsigned char *s, int cr_before) {
 /* W - r zero bytes then r 0xFF bytes from tail_mask + 32 - W + r, for
  * W = 16 or 32 and 0 < r < W. */
 static const unsigned char tail_mask[64] = {
-    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,
-    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,
-    0,    0,    0,    0,    0,    0,    0,    0,    0xFF, 0xFF, 0xFF, 0xFF,
-    0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
-    0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
-    0xFF, 0xFF, 0xFF, 0xFF};
+    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,
+    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,
+    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0xFF,
+    0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
+    0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
+    0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF};
 
 static inline ng__v16 load16(const unsigned char *s) {
   ng__v16 v;
@@ -296,9 +296,9 @@ NG__TARGET_AVX2 NG_INLINE size_t bits_count(uint64_t lf, uint64_t cr,
 /* The line ends in s[0..n), 16 < n <= 64 (a stream's window at small
  * chunks, at every feed), as bits: counted with popcnt, the last found by
  * a bit scan; no loop. */
-NG__TARGET_AVX2 NG_INLINE size_t lines_64_avx2(const unsigned char *s,
-                                               size_t n, int crlf,
-                                               int cr_before, size_t *after) {
+NG__TARGET_AVX2 NG_INLINE size_t lines_64_avx2(const unsigned char *s, size_t n,
+                                               int crlf, int cr_before,
+                                               size_t *after) {
   uint64_t lf = bits64(s, n, '\n'), cr = crlf ? bits64(s, n, '\r') : 0;
 
   *after = (lf | cr) != 0 ? 64 - (size_t)__builtin_clzll(lf | cr) : 0;
@@ -328,9 +328,9 @@ NG__TARGET_AVX2 NG_INLINE size_t lines_128_avx2(const unsigned char *s,
 
 /* The line ends in s[0..n), 16 < n <= 128, by bits: fewer instructions
  * than the counters' setup and sums. Each kind of lines on its own. */
-NG__TARGET_AVX2 static size_t lines_bits_avx2(const unsigned char *s,
-                                              size_t n, int crlf,
-                                              int cr_before, size_t *after) {
+NG__TARGET_AVX2 static size_t lines_bits_avx2(const unsigned char *s, size_t n,
+                                              int crlf, int cr_before,
+                                              size_t *after) {
   if (!crlf)
     return n <= 64 ? lines_64_avx2(s, n, 0, 0, after)
                    : lines_128_avx2(s, n, 0, 0, after);
@@ -414,17 +414,17 @@ NG__TARGET_AVX2 static size_t pairs_avx2(const unsigned char *s, size_t n) {
   }
   if (i < n) {
     memcpy(&m, tail_mask + (n - i), 32);
-    acc = (ng__v32)((load32(s + n - 32) == '\n') &
-                    (load32(s + n - 33) == '\r')) & m;
+    acc = (ng__v32)(load32(s + n - 32) == '\n');
+    acc &= (ng__v32)(load32(s + n - 33) == '\r') & m;
     k += sum32(z - acc, z);
   }
   return k;
 }
 
 /* The AVX2 path's count, n > 128. */
-NG__TARGET_AVX2 static size_t lines_long_avx2(const unsigned char *s,
-                                              size_t n, int crlf,
-                                              int cr_before, size_t *after) {
+NG__TARGET_AVX2 static size_t lines_long_avx2(const unsigned char *s, size_t n,
+                                              int crlf, int cr_before,
+                                              size_t *after) {
   size_t k, cr;
 
   if (!crlf) {
