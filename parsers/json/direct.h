@@ -325,30 +325,46 @@ NG_INLINE void ng__json_direct_close_run(ng__json_parser *p,
  * token, as ng__json_advance_after_value); the container's own closing
  * bracket at the cursor closes it and leaves its level, and with `run`
  * the run of brackets that follows it (ng__json_direct_close_run) too
- * (NG__JD_CLOSED; the builder cannot fail there under DUP_KEEP); anything
- * else is read as its token, whose kind is returned.
+ * (NG__JD_CLOSED; the builder cannot fail there under DUP_KEEP); with
+ * `ws`, so does that bracket after whitespace (pretty-printed input);
+ * anything else is read as its token, whose kind is returned.
  */
-NG_INLINE int ng__json_direct_after(ng__json_parser *p, ng__json_builder *b,
-                                    int kind, int run) {
-  const unsigned char *c = p->lx.cur;
+NG_INLINE int ng__json_direct_after_in(ng__json_parser *p,
+                                       ng__json_builder *b, int kind,
+                                       int run, int ws) {
+  const unsigned char *c = p->lx.cur, *end = p->lx.end;
 
-  if (NG_LIKELY(c < p->lx.end)) {
+  if (NG_LIKELY(c < end)) {
     if (*c == ',') {
       p->lx.cur = c + 1;
       return NG__JT_COMMA;
     }
     if (*c == (kind == NG__JK_ARRAY ? ']' : '}')) {
+    close:
       ng__json_direct_close_run(p, b, c, run);
       return NG__JD_CLOSED;
+    }
+    if (ws && *c <= ' ') {
+      p->lx.cur = c = ng__json_skip_ws(c, end);
+      if (c < end && *c == (kind == NG__JK_ARRAY ? ']' : '}'))
+        goto close;
     }
   }
   return ng__json_advance(p);
 }
 
+/* ng__json_direct_after_in without the whitespace skip: the engines that
+ * close a run of brackets (`run`) or one bracket a step. */
+NG_INLINE int ng__json_direct_after(ng__json_parser *p, ng__json_builder *b,
+                                    int kind, int run) {
+  return ng__json_direct_after_in(p, b, kind, run, 0);
+}
+
 /* The iterative engine's ng__json_direct_value: integers inline. It
  * paid there by the clock (citm_catalog); the recursive and trampoline
  * engines lost 6-10 % on canada with it (its numbers, all doubles, then
- * pay for the integer part's inline read and for the scanner's call). */
+ * pay for the integer part's inline read and for the scanner's call), so
+ * the recursive engine reads only members' values so. */
 NG_INLINE int ng__json_direct_value_ints(ng__json_parser *p,
                                          ng__json_builder *b) {
   return ng__json_direct_value(p, b, 1);
