@@ -412,6 +412,34 @@ static void test_max_memory_containers(void **state) {
   }
 }
 
+/*
+ * Arrays of containers, whose elements the recursive engine opens between
+ * its scans (recursive.c's rec_next_child): with whitespace or none after
+ * each ',', empty, flat and nested elements, every prefix (the end at
+ * every byte), max_depth at each level and max_memory at every step:
+ * every engine's result equals the iterative one's.
+ */
+static void test_arrays_of_containers(void **state) {
+  static const char doc[] =
+      "[[1,2],[3] , \n\t[4],{\"a\":5},{},[],[ ],{ },[[6]],{\"b\":[7]},"
+      "[{\"c\":[8,{\"d\":9}]}],\n [[[]]]  ,{\"e\":{}}, [0]]";
+  ng_json_options o;
+  size_t n = sizeof doc - 1, b, depth, cap, k;
+  (void)state;
+  for (depth = 0; depth <= 5; depth++) {
+    opts(&o, NG_JSON_ITERATIVE, depth, NULL);
+    for (b = 0; b <= n; b++)
+      for (k = 1; k < N_ALL; k++)
+        expect_same_opt(doc, b, &o, all[k]);
+  }
+  opts(&o, NG_JSON_ITERATIVE, 0, NULL);
+  for (cap = 256; cap < 8192; cap += 8) {
+    o.limits.max_memory = cap;
+    for (k = 1; k < N_ALL; k++)
+      expect_same_opt(doc, n, &o, all[k]);
+  }
+}
+
 /* Stops at the k-th event. */
 typedef struct stopper {
   int n, stop_at;
@@ -999,6 +1027,7 @@ int main(void) {
       cmocka_unit_test(test_lalr_stack_bounded_by_max_depth),
       cmocka_unit_test(test_lalr_releases_on_every_path),
       cmocka_unit_test(test_max_memory_containers),
+      cmocka_unit_test(test_arrays_of_containers),
       cmocka_unit_test(test_lalr_failalloc_sweep),
       cmocka_unit_test(test_lalr_1e7_levels),
       cmocka_unit_test(test_recursive_frame_size),
