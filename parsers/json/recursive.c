@@ -237,14 +237,55 @@ NG_INLINE int scan_read(ng__json_parser *p, int kind, ng__jexp want) {
   return scan_value(p, want);
 }
 
+/* scan_array's and scan_object's `first` for a child of an array: after
+ * its opening bracket, and its siblings of its kind scanned too. */
+#define REC_SIBLINGS 2
+
+/*
+ * After a child of an array closed on the direct path, at the cursor:
+ * when a ',' and the opening bracket of a container of the same `kind`
+ * follow (whitespace between), opens that sibling as the scanner's reads
+ * would (the ',' as ng__json_direct_after, the whitespace and the bracket
+ * as ng__json_direct_value; max_depth cannot stop it, its sibling was at
+ * its depth): REC_ENTER_* or NG__JD_FAILED. NG_OK with nothing read
+ * otherwise (anything else, the end near; an empty container too, which
+ * the array's scanner builds whole with the elements after it).
+ */
+NG_INLINE int rec_sibling(ng__json_parser *p, int kind) {
+  const unsigned char *c = p->lx.cur, *end = p->lx.end;
+
+  if (c >= end || *c != ',')
+    return NG_OK;
+  if (++c < end && *c <= ' ')
+    c = ng__json_skip_ws(c, end);
+  if (end - c < 2 || *c != (kind == NG__JK_ARRAY ? '[' : '{') ||
+      c[1] == (kind == NG__JK_ARRAY ? ']' : '}'))
+    return NG_OK;
+  return ng__json_direct_open(p, ng__json_direct_of(p), c, kind);
+}
+
+/* The child's container closed (NG__JD_CLOSED) in a scan from `first`:
+ * NG_OK, or its sibling opened there (rec_sibling), or the failure. */
+NG_INLINE int rec_closed(ng__json_parser *p, int first, int kind) {
+  int rc;
+
+  if (first != REC_SIBLINGS || (rc = rec_sibling(p, kind)) == NG_OK)
+    return NG_OK;
+  if (NG_UNLIKELY(rc == NG__JD_FAILED))
+    return rec_far(p, OP_FAIL, ng__json_doc_err(ng__json_direct_of(p)->doc));
+  return rc;
+}
+
 /*
  * Reads array elements until a nested container opens (REC_ENTER_*) or
- * the array closes (NG_OK), or an error. `first`: right after '['; else
- * right after a nested container closed.
+ * the array closes (NG_OK), or an error. `first`: right after '[' (1, or
+ * REC_SIBLINGS: then the arrays that follow it in its parent array, one
+ * after the other); else (0) right after a nested container closed.
  */
 static NG_NOINLINE int scan_array(ng__json_parser *p, int first) {
   int rc, kind;
   if (first) {
+  first_value:
     if ((kind = ng__json_read_value(p)) == NG__JT_MORE)
       kind = rec_more(p);
     if (kind == NG__JT_RBRACKET)
@@ -259,7 +300,9 @@ static NG_NOINLINE int scan_array(ng__json_parser *p, int first) {
     case NG__JT_COMMA:
       break;
     case NG__JD_CLOSED:
-      return NG_OK;
+      if ((rc = rec_closed(p, first, NG__JK_ARRAY)) < 0)
+        goto first_value;
+      return rc;
     case NG__JT_RBRACKET:
       return ng__json_emit_close(p, NG__JK_ARRAY);
     case NG__JT_MORE:
@@ -297,6 +340,7 @@ NG_INLINE int scan_member(ng__json_parser *p, int kind, ng__jexp want) {
 static NG_NOINLINE int scan_object(ng__json_parser *p, int first) {
   int rc, kind;
   if (first) {
+  first_member:
     if ((kind = ng__json_read_key(p)) == NG__JT_MORE)
       kind = rec_more(p);
     if (kind == NG__JT_RBRACE)
@@ -311,7 +355,9 @@ static NG_NOINLINE int scan_object(ng__json_parser *p, int first) {
     case NG__JT_COMMA:
       break;
     case NG__JD_CLOSED:
-      return NG_OK;
+      if ((rc = rec_closed(p, first, NG__JK_OBJECT)) < 0)
+        goto first_member;
+      return rc;
     case NG__JT_RBRACE:
       return ng__json_emit_close(p, NG__JK_OBJECT);
     case NG__JT_MORE:
@@ -369,52 +415,22 @@ NG_INLINE int rec_enter(ng__json_parser *p, int rc) {
  * The container a scanner opened (rc is REC_ENTER_*), the child of this
  * level: its first scan runs on this level's frame, where the scanner
  * that opened it ran, and most children (arrays of numbers, small
- * objects) close there without a level of their own. A child that opens
- * a container becomes a level, entered with that container open
- * (REC_PEND). NG_OK when the child closed, else the error.
+ * objects) close there without a level of their own; in an array, so do
+ * the siblings of its kind that follow it (REC_SIBLINGS: rows of
+ * numbers, records). A child that opens a container becomes a level,
+ * entered with that container open (REC_PEND). NG_OK when the child
+ * closed, else the error.
  */
-NG_INLINE int rec_child(ng__json_parser *p, int rc) {
+NG_INLINE int rec_child(ng__json_parser *p, int kind, int rc) {
+  int first = kind == NG__JK_ARRAY ? REC_SIBLINGS : 1;
+
   if (rc == REC_ENTER_ARRAY) {
-    if ((rc = scan_array(p, 1)) < 0)
+    if ((rc = scan_array(p, first)) < 0)
       rc = rec_enter(p, REC_PEND(NG__JK_ARRAY, rc));
-  } else if ((rc = scan_object(p, 1)) < 0) {
+  } else if ((rc = scan_object(p, first)) < 0) {
     rc = rec_enter(p, REC_PEND(NG__JK_OBJECT, rc));
   }
   return rc;
-}
-
-/*
- * After a child closed in an array, on the direct path: when a ',' and
- * the next element's opening bracket follow (whitespace between), opens
- * that element as the scanner's reads would (the ',' as
- * ng__json_direct_after, the whitespace and the bracket as
- * ng__json_direct_value), so that the elements of an array of containers
- * (rows of numbers, records) follow each other without the scanner.
- * REC_ENTER_*, or NG__JD_FAILED; NG_OK with nothing read otherwise
- * (anything else, the end near; an empty container too, which the
- * scanner builds whole with the elements after it).
- * Out of line: inline, its registers stayed in every array level's frame
- * (48 bytes instead of 16).
- */
-static NG_NOINLINE int rec_next_child(ng__json_parser *p) {
-  const unsigned char *c = p->lx.cur, *end = p->lx.end;
-  int kind;
-
-  if (!p->direct || c >= end || *c != ',')
-    return NG_OK;
-  if (++c < end && *c <= ' ')
-    c = ng__json_skip_ws(c, end);
-  if (end - c < 2)
-    return NG_OK;
-  if (*c == '[' && c[1] != ']')
-    kind = NG__JK_ARRAY;
-  else if (*c == '{' && c[1] != '}')
-    kind = NG__JK_OBJECT;
-  else
-    return NG_OK;
-  p->lx.cur = c; /* the ',' and the whitespace read; max_depth cannot
-                    stop the element, as its sibling was at its depth */
-  return ng__json_direct_open(p, ng__json_direct_of(p), c, kind);
 }
 
 /*
@@ -426,14 +442,8 @@ static NG_NOINLINE int rec_next_child(ng__json_parser *p) {
  */
 NG_INLINE int rec_level(ng__json_parser *p, int kind, int rc) {
   while (rc < 0) {
-    if ((rc = rec_child(p, rc)) != NG_OK)
+    if ((rc = rec_child(p, kind, rc)) != NG_OK)
       return rc;
-    if (kind == NG__JK_ARRAY && (rc = rec_next_child(p)) != NG_OK) {
-      if (NG_UNLIKELY(rc == NG__JD_FAILED))
-        return rec_far(p, OP_FAIL,
-                       ng__json_doc_err(ng__json_direct_of(p)->doc));
-      continue;
-    }
     rc = kind == NG__JK_ARRAY ? scan_array(p, 0) : scan_object(p, 0);
   }
   return rc;
