@@ -192,6 +192,30 @@ static void test_tokens_every_split(void **state) {
   }
 }
 
+/* Character data cut by a window's end is scanned again from its last
+ * two bytes only (lexer.re's text_cut), its last 16 bytes read at once: a
+ * byte that needs a look (markup, a reference, a CR, a character of every
+ * length, bad ones) after every length of plain text, cut everywhere. */
+static void test_text_every_offset(void **state) {
+  static const char *const marks[] = {
+      "]]>", "]]", "]x", "&amp;", "&#xE9;", "&e;", "\r\n", "\r",
+      "\xc3\xa9", "\xe2\x82\xac", "\xf0\x9f\x98\x80", "\xef\xbf\xbe",
+      "\xc3", "\xe2\x82", "\x01", "<b/>", "\t\n"};
+  static const char pad[] = "0123456789abcdefghijklmnopqrstuvwxyz  \n\t01";
+  char d[128];
+  size_t m, k;
+  int n;
+
+  (void)state;
+  for (m = 0; m < sizeof marks / sizeof marks[0]; m++)
+    for (k = 0; k + 1 < sizeof pad; k++) {
+      n = snprintf(d, sizeof d, "<a>%.*s%s%.*s</a>", (int)k, pad, marks[m],
+                   (int)(k % 19), pad);
+      assert_true(n > 0 && (size_t)n < sizeof d);
+      check_both(d, d, (size_t)n, 0, 1);
+    }
+}
+
 /* ---------------------------------------------------- other encodings */
 
 /* The UTF-8 text u in encoding enc (iconv), after the bytes pre[0..npre)
@@ -585,6 +609,7 @@ static void test_recursive_given_sched(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_tokens_every_split),
+      cmocka_unit_test(test_text_every_offset),
       cmocka_unit_test(test_corpus_every_split),
       cmocka_unit_test(test_encodings_every_split),
       cmocka_unit_test(test_encodings_long),

@@ -357,7 +357,9 @@ enum {
   NG__XM_PROLOG = 0, /* before the root element */
   NG__XM_CONTENT,    /* inside it */
   NG__XM_EPILOG,     /* after it */
-  NG__XM_DONE        /* EOF or ERROR returned: `last` again */
+  NG__XM_DONE,       /* EOF or ERROR returned: `last` again */
+  NG__XM_TEXT        /* push parsing: inside it, at character data cut
+                        by the last window's end (resume), then CONTENT */
 };
 
 /* An entity frame of the input stack: the replacement text of `ent` is
@@ -410,6 +412,10 @@ typedef struct ng__xml_lexer {
   uint64_t mark_used;  /*   last token that charged the budget, and */
   uint64_t mark_extra; /*   budget.used and .extra before it (a cut of
                           that token restores them) */
+  size_t resume;       /* partial: character data cut by the window's end
+                          with nothing to copy: its first bytes, judged
+                          the same with more input after them, that the
+                          next window need not scan again (mode TEXT) */
 } ng__xml_lexer;
 
 /*

@@ -279,26 +279,50 @@ int ng__xml_scan_ref(const unsigned char *p, const unsigned char *lim,
 
 /* ------------------------------------- comments, PIs, CDATA sections */
 
+#ifdef NG__VECTORS /* little-endian GNU C: 16 bytes at a time */
+/* The bytes of v skip_plain stops at: 0xFF each. */
+static inline ng__v16 plain_stops(ng__v16 v, unsigned char c1,
+                                  unsigned char c2, unsigned char c3) {
+  /* signed, bytes from 0x80 are below 0x20 too; so is CR */
+  ng__v16 m = (ng__v16)((ng__vs16)v < 0x20) & (v != '\t') & (v != '\n');
+  return m | (ng__v16)((v == c1) | (v == c2) | (v == c3));
+}
+#endif
+
 /*
  * Skips bytes that need no attention: ASCII other than c1, c2, c3, CR and
  * the C0 controls (TAB and LF are skipped). Stops at the first byte that
- * needs a look (or lim).
+ * needs a look (or lim). The bytes from lo (at most p) on are readable,
+ * and from lx->doc on when lx (may be NULL) reads its document frame: the
+ * last 16 before lim are then read at once, where a window's end cuts a
+ * run short (push parsing) more often than not.
  */
-static inline const unsigned char *
-skip_plain(const unsigned char *p, const unsigned char *lim, unsigned char c1,
+NG_INLINE const unsigned char *
+skip_plain(const ng__xml_lexer *lx, const unsigned char *lo,
+           const unsigned char *p, const unsigned char *lim, unsigned char c1,
            unsigned char c2, unsigned char c3) {
-#ifdef NG__VECTORS /* little-endian GNU C: 16 bytes at a time */
-  while (lim - p >= 16) {
-    ng__v16 v, m;
-    unsigned n;
+#ifdef NG__VECTORS
+  static const ng__v16 idx = {0, 1, 2,  3,  4,  5,  6,  7,
+                              8, 9, 10, 11, 12, 13, 14, 15};
+  ng__v16 v, m;
+  unsigned n;
+
+  for (; lim - p >= 16; p += 16) {
     memcpy(&v, p, 16);
-    /* signed, bytes from 0x80 are below 0x20 too; so is CR */
-    m = (ng__v16)((ng__vs16)v < 0x20) & (v != '\t') & (v != '\n');
-    m |= (ng__v16)((v == c1) | (v == c2) | (v == c3));
-    if ((n = ng__v16_first(m)) < 16)
+    if ((n = ng__v16_first(plain_stops(v, c1, c2, c3))) < 16)
       return p + n;
-    p += 16;
   }
+  if (p < lim && lx != NULL && lx->nent == 0)
+    lo = lx->doc;
+  if (p < lim && lim - lo >= 16) { /* the tail, in the last 16 bytes */
+    memcpy(&v, lim - 16, 16);
+    m = plain_stops(v, c1, c2, c3) &
+        (ng__v16)(idx >= (unsigned char)(16 - (lim - p)));
+    return lim - 16 + ng__v16_first(m);
+  }
+#else
+  (void)lx;
+  (void)lo;
 #endif
   while (p < lim && *p < 0x80 && *p != c1 && *p != c2 && *p != c3 &&
          (*p >= 0x20 ? 1 : *p == '\t' || *p == '\n'))
@@ -338,11 +362,12 @@ static int step_char(ng__xml_span *s, const unsigned char **pp,
  * after the close. */
 static int scan_to(ng__xml_span *s, const unsigned char *p,
                    const unsigned char *lim, const char *close, size_t n) {
+  const unsigned char *lo = p;
   unsigned char c0 = (unsigned char)close[0];
   int cr = 0, rc;
 
   for (;;) {
-    p = skip_plain(p, lim, c0, c0, c0);
+    p = skip_plain(NULL, lo, p, lim, c0, c0, c0);
     if (p == lim)
       return span_fail(s, NG_EEOF, lim, NULL);
     if (*p == c0) {
@@ -495,7 +520,7 @@ void ng__xml_lexer_window(ng__xml_lexer *lx, const unsigned char *text,
   lx->base = base;
   lx->budget.base = base;
   if (lx->mode == NG__XM_DONE) { /* a cut: the token is lexed again */
-    lx->mode = lx->prev_mode;
+    lx->mode = lx->resume != 0 ? NG__XM_TEXT : lx->prev_mode;
     if (lx->mark_key == lx->base + (uint64_t)(lx->cur - lx->doc) + 1) {
       lx->budget.used = lx->mark_used; /* what it charged is undone */
       lx->budget.extra = lx->mark_extra;
@@ -1403,9 +1428,9 @@ static int keep(ng__xml_lexer *lx, const unsigned char *s,
 }
 
 /* The TEXT token [start, p), copied into lx->text when `copy`. */
-static int text_tok(ng__xml_lexer *lx, ng__xml_token *t,
-                    const unsigned char *start, const unsigned char *seg,
-                    const unsigned char *p, int copy) {
+NG_INLINE int text_tok(ng__xml_lexer *lx, ng__xml_token *t,
+                     const unsigned char *start, const unsigned char *seg,
+                     const unsigned char *p, int copy) {
   if (copy && keep(lx, seg, p) != NG_OK)
     return no_mem(lx, t, start);
   t->data = copy ? (const char *)lx->text.p : (const char *)start;
@@ -1418,6 +1443,27 @@ static int text_tok(ng__xml_lexer *lx, ng__xml_token *t,
 }
 
 /*
+ * Character data from start, cut by the window's end at p (push parsing):
+ * when nothing in it was copied (no reference, no CR), every byte but the
+ * last two was judged on bytes within the window (a ']' looks two ahead,
+ * a character is whole: the stream trims a cut one), as it will be with
+ * more input after them; the next window's scan of this token starts at
+ * the first character among the last two bytes (lx->resume).
+ */
+static int text_cut(ng__xml_lexer *lx, ng__xml_token *t,
+                    const unsigned char *start, const unsigned char *p,
+                    int copy) {
+  size_t n = (size_t)(p - start);
+
+  if (!copy && n > 2) {
+    for (n -= 2; n > 0 && (start[n] & 0xC0) == 0x80; n--)
+      ;
+    lx->resume = n;
+  }
+  return cut(lx, t);
+}
+
+/*
  * Character data from start ([14] CharData with [67] References): up to
  * '<', the end of the frame, or an entity reference that is not a
  * predefined one (a reference first: that reference). The plain runs are
@@ -1425,18 +1471,18 @@ static int text_tok(ng__xml_lexer *lx, ng__xml_token *t,
  * CR of the document, turns the token into a copy in lx->text. One loop
  * for the hot path, hence its length.
  */
-static int lex_text(ng__xml_lexer *lx, ng__xml_token *t,
-                    const unsigned char *start) {
-  const unsigned char *p = start, *lim = lx->lim, *seg = start;
+NG_INLINE int lex_text(ng__xml_lexer *lx, ng__xml_token *t,
+                     const unsigned char *start, const unsigned char *p) {
+  const unsigned char *lim = lx->lim, *seg = start;
   int copy = 0, n;
   ng__xml_ref r;
   uint32_t cp;
 
   lx->text.len = 0;
   for (;;) {
-    p = skip_plain(p, lim, '<', '&', ']');
+    p = skip_plain(lx, start, p, lim, '<', '&', ']');
     if (NG_UNLIKELY(p == lim) && lx->partial && lx->nent == 0)
-      return cut(lx, t); /* the text may go on in the next input */
+      return text_cut(lx, t, start, p, copy); /* it may go on */
     if (p == lim || *p == '<')
       break;
     if (*p == ']') {
@@ -1513,7 +1559,17 @@ static int lex_content(ng__xml_lexer *lx, ng__xml_token *t) {
     return lx->nent != 0 ? pop(lx, t) : eof(lx, t);
   if (*p == '<')
     return content_markup(lx, t, p);
-  return lex_text(lx, t, p);
+  return lex_text(lx, t, p, p);
+}
+
+/* Mode TEXT: the character data at the window's start, cut by the last
+ * one's end, from what that one scanned on (text_cut). */
+static NG_NOINLINE int lex_text_again(ng__xml_lexer *lx, ng__xml_token *t) {
+  size_t n = lx->resume;
+
+  lx->mode = NG__XM_CONTENT;
+  lx->resume = 0;
+  return lex_text(lx, t, lx->cur, lx->cur + n);
 }
 
 /* ------------------------------------------------------ prolog, epilog */
@@ -1591,6 +1647,8 @@ int ng__xml_next(ng__xml_lexer *lx, ng__xml_token *t) {
       k = lex_content(lx, t);
     else if (lx->mode == NG__XM_DONE)
       return *t = lx->last, t->kind;
+    else if (lx->mode == NG__XM_TEXT)
+      k = lex_text_again(lx, t);
     else
       k = lex_misc(lx, t);
   } while (k < 0);
