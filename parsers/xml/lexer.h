@@ -400,7 +400,8 @@ typedef struct ng__xml_lexer {
   size_t max_memory;   /* the DTD tables' arena; 0: none */
   uint64_t seed;       /* of the attribute hash */
   const ng_alloc *alc; /* every buffer and the tables */
-  ng__xml_token last;  /* the token `DONE` repeats */
+  ng__xml_token last;  /* the token `DONE` repeats: its kind, flags,
+                          span and error (the rest zero) */
   int prev_mode;       /* the mode before DONE (a push front end
                           resumes there after more input) */
   int partial;         /* push parsing: more input may follow `end`, so

@@ -570,7 +570,9 @@ static int tok(ng__xml_lexer *lx, ng__xml_token *t, int kind,
   return kind;
 }
 
-/* The last token: EOF or ERROR, returned again from now on. */
+/* The last token: EOF or ERROR, returned again from now on. Only what
+ * is read of such a token is kept: not the whole token at every cut of a
+ * stream's window. */
 static int last(ng__xml_lexer *lx, ng__xml_token *t) {
   size_t k;
 
@@ -579,7 +581,13 @@ static int last(ng__xml_lexer *lx, ng__xml_token *t) {
   lx->nent = 0;
   lx->prev_mode = lx->mode;
   lx->mode = NG__XM_DONE;
-  lx->last = *t;
+  lx->last.kind = t->kind;
+  lx->last.flags = t->flags;
+  lx->last.off = t->off;
+  lx->last.len = t->len;
+  lx->last.code = t->code;
+  lx->last.err_off = t->err_off;
+  lx->last.msg = t->msg;
   return t->kind;
 }
 
@@ -1267,38 +1275,76 @@ static int add_defaults(ng__xml_lexer *lx, ng__xml_token *t,
 
 /* --------------------------------------------------------------- tags */
 
-/* Whether a '<' stands in the 64 bytes after p, when the window has them:
+#ifdef NG__VECTORS
+/* Whether a '<' stands in the 64 bytes after p (the window has more):
  * where most start tags are followed by the next tag (80 % of nes96.xml's),
  * found without memchr's call at every start tag of a stream. */
-static inline int lt_near(const unsigned char *p, const unsigned char *lim) {
-#ifdef NG__VECTORS
+static inline int lt_near(const unsigned char *p) {
   ng__v16 a, b, c, d;
 
-  if (lim - p <= 64)
-    return 0;
   memcpy(&a, p + 1, 16);
   memcpy(&b, p + 17, 16);
   memcpy(&c, p + 33, 16);
   memcpy(&d, p + 49, 16);
   return ng__v16_any((ng__v16)((a == '<') | (b == '<') | (c == '<') |
                                (d == '<')));
-#else
-  (void)p;
-  (void)lim;
-  return 0;
-#endif
 }
+
+/* The 64 bytes at v[0..4): bit i set when byte i is c. */
+static inline uint64_t bytes_eq(const ng__v16 *v, unsigned char c) {
+  return (uint64_t)ng__v16_bits((ng__v16)(v[0] == c)) |
+         (uint64_t)ng__v16_bits((ng__v16)(v[1] == c)) << 16 |
+         (uint64_t)ng__v16_bits((ng__v16)(v[2] == c)) << 32 |
+         (uint64_t)ng__v16_bits((ng__v16)(v[3] == c)) << 48;
+}
+
+/*
+ * tag_in_window where the window ends within 64 bytes of p and holds the
+ * 64 bytes before its end: the same answer from bit masks of those bytes,
+ * the ones up to p shifted out, the quotes followed a pair at a time.
+ */
+static int tag_in_last64(const unsigned char *p, const unsigned char *lim) {
+  unsigned sh = (unsigned)(p + 1 - (lim - 64)); /* 1..63: lim - p >= 2 */
+  uint64_t gt, dq, sq, ev, bit, close;
+  ng__v16 v[4];
+
+  memcpy(v, lim - 64, 64);
+  if (bytes_eq(v, '<') >> sh != 0)
+    return 1;
+  if ((gt = bytes_eq(v, '>') >> sh) == 0)
+    return 0;
+  dq = bytes_eq(v, '"') >> sh;
+  sq = bytes_eq(v, '\'') >> sh;
+  for (ev = dq | sq | gt; ev != 0; ev &= ~(close | (close - 1))) {
+    bit = ev & (0 - ev);
+    if (gt & bit) /* a '>' outside quotes */
+      return 1;
+    close = (dq & bit ? dq : sq) & ~(bit | (bit - 1));
+    if (close == 0) /* the quote is not closed in the window */
+      return 0;
+    close &= 0 - close;
+  }
+  return 0;
+}
+#endif
 
 /* True when the start tag at p may end before lim: a '<' after it (where
  * lexing stops, with an error if not after the tag's end), or a '>'
- * outside quotes. */
-static int tag_in_window(const unsigned char *p, const unsigned char *lim) {
+ * outside quotes. lx reads its document frame, from lx->doc. */
+static int tag_in_window(const ng__xml_lexer *lx, const unsigned char *p,
+                         const unsigned char *lim) {
   const unsigned char *gt;
   unsigned char quote = 0;
   size_t n;
 
-  if (lt_near(p, lim))
+#ifdef NG__VECTORS
+  if (lim - p > 64 && lt_near(p))
     return 1;
+  if (lim - p <= 64 && lim - lx->doc >= 64)
+    return tag_in_last64(p, lim);
+#else
+  (void)lx;
+#endif
   n = (size_t)(lim - ++p);
   if (memchr(p, '<', n) != NULL)
     return 1;
@@ -1327,7 +1373,7 @@ static int lex_start(ng__xml_lexer *lx, ng__xml_token *t,
   int empty, rc;
 
   if (NG_UNLIKELY(lx->partial) && lx->nent == 0 && !waited(lx, p) &&
-      !tag_in_window(p, lim))
+      !tag_in_window(lx, p, lim))
     return cut(lx, t);
   q = ng__xml_name_end(el, lim);
   en = (size_t)(q - el);
