@@ -247,7 +247,7 @@ static int doc_end(ng__sfront *f) {
 
 /* ---------------------------------------------------------- transcoding */
 
-static const ng__sfront_ops xml_ops, xml_tc_ops;
+static const ng__sfront_ops xml_ops[], xml_tc_ops[];
 
 /* Fails a transcoded stream for code (the transcoder's: NG_ENOMEM, or
  * iconv's failure to open) at offset 0, as the one-shot parse does. */
@@ -337,7 +337,7 @@ static int tc_begin(ng_xml_stream *s, const char *data, size_t len,
   if (rc != NG_OK)
     return tc_fail(s, rc);
   ng__stream_swap(in, (const char *)t->tc.out, t->tc.len);
-  s->f.ops = &xml_tc_ops;
+  s->f.ops = &xml_tc_ops[s->opt.engine];
   rc = doc_begin(s);
   return rc == NG_OK ? NG__SUSPENDED : rc;
 }
@@ -430,6 +430,8 @@ static int decide(ng_xml_stream *s, const char *data, size_t len, int partial) {
 static size_t whole_chars(const char *data, size_t len) {
   size_t i = len, k;
 
+  if (len == 0 || (unsigned char)data[len - 1] < 0x80) /* most windows */
+    return len;
   for (k = 1; k <= 4 && k <= len; k++) {
     unsigned c = (unsigned char)data[len - k];
     if ((c & 0xC0) != 0x80) { /* a lead byte or ASCII */
@@ -485,7 +487,21 @@ static int take(ng__sfront *f, const char *data, size_t len, int partial) {
   return NG_OK;
 }
 
-static int engine(ng__sfront *f) { return ng__xml_run(&of(f)->p); }
+/* The engines, resumed directly at every window (ng__xml_run's dispatch
+ * is done once, by the choice of the ops: xml_ops, xml_tc_ops). */
+static int run_iterative(ng__sfront *f) {
+  return ng__xml_run_iterative(&of(f)->p);
+}
+
+static int run_recursive(ng__sfront *f) {
+  return ng__xml_run_recursive(&of(f)->p);
+}
+
+static int run_trampoline(ng__sfront *f) {
+  return ng__xml_run_trampoline(&of(f)->p);
+}
+
+static int run_lalr(ng__sfront *f) { return ng__xml_run_lalr(&of(f)->p); }
 
 static int fail_here(ng__sfront *f, int code, const char *msg) {
   ng__xml_parser *p = &of(f)->p;
@@ -526,7 +542,7 @@ static void reset(ng__sfront *f) {
   ng_xml_stream *s = of(f);
 
   tc_free(s);
-  f->ops = &xml_ops; /* UTF-8 until a document decides otherwise */
+  f->ops = &xml_ops[s->opt.engine]; /* UTF-8 until a document decides */
   parse_free(s);
   parse_init(s);
   s->bom = 0;
@@ -579,19 +595,25 @@ static void tc_limit(ng__sfront *f, const char *data, size_t len,
 
 static void doc_free(void *doc) { ng_xml_doc_free(doc); }
 
-/* No begin: the window that decides the encoding begins the document. */
-static const ng__sfront_ops xml_ops = {
-    .take = take, .engine = engine, .failed = fail_engine,
-    .fail_here = fail_here, .stop = stop_window, .end = doc_end,
-    .drop = doc_drop, .reset = reset, .doc_free = doc_free,
-    .limit = limit_col};
-
-/* A document in another encoding, once decided (tc_begin). */
-static const ng__sfront_ops xml_tc_ops = {
-    .take = take, .engine = engine, .failed = fail_engine,
-    .fail_here = fail_here, .stop = tc_stop_window, .end = doc_end,
-    .drop = doc_drop, .reset = reset, .doc_free = doc_free,
-    .limit = tc_limit, .convert = tc_convert};
+/* The front end's ops, one set per engine (the options' engine) for a
+ * UTF-8 document, another for one in another encoding once decided
+ * (tc_begin). No begin: the window that decides the encoding begins the
+ * document. */
+#define NG__XML_OPS(run, stop_, limit_, convert_)                              \
+  {.take = take, .engine = run, .failed = fail_engine,                         \
+   .fail_here = fail_here, .stop = stop_, .end = doc_end, .drop = doc_drop,    \
+   .reset = reset, .doc_free = doc_free, .limit = limit_, .convert = convert_}
+#define NG__XML_ENGINES(st, lim, conv)                                         \
+  {[NG_XML_ITERATIVE] = NG__XML_OPS(run_iterative, st, lim, conv),             \
+   [NG_XML_RECURSIVE] = NG__XML_OPS(run_recursive, st, lim, conv),             \
+   [NG_XML_TRAMPOLINE] = NG__XML_OPS(run_trampoline, st, lim, conv),           \
+   [NG_XML_LALR] = NG__XML_OPS(run_lalr, st, lim, conv)}
+static const ng__sfront_ops xml_ops[NG_XML_ENGINE_COUNT] =
+    NG__XML_ENGINES(stop_window, limit_col, NULL);
+static const ng__sfront_ops xml_tc_ops[NG_XML_ENGINE_COUNT] =
+    NG__XML_ENGINES(tc_stop_window, tc_limit, tc_convert);
+#undef NG__XML_ENGINES
+#undef NG__XML_OPS
 
 int ng_xml_stream_new(const ng_xml_stream_config *cfg, ng_xml_stream **out) {
   ng_xml_stream *s;
@@ -616,7 +638,7 @@ int ng_xml_stream_new(const ng_xml_stream_config *cfg, ng_xml_stream **out) {
   s->events = cfg != NULL && cfg->events != NULL;
   if (s->events)
     s->ev = *cfg->events;
-  ng__sfront_init(&s->f, &xml_ops, opt.alc, opt.limits.max_input,
+  ng__sfront_init(&s->f, &xml_ops[opt.engine], opt.alc, opt.limits.max_input,
                   carry_bound(&opt.limits));
   if (opt.engine == NG_XML_RECURSIVE &&
       (rc = ng__sfront_sched(&s->f, cfg != NULL ? cfg->sched : NULL)) != 0) {
