@@ -1299,16 +1299,74 @@ static inline uint64_t bytes_eq(const ng__v16 *v, unsigned char c) {
 }
 
 /*
+ * One block's '>' and quotes (bit masks, what was seen shifted out), quote
+ * the quote open where it starts (0: none): 1 when a '>' stands outside
+ * quotes; else 0, with *quote the quote open after it. The quotes are
+ * followed a pair at a time.
+ */
+NG_INLINE int gt_in_block(uint64_t gt, uint64_t dq, uint64_t sq,
+                          unsigned char *quote) {
+  uint64_t ev = dq | sq | gt, bit, close = 0;
+
+  if (*quote != 0) { /* closed in this block, or open after it */
+    if ((close = *quote == '"' ? dq : sq) == 0)
+      return 0;
+    close &= 0 - close;
+    ev &= ~(close | (close - 1));
+    *quote = 0;
+  }
+  for (; ev != 0; ev &= ~(close | (close - 1))) {
+    bit = ev & (0 - ev);
+    if (gt & bit)
+      return 1;
+    close = (dq & bit ? dq : sq) & ~(bit | (bit - 1));
+    if (close == 0) { /* open after this block */
+      *quote = dq & bit ? '"' : '\'';
+      return 0;
+    }
+    close &= 0 - close;
+  }
+  return 0;
+}
+
+/*
+ * Whether a '>' stands after p, before lim, outside quotes: the window's
+ * bytes 64 at a time (its last 64, those already seen shifted out, where
+ * fewer remain). lim - p >= 2; the window holds 64 bytes.
+ */
+static int gt_unquoted(const unsigned char *p, const unsigned char *lim) {
+  const unsigned char *b;
+  unsigned char quote = 0;
+  uint64_t gt;
+  unsigned sh;
+  ng__v16 v[4];
+
+  for (p++; p < lim; p = b + 64) {
+    b = lim - p >= 64 ? p : lim - 64;
+    sh = (unsigned)(p - b);
+    memcpy(v, b, 64);
+    gt = bytes_eq(v, '>') >> sh;
+    if (gt == 0 && b + 64 == lim) /* none before lim */
+      return 0;
+    if (gt_in_block(gt, bytes_eq(v, '"') >> sh, bytes_eq(v, '\'') >> sh,
+                    &quote))
+      return 1;
+  }
+  return 0;
+}
+
+/*
  * tag_in_window where the window ends within 64 bytes of p and holds the
  * 64 bytes before its end: the same answer from bit masks of those bytes,
- * the ones up to p shifted out, the quotes followed a pair at a time. Out
- * of line: inlined, it made lex_start's own path longer (nes96.xml in
- * 64-byte chunks, 10 instructions a feed more).
+ * the ones up to p shifted out. Out of line: inlined, it made lex_start's
+ * own path longer (nes96.xml in 64-byte chunks, 10 instructions a feed
+ * more).
  */
 static NG_NOINLINE int tag_in_last64(const unsigned char *p,
                                      const unsigned char *lim) {
   unsigned sh = (unsigned)(p + 1 - (lim - 64)); /* 1..63: lim - p >= 2 */
-  uint64_t gt, dq, sq, ev, bit, close;
+  unsigned char quote = 0;
+  uint64_t gt;
   ng__v16 v[4];
 
   memcpy(v, lim - 64, 64);
@@ -1316,18 +1374,8 @@ static NG_NOINLINE int tag_in_last64(const unsigned char *p,
     return 1;
   if ((gt = bytes_eq(v, '>') >> sh) == 0)
     return 0;
-  dq = bytes_eq(v, '"') >> sh;
-  sq = bytes_eq(v, '\'') >> sh;
-  for (ev = dq | sq | gt; ev != 0; ev &= ~(close | (close - 1))) {
-    bit = ev & (0 - ev);
-    if (gt & bit) /* a '>' outside quotes */
-      return 1;
-    close = (dq & bit ? dq : sq) & ~(bit | (bit - 1));
-    if (close == 0) /* the quote is not closed in the window */
-      return 0;
-    close &= 0 - close;
-  }
-  return 0;
+  return gt_in_block(gt, bytes_eq(v, '"') >> sh, bytes_eq(v, '\'') >> sh,
+                     &quote);
 }
 #endif
 
@@ -1356,6 +1404,10 @@ static int tag_in_window(const ng__xml_lexer *lx, const unsigned char *p,
   if (memchr(p, '"', (size_t)(gt - p)) == NULL &&
       memchr(p, '\'', (size_t)(gt - p)) == NULL)
     return 1;
+#ifdef NG__VECTORS
+  if (lim - lx->doc >= 64)
+    return gt_unquoted(p - 1, lim);
+#endif
   for (; p < lim; p++) {
     if (quote != 0)
       quote = *p == quote ? 0 : quote;
