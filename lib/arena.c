@@ -10,7 +10,13 @@
  * With the default (NULL) allocator, chunks of NG__ARENA_PAGES bytes and up
  * come from ng__pages_alloc (cached 2 MiB-aligned mmap) instead of malloc: a
  * large document otherwise spends most of its parse in page faults. Their
- * size is then rounded up to whole 2 MiB and all of it is used.
+ * size is then rounded up to whole 2 MiB and all of it is used. The bound
+ * is low so that the chunks malloc serves (4-32 KiB, 60 KiB in all) stay
+ * under glibc's trim threshold: with 64 and 128 KiB chunks from malloc, a
+ * program that parses document after document had malloc give the heap's
+ * top back to the kernel at every free and fault it in again at the next
+ * parse (a stream's document: 16 page faults a twitter.json parse; the
+ * one-shot parse sizes its first chunk from the input and never did).
  */
 #include <string.h>
 
@@ -18,7 +24,7 @@
 
 #define NG__ARENA_FIRST ((size_t)4096)
 #define NG__ARENA_MAX_ALIGN ((size_t)64)
-#define NG__ARENA_PAGES ((size_t)256 << 10)
+#define NG__ARENA_PAGES ((size_t)64 << 10)
 #define NG__ARENA_HUGE ((size_t)2 << 20)
 
 struct ng__arena_chunk {

@@ -1,7 +1,7 @@
 /*
  * lib/pages.c - whole pages from the operating system, for large blocks.
  *
- * The arena takes its large chunks (256 KiB and up) from here when the
+ * The arena takes its large chunks (64 KiB and up) from here when the
  * caller left the allocator NULL: a document many times its input's size
  * spends most of its parse time in page faults on fresh pages, so freed
  * mappings are cached for the next document (below). Mappings are 2 MiB

@@ -167,7 +167,7 @@ static void test_arena_size_hint(void **state) {
   ng_arena_free(&a);
 }
 
-/* With the default allocator, chunks from 256 KiB on are whole 2 MiB pages;
+/* With the default allocator, chunks from 64 KiB on are whole 2 MiB pages;
  * a cap still holds to the byte. */
 static void test_arena_pages(void **state) {
   ng_arena a;
@@ -179,6 +179,9 @@ static void test_arena_pages(void **state) {
     p = ng_arena_alloc(&a, 1024, 8);
     assert_non_null(p);
     memset(p, (int)i, 1024);
+    if (i == 127) /* 128 KiB: 4-32 KiB from malloc, then 2 MiB of pages */
+      assert_true(ng_arena_sys(&a) >= ((size_t)2 << 20) &&
+                  ng_arena_sys(&a) < ((size_t)2 << 20) + (64 << 10));
   }
   assert_true(ng_arena_sys(&a) >= ((size_t)4 << 20));
   ng_arena_free(&a);
