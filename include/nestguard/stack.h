@@ -215,6 +215,15 @@ typedef struct ng_sched_opts {
 int ng_sched_new(ng_sched **out, const ng_sched_opts *opts);
 
 /*
+ * Internal (the parsers' streams): ng_sched_new whose pass over the
+ * signal handlers is at most one per 10 ms process-wide, as a stack's
+ * first growth makes it, instead of one every time (64 sigaction calls,
+ * 15-20 us here). For a scheduler the library makes on its own for one
+ * parse, which then has the signal contract of a one-shot parse.
+ */
+int ng__sched_new_lazy(ng_sched **out, const ng_sched_opts *opts);
+
+/*
  * Destroys the scheduler. Tasks still alive are destroyed without running
  * further (what they allocated themselves is not freed; the runtime's own
  * memory is, including the stacks of ng_stack_run calls a task was inside:

@@ -347,7 +347,8 @@ int ng__sfront_sched(ng__sfront *f, ng_sched *given) {
     f->sched = given;
     return NG_OK;
   }
-  if (thread_sched == NULL && (rc = ng_sched_new(&thread_sched, NULL)) != NG_OK)
+  if (thread_sched == NULL &&
+      (rc = ng__sched_new_lazy(&thread_sched, NULL)) != NG_OK)
     return rc;
   thread_sched_users++;
   f->sched = thread_sched;
