@@ -893,8 +893,10 @@ static void homes_free(ng_sched *s, unsigned n) {
       ng__free(s->alc, s->homes[i].mem, s->home_size);
     s->st.stack_sys -= s->home_size;
   }
-  if (s->home_block != NULL)
+  if (s->home_block != NULL) {
+    ng__tool_stack_release(s->home_block, s->home_size * n);
     ng__pages_free(s->home_block, s->home_size * n);
+  }
   s->home_block = NULL;
   ng__free(s->alc, s->homes, sizeof *s->homes * n);
   s->homes = NULL;

@@ -186,6 +186,22 @@ static inline void ng__tool_stack_reuse(void *p, size_t n) {
   (void)n;
 }
 
+/* Stack bytes [p, p + n) go back to the page cache (lib/pages.c), which
+ * hands them to any later user as they are, unlike malloc, whose tools
+ * reset their state: clear ASan's redzones of frames left on them and let
+ * memcheck see them as addressable (it holds bytes below old stack
+ * pointers as inaccessible). */
+static inline void ng__tool_stack_release(void *p, size_t n) {
+#if NG__TOOL_ASAN
+  ASAN_UNPOISON_MEMORY_REGION(p, n);
+#endif
+#if NG__TOOL_VALGRIND
+  (void)VALGRIND_MAKE_MEM_UNDEFINED(p, n);
+#endif
+  (void)p;
+  (void)n;
+}
+
 /* Segment stack bytes [p, p + n) are going idle (pooled for another
  * stack): frames abandoned on them (a task destroyed while suspended)
  * never ran their epilogues, so ASan's shadow still holds their redzones
