@@ -128,8 +128,24 @@ void ng__pages_free(void *p, size_t size) {
   if (!cache_put(p, size))
     munmap(p, size);
 }
+
+void ng__pages_populate(void *p, size_t size) {
+#if defined(MADV_POPULATE_WRITE)
+  (void)madvise(p, size, MADV_POPULATE_WRITE);
+#elif defined(__linux__)
+  (void)madvise(p, size, 23); /* MADV_POPULATE_WRITE, Linux 5.14 */
+#else
+  (void)p;
+  (void)size;
+#endif
+}
 #else
 void ng_memory_trim(void) {}
+
+void ng__pages_populate(void *p, size_t size) {
+  (void)p;
+  (void)size;
+}
 
 void *ng__pages_alloc(size_t size) { return malloc(size); }
 

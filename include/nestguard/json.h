@@ -42,59 +42,75 @@ typedef enum ng_json_type {
 typedef struct ng_json_value ng_json_value;
 
 /*
- * One node, 24 bytes. Nodes live in their document's arena; treat them as
- * read-only.
- *
- * Links are threaded so that every walk is a loop without a stack and a
- * node needs no parent pointer: `link` is the next sibling, except on a
- * container's last child, where it points back to the container (and on a
- * root, where it is NULL). A member of an object keeps its key in the
- * arena right before the node, so the node needs no key pointer either.
- * Go through ng_json_first(), ng_json_next(), ng_json_parent() and
- * ng_json_key() rather than reading `link` and `flags` yourself:
+ * One node, 16 bytes. A document's nodes form one array in document order
+ * (preorder): a container's children, with everything under them, are
+ * the range of nodes that follows it, so a walk is a loop over the array
+ * and needs no stack at any depth. Treat nodes as read-only, and go
+ * through ng_json_first(), ng_json_next(), ng_json_parent(), ng_json_key()
+ * and ng_json_len() rather than reading `up`, `flags` and `as.c`:
  *
  *   for (c = ng_json_first(v); c != NULL; c = ng_json_next(c))
  *     k = ng_json_key(c, &klen);
  *
+ * Links are relative (counts of nodes), so the array may move while a
+ * parse grows it: a node's address is stable once the parse has returned.
+ * A member of an object follows its key's node (internal type 0, the
+ * key's length in `up`, its bytes at as.s). A string's length sits in the
+ * 4 bytes before its first byte.
+ *
  * Sizes are 32-bit: a string of 4 GiB or more fails the parse with
- * NG_ESTRLIMIT, a container's 2^32nd child (one past UINT32_MAX) with
- * NG_EMEMLIMIT.
+ * NG_ESTRLIMIT; a document of 2^32 nodes or more with NG_EMEMLIMIT.
  */
 struct ng_json_value {
-  uint8_t type;      /* an ng_json_type */
+  uint8_t type;      /* an ng_json_type (0: a key's node, internal) */
   uint8_t flags;     /* internal (NG_JSON__LAST, NG_JSON__KEY, ...) */
   uint16_t reserved; /* zero */
-  uint32_t len;      /* STRING: bytes, excluding the NUL; ARRAY, OBJECT:
-                        children; 0 otherwise */
+  uint32_t up;       /* internal: nodes back to the container (0: a root);
+                        a key's node: the key's length */
   union {
     bool b;
     int64_t i;
     uint64_t u;
     double d;
-    const char *s;       /* STRING: UTF-8, NUL-terminated, len bytes */
-    ng_json_value *head; /* ARRAY, OBJECT: first child, NULL when empty */
+    const char *s; /* STRING: UTF-8, NUL-terminated, ng_json_len() bytes;
+                      a key's node: the key, likewise */
+    struct {
+      uint32_t len;  /* children */
+      uint32_t span; /* nodes after this one in its subtree */
+    } c;             /* ARRAY, OBJECT */
   } as;
-  ng_json_value *link; /* internal: next sibling, or the container after
-                          its last child, or NULL after a root */
 };
 
-/* flags bit: this node is the last child of its container, or a root, so
- * `link` leads up (or is NULL), not to a sibling. */
+/* flags bit: this node is the last child of its container, or a root. */
 #define NG_JSON__LAST 0x1u
-/* flags bit: a member of an object; its key sits just before the node. */
+/* flags bit: a member of an object; its key's node is the one before. */
 #define NG_JSON__KEY 0x2u
-/* Bytes a key of n bytes takes before its node: the key, a NUL, padding,
- * and its length as a uint32_t in the last 4 bytes, a multiple of 8. */
-#define NG_JSON__KEYSPAN(n) (((size_t)(n) + 12) & ~(size_t)7)
+
+/* Nodes after v in its subtree (0 for a scalar). */
+static inline size_t ng_json__span(const ng_json_value *v) {
+  return v->type == NG_JSON_ARRAY || v->type == NG_JSON_OBJECT ? v->as.c.span
+                                                               : 0;
+}
+
+/* STRING: its bytes (excluding the NUL); ARRAY, OBJECT: its children; 0
+ * otherwise or for NULL. */
+static inline size_t ng_json_len(const ng_json_value *v) {
+  uint32_t n = 0;
+
+  if (v == NULL)
+    return 0;
+  if (v->type == NG_JSON_STRING)
+    memcpy(&n, v->as.s - sizeof n, sizeof n);
+  else if (v->type == NG_JSON_ARRAY || v->type == NG_JSON_OBJECT)
+    n = v->as.c.len;
+  return n;
+}
 
 /* The length of object member v's key (0 when v is not a member). */
 static inline size_t ng_json_key_len(const ng_json_value *v) {
-  uint32_t n;
-
   if (v == NULL || !(v->flags & NG_JSON__KEY))
     return 0;
-  memcpy(&n, (const char *)v - sizeof n, sizeof n);
-  return n;
+  return v[-1].up;
 }
 
 /*
@@ -109,24 +125,29 @@ static inline const char *ng_json_key(const ng_json_value *v, size_t *len) {
     *len = n;
   if (v == NULL || !(v->flags & NG_JSON__KEY))
     return NULL;
-  return (const char *)v - NG_JSON__KEYSPAN(n);
+  return v[-1].as.s;
 }
 
 /* The first child of an array/object; NULL when empty or not a container. */
 static inline ng_json_value *ng_json_first(const ng_json_value *v) {
-  return v != NULL && (v->type == NG_JSON_ARRAY || v->type == NG_JSON_OBJECT)
-             ? v->as.head
-             : NULL;
+  if (v == NULL || ng_json__span(v) == 0)
+    return NULL;
+  return (ng_json_value *)(uintptr_t)(v + 1 + (v->type == NG_JSON_OBJECT));
 }
 
 /* The next sibling of v, or NULL when v is the last child, a root or NULL. */
 static inline ng_json_value *ng_json_next(const ng_json_value *v) {
-  return v == NULL || (v->flags & NG_JSON__LAST) ? NULL : v->link;
+  if (v == NULL || (v->flags & NG_JSON__LAST))
+    return NULL;
+  return (ng_json_value *)(uintptr_t)(v + 1 + ng_json__span(v) +
+                                      ((v->flags & NG_JSON__KEY) != 0));
 }
 
-/* The array/object containing v, or NULL for a root. O(siblings after v):
- * it follows v's later siblings to the last one, whose link leads up. */
-ng_json_value *ng_json_parent(const ng_json_value *v);
+/* The array/object containing v, or NULL for a root. O(1). */
+static inline ng_json_value *ng_json_parent(const ng_json_value *v) {
+  return v == NULL || v->up == 0 ? NULL
+                                 : (ng_json_value *)(uintptr_t)(v - v->up);
+}
 
 /* A parsed document: an arena owning every node and string, and the root. */
 typedef struct ng_json_doc ng_json_doc;

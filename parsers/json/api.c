@@ -149,6 +149,10 @@ int ng_json_parse(const char *data, size_t len, const ng_json_options *opt,
   p.c.alc = ng__alc_guard_init(&guard, opt->alc, opt->limits.user_stack);
   ng__doc_parse_alc(&doc->base, p.c.alc);
   ng__json_builder_init(&b, doc, &p.lx, opt->dupkeys, p.c.alc);
+  /* A value takes a byte at least and is separated from the next by one:
+   * at most about len / 2 nodes (a mapped array only populates what it
+   * uses). */
+  b.hint = len / 2 + 2;
   p.sink = ng__json_builder_sink(&b);
   ng__gstack_init(&p.st, p.c.alc, inl, sizeof inl);
   rc = ng__json_run(&p);

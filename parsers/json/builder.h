@@ -35,12 +35,26 @@ NG__SINK_TYPE(ng__json_sink, ng__json_sink_ops);
 
 typedef struct ng__json_dupidx ng__json_dupidx;
 
+/* An index that names no node: the top level, or no child yet. */
+#define NG__JSON_NONE SIZE_MAX
+
+/*
+ * The builder appends nodes to the document's array in document order
+ * (json.h) and remembers only the innermost open container and its last
+ * child so far, as indices: the array may move when it grows. Closing a
+ * container writes its span and returns to its container through its
+ * `up`: no stack of its own at any depth.
+ */
 typedef struct ng__json_builder {
   ng_json_doc *doc;         /* the document being built (not owned) */
   const ng__json_lexer *lx; /* decodes string tokens */
-  ng_json_value *cur;       /* innermost open container; NULL: top level */
-  ng_json_value *last;      /* cur's last child so far; NULL: none yet */
-  ng_json_value *member;    /* next member's node, its key in place, or NULL */
+  ng_json_value *nodes;     /* doc's node array, kept here while it grows */
+  size_t n;                 /* nodes built */
+  size_t room;              /* nodes the array holds now */
+  size_t hint;              /* nodes expected in all (0: unknown) */
+  size_t cur;               /* innermost open container; NONE: top level */
+  size_t last;              /* cur's last child so far; NONE: none yet */
+  uint8_t member;           /* NG_JSON__KEY: a key's node was just built */
   uint8_t dup;              /* DUP_LAST: the next member repeats a key */
   ng_json_dupkeys dupkeys;  /* duplicate key policy */
   ng__json_dupidx *idx;     /* hash index of big objects' keys, or NULL */
@@ -49,13 +63,15 @@ typedef struct ng__json_builder {
 
 /*
  * Prepares a builder filling doc (empty) from tokens of lx. Allocates
- * nothing. doc->root is set by the first event.
+ * nothing. hint: nodes the document is expected to hold at most (0:
+ * unknown), sizing the array's first allocation.
  */
 void ng__json_builder_init(ng__json_builder *b, ng_json_doc *doc,
                            const ng__json_lexer *lx, ng_json_dupkeys dupkeys,
                            const ng_alloc *alc);
 
-/* Releases the builder's own memory (the index), not the document. */
+/* Releases the builder's own memory (the index), not the document, and
+ * records the nodes built in the document. */
 void ng__json_builder_free(ng__json_builder *b);
 
 /* The builder as a sink. */
@@ -72,122 +88,103 @@ ng__json_sink ng__json_builder_sink(ng__json_builder *b);
 extern const ng__json_sink_ops ng__json_builder_ops;
 
 /* What the fast paths leave to builder.c: duplicate-key policies other
- * than KEEP, closing an object that repeated keys under DUP_LAST, and
- * string values (decoding); keys below. */
+ * than KEEP, string values (decoding), and the array's growth. */
 int ng__json_build_start_slow(ng__json_builder *b, int kind);
 int ng__json_build_scalar_slow(ng__json_builder *b, const ng__json_token *t);
 int ng__json_build_end_slow(ng__json_builder *b);
 int ng__json_build_string(ng__json_builder *b, ng_json_value *v,
                           const ng__json_token *t);
+ng_json_value *ng__json_build_grow(ng__json_builder *b);
 
 /* ng__json_build_key under the policies other than KEEP, and for keys
  * the DOM cannot hold (4 GiB or more: NG_ESTRLIMIT). */
 int ng__json_build_key_slow(ng__json_builder *b, const ng__json_token *t);
 
+/* The slot of the next node (b->n), the array grown when full; NULL when
+ * that fails (the document's error set). */
+NG_INLINE ng_json_value *ng__json_build_slot(ng__json_builder *b) {
+  if (NG_UNLIKELY(b->n == b->room))
+    return ng__json_build_grow(b);
+  return b->nodes + b->n;
+}
+
 /*
- * The room of a member with a key of klen bytes: the key's bytes (the
- * caller writes them and a NUL) just before the node, the key's length
- * set (json.h); the node's rest is ng__json_build_node's. Returns the
- * key's first byte (the node at k + NG_JSON__KEYSPAN(klen)), or NULL when
- * the arena fails.
+ * The key's node of the next member, for a key of klen bytes, and the
+ * room of its bytes in the arena (the caller writes them and a NUL).
+ * Returns the key's first byte, or NULL when the arena or the array fails.
  */
 NG_INLINE char *ng__json_key_room(ng__json_builder *b, uint32_t klen) {
-  char *k = ng_arena_alloc(&b->doc->base.arena,
-                           NG_JSON__KEYSPAN(klen) + sizeof(ng_json_value), 8);
+  char *k = ng_arena_alloc(&b->doc->base.arena, (size_t)klen + 1, 1);
+  ng_json_value *kv;
 
   if (NG_UNLIKELY(k == NULL))
     return NULL;
-  memcpy(k + NG_JSON__KEYSPAN(klen) - sizeof klen, &klen, sizeof klen);
+  if (NG_UNLIKELY((kv = ng__json_build_slot(b)) == NULL))
+    return NULL;
+  kv->type = 0;
+  kv->flags = 0;
+  kv->reserved = 0;
+  kv->up = klen;
+  kv->as.s = k;
+  b->n++;
+  b->member = NG_JSON__KEY;
   return k;
 }
 
-/* The member node for key token t (slen < 4 GiB), the key decoded into
- * its room (ng__json_key_room). NULL when the arena fails. */
-NG_INLINE ng_json_value *ng__json_key_node(ng__json_builder *b,
-                                           const ng__json_token *t) {
-  uint32_t klen = (uint32_t)t->slen;
-  char *k = ng__json_key_room(b, klen);
+/* The room of a string of n bytes in the arena: its length in the 4 bytes
+ * before it (json.h), the caller writes the bytes and a NUL. NULL when the
+ * arena fails. */
+NG_INLINE char *ng__json_string_room(ng__json_builder *b, uint32_t n) {
+  char *s = ng_arena_alloc(&b->doc->base.arena, (size_t)n + 5, 4);
 
-  if (NG_UNLIKELY(k == NULL))
+  if (NG_UNLIKELY(s == NULL))
     return NULL;
-  ng__json_decode_string(b->lx, t, k);
-  return (ng_json_value *)(void *)(k + NG_JSON__KEYSPAN(klen));
+  memcpy(s, &n, sizeof n);
+  return s + sizeof n;
 }
 
-/* A member key (STRING token t): decoded into the arena just before the
- * node that the member's value will fill (json.h), checked against the
- * duplicate-key policy. */
+/* A member key (STRING token t): its node and its bytes, checked against
+ * the duplicate-key policy. */
 NG_INLINE int ng__json_build_key(ng__json_builder *b,
                                  const ng__json_token *t) {
-  ng_json_value *m;
+  char *k;
 
   if (NG_UNLIKELY(b->dupkeys != NG_JSON_DUP_KEEP || t->slen > UINT32_MAX))
     return ng__json_build_key_slow(b, t);
-  m = ng__json_key_node(b, t);
-  if (NG_UNLIKELY(m == NULL))
+  k = ng__json_key_room(b, (uint32_t)t->slen);
+  if (NG_UNLIKELY(k == NULL))
     return ng__json_doc_err(b->doc);
-  b->member = m;
+  ng__json_decode_string(b->lx, t, k);
   return NG_OK;
 }
 
-/* A fresh node v of `type` with `flags` (its payload left) made the
- * document's root: out of the hot path of ng__json_build_node. */
-NG_INLINE ng_json_value *ng__json_build_root(ng__json_builder *b,
-                                             ng_json_value *v, uint8_t type,
-                                             uint8_t flags) {
-  v->type = type;
-  v->flags = flags | NG_JSON__LAST;
-  v->reserved = 0;
-  v->len = 0;
-  v->link = NULL;
-  b->doc->root = v;
-  return v;
-}
-
 /*
- * A fresh node of `type` appended to the open container (the pending
- * member's node, key in place, in an object) or made the root, its first
- * 8 bytes written together (type, flags, len 0); value left to the
- * caller. NULL when the arena fails, or when the container holds
- * UINT32_MAX children already (NG_EMEMLIMIT, json.h: 32-bit counts).
- *
- * The new node's link leads up to its container and the previous
- * sibling's to it, but the LAST flag is set when the container closes
- * (ng__json_build_end), once per container instead of being moved at
- * each append: until then the open container's last child (b->last) is
- * the only one without it whose link leads up.
+ * A fresh node of `type` appended to the open container (after its key's
+ * node in an object) or made the root, its header written (type, flags,
+ * up); its payload left to the caller. NULL when the array fails. The
+ * container's child count grows; the LAST flag of its last child is set
+ * when it closes (ng__json_build_close).
  */
 NG_INLINE ng_json_value *ng__json_build_node(ng__json_builder *b,
                                              uint8_t type) {
-  ng_json_value *v = b->member, *c = b->cur;
-  uint8_t flags = NG_JSON__KEY;
+  ng_json_value *v = ng__json_build_slot(b);
+  size_t i = b->n, c = b->cur;
 
-  if (v != NULL) {
-    b->member = NULL; /* key set by ng__json_build_key */
-  } else {
-    v = ng__arena_alloc_small(&b->doc->base.arena, sizeof *v,
-                              _Alignof(ng_json_value));
-    if (NG_UNLIKELY(v == NULL))
-      return NULL;
-    flags = 0;
-  }
-  if (NG_UNLIKELY(c == NULL))
-    return ng__json_build_root(b, v, type, flags);
-  if (NG_UNLIKELY(++c->len == 0)) { /* the 2^32nd child */
-    c->len = UINT32_MAX;
-    b->doc->base.arena.err = NG_EMEMLIMIT;
+  if (NG_UNLIKELY(v == NULL))
     return NULL;
-  }
+  b->n = i + 1;
   v->type = type;
-  v->flags = flags;
+  v->flags = b->member;
   v->reserved = 0;
-  v->len = 0;
-  v->link = c;
-  if (b->last != NULL)
-    b->last->link = v;
-  else
-    c->as.head = v;
-  b->last = v;
+  b->member = 0;
+  if (NG_UNLIKELY(c == NG__JSON_NONE)) { /* the root */
+    v->flags |= NG_JSON__LAST;
+    v->up = 0;
+    return v;
+  }
+  b->nodes[c].as.c.len++; /* < 2^32: fewer than the nodes */
+  v->up = (uint32_t)(i - c);
+  b->last = i;
   return v;
 }
 
@@ -199,9 +196,9 @@ NG_INLINE ng_json_value *ng__json_build_open(ng__json_builder *b, int kind) {
 
   if (NG_UNLIKELY(v == NULL))
     return NULL;
-  v->as.head = NULL;
-  b->cur = v;
-  b->last = NULL;
+  v->as.u = 0; /* no children, span 0 */
+  b->cur = b->n - 1;
+  b->last = NG__JSON_NONE;
   return v;
 }
 
@@ -221,39 +218,38 @@ NG_INLINE int ng__json_build_start(ng__json_builder *b, int kind) {
  * removed, its value moved into that member, when the object closes. */
 #define NG__JSON_DUP 0x8u
 
-/* The LAST flag of the closing container's last child, whose link leads
- * up to it (ng__json_build_node). */
+/* The LAST flag of the closing container's last child. */
 NG_INLINE void ng__json_build_seal(ng__json_builder *b) {
-  if (b->last != NULL)
-    b->last->flags |= NG_JSON__LAST;
+  if (b->last != NG__JSON_NONE)
+    b->nodes[b->last].flags |= NG_JSON__LAST;
 }
 
-/* The innermost container c closes after its last child `last` (NULL:
- * none), which is sealed; c is then the last child of its own container
- * (or the root), so its link leads up: returns that container, the new
- * innermost (NULL: top level). For a caller that keeps the builder's cur
- * and last in locals over a run of closes. */
-NG_INLINE ng_json_value *ng__json_close_node(ng_json_value *c,
-                                             ng_json_value *last) {
-  if (last != NULL)
-    last->flags |= NG_JSON__LAST;
-  return c->link;
+/* Container c (an index into nodes) closes with n nodes built and its
+ * last child `last` (NONE: none), which is sealed: its span is set, and
+ * its own container, the new innermost, is returned (NONE: top level).
+ * For a caller that keeps the builder's cur and last in locals over a run
+ * of closes. */
+NG_INLINE size_t ng__json_close_node(ng_json_value *nodes, size_t c,
+                                     size_t last, size_t n) {
+  ng_json_value *v = nodes + c;
+
+  if (last != NG__JSON_NONE)
+    nodes[last].flags |= NG_JSON__LAST;
+  v->as.c.span = (uint32_t)(n - c - 1);
+  return v->up != 0 ? c - v->up : NG__JSON_NONE;
 }
 
 /* The innermost container closes, when it is not an object that
- * repeated a key under DUP_LAST (which ng__json_build_end leaves to
- * builder.c). */
+ * repeated a key under DUP_LAST. */
 NG_INLINE void ng__json_build_close(ng__json_builder *b) {
-  ng_json_value *c = b->cur;
+  size_t c = b->cur;
 
-  b->cur = ng__json_close_node(c, b->last);
+  b->cur = ng__json_close_node(b->nodes, c, b->last, b->n);
   b->last = c;
 }
 
 /* The innermost container closes. */
 NG_INLINE int ng__json_build_end(ng__json_builder *b) {
-  if (NG_UNLIKELY(b->cur->flags & NG__JSON_HASDUP))
-    return ng__json_build_end_slow(b);
   ng__json_build_close(b);
   return NG_OK;
 }

@@ -80,14 +80,13 @@ NG_INLINE int ng__json_direct_string(ng__json_parser *p, ng__json_builder *b,
 
   if (NG_UNLIKELY(v == NULL))
     return ng__json_direct_fail(p, c);
-  s = ng_arena_alloc(&b->doc->base.arena, n + 1, 1);
+  s = ng__json_string_room(b, (uint32_t)n);
   if (NG_UNLIKELY(s == NULL)) {
     v->type = NG_JSON_NULL; /* keep the tree well-formed */
     return ng__json_direct_fail(p, c);
   }
   ng__json_copy_raw(s, c + 1, n);
   v->as.s = s;
-  v->len = (uint32_t)n;
   p->lx.cur = q;
   return NG__JD_BUILT;
 }
@@ -139,8 +138,8 @@ NG_INLINE int ng__json_direct_empty(ng__json_parser *p, ng__json_builder *b,
     p->c.depth.cur++; /* the token path's open had entered the level */
     return ng__json_direct_fail(p, c);
   }
-  v->as.head = NULL;
-  b->last = v;
+  v->as.u = 0; /* no children, span 0 */
+  b->last = b->n - 1;
   return NG__JD_BUILT;
 }
 
@@ -273,7 +272,6 @@ NG_INLINE int ng__json_direct_key(ng__json_parser *p, ng__json_builder *b) {
   if (NG_UNLIKELY((k = ng__json_key_room(b, n)) == NULL))
     return ng__json_direct_fail(p, c);
   ng__json_copy_raw(k, c + 1, n);
-  b->member = (ng_json_value *)(void *)(k + NG_JSON__KEYSPAN(n));
   p->lx.cur = q;
   return NG__JD_BUILT;
 }
@@ -282,11 +280,9 @@ NG_INLINE int ng__json_direct_key(ng__json_parser *p, ng__json_builder *b) {
  * container, 0 at top level: on the direct path every container opens in
  * the builder, which so tells what an engine's stack of kinds would. */
 static inline int ng__json_direct_inner(const ng__json_builder *b) {
-  const ng_json_value *c = b->cur;
-
-  if (c == NULL)
+  if (b->cur == NG__JSON_NONE)
     return 0;
-  return c->type == NG_JSON_ARRAY ? NG__JK_ARRAY : NG__JK_OBJECT;
+  return b->nodes[b->cur].type == NG_JSON_ARRAY ? NG__JK_ARRAY : NG__JK_OBJECT;
 }
 
 /* The byte that closes container v: ']' or '}'. */
@@ -303,16 +299,17 @@ NG_INLINE void ng__json_direct_close_run(ng__json_parser *p,
                                          ng__json_builder *b,
                                          const unsigned char *c, int run) {
   const unsigned char *end = p->lx.end;
-  ng_json_value *v = b->cur, *last = b->last, *up;
-  size_t n = 0;
+  ng_json_value *nodes = b->nodes;
+  size_t v = b->cur, last = b->last, up, built = b->n, n = 0;
 
   do {
-    up = ng__json_close_node(v, last);
+    up = ng__json_close_node(nodes, v, last, built);
     last = v;
     v = up;
     c++;
     n++;
-  } while (run && v != NULL && c < end && *c == ng__json_closer(v));
+  } while (run && v != NG__JSON_NONE && c < end &&
+           *c == ng__json_closer(nodes + v));
   b->cur = v;
   b->last = last;
   p->c.depth.cur -= n;

@@ -12,9 +12,27 @@
 #include "nestguard/json.h"
 
 struct ng_json_doc {
-  ng__docbase base;    /* arena, allocator, max_memory (common/docbase.h) */
-  ng_json_value *root; /* the top-level value; NULL until built */
+  ng__docbase base;      /* arena (strings, keys), allocator, max_memory */
+  ng_json_value *nodes;  /* the node array, root first; NULL until built */
+  size_t n;              /* nodes built (set when the builder is freed) */
+  size_t room;           /* nodes the array can hold now (usable) */
+  size_t bytes;          /* bytes of the array from its allocator */
+  unsigned char mapped;  /* 1: from ng__pages_alloc (populated by steps) */
 };
+
+/* The root: the array's first node, or NULL before one is built. */
+static inline ng_json_value *ng__json_doc_root(const ng_json_doc *doc) {
+  return doc->n != 0 ? doc->nodes : NULL;
+}
+
+/*
+ * Makes room for more nodes after the first `n`: the rest of a mapping
+ * populated by a step, or a bigger array (contents moved, so callers keep
+ * indices, not pointers, across it). Sets doc->room. NG_OK, NG_ENOMEM or
+ * NG_EMEMLIMIT (the arena's err set too). hint: nodes expected in all (0:
+ * unknown), used on the first call only.
+ */
+int ng__json_nodes_grow(ng_json_doc *doc, size_t n, size_t hint);
 
 /*
  * Allocates an empty document whose arena draws from alc (NULL: libc) and

@@ -13,55 +13,151 @@
 #include <math.h>
 #include <string.h>
 
-#include "../common/tree.h"
 #include "internal.h"
 #include "dom.h"
 
-/* The layout json.h promises: 24 bytes on LP64, and keys placed before
- * their node keep it aligned. */
-_Static_assert(sizeof(void *) != 8 || sizeof(ng_json_value) == 24,
-               "ng_json_value is 24 bytes on 64-bit targets");
-_Static_assert(_Alignof(ng_json_value) <= 8, "NG_JSON__KEYSPAN aligns nodes");
+/* The layout json.h promises: 16 bytes. */
+_Static_assert(sizeof(ng_json_value) == 16, "ng_json_value is 16 bytes");
 
 /* Is v the last child of its container (or a root)? */
 static bool is_last(const ng_json_value *v) {
   return (v->flags & NG_JSON__LAST) != 0;
 }
 
+static bool is_container(const ng_json_value *v) {
+  return v->type == NG_JSON_ARRAY || v->type == NG_JSON_OBJECT;
+}
+
 /* ------------------------------------------------------------ document */
+
+/* Nodes of a first array when the size of the document is unknown. */
+#define NG__NODES_FIRST ((size_t)4096)
+/* Bytes a mapped array populates at a time: between these, half of what
+ * it holds so far. */
+#define NG__NODES_STEP_MIN ((size_t)64 << 10)
+#define NG__NODES_STEP_MAX ((size_t)2 << 20)
+#define NG__NODES_ALIGN ((size_t)2 << 20)
 
 ng_json_doc *ng__json_doc_new(const ng_alloc *alc, size_t max_memory) {
   return ng__doc_new(sizeof(ng_json_doc), alc, max_memory);
 }
 
 ng_json_value *ng_json_doc_root(const ng_json_doc *doc) {
-  return doc != NULL ? doc->root : NULL;
+  return doc != NULL ? ng__json_doc_root(doc) : NULL;
 }
 
-/* The doc struct plus every arena chunk. */
+/* Bytes of the array that count: the populated part of a mapping. */
+static size_t nodes_held(const ng_json_doc *doc) {
+  return doc->mapped ? doc->room * sizeof(ng_json_value) : doc->bytes;
+}
+
+/* The doc struct, every arena chunk and the node array. */
 size_t ng_json_doc_memory(const ng_json_doc *doc) {
-  return doc != NULL ? ng__doc_memory(&doc->base) : 0;
+  return doc != NULL ? ng__doc_memory(&doc->base) + nodes_held(doc) : 0;
+}
+
+static void nodes_free(ng_json_doc *doc) {
+  if (doc->nodes == NULL)
+    return;
+  if (doc->mapped)
+    ng__pages_free(doc->nodes, doc->bytes);
+  else
+    ng__free(doc->base.alc, doc->nodes, doc->bytes);
+  doc->nodes = NULL;
 }
 
 /* O(chunks): nodes are never visited. */
 void ng_json_doc_free(ng_json_doc *doc) {
-  if (doc != NULL)
-    ng__doc_free(&doc->base);
+  if (doc == NULL)
+    return;
+  nodes_free(doc);
+  ng__doc_free(&doc->base);
+}
+
+/* max_memory: the array may hold `bytes` more. NG_OK or NG_EMEMLIMIT. */
+static int nodes_within(ng_json_doc *doc, size_t bytes) {
+  const ng_arena *a = &doc->base.arena;
+  size_t held = nodes_held(doc);
+
+  if (a->max_bytes == 0)
+    return NG_OK;
+  if (a->sys_bytes + held > a->max_bytes ||
+      bytes > a->max_bytes - a->sys_bytes - held) {
+    doc->base.arena.err = NG_EMEMLIMIT;
+    return NG_EMEMLIMIT;
+  }
+  return NG_OK;
+}
+
+/* A mapped array populates its next step (the kernel faults the pages in
+ * one call, not one fault each). */
+static int nodes_populate(ng_json_doc *doc) {
+  size_t have = doc->room * sizeof(ng_json_value);
+  size_t step = (have / 2) & ~(NG__NODES_STEP_MIN - 1); /* whole pages */
+
+  if (step < NG__NODES_STEP_MIN)
+    step = NG__NODES_STEP_MIN;
+  if (step > NG__NODES_STEP_MAX)
+    step = NG__NODES_STEP_MAX;
+  if (step > doc->bytes - have)
+    step = doc->bytes - have;
+  if (nodes_within(doc, step) != NG_OK)
+    return NG_EMEMLIMIT;
+  ng__pages_populate((char *)doc->nodes + have, step);
+  doc->room = (have + step) / sizeof(ng_json_value);
+  return NG_OK;
+}
+
+/* A new array of `bytes` holding the first n nodes of the old one. */
+static int nodes_move(ng_json_doc *doc, size_t n, size_t bytes) {
+  ng_json_value *p;
+
+  if (doc->base.alc != NULL) { /* the parse's allocator, guarded */
+    if (nodes_within(doc, bytes - doc->bytes) != NG_OK)
+      return NG_EMEMLIMIT;
+    p = ng__realloc(doc->base.arena.alc, doc->nodes, doc->bytes, bytes);
+    if (p == NULL)
+      goto fail_alloc;
+    doc->nodes = p;
+    doc->bytes = bytes;
+    doc->room = bytes / sizeof *p;
+    return NG_OK;
+  }
+  bytes = (bytes + NG__NODES_ALIGN - 1) & ~(NG__NODES_ALIGN - 1);
+  p = ng__pages_alloc(bytes);
+  if (p == NULL)
+    goto fail_alloc;
+  if (n != 0)
+    memcpy(p, doc->nodes, n * sizeof *p);
+  nodes_free(doc);
+  doc->nodes = p;
+  doc->bytes = bytes;
+  doc->mapped = 1;
+  doc->room = n;
+  return nodes_populate(doc);
+
+fail_alloc:
+  doc->base.arena.err = NG_ENOMEM;
+  return NG_ENOMEM;
+}
+
+int ng__json_nodes_grow(ng_json_doc *doc, size_t n, size_t hint) {
+  size_t want;
+
+  if (doc->mapped && doc->room * sizeof(ng_json_value) < doc->bytes)
+    return nodes_populate(doc);
+  if (doc->nodes == NULL)
+    want = hint > NG__NODES_FIRST ? hint : NG__NODES_FIRST;
+  else
+    want = 2 * (doc->bytes / sizeof(ng_json_value));
+  if (want > SIZE_MAX / sizeof(ng_json_value) / 2) {
+    doc->base.arena.err = NG_ENOMEM;
+    return NG_ENOMEM;
+  }
+  return nodes_move(doc, n, want * sizeof(ng_json_value));
 }
 
 /* --------------------------------------------------------- constructors */
-
-ng_json_value *ng__json_node(ng_json_doc *doc, ng_json_type type) {
-  ng_json_value *v =
-      ng_arena_alloc(&doc->base.arena, sizeof *v, _Alignof(ng_json_value));
-
-  if (v == NULL)
-    return NULL;
-  memset(v, 0, sizeof *v);
-  v->type = (uint8_t)type;
-  v->flags = NG_JSON__LAST; /* a root until appended */
-  return v;
-}
 
 char *ng__json_strdup(ng_json_doc *doc, const char *s, size_t len) {
   char *p;
@@ -79,123 +175,20 @@ char *ng__json_strdup(ng_json_doc *doc, const char *s, size_t len) {
   return p;
 }
 
-ng_json_value *ng__json_new_null(ng_json_doc *doc) {
-  return ng__json_node(doc, NG_JSON_NULL);
-}
-
-ng_json_value *ng__json_new_bool(ng_json_doc *doc, bool b) {
-  ng_json_value *v = ng__json_node(doc, NG_JSON_BOOL);
-
-  if (v != NULL)
-    v->as.b = b;
-  return v;
-}
-
-ng_json_value *ng__json_new_int(ng_json_doc *doc, int64_t i) {
-  ng_json_value *v = ng__json_node(doc, NG_JSON_INT);
-
-  if (v != NULL)
-    v->as.i = i;
-  return v;
-}
-
-ng_json_value *ng__json_new_uint(ng_json_doc *doc, uint64_t u) {
-  ng_json_value *v = ng__json_node(doc, NG_JSON_UINT);
-
-  if (v != NULL)
-    v->as.u = u;
-  return v;
-}
-
-ng_json_value *ng__json_new_double(ng_json_doc *doc, double d) {
-  ng_json_value *v = ng__json_node(doc, NG_JSON_DOUBLE);
-
-  if (v != NULL)
-    v->as.d = d;
-  return v;
-}
-
-ng_json_value *ng__json_new_string(ng_json_doc *doc, const char *s,
-                                   size_t len) {
-  ng_json_value *v;
-  char *p;
-
-  if (len > UINT32_MAX) {
-    doc->base.arena.err = NG_ESTRLIMIT; /* json.h: strings are under 4 GiB */
-    return NULL;
-  }
-  v = ng__json_node(doc, NG_JSON_STRING);
-  if (v == NULL)
-    return NULL;
-  p = ng__json_strdup(doc, s, len);
-  if (p == NULL)
-    return NULL; /* the node stays in the arena, unreachable: harmless */
-  v->as.s = p;
-  v->len = (uint32_t)len;
-  return v;
-}
-
-ng_json_value *ng__json_member(ng_json_doc *doc, ng_json_type type,
-                               const char *key, size_t len) {
-  ng_json_value *v;
-  uint32_t klen = (uint32_t)len;
-  char *p;
-
-  if (len > UINT32_MAX) {
-    doc->base.arena.err = NG_ESTRLIMIT; /* json.h: keys are shorter than 4 GiB */
-    return NULL;
-  }
-  p = ng_arena_alloc(&doc->base.arena, NG_JSON__KEYSPAN(len) + sizeof *v, 8);
-  if (p == NULL)
-    return NULL;
-  if (len != 0)
-    memcpy(p, key, len);
-  p[len] = '\0';
-  v = (ng_json_value *)(void *)(p + NG_JSON__KEYSPAN(len));
-  memcpy((char *)v - sizeof klen, &klen, sizeof klen); /* json.h */
-  memset(v, 0, sizeof *v);
-  v->type = (uint8_t)type;
-  v->flags = NG_JSON__LAST | NG_JSON__KEY;
-  return v;
-}
-
-ng_json_value *ng__json_with_key(ng_json_doc *doc, const ng_json_value *v,
-                                 const char *key, size_t len) {
-  ng_json_value *m = ng__json_member(doc, (ng_json_type)v->type, key, len);
-
-  if (m != NULL) {
-    m->as = v->as;
-    m->len = v->len;
-  }
-  return m;
-}
-
 /* ------------------------------------------------------------ accessors */
-
-static bool is_container(const ng_json_value *v) {
-  return v->type == NG_JSON_ARRAY || v->type == NG_JSON_OBJECT;
-}
-
-ng_json_value *ng_json_parent(const ng_json_value *v) {
-  if (v == NULL)
-    return NULL;
-  while (!is_last(v))
-    v = v->link;
-  return v->link;
-}
 
 size_t ng_json_size(const ng_json_value *v) {
   if (v == NULL || !is_container(v))
     return 0;
-  return v->len;
+  return v->as.c.len;
 }
 
 ng_json_value *ng_json_at(const ng_json_value *v, size_t i) {
   ng_json_value *c;
 
-  if (v == NULL || !is_container(v) || i >= v->len)
+  if (v == NULL || !is_container(v) || i >= v->as.c.len)
     return NULL;
-  for (c = v->as.head; c != NULL && i != 0; c = ng_json_next(c))
+  for (c = ng_json_first(v); c != NULL && i != 0; c = ng_json_next(c))
     i--;
   return c;
 }
@@ -206,7 +199,7 @@ ng_json_value *ng_json_get(const ng_json_value *v, const char *key,
 
   if (v == NULL || v->type != NG_JSON_OBJECT || (key == NULL && len != 0))
     return NULL;
-  for (c = v->as.head; c != NULL; c = ng_json_next(c)) {
+  for (c = ng_json_first(v); c != NULL; c = ng_json_next(c)) {
     size_t klen;
     const char *k = ng_json_key(c, &klen);
     if (klen == len && (len == 0 || memcmp(k, key, len) == 0))
@@ -277,7 +270,7 @@ static const ng_json_value *pointer_step(const ng_json_value *v, const char *t,
     return pointer_index(t, n, &idx) ? ng_json_at(v, idx) : NULL;
   if (v->type != NG_JSON_OBJECT)
     return NULL;
-  for (c = v->as.head; c != NULL; c = ng_json_next(c)) {
+  for (c = ng_json_first(v); c != NULL; c = ng_json_next(c)) {
     if ((c->flags & NG_JSON__KEY) && pointer_key_match(c, t, n))
       return c;
   }
@@ -322,11 +315,18 @@ static bool double_same(double a, double b) {
   return a == b && !signbit(a) == !signbit(b);
 }
 
-/* Compares what a node holds itself: type, scalar value, child count. */
+static bool bytes_equal(const char *a, size_t na, const char *b, size_t nb) {
+  return na == nb && (na == 0 || memcmp(a, b, na) == 0);
+}
+
+/* Compares what a node holds itself: type, scalar value, key, child
+ * count. */
 static bool node_equal(const ng_json_value *a, const ng_json_value *b) {
   if (a->type != b->type)
     return false;
   switch (a->type) {
+  case 0: /* a key's node */
+    return bytes_equal(a->as.s, a->up, b->as.s, b->up);
   case NG_JSON_BOOL:
     return a->as.b == b->as.b;
   case NG_JSON_INT:
@@ -336,101 +336,72 @@ static bool node_equal(const ng_json_value *a, const ng_json_value *b) {
   case NG_JSON_DOUBLE:
     return double_same(a->as.d, b->as.d);
   case NG_JSON_STRING:
-    return a->len == b->len &&
-           (a->len == 0 || memcmp(a->as.s, b->as.s, a->len) == 0);
+    return bytes_equal(a->as.s, ng_json_len(a), b->as.s, ng_json_len(b));
   case NG_JSON_ARRAY:
   case NG_JSON_OBJECT:
-    return a->len == b->len;
+    return a->as.c.len == b->as.c.len;
   default:
     return true; /* NG_JSON_NULL */
   }
 }
 
-static bool key_equal(const ng_json_value *a, const ng_json_value *b) {
-  size_t na, nb;
-  const char *ka = ng_json_key(a, &na), *kb = ng_json_key(b, &nb);
-
-  if ((a->flags ^ b->flags) & NG_JSON__KEY || na != nb)
-    return false;
-  return na == 0 || memcmp(ka, kb, na) == 0;
-}
-
 /*
- * Lock-step walk of both trees. Keys are compared for members of objects
- * only (the roots' own keys are not part of their value). A shared node
- * (x == y) is equal to itself without a visit.
+ * The subtrees are ranges of the same length holding equal nodes in the
+ * same order: the preorder sequence of types and child counts fixes the
+ * shape, so one loop over both ranges compares everything. The roots'
+ * own keys are not part of their value (the ranges start at the roots).
  */
 bool ng_json_equal(const ng_json_value *a, const ng_json_value *b) {
-  const ng_json_value *x = a, *y = b;
+  size_t n, i;
 
   if (a == NULL || b == NULL)
     return a == b;
-  for (;;) {
-    if (!node_equal(x, y))
+  n = ng_json__span(a);
+  if (n != ng_json__span(b))
+    return false;
+  if (a == b)
+    return true;
+  for (i = 0; i <= n; i++)
+    if (!node_equal(a + i, b + i))
       return false;
-    if (x != a && ((x->flags | y->flags) & NG_JSON__KEY) && !key_equal(x, y))
-      return false; /* members of objects: only they have keys */
-    if (x != y && is_container(x) && x->as.head != NULL) {
-      if (y->as.head == NULL)
-        return false;
-      x = x->as.head;
-      y = y->as.head;
-      continue;
-    }
-    while (x != a && is_last(x)) {
-      if (!is_last(y))
-        return false;
-      x = x->link;
-      y = y->link;
-    }
-    if (x == a)
-      return true;
-    if (is_last(y))
-      return false;
-    x = x->link;
-    y = y->link;
-  }
+  return true;
 }
 
 /* ----------------------------------------------------------------- copy */
 
-/* A detached copy of x's own content (type, scalar, string), with x's key
- * when `member`; containers come back empty. */
-static ng_json_value *copy_node(ng_json_doc *doc, const ng_json_value *x,
-                                bool member) {
-  ng_json_value *n;
-  size_t klen;
-  const char *key = member ? ng_json_key(x, &klen) : NULL;
+/* The copy's own string for node x (a key's node or a STRING): NG_OK or
+ * the arena's error. */
+static int copy_bytes(ng_json_doc *doc, ng_json_value *x) {
   char *p;
+  uint32_t n;
 
-  n = key != NULL ? ng__json_member(doc, (ng_json_type)x->type, key, klen)
-                  : ng__json_node(doc, (ng_json_type)x->type);
-  if (n == NULL || is_container(x))
-    return n;
-  if (x->type != NG_JSON_STRING) {
-    n->as = x->as;
-    return n;
+  if (x->type == 0) {
+    p = ng__json_strdup(doc, x->as.s, x->up);
+  } else {
+    n = (uint32_t)ng_json_len(x);
+    p = ng_arena_alloc(&doc->base.arena, (size_t)n + 5, 4);
+    if (p != NULL) {
+      memcpy(p, &n, sizeof n);
+      memcpy(p + sizeof n, x->as.s, (size_t)n + 1);
+      p += sizeof n;
+    }
   }
-  p = ng__json_strdup(doc, x->as.s, x->len);
   if (p == NULL)
-    return NULL; /* the node stays in the arena, unreachable: harmless */
-  n->as.s = p;
-  n->len = x->len;
-  return n;
+    return ng__json_doc_err(doc);
+  x->as.s = p;
+  return NG_OK;
 }
 
 /*
- * Preorder walk of the source; `dp` is the copy of the current source
- * node's container and `last` its last child so far, so climbing one level
- * in the source climbs one in the copy (an open container is the last
- * child of its own container, so its link leads up). Any failure frees the
- * whole new document at once.
+ * The subtree at v is the range v[0..span]: copied whole, then its
+ * strings and keys copied in one pass. Links are relative, so they hold
+ * in the copy; its root loses its key and its place among siblings. Any
+ * failure frees the whole new document at once.
  */
 int ng_json_copy(const ng_json_value *v, const ng_alloc *alc,
                  ng_json_doc **out) {
-  const ng_json_value *x = v;
-  ng_json_value *dp = NULL, *last = NULL, *n;
   ng_json_doc *doc;
+  size_t n, i;
   int rc;
 
   if (out == NULL)
@@ -441,38 +412,60 @@ int ng_json_copy(const ng_json_value *v, const ng_alloc *alc,
   doc = ng__json_doc_new(alc, 0);
   if (doc == NULL)
     return NG_ENOMEM;
-  for (;;) {
-    n = copy_node(doc, x, x != v); /* the copy's root has no key */
-    if (n == NULL)
-      goto fail_alloc;
-    if (dp == NULL)
-      doc->root = n;
-    else
-      ng__json_append(dp, &last, n);
-    if (is_container(x) && x->as.head != NULL) {
-      dp = n;
-      last = NULL;
-      x = x->as.head;
-      continue;
-    }
-    while (x != v && is_last(x)) {
-      x = x->link;
-      last = dp;
-      dp = dp->link;
-    }
-    if (x == v)
-      break;
-    x = x->link;
-  }
+  n = ng_json__span(v) + 1;
+  if ((rc = ng__json_nodes_grow(doc, 0, n)) != NG_OK)
+    goto fail;
+  while (doc->room < n) /* a mapping populates a step at a time */
+    if ((rc = ng__json_nodes_grow(doc, doc->room, n)) != NG_OK)
+      goto fail;
+  memcpy(doc->nodes, v, n * sizeof *v);
+  doc->nodes[0].up = 0;
+  doc->nodes[0].flags = NG_JSON__LAST;
+  for (i = 0; i < n; i++)
+    if ((doc->nodes[i].type == 0 || doc->nodes[i].type == NG_JSON_STRING) &&
+        (rc = copy_bytes(doc, doc->nodes + i)) != NG_OK)
+      goto fail;
+  doc->n = n;
   *out = doc;
   return NG_OK;
 
-fail_alloc:
-  rc = ng__json_doc_err(doc);
+fail:
   ng_json_doc_free(doc);
   return rc;
 }
 
 /* ----------------------------------------------------------------- walk */
 
-NG__TREE_WALK(ng_json_walk, ng_json_value, ng_json_visit, is_container, is_last)
+/* Down to a first child, along to the next sibling, and from a last child
+ * up through `up`: O(1) state at any depth. */
+int ng_json_walk(const ng_json_value *root, ng_json_visit enter,
+                 ng_json_visit leave, void *ud) {
+  const ng_json_value *v = root;
+  size_t depth = 0;
+  int rc;
+
+  if (root == NULL)
+    return NG_EINVAL;
+  for (;;) {
+    if (enter != NULL && (rc = enter(ud, v, depth)) != 0)
+      return rc;
+    if (is_container(v)) {
+      if (v->as.c.span != 0) {
+        v = ng_json_first(v);
+        depth++;
+        continue;
+      }
+      if (leave != NULL && (rc = leave(ud, v, depth)) != 0)
+        return rc;
+    }
+    while (v != root && is_last(v)) {
+      v = ng_json_parent(v);
+      depth--;
+      if (leave != NULL && (rc = leave(ud, v, depth)) != 0)
+        return rc;
+    }
+    if (v == root)
+      return NG_OK;
+    v = ng_json_next(v);
+  }
+}

@@ -57,8 +57,9 @@ void ng__json_evsink_free(ng__json_evsink *s) {
 }
 
 /* Decodes STRING token t into the scratch buffer. NG_OK or NG_ENOMEM. */
-static int ev_decode(ng__json_evsink *s, const ng__json_token *t) {
-  size_t need = t->slen + 1, cap;
+static int ev_decode(ng__json_evsink *s, const ng__json_token *t,
+                     size_t at) {
+  size_t need = t->slen + 1 + at, cap;
   char *nb;
 
   if (need > s->cap) {
@@ -71,7 +72,7 @@ static int ev_decode(ng__json_evsink *s, const ng__json_token *t) {
     s->buf = nb;
     s->cap = cap;
   }
-  ng__json_decode_string(s->lx, t, s->buf);
+  ng__json_decode_string(s->lx, t, s->buf + at);
   return NG_OK;
 }
 
@@ -105,7 +106,7 @@ static int ev_key(void *self, const void *tok) {
 
   if (s->ev.key == NULL)
     return NG_OK;
-  rc = ev_decode(s, t);
+  rc = ev_decode(s, t, 0);
   if (rc != NG_OK)
     return rc;
   c.key = s->buf;
@@ -128,12 +129,12 @@ static int ev_scalar(void *self, const void *tok) {
   case NG__JT_STRING:
     if (t->slen > UINT32_MAX) /* json.h: a node's string is under 4 GiB */
       return NG_ESTRLIMIT;
-    rc = ev_decode(s, t);
+    rc = ev_decode(s, t, 4); /* json.h: the length before the bytes */
     if (rc != NG_OK)
       return rc;
     v.type = NG_JSON_STRING;
-    v.as.s = s->buf;
-    v.len = (uint32_t)t->slen;
+    v.as.s = s->buf + 4;
+    memcpy(s->buf, &(uint32_t){(uint32_t)t->slen}, 4);
     break;
   case NG__JT_NUMBER:
     v.type = (uint8_t)t->ntype;

@@ -2,8 +2,8 @@
  * parsers/json/write.c - the serializer: compact or pretty JSON text.
  *
  * The tree is walked in document order through its own links (down to
- * `head`, along sibling links, up from each last child), so any depth costs
- * O(1) machine stack; see dom.c. Output goes through a small buffer that either
+ * the first child, along to the next sibling, up from each last child), so
+ * any depth costs O(1) machine stack; see dom.c. Output goes through a small buffer that either
  * grows on the heap (ng_json_write) or is handed to the caller's sink when
  * full (ng_json_write_cb): parsers/common/outbuf.h, shared with the XML
  * writer.
@@ -185,7 +185,7 @@ static int w_scalar(ng__out *w, const ng_json_value *v) {
       return NG_EINVAL; /* NaN or infinity */
     break;
   case NG_JSON_STRING:
-    return w_string(w, v->as.s, v->len);
+    return w_string(w, v->as.s, ng_json_len(v));
   default:
     return NG_EINVAL; /* not a node type */
   }
@@ -237,11 +237,11 @@ static int w_tree(ng__out *w, const ng_json_value *root, bool pretty) {
     if (is_container(v)) {
       if ((rc = ng__out_byte(w, v->type == NG_JSON_ARRAY ? '[' : '{')) != NG_OK)
         return rc;
-      if (v->as.head != NULL) {
+      if (v->as.c.span != 0) {
         depth++;
         if (pretty && (rc = w_newline(w, depth)) != NG_OK)
           return rc;
-        v = v->as.head;
+        v = ng_json_first(v);
         continue;
       }
       rc = ng__out_byte(w, v->type == NG_JSON_ARRAY ? ']' : '}');
@@ -251,7 +251,7 @@ static int w_tree(ng__out *w, const ng_json_value *root, bool pretty) {
     if (rc != NG_OK)
       return rc;
     while (v != root && (v->flags & NG_JSON__LAST)) {
-      v = v->link;
+      v = ng_json_parent(v);
       depth--;
       if (pretty && (rc = w_newline(w, depth)) != NG_OK)
         return rc;
@@ -264,7 +264,7 @@ static int w_tree(ng__out *w, const ng_json_value *root, bool pretty) {
       return rc;
     if (pretty && (rc = w_newline(w, depth)) != NG_OK)
       return rc;
-    v = v->link;
+    v = ng_json_next(v);
   }
 }
 
