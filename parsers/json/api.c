@@ -138,12 +138,13 @@ int ng_json_parse(const char *data, size_t len, const ng_json_options *opt,
   doc = ng__json_doc_new(opt->alc, opt->limits.max_memory);
   if (doc == NULL)
     return ng__perr_at(&p.c.perr, NG_ENOMEM, 0, 0, NULL);
-  /* The DOM takes 1-4 bytes per input byte on real documents: the first
-   * chunk holds about the input's length (up to 64 MiB; input that is
-   * mostly whitespace must not reserve much more than it needs). */
-  ng__arena_size_hint(&doc->base.arena,
-                      len < NG__JSON_ARENA_HINT_MAX ? len
-                                                    : NG__JSON_ARENA_HINT_MAX);
+  /* The arena holds strings and keys only (the nodes have their array):
+   * the first chunk holds about half the input's length (up to 64 MiB;
+   * input that is mostly whitespace must not reserve much more than it
+   * needs). */
+  ng__arena_size_hint(&doc->base.arena, len / 2 < NG__JSON_ARENA_HINT_MAX
+                                            ? len / 2
+                                            : NG__JSON_ARENA_HINT_MAX);
   /* While the parse runs, the user's hook is called through the guard;
    * the document keeps the hook itself. */
   p.c.alc = ng__alc_guard_init(&guard, opt->alc, opt->limits.user_stack);

@@ -31,11 +31,11 @@ static bool is_container(const ng_json_value *v) {
 /* ------------------------------------------------------------ document */
 
 /* Nodes of a first array when the size of the document is unknown. */
-#define NG__NODES_FIRST ((size_t)4096)
-/* Bytes a mapped array populates at a time: between these, half of what
- * it holds so far. */
+#define NG__NODES_FIRST ((size_t)256)
+/* Bytes a mapped array populates at a time: between these, an eighth of
+ * what it holds so far (so at most that much is held unused). */
 #define NG__NODES_STEP_MIN ((size_t)64 << 10)
-#define NG__NODES_STEP_MAX ((size_t)2 << 20)
+#define NG__NODES_STEP_MAX ((size_t)1 << 20)
 #define NG__NODES_ALIGN ((size_t)2 << 20)
 
 ng_json_doc *ng__json_doc_new(const ng_alloc *alc, size_t max_memory) {
@@ -93,7 +93,7 @@ static int nodes_within(ng_json_doc *doc, size_t bytes) {
  * one call, not one fault each). */
 static int nodes_populate(ng_json_doc *doc) {
   size_t have = doc->room * sizeof(ng_json_value);
-  size_t step = (have / 2) & ~(NG__NODES_STEP_MIN - 1); /* whole pages */
+  size_t step = (have / 8) & ~(NG__NODES_STEP_MIN - 1); /* whole pages */
 
   if (step < NG__NODES_STEP_MIN)
     step = NG__NODES_STEP_MIN;
@@ -108,13 +108,16 @@ static int nodes_populate(ng_json_doc *doc) {
   return NG_OK;
 }
 
-/* A new array of `bytes` holding the first n nodes of the old one. */
+/* A new array of `bytes` holding the first n nodes of the old one: from
+ * the allocator (realloc) while small or when the caller gave one; else a
+ * mapping from the page cache, populated a step at a time. */
 static int nodes_move(ng_json_doc *doc, size_t n, size_t bytes) {
   ng_json_value *p;
 
-  if (doc->base.alc != NULL) { /* the parse's allocator, guarded */
+  if (doc->base.alc != NULL || bytes < NG__NODES_STEP_MIN) {
     if (nodes_within(doc, bytes - doc->bytes) != NG_OK)
       return NG_EMEMLIMIT;
+    /* the parse's allocator (the user's guarded, or libc) */
     p = ng__realloc(doc->base.arena.alc, doc->nodes, doc->bytes, bytes);
     if (p == NULL)
       goto fail_alloc;
@@ -147,7 +150,7 @@ int ng__json_nodes_grow(ng_json_doc *doc, size_t n, size_t hint) {
   if (doc->mapped && doc->room * sizeof(ng_json_value) < doc->bytes)
     return nodes_populate(doc);
   if (doc->nodes == NULL)
-    want = hint > NG__NODES_FIRST ? hint : NG__NODES_FIRST;
+    want = hint != 0 ? hint : NG__NODES_FIRST;
   else
     want = 2 * (doc->bytes / sizeof(ng_json_value));
   if (want > SIZE_MAX / sizeof(ng_json_value) / 2) {
