@@ -46,8 +46,8 @@ static int stat_enter(void *ud, const ng_json_value *v, size_t depth) {
     st->members++;
   if ((v->flags & NG_JSON__KEY) && ng_json_key_len(v) > st->max_string)
     st->max_string = ng_json_key_len(v);
-  if (v->type == NG_JSON_STRING && v->len > st->max_string)
-    st->max_string = v->len;
+  if (v->type == NG_JSON_STRING && (uint32_t)ng_json_len(v) > st->max_string)
+    st->max_string = (uint32_t)ng_json_len(v);
   if (v->type == NG_JSON_ARRAY || v->type == NG_JSON_OBJECT) {
     st->containers++;
     if (depth + 1 > st->depth)
@@ -71,7 +71,7 @@ static int path_step(ng_fuzz_buf *b, const ng_json_value *p,
   if (ng_fuzz_put(b, "/", 1) != 0)
     return -1;
   if (p->type == NG_JSON_ARRAY) {
-    for (s = p->as.head; s != NULL && s != c; s = ng_json_next(s))
+    for (s = ng_json_first(p); s != NULL && s != c; s = ng_json_next(s))
       i++;
     snprintf(num, sizeof num, "%zu", i);
     return ng_fuzz_put(b, num, strlen(num));
@@ -93,7 +93,7 @@ static int shadowed(const ng_json_value *p, const ng_json_value *c) {
 
   if (p->type != NG_JSON_OBJECT)
     return 0;
-  for (s = p->as.head; s != NULL && s != c; s = ng_json_next(s))
+  for (s = ng_json_first(p); s != NULL && s != c; s = ng_json_next(s))
     if (ng_json_key_len(s) == ng_json_key_len(c) &&
         memcmp(ng_json_key(s, NULL), ng_json_key(c, NULL),
                ng_json_key_len(c)) == 0)
@@ -255,7 +255,7 @@ static int ev_scalar(void *ud, const ng_json_value *v) {
   ev_value(ev);
   if (v == NULL || v->type < NG_JSON_NULL || v->type > NG_JSON_STRING)
     ev_bad(ev, "scalar of a bad type");
-  else if (v->type == NG_JSON_STRING && v->as.s[v->len] != '\0')
+  else if (v->type == NG_JSON_STRING && v->as.s[(uint32_t)ng_json_len(v)] != '\0')
     ev_bad(ev, "string not NUL-terminated");
   return ev_tick(ev);
 }

@@ -169,7 +169,7 @@ static int rt_accessors(const ng_json_value *v) {
   const ng_json_value *p = ng_json_parent(v), *c, *first = NULL;
   size_t i = 0, n = 0;
 
-  for (c = is_box(v) ? v->as.head : NULL; c != NULL; c = ng_json_next(c))
+  for (c = is_box(v) ? ng_json_first(v) : NULL; c != NULL; c = ng_json_next(c))
     n++;
   if (ng_json_size(v) != n) {
     ng_fuzz_fail("roundtrip: ng_json_size %zu, %zu children", ng_json_size(v),
@@ -178,7 +178,7 @@ static int rt_accessors(const ng_json_value *v) {
   }
   if (p == NULL)
     return 0;
-  for (c = p->as.head; c != v; c = ng_json_next(c), i++)
+  for (c = ng_json_first(p); c != v; c = ng_json_next(c), i++)
     if (first == NULL && (v->flags & NG_JSON__KEY) &&
         ng_json_key_len(c) == ng_json_key_len(v) &&
         memcmp(ng_json_key(c, NULL), ng_json_key(v, NULL),
@@ -253,8 +253,8 @@ static int rt_dom(const ng_json_value *root, const uint8_t *data, size_t size) {
     if (rt_accessors(w.sample[i]) != 0 ||
         (i > 0 && rt_equal_pair(w.sample[i - 1], w.sample[i]) != 0))
       return -1;
-  if (is_box(root) && root->as.head != NULL &&
-      ng_json_equal(root, root->as.head)) {
+  if (is_box(root) && ng_json_first(root) != NULL &&
+      ng_json_equal(root, ng_json_first(root))) {
     ng_fuzz_fail("roundtrip: a container equals its own first child");
     return -1;
   }

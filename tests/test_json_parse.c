@@ -248,7 +248,7 @@ static void check_sample_dom(const ng_json_value *r) {
   assert_null(ng_json_parent(r));
   assert_null(ng_json_key(r, NULL));
   assert_int_equal(ng_json_size(r), 5);
-  v = r->as.head;
+  v = ng_json_first(r);
   assert_string_equal(ng_json_key(v, NULL), "n");
   assert_int_equal(ng_json_key_len(v), 1);
   assert_ptr_equal(ng_json_parent(v), r);
@@ -262,20 +262,20 @@ static void check_sample_dom(const ng_json_value *r) {
   assert_int_equal(ng_json_key_len(v), 3);
   assert_memory_equal(ng_json_key(v, NULL), "a\0b", 4);
   assert_int_equal(v->type, NG_JSON_STRING);
-  assert_int_equal(v->len, 8);
+  assert_int_equal((uint32_t)ng_json_len(v), 8);
   assert_memory_equal(v->as.s, "x\0y\n\xF0\x9F\x98\x80", 9);
   v = ng_json_next(v);
   assert_string_equal(ng_json_key(v, NULL), "arr");
   assert_int_equal(v->type, NG_JSON_ARRAY);
   a = v;
-  assert_int_equal(a->len, 4);
-  assert_int_equal(a->as.head->type, NG_JSON_NULL);
-  assert_null(ng_json_key(a->as.head, NULL));
-  assert_ptr_equal(ng_json_parent(a->as.head), a);
-  assert_int_equal(ng_json_next(a->as.head)->type, NG_JSON_BOOL);
-  assert_true(ng_json_next(a->as.head)->as.b);
-  assert_int_equal(ng_json_next(ng_json_next(a->as.head))->type, NG_JSON_BOOL);
-  assert_false(ng_json_next(ng_json_next(a->as.head))->as.b);
+  assert_int_equal((uint32_t)ng_json_len(a), 4);
+  assert_int_equal(ng_json_first(a)->type, NG_JSON_NULL);
+  assert_null(ng_json_key(ng_json_first(a), NULL));
+  assert_ptr_equal(ng_json_parent(ng_json_first(a)), a);
+  assert_int_equal(ng_json_next(ng_json_first(a))->type, NG_JSON_BOOL);
+  assert_true(ng_json_next(ng_json_first(a))->as.b);
+  assert_int_equal(ng_json_next(ng_json_next(ng_json_first(a)))->type, NG_JSON_BOOL);
+  assert_false(ng_json_next(ng_json_next(ng_json_first(a)))->as.b);
   assert_int_equal(ng_json_at(a, 3)->type, NG_JSON_UINT);
   assert_true(ng_json_at(a, 3)->as.u == UINT64_MAX);
   assert_null(ng_json_next(ng_json_at(a, 3)));
@@ -283,8 +283,8 @@ static void check_sample_dom(const ng_json_value *r) {
   assert_ptr_equal(v, ng_json_at(r, 4));
   assert_null(ng_json_next(v));
   assert_int_equal(v->type, NG_JSON_OBJECT);
-  assert_null(v->as.head);
-  assert_int_equal(v->len, 0);
+  assert_null(ng_json_first(v));
+  assert_int_equal((uint32_t)ng_json_len(v), 0);
 }
 
 static void test_dom_shape(void **state) {
@@ -970,7 +970,7 @@ static void check_deep(ng_json_engine e, int objects) {
   o.limits.max_depth = 0;
   assert_int_equal(ng_json_parse(b, len, &o, &d, &err), NG_OK);
   for (v = ng_json_doc_root(d); v != NULL && v->type != NG_JSON_INT;
-       v = v->as.head)
+       v = ng_json_first(v))
     depth++;
   assert_int_equal(depth, n);
   ng_json_doc_free(d);

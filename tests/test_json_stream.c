@@ -51,8 +51,8 @@ static int ev_scalar(void *ud, const ng_json_value *v) {
 
   switch (v->type) {
   case NG_JSON_STRING:
-    fprintf(f, "s%u:", v->len);
-    fwrite(v->as.s, 1, v->len, f);
+    fprintf(f, "s%u:", (uint32_t)ng_json_len(v));
+    fwrite(v->as.s, 1, (uint32_t)ng_json_len(v), f);
     break;
   case NG_JSON_INT:
     fprintf(f, "i%" PRId64, v->as.i);

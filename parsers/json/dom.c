@@ -78,19 +78,27 @@ void ng_json_doc_free(ng_json_doc *doc) {
   ng__doc_free(&doc->base);
 }
 
-/* max_memory: the array may hold `bytes` more. NG_OK or NG_EMEMLIMIT. */
-static int nodes_within(ng_json_doc *doc, size_t bytes) {
+/* max_memory: how many of `bytes` more the array may hold (all of them
+ * without a cap). */
+static size_t nodes_allowed(const ng_json_doc *doc, size_t bytes) {
   const ng_arena *a = &doc->base.arena;
   size_t held = doc->mapped ? doc->room * sizeof(ng_json_value) : doc->bytes;
 
   if (a->max_bytes == 0)
+    return bytes;
+  if (a->sys_bytes + held >= a->max_bytes)
+    return 0;
+  if (bytes > a->max_bytes - a->sys_bytes - held)
+    return a->max_bytes - a->sys_bytes - held;
+  return bytes;
+}
+
+/* max_memory: the array may hold `bytes` more. NG_OK or NG_EMEMLIMIT. */
+static int nodes_within(ng_json_doc *doc, size_t bytes) {
+  if (nodes_allowed(doc, bytes) == bytes)
     return NG_OK;
-  if (a->sys_bytes + held > a->max_bytes ||
-      bytes > a->max_bytes - a->sys_bytes - held) {
-    doc->base.arena.err = NG_EMEMLIMIT;
-    return NG_EMEMLIMIT;
-  }
-  return NG_OK;
+  doc->base.arena.err = NG_EMEMLIMIT;
+  return NG_EMEMLIMIT;
 }
 
 /* A mapped array makes its next step usable: the first NG__NODES_LAZY
@@ -111,8 +119,12 @@ static int nodes_populate(ng_json_doc *doc) {
     step = NG__NODES_STEP_MAX;
   if (step > doc->bytes - have)
     step = doc->bytes - have;
-  if (nodes_within(doc, step) != NG_OK)
-    return NG_EMEMLIMIT;
+  if (nodes_allowed(doc, step) < step) { /* up to the cap, whole nodes */
+    step = nodes_allowed(doc, step) & ~(sizeof(ng_json_value) - 1);
+    lazy = 1;
+    if (step == 0)
+      return nodes_within(doc, sizeof(ng_json_value));
+  }
   if (!lazy)
     ng__pages_populate((char *)doc->nodes + have, step);
   doc->room = (have + step) / sizeof(ng_json_value);
