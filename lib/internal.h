@@ -99,6 +99,12 @@ void ng__pages_free(void *p, size_t size);
  * 1.7x as much. A no-op elsewhere or when it fails; p page-aligned. */
 void ng__pages_populate(void *p, size_t size);
 
+/* Grows block p of ng__pages_alloc(size) to new_size (rounded likewise)
+ * without copying where the system can move pages (Linux mremap): the
+ * block, perhaps moved, or NULL (p unchanged: allocate and copy). Free
+ * the result with ng__pages_free(q, new_size). */
+void *ng__pages_grow(void *p, size_t size, size_t new_size);
+
 /* Overflow-checked size arithmetic: returns 0 and stores on success. */
 static inline int ng__size_mul(size_t a, size_t b, size_t *out) {
   if (b != 0 && a > SIZE_MAX / b)

@@ -129,6 +129,24 @@ void ng__pages_free(void *p, size_t size) {
     munmap(p, size);
 }
 
+void *ng__pages_grow(void *p, size_t size, size_t new_size) {
+#if defined(MREMAP_MAYMOVE)
+  void *q;
+
+  size = (size + NG__HUGE - 1) & ~(NG__HUGE - 1);
+  if (new_size > SIZE_MAX - NG__HUGE)
+    return NULL;
+  new_size = (new_size + NG__HUGE - 1) & ~(NG__HUGE - 1);
+  q = mremap(p, size, new_size, MREMAP_MAYMOVE);
+  return q == MAP_FAILED ? NULL : q;
+#else
+  (void)p;
+  (void)size;
+  (void)new_size;
+  return NULL;
+#endif
+}
+
 void ng__pages_populate(void *p, size_t size) {
 #if defined(MADV_POPULATE_WRITE)
   (void)madvise(p, size, MADV_POPULATE_WRITE);
@@ -145,6 +163,13 @@ void ng_memory_trim(void) {}
 void ng__pages_populate(void *p, size_t size) {
   (void)p;
   (void)size;
+}
+
+void *ng__pages_grow(void *p, size_t size, size_t new_size) {
+  (void)p;
+  (void)size;
+  (void)new_size;
+  return NULL;
 }
 
 void *ng__pages_alloc(size_t size) { return malloc(size); }

@@ -150,12 +150,17 @@ static int nodes_move(ng_json_doc *doc, size_t n, size_t bytes) {
     return NG_OK;
   }
   bytes = (bytes + NG__NODES_ALIGN - 1) & ~(NG__NODES_ALIGN - 1);
-  p = ng__pages_alloc(bytes);
-  if (p == NULL)
-    goto fail_alloc;
-  if (n != 0)
-    memcpy(p, doc->nodes, n * sizeof *p);
-  nodes_free(doc);
+  p = doc->mapped ? ng__pages_grow(doc->nodes, doc->bytes, bytes) : NULL;
+  if (p == NULL) { /* a new block, the nodes copied */
+    p = ng__pages_alloc(bytes);
+    if (p == NULL)
+      goto fail_alloc;
+    if (n != 0)
+      memcpy(p, doc->nodes, n * sizeof *p);
+    nodes_free(doc);
+  } else { /* the pages moved, not copied: those in use stay populated */
+    n = doc->room;
+  }
   doc->nodes = p;
   doc->bytes = bytes;
   doc->mapped = 1;
