@@ -21,28 +21,34 @@ void ng__json_builder_init(ng__json_builder *b, ng_json_doc *doc,
   b->lx = lx;
   b->dupkeys = dupkeys;
   b->alc = alc;
-  b->cur = NG__JSON_NONE;
-  b->last = NG__JSON_NONE;
 }
 
 void ng__json_builder_free(ng__json_builder *b) {
-  b->doc->n = b->n;
+  b->doc->n = b->nodes != NULL ? (size_t)(b->top - b->nodes) : 0;
 }
 
 /* The array is full: grows it (dom.c). The document holds at most
  * UINT32_MAX nodes, so that every relative link fits in 32 bits. */
 ng_json_value *ng__json_build_grow(ng__json_builder *b) {
   ng_json_doc *doc = b->doc;
+  size_t n = b->nodes != NULL ? (size_t)(b->top - b->nodes) : 0;
+  size_t cur = b->cur != NULL ? (size_t)(b->cur - b->nodes) : 0;
+  size_t last = b->last != NULL ? (size_t)(b->last - b->nodes) : 0;
 
-  if (b->n >= UINT32_MAX) {
+  if (n >= UINT32_MAX) {
     doc->base.arena.err = NG_EMEMLIMIT;
     return NULL;
   }
-  if (ng__json_nodes_grow(doc, b->n, b->hint) != NG_OK)
+  if (ng__json_nodes_grow(doc, n, b->hint) != NG_OK)
     return NULL;
-  b->nodes = doc->nodes;
-  b->room = doc->room;
-  return b->nodes + b->n;
+  b->nodes = doc->nodes; /* perhaps moved: the pointers into it too */
+  b->top = b->nodes + n;
+  b->end = b->nodes + doc->room;
+  if (b->cur != NULL)
+    b->cur = b->nodes + cur;
+  if (b->last != NULL)
+    b->last = b->nodes + last;
+  return b->top;
 }
 
 int ng__json_build_end_slow(ng__json_builder *b) {

@@ -35,13 +35,11 @@ NG__SINK_TYPE(ng__json_sink, ng__json_sink_ops);
 
 typedef struct ng__json_dupidx ng__json_dupidx;
 
-/* An index that names no node: the top level, or no child yet. */
-#define NG__JSON_NONE SIZE_MAX
-
 /*
  * The builder appends nodes to the document's array in document order
  * (json.h) and remembers only the innermost open container and its last
- * child so far, as indices: the array may move when it grows. Closing a
+ * child so far. Its pointers into the array are moved with it when it
+ * grows (ng__json_build_grow, the only place it moves). Closing a
  * container writes its span and returns to its container through its
  * `up`: no stack of its own at any depth.
  */
@@ -49,11 +47,11 @@ typedef struct ng__json_builder {
   ng_json_doc *doc;         /* the document being built (not owned) */
   const ng__json_lexer *lx; /* decodes string tokens */
   ng_json_value *nodes;     /* doc's node array, kept here while it grows */
-  size_t n;                 /* nodes built */
-  size_t room;              /* nodes the array holds now */
+  ng_json_value *top;       /* the next node's slot */
+  ng_json_value *end;       /* past the slots the array holds now */
   size_t hint;              /* nodes expected in all (0: unknown) */
-  size_t cur;               /* innermost open container; NONE: top level */
-  size_t last;              /* cur's last child so far; NONE: none yet */
+  ng_json_value *cur;       /* innermost open container; NULL: top level */
+  ng_json_value *last;      /* cur's last child so far; NULL: none yet */
   uint8_t member;           /* NG_JSON__KEY: a key's node was just built */
   uint8_t dup;              /* DUP_LAST: the next member repeats a key */
   ng_json_dupkeys dupkeys;  /* duplicate key policy */
@@ -100,12 +98,12 @@ ng_json_value *ng__json_build_grow(ng__json_builder *b);
  * the DOM cannot hold (4 GiB or more: NG_ESTRLIMIT). */
 int ng__json_build_key_slow(ng__json_builder *b, const ng__json_token *t);
 
-/* The slot of the next node (b->n), the array grown when full; NULL when
- * that fails (the document's error set). */
+/* The slot of the next node (b->top), the array grown when full; NULL
+ * when that fails (the document's error set). */
 NG_INLINE ng_json_value *ng__json_build_slot(ng__json_builder *b) {
-  if (NG_UNLIKELY(b->n == b->room))
+  if (NG_UNLIKELY(b->top == b->end))
     return ng__json_build_grow(b);
-  return b->nodes + b->n;
+  return b->top;
 }
 
 /*
@@ -126,7 +124,7 @@ NG_INLINE char *ng__json_key_room(ng__json_builder *b, uint32_t klen) {
   kv->reserved = 0;
   kv->up = klen;
   kv->as.s = k;
-  b->n++;
+  b->top = kv + 1;
   b->member = NG_JSON__KEY;
   return k;
 }
@@ -167,24 +165,23 @@ NG_INLINE int ng__json_build_key(ng__json_builder *b,
  */
 NG_INLINE ng_json_value *ng__json_build_node(ng__json_builder *b,
                                              uint8_t type) {
-  ng_json_value *v = ng__json_build_slot(b);
-  size_t i = b->n, c = b->cur;
+  ng_json_value *v = ng__json_build_slot(b), *c = b->cur;
 
   if (NG_UNLIKELY(v == NULL))
     return NULL;
-  b->n = i + 1;
+  b->top = v + 1;
   v->type = type;
   v->flags = b->member;
   v->reserved = 0;
   b->member = 0;
-  if (NG_UNLIKELY(c == NG__JSON_NONE)) { /* the root */
+  if (NG_UNLIKELY(c == NULL)) { /* the root */
     v->flags |= NG_JSON__LAST;
     v->up = 0;
     return v;
   }
-  b->nodes[c].as.c.len++; /* < 2^32: fewer than the nodes */
-  v->up = (uint32_t)(i - c);
-  b->last = i;
+  c->as.c.len++; /* < 2^32: fewer than the nodes */
+  v->up = (uint32_t)(v - c);
+  b->last = v;
   return v;
 }
 
@@ -197,8 +194,8 @@ NG_INLINE ng_json_value *ng__json_build_open(ng__json_builder *b, int kind) {
   if (NG_UNLIKELY(v == NULL))
     return NULL;
   v->as.u = 0; /* no children, span 0 */
-  b->cur = b->n - 1;
-  b->last = NG__JSON_NONE;
+  b->cur = v;
+  b->last = NULL;
   return v;
 }
 
@@ -220,31 +217,29 @@ NG_INLINE int ng__json_build_start(ng__json_builder *b, int kind) {
 
 /* The LAST flag of the closing container's last child. */
 NG_INLINE void ng__json_build_seal(ng__json_builder *b) {
-  if (b->last != NG__JSON_NONE)
-    b->nodes[b->last].flags |= NG_JSON__LAST;
+  if (b->last != NULL)
+    b->last->flags |= NG_JSON__LAST;
 }
 
-/* Container c (an index into nodes) closes with n nodes built and its
- * last child `last` (NONE: none), which is sealed: its span is set, and
- * its own container, the new innermost, is returned (NONE: top level).
- * For a caller that keeps the builder's cur and last in locals over a run
- * of closes. */
-NG_INLINE size_t ng__json_close_node(ng_json_value *nodes, size_t c,
-                                     size_t last, size_t n) {
-  ng_json_value *v = nodes + c;
-
-  if (last != NG__JSON_NONE)
-    nodes[last].flags |= NG_JSON__LAST;
-  v->as.c.span = (uint32_t)(n - c - 1);
-  return v->up != 0 ? c - v->up : NG__JSON_NONE;
+/* Container c closes before slot `top` after its last child `last`
+ * (NULL: none), which is sealed: its span is set, and its own container,
+ * the new innermost, is returned (NULL: top level). For a caller that
+ * keeps the builder's cur and last in locals over a run of closes. */
+NG_INLINE ng_json_value *ng__json_close_node(ng_json_value *c,
+                                             ng_json_value *last,
+                                             const ng_json_value *top) {
+  if (last != NULL)
+    last->flags |= NG_JSON__LAST;
+  c->as.c.span = (uint32_t)(top - c - 1);
+  return c->up != 0 ? c - c->up : NULL;
 }
 
 /* The innermost container closes, when it is not an object that
  * repeated a key under DUP_LAST. */
 NG_INLINE void ng__json_build_close(ng__json_builder *b) {
-  size_t c = b->cur;
+  ng_json_value *c = b->cur;
 
-  b->cur = ng__json_close_node(b->nodes, c, b->last, b->n);
+  b->cur = ng__json_close_node(c, b->last, b->top);
   b->last = c;
 }
 

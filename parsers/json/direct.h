@@ -139,7 +139,7 @@ NG_INLINE int ng__json_direct_empty(ng__json_parser *p, ng__json_builder *b,
     return ng__json_direct_fail(p, c);
   }
   v->as.u = 0; /* no children, span 0 */
-  b->last = b->n - 1;
+  b->last = v;
   return NG__JD_BUILT;
 }
 
@@ -280,9 +280,9 @@ NG_INLINE int ng__json_direct_key(ng__json_parser *p, ng__json_builder *b) {
  * container, 0 at top level: on the direct path every container opens in
  * the builder, which so tells what an engine's stack of kinds would. */
 static inline int ng__json_direct_inner(const ng__json_builder *b) {
-  if (b->cur == NG__JSON_NONE)
+  if (b->cur == NULL)
     return 0;
-  return b->nodes[b->cur].type == NG_JSON_ARRAY ? NG__JK_ARRAY : NG__JK_OBJECT;
+  return b->cur->type == NG_JSON_ARRAY ? NG__JK_ARRAY : NG__JK_OBJECT;
 }
 
 /* The byte that closes container v: ']' or '}'. */
@@ -299,17 +299,17 @@ NG_INLINE void ng__json_direct_close_run(ng__json_parser *p,
                                          ng__json_builder *b,
                                          const unsigned char *c, int run) {
   const unsigned char *end = p->lx.end;
-  ng_json_value *nodes = b->nodes;
-  size_t v = b->cur, last = b->last, up, built = b->n, n = 0;
+  ng_json_value *v = b->cur, *last = b->last, *up;
+  const ng_json_value *top = b->top;
+  size_t n = 0;
 
   do {
-    up = ng__json_close_node(nodes, v, last, built);
+    up = ng__json_close_node(v, last, top);
     last = v;
     v = up;
     c++;
     n++;
-  } while (run && v != NG__JSON_NONE && c < end &&
-           *c == ng__json_closer(nodes + v));
+  } while (run && v != NULL && c < end && *c == ng__json_closer(v));
   b->cur = v;
   b->last = last;
   p->c.depth.cur -= n;
