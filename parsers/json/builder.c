@@ -25,6 +25,7 @@ void ng__json_builder_init(ng__json_builder *b, ng_json_doc *doc,
 
 void ng__json_builder_free(ng__json_builder *b) {
   b->doc->n = b->nodes != NULL ? (size_t)(b->top - b->nodes) : 0;
+  ng__json_nodes_fit(b->doc);
 }
 
 /* The array is full: grows it (dom.c). The document holds at most

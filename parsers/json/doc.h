@@ -34,6 +34,11 @@ static inline ng_json_value *ng__json_doc_root(const ng_json_doc *doc) {
  */
 int ng__json_nodes_grow(ng_json_doc *doc, size_t n, size_t hint);
 
+/* An allocator's array shrunk to the doc->n nodes built when it holds an
+ * eighth more (a mapping is left: its unused pages are not populated).
+ * Keeps the array as it is when the allocator fails. */
+void ng__json_nodes_fit(ng_json_doc *doc);
+
 /*
  * Allocates an empty document whose arena draws from alc (NULL: libc) and
  * stops at max_memory bytes (0: no cap). Returns NULL on out of memory.

@@ -191,6 +191,21 @@ int ng__json_nodes_grow(ng_json_doc *doc, size_t n, size_t hint) {
   return nodes_move(doc, n, want * sizeof(ng_json_value));
 }
 
+void ng__json_nodes_fit(ng_json_doc *doc) {
+  size_t want = doc->n * sizeof(ng_json_value);
+  ng_json_value *p;
+
+  if (doc->mapped || doc->nodes == NULL || want == 0 ||
+      want >= doc->bytes - doc->bytes / 8)
+    return;
+  p = ng__realloc(doc->base.arena.alc, doc->nodes, doc->bytes, want);
+  if (p == NULL)
+    return; /* keeps the bigger block */
+  doc->nodes = p;
+  doc->bytes = want;
+  doc->room = doc->n;
+}
+
 /* --------------------------------------------------------- constructors */
 
 char *ng__json_strdup(ng_json_doc *doc, const char *s, size_t len) {
