@@ -4,8 +4,8 @@
  * Four engines give identical results: the same DOM, or the same error code
  * at the same byte offset. Every DOM operation here (free, copy, equal,
  * write, pointer lookup, walk) uses O(1) machine stack whatever the nesting
- * depth: links are threaded (a last child leads back to its container), so
- * walks are loops, not recursion.
+ * depth: a document's nodes are one array in document order, a container
+ * followed by its subtree, so walks are loops over it, not recursion.
  *
  * Thread-safety: a document may be read from several threads at once;
  * parsing and freeing touch only the objects passed in.

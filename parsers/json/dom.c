@@ -1,14 +1,22 @@
 /*
- * parsers/json/dom.c - the document, node constructors and every read-side
- * DOM operation: size/at/get, JSON Pointer, equality, deep copy, walk.
+ * parsers/json/dom.c - the document and its node array, and every
+ * read-side DOM operation: size/at/get, JSON Pointer, equality, deep copy,
+ * walk.
  *
- * Depth safety: no function here recurses. A subtree is walked in document
- * order with the nodes' own links: descend to `head`, follow `link` to the
- * next sibling, and from a last child (NG_JSON__LAST) follow `link` up to
- * its container; the walk ends when it climbs back to the subtree's root.
- * Machine stack use is O(1) and there is no heap side stack either, so a
- * 10,000,000-deep document costs exactly what a flat one of the same size
- * does.
+ * Depth safety: no function here recurses. The nodes are one array in
+ * document order (json.h), so a subtree is the range v[0..span]: equality
+ * and copy are loops over ranges, and a walk descends to the next node,
+ * steps over a sibling's span, and climbs from a last child (NG_JSON__LAST)
+ * through its `up`. Machine stack use is O(1) and there is no heap side
+ * stack either, so a 10,000,000-deep document costs exactly what a flat
+ * one of the same size does.
+ *
+ * The array: with the default allocator, one mapping from the page cache
+ * reserving the bound a one-shot parse knows (input length / 2 nodes), its
+ * first 2 MiB used as they come and the rest populated a step at a time
+ * (ng__pages_populate), grown by mremap when a stream passes it; with a
+ * caller's allocator (or while small), a block grown by doubling and
+ * shrunk to fit when the parse ends.
  */
 #include <math.h>
 #include <string.h>
