@@ -54,6 +54,8 @@ typedef struct ng__json_builder {
   ng_json_value *last;      /* cur's last child so far; NULL: none yet */
   uint8_t member;           /* NG_JSON__KEY: a key's node was just built */
   uint8_t dup;              /* DUP_LAST: the next member repeats a key */
+  uint8_t redo;             /* DUP_LAST: a key repeated; the array is
+                               rebuilt when the root closes */
   ng_json_dupkeys dupkeys;  /* duplicate key policy */
   ng__json_dupidx *idx;     /* hash index of big objects' keys, or NULL */
   const ng_alloc *alc;      /* allocator of idx; NULL: libc */
@@ -86,7 +88,8 @@ ng__json_sink ng__json_builder_sink(ng__json_builder *b);
 extern const ng__json_sink_ops ng__json_builder_ops;
 
 /* What the fast paths leave to builder.c: duplicate-key policies other
- * than KEEP, string values (decoding), and the array's growth. */
+ * than KEEP (with DUP_LAST's rebuild of the array when the root closes),
+ * string values (decoding), and the array's growth. */
 int ng__json_build_start_slow(ng__json_builder *b, int kind);
 int ng__json_build_scalar_slow(ng__json_builder *b, const ng__json_token *t);
 int ng__json_build_end_slow(ng__json_builder *b);
@@ -208,12 +211,16 @@ NG_INLINE int ng__json_build_start(ng__json_builder *b, int kind) {
   return NG_OK;
 }
 
-/* Flags bit of a DUP_LAST object that repeated a key: closing it merges
- * the repeats (builder.c). Never set on a finished document. */
+/* Flags bit of a DUP_LAST object that repeated a key: closing it marks
+ * the members whose value a repeat replaces (builder.c). Never set on a
+ * finished document, nor are the two below. */
 #define NG__JSON_HASDUP 0x4u
 /* Flags bit of a member whose key repeats an earlier member's (DUP_LAST):
- * removed, its value moved into that member, when the object closes. */
+ * left out when the array is rebuilt. */
 #define NG__JSON_DUP 0x8u
+/* Flags bit of the first member with a key that repeats (DUP_LAST): its
+ * value is that of the last repeat, `up` nodes after it. */
+#define NG__JSON_REPL 0x10u
 
 /* The LAST flag of the closing container's last child. */
 NG_INLINE void ng__json_build_seal(ng__json_builder *b) {
@@ -234,8 +241,8 @@ NG_INLINE ng_json_value *ng__json_close_node(ng_json_value *c,
   return c->up != 0 ? c - c->up : NULL;
 }
 
-/* The innermost container closes, when it is not an object that
- * repeated a key under DUP_LAST. */
+/* The innermost container closes (under DUP_KEEP; builder.c for the
+ * other policies). */
 NG_INLINE void ng__json_build_close(ng__json_builder *b) {
   ng_json_value *c = b->cur;
 
@@ -245,6 +252,8 @@ NG_INLINE void ng__json_build_close(ng__json_builder *b) {
 
 /* The innermost container closes. */
 NG_INLINE int ng__json_build_end(ng__json_builder *b) {
+  if (NG_UNLIKELY(b->dupkeys != NG_JSON_DUP_KEEP))
+    return ng__json_build_end_slow(b);
   ng__json_build_close(b);
   return NG_OK;
 }

@@ -74,7 +74,10 @@ static void *fa_realloc(void *ctx, void *ptr, size_t old_size, size_t size) {
 
   if (recorded != old_size)
     fa->size_mismatch = 1;
-  if (should_fail(fa) || size > (size_t)-1 - HDR)
+  /* A shrink is no failure point: its caller may keep the bigger block
+   * (the JSON node array shrunk to fit when a parse ends), so a failed
+   * shrink has nothing to report. */
+  if ((size >= old_size && should_fail(fa)) || size > (size_t)-1 - HDR)
     return NULL;
   unlink_blk(fa, b);
   nb = realloc(b, size + HDR);
