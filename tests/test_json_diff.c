@@ -213,7 +213,7 @@ static int eh_key(void *ud, const char *k, size_t n) {
 static int eh_scalar(void *ud, const ng_json_value *v) {
   mix(ud, &v->type, sizeof v->type);
   if (v->type == NG_JSON_STRING)
-    mix(ud, v->as.s, v->len);
+    mix(ud, v->as.s, ng_json_len(v));
   else if (v->type == NG_JSON_BOOL)
     mix(ud, &v->as.b, sizeof v->as.b);
   else if (v->type != NG_JSON_NULL)
