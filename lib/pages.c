@@ -23,7 +23,14 @@
  * malloc's retained heap spares the peers. ng_memory_trim() empties it.
  * Blocks from the cache are not zeroed; no caller relies on that.
  *
- * Platform code: POSIX mmap; anything else falls back to malloc.
+ * Large reservations (a JSON document's node array reserves the bound its
+ * input allows, up to half its length in nodes, and uses what it fills)
+ * are mapped MAP_NORESERVE where the system has it: address space, not
+ * committed memory, until a page is touched.
+ *
+ * Platform code: POSIX mmap; mremap (Linux) grows a mapping without
+ * copying, elsewhere ng__pages_grow returns NULL and the caller copies;
+ * anything without mmap falls back to malloc.
  */
 #define _GNU_SOURCE
 #include <pthread.h>
@@ -36,12 +43,18 @@
 #define NG__CACHE_SLOTS 8
 #define NG__CACHE_BYTES ((size_t)64 << 20)
 
+#if defined(MAP_NORESERVE)
+#define NG__NORESERVE MAP_NORESERVE
+#else
+#define NG__NORESERVE 0
+#endif
+
 #if defined(MAP_ANONYMOUS)
 /* Maps size + 2 MiB and unmaps the unaligned head and tail. */
 static void *map_aligned(size_t size) {
   size_t span = size + NG__HUGE, head, tail;
   char *p = mmap(NULL, span, PROT_READ | PROT_WRITE,
-                 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+                 MAP_PRIVATE | MAP_ANONYMOUS | NG__NORESERVE, -1, 0);
   char *aligned;
 
   if (p == MAP_FAILED)
