@@ -34,9 +34,10 @@ typedef enum ng_json_type {
   NG_JSON_INT,    /* as.i: an integer literal that fits int64_t */
   NG_JSON_UINT,   /* as.u: an integer literal > INT64_MAX that fits uint64 */
   NG_JSON_DOUBLE, /* as.d: fraction, exponent, "-0", or a big integer */
-  NG_JSON_STRING, /* as.s, len: UTF-8, NUL-terminated, may hold U+0000 */
-  NG_JSON_ARRAY,  /* as.head, len: children in order */
-  NG_JSON_OBJECT  /* as.head, len: members in input order, keyed */
+  NG_JSON_STRING, /* as.s, ng_json_len(): UTF-8, NUL-terminated, may
+                     hold U+0000 */
+  NG_JSON_ARRAY,  /* ng_json_first(), ng_json_len(): children in order */
+  NG_JSON_OBJECT  /* likewise: members in input order, keyed */
 } ng_json_type;
 
 typedef struct ng_json_value ng_json_value;
@@ -58,8 +59,13 @@ typedef struct ng_json_value ng_json_value;
  * key's length in `up`, its bytes at as.s). A string's length sits in the
  * 4 bytes before its first byte.
  *
- * Sizes are 32-bit: a string of 4 GiB or more fails the parse with
- * NG_ESTRLIMIT; a document of 2^32 nodes or more with NG_EMEMLIMIT.
+ * Sizes are 32-bit: a string or key of 4 GiB or more fails the parse with
+ * NG_ESTRLIMIT; a document of more than 2^32 - 1 nodes (a key has a
+ * node too) with NG_EMEMLIMIT.
+ *
+ * API change: the 24-byte nodes of earlier versions had public `len`,
+ * `as.head` and `link` fields; use ng_json_len(), ng_json_first() and
+ * ng_json_next() (docs/json_dom.md).
  */
 struct ng_json_value {
   uint8_t type;      /* an ng_json_type (0: a key's node, internal) */

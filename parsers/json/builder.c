@@ -66,7 +66,8 @@ void ng__json_builder_free(ng__json_builder *b) {
 }
 
 /* The array is full: grows it (dom.c). The document holds at most
- * UINT32_MAX nodes, so that every relative link fits in 32 bits. */
+ * UINT32_MAX nodes, so that every relative link fits in 32 bits: the
+ * builder's end never passes that many, however far a step populated. */
 ng_json_value *ng__json_build_grow(ng__json_builder *b) {
   ng_json_doc *doc = b->doc;
   size_t n = b->nodes != NULL ? (size_t)(b->top - b->nodes) : 0;
@@ -81,7 +82,7 @@ ng_json_value *ng__json_build_grow(ng__json_builder *b) {
     return NULL;
   b->nodes = doc->nodes; /* perhaps moved: the pointers into it too */
   b->top = b->nodes + n;
-  b->end = b->nodes + doc->room;
+  b->end = b->nodes + (doc->room < UINT32_MAX ? doc->room : UINT32_MAX);
   if (b->cur != NULL)
     b->cur = b->nodes + cur;
   if (b->last != NULL)
