@@ -94,33 +94,19 @@ static ng_json_value *tb_open(tb *t, const char *k, size_t klen, int type) {
 
 static void tb_close(tb *t) { ng__json_build_close(&t->b); }
 
-static ng_json_value *tb_int(tb *t, const char *k, size_t klen, int64_t i) {
-  ng_json_value *v = tb_node(t, k, klen, NG_JSON_INT);
-  if (v != NULL)
-    v->as.i = i;
-  return v;
-}
-
-static ng_json_value *tb_uint(tb *t, const char *k, size_t klen, uint64_t u) {
-  ng_json_value *v = tb_node(t, k, klen, NG_JSON_UINT);
-  if (v != NULL)
-    v->as.u = u;
-  return v;
-}
-
-static ng_json_value *tb_dbl(tb *t, const char *k, size_t klen, double d) {
-  ng_json_value *v = tb_node(t, k, klen, NG_JSON_DOUBLE);
-  if (v != NULL)
-    v->as.d = d;
-  return v;
-}
-
-static ng_json_value *tb_bool(tb *t, const char *k, size_t klen, bool b) {
-  ng_json_value *v = tb_node(t, k, klen, NG_JSON_BOOL);
-  if (v != NULL)
-    v->as.b = b;
-  return v;
-}
+/* tb_int, tb_uint, tb_dbl, tb_bool: a scalar node with its value. */
+#define TB_SCALAR(name, ctype, field, type)                                    \
+  static ng_json_value *name(tb *t, const char *k, size_t klen, ctype x) {    \
+    ng_json_value *v = tb_node(t, k, klen, type);                              \
+    if (v != NULL)                                                             \
+      v->as.field = x;                                                         \
+    return v;                                                                  \
+  }
+TB_SCALAR(tb_int, int64_t, i, NG_JSON_INT)
+TB_SCALAR(tb_uint, uint64_t, u, NG_JSON_UINT)
+TB_SCALAR(tb_dbl, double, d, NG_JSON_DOUBLE)
+TB_SCALAR(tb_bool, bool, b, NG_JSON_BOOL)
+#undef TB_SCALAR
 
 static ng_json_value *tb_null(tb *t, const char *k, size_t klen) {
   return tb_node(t, k, klen, NG_JSON_NULL);
@@ -289,8 +275,9 @@ static void test_doc_memory_cap(void **state) {
 /*
  * The node's sizes are 32-bit (json.h): a string or key of 4 GiB or more is
  * NG_ESTRLIMIT, never a wrapped length (a document's 2^32nd node, which
- * would need 64 GiB, is NG_EMEMLIMIT in ng__json_build_grow). The length checks come before any byte is read, so the
- * tokens below claim sizes their (tiny) input does not have.
+ * would need 64 GiB, is NG_EMEMLIMIT in ng__json_build_grow). The length checks
+ * come before any byte is read, so the tokens below claim sizes their (tiny)
+ * input does not have.
  */
 static void test_sizes_are_32_bit(void **state) {
   static const char text[] = "\"ab\"";
@@ -397,7 +384,8 @@ static int ptr_rc(const ng_json_value *root, const char *p, size_t len) {
 
 static void test_pointer_rfc6901(void **state) {
   ng_json_doc *doc = make_rfc6901();
-  const ng_json_value *r = ng_json_doc_root(doc), *foo = ng_json_get(r, KEY("foo"));
+  const ng_json_value *r = ng_json_doc_root(doc),
+                      *foo = ng_json_get(r, KEY("foo"));
   (void)state;
   assert_ptr_equal(PTR(r, ""), r);
   assert_ptr_equal(PTR(r, "/foo"), foo); /* first of duplicate keys */
@@ -482,12 +470,12 @@ static void test_equal_scalars(void **state) {
   ok_node(tb_bool(&b, NOKEY, true));
   ok_node(tb_bool(&b, NOKEY, false));
   ok_node(tb_null(&b, NOKEY));
-  ok_node(tb_int(&b, NOKEY, 1));      /* 13 */
-  ok_node(tb_int(&b, NOKEY, 2));      /* 14 */
-  ok_node(tb_dbl(&b, NOKEY, 1.0));    /* 15 */
-  ok_node(tb_dbl(&b, NOKEY, -0.0));   /* 16 */
+  ok_node(tb_int(&b, NOKEY, 1));         /* 13 */
+  ok_node(tb_int(&b, NOKEY, 2));         /* 14 */
+  ok_node(tb_dbl(&b, NOKEY, 1.0));       /* 15 */
+  ok_node(tb_dbl(&b, NOKEY, -0.0));      /* 16 */
   ok_node(tb_str(&b, NOKEY, "a\0b", 3)); /* 17 */
-  ok_node(tb_null(&b, NOKEY));        /* 18 */
+  ok_node(tb_null(&b, NOKEY));           /* 18 */
   doc = tb_done(&b);
   a = ng_json_doc_root(doc);
   i1 = ng_json_at(a, 0);
@@ -633,7 +621,8 @@ static void test_copy(void **state) {
   b = ng_json_get(ng_json_doc_root(src), KEY("b"));
   assert_int_equal(ng_json_copy(b, NULL, &sub), NG_OK);
   ng_json_doc_free(src);
-  assert_null(ng_json_key(ng_json_doc_root(sub), NULL)); /* a copied member: a root */
+  assert_null(
+      ng_json_key(ng_json_doc_root(sub), NULL)); /* a copied member: a root */
   assert_null(ng_json_parent(ng_json_doc_root(sub)));
   EXPECT_TEXT(ng_json_doc_root(sub), 0, "{\"c\":\"\xc3\xa9\"}");
   EXPECT_TEXT(ng_json_doc_root(dst), 0, sample_compact);
@@ -689,7 +678,8 @@ static void test_walk(void **state) {
   ng_json_doc *doc = make_sample(NULL);
   trace t = {0};
   (void)state;
-  assert_int_equal(ng_json_walk(ng_json_doc_root(doc), tr_enter, tr_leave, &t), 0);
+  assert_int_equal(ng_json_walk(ng_json_doc_root(doc), tr_enter, tr_leave, &t),
+                   0);
   assert_string_equal(t.s, "o0a1i2i2u2d2b2b2n2]1s1o1}1a1]1d1o1s2}1}0");
   /* Enter only; leave only; stop early with the callback's value. */
   memset(&t, 0, sizeof t);
@@ -700,18 +690,19 @@ static void test_walk(void **state) {
   assert_string_equal(t.s, "]1}1]1}1}0");
   memset(&t, 0, sizeof t);
   t.stop_at = 3;
-  assert_int_equal(ng_json_walk(ng_json_doc_root(doc), tr_enter, tr_leave, &t), 42);
+  assert_int_equal(ng_json_walk(ng_json_doc_root(doc), tr_enter, tr_leave, &t),
+                   42);
   assert_string_equal(t.s, "o0a1i2");
   /* A subtree walk stays inside it and starts at depth 0. */
   memset(&t, 0, sizeof t);
-  assert_int_equal(
-      ng_json_walk(ng_json_get(ng_json_doc_root(doc), KEY("b")), tr_enter, tr_leave, &t),
-      0);
+  assert_int_equal(ng_json_walk(ng_json_get(ng_json_doc_root(doc), KEY("b")),
+                                tr_enter, tr_leave, &t),
+                   0);
   assert_string_equal(t.s, "o0s1}0");
   memset(&t, 0, sizeof t);
-  assert_int_equal(
-      ng_json_walk(ng_json_get(ng_json_doc_root(doc), KEY("s")), tr_enter, tr_leave, &t),
-      0);
+  assert_int_equal(ng_json_walk(ng_json_get(ng_json_doc_root(doc), KEY("s")),
+                                tr_enter, tr_leave, &t),
+                   0);
   assert_string_equal(t.s, "s0");
   assert_int_equal(ng_json_walk(NULL, tr_enter, tr_leave, &t), NG_EINVAL);
   ng_json_doc_free(doc);
@@ -727,7 +718,8 @@ static void test_write_sample(void **state) {
   /* A member subtree is written without its key. */
   EXPECT_TEXT(ng_json_get(ng_json_doc_root(doc), KEY("a")), 0,
               "[1,-2,18446744073709551615,0.5,true,false,null]");
-  EXPECT_TEXT(ng_json_get(ng_json_doc_root(doc), KEY("")), NG_JSON_WRITE_PRETTY, "{}");
+  EXPECT_TEXT(ng_json_get(ng_json_doc_root(doc), KEY("")), NG_JSON_WRITE_PRETTY,
+              "{}");
   ng_json_doc_free(doc);
 }
 
@@ -888,13 +880,18 @@ static void test_write_args_and_cancel(void **state) {
   ng_json_value bogus;
   (void)state;
   assert_int_equal(ng_json_write(NULL, 0, NULL, &out, &len), NG_EINVAL);
-  assert_int_equal(ng_json_write(ng_json_doc_root(doc), 0, NULL, NULL, &len), NG_EINVAL);
-  assert_int_equal(ng_json_write(ng_json_doc_root(doc), 0x80, NULL, &out, &len), NG_EINVAL);
-  assert_int_equal(ng_json_write_cb(ng_json_doc_root(doc), 0, NULL, NULL), NG_EINVAL);
+  assert_int_equal(ng_json_write(ng_json_doc_root(doc), 0, NULL, NULL, &len),
+                   NG_EINVAL);
+  assert_int_equal(ng_json_write(ng_json_doc_root(doc), 0x80, NULL, &out, &len),
+                   NG_EINVAL);
+  assert_int_equal(ng_json_write_cb(ng_json_doc_root(doc), 0, NULL, NULL),
+                   NG_EINVAL);
   assert_int_equal(ng_json_write_cb(NULL, 0, mem_sink, &m), NG_EINVAL);
-  assert_int_equal(ng_json_write_cb(ng_json_doc_root(doc), 2, mem_sink, &m), NG_EINVAL);
+  assert_int_equal(ng_json_write_cb(ng_json_doc_root(doc), 2, mem_sink, &m),
+                   NG_EINVAL);
   /* len may be NULL. */
-  assert_int_equal(ng_json_write(ng_json_doc_root(doc), 0, NULL, &out, NULL), NG_OK);
+  assert_int_equal(ng_json_write(ng_json_doc_root(doc), 0, NULL, &out, NULL),
+                   NG_OK);
   assert_string_equal(out, "{\"a\":[1,-2,18446744073709551615,0.5,true,"
                            "false,null],\"s\":\"x\\\"\\\\\\n\\u0000y\","
                            "\"\":{},\"e\":[],\"d\":-0.0,\"b\":{\"c\":"
@@ -902,7 +899,8 @@ static void test_write_args_and_cancel(void **state) {
   free(out);
   /* The sink stops the write: the first call already. */
   m.stop_after = 1;
-  assert_int_equal(ng_json_write_cb(ng_json_doc_root(doc), 0, mem_sink, &m), NG_ECANCELED);
+  assert_int_equal(ng_json_write_cb(ng_json_doc_root(doc), 0, mem_sink, &m),
+                   NG_ECANCELED);
   assert_int_equal(m.calls, 1);
   free(m.p);
   /* An invalid node type is refused. */
@@ -1217,11 +1215,13 @@ static void round_trip(const char *text, size_t len, unsigned pflags) {
     char *t1, *t2;
     size_t n1, n2;
 
-    assert_int_equal(ng_json_write(ng_json_doc_root(a), wf, NULL, &t1, &n1), NG_OK);
+    assert_int_equal(ng_json_write(ng_json_doc_root(a), wf, NULL, &t1, &n1),
+                     NG_OK);
     b = parse_ok(t1, n1, pflags);
     if (!ng_json_equal(ng_json_doc_root(a), ng_json_doc_root(b)))
       fail_msg("round trip differs: %.*s -> %s", (int)len, text, t1);
-    assert_int_equal(ng_json_write(ng_json_doc_root(b), wf, NULL, &t2, &n2), NG_OK);
+    assert_int_equal(ng_json_write(ng_json_doc_root(b), wf, NULL, &t2, &n2),
+                     NG_OK);
     assert_int_equal(n1, n2);
     assert_memory_equal(t1, t2, n1);
     free(t1);
@@ -1285,7 +1285,8 @@ static void test_roundtrip_numbers(void **state) {
   const ng_json_value *v;
   size_t i = 0;
   (void)state;
-  for (v = ng_json_first(ng_json_doc_root(doc)); v != NULL; v = ng_json_next(v), i++)
+  for (v = ng_json_first(ng_json_doc_root(doc)); v != NULL;
+       v = ng_json_next(v), i++)
     assert_int_equal(v->type, types[i]);
   assert_int_equal(i, sizeof types / sizeof types[0]);
   EXPECT_TEXT(ng_json_doc_root(doc), 0, out);
@@ -1320,8 +1321,8 @@ static void test_roundtrip_random_doubles(void **state) {
   a = ng_json_doc_root(doc);
   assert_int_equal(ng_json_write(a, 0, NULL, &text, &len), NG_OK);
   back = parse_ok(text, len, 0);
-  for (x = ng_json_first(a), y = ng_json_first(ng_json_doc_root(back)); x != NULL;
-       x = ng_json_next(x), y = ng_json_next(y)) {
+  for (x = ng_json_first(a), y = ng_json_first(ng_json_doc_root(back));
+       x != NULL; x = ng_json_next(x), y = ng_json_next(y)) {
     assert_non_null(y);
     assert_int_equal(y->type, NG_JSON_DOUBLE);
     if (memcmp(&x->as.d, &y->as.d, sizeof x->as.d) != 0)
@@ -1428,8 +1429,9 @@ static void test_roundtrip_random_docs(void **state) {
     ng_json_doc *doc = random_doc(1 + rng() % 400), *cp;
     char *text;
     size_t len;
-    assert_int_equal(
-        ng_json_write(ng_json_doc_root(doc), (unsigned)(i & 1), NULL, &text, &len), NG_OK);
+    assert_int_equal(ng_json_write(ng_json_doc_root(doc), (unsigned)(i & 1),
+                                   NULL, &text, &len),
+                     NG_OK);
     round_trip(text, len, 0);
     cp = parse_ok(text, len, 0);
     assert_true(ng_json_equal(ng_json_doc_root(doc), ng_json_doc_root(cp)));
@@ -1753,7 +1755,8 @@ static void *deep_main(void *arg) {
   d->ms[0] = ng_test_cpu_ms() - t;
   DCHECK(d, found == leaf);
   ptr[plen - 1] = '1'; /* the last step misses */
-  DCHECK(d, ng_json_pointer(ng_json_doc_root(doc), ptr, plen, &found) == NG_ENOTFOUND);
+  DCHECK(d, ng_json_pointer(ng_json_doc_root(doc), ptr, plen, &found) ==
+                NG_ENOTFOUND);
   /* Walk. */
   t = ng_test_cpu_ms();
   DCHECK(d, ng_json_walk(ng_json_doc_root(doc), wc_enter, wc_leave, &wc) == 0);
@@ -1784,8 +1787,8 @@ static void *deep_main(void *arg) {
   want = expected_chain(d->sh, d->depth, true);
   memset(&got, 0, sizeof got);
   t = ng_test_cpu_ms();
-  DCHECK(d, ng_json_write_cb(ng_json_doc_root(doc), NG_JSON_WRITE_PRETTY, hash_sink,
-                             &got) == NG_OK);
+  DCHECK(d, ng_json_write_cb(ng_json_doc_root(doc), NG_JSON_WRITE_PRETTY,
+                             hash_sink, &got) == NG_OK);
   d->ms[5] = ng_test_cpu_ms() - t;
   DCHECK(d, hash_same(&got, &want));
   /* Free: O(chunks). */
@@ -1921,8 +1924,8 @@ static int task_main(void *arg) {
   TCHECK(j, ng_json_equal(root, ng_json_doc_root(cp)));
   TCHECK(j, ng_json_write(root, 0, NULL, &text, &len) == NG_OK);
   TCHECK(j, len == 2 * j->depth + 1 + 4 * (j->depth / 2));
-  TCHECK(j,
-         ng_json_write_cb(ng_json_doc_root(cp), NG_JSON_WRITE_PRETTY, tj_sink, j) == NG_OK);
+  TCHECK(j, ng_json_write_cb(ng_json_doc_root(cp), NG_JSON_WRITE_PRETTY,
+                             tj_sink, j) == NG_OK);
   ptr = chain_pointer(SHAPE_MIXED, j->depth, &plen);
   TCHECK(j, ptr != NULL);
   TCHECK(j, ng_json_pointer(root, ptr, plen, &found) == NG_OK);

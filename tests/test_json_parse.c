@@ -274,7 +274,8 @@ static void check_sample_dom(const ng_json_value *r) {
   assert_ptr_equal(ng_json_parent(ng_json_first(a)), a);
   assert_int_equal(ng_json_next(ng_json_first(a))->type, NG_JSON_BOOL);
   assert_true(ng_json_next(ng_json_first(a))->as.b);
-  assert_int_equal(ng_json_next(ng_json_next(ng_json_first(a)))->type, NG_JSON_BOOL);
+  assert_int_equal(ng_json_next(ng_json_next(ng_json_first(a)))->type,
+                   NG_JSON_BOOL);
   assert_false(ng_json_next(ng_json_next(ng_json_first(a)))->as.b);
   assert_int_equal(ng_json_at(a, 3)->type, NG_JSON_UINT);
   assert_true(ng_json_at(a, 3)->as.u == UINT64_MAX);
