@@ -143,6 +143,9 @@ static void test_tokens_every_split(void **state) {
       /* longer than the carry's bound (32 bytes for max_string 3) */
       "[\"abcdefghijklmnopqrstuvwxyz0123456789\\x\"]",
       "[\"abcdefghijklmnopqrstuvwxyz0123456789"};
+  static const char *const dups[] = {
+      "{\"a\":[1],\"b\":2,\"a\":{\"c\":[3,{\"d\":4,\"d\":[5]}]}}",
+      "[{\"k\":{\"k\":1,\"k\":2},\"k\":[]},{\"x\":0,\"x\":\"y\"}]"};
   ng_json_options opt;
   size_t i;
 
@@ -163,6 +166,12 @@ static void test_tokens_every_split(void **state) {
   opt.dupkeys = NG_JSON_DUP_REJECT;
   for (i = 0; i < sizeof docs / sizeof docs[0]; i++)
     check_all(docs[i], docs[i], strlen(docs[i]), &opt);
+  /* DUP_LAST rebuilds the node array when the root closes, whatever feed
+   * that close comes in. */
+  ng_json_options_default(&opt);
+  opt.dupkeys = NG_JSON_DUP_LAST;
+  for (i = 0; i < sizeof dups / sizeof dups[0]; i++)
+    check_all(dups[i], dups[i], strlen(dups[i]), &opt);
 }
 
 /* --------------------------------------------------------- sequences */
