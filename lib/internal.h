@@ -94,6 +94,12 @@ void ng__free(const ng_alloc *alc, void *ptr, size_t size);
 void *ng__pages_alloc(size_t size);
 void ng__pages_free(void *p, size_t size);
 
+/* ng__pages_alloc for a block that can use more than it asks: the
+ * smallest cached mapping of at least size bytes (a growing array, whose
+ * final size the previous document's tells better than its first step),
+ * its size in *got, to be freed with that size. */
+void *ng__pages_alloc_fit(size_t size, size_t *got);
+
 /* Faults p[0..size) in (writable) in one call where the system can (Linux
  * MADV_POPULATE_WRITE): a page at a time through page faults costs about
  * 1.7x as much. A no-op elsewhere or when it fails; p page-aligned. */

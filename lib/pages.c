@@ -94,6 +94,27 @@ static void *cache_take(size_t size) {
   return p;
 }
 
+/* The smallest cached mapping of at least size bytes, its size in *got,
+ * or NULL. */
+static void *cache_take_fit(size_t size, size_t *got) {
+  void *p = NULL;
+  int i, best = -1;
+
+  pthread_mutex_lock(&cache.lock);
+  for (i = 0; i < NG__CACHE_SLOTS; i++)
+    if (cache.ptr[i] != NULL && cache.size[i] >= size &&
+        (best < 0 || cache.size[i] < cache.size[best]))
+      best = i;
+  if (best >= 0) {
+    p = cache.ptr[best];
+    *got = cache.size[best];
+    cache.ptr[best] = NULL;
+    cache.bytes -= *got;
+  }
+  pthread_mutex_unlock(&cache.lock);
+  return p;
+}
+
 /* Keeps p if a slot and the byte budget allow; returns 1 if kept. */
 static int cache_put(void *p, size_t size) {
   int i, kept = 0;
@@ -133,6 +154,19 @@ void *ng__pages_alloc(size_t size) {
   p = cache_take(size);
   if (p != NULL)
     return p;
+  return map_aligned(size);
+}
+
+void *ng__pages_alloc_fit(size_t size, size_t *got) {
+  void *p;
+
+  if (size > SIZE_MAX - NG__HUGE)
+    return NULL;
+  size = (size + NG__HUGE - 1) & ~(NG__HUGE - 1);
+  p = cache_take_fit(size, got);
+  if (p != NULL)
+    return p;
+  *got = size;
   return map_aligned(size);
 }
 
@@ -186,6 +220,11 @@ void *ng__pages_grow(void *p, size_t size, size_t new_size) {
 }
 
 void *ng__pages_alloc(size_t size) { return malloc(size); }
+
+void *ng__pages_alloc_fit(size_t size, size_t *got) {
+  *got = size;
+  return malloc(size);
+}
 
 void ng__pages_free(void *p, size_t size) {
   (void)size;
