@@ -190,16 +190,9 @@ static inline void ng__tool_stack_reuse(void *p, size_t n) {
  * hands them to any later user as they are, unlike malloc, whose tools
  * reset their state: clear ASan's redzones of frames left on them and let
  * memcheck see them as addressable (it holds bytes below old stack
- * pointers as inaccessible). */
+ * pointers as inaccessible), the state ng__tool_stack_restore leaves. */
 static inline void ng__tool_stack_release(void *p, size_t n) {
-#if NG__TOOL_ASAN
-  ASAN_UNPOISON_MEMORY_REGION(p, n);
-#endif
-#if NG__TOOL_VALGRIND
-  (void)VALGRIND_MAKE_MEM_UNDEFINED(p, n);
-#endif
-  (void)p;
-  (void)n;
+  ng__tool_stack_restore(p, n);
 }
 
 /* Segment stack bytes [p, p + n) are going idle (pooled for another
