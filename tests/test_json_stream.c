@@ -616,11 +616,10 @@ static size_t nested_strings(char *out, size_t levels) {
 }
 
 /* A recursive stream given no scheduler makes one and frees it with the
- * stream; its shared stacks go back to the page cache (lib/stack/sched.c)
- * with ASan's redzones of the task's frames and memcheck's view of popped
- * stack still on them unless they are cleared: the next document whose
- * arena takes that block (a one-shot parse of 64 KiB and more) would then
- * be reported, under ASan and valgrind, on its first node. */
+ * stream; the next document's arena then takes a block of the page cache
+ * (a one-shot parse of 64 KiB and more). A version that gave the
+ * scheduler's shared stacks back to that cache left ASan's redzones on
+ * them, and this parse was reported on its first node. */
 static void test_stacks_back_to_page_cache(void **state) {
   enum { LEVELS = 2000 };
   static char doc[LEVELS * 46 + 1];

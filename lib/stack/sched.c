@@ -91,8 +91,6 @@ struct ng_sched {
   ng_task *all;     /* every live task */
   ng__home *homes;  /* shared base stacks */
   unsigned nhomes;
-  char *home_block; /* all homes in one block of pages (default
-                       allocator), else NULL: one allocation each */
   unsigned next_home;    /* round-robin assignment */
   size_t home_size;      /* bytes of each home allocation */
   size_t max_stack;      /* default task ceiling; 0: global */
@@ -889,38 +887,12 @@ static void homes_free(ng_sched *s, unsigned n) {
   unsigned i;
   for (i = 0; i < s->nhomes; i++) {
     ng__tool_stack_drop(s->homes[i].vg_id);
-    if (s->home_block == NULL)
-      ng__free(s->alc, s->homes[i].mem, s->home_size);
+    ng__free(s->alc, s->homes[i].mem, s->home_size);
     s->st.stack_sys -= s->home_size;
   }
-  if (s->home_block != NULL) {
-    ng__tool_stack_release(s->home_block, s->home_size * n);
-    ng__pages_free(s->home_block, s->home_size * n);
-  }
-  s->home_block = NULL;
   ng__free(s->alc, s->homes, sizeof *s->homes * n);
   s->homes = NULL;
   s->nhomes = 0;
-}
-
-/*
- * The memory of home i of n. With the default allocator the homes share
- * one block from the page cache (lib/pages.c): a program that creates a
- * scheduler per parse (a recursive stream given none) otherwise had
- * malloc grow the heap by 256 KiB and give it back at every free, page
- * faults and a TLB flush each time (13 us of a 25 us create and free).
- */
-static void *home_mem(ng_sched *s, unsigned i, unsigned n) {
-  if (s->alc != NULL)
-    return ng__malloc(s->alc, s->home_size);
-  if (i == 0) {
-    if (s->home_size > SIZE_MAX / n)
-      return NULL;
-    s->home_block = ng__pages_alloc(s->home_size * n);
-    if (s->home_block == NULL)
-      return NULL;
-  }
-  return s->home_block + (size_t)i * s->home_size;
 }
 
 static int homes_new(ng_sched *s, unsigned n) {
@@ -933,7 +905,7 @@ static int homes_new(ng_sched *s, unsigned n) {
     return NG_ENOMEM;
   for (i = 0; i < n; i++) {
     ng__home *h = &s->homes[i];
-    h->mem = home_mem(s, i, n);
+    h->mem = ng__malloc(s->alc, s->home_size);
     if (h->mem == NULL) {
       homes_free(s, n);
       return NG_ENOMEM;

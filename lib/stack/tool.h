@@ -186,15 +186,6 @@ static inline void ng__tool_stack_reuse(void *p, size_t n) {
   (void)n;
 }
 
-/* Stack bytes [p, p + n) go back to the page cache (lib/pages.c), which
- * hands them to any later user as they are, unlike malloc, whose tools
- * reset their state: clear ASan's redzones of frames left on them and let
- * memcheck see them as addressable (it holds bytes below old stack
- * pointers as inaccessible), the state ng__tool_stack_restore leaves. */
-static inline void ng__tool_stack_release(void *p, size_t n) {
-  ng__tool_stack_restore(p, n);
-}
-
 /* Segment stack bytes [p, p + n) are going idle (pooled for another
  * stack): frames abandoned on them (a task destroyed while suspended)
  * never ran their epilogues, so ASan's shadow still holds their redzones
