@@ -85,6 +85,13 @@ static inline void move_bytes(char *dst, const char *src, size_t n) {
   memcpy(dst + n - 16, &b1, 16);
 }
 
+/* The chunk's bytes from which a carry window's piece ends where the
+ * format's token_end says the cut token does: the lexer then stops at a
+ * token boundary, not in the token after it, and the next window (the
+ * chunk) starts there. In smaller chunks the piece takes all of it: one
+ * window a chunk. */
+#define NG__STREAM_SPLIT 256
+
 /* Bytes allocated at s->carry. */
 static size_t carry_cap(const ng__stream *s) {
   return s->carry == NULL ? 0 : (size_t)NG__STREAM_PIECE << s->carry_log;
@@ -112,6 +119,7 @@ static int stream_chunk(ng__stream *s, ng__stream_call *call,
   s->call = call;
   call->win = NULL;
   call->carry_old = 0;
+  call->token_end = NULL;
   if (NG_UNLIKELY(len > room)) {
     /* The position of byte max_input: after the carry, in this chunk. */
     *at = s->pos;
@@ -157,6 +165,22 @@ static inline int carry_reserve(ng__stream *s, size_t n) {
   return carry_grow(s, n);
 }
 
+/* The piece of rest >= NG__STREAM_SPLIT chunk bytes to append to the
+ * carry: up to the cut token's end when the format finds it within the
+ * carry's bound, else k bytes. */
+static size_t token_piece(const ng__stream *s, size_t rest, size_t k) {
+  const ng__stream_call *c = s->call;
+  size_t m;
+
+  if (c->token_end == NULL)
+    return k;
+  m = c->token_end(s->carry, s->carry_len, c->chunk + c->chunk_pos, rest);
+  return m != 0 && s->carry_len <= s->carry_max &&
+                 m <= s->carry_max - s->carry_len
+             ? m
+             : k;
+}
+
 /* The carry with the next piece of the chunk appended. */
 static inline int carry_window(ng__stream *s) {
   ng__stream_call *c = s->call;
@@ -165,6 +189,8 @@ static inline int carry_window(ng__stream *s) {
 
   if (k > rest)
     k = rest;
+  else if (rest >= NG__STREAM_SPLIT)
+    k = token_piece(s, rest, k);
   if (NG_UNLIKELY(carry_reserve(s, k) != NG_OK))
     return NG_ENOMEM;
   if (k != 0) /* the carry and the chunk may both be NULL then */
@@ -358,7 +384,7 @@ int ng__sfront_sched(ng__sfront *f, ng_sched *given) {
 
 static void sched_drop(ng__sfront *f) {
   if (f->own_sched && --thread_sched_users == 0) {
-    ng_sched_free(thread_sched);
+    ng__sched_keep(thread_sched);
     thread_sched = NULL;
   }
   f->sched = NULL;
@@ -492,6 +518,7 @@ static int pump(ng__sfront *f) {
 static int take_chunk(ng__sfront *f, ng__stream_call *call) {
   int rc;
 
+  call->token_end = f->ops->token_end;
   if (f->ops->convert != NULL && (rc = f->ops->convert(f, call)) != NG_OK)
     return rc;
   return pump(f);

@@ -8,9 +8,11 @@
  * reaches the window's end: it may go on in the next chunk), the format
  * calls ng__stream_stop with the bytes used; only the unfinished token's
  * bytes are kept, in the carry. The next chunk is appended to the carry in
- * growing pieces (never whole: a piece is about as long as the carry) until
- * the token completes, and lexing goes on in the chunk itself as soon as
- * the lexer stops inside a piece. So the stream holds one token at most,
+ * growing pieces (never whole: a piece is about as long as the carry, or
+ * in a chunk of NG__STREAM_SPLIT bytes or more, what the format's
+ * token_end says completes the token) until the token completes, and
+ * lexing goes on in the chunk itself as soon as the lexer stops inside a
+ * piece. So the stream holds one token at most,
  * never the input, and the hot path of every chunk is the one-shot lexer's.
  *
  * Positions: old chunks are gone, so the stream keeps the absolute offset,
@@ -68,6 +70,12 @@ typedef struct ng__stream_call {
   const char *win;     /* the window handed out, or NULL */
   size_t win_len;      /* its length */
   size_t carry_old;    /* carry window: bytes before the chunk's piece */
+  /* The format's: how many bytes of next[0..n) end the token cut in
+   * tok[0..len) (0 < len), so that a carry window ends at a token's end
+   * rather than in the next one; 0 when not found. NULL: a fixed piece.
+   * Any answer gives the same result (windows may end anywhere). */
+  size_t (*token_end)(const char *tok, size_t len, const char *next,
+                      size_t n);
 } ng__stream_call;
 
 typedef struct ng__stream {
@@ -219,6 +227,9 @@ typedef struct ng__sfront_ops {
    * replaces it in *call and must outlive the call. NG_OK or the recorded
    * error. */
   int (*convert)(ng__sfront *f, ng__stream_call *call);
+  /* NULL, or the stream call's token_end (above). */
+  size_t (*token_end)(const char *tok, size_t len, const char *next,
+                      size_t n);
 } ng__sfront_ops;
 
 struct ng__sfront {

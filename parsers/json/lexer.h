@@ -158,6 +158,12 @@ void ng__json_lexer_init(ng__json_lexer *lx, const char *data, size_t len,
  * classified at once where there are vectors (the run mostly ends there:
  * a word of text a chunk cut), then a byte at a time.
  */
+/* Whether byte c could continue a number or a literal. */
+static inline int ng__json_continues(unsigned char c) {
+  return (unsigned)(c - '0') < 10u || (unsigned)((c | 0x20) - 'a') < 26u ||
+         c == '.' || c == '+' || c == '-';
+}
+
 static inline size_t ng__json_partial_len(const char *data, size_t len) {
   unsigned char c;
 
@@ -177,8 +183,7 @@ static inline size_t ng__json_partial_len(const char *data, size_t len) {
 #endif
   while (len > 0) {
     c = (unsigned char)data[len - 1];
-    if (!((unsigned)(c - '0') < 10u || (unsigned)((c | 0x20) - 'a') < 26u ||
-          c == '.' || c == '+' || c == '-'))
+    if (!ng__json_continues(c))
       break;
     len--;
   }

@@ -220,6 +220,41 @@ static int begin(ng__sfront *f) {
   return doc_begin(s);
 }
 
+/* Backslashes right before p, back to lo. */
+static size_t backslashes(const char *lo, const char *p) {
+  const char *q = p;
+
+  while (q > lo && q[-1] == '\\')
+    q--;
+  return (size_t)(p - q);
+}
+
+/* The stream's token_end (stream.h): the carry tok[0..len) holds a string
+ * cut before its closing quote (the first quote in next after an even run
+ * of backslashes: through it), or a number or literal the window's end
+ * left open (through the first byte that cannot continue it: the window
+ * must not end in it). */
+static size_t token_end(const char *tok, size_t len, const char *next,
+                        size_t n) {
+  const char *p = next, *q, *end = next + n;
+  size_t run;
+
+  if (tok[0] != '"') {
+    for (; p < end; p++)
+      if (!ng__json_continues((unsigned char)*p))
+        return (size_t)(p - next) + 1;
+    return 0;
+  }
+  for (; (q = memchr(p, '"', (size_t)(end - p))) != NULL; p = q + 1) {
+    run = backslashes(next, q);
+    if (run == (size_t)(q - next)) /* back to the chunk's start */
+      run += backslashes(tok + 1, tok + len);
+    if (run % 2 == 0)
+      return (size_t)(q - next) + 1;
+  }
+  return 0;
+}
+
 static int take(ng__sfront *f, const char *data, size_t len, int partial) {
   ng_json_stream *s = of(f);
 
@@ -267,7 +302,7 @@ static void doc_free(void *doc) { ng_json_doc_free(doc); }
 #define NG__JSON_OPS(run)                                                      \
   {.take = take, .begin = begin, .engine = run, .fail_here = fail_here,        \
    .stop = stop_window, .end = doc_end, .drop = doc_drop, .reset = reset,      \
-   .doc_free = doc_free}
+   .doc_free = doc_free, .token_end = token_end}
 static const ng__sfront_ops json_ops[NG_JSON_ENGINE_COUNT] = {
     [NG_JSON_ITERATIVE] = NG__JSON_OPS(run_iterative),
     [NG_JSON_RECURSIVE] = NG__JSON_OPS(run_recursive),

@@ -595,23 +595,43 @@ static void tc_limit(ng__sfront *f, const char *data, size_t len,
 
 static void doc_free(void *doc) { ng_xml_doc_free(doc); }
 
+/* The stream's token_end (stream.h) for a UTF-8 document: the carry
+ * tok[0..len) holds markup cut before its '>' (through the first '>' in
+ * next: a '>' inside a comment or an attribute's value ends it too soon,
+ * and the next carry window goes on), or text cut before its '<' (through
+ * the '>' of the tag after it, so that no window ends on a lone '<'). */
+static size_t token_end(const char *tok, size_t len, const char *next,
+                        size_t n) {
+  const char *p = next, *end = next + n;
+
+  (void)len;
+  if (tok[0] != '<') {
+    p = memchr(p, '<', n);
+    if (p == NULL)
+      return 0;
+  }
+  p = memchr(p, '>', (size_t)(end - p));
+  return p != NULL ? (size_t)(p - next) + 1 : 0;
+}
+
 /* The front end's ops, one set per engine (the options' engine) for a
  * UTF-8 document, another for one in another encoding once decided
  * (tc_begin). No begin: the window that decides the encoding begins the
  * document. */
-#define NG__XML_OPS(run, stop_, limit_, convert_)                              \
+#define NG__XML_OPS(run, stop_, limit_, convert_, end_)                        \
   {.take = take, .engine = run, .failed = fail_engine,                         \
    .fail_here = fail_here, .stop = stop_, .end = doc_end, .drop = doc_drop,    \
-   .reset = reset, .doc_free = doc_free, .limit = limit_, .convert = convert_}
-#define NG__XML_ENGINES(st, lim, conv)                                         \
-  {[NG_XML_ITERATIVE] = NG__XML_OPS(run_iterative, st, lim, conv),             \
-   [NG_XML_RECURSIVE] = NG__XML_OPS(run_recursive, st, lim, conv),             \
-   [NG_XML_TRAMPOLINE] = NG__XML_OPS(run_trampoline, st, lim, conv),           \
-   [NG_XML_LALR] = NG__XML_OPS(run_lalr, st, lim, conv)}
+   .reset = reset, .doc_free = doc_free, .limit = limit_, .convert = convert_, \
+   .token_end = end_}
+#define NG__XML_ENGINES(st, lim, conv, end)                                    \
+  {[NG_XML_ITERATIVE] = NG__XML_OPS(run_iterative, st, lim, conv, end),        \
+   [NG_XML_RECURSIVE] = NG__XML_OPS(run_recursive, st, lim, conv, end),        \
+   [NG_XML_TRAMPOLINE] = NG__XML_OPS(run_trampoline, st, lim, conv, end),      \
+   [NG_XML_LALR] = NG__XML_OPS(run_lalr, st, lim, conv, end)}
 static const ng__sfront_ops xml_ops[NG_XML_ENGINE_COUNT] =
-    NG__XML_ENGINES(stop_window, limit_col, NULL);
+    NG__XML_ENGINES(stop_window, limit_col, NULL, token_end);
 static const ng__sfront_ops xml_tc_ops[NG_XML_ENGINE_COUNT] =
-    NG__XML_ENGINES(tc_stop_window, tc_limit, tc_convert);
+    NG__XML_ENGINES(tc_stop_window, tc_limit, tc_convert, NULL);
 #undef NG__XML_ENGINES
 #undef NG__XML_OPS
 
