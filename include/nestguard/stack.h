@@ -224,6 +224,19 @@ int ng_sched_new(ng_sched **out, const ng_sched_opts *opts);
 int ng__sched_new_lazy(ng_sched **out, const ng_sched_opts *opts);
 
 /*
+ * Internal (the parsers' streams): ends the use of a scheduler from
+ * ng__sched_new_lazy(out, NULL) with no task left: it is kept, unbound
+ * (ng_sched_new on the thread still succeeds, freeing it first), with
+ * its shared stacks and task structs and without its segment cache, for
+ * the thread's next ng__sched_new_lazy, which takes it back instead of
+ * allocating one (recreating one a stream cost citm_catalog.json fed in
+ * 4 KiB chunks a tenth of its time). The thread's exit frees it; on the
+ * initial thread, which exits with the process, it stays reachable.
+ * Otherwise ng_sched_free(s).
+ */
+void ng__sched_keep(ng_sched *s);
+
+/*
  * Destroys the scheduler. Tasks still alive are destroyed without running
  * further (what they allocated themselves is not freed; the runtime's own
  * memory is, including the stacks of ng_stack_run calls a task was inside:

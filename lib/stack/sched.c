@@ -937,6 +937,16 @@ static void sched_opts(ng_sched *s, const ng_sched_opts *o) {
   s->env.growable = 1;
 }
 
+/* Binds s to thread t as its scheduler, the loop being the caller. */
+static void sched_bind(ng__thr *t, ng_sched *s) {
+  s->run = &s->loop;
+  s->loop.cur = t->cur;
+  s->loop.state = T_RUNNING;
+  tool_fiber_init(t, &s->loop, 1);
+  s->thr = t;
+  t->sched = s;
+}
+
 /* ng_sched_new and ng__sched_new_lazy: force the handler pass or not. */
 static int sched_new(ng_sched **out, const ng_sched_opts *opts, int force) {
   static const ng_sched_opts defaults;
@@ -948,6 +958,13 @@ static int sched_new(ng_sched **out, const ng_sched_opts *opts, int force) {
   *out = NULL;
   if (t->sched != NULL)
     return NG_EBUSY;
+  if (!force && opts == NULL && t->idle != NULL) { /* ng__sched_keep's */
+    s = t->idle;
+    t->idle = NULL;
+    ng__signals_prepare(t, 0);
+    goto bind;
+  }
+  ng__sched_drop_idle(t);
   s = ng__malloc(o->alc, sizeof *s);
   if (s == NULL)
     return NG_ENOMEM;
@@ -958,12 +975,8 @@ static int sched_new(ng_sched **out, const ng_sched_opts *opts, int force) {
     goto fail_homes;
   if (!o->no_sigaltstack)
     ng__signals_prepare(t, force);
-  s->run = &s->loop;
-  s->loop.cur = t->cur;
-  s->loop.state = T_RUNNING;
-  tool_fiber_init(t, &s->loop, 1);
-  s->thr = t;
-  t->sched = s;
+bind:
+  sched_bind(t, s);
   *out = s;
   return NG_OK;
 
@@ -978,6 +991,35 @@ int ng_sched_new(ng_sched **out, const ng_sched_opts *opts) {
 
 int ng__sched_new_lazy(ng_sched **out, const ng_sched_opts *opts) {
   return sched_new(out, opts, 0);
+}
+
+void ng__sched_keep(ng_sched *s) {
+  ng__thr *t = ng__thr_get();
+
+  if (s == NULL || s->thr != t || t->sched != s || in_task(s) ||
+      s->all != NULL || s->alc != NULL) {
+    ng_sched_free(s);
+    return;
+  }
+  if (s->zombie != NULL) {
+    reap(t, s, s->zombie);
+    s->zombie = NULL;
+  }
+  ng__segpool_drain(t, &s->pool);
+  t->sched = NULL;
+  ng__sched_drop_idle(t);
+  t->idle = s;
+}
+
+void ng__sched_drop_idle(ng__thr *t) {
+  ng_sched *s = t->idle, *bound = t->sched;
+
+  if (s == NULL)
+    return;
+  t->idle = NULL;
+  t->sched = s; /* as ng_sched_free wants it */
+  ng_sched_free(s);
+  t->sched = bound;
 }
 
 void ng_sched_free(ng_sched *s) {

@@ -95,6 +95,7 @@ NG_NOINLINE ng__thr *ng__thr_init(void) {
 void ng__thr_exit(ng__thr *t) {
   if (!t->ready)
     return;
+  ng__sched_drop_idle(t);
   if (t->main.seg == NULL)
     ng__stk_release(t, &t->main);
   if (t->sys_vg_set)

@@ -118,6 +118,8 @@ typedef struct ng__thr {
   ng__env env_main;       /* libc segments, thread counters */
   ng__env env_sys;        /* the same, not growable */
   struct ng_sched *sched; /* scheduler bound to this thread, if any */
+  struct ng_sched *idle;  /* a lazy scheduler kept unbound for the next
+                             (ng__sched_keep), or NULL */
   ng_stack_stats st;      /* counters of main and of runs */
 } ng__thr;
 
@@ -145,6 +147,9 @@ int ng__thread_is_main(void);
 /* Arranges for ng__thr_exit(t) to run when the calling thread exits. */
 void ng__thread_at_exit(ng__thr *t);
 void ng__thr_exit(ng__thr *t);
+
+/* Frees the thread's idle scheduler (ng__sched_keep), if any; sched.c. */
+void ng__sched_drop_idle(ng__thr *t);
 
 /* Zeroes s and sets its origin, ceiling and environment. */
 void ng__stk_init(ng__stk *s, uintptr_t top, size_t max, const ng__env *env);
