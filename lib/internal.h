@@ -100,6 +100,10 @@ void ng__pages_free(void *p, size_t size);
  * its size in *got, to be freed with that size. */
 void *ng__pages_alloc_fit(size_t size, size_t *got);
 
+/* ng__pages_alloc_fit from the cache only: NULL when it holds no mapping
+ * of at least size bytes (nothing is mapped). */
+void *ng__pages_cached(size_t size, size_t *got);
+
 /* Faults p[0..size) in (writable) in one call where the system can (Linux
  * MADV_POPULATE_WRITE): a page at a time through page faults costs about
  * 1.7x as much. A no-op elsewhere or when it fails; p page-aligned. */

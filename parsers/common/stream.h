@@ -171,10 +171,12 @@ int ng__stream_refuse(int code, ng_error *err);
  *
  * The recursive engine keeps its state on its machine stack, so a document
  * runs as a task on a scheduler (the caller's, or one per thread shared by
- * the thread's streams and freed with the last of them). Where the lexer
- * runs out of input the engine calls ng__sfront_wait, which parks the task;
- * a feed wakes it with the next window and runs the scheduler until it
- * parks again or ends. Dropping a document whose task is parked wakes it
+ * the thread's streams and kept by the last of them for the next:
+ * ng__sched_keep). Where the lexer runs out of input the engine calls
+ * ng__sfront_wait, which parks the task (unless the window was the carry's
+ * and the chunk goes on: then it takes the chunk's window itself); a feed
+ * wakes it with the next window and runs the scheduler until it parks
+ * again or ends. Dropping a document whose task is parked wakes it
  * with NG_ECANCELED (ng_task_cancel): it unwinds as from an error and ends,
  * releasing its stack.
  */
@@ -281,8 +283,10 @@ void ng__sfront_init(ng__sfront *f, const ng__sfront_ops *ops,
  * ng_sched_new's error. */
 int ng__sfront_sched(ng__sfront *f, struct ng_sched *given);
 
-/* The engine's wait hook (ud: the ng__sfront): parks the task until the
- * next window; NG_ECANCELED when the document is dropped meanwhile. */
+/* The engine's wait hook (ud: the ng__sfront): the next window, taken in
+ * place when the chunk goes on after a carry window's token, else after
+ * parking the task until a feed has it; NG_OK, the recorded error, or
+ * NG_ECANCELED when the document is dropped meanwhile. */
 int ng__sfront_wait(void *ud);
 
 /* Records code at stream position *at with `depth` containers open, msg
