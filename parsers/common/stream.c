@@ -238,7 +238,7 @@ static inline int carry_wait(ng__stream *s) {
  * when the chunk is used up and more input is needed; NG_ENOMEM when the
  * carry cannot grow. *data is never NULL.
  */
-static inline int stream_window(ng__stream *s, const char **data,
+NG_INLINE int stream_window(ng__stream *s, const char **data,
                                 size_t *len, int *partial) {
   static const char empty[1] = {0};
   ng__stream_call *c = s->call;
@@ -483,13 +483,21 @@ static int chunk_follows(const ng__sfront *f) {
  * its token completed (the carry is empty), takes the chunk's window
  * here, in the task, sparing a park and a resume (one a feed at 4 KiB
  * chunks). NG_OK (the engine reads on), the recorded error, or
- * NG__SUSPENDED: park (pump then takes the next window, the stop done). */
+ * NG__SUSPENDED: park (pump then takes the next window, the stop done).
+ * Not next_window, which stays inline in pump alone. */
 static NG_NOINLINE int take_next_here(ng__sfront *f) {
-  int rc = stop_window(f);
+  const char *data;
+  size_t len;
+  int partial, rc = stop_window(f);
 
   if (rc != NG_OK)
     return rc;
-  return f->in.carry_len == 0 ? next_window(f) : NG__SUSPENDED;
+  if (f->in.carry_len != 0 ||
+      stream_window(&f->in, &data, &len, &partial) != NG_OK)
+    return NG__SUSPENDED; /* (the chunk's window needs no allocation) */
+  rc = f->ops->take(f, data, len, partial);
+  f->have_win = rc == NG_OK;
+  return rc;
 }
 
 /* Tail calls, here and in task_main: a parked task's saved stack keeps
