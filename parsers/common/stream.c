@@ -175,10 +175,10 @@ static size_t token_piece(const ng__stream *s, size_t rest, size_t k) {
   if (c->token_end == NULL)
     return k;
   m = c->token_end(s->carry, s->carry_len, c->chunk + c->chunk_pos, rest);
-  return m != 0 && s->carry_len <= s->carry_max &&
-                 m <= s->carry_max - s->carry_len
-             ? m
-             : k;
+  if (m == 0 || s->carry_len > s->carry_max ||
+      m > s->carry_max - s->carry_len)
+    return k;
+  return m;
 }
 
 /* The carry with the next piece of the chunk appended. */
@@ -238,8 +238,8 @@ static inline int carry_wait(ng__stream *s) {
  * when the chunk is used up and more input is needed; NG_ENOMEM when the
  * carry cannot grow. *data is never NULL.
  */
-NG_INLINE int stream_window(ng__stream *s, const char **data,
-                                size_t *len, int *partial) {
+NG_INLINE int stream_window(ng__stream *s, const char **data, size_t *len,
+                            int *partial) {
   static const char empty[1] = {0};
   ng__stream_call *c = s->call;
 
