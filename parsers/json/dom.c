@@ -164,7 +164,8 @@ static int nodes_realloc(ng_json_doc *doc, size_t bytes) {
  * than growing by realloc to NG__NODES_STEP_MIN: a stream's document does
  * not know its size, and those blocks (60 KiB written and copied) are
  * memory the previous document did not warm (twitter.json in 4 KiB
- * chunks, cold: 0.82 -> 0.85 of one-shot). */
+ * chunks, iterative, the bench's cold ratio in two runs each: 0.82 / 0.85
+ * -> 0.87 / 0.86 of one-shot). */
 static int nodes_move(ng_json_doc *doc, size_t n, size_t bytes) {
   ng_json_value *p = NULL;
 
