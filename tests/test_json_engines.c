@@ -293,6 +293,45 @@ static void test_numbers_inline_and_token(void **state) {
         }
 }
 
+/*
+ * Member keys of 0 to 40 bytes, plain or with one byte that ends a plain
+ * run (a quote, an escape, a control byte, UTF-8, an invalid byte) at
+ * each place, under max_string unlimited, one below the key's length and
+ * equal to it, with and without 40 bytes of input after: the iterative
+ * engine's keys of up to 31 plain bytes take ng__json_short_key (lexer.h)
+ * instead of ng__json_key_end, and must give what the LALR engine's
+ * tokens give (code, offset, message, DOM).
+ */
+static void test_keys_inline_and_token(void **state) {
+  static const char *const odd[] = {"", "\"", "\\n", "\x01", "\xc3\xa9",
+                                    "\xff"};
+  char s[160], key[64];
+  size_t len, o, at, pad, n, step = ng_test_valgrind() ? 5 : 1;
+  ng_json_options opt;
+  int lim;
+
+  (void)state;
+  for (len = 0; len <= 40; len++)
+    for (o = 0; o < sizeof odd / sizeof odd[0]; o++)
+      for (at = 0; at <= len; at += step) {
+        if (o == 0 && at != 0)
+          break; /* plain: one key a length */
+        memset(key, 'k', len);
+        memcpy(key + at, odd[o], strlen(odd[o]));
+        key[len > at + strlen(odd[o]) ? len : at + strlen(odd[o])] = '\0';
+        for (pad = 0; pad <= 40; pad += 40)
+          for (lim = 0; lim < 3; lim++) {
+            ng_json_options_default(&opt);
+            opt.limits.max_string = lim == 0 ? 0 : len + (size_t)lim - 2;
+            if (lim != 0 && len == 0)
+              continue;
+            n = (size_t)snprintf(s, sizeof s, "{\"%s\":1%*s}", key,
+                                 (int)pad, "");
+            expect_same_opt(s, n, &opt, NG_JSON_LALR);
+          }
+      }
+}
+
 /* ---------------------------------------------- random documents */
 
 static uint64_t rng_state;
@@ -1020,6 +1059,7 @@ int main(void) {
       cmocka_unit_test(test_every_state_every_token),
       cmocka_unit_test(test_error_cases_match),
       cmocka_unit_test(test_numbers_inline_and_token),
+      cmocka_unit_test(test_keys_inline_and_token),
       cmocka_unit_test(test_random_documents),
       cmocka_unit_test(test_events_cancel_match),
       cmocka_unit_test(test_max_depth_exact),

@@ -266,7 +266,8 @@ NG_INLINE int ng__json_direct_key(ng__json_parser *p, ng__json_builder *b) {
     p->lx.cur = c = ng__json_skip_ws(c, end);
   if (NG_UNLIKELY(c >= end || *c != '"'))
     return ng__json_advance(p);
-  if (NG_UNLIKELY((q = ng__json_key_end(&p->lx, &p->tok)) == NULL))
+  q = ng__json_short_key(&p->lx);
+  if (q == NULL && (q = ng__json_key_end(&p->lx, &p->tok)) == NULL)
     return p->tok.kind;
   n = (uint32_t)(q - c - 2);
   if (NG_UNLIKELY((k = ng__json_key_room(b, n)) == NULL))
