@@ -294,15 +294,16 @@ static void test_numbers_inline_and_token(void **state) {
 }
 
 /*
- * Member keys of 0 to 40 bytes, plain or with one byte that ends a plain
- * run (a quote, an escape, a control byte, UTF-8, an invalid byte) at
- * each place, under max_string unlimited, one below the key's length and
- * equal to it, with and without 40 bytes of input after: the iterative
- * engine's keys of up to 31 plain bytes take ng__json_short_key (lexer.h)
- * instead of ng__json_key_end, and must give what the LALR engine's
- * tokens give (code, offset, message, DOM).
+ * Strings of 0 to 40 bytes, as member keys and as values, plain or with
+ * one byte that ends a plain run (a quote, an escape, a control byte,
+ * UTF-8, an invalid byte) at each place, under max_string unlimited, one
+ * below the string's length and equal to it, with and without 40 bytes of
+ * input after: the iterative engine's strings of up to 31 plain bytes
+ * take ng__json_short_string (lexer.h) instead of ng__json_key_end or
+ * ng__json_string_end, and must give what the LALR engine's tokens give
+ * (code, offset, message, DOM).
  */
-static void test_keys_inline_and_token(void **state) {
+static void test_short_strings_inline_and_token(void **state) {
   static const char *const odd[] = {"", "\"", "\\n", "\x01", "\xc3\xa9",
                                     "\xff"};
   char s[160], key[64];
@@ -327,6 +328,9 @@ static void test_keys_inline_and_token(void **state) {
               continue;
             n = (size_t)snprintf(s, sizeof s, "{\"%s\":1%*s}", key,
                                  (int)pad, "");
+            expect_same_opt(s, n, &opt, NG_JSON_LALR);
+            n = (size_t)snprintf(s, sizeof s, "[\"%s\"%*s]", key, (int)pad,
+                                 "");
             expect_same_opt(s, n, &opt, NG_JSON_LALR);
           }
       }
@@ -1059,7 +1063,7 @@ int main(void) {
       cmocka_unit_test(test_every_state_every_token),
       cmocka_unit_test(test_error_cases_match),
       cmocka_unit_test(test_numbers_inline_and_token),
-      cmocka_unit_test(test_keys_inline_and_token),
+      cmocka_unit_test(test_short_strings_inline_and_token),
       cmocka_unit_test(test_random_documents),
       cmocka_unit_test(test_events_cancel_match),
       cmocka_unit_test(test_max_depth_exact),

@@ -253,13 +253,13 @@ static inline ng__v16 ng__json_v16_special(ng__v16 v) {
 #endif
 
 /*
- * ng__json_key_end's result for a plain ASCII key of at most 31 bytes at
- * lx->cur (its quote), 32 more bytes of input after it: the byte after
- * its closing quote, without the call; NULL for any other key, which
- * ng__json_key_end then takes (twitter.json: 13,345 keys, about 75
- * instructions each through the call).
+ * ng__json_key_end's or ng__json_string_end's result for a plain ASCII
+ * string of at most 31 bytes at lx->cur (its quote), 32 more bytes of
+ * input after it: the byte after its closing quote, without the call;
+ * NULL for any other string, which those then take (twitter.json: 13,345
+ * keys, about 75 instructions each through the call).
  */
-static inline const unsigned char *ng__json_short_key(
+static inline const unsigned char *ng__json_short_string(
     const ng__json_lexer *lx) {
 #ifdef NG__VECTORS
   const unsigned char *c = lx->cur;
