@@ -221,7 +221,7 @@ NG_INLINE int ng__json_direct_value(ng__json_parser *p, ng__json_builder *b,
   }
   switch (*c) {
   case '"':
-    q = ng__json_short_string(&p->lx);
+    q = ng__json_short_string(&p->lx, 0);
     if (q == NULL && (q = ng__json_string_end(&p->lx, &p->tok)) == NULL)
       return p->tok.kind;
     return ng__json_direct_string(p, b, c, q);
@@ -267,7 +267,7 @@ NG_INLINE int ng__json_direct_key(ng__json_parser *p, ng__json_builder *b) {
     p->lx.cur = c = ng__json_skip_ws(c, end);
   if (NG_UNLIKELY(c >= end || *c != '"'))
     return ng__json_advance(p);
-  q = ng__json_short_string(&p->lx);
+  q = ng__json_short_string(&p->lx, 1);
   if (q == NULL && (q = ng__json_key_end(&p->lx, &p->tok)) == NULL)
     return p->tok.kind;
   n = (uint32_t)(q - c - 2);
