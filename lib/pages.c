@@ -157,23 +157,21 @@ void *ng__pages_alloc(size_t size) {
   return map_aligned(size);
 }
 
+void *ng__pages_cached(size_t size, size_t *got) {
+  if (size > SIZE_MAX - NG__HUGE)
+    return NULL;
+  return cache_take_fit((size + NG__HUGE - 1) & ~(NG__HUGE - 1), got);
+}
+
 void *ng__pages_alloc_fit(size_t size, size_t *got) {
   void *p;
 
   if (size > SIZE_MAX - NG__HUGE)
     return NULL;
-  size = (size + NG__HUGE - 1) & ~(NG__HUGE - 1);
-  p = cache_take_fit(size, got);
-  if (p != NULL)
+  if ((p = ng__pages_cached(size, got)) != NULL)
     return p;
-  *got = size;
-  return map_aligned(size);
-}
-
-void *ng__pages_cached(size_t size, size_t *got) {
-  if (size > SIZE_MAX - NG__HUGE)
-    return NULL;
-  return cache_take_fit((size + NG__HUGE - 1) & ~(NG__HUGE - 1), got);
+  *got = (size + NG__HUGE - 1) & ~(NG__HUGE - 1);
+  return map_aligned(*got);
 }
 
 void ng__pages_free(void *p, size_t size) {

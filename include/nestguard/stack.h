@@ -230,7 +230,7 @@ int ng__sched_new_lazy(ng_sched **out, const ng_sched_opts *opts);
  * its shared stacks and task structs and without its segment cache, for
  * the thread's next ng__sched_new_lazy, which takes it back instead of
  * allocating one (recreating one a stream cost citm_catalog.json fed in
- * 4 KiB chunks a tenth of its time). The thread's exit frees it; on the
+ * 4 KiB chunks about 8 % of its time). The thread's exit frees it; on the
  * initial thread, which exits with the process, it stays reachable.
  * Otherwise ng_sched_free(s).
  */

@@ -993,6 +993,14 @@ int ng__sched_new_lazy(ng_sched **out, const ng_sched_opts *opts) {
   return sched_new(out, opts, 0);
 }
 
+/* Reaps the task that ended last, if its stacks are still held. */
+static void reap_zombie(ng__thr *t, ng_sched *s) {
+  if (s->zombie != NULL) {
+    reap(t, s, s->zombie);
+    s->zombie = NULL;
+  }
+}
+
 void ng__sched_keep(ng_sched *s) {
   ng__thr *t = ng__thr_get();
 
@@ -1001,10 +1009,7 @@ void ng__sched_keep(ng_sched *s) {
     ng_sched_free(s);
     return;
   }
-  if (s->zombie != NULL) {
-    reap(t, s, s->zombie);
-    s->zombie = NULL;
-  }
+  reap_zombie(t, s);
   ng__segpool_drain(t, &s->pool);
   t->sched = NULL;
   ng__sched_drop_idle(t);
@@ -1027,10 +1032,7 @@ void ng_sched_free(ng_sched *s) {
 
   if (s == NULL || s->thr != t || in_task(s))
     return;
-  if (s->zombie != NULL) {
-    reap(t, s, s->zombie);
-    s->zombie = NULL;
-  }
+  reap_zombie(t, s);
   while (s->all != NULL) {
     ng_task *a = s->all;
     if (a->state == T_PARKED || a->state == T_WAITING)

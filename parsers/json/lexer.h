@@ -243,6 +243,8 @@ const unsigned char *ng__json_string_end(ng__json_lexer *lx,
 /* ng__json_string_end for a member key: the same results, its scan tuned
  * to lengths that recur (skip_plain in lexer.re). */
 const unsigned char *ng__json_key_end(ng__json_lexer *lx, ng__json_token *t);
+const unsigned char *ng__json_number_end(ng__json_lexer *lx,
+                                         ng__json_token *t);
 
 /* Flags the bytes of v that end a plain run: '"', '\\', below 0x20 and
  * from 0x80 (negative as signed bytes). */
@@ -291,8 +293,6 @@ static inline const unsigned char *ng__json_short_string(
   return NULL;
 #endif
 }
-const unsigned char *ng__json_number_end(ng__json_lexer *lx,
-                                         ng__json_token *t);
 
 /* ng__json_number_end for the number at lx->cur whose integer part
  * ng__json_int_end read: its digits' value w, p the byte after them. */
